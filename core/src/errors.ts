@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Every error `@sotto/core` throws on purpose. Callers check `.name` or `instanceof`.
+ *
+ * Bad input from a peer, a file or a user is one of these, with a clear message; a broken
+ * invariant is a {@link BugError}.
+ */
+
+/** Base class: sets `name` from the subclass so `.name` checks work across realms. */
+export class SottoError extends Error {
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** A broken invariant inside Sotto: a bug, never caused by input. */
+export class BugError extends SottoError {}
+
+/** Input (from a peer, a file or a user) is malformed: wrong shape, bad encoding, unknown version. */
+export class InvalidInputError extends SottoError {}
+
+/** Input is larger than the limit checked before decoding it. */
+export class TooLargeError extends InvalidInputError {}
+
+/** A signature (invite card, certificate) does not verify. */
+export class BadSignatureError extends InvalidInputError {}
+
+/** The passphrase or host-supplied key does not open this data directory. */
+export class WrongPassphraseError extends SottoError {}
+
+/** Another process already has this data directory open. */
+export class DataDirectoryLockedError extends SottoError {}
+
+/** Stored data cannot be read: tampered with, truncated, or from a newer Sotto. */
+export class StorageCorruptError extends SottoError {}
+
+/** A stored value was written by a newer schema than this Sotto understands. */
+export class UnsupportedSchemaError extends SottoError {}
+
+/** A ciphertext could not be decrypted or authenticated. */
+export class DecryptionError extends SottoError {}
+
+/** An envelope was already received (replay or redelivery). */
+export class DuplicateEnvelopeError extends SottoError {}
+
+/** A contact's identity key differs from the one recorded: it must be accepted before messaging. */
+export class IdentityChangedError extends SottoError {}
+
+/** The contact, alias or message named does not exist. */
+export class NotFoundError extends SottoError {}
+
+/** The contact is blocked. */
+export class BlockedError extends SottoError {}
+
+/** A peer answered outside the protocol. */
+export class ProtocolError extends SottoError {}
+
+/** An operation did not finish in the time allowed. */
+export class TimeoutError extends SottoError {}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The public contract of a messenger: what the desktop app, the `sotto` CLI and the tests see.
+ */
+import type { LoggerFactory } from '../logger.js'
+import type { KeySource } from '../storage/types.js'
+
+/**
+ * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
+ * it durably. `delivered`: the recipient stored it durably. `failed`: it will not be retried
+ * (see `failure`).
+ */
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed'
+
+/** Why an outgoing message failed. */
+export type FailureReason = 'blocked' | 'identity-changed' | 'rejected' | 'expired'
+
+/** How a contact is reachable right now. */
+export type Presence = 'direct' | 'relay' | 'offline'
+
+/** One message in a conversation, as shown to the user. */
+export interface Message {
+  /** The envelope id, hex; unique per message. */
+  id: string
+  /** The contact the conversation is with. */
+  contactId: string
+  /** `out`: written here; `in`: received. */
+  direction: 'in' | 'out'
+  /** The text. */
+  text: string
+  /** When the sender wrote it (ms since epoch, the sender's clock). */
+  sentAt: number
+  /** When it was stored here (ms since epoch). */
+  storedAt: number
+  /** Delivery state of outgoing messages; incoming ones are always `delivered`. */
+  state: MessageState
+  /** Why it failed, when `state` is `failed`. */
+  failure?: FailureReason
+  /** When the user read it (incoming) — the start of its disappearing timer. */
+  readAt?: number
+  /** When it will be deleted (ms since epoch), for disappearing messages. */
+  expiresAt?: number
+}
+
+/** Someone this messenger knows: a contact, or a stranger whose message waits in requests. */
+export interface Contact {
+  /** Stable id: the person's Sotto user id (a UUID from their invite card). */
+  id: string
+  /** The user's own name for the contact; defaults to the display name. */
+  alias: string
+  /** The name the contact gave themselves (untrusted text). */
+  displayName: string
+  /** Their libp2p PeerId. */
+  peerId: string
+  /** `contact`: added or accepted; `request`: a stranger's message waits for a decision. */
+  status: 'contact' | 'request'
+  /** Libsignal's displayable fingerprint of both identity keys: 60 digits in groups of five. */
+  safetyNumber: string
+  /** The user compared the safety number and marked it verified. */
+  verified: boolean
+  /** Blocked: nothing from them is accepted, nothing is sent to them. */
+  blocked: boolean
+  /** Their identity key changed and the change has not been accepted. */
+  identityChanged: boolean
+  /** Disappearing-messages timer of the conversation in seconds; 0 is off. */
+  disappearingSeconds: number
+  /** Incoming messages not yet read. */
+  unread: number
+  /** The newest message, if any. */
+  lastMessage?: Message
+  /** How they are reachable now. */
+  presence: Presence
+}
+
+/** Settings of a messenger, kept encrypted in its data directory. */
+export interface Settings {
+  /** Discover peers on the local network with mDNS. */
+  mdns: boolean
+  /** Send read receipts (off by default). */
+  readReceipts: boolean
+  /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
+  excludedJurisdictions: string[]
+}
+
+/** This messenger's own identity, safe to show. */
+export interface OwnIdentity {
+  /** Sotto user id (UUID). */
+  userId: string
+  /** libp2p PeerId. */
+  peerId: string
+  /** Display name. */
+  name: string
+}
+
+/** Events a messenger emits. */
+export interface MessengerEvents {
+  /** A new incoming message was stored. */
+  message: Message
+  /** An outgoing message changed state. */
+  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
+  /** A stranger's message arrived: a new contact request. */
+  request: Contact
+  /** A contact was added, accepted or changed. */
+  contact: Contact
+  /** A contact's presence changed. */
+  connection: { contactId: string, presence: Presence }
+  /** Messages were deleted because their disappearing timer ran out. */
+  expired: { contactId: string, ids: string[] }
+}
+
+/** Options for `createMessenger`. */
+export interface MessengerOptions {
+  /** The data directory. */
+  dataDir: string
+  /** Unlocks the data directory's storage. */
+  keySource: KeySource
+  /** Display name, used when the data directory is new. */
+  name?: string
+  /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
+  listen?: string[]
+  /** Relays to use (multiaddrs ending in /p2p/<peerId>). */
+  relays?: string[]
+  /** Loggers; silent by default. */
+  logger?: LoggerFactory
+  /** Turn mDNS off for this run regardless of settings (tests, namespaces). */
+  mdns?: boolean
+  /** ICE servers for WebRTC; none by default, so no third party learns the user's address. */
+  iceServers?: string[]
+  /** scrypt cost (log2 N) for a new data directory; tests lower it. */
+  scryptLogN?: number
+}
+
+/** A listener for one messenger event. */
+export type MessengerListener<K extends keyof MessengerEvents> = (event: MessengerEvents[K]) => void
+
+/** Options for {@link Messenger.history}. */
+export interface HistoryOptions {
+  /** Only messages older than this message id. */
+  before?: string
+  /** At most this many, newest last. Default: all. */
+  limit?: number
+}
+
+/**
+ * A running messenger: one identity, one data directory, one libp2p node.
+ * Contact arguments accept a contact id or an alias.
+ */
+export interface Messenger {
+  /** This messenger's own identity. */
+  identity(): OwnIdentity
+  /** The multiaddrs this messenger listens on, each ending in /p2p/<peerId>. */
+  addresses(): string[]
+  /** A fresh invite link `sotto://invite/...` with current addresses and prekeys. */
+  invite(): Promise<string>
+  /** Adds a contact from an invite link. Accepting an own or malformed invite throws. */
+  addContact(invite: string, options?: { alias?: string }): Promise<Contact>
+  /** Contacts (not requests), sorted by newest activity. */
+  contacts(): Promise<Contact[]>
+  /** Pending contact requests. */
+  requests(): Promise<Contact[]>
+  /** One contact or request. */
+  contact(contact: string): Promise<Contact>
+  /** Accepts a request: the stranger becomes a contact. */
+  accept(contact: string): Promise<Contact>
+  /** Blocks a contact or request: their messages are refused, nothing is sent to them. */
+  block(contact: string): Promise<Contact>
+  /** Unblocks. */
+  unblock(contact: string): Promise<Contact>
+  /** Deletes a contact and the whole conversation. */
+  deleteContact(contact: string): Promise<void>
+  /** Renames a contact locally. */
+  setAlias(contact: string, alias: string): Promise<Contact>
+  /** Marks the safety number as compared (or not). */
+  setVerified(contact: string, verified: boolean): Promise<Contact>
+  /** Accepts a changed identity key so messaging can go on. */
+  acceptIdentityChange(contact: string): Promise<Contact>
+  /** Sets the disappearing-messages timer of a conversation and tells the contact. 0 turns it off. */
+  setDisappearing(contact: string, seconds: number): Promise<Contact>
+  /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */
+  send(contact: string, text: string): Promise<Message>
+  /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */
+  waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
+  /** A conversation's messages, oldest first. */
+  history(contact: string, options?: HistoryOptions): Promise<Message[]>
+  /** Marks every incoming message of a conversation read (starting disappearing timers). */
+  markRead(contact: string): Promise<void>
+  /** Current settings. */
+  settings(): Promise<Settings>
+  /** Changes settings. */
+  updateSettings(patch: Partial<Settings>): Promise<Settings>
+  /** Subscribes to an event. */
+  on<K extends keyof MessengerEvents>(event: K, listener: MessengerListener<K>): void
+  /** Unsubscribes. */
+  off<K extends keyof MessengerEvents>(event: K, listener: MessengerListener<K>): void
+  /** Stops networking, flushes storage and releases the data directory. */
+  stop(): Promise<void>
+}

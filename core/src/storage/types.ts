@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The storage contract the rest of `core` codes against. The implementation (`open-store.ts`)
+ * keeps everything in one level database, every value encrypted, every identifying key part hashed.
+ */
+
+/**
+ * One part of a key. Strings are identifiers (peer ids, contact ids, message ids) and are stored
+ * only as a keyed hash, so the database's key files reveal no contact. Numbers (sequence numbers,
+ * timestamps) are stored as fixed-width big-endian so that ranges iterate in numeric order.
+ * Numbers must be non-negative safe integers.
+ */
+export type KeyPart = string | number
+
+/**
+ * A key: a space (a short plain name such as `'session'` or `'msg'`, stored as is, never an
+ * identifier) followed by parts.
+ */
+export type Key = readonly [space: string, ...parts: KeyPart[]]
+
+/** Reads, seeing the writes queued by every committed transaction even before they reach disk. */
+export interface StoreReader {
+  /** The value at `key`, or undefined. */
+  get(key: Key): Promise<Uint8Array | undefined>
+  /**
+   * Values whose keys start with `prefix`, in key order (numeric order for number parts).
+   * `gte`/`lt` bound the first part after the prefix, which must be a number.
+   */
+  values(prefix: Key, options?: RangeOptions): AsyncIterable<Uint8Array>
+}
+
+/** Options for {@link StoreReader.values}. */
+export interface RangeOptions {
+  /** Lowest value (inclusive) of the numeric part right after the prefix. */
+  gte?: number
+  /** Highest value (exclusive) of the numeric part right after the prefix. */
+  lt?: number
+  /** Newest first. */
+  reverse?: boolean
+  /** At most this many values. */
+  limit?: number
+}
+
+/**
+ * A unit of work: reads see its own writes first, then the store. Nothing is written until
+ * {@link Transaction.commit}, which applies all its writes atomically.
+ */
+export interface Transaction extends StoreReader {
+  put(key: Key, value: Uint8Array): void
+  del(key: Key): void
+  /**
+   * Queues the writes for one atomic, synced write (group commit with other transactions).
+   * From the moment `commit` is called, reads of the store see these writes. The promise resolves
+   * once they are durable on disk; it rejects if the write failed, and then the store is closed
+   * (a failed synced write leaves the process's view ahead of the disk).
+   */
+  commit(): Promise<void>
+}
+
+/** The encrypted store of one data directory. */
+export interface Store extends StoreReader {
+  /** Starts a transaction. */
+  transaction(): Transaction
+  /** A convenience: one transaction with one put, committed. */
+  put(key: Key, value: Uint8Array): Promise<void>
+  /** A convenience: one transaction with one delete, committed. */
+  del(key: Key): Promise<void>
+  /** Waits for queued commits, then closes the database and releases the directory lock. */
+  close(): Promise<void>
+  /** The schema version the data directory is at. */
+  readonly schemaVersion: number
+}
+
+/** Where the storage key comes from. */
+export type KeySource =
+  | { kind: 'passphrase', passphrase: string }
+  | { kind: 'host-key', key: Uint8Array }
+
+/** Options for `openStore`. */
+export interface OpenStoreOptions {
+  /** The data directory; created if missing. The database lives in `<dir>/db`. */
+  dir: string
+  /** Unlocks (or, on first open, creates) the data directory. */
+  keySource: KeySource
+  /**
+   * scrypt cost for passphrases, as log2(N). Default 17 (N = 131072, r = 8, p = 1, 128 MiB).
+   * Tests may lower it; the value used is recorded in the directory.
+   */
+  scryptLogN?: number
+}
