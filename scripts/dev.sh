@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-only
+# Runs one of Sotto's npm scripts (start, test, bench, ...) on a bare machine: brings Node 24 from
+# the npm registry when the machine's Node is older than 22.12, installs the dependencies when
+# they are missing or stale, then runs `npm run <script> [-- args]`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+node_ok () {
+  command -v node >/dev/null 2>&1 && node -e '
+    const [a, b] = process.versions.node.split(".").map(Number)
+    process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'
+}
+
+if ! node_ok; then
+  prefix="${SOTTO_NODE_PREFIX:-$HOME/.cache/sotto/node24}"
+  if [ ! -x "$prefix/node_modules/.bin/node" ]; then
+    echo "sotto: Node $(node --version 2>/dev/null || echo 'missing') is older than 22.12; installing Node 24 into $prefix" >&2
+    npm install --silent --no-audit --no-fund --prefix "$prefix" node@24 >&2
+  fi
+  export PATH="$prefix/node_modules/.bin:$PATH"
+  node_ok || { echo "sotto: could not provide Node 22.12 or newer" >&2; exit 1; }
+fi
+
+# Electron's binary is fetched by its install script; where it cannot be fetched, the app runs in
+# headless mode instead, so a failed download must not fail the install.
+export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2
+fi
+
+script="${1:-start}"
+shift || true
+if [ $# -gt 0 ]; then
+  exec npm run --silent "$script" -- "$@"
+fi
+exec npm run --silent "$script"
