@@ -58,3 +58,19 @@ export class ProtocolError extends SottoError {}
 
 /** An operation did not finish in the time allowed. */
 export class TimeoutError extends SottoError {}
+
+/** An {@link IdentityChangedError} naming the user id and the new key, so the change can be shown and accepted. */
+export class IdentityKeyChangedError extends IdentityChangedError {
+  /** The Sotto user id whose identity key changed. */
+  readonly userId: string
+  /** The new identity public key (serialized, 33 bytes). */
+  readonly identityKey: Uint8Array
+
+  constructor (message: string, userId: string, identityKey: Uint8Array, options?: ErrorOptions) {
+    super(message, options)
+    // Keep `.name` checks for IdentityChangedError matching; the subclass only adds fields.
+    this.name = 'IdentityChangedError'
+    this.userId = userId
+    this.identityKey = identityKey
+  }
+}
