@@ -74,3 +74,31 @@ export class IdentityKeyChangedError extends IdentityChangedError {
     this.identityKey = identityKey
   }
 }
+
+/** A relay refused a deposit because the mailbox is full (`QUOTA`), or it holds all the mailboxes it may. */
+export class QuotaExceededError extends SottoError {}
+
+/** A relay refused a request as too frequent (`RATE_LIMITED`); `retryAfterMs` says when to try again. */
+export class RateLimitedError extends SottoError {
+  /** Milliseconds after which a retry may succeed. */
+  readonly retryAfterMs: number
+
+  constructor (message: string, retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options)
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** A relay refused a mailbox request (`UNAUTHORIZED`): bad or revoked token, or a mailbox that is unknown or not yours. */
+export class UnauthorizedError extends SottoError {}
+
+/** A relay could not serve a request (`BAD_REQUEST`, `STALE_AUTH`, `UNAVAILABLE`, `INTERNAL`); `code` is its status. */
+export class RelayRequestError extends SottoError {
+  /** The relay's status name, e.g. `'UNAVAILABLE'`. */
+  readonly code: string
+
+  constructor (message: string, code: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+  }
+}
