@@ -102,3 +102,9 @@ export class RelayRequestError extends SottoError {
     this.code = code
   }
 }
+
+/** The store is closed (or closed itself after a failed write) and can no longer be used. */
+export class StoreClosedError extends SottoError {}
+
+/** A synced write to the data directory failed; the store closed itself. */
+export class StorageWriteError extends SottoError {}
