@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * `npm run bench -w core`: Sotto's message path against two baselines measured in the same run —
+ * a raw libp2p stream (same sizes, no crypto, no storage) and the bound libsignal alone sets (the
+ * slower of its bare seal and unseal rates for exactly the operations a message takes).
+ *
+ * The recipient is a real `sotto run` process, so sender and recipient work in parallel as they
+ * would on two machines.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { lpStream } from '@libp2p/utils'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import { signalBound } from './signal-bound.js'
+import { createMessenger } from '../src/index.js'
+import { encodeContent } from '../src/protocol/index.js'
+import type { Messenger } from '../src/index.js'
+
+const SIZES = [100, 4096]
+const RTT_SAMPLES = 300
+const THROUGHPUT_MESSAGES = 2000
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
+
+interface Row { what: string, size: number, p50?: number, p99?: number, rate?: number }
+
+function percentile (sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number
+}
+
+/** Raw libp2p: an echo-style round trip and one-way throughput on one stream. */
+async function rawStream (size: number): Promise<{ p50: number, p99: number, rate: number }> {
+  const make = async (): Promise<Awaited<ReturnType<typeof createLibp2p>>> => createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()]
+  })
+  const a = await make()
+  const b = await make()
+  try {
+    await b.handle('/bench/1.0.0', async (stream) => {
+      const lp = lpStream(stream, { maxDataLength: 1 << 20 })
+      while (true) {
+        const frame = await lp.read().catch(() => null)
+        if (frame == null) break
+        if (frame.byteLength > 1) continue
+        await lp.write(new Uint8Array([1]))
+      }
+    })
+    const stream = await a.dialProtocol(b.getMultiaddrs(), '/bench/1.0.0')
+    const lp = lpStream(stream, { maxDataLength: 1 << 20 })
+    // Round trip: a message of `size` bytes, then a one-byte request for a one-byte receipt.
+    const payload = randomBytes(size)
+    const samples: number[] = []
+    for (let i = 0; i < RTT_SAMPLES; i++) {
+      const start = performance.now()
+      await lp.writeV([payload, new Uint8Array([0])])
+      await lp.read()
+      samples.push(performance.now() - start)
+    }
+    samples.sort((x, y) => x - y)
+    const start = performance.now()
+    for (let i = 0; i < THROUGHPUT_MESSAGES; i++) await lp.write(payload)
+    await lp.write(new Uint8Array([0]))
+    await lp.read()
+    const rate = THROUGHPUT_MESSAGES / ((performance.now() - start) / 1000)
+    await stream.close()
+    return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), rate }
+  } finally {
+    await a.stop()
+    await b.stop()
+  }
+}
+
+/** A `sotto run` recipient process. */
+async function startRecipient (dir: string): Promise<{ invite: string, lines: AsyncIterator<string>, send(cmd: unknown): void, stop(): Promise<void> }> {
+  const env = { ...process.env, SOTTO_PASSPHRASE: 'bench recipient', SOTTO_LOG_LEVEL: 'error' }
+  const init = spawn(process.execPath, [CLI, '--data', dir, 'init', '--name', 'Recipient', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { env })
+  let out = ''
+  init.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  await new Promise(resolve => init.on('close', resolve))
+  const invite = String((JSON.parse(out) as { invite: string }).invite)
+  const child = spawn(process.execPath, [CLI, '--data', dir, 'run', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'], { env })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  return {
+    invite,
+    lines,
+    send: (cmd) => { child.stdin.write(JSON.stringify(cmd) + '\n') },
+    stop: async () => { child.stdin.end(); await new Promise(resolve => child.on('close', resolve)) }
+  }
+}
+
+async function nextLine (lines: AsyncIterator<string>, match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  while (true) {
+    const { value, done } = await lines.next()
+    if (done === true) throw new Error('recipient exited')
+    const e = JSON.parse(value) as Record<string, unknown>
+    if (match(e)) return e
+  }
+}
+
+/** Sotto's path: send → delivered receipt, and sustained throughput to a real recipient process. */
+async function sottoPath (alice: Messenger, contactId: string, size: number): Promise<{ p50: number, p99: number, rate: number }> {
+  const text = 'x'.repeat(size)
+  const samples: number[] = []
+  for (let i = 0; i < RTT_SAMPLES; i++) {
+    const start = performance.now()
+    const m = await alice.send(contactId, text)
+    await alice.waitForState(m.id, ['delivered'], 30_000)
+    samples.push(performance.now() - start)
+  }
+  samples.sort((x, y) => x - y)
+  let delivered = 0
+  const done = new Promise<void>(resolve => {
+    alice.on('status', s => { if (s.state === 'delivered' && ++delivered === THROUGHPUT_MESSAGES) resolve() })
+  })
+  const start = performance.now()
+  const sends = []
+  for (let i = 0; i < THROUGHPUT_MESSAGES; i++) sends.push(alice.send(contactId, text))
+  await Promise.all(sends)
+  await done
+  const rate = THROUGHPUT_MESSAGES / ((performance.now() - start) / 1000)
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), rate }
+}
+
+async function main (): Promise<void> {
+  const rows: Row[] = []
+  const aliceDir = await mkdtemp(join(tmpdir(), 'sotto-bench-a-'))
+  const bobDir = await mkdtemp(join(tmpdir(), 'sotto-bench-b-'))
+  const bob = await startRecipient(bobDir)
+  const alice = await createMessenger({ dataDir: aliceDir, keySource: { kind: 'passphrase', passphrase: 'bench sender' }, name: 'Sender', listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false })
+  try {
+    await nextLine(bob.lines, e => e.event === 'ready')
+    const contact = await alice.addContact(bob.invite)
+    const request = await nextLine(bob.lines, e => e.event === 'request')
+    bob.send({ cmd: 'accept', contact: request.contact })
+    // One answer from the recipient ends PreKey messages: what follows is the steady state.
+    bob.send({ cmd: 'send', to: request.contact, text: 'ready' })
+    await new Promise<void>(resolve => { alice.on('message', () => resolve()) })
+    for (const size of SIZES) {
+      const raw = await rawStream(size)
+      rows.push({ what: 'raw libp2p stream', size, ...raw })
+      const content = encodeContent({ id: randomBytes(16), sentAt: Date.now(), text: { text: 'x'.repeat(size), seq: 1 } })
+      rows.push({ what: 'libsignal bound (min of seal, unseal)', size, rate: await signalBound(content, THROUGHPUT_MESSAGES) })
+      rows.push({ what: 'sotto send→delivered', size, ...await sottoPath(alice, contact.id, size) })
+    }
+  } finally {
+    await alice.stop()
+    await bob.stop()
+    await rm(aliceDir, { recursive: true, force: true })
+    await rm(bobDir, { recursive: true, force: true })
+  }
+  print(rows)
+}
+
+function print (rows: Row[]): void {
+  const fmt = (n: number | undefined, digits: number): string => n == null ? '—' : n.toFixed(digits)
+  console.log('| path | size | RTT p50 ms | RTT p99 ms | throughput msg/s |')
+  console.log('| --- | --- | --- | --- | --- |')
+  for (const r of rows) console.log(`| ${r.what} | ${r.size} B | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.rate, 0)} |`)
+  for (const size of SIZES) {
+    const raw = rows.find(r => r.size === size && r.what.startsWith('raw'))
+    const bound = rows.find(r => r.size === size && r.what.startsWith('libsignal'))
+    const sotto = rows.find(r => r.size === size && r.what.startsWith('sotto'))
+    if (raw?.p50 == null || bound?.rate == null || sotto?.p50 == null || sotto.rate == null) continue
+    console.log(`${size} B: RTT p50 ${(sotto.p50 / raw.p50).toFixed(1)}× raw (target ≤ 8×); throughput ${(100 * sotto.rate / bound.rate).toFixed(0)}% of the libsignal bound (target ≥ 70%)`)
+  }
+}
+
+await main()

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The `sotto` commands. Each prints JSON on stdout; `run` stays online, printing one JSON line per
+ * event and taking one JSON command per line on stdin.
+ */
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { InvalidInputError, TimeoutError } from '../errors.js'
+import { jsonLoggers } from '../logger.js'
+import { createMessenger } from '../messenger/index.js'
+import type { LogLevel } from '../logger.js'
+import type { Contact, Message, Messenger, MessengerOptions } from '../messenger/index.js'
+
+/** Usage text printed by `sotto --help`. */
+export const USAGE = `Usage: sotto --data DIR <command> [options]
+
+  init [--name NAME] [--listen MULTIADDR]... [--relay MULTIADDR]... [--no-mdns]
+  invite
+  add INVITE [--alias NAME]
+  contacts
+  requests
+  accept CONTACT
+  block CONTACT
+  send CONTACT TEXT [--timeout SECONDS]
+  history CONTACT
+  run [--listen MULTIADDR]... [--no-mdns]
+
+The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
+`
+
+type Env = Record<string, string | undefined>
+
+/** Runs one command line; resolves with the exit code. */
+export async function runCli (argv: string[], env: Env, io: CliIo = processIo()): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      name: { type: 'string' },
+      listen: { type: 'string', multiple: true },
+      relay: { type: 'string', multiple: true },
+      alias: { type: 'string' },
+      timeout: { type: 'string' },
+      'no-mdns': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  const [command, ...args] = positionals
+  if (values.help === true || command == null) {
+    io.out(USAGE)
+    return command == null && values.help !== true ? 2 : 0
+  }
+  if (values.data == null) throw new InvalidInputError('--data DIR is required')
+  const passphrase = env.SOTTO_PASSPHRASE
+  if (passphrase == null || passphrase.length === 0) throw new InvalidInputError('set SOTTO_PASSPHRASE to the data directory\'s passphrase')
+  const level = (env.SOTTO_LOG_LEVEL ?? (command === 'run' ? 'info' : 'warn')) as LogLevel
+  const options: MessengerOptions = {
+    dataDir: values.data,
+    keySource: { kind: 'passphrase', passphrase },
+    logger: jsonLoggers(io.err, level),
+    ...(values.name != null ? { name: values.name } : {}),
+    ...(values.listen != null ? { listen: values.listen } : {}),
+    ...(values.relay != null ? { relays: values.relay } : {}),
+    ...(values['no-mdns'] === true ? { mdns: false } : {})
+  }
+  const need = (n: number, what: string): void => {
+    if (args.length < n) throw new InvalidInputError(`${command} needs ${what}`)
+  }
+  const json = (value: unknown): void => { io.out(JSON.stringify(value) + '\n') }
+
+  if (command === 'run') {
+    return run(options, io)
+  }
+  const messenger = await createMessenger(options)
+  try {
+    switch (command) {
+      case 'init':
+        if (values['no-mdns'] === true) await messenger.updateSettings({ mdns: false })
+        json({ peerId: messenger.identity().peerId, invite: await messenger.invite() })
+        break
+      case 'invite':
+        json({ invite: await messenger.invite() })
+        break
+      case 'add': {
+        need(1, 'an invite link')
+        json(contactLine(await messenger.addContact(args[0] as string, values.alias != null ? { alias: values.alias } : {})))
+        break
+      }
+      case 'contacts':
+        for (const c of await messenger.contacts()) json(contactLine(c))
+        break
+      case 'requests':
+        for (const c of await messenger.requests()) json(contactLine(c))
+        break
+      case 'accept':
+        need(1, 'a contact')
+        json(contactLine(await messenger.accept(args[0] as string)))
+        break
+      case 'block':
+        need(1, 'a contact')
+        json(contactLine(await messenger.block(args[0] as string)))
+        break
+      case 'send': {
+        need(2, 'a contact and a text')
+        const timeout = parseTimeout(values.timeout)
+        const message = await messenger.send(args[0] as string, args[1] as string)
+        json({ id: message.id, state: await settledState(messenger, message, timeout) })
+        break
+      }
+      case 'history': {
+        need(1, 'a contact')
+        for (const m of await messenger.history(args[0] as string)) json(messageLine(m))
+        await messenger.markRead(args[0] as string)
+        break
+      }
+      default:
+        throw new InvalidInputError(`unknown command ${JSON.stringify(command)}; see sotto --help`)
+    }
+  } finally {
+    await messenger.stop()
+  }
+  return 0
+}
+
+/** Where the CLI writes. */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  input: NodeJS.ReadableStream
+}
+
+function processIo (): CliIo {
+  return {
+    out: text => { process.stdout.write(text) },
+    err: text => { process.stderr.write(text) },
+    input: process.stdin
+  }
+}
+
+function parseTimeout (value: string | undefined): number {
+  if (value == null) return 10_000
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InvalidInputError('--timeout takes a number of seconds')
+  return seconds * 1000
+}
+
+/** Waits up to `timeoutMs` for the message to leave `queued`; answers the state it reached. */
+async function settledState (messenger: Messenger, message: Message, timeoutMs: number): Promise<string> {
+  try {
+    return (await messenger.waitForState(message.id, ['delivered'], timeoutMs)).state
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err
+    const [latest] = (await messenger.history(message.contactId)).filter(m => m.id === message.id)
+    return latest?.state ?? message.state
+  }
+}
+
+function contactLine (c: Contact): Record<string, unknown> {
+  return {
+    contact: c.id,
+    alias: c.alias,
+    name: c.displayName,
+    peerId: c.peerId,
+    status: c.status,
+    safetyNumber: c.safetyNumber,
+    verified: c.verified,
+    blocked: c.blocked,
+    unread: c.unread,
+    disappearingSeconds: c.disappearingSeconds,
+    presence: c.presence
+  }
+}
+
+function messageLine (m: Message): Record<string, unknown> {
+  return { id: m.id, contact: m.contactId, direction: m.direction, text: m.text, sentAt: m.sentAt, state: m.state, ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }
+}
+
+/** `run`: online until stdin closes or a signal arrives. */
+async function run (options: MessengerOptions, io: CliIo): Promise<number> {
+  const messenger = await createMessenger(options)
+  const json = (value: unknown): void => { io.out(JSON.stringify(value) + '\n') }
+  messenger.on('message', m => {
+    json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt })
+    // The line above is the display: the message counts as read from here.
+    void messenger.markRead(m.contactId).catch(() => {})
+  })
+  messenger.on('status', s => { json({ event: 'status', id: s.id, contact: s.contactId, state: s.state, ...(s.failure != null ? { failure: s.failure } : {}) }) })
+  messenger.on('request', c => { json({ event: 'request', ...contactLine(c) }) })
+  messenger.on('connection', c => { json({ event: 'connection', contact: c.contactId, presence: c.presence }) })
+  messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
+  json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
+
+  let pending = Promise.resolve()
+  const done = new Promise<void>(resolve => {
+    const lines = createInterface({ input: io.input })
+    lines.on('line', line => {
+      if (line.trim() === '') return
+      pending = pending.then(async () => json(await runCommand(messenger, line)))
+    })
+    lines.on('close', () => resolve())
+    process.once('SIGTERM', () => resolve())
+    process.once('SIGINT', () => resolve())
+  })
+  await done
+  await pending
+  await messenger.stop()
+  return 0
+}
+
+/** Runs one stdin command of `run`; answers a `result` or `error` line. */
+async function runCommand (messenger: Messenger, line: string): Promise<Record<string, unknown>> {
+  let request: Record<string, unknown>
+  try {
+    const parsed: unknown = JSON.parse(line)
+    if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidInputError('a command is a JSON object')
+    request = parsed as Record<string, unknown>
+  } catch (err) {
+    return { event: 'error', name: 'InvalidInputError', message: (err as Error).message }
+  }
+  const ref = request.ref
+  const str = (key: string): string => {
+    const value = request[key]
+    if (typeof value !== 'string') throw new InvalidInputError(`"${key}" must be a string`)
+    return value
+  }
+  try {
+    let result: unknown
+    switch (request.cmd) {
+      case 'send': {
+        const m = await messenger.send(str('to'), str('text'))
+        result = { id: m.id, state: m.state }
+        break
+      }
+      case 'invite': result = { invite: await messenger.invite() }; break
+      case 'add': result = contactLine(await messenger.addContact(str('invite'), typeof request.alias === 'string' ? { alias: request.alias } : {})); break
+      case 'contacts': result = (await messenger.contacts()).map(contactLine); break
+      case 'requests': result = (await messenger.requests()).map(contactLine); break
+      case 'accept': result = contactLine(await messenger.accept(str('contact'))); break
+      case 'block': result = contactLine(await messenger.block(str('contact'))); break
+      case 'unblock': result = contactLine(await messenger.unblock(str('contact'))); break
+      case 'history': result = (await messenger.history(str('contact'))).map(messageLine); break
+      case 'read': await messenger.markRead(str('contact')); result = {}; break
+      case 'disappearing': {
+        const seconds = request.seconds
+        if (typeof seconds !== 'number') throw new InvalidInputError('"seconds" must be a number')
+        result = contactLine(await messenger.setDisappearing(str('contact'), seconds))
+        break
+      }
+      default: throw new InvalidInputError(`unknown command ${JSON.stringify(request.cmd)}`)
+    }
+    return { event: 'result', cmd: request.cmd, ...(ref != null ? { ref } : {}), result }
+  } catch (err) {
+    const e = err as Error
+    return { event: 'error', cmd: request.cmd, ...(ref != null ? { ref } : {}), name: e.name, message: e.message }
+  }
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The inbox takes envelopes from any route (direct streams now, relay mailboxes later), opens
+ * them, and stores what they carry in one atomic write with the session state they advanced.
+ * Only then is the envelope acknowledged. Replays are recognised by envelope id.
+ */
+import { unseal } from '../crypto/index.js'
+import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError } from '../errors.js'
+import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
+import { putContact, readContact, readMessage, toMessage } from './context.js'
+import { decodeRecord, encodeRecord, keys, messageOrder, toHex } from './records.js'
+import type { Context } from './context.js'
+import type { DeliveryResult } from '../net/message-protocol.js'
+import type { ContactRecord, MessageRecord, MessageRef } from './records.js'
+import type { Message } from './types.js'
+import type { KeyedLock } from './lock.js'
+
+/** What an accepted envelope changed, announced once it is durable. */
+interface Accepted {
+  message?: MessageRecord
+  request?: ContactRecord
+  contact?: ContactRecord
+  delivered: MessageRecord[]
+}
+
+/** Receives envelopes. */
+export class Inbox {
+  constructor (
+    private readonly ctx: Context,
+    private readonly lock: KeyedLock,
+    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[] }) => void
+  ) {}
+
+  /**
+   * Opens and stores one envelope. Resolves once the result is durable: `STORED` (new),
+   * `DUPLICATE` (seen before) or `REJECTED` with a reason that reveals nothing of the content.
+   */
+  async receive (envelopeBytes: Uint8Array): Promise<DeliveryResult> {
+    let envelope
+    try {
+      envelope = decodeEnvelope(envelopeBytes)
+    } catch (err) {
+      this.ctx.log.warn('malformed envelope', { error: (err as Error).name })
+      return { status: 'REJECTED', reason: 'malformed' }
+    }
+    const id = toHex(envelope.id)
+    // One envelope at a time: the sender is only known after decryption, and two envelopes of
+    // one sender must not race on its session.
+    const outcome = await this.lock.run('inbox', async () => this.open(id, envelope.id, envelope.sealed))
+    if (outcome.durable == null) return outcome.result
+    await outcome.durable
+    if (outcome.accepted != null) {
+      const { message, ...rest } = outcome.accepted
+      this.announce({ ...rest, ...(message != null ? { message: toMessage(message) } : {}) })
+    }
+    return outcome.result
+  }
+
+  private async open (id: string, idBytes: Uint8Array, sealed: Uint8Array): Promise<{ result: DeliveryResult, durable?: Promise<void>, accepted?: Accepted }> {
+    if (await this.ctx.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    const tx = this.ctx.store.transaction()
+    let opened
+    try {
+      opened = await unseal(tx, this.ctx.identity, sealed)
+    } catch (err) {
+      if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
+      if (err instanceof IdentityChangedError) {
+        this.ctx.log.warn('envelope from a changed identity refused', {})
+        return { result: { status: 'REJECTED', reason: 'identity' } }
+      }
+      if (err instanceof DecryptionError || err instanceof InvalidInputError) {
+        this.ctx.log.warn('envelope does not decrypt', { error: err.name })
+        return { result: { status: 'REJECTED', reason: 'undecryptable' } }
+      }
+      throw err
+    }
+    let content
+    try {
+      content = decodeContent(opened.plaintext)
+    } catch (err) {
+      this.ctx.log.warn('envelope content malformed', { error: (err as Error).name })
+      return { result: { status: 'REJECTED', reason: 'malformed' } }
+    }
+    if (toHex(content.id) !== id) {
+      this.ctx.log.warn('envelope id does not match its content', {})
+      return { result: { status: 'REJECTED', reason: 'tampered' } }
+    }
+
+    const accepted: Accepted = { delivered: [] }
+    let contact = await readContact(tx, opened.senderUserId)
+    if (contact == null) {
+      const request = this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard)
+      if (request == null) {
+        this.ctx.log.warn('envelope from an unknown sender without an introduction refused', {})
+        return { result: { status: 'REJECTED', reason: 'unknown' } }
+      }
+      contact = request
+      accepted.request = contact
+    } else if (contact.blocked) {
+      return { result: { status: 'REJECTED', reason: 'refused' } }
+    }
+    contact.heardFrom = true
+    contact.lastActivity = Date.now()
+
+    const ref: MessageRef = { contactId: contact.id, sentAt: content.sentAt, order: 0, gone: true }
+    if (content.text != null) {
+      const message: MessageRecord = {
+        id,
+        contactId: contact.id,
+        direction: 'in',
+        text: content.text.text,
+        sentAt: content.sentAt,
+        order: messageOrder(content.text.seq, 'in'),
+        storedAt: Date.now(),
+        state: 'delivered'
+      }
+      tx.put(keys.message(message), encodeRecord(message))
+      tx.put(keys.unread(message), encodeRecord({ contactId: contact.id, sentAt: message.sentAt, order: message.order }))
+      ref.order = message.order
+      delete ref.gone
+      contact.unread += 1
+      contact.lastMessageId = id
+      accepted.message = message
+    } else if (content.disappearingTimer != null) {
+      contact.disappearingSeconds = content.disappearingTimer.seconds
+      accepted.contact = contact
+    } else if (content.deliveryReceipt != null) {
+      for (const receiptId of content.deliveryReceipt.ids) {
+        const delivered = await readMessage(tx, toHex(receiptId))
+        if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
+          delivered.state = 'delivered'
+          tx.put(keys.message(delivered), encodeRecord(delivered))
+          accepted.delivered.push(delivered)
+        }
+      }
+    }
+    tx.put(keys.messageRef(id), encodeRecord(ref))
+    putContact(tx, contact)
+    return { result: { status: 'STORED' }, durable: tx.commit(), accepted }
+  }
+
+  /** A contact request from a stranger's introduction card, or undefined when it does not hold. */
+  private requestFrom (userId: string, identityKey: Uint8Array, senderCard: Uint8Array | undefined): ContactRecord | undefined {
+    if (senderCard == null) return undefined
+    let card
+    try {
+      card = verifySignedInviteCard(senderCard)
+    } catch {
+      return undefined
+    }
+    if (card.userId !== userId || !equalBytes(card.bundle.identityKey, identityKey)) return undefined
+    const now = Date.now()
+    return {
+      id: card.userId,
+      peerId: card.peerId,
+      displayName: card.name,
+      alias: card.name,
+      status: 'request',
+      identityKey,
+      addrs: card.addrs,
+      relays: card.relays,
+      verified: false,
+      blocked: false,
+      disappearingSeconds: 0,
+      unread: 0,
+      nextSeq: 0,
+      nextOutbox: 0,
+      heardFrom: true,
+      lastActivity: now,
+      addedAt: now
+    }
+  }
+}
+
+/** Constant-length comparison of two byte arrays. */
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+  return diff === 0
+}
+
+/** Decodes a stored message reference. */
+export function decodeRef (bytes: Uint8Array): MessageRef {
+  return decodeRecord<MessageRef>(bytes)
+}

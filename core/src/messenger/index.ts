@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The messenger: `createMessenger` and its public types.
+ */
+export { createMessenger, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './messenger.js'
+export type * from './types.js'

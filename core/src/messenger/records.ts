@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * What a messenger keeps in its encrypted store, and under which keys.
+ *
+ * Keys (string parts are hashed by the store, numbers sort numerically):
+ * - `['profile']` → {@link ProfileRecord}
+ * - `['contact', contactId]` → {@link ContactRecord}
+ * - `['msg', contactId, sentAt, order]` → {@link MessageRecord}, a conversation in display order
+ * - `['msgid', messageId]` → {@link MessageRef}: finds a message by id; also the replay guard
+ * - `['unread', contactId, sentAt, order]` → {@link MessageRef} of an unread incoming message
+ * - `['expiry', expiresAt, order]` → {@link MessageRef} of a disappearing message
+ * - `['outbox', contactId, seq]` → {@link OutboxRecord}, an envelope still to deliver
+ * - `['settings']` → {@link Settings}
+ */
+import { InvalidInputError, StorageCorruptError } from '../errors.js'
+import type { FailureReason, MessageState, Settings } from './types.js'
+import type { InviteRelay } from '../protocol/types.js'
+import type { Key } from '../storage/types.js'
+
+/** The messenger's own profile. */
+export interface ProfileRecord {
+  name: string
+  /** The libp2p identity key, protobuf-encoded. */
+  peerKey: Uint8Array
+  /** Listen addresses to use when none are given. */
+  listen: string[]
+  /** Relay multiaddrs. */
+  relays: string[]
+  createdAt: number
+}
+
+/** A contact or request. */
+export interface ContactRecord {
+  id: string
+  peerId: string
+  displayName: string
+  alias: string
+  status: 'contact' | 'request'
+  identityKey: Uint8Array
+  /** A changed identity key waiting to be accepted. */
+  pendingIdentityKey?: Uint8Array
+  addrs: string[]
+  relays: InviteRelay[]
+  verified: boolean
+  blocked: boolean
+  disappearingSeconds: number
+  unread: number
+  /** Sequence number of the next outgoing text (per conversation). */
+  nextSeq: number
+  /** Sequence number of the next outbox entry. */
+  nextOutbox: number
+  /** They have sent us something, so they know who we are: stop attaching our card. */
+  heardFrom: boolean
+  lastMessageId?: string
+  lastActivity: number
+  addedAt: number
+}
+
+/** One stored message. */
+export interface MessageRecord {
+  id: string
+  contactId: string
+  direction: 'in' | 'out'
+  text: string
+  sentAt: number
+  order: number
+  storedAt: number
+  state: MessageState
+  failure?: FailureReason
+  readAt?: number
+  expiresAt?: number
+}
+
+/** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */
+export interface MessageRef {
+  contactId: string
+  sentAt: number
+  order: number
+  gone?: boolean
+}
+
+/** An envelope waiting to be delivered. */
+export interface OutboxRecord {
+  contactId: string
+  seq: number
+  envelopeId: string
+  envelope: Uint8Array
+  /** The message it carries, when it carries a text (control envelopes have none). */
+  messageId?: string
+  createdAt: number
+  attempts: number
+  /** A relay holds it; direct delivery is still attempted so a receipt arrives. */
+  sent: boolean
+}
+
+/** Default settings: private by default, LAN discovery on. */
+export const DEFAULT_SETTINGS: Settings = {
+  mdns: true,
+  readReceipts: false,
+  excludedJurisdictions: []
+}
+
+/** Key builders, so every module spells keys the same way. */
+export const keys = {
+  profile: (): Key => ['profile'],
+  settings: (): Key => ['settings'],
+  contact: (id: string): Key => ['contact', id],
+  contacts: (): Key => ['contact'],
+  message: (m: { contactId: string, sentAt: number, order: number }): Key => ['msg', m.contactId, m.sentAt, m.order],
+  conversation: (contactId: string): Key => ['msg', contactId],
+  messageRef: (id: string): Key => ['msgid', id],
+  unread: (m: { contactId: string, sentAt: number, order: number }): Key => ['unread', m.contactId, m.sentAt, m.order],
+  unreadOf: (contactId: string): Key => ['unread', contactId],
+  expiry: (expiresAt: number, order: number): Key => ['expiry', expiresAt, order],
+  expiries: (): Key => ['expiry'],
+  outbox: (contactId: string, seq: number): Key => ['outbox', contactId, seq],
+  outboxOf: (contactId: string): Key => ['outbox', contactId]
+}
+
+/**
+ * The display order of a message within one millisecond: outgoing and incoming texts never
+ * collide because incoming orders are odd.
+ */
+export function messageOrder (seq: number, direction: 'in' | 'out'): number {
+  return seq * 2 + (direction === 'in' ? 1 : 0)
+}
+
+const BYTES_TAG = '$bytes'
+
+/** Encodes a record as JSON, with byte arrays as base64. */
+export function encodeRecord (record: unknown): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(record, (_key, value: unknown) => {
+    if (value instanceof Uint8Array) return { [BYTES_TAG]: Buffer.from(value).toString('base64') }
+    return value
+  }))
+}
+
+/** Decodes a record written by {@link encodeRecord}. */
+export function decodeRecord<T> (bytes: Uint8Array): T {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes), (_key, value: unknown) => {
+      if (value != null && typeof value === 'object' && BYTES_TAG in value) {
+        return new Uint8Array(Buffer.from(String((value as Record<string, unknown>)[BYTES_TAG]), 'base64'))
+      }
+      return value
+    }) as T
+  } catch (err) {
+    throw new StorageCorruptError('a stored record is not readable', { cause: err })
+  }
+}
+
+/** Hex of bytes. */
+export function toHex (bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex')
+}
+
+/** Bytes of a hex message id; a malformed id is bad input. */
+export function fromHex (hex: string): Uint8Array {
+  if (!/^([0-9a-f]{2})+$/.test(hex)) throw new InvalidInputError('not a hex id')
+  return new Uint8Array(Buffer.from(hex, 'hex'))
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * `/sotto/message/1.0.0`: envelopes delivered directly between two peers, each answered by a
+ * receipt once the recipient has stored it durably.
+ *
+ * One stream carries many envelopes: the sender pipelines Deliver frames, the recipient answers
+ * Receipts in the same order.
+ */
+import { lpStream } from '@libp2p/utils'
+import { ProtocolError, TimeoutError } from '../errors.js'
+import { MAX_MESSAGE_FRAME_BYTES, MESSAGE_PROTOCOL, decodeEnvelope, decodeMessageFrame, encodeMessageFrame } from '../protocol/index.js'
+import type { Logger } from '../logger.js'
+import type { MessengerNode } from './node.js'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+
+/** What the recipient answered for one envelope. */
+export interface DeliveryResult {
+  status: 'STORED' | 'DUPLICATE' | 'REJECTED'
+  reason?: string
+}
+
+/** Handles one incoming envelope; resolves once it is durably stored (or refused). */
+export type EnvelopeHandler = (envelope: Uint8Array, from: PeerId) => Promise<DeliveryResult>
+
+/** Most envelopes a recipient processes at once on one stream before it stops reading. */
+const MAX_IN_FLIGHT = 128
+
+/**
+ * Serves `/sotto/message/1.0.0`: reads Deliver frames, hands each envelope to `onEnvelope` and
+ * writes the receipts in order. A peer that sends garbage loses its stream, nothing else.
+ */
+export async function handleMessages (node: MessengerNode, onEnvelope: EnvelopeHandler, log: Logger): Promise<void> {
+  await node.handle(MESSAGE_PROTOCOL, (stream: Stream, connection: Connection) => {
+    serveStream(stream, connection, onEnvelope, log).catch(err => {
+      log.warn('message stream ended with an error', { peer: connection.remotePeer.toString(), error: errorName(err) })
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    })
+  }, { runOnLimitedConnection: true, maxInboundStreams: 8 })
+}
+
+async function serveStream (stream: Stream, connection: Connection, onEnvelope: EnvelopeHandler, log: Logger): Promise<void> {
+  const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_FRAME_BYTES })
+  let written = Promise.resolve()
+  const inFlight = new Set<Promise<void>>()
+  while (true) {
+    let bytes
+    try {
+      bytes = await lp.read()
+    } catch (err) {
+      if (isEndOfStream(err)) break
+      throw err
+    }
+    const frame = decodeMessageFrame(bytes.subarray())
+    if (frame.deliver == null) throw new ProtocolError('expected a Deliver frame')
+    const result = onEnvelope(frame.deliver.envelope, connection.remotePeer).catch((err): DeliveryResult => {
+      log.warn('envelope refused', { peer: connection.remotePeer.toString(), error: errorName(err) })
+      return { status: 'REJECTED', reason: 'error' }
+    })
+    const id = envelopeIdOf(frame.deliver.envelope)
+    // Receipts leave in arrival order, each once its envelope is durable.
+    written = written.then(async () => {
+      const r = await result
+      await lp.write(encodeMessageFrame({ receipt: { id, status: r.status, reason: r.reason ?? '' } }))
+    })
+    const tracked = written.finally(() => inFlight.delete(tracked))
+    inFlight.add(tracked)
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+  }
+  await written
+  await stream.close()
+}
+
+/** The id a receipt names: the envelope's, or empty when the envelope is unreadable. */
+function envelopeIdOf (envelope: Uint8Array): Uint8Array {
+  try {
+    return decodeEnvelope(envelope).id
+  } catch {
+    return new Uint8Array(0)
+  }
+}
+
+/**
+ * A sender's side of one stream to a contact: send envelopes, get their receipts.
+ */
+export class MessageLink {
+  private readonly lp: ReturnType<typeof lpStream<Stream>>
+  private readonly waiting: Array<{ resolve(r: DeliveryResult): void, reject(err: Error): void }> = []
+  private failed?: Error
+  readonly closed: Promise<void>
+
+  private constructor (readonly stream: Stream, readonly peer: PeerId) {
+    this.lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_FRAME_BYTES })
+    this.closed = this.readReceipts()
+  }
+
+  /** Opens a stream to `peer` (dialling if needed) within `timeoutMs`. */
+  static async open (node: MessengerNode, peer: PeerId, timeoutMs: number): Promise<MessageLink> {
+    const signal = AbortSignal.timeout(timeoutMs)
+    try {
+      const stream = await node.dialProtocol(peer, MESSAGE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      return new MessageLink(stream, peer)
+    } catch (err) {
+      if (signal.aborted) throw new TimeoutError(`could not reach ${peer.toString()} in ${timeoutMs} ms`, { cause: err })
+      throw err
+    }
+  }
+
+  /** True while the stream can carry envelopes. */
+  get usable (): boolean {
+    return this.failed == null && this.stream.status === 'open'
+  }
+
+  /** Sends one envelope; resolves with the recipient's receipt. Receipts arrive in order. */
+  async send (envelope: Uint8Array): Promise<DeliveryResult> {
+    if (this.failed != null) throw this.failed
+    const receipt = new Promise<DeliveryResult>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
+    await this.lp.write(encodeMessageFrame({ deliver: { envelope } }))
+    return receipt
+  }
+
+  /** Closes the stream; pending sends fail. */
+  close (): void {
+    this.fail(new ProtocolError('link closed'))
+    this.stream.abort(new Error('link closed'))
+  }
+
+  private async readReceipts (): Promise<void> {
+    try {
+      while (true) {
+        const bytes = await this.lp.read()
+        const frame = decodeMessageFrame(bytes.subarray())
+        const next = this.waiting.shift()
+        if (frame.receipt == null || next == null) throw new ProtocolError('unexpected frame from recipient')
+        next.resolve({ status: frame.receipt.status, reason: frame.receipt.reason })
+      }
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+
+  private fail (err: Error): void {
+    this.failed ??= err
+    for (const w of this.waiting.splice(0)) w.reject(this.failed)
+  }
+}
+
+function isEndOfStream (err: unknown): boolean {
+  const name = (err as { name?: string })?.name
+  return name === 'UnexpectedEOFError' || name === 'StreamClosedError' || name === 'StreamResetError'
+}
+
+function errorName (err: unknown): string {
+  return (err as { name?: string })?.name ?? 'Error'
+}
