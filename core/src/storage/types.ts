@@ -87,4 +87,34 @@ export interface OpenStoreOptions {
    * Tests may lower it; the value used is recorded in the directory.
    */
   scryptLogN?: number
+  /**
+   * The migrations to run, oldest first. Defaults to Sotto's own (`storeMigrations`); tests pass
+   * their own to exercise the mechanism.
+   */
+  migrations?: readonly Migration[]
+  /** Called after each synced batch is durable: lets tests and metrics see group commit at work. */
+  onBatch?: (batch: BatchInfo) => void
+}
+
+/** The view of the store a migration works on: one transaction, committed by the store. */
+export type MigrationTransaction = Omit<Transaction, 'commit'>
+
+/** One numbered step of the storage schema. */
+export interface Migration {
+  /** The version this step brings a directory to: 2 for the first step, then 3, and so on. */
+  readonly version: number
+  /** What changes, in a few words. */
+  readonly description: string
+  /** Rewrites the data. It must not commit `tx`; throwing leaves the directory as it was. */
+  migrate(tx: MigrationTransaction): Promise<void> | void
+}
+
+/** What one synced batch carried. */
+export interface BatchInfo {
+  /** Transactions committed by this batch. */
+  commits: number
+  /** Puts and deletes in it. */
+  operations: number
+  /** Time from handing the batch to level until it was durable, in milliseconds. */
+  durationMs: number
 }
