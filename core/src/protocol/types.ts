@@ -54,3 +54,85 @@ export interface InviteCard {
   /** When the card was made (ms since epoch). */
   createdAt: number
 }
+
+/**
+ * What travels between peers and rests at relays. Encoded, it is padded to one of
+ * `ENVELOPE_BUCKETS`; the padding is not part of this type.
+ */
+export interface Envelope {
+  /** 16 random bytes chosen by the sender; the Content inside carries the same id. */
+  id: Uint8Array
+  /** The libsignal sealed-sender ciphertext of an encoded Content. */
+  sealed: Uint8Array
+}
+
+/** A text message. */
+export interface ContentText {
+  /** The text, at most 8,000 Unicode code points. */
+  text: string
+  /** The sender's sequence number in this conversation (for ordering), a safe integer ≥ 0. */
+  seq: number
+}
+
+/** "These messages are stored here": the ids of the envelopes that carried them. */
+export interface ContentDeliveryReceipt {
+  /** 1–256 envelope ids of 16 bytes. */
+  ids: Uint8Array[]
+}
+
+/** The conversation's disappearing-messages timer changed. */
+export interface ContentDisappearingTimer {
+  /** The new timer in seconds, 0 (off) to one year. */
+  seconds: number
+}
+
+/**
+ * The plaintext inside the end-to-end encryption. Exactly one body (`text`, `deliveryReceipt`,
+ * `disappearingTimer`) is set when encoding; a decoded Content with none carries a body this
+ * version does not know, and is to be ignored.
+ */
+export interface Content {
+  /** Must equal the id of the envelope that carried it: the receiver checks. */
+  id: Uint8Array
+  /** When the sender wrote it (ms since epoch, the sender's clock). */
+  sentAt: number
+  /**
+   * The sender's encoded SignedInviteCard, attached until the contact has replied, so a stranger's
+   * first message can be shown as a request and answered. Not verified by `decodeContent`: check it
+   * with `verifySignedInviteCard`, and that its identity key is the sealed sender's.
+   */
+  senderCard?: Uint8Array
+  /** A text message. */
+  text?: ContentText
+  /** A delivery receipt. */
+  deliveryReceipt?: ContentDeliveryReceipt
+  /** A change of the disappearing-messages timer. */
+  disappearingTimer?: ContentDisappearingTimer
+}
+
+/** The recipient's verdict on one delivered envelope. */
+export type ReceiptStatus = 'STORED' | 'DUPLICATE' | 'REJECTED'
+
+/** Sender to recipient on `/sotto/message/1.0.0`: one envelope. */
+export interface DeliverFrame {
+  /** An encoded envelope (1 byte to 64 KiB; decode it with `decodeEnvelope`). */
+  envelope: Uint8Array
+}
+
+/** Recipient to sender on `/sotto/message/1.0.0`: the answer to one Deliver, in order. */
+export interface ReceiptFrame {
+  /** The envelope's id; empty only when `status` is REJECTED because the envelope was unreadable. */
+  id: Uint8Array
+  /** STORED (durably, first time), DUPLICATE (stored before), REJECTED (never: do not retry). */
+  status: ReceiptStatus
+  /** Short diagnostic text, at most 256 characters; never shown as the recipient's words. */
+  reason?: string
+}
+
+/** One frame of `/sotto/message/1.0.0`: exactly one of `deliver` and `receipt` is set. */
+export interface MessageFrame {
+  /** An envelope for the recipient. */
+  deliver?: DeliverFrame
+  /** The recipient's answer to a Deliver. */
+  receipt?: ReceiptFrame
+}

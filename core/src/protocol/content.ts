@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Content: the plaintext inside the end-to-end encryption, padded to a multiple of 256 bytes so
+ * that the ciphertext's length says little about the text's.
+ */
+import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
+import {
+  CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
+  MAX_RECEIPT_IDS, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
+} from './limits.js'
+import * as pb from './sotto.js'
+import {
+  checkBytes, checkInteger, checkPadding, checkSize, checkText, copyBytes, decodeProto,
+  paddingChunks, toSafeNumber, wireBytes
+} from './wire.js'
+import type { Content } from './types.js'
+
+/**
+ * Encodes a Content, padded with zero bytes to a multiple of {@link CONTENT_PADDING_BLOCK}.
+ *
+ * @throws InvalidInputError when not exactly one body is set or a field is invalid
+ * @throws TooLargeError when the encoding exceeds {@link MAX_CONTENT_BYTES}
+ */
+export function encodeContent (content: Content): Uint8Array {
+  if (content == null || typeof content !== 'object') {
+    throw new InvalidInputError('content: expected an object')
+  }
+  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer].filter(b => b != null)
+  if (bodies.length !== 1) {
+    throw new InvalidInputError(`content: ${bodies.length} bodies, expected exactly one`)
+  }
+  checkContent(content)
+  const message: pb.Content = { id: wireBytes(content.id), sentAt: BigInt(content.sentAt), padding: [] }
+  if (content.senderCard != null) message.senderCard = wireBytes(content.senderCard)
+  if (content.text != null) message.text = { text: content.text.text, seq: BigInt(content.text.seq) }
+  if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
+  if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
+  const unpadded = pb.Content.encode(message).byteLength
+  let target = Math.ceil(unpadded / CONTENT_PADDING_BLOCK) * CONTENT_PADDING_BLOCK
+  let padding = paddingChunks(target - unpadded)
+  if (padding === undefined) {
+    target += CONTENT_PADDING_BLOCK
+    padding = paddingChunks(target - unpadded)
+  }
+  if (target > MAX_CONTENT_BYTES) {
+    throw new TooLargeError(`content: ${target} bytes padded, at most ${MAX_CONTENT_BYTES} allowed`)
+  }
+  const bytes = pb.Content.encode({ ...message, padding })
+  if (bytes.byteLength !== target) {
+    throw new BugError(`content padded to ${bytes.byteLength} bytes instead of ${target}`)
+  }
+  return bytes
+}
+
+/**
+ * Decodes a Content. A Content whose body this version does not know decodes with no body set.
+ * `senderCard` is size-checked only: verify it with `verifySignedInviteCard`.
+ *
+ * @throws TooLargeError when longer than {@link MAX_CONTENT_BYTES}
+ * @throws InvalidInputError when malformed or a field is invalid
+ */
+export function decodeContent (bytes: Uint8Array): Content {
+  checkSize(bytes, MAX_CONTENT_BYTES, 'content')
+  const raw = decodeProto(() => pb.Content.decode(bytes, {
+    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS } }
+  }), 'content')
+  checkPadding(raw.padding, 'content')
+  const content: Content = {
+    id: copyBytes(raw.id),
+    sentAt: toSafeNumber(raw.sentAt, 'content sentAt')
+  }
+  if (raw.senderCard != null) content.senderCard = copyBytes(raw.senderCard)
+  if (raw.text != null) content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
+  if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
+  if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
+  checkContent(content)
+  return content
+}
+
+function checkContent (content: Content): void {
+  checkBytes(content.id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content id')
+  checkInteger(content.sentAt, 0, Number.MAX_SAFE_INTEGER, 'content sentAt')
+  if (content.senderCard != null) {
+    checkBytes(content.senderCard, 1, MAX_SIGNED_INVITE_CARD_BYTES, 'content senderCard')
+  }
+  if (content.text != null) {
+    checkText(content.text.text, MAX_TEXT_LENGTH, 'content text', false)
+    checkInteger(content.text.seq, 0, Number.MAX_SAFE_INTEGER, 'content text seq')
+  }
+  if (content.deliveryReceipt != null) {
+    const { ids } = content.deliveryReceipt
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_RECEIPT_IDS) {
+      throw new InvalidInputError(`content delivery receipt: 1-${MAX_RECEIPT_IDS} ids expected`)
+    }
+    for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content delivery receipt id')
+  }
+  if (content.disappearingTimer != null) {
+    checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')
+  }
+}

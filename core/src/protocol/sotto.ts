@@ -1,0 +1,2057 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface PreKeyBundle {
+  registrationId: number
+  deviceId: number
+  preKeyId?: number
+  preKey?: Uint8Array<ArrayBuffer>
+  signedPreKeyId: number
+  signedPreKey: Uint8Array<ArrayBuffer>
+  signedPreKeySignature: Uint8Array<ArrayBuffer>
+  identityKey: Uint8Array<ArrayBuffer>
+  kyberPreKeyId: number
+  kyberPreKey: Uint8Array<ArrayBuffer>
+  kyberPreKeySignature: Uint8Array<ArrayBuffer>
+}
+
+export namespace PreKeyBundle {
+  let _codec: Codec<PreKeyBundle>
+
+  export const codec = (): Codec<PreKeyBundle> => {
+    if (_codec == null) {
+      _codec = message<PreKeyBundle>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.registrationId != null && obj.registrationId !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.registrationId)
+        }
+
+        if ((obj.deviceId != null && obj.deviceId !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.deviceId)
+        }
+
+        if (obj.preKeyId != null) {
+          w.uint32(24)
+          w.uint32(obj.preKeyId)
+        }
+
+        if (obj.preKey != null) {
+          w.uint32(34)
+          w.bytes(obj.preKey)
+        }
+
+        if ((obj.signedPreKeyId != null && obj.signedPreKeyId !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.signedPreKeyId)
+        }
+
+        if ((obj.signedPreKey != null && obj.signedPreKey.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.signedPreKey)
+        }
+
+        if ((obj.signedPreKeySignature != null && obj.signedPreKeySignature.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.signedPreKeySignature)
+        }
+
+        if ((obj.identityKey != null && obj.identityKey.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.identityKey)
+        }
+
+        if ((obj.kyberPreKeyId != null && obj.kyberPreKeyId !== 0)) {
+          w.uint32(72)
+          w.uint32(obj.kyberPreKeyId)
+        }
+
+        if ((obj.kyberPreKey != null && obj.kyberPreKey.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.kyberPreKey)
+        }
+
+        if ((obj.kyberPreKeySignature != null && obj.kyberPreKeySignature.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.kyberPreKeySignature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          registrationId: 0,
+          deviceId: 0,
+          signedPreKeyId: 0,
+          signedPreKey: new Uint8Array(0),
+          signedPreKeySignature: new Uint8Array(0),
+          identityKey: new Uint8Array(0),
+          kyberPreKeyId: 0,
+          kyberPreKey: new Uint8Array(0),
+          kyberPreKeySignature: new Uint8Array(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.registrationId = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.deviceId = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.preKeyId = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.preKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.signedPreKeyId = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.signedPreKey = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.signedPreKeySignature = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.identityKey = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.kyberPreKeyId = reader.uint32()
+              break
+            }
+            case 10: {
+              obj.kyberPreKey = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.kyberPreKeySignature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.registrationId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.deviceId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.preKeyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.preKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.signedPreKeyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.signedPreKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.signedPreKeySignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.identityKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.kyberPreKeyId`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.kyberPreKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.kyberPreKeySignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PreKeyBundleRegistrationIdFieldEvent {
+    field: '$.registrationId'
+    value: number
+  }
+
+  export interface PreKeyBundleDeviceIdFieldEvent {
+    field: '$.deviceId'
+    value: number
+  }
+
+  export interface PreKeyBundlePreKeyIdFieldEvent {
+    field: '$.preKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundlePreKeyFieldEvent {
+    field: '$.preKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundleSignedPreKeyIdFieldEvent {
+    field: '$.signedPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundleSignedPreKeyFieldEvent {
+    field: '$.signedPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundleSignedPreKeySignatureFieldEvent {
+    field: '$.signedPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundleIdentityKeyFieldEvent {
+    field: '$.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundleKyberPreKeyIdFieldEvent {
+    field: '$.kyberPreKeyId'
+    value: number
+  }
+
+  export interface PreKeyBundleKyberPreKeyFieldEvent {
+    field: '$.kyberPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PreKeyBundleKyberPreKeySignatureFieldEvent {
+    field: '$.kyberPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PreKeyBundle>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PreKeyBundle.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundle>): PreKeyBundle {
+    return decodeMessage(buf, PreKeyBundle.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PreKeyBundle>): Generator<PreKeyBundleRegistrationIdFieldEvent | PreKeyBundleDeviceIdFieldEvent | PreKeyBundlePreKeyIdFieldEvent | PreKeyBundlePreKeyFieldEvent | PreKeyBundleSignedPreKeyIdFieldEvent | PreKeyBundleSignedPreKeyFieldEvent | PreKeyBundleSignedPreKeySignatureFieldEvent | PreKeyBundleIdentityKeyFieldEvent | PreKeyBundleKyberPreKeyIdFieldEvent | PreKeyBundleKyberPreKeyFieldEvent | PreKeyBundleKyberPreKeySignatureFieldEvent> {
+    return streamMessage(buf, PreKeyBundle.codec(), opts)
+  }
+}
+
+export interface InviteRelay {
+  addr: Uint8Array<ArrayBuffer>
+  mailboxId: Uint8Array<ArrayBuffer>
+  introToken: Uint8Array<ArrayBuffer>
+}
+
+export namespace InviteRelay {
+  let _codec: Codec<InviteRelay>
+
+  export const codec = (): Codec<InviteRelay> => {
+    if (_codec == null) {
+      _codec = message<InviteRelay>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.addr != null && obj.addr.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.addr)
+        }
+
+        if ((obj.mailboxId != null && obj.mailboxId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.mailboxId)
+        }
+
+        if ((obj.introToken != null && obj.introToken.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.introToken)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          addr: new Uint8Array(0),
+          mailboxId: new Uint8Array(0),
+          introToken: new Uint8Array(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.addr = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.mailboxId = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.introToken = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.addr`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.mailboxId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.introToken`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteRelayAddrFieldEvent {
+    field: '$.addr'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteRelayMailboxIdFieldEvent {
+    field: '$.mailboxId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteRelayIntroTokenFieldEvent {
+    field: '$.introToken'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<InviteRelay>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InviteRelay.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteRelay>): InviteRelay {
+    return decodeMessage(buf, InviteRelay.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteRelay>): Generator<InviteRelayAddrFieldEvent | InviteRelayMailboxIdFieldEvent | InviteRelayIntroTokenFieldEvent> {
+    return streamMessage(buf, InviteRelay.codec(), opts)
+  }
+}
+
+export interface InviteCardBody {
+  version: number
+  name: string
+  userId: Uint8Array<ArrayBuffer>
+  peerId: Uint8Array<ArrayBuffer>
+  bundle?: PreKeyBundle
+  addrs: Uint8Array<ArrayBuffer>[]
+  relays: InviteRelay[]
+  createdAt: bigint
+}
+
+export namespace InviteCardBody {
+  let _codec: Codec<InviteCardBody>
+
+  export const codec = (): Codec<InviteCardBody> => {
+    if (_codec == null) {
+      _codec = message<InviteCardBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(18)
+          w.string(obj.name)
+        }
+
+        if ((obj.userId != null && obj.userId.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.userId)
+        }
+
+        if ((obj.peerId != null && obj.peerId.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.peerId)
+        }
+
+        if (obj.bundle != null) {
+          w.uint32(42)
+          PreKeyBundle.codec().encode(obj.bundle, w)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.relays != null && obj.relays.length > 0) {
+          for (const value of obj.relays) {
+            w.uint32(58)
+            InviteRelay.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.createdAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          name: '',
+          userId: new Uint8Array(0),
+          peerId: new Uint8Array(0),
+          addrs: [],
+          relays: [],
+          createdAt: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.name = reader.string()
+              break
+            }
+            case 3: {
+              obj.userId = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.peerId = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.bundle = PreKeyBundle.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.bundle
+              })
+              break
+            }
+            case 6: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
+            case 7: {
+              if (opts.limits?.relays != null && obj.relays.length === opts.limits.relays) {
+                throw new MaxLengthError('Decode error - repeated field "relays" had too many elements')
+              }
+
+              obj.relays.push(InviteRelay.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.relays$
+              }))
+              break
+            }
+            case 8: {
+              obj.createdAt = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0,
+          relays: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.userId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.peerId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield * PreKeyBundle.codec().stream(reader, reader.uint32(), `${prefix}.bundle`, {
+                limits: opts.limits?.bundle
+              })
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.relays != null && obj.relays === opts.limits.relays) {
+                throw new MaxLengthError('Streaming decode error - repeated field "relays" had too many elements')
+              }
+
+              for (const evt of InviteRelay.codec().stream(reader, reader.uint32(), `${prefix}.relays[]`, {
+                limits: opts.limits?.relays$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.relays
+                }
+              }
+
+              obj.relays++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InviteCardBodyVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface InviteCardBodyNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface InviteCardBodyUserIdFieldEvent {
+    field: '$.userId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyPeerIdFieldEvent {
+    field: '$.peerId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleRegistrationIdFieldEvent {
+    field: '$.bundle.registrationId'
+    value: number
+  }
+
+  export interface InviteCardBodyBundleDeviceIdFieldEvent {
+    field: '$.bundle.deviceId'
+    value: number
+  }
+
+  export interface InviteCardBodyBundlePreKeyIdFieldEvent {
+    field: '$.bundle.preKeyId'
+    value: number
+  }
+
+  export interface InviteCardBodyBundlePreKeyFieldEvent {
+    field: '$.bundle.preKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleSignedPreKeyIdFieldEvent {
+    field: '$.bundle.signedPreKeyId'
+    value: number
+  }
+
+  export interface InviteCardBodyBundleSignedPreKeyFieldEvent {
+    field: '$.bundle.signedPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleSignedPreKeySignatureFieldEvent {
+    field: '$.bundle.signedPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleIdentityKeyFieldEvent {
+    field: '$.bundle.identityKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleKyberPreKeyIdFieldEvent {
+    field: '$.bundle.kyberPreKeyId'
+    value: number
+  }
+
+  export interface InviteCardBodyBundleKyberPreKeyFieldEvent {
+    field: '$.bundle.kyberPreKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyBundleKyberPreKeySignatureFieldEvent {
+    field: '$.bundle.kyberPreKeySignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InviteCardBodyRelaysAddrFieldEvent {
+    field: '$.relays[].addr'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface InviteCardBodyRelaysMailboxIdFieldEvent {
+    field: '$.relays[].mailboxId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface InviteCardBodyRelaysIntroTokenFieldEvent {
+    field: '$.relays[].introToken'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface InviteCardBodyCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<InviteCardBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InviteCardBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteCardBody>): InviteCardBody {
+    return decodeMessage(buf, InviteCardBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteCardBody>): Generator<InviteCardBodyVersionFieldEvent | InviteCardBodyNameFieldEvent | InviteCardBodyUserIdFieldEvent | InviteCardBodyPeerIdFieldEvent | InviteCardBodyBundleRegistrationIdFieldEvent | InviteCardBodyBundleDeviceIdFieldEvent | InviteCardBodyBundlePreKeyIdFieldEvent | InviteCardBodyBundlePreKeyFieldEvent | InviteCardBodyBundleSignedPreKeyIdFieldEvent | InviteCardBodyBundleSignedPreKeyFieldEvent | InviteCardBodyBundleSignedPreKeySignatureFieldEvent | InviteCardBodyBundleIdentityKeyFieldEvent | InviteCardBodyBundleKyberPreKeyIdFieldEvent | InviteCardBodyBundleKyberPreKeyFieldEvent | InviteCardBodyBundleKyberPreKeySignatureFieldEvent | InviteCardBodyAddrsFieldEvent | InviteCardBodyRelaysAddrFieldEvent | InviteCardBodyRelaysMailboxIdFieldEvent | InviteCardBodyRelaysIntroTokenFieldEvent | InviteCardBodyCreatedAtFieldEvent> {
+    return streamMessage(buf, InviteCardBody.codec(), opts)
+  }
+}
+
+export interface SignedInviteCard {
+  body: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedInviteCard {
+  let _codec: Codec<SignedInviteCard>
+
+  export const codec = (): Codec<SignedInviteCard> => {
+    if (_codec == null) {
+      _codec = message<SignedInviteCard>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.body != null && obj.body.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.body)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          body: new Uint8Array(0),
+          signature: new Uint8Array(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.body = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.body`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedInviteCardBodyFieldEvent {
+    field: '$.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedInviteCardSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedInviteCard>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedInviteCard.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedInviteCard>): SignedInviteCard {
+    return decodeMessage(buf, SignedInviteCard.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedInviteCard>): Generator<SignedInviteCardBodyFieldEvent | SignedInviteCardSignatureFieldEvent> {
+    return streamMessage(buf, SignedInviteCard.codec(), opts)
+  }
+}
+
+export interface Envelope {
+  id: Uint8Array<ArrayBuffer>
+  sealed: Uint8Array<ArrayBuffer>
+  padding: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Envelope {
+  let _codec: Codec<Envelope>
+
+  export const codec = (): Codec<Envelope> => {
+    if (_codec == null) {
+      _codec = message<Envelope>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.sealed != null && obj.sealed.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sealed)
+        }
+
+        if (obj.padding != null && obj.padding.length > 0) {
+          for (const value of obj.padding) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: new Uint8Array(0),
+          sealed: new Uint8Array(0),
+          padding: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sealed = reader.bytes()
+              break
+            }
+            case 3: {
+              if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
+                throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
+              }
+
+              obj.padding.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          padding: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sealed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.padding != null && obj.padding === opts.limits.padding) {
+                throw new MaxLengthError('Streaming decode error - repeated field "padding" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.padding[]`,
+                index: obj.padding,
+                value: reader.bytes()
+              }
+
+              obj.padding++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EnvelopeIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopeSealedFieldEvent {
+    field: '$.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EnvelopePaddingFieldEvent {
+    field: '$.padding[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Envelope>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Envelope.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Envelope {
+    return decodeMessage(buf, Envelope.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Envelope>): Generator<EnvelopeIdFieldEvent | EnvelopeSealedFieldEvent | EnvelopePaddingFieldEvent> {
+    return streamMessage(buf, Envelope.codec(), opts)
+  }
+}
+
+export interface Content {
+  id: Uint8Array<ArrayBuffer>
+  sentAt: bigint
+  senderCard?: Uint8Array<ArrayBuffer>
+  text?: Content.Text
+  deliveryReceipt?: Content.DeliveryReceipt
+  disappearingTimer?: Content.DisappearingTimer
+  padding: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Content {
+  export interface Text {
+    text: string
+    seq: bigint
+  }
+
+  export namespace Text {
+    let _codec: Codec<Text>
+
+    export const codec = (): Codec<Text> => {
+      if (_codec == null) {
+        _codec = message<Text>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.text != null && obj.text !== '')) {
+            w.uint32(10)
+            w.string(obj.text)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0n)) {
+            w.uint32(16)
+            w.uint64(obj.seq)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            text: '',
+            seq: 0n
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.text = reader.string()
+                break
+              }
+              case 2: {
+                obj.seq = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.text`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface TextTextFieldEvent {
+      field: '$.text'
+      value: string
+    }
+
+    export interface TextSeqFieldEvent {
+      field: '$.seq'
+      value: bigint
+    }
+
+    export function encode (obj: Partial<Text>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Text.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Text {
+      return decodeMessage(buf, Text.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextSeqFieldEvent> {
+      return streamMessage(buf, Text.codec(), opts)
+    }
+  }
+
+  export interface DeliveryReceipt {
+    ids: Uint8Array<ArrayBuffer>[]
+  }
+
+  export namespace DeliveryReceipt {
+    let _codec: Codec<DeliveryReceipt>
+
+    export const codec = (): Codec<DeliveryReceipt> => {
+      if (_codec == null) {
+        _codec = message<DeliveryReceipt>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.ids != null && obj.ids.length > 0) {
+            for (const value of obj.ids) {
+              w.uint32(10)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            ids: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                  throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+                }
+
+                obj.ids.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            ids: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.ids[]`,
+                  index: obj.ids,
+                  value: reader.bytes()
+                }
+
+                obj.ids++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface DeliveryReceiptIdsFieldEvent {
+      field: '$.ids[]'
+      index: number
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<DeliveryReceipt>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, DeliveryReceipt.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliveryReceipt>): DeliveryReceipt {
+      return decodeMessage(buf, DeliveryReceipt.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliveryReceipt>): Generator<DeliveryReceiptIdsFieldEvent> {
+      return streamMessage(buf, DeliveryReceipt.codec(), opts)
+    }
+  }
+
+  export interface DisappearingTimer {
+    seconds: number
+  }
+
+  export namespace DisappearingTimer {
+    let _codec: Codec<DisappearingTimer>
+
+    export const codec = (): Codec<DisappearingTimer> => {
+      if (_codec == null) {
+        _codec = message<DisappearingTimer>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.seconds != null && obj.seconds !== 0)) {
+            w.uint32(8)
+            w.uint32(obj.seconds)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            seconds: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.seconds = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.seconds`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface DisappearingTimerSecondsFieldEvent {
+      field: '$.seconds'
+      value: number
+    }
+
+    export function encode (obj: Partial<DisappearingTimer>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, DisappearingTimer.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DisappearingTimer>): DisappearingTimer {
+      return decodeMessage(buf, DisappearingTimer.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DisappearingTimer>): Generator<DisappearingTimerSecondsFieldEvent> {
+      return streamMessage(buf, DisappearingTimer.codec(), opts)
+    }
+  }
+
+  let _codec: Codec<Content>
+
+  export const codec = (): Codec<Content> => {
+    if (_codec == null) {
+      _codec = message<Content>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+
+        if (obj.disappearingTimer != null) {
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.deliveryReceipt != null) {
+          obj.disappearingTimer = undefined
+          obj.text = undefined
+        }
+
+        if (obj.text != null) {
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+        }
+
+        if ((obj.id != null && obj.id.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.id)
+        }
+
+        if ((obj.sentAt != null && obj.sentAt !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.sentAt)
+        }
+
+        if (obj.senderCard != null) {
+          w.uint32(26)
+          w.bytes(obj.senderCard)
+        }
+
+        if (obj.text != null) {
+          w.uint32(34)
+          Content.Text.codec().encode(obj.text, w)
+        }
+
+        if (obj.deliveryReceipt != null) {
+          w.uint32(42)
+          Content.DeliveryReceipt.codec().encode(obj.deliveryReceipt, w)
+        }
+
+        if (obj.disappearingTimer != null) {
+          w.uint32(50)
+          Content.DisappearingTimer.codec().encode(obj.disappearingTimer, w)
+        }
+
+        if (obj.padding != null && obj.padding.length > 0) {
+          for (const value of obj.padding) {
+            w.uint32(122)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: new Uint8Array(0),
+          sentAt: 0n,
+          padding: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sentAt = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.senderCard = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.text = Content.Text.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.text
+              })
+              break
+            }
+            case 5: {
+              obj.deliveryReceipt = Content.DeliveryReceipt.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.deliveryReceipt
+              })
+              break
+            }
+            case 6: {
+              obj.disappearingTimer = Content.DisappearingTimer.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.disappearingTimer
+              })
+              break
+            }
+            case 15: {
+              if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
+                throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
+              }
+
+              obj.padding.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+
+        if (obj.disappearingTimer != null) {
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.deliveryReceipt != null) {
+          delete obj.disappearingTimer
+          delete obj.text
+        }
+
+        if (obj.text != null) {
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          padding: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sentAt`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.senderCard`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield * Content.Text.codec().stream(reader, reader.uint32(), `${prefix}.text`, {
+                limits: opts.limits?.text
+              })
+
+              break
+            }
+            case 5: {
+              yield * Content.DeliveryReceipt.codec().stream(reader, reader.uint32(), `${prefix}.deliveryReceipt`, {
+                limits: opts.limits?.deliveryReceipt
+              })
+
+              break
+            }
+            case 6: {
+              yield * Content.DisappearingTimer.codec().stream(reader, reader.uint32(), `${prefix}.disappearingTimer`, {
+                limits: opts.limits?.disappearingTimer
+              })
+
+              break
+            }
+            case 15: {
+              if (opts.limits?.padding != null && obj.padding === opts.limits.padding) {
+                throw new MaxLengthError('Streaming decode error - repeated field "padding" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.padding[]`,
+                index: obj.padding,
+                value: reader.bytes()
+              }
+
+              obj.padding++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ContentIdFieldEvent {
+    field: '$.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSentAtFieldEvent {
+    field: '$.sentAt'
+    value: bigint
+  }
+
+  export interface ContentSenderCardFieldEvent {
+    field: '$.senderCard'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentTextTextFieldEvent {
+    field: '$.text.text'
+    value: string
+  }
+
+  export interface ContentTextSeqFieldEvent {
+    field: '$.text.seq'
+    value: bigint
+  }
+
+  export interface ContentDeliveryReceiptIdsFieldEvent {
+    field: '$.deliveryReceipt.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentDisappearingTimerSecondsFieldEvent {
+    field: '$.disappearingTimer.seconds'
+    value: number
+  }
+
+  export interface ContentPaddingFieldEvent {
+    field: '$.padding[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Content.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Content {
+    return decodeMessage(buf, Content.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentPaddingFieldEvent> {
+    return streamMessage(buf, Content.codec(), opts)
+  }
+}
+
+export interface MessageFrame {
+  deliver?: MessageFrame.Deliver
+  receipt?: MessageFrame.Receipt
+}
+
+export namespace MessageFrame {
+  export interface Deliver {
+    envelope: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace Deliver {
+    let _codec: Codec<Deliver>
+
+    export const codec = (): Codec<Deliver> => {
+      if (_codec == null) {
+        _codec = message<Deliver>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.envelope != null && obj.envelope.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.envelope)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            envelope: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.envelope = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.envelope`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface DeliverEnvelopeFieldEvent {
+      field: '$.envelope'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<Deliver>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Deliver.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Deliver {
+      return decodeMessage(buf, Deliver.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Deliver>): Generator<DeliverEnvelopeFieldEvent> {
+      return streamMessage(buf, Deliver.codec(), opts)
+    }
+  }
+
+  export interface Receipt {
+    id: Uint8Array<ArrayBuffer>
+    status: MessageFrame.Receipt.Status
+    reason: string
+  }
+
+  export namespace Receipt {
+    export enum Status {
+      STATUS_UNSPECIFIED = 'STATUS_UNSPECIFIED',
+      STORED = 'STORED',
+      DUPLICATE = 'DUPLICATE',
+      REJECTED = 'REJECTED'
+    }
+
+    enum __StatusValues {
+      STATUS_UNSPECIFIED = 0,
+      STORED = 1,
+      DUPLICATE = 2,
+      REJECTED = 3
+    }
+
+    export namespace Status {
+      export const codec = (): Codec<Status> => {
+        return enumeration<Status>(__StatusValues)
+      }
+    }
+
+    let _codec: Codec<Receipt>
+
+    export const codec = (): Codec<Receipt> => {
+      if (_codec == null) {
+        _codec = message<Receipt>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.id != null && obj.id.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.id)
+          }
+
+          if (obj.status != null && __StatusValues[obj.status] !== 0) {
+            w.uint32(16)
+            MessageFrame.Receipt.Status.codec().encode(obj.status, w)
+          }
+
+          if ((obj.reason != null && obj.reason !== '')) {
+            w.uint32(26)
+            w.string(obj.reason)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            id: new Uint8Array(0),
+            status: Status.STATUS_UNSPECIFIED,
+            reason: ''
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.id = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.status = MessageFrame.Receipt.Status.codec().decode(reader)
+                break
+              }
+              case 3: {
+                obj.reason = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.id`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.status`,
+                  value: MessageFrame.Receipt.Status.codec().decode(reader)
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.reason`,
+                  value: reader.string()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface ReceiptIdFieldEvent {
+      field: '$.id'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface ReceiptStatusFieldEvent {
+      field: '$.status'
+      value: MessageFrame.Receipt.Status
+    }
+
+    export interface ReceiptReasonFieldEvent {
+      field: '$.reason'
+      value: string
+    }
+
+    export function encode (obj: Partial<Receipt>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Receipt.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Receipt {
+      return decodeMessage(buf, Receipt.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Receipt>): Generator<ReceiptIdFieldEvent | ReceiptStatusFieldEvent | ReceiptReasonFieldEvent> {
+      return streamMessage(buf, Receipt.codec(), opts)
+    }
+  }
+
+  let _codec: Codec<MessageFrame>
+
+  export const codec = (): Codec<MessageFrame> => {
+    if (_codec == null) {
+      _codec = message<MessageFrame>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.receipt != null) {
+          obj.deliver = undefined
+        }
+
+        if (obj.deliver != null) {
+          obj.receipt = undefined
+        }
+
+        if (obj.deliver != null) {
+          w.uint32(10)
+          MessageFrame.Deliver.codec().encode(obj.deliver, w)
+        }
+
+        if (obj.receipt != null) {
+          w.uint32(18)
+          MessageFrame.Receipt.codec().encode(obj.receipt, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.deliver = MessageFrame.Deliver.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.deliver
+              })
+              break
+            }
+            case 2: {
+              obj.receipt = MessageFrame.Receipt.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.receipt
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.receipt != null) {
+          delete obj.deliver
+        }
+
+        if (obj.deliver != null) {
+          delete obj.receipt
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * MessageFrame.Deliver.codec().stream(reader, reader.uint32(), `${prefix}.deliver`, {
+                limits: opts.limits?.deliver
+              })
+
+              break
+            }
+            case 2: {
+              yield * MessageFrame.Receipt.codec().stream(reader, reader.uint32(), `${prefix}.receipt`, {
+                limits: opts.limits?.receipt
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MessageFrameDeliverEnvelopeFieldEvent {
+    field: '$.deliver.envelope'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MessageFrameReceiptIdFieldEvent {
+    field: '$.receipt.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MessageFrameReceiptStatusFieldEvent {
+    field: '$.receipt.status'
+    value: MessageFrame.Receipt.Status
+  }
+
+  export interface MessageFrameReceiptReasonFieldEvent {
+    field: '$.receipt.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<MessageFrame>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, MessageFrame.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessageFrame>): MessageFrame {
+    return decodeMessage(buf, MessageFrame.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessageFrame>): Generator<MessageFrameDeliverEnvelopeFieldEvent | MessageFrameReceiptIdFieldEvent | MessageFrameReceiptStatusFieldEvent | MessageFrameReceiptReasonFieldEvent> {
+    return streamMessage(buf, MessageFrame.codec(), opts)
+  }
+}
