@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The main-side service of the desktop app: it owns the messenger, answers every call of the IPC
+ * contract after validating its payload, and pushes the messenger's events. It knows nothing of
+ * Electron or WebSockets: the Electron glue and the headless server are thin adapters around it.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { isMethod } from '../shared/channels.js'
+import { requestSchemas } from '../shared/contract.js'
+import type { Method } from '../shared/channels.js'
+import type {
+  AppStatus, ContactView, ErrorView, Events, MessageView, Phase, PushedEvent, RelayView, Replies,
+  Requests, Result
+} from '../shared/contract.js'
+import {
+  BugError, EXPOSED_ERROR_NAMES, InvalidPayloadError, NotReadyError, PassphraseRequiredError,
+  UnknownMethodError, UnsupportedError, WrongPhaseError
+} from './errors.js'
+import { DEFAULT_PREFS, readConfig, writeConfig } from './desktop-config.js'
+import { notificationFor } from './notifications.js'
+import { contactView, identityView, messageView, settingsView } from './views.js'
+import type { DesktopConfig, RelayEntry, RelayInfo } from './desktop-config.js'
+import type { KeyVault } from './key-vault.js'
+import type { NotificationContent } from './notifications.js'
+import type { KeySource, LoggerFactory, Messenger, MessengerEvents, MessengerOptions } from '@sotto/core'
+
+/** Creates a messenger: `createMessenger` from `@sotto/core`, injected so tests can run without it. */
+export type MessengerFactory = (options: MessengerOptions) => Promise<Messenger>
+
+/** What the service needs. */
+export interface DesktopServiceInit {
+  /** The app's data directory; the messenger's own data lives in `<dataDir>/messenger`. */
+  dataDir: string
+  /** The messenger factory. */
+  createMessenger: MessengerFactory
+  /** The OS keychain (Electron's `safeStorage`); absent in headless mode. */
+  keyVault?: KeyVault
+  /** A passphrase supplied by the environment (`SOTTO_PASSPHRASE`). */
+  passphrase?: string
+  /** Relays offered in onboarding. */
+  defaultRelays?: RelayInfo[]
+  /** Passed through to the messenger (listen addresses, mDNS override, ICE servers, scrypt cost). */
+  messengerOptions?: Pick<MessengerOptions, 'listen' | 'mdns' | 'iceServers' | 'scryptLogN'>
+  /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
+  openLink?: (url: string) => Promise<boolean>
+  /** Loggers. */
+  logger?: LoggerFactory
+}
+
+/** The main-side service. */
+export interface DesktopService {
+  /** Opens the messenger if the data directory is set up and unlockable; resolves with the status. */
+  start(): Promise<AppStatus>
+  /** Answers one call. Never throws: bad input and failures come back as `{ ok: false }`. */
+  dispatch(method: unknown, payload: unknown): Promise<Result<unknown>>
+  /** Current status. */
+  status(): AppStatus
+  /** Unread incoming messages and pending requests, for the tray. */
+  unreadTotal(): number
+  /** The notification to show for an incoming message under the user's preferences. */
+  notificationFor(message: MessageView): Promise<NotificationContent | undefined>
+  /** Subscribes to pushed events; returns the function that unsubscribes. */
+  subscribe(listener: (event: PushedEvent) => void): () => void
+  /** Stops the messenger (flushing its outbox state) and the service. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+type Handlers = { [M in Method]: (request: Requests[M]) => Promise<Replies[M]> }
+
+/** Relay changes take effect at the next start until the messenger manages relays itself. */
+const MESSENGER_DIR = 'messenger'
+
+/** Creates the service. Call {@link DesktopService.start} next. */
+export function createDesktopService (init: DesktopServiceInit): DesktopService {
+  const log = init.logger?.forComponent('desktop:service')
+  const listeners = new Set<(event: PushedEvent) => void>()
+  const messengerDir = join(init.dataDir, MESSENGER_DIR)
+
+  let phase: Phase = 'starting'
+  let config: DesktopConfig | undefined
+  let messenger: Messenger | undefined
+  let lastError: ErrorView | undefined
+  let online = false
+  let unread = 0
+  let onlineTimer: ReturnType<typeof setTimeout> | undefined
+  let opening: Promise<void> | undefined
+  let stopping: Promise<void> | undefined
+  const unsubscribers: Array<() => void> = []
+
+  const push = <E extends PushedEvent['name']>(name: E, payload: Events[E]): void => {
+    const event = { name, payload } as PushedEvent
+    for (const listener of listeners) {
+      try {
+        listener(event)
+      } catch (err) {
+        log?.error('event listener failed', { event: name, error: (err as Error).name })
+      }
+    }
+  }
+
+  const status = (): AppStatus => {
+    const s: AppStatus = {
+      phase,
+      keyStorage: init.keyVault?.available() === true ? 'keychain' : 'passphrase',
+      passphraseProvided: init.passphrase != null,
+      defaultRelays: (init.defaultRelays ?? []).map(r => relayView({ ...r, source: 'default', enabled: true })),
+      online
+    }
+    if (messenger != null && phase === 'ready') s.identity = identityView(messenger.identity())
+    if (lastError != null) s.error = lastError
+    return s
+  }
+
+  const setPhase = (next: Phase, error?: ErrorView): void => {
+    phase = next
+    lastError = error
+    push('app', status())
+  }
+
+  const requireMessenger = (): Messenger => {
+    if (messenger == null || phase !== 'ready') throw new NotReadyError('Sotto is not running yet')
+    return messenger
+  }
+
+  const requireConfig = (): DesktopConfig => {
+    if (config == null) throw new NotReadyError('Sotto is not set up yet')
+    return config
+  }
+
+  const refreshUnread = async (): Promise<void> => {
+    const m = messenger
+    if (m == null) return
+    try {
+      const [contacts, requests] = await Promise.all([m.contacts(), m.requests()])
+      const total = contacts.reduce((n, c) => n + (c.blocked ? 0 : c.unread), 0) +
+        requests.filter(r => !r.blocked).length
+      if (total !== unread) {
+        unread = total
+        push('unread', { total })
+      }
+    } catch (err) {
+      log?.warn('could not count unread messages', { error: (err as Error).name })
+    }
+  }
+
+  const checkOnline = (delay: number): void => {
+    const m = messenger
+    if (m == null || phase !== 'ready' || online) return
+    const relays = requireConfig().relays.filter(r => r.enabled)
+    const addresses = m.addresses()
+    const isOnline = relays.length === 0
+      ? addresses.length > 0
+      : addresses.some(a => a.includes('/p2p-circuit'))
+    if (isOnline) {
+      online = true
+      log?.info('online', { addresses: addresses.length })
+      push('app', status())
+      return
+    }
+    // The messenger has no event for relay reservations; look again, less and less often.
+    onlineTimer = setTimeout(() => { checkOnline(Math.min(delay * 2, 5000)) }, delay)
+    onlineTimer.unref?.()
+  }
+
+  const subscribeMessenger = (m: Messenger): void => {
+    const on = <K extends keyof MessengerEvents>(event: K, listener: (e: MessengerEvents[K]) => void): void => {
+      m.on(event, listener)
+      unsubscribers.push(() => { m.off(event, listener) })
+    }
+    on('message', message => {
+      push('message', messageView(message))
+      void refreshUnread()
+    })
+    on('status', s => {
+      const payload: Events['status'] = { id: s.id, contactId: s.contactId, state: s.state }
+      if (s.failure != null) payload.failure = s.failure
+      push('status', payload)
+    })
+    on('request', contact => {
+      push('request', contactView(contact))
+      void refreshUnread()
+    })
+    on('contact', contact => {
+      push('contact', contactView(contact))
+      void refreshUnread()
+    })
+    on('connection', c => { push('connection', { contactId: c.contactId, presence: c.presence }) })
+    on('expired', e => {
+      push('expired', { contactId: e.contactId, ids: [...e.ids] })
+      void refreshUnread()
+    })
+  }
+
+  /** Opens the messenger with `keySource`; on failure the phase becomes `next` with the error. */
+  const open = async (keySource: KeySource, options: { name?: string, failPhase: Phase }): Promise<void> => {
+    const cfg = requireConfig()
+    setPhase('starting')
+    const messengerOptions: MessengerOptions = {
+      ...init.messengerOptions,
+      dataDir: messengerDir,
+      keySource,
+      relays: cfg.relays.filter(r => r.enabled).map(r => r.address)
+    }
+    if (options.name != null) messengerOptions.name = options.name
+    if (init.logger != null) messengerOptions.logger = init.logger
+    try {
+      const m = await init.createMessenger(messengerOptions)
+      messenger = m
+      subscribeMessenger(m)
+      setPhase('ready')
+      log?.info('messenger ready')
+      void refreshUnread()
+      checkOnline(50)
+    } catch (err) {
+      const error = errorView(err, log)
+      log?.warn('messenger did not start', { error: error.name })
+      setPhase(options.failPhase, error)
+      throw err
+    }
+  }
+
+  const guarded = (work: () => Promise<void>): Promise<void> => {
+    if (opening != null) throw new WrongPhaseError('Sotto is already starting')
+    opening = work().finally(() => { opening = undefined })
+    return opening
+  }
+
+  const relayView = (r: RelayEntry): RelayView => {
+    const view: RelayView = { address: r.address, source: r.source, enabled: r.enabled }
+    if (r.operator != null) view.operator = r.operator
+    if (r.jurisdiction != null) view.jurisdiction = r.jurisdiction
+    return view
+  }
+
+  const saveConfig = async (next: DesktopConfig): Promise<void> => {
+    await writeConfig(init.dataDir, next)
+    config = next
+  }
+
+  const contactViewOf = async (promise: Promise<Parameters<typeof contactView>[0]>): Promise<ContactView> =>
+    contactView(await promise)
+
+  const handlers: Handlers = {
+    status: async () => status(),
+    setup: async ({ name, passphrase, relays }) => {
+      if (phase !== 'setup') throw new WrongPhaseError('Sotto is already set up')
+      const secret = passphrase ?? init.passphrase
+      const useKeychain = secret == null
+      if (useKeychain && init.keyVault?.available() !== true) {
+        throw new PassphraseRequiredError('This system has no keychain: choose a passphrase')
+      }
+      const defaults = init.defaultRelays ?? []
+      const chosen: RelayEntry[] = relays.map(address => {
+        const known = defaults.find(d => d.address === address)
+        const entry: RelayEntry = { address, source: known != null ? 'default' : 'user', enabled: true }
+        if (known?.operator != null) entry.operator = known.operator
+        if (known?.jurisdiction != null) entry.jurisdiction = known.jurisdiction
+        return entry
+      })
+      await mkdir(init.dataDir, { recursive: true, mode: 0o700 })
+      await guarded(async () => {
+        let keySource: KeySource
+        if (useKeychain) {
+          keySource = { kind: 'host-key', key: await init.keyVault!.create() }
+        } else {
+          keySource = { kind: 'passphrase', passphrase: secret }
+        }
+        await saveConfig({ version: 1, keyMode: useKeychain ? 'host-key' : 'passphrase', relays: chosen, prefs: { ...DEFAULT_PREFS } })
+        try {
+          await open(keySource, { name, failPhase: 'setup' })
+        } catch (err) {
+          // A fresh set-up that failed leaves nothing behind, so it can be tried again.
+          await rm(join(init.dataDir, 'desktop.json'), { force: true })
+          await rm(messengerDir, { recursive: true, force: true })
+          if (useKeychain) await init.keyVault!.remove()
+          config = undefined
+          throw err
+        }
+      })
+      return status()
+    },
+    unlock: async ({ passphrase }) => {
+      if (phase !== 'locked') throw new WrongPhaseError('Sotto is not locked')
+      await guarded(async () => { await open({ kind: 'passphrase', passphrase }, { failPhase: 'locked' }) })
+      return status()
+    },
+    identity: async () => identityView(requireMessenger().identity()),
+    createInvite: async () => ({ link: await requireMessenger().invite() }),
+    contacts: async () => (await requireMessenger().contacts()).map(contactView),
+    contact: async ({ contactId }) => contactViewOf(requireMessenger().contact(contactId)),
+    addContact: async ({ invite, alias }) =>
+      contactViewOf(requireMessenger().addContact(invite, alias != null ? { alias } : undefined)),
+    renameContact: async ({ contactId, alias }) => contactViewOf(requireMessenger().setAlias(contactId, alias)),
+    block: async ({ contactId }) => {
+      const c = await contactViewOf(requireMessenger().block(contactId))
+      void refreshUnread()
+      return c
+    },
+    unblock: async ({ contactId }) => contactViewOf(requireMessenger().unblock(contactId)),
+    deleteContact: async ({ contactId }) => {
+      await requireMessenger().deleteContact(contactId)
+      void refreshUnread()
+      return null
+    },
+    setVerified: async ({ contactId, verified }) => contactViewOf(requireMessenger().setVerified(contactId, verified)),
+    acceptKeyChange: async ({ contactId }) => contactViewOf(requireMessenger().acceptIdentityChange(contactId)),
+    setDisappearing: async ({ contactId, seconds }) => contactViewOf(requireMessenger().setDisappearing(contactId, seconds)),
+    requests: async () => (await requireMessenger().requests()).map(contactView),
+    accept: async ({ contactId }) => {
+      const c = await contactViewOf(requireMessenger().accept(contactId))
+      void refreshUnread()
+      return c
+    },
+    history: async ({ contactId, before, limit }) => {
+      const options: { before?: string, limit?: number } = {}
+      if (before != null) options.before = before
+      if (limit != null) options.limit = limit
+      return (await requireMessenger().history(contactId, options)).map(messageView)
+    },
+    send: async ({ contactId, text }) => messageView(await requireMessenger().send(contactId, text)),
+    markRead: async ({ contactId }) => {
+      await requireMessenger().markRead(contactId)
+      await refreshUnread()
+      return null
+    },
+    settings: async () => settingsView(await requireMessenger().settings(), requireConfig().prefs),
+    updateSettings: async (patch) => {
+      const m = requireMessenger()
+      const { theme, notifications, notificationPreview, ...core } = patch
+      const settings = Object.keys(core).length > 0 ? await m.updateSettings(core) : await m.settings()
+      const cfg = requireConfig()
+      const prefs = { ...cfg.prefs }
+      if (theme != null) prefs.theme = theme
+      if (notifications != null) prefs.notifications = notifications
+      if (notificationPreview != null) prefs.notificationPreview = notificationPreview
+      if (theme != null || notifications != null || notificationPreview != null) await saveConfig({ ...cfg, prefs })
+      return settingsView(settings, prefs)
+    },
+    relays: async () => requireConfig().relays.map(relayView),
+    addRelay: async ({ address }) => {
+      const cfg = requireConfig()
+      if (!cfg.relays.some(r => r.address === address)) {
+        await saveConfig({ ...cfg, relays: [...cfg.relays, { address, source: 'user', enabled: true }] })
+      }
+      return requireConfig().relays.map(relayView)
+    },
+    removeRelay: async ({ address }) => {
+      const cfg = requireConfig()
+      await saveConfig({ ...cfg, relays: cfg.relays.filter(r => r.address !== address) })
+      return requireConfig().relays.map(relayView)
+    },
+    openLink: async ({ url }) => {
+      if (init.openLink == null) throw new UnsupportedError('Links are opened by the browser in this mode')
+      return { opened: await init.openLink(url) }
+    }
+  }
+
+  return {
+    async start () {
+      try {
+        config = await readConfig(init.dataDir)
+      } catch (err) {
+        setPhase('failed', errorView(err, log))
+        return status()
+      }
+      if (config == null) {
+        setPhase('setup')
+        return status()
+      }
+      try {
+        if (config.keyMode === 'host-key') {
+          const key = await init.keyVault?.load()
+          if (key == null) {
+            setPhase('failed', { name: 'KeychainError', message: 'The storage key is missing from the OS keychain' })
+            return status()
+          }
+          await guarded(() => open({ kind: 'host-key', key }, { failPhase: 'failed' }))
+        } else if (init.passphrase != null) {
+          await guarded(() => open({ kind: 'passphrase', passphrase: init.passphrase! }, { failPhase: 'locked' }))
+        } else {
+          setPhase('locked')
+        }
+      } catch (err) {
+        if (phase === 'starting') setPhase('failed', errorView(err, log))
+      }
+      return status()
+    },
+
+    async dispatch (method, payload) {
+      if (!isMethod(method)) return failure(new UnknownMethodError('Unknown call'), log)
+      if (stopping != null) return failure(new NotReadyError('Sotto is shutting down'), log)
+      const parsed = requestSchemas[method].safeParse(payload)
+      if (!parsed.success) {
+        const detail = parsed.error.issues
+          .map(i => `${i.path.length > 0 ? i.path.join('.') : 'payload'}: ${i.message}`)
+          .join('; ')
+        return failure(new InvalidPayloadError(`Invalid ${method} request (${detail})`), log)
+      }
+      try {
+        const handler = handlers[method] as (request: unknown) => Promise<unknown>
+        return { ok: true, value: await handler(parsed.data) }
+      } catch (err) {
+        return failure(err, log)
+      }
+    },
+
+    status,
+
+    unreadTotal: () => unread,
+
+    async notificationFor (message) {
+      const cfg = config
+      if (cfg == null || messenger == null) return undefined
+      let contact: ContactView | undefined
+      try {
+        contact = contactView(await messenger.contact(message.contactId))
+      } catch {
+        contact = undefined
+      }
+      return notificationFor(message, contact, cfg.prefs)
+    },
+
+    subscribe (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    },
+
+    stop () {
+      stopping ??= (async () => {
+        clearTimeout(onlineTimer)
+        await opening?.catch(() => {})
+        for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
+        const m = messenger
+        messenger = undefined
+        if (m != null) await m.stop()
+        setPhase('stopped')
+        listeners.clear()
+        log?.info('stopped')
+      })()
+      return stopping
+    }
+  }
+}
+
+/** An error as it may cross the boundary: known names keep their message, others become generic. */
+export function errorView (err: unknown, log?: ReturnType<LoggerFactory['forComponent']>): ErrorView {
+  if (err instanceof Error && EXPOSED_ERROR_NAMES.has(err.name)) {
+    return { name: err.name, message: err.message }
+  }
+  if (err instanceof BugError) log?.error('bug', { error: err.name, message: err.message })
+  else log?.error('unexpected error', { error: err instanceof Error ? err.name : typeof err })
+  return { name: 'InternalError', message: 'Something went wrong inside Sotto; see the log for details' }
+}
+
+function failure (err: unknown, log?: ReturnType<LoggerFactory['forComponent']>): Result<never> {
+  return { ok: false, error: errorView(err, log) }
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Errors of the desktop app's main side. Callers check `.name` or `instanceof`. Across the IPC
+ * boundary they travel as `{ name, message }`.
+ */
+
+/** Base class: sets `name` from the subclass. */
+export class DesktopError extends Error {
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** A broken invariant of the desktop app: a bug, never caused by input. */
+export class BugError extends DesktopError {}
+
+/** A call named a channel that the contract does not have. */
+export class UnknownMethodError extends DesktopError {}
+
+/** A call's payload does not match its schema. */
+export class InvalidPayloadError extends DesktopError {}
+
+/** A call came from a frame or connection that is not the app's own. */
+export class UntrustedSenderError extends DesktopError {}
+
+/** The call needs a running messenger, and the app is not (yet) ready. */
+export class NotReadyError extends DesktopError {}
+
+/** The call does not fit the app's current phase (for example `setup` once set up). */
+export class WrongPhaseError extends DesktopError {}
+
+/** No OS keychain is available, so a passphrase is needed. */
+export class PassphraseRequiredError extends DesktopError {}
+
+/** The OS keychain failed to protect or reveal the storage key. */
+export class KeychainError extends DesktopError {}
+
+/** The desktop app's own config file is unreadable. */
+export class ConfigError extends DesktopError {}
+
+/** The operation is not available in this mode (for example opening links in headless mode). */
+export class UnsupportedError extends DesktopError {}
+
+/**
+ * Error names whose messages are fit to show: this package's, and `@sotto/core`'s expected errors.
+ * Anything else crosses the boundary as `InternalError` with a generic message.
+ */
+export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'UnknownMethodError', 'InvalidPayloadError', 'UntrustedSenderError', 'NotReadyError',
+  'WrongPhaseError', 'PassphraseRequiredError', 'KeychainError', 'ConfigError', 'UnsupportedError',
+  'InvalidInputError', 'TooLargeError', 'BadSignatureError', 'WrongPassphraseError',
+  'DataDirectoryLockedError', 'StorageCorruptError', 'UnsupportedSchemaError',
+  'IdentityChangedError', 'NotFoundError', 'BlockedError', 'ProtocolError', 'TimeoutError'
+])

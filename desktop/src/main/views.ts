@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Maps `@sotto/core`'s objects to the IPC contract's views, field by field, so nothing the core may
+ * add later (keys, tokens) crosses to the renderer by accident.
+ */
+import type { Contact, Message, OwnIdentity, Settings } from '@sotto/core'
+import type { ContactView, IdentityView, MessageView, SettingsView } from '../shared/contract.js'
+import type { DesktopConfig } from './desktop-config.js'
+
+/** A message as the renderer sees it. */
+export function messageView (m: Message): MessageView {
+  const view: MessageView = {
+    id: m.id,
+    contactId: m.contactId,
+    direction: m.direction,
+    text: m.text,
+    sentAt: m.sentAt,
+    storedAt: m.storedAt,
+    state: m.state
+  }
+  if (m.failure != null) view.failure = m.failure
+  if (m.readAt != null) view.readAt = m.readAt
+  if (m.expiresAt != null) view.expiresAt = m.expiresAt
+  return view
+}
+
+/** A contact as the renderer sees it. */
+export function contactView (c: Contact): ContactView {
+  const view: ContactView = {
+    id: c.id,
+    alias: c.alias,
+    displayName: c.displayName,
+    peerId: c.peerId,
+    status: c.status,
+    safetyNumber: c.safetyNumber,
+    verified: c.verified,
+    blocked: c.blocked,
+    identityChanged: c.identityChanged,
+    disappearingSeconds: c.disappearingSeconds,
+    unread: c.unread,
+    presence: c.presence
+  }
+  if (c.lastMessage != null) view.lastMessage = messageView(c.lastMessage)
+  return view
+}
+
+/** The own identity as the renderer sees it. */
+export function identityView (i: OwnIdentity): IdentityView {
+  return { userId: i.userId, peerId: i.peerId, name: i.name }
+}
+
+/** The messenger's settings joined with the desktop preferences. */
+export function settingsView (s: Settings, prefs: DesktopConfig['prefs']): SettingsView {
+  return {
+    mdns: s.mdns,
+    readReceipts: s.readReceipts,
+    excludedJurisdictions: [...s.excludedJurisdictions],
+    theme: prefs.theme,
+    notifications: prefs.notifications,
+    notificationPreview: prefs.notificationPreview
+  }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Builds `window.sotto` over Electron IPC: one function per call, one subscription function per
+ * event, each bound to its own fixed channel. Nothing generic: the renderer can name no channel,
+ * and listeners never see Electron's event object.
+ */
+import { EVENT_CHANNELS, METHOD_CHANNELS } from '../shared/channels.js'
+import type { SottoBridge } from '../shared/api.js'
+import type { EventName, Method } from '../shared/channels.js'
+import type { Events, Replies, Result } from '../shared/contract.js'
+
+/** The parts of Electron's `ipcRenderer` used here. */
+export interface IpcRendererLike {
+  /** Sends a call and waits for the reply. */
+  invoke(channel: string, payload?: unknown): Promise<unknown>
+  /** Listens on a channel. */
+  on(channel: string, listener: (event: unknown, payload: unknown) => void): unknown
+  /** Stops listening. */
+  removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown
+}
+
+/** The parts of Electron's `contextBridge` used here. */
+export interface ContextBridgeLike {
+  /** Copies `api` into the page's world as `window[key]`. */
+  exposeInMainWorld(key: string, api: unknown): void
+}
+
+/** Builds the bridge object. */
+export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
+  const call = <M extends Method>(method: M, payload?: unknown): Promise<Result<Replies[M]>> =>
+    ipc.invoke(METHOD_CHANNELS[method], payload) as Promise<Result<Replies[M]>>
+
+  const subscribe = <E extends EventName>(event: E) => (listener: (payload: Events[E]) => void): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
+    const channel = EVENT_CHANNELS[event]
+    const wrapped = (_event: unknown, payload: unknown): void => { listener(payload as Events[E]) }
+    ipc.on(channel, wrapped)
+    return () => { ipc.removeListener(channel, wrapped) }
+  }
+
+  return Object.freeze({
+    status: () => call('status'),
+    setup: request => call('setup', request),
+    unlock: request => call('unlock', request),
+    identity: () => call('identity'),
+    createInvite: () => call('createInvite'),
+    contacts: () => call('contacts'),
+    contact: request => call('contact', request),
+    addContact: request => call('addContact', request),
+    renameContact: request => call('renameContact', request),
+    block: request => call('block', request),
+    unblock: request => call('unblock', request),
+    deleteContact: request => call('deleteContact', request),
+    setVerified: request => call('setVerified', request),
+    acceptKeyChange: request => call('acceptKeyChange', request),
+    setDisappearing: request => call('setDisappearing', request),
+    requests: () => call('requests'),
+    accept: request => call('accept', request),
+    history: request => call('history', request),
+    send: request => call('send', request),
+    markRead: request => call('markRead', request),
+    settings: () => call('settings'),
+    updateSettings: request => call('updateSettings', request),
+    relays: () => call('relays'),
+    addRelay: request => call('addRelay', request),
+    removeRelay: request => call('removeRelay', request),
+    openLink: request => call('openLink', request),
+    onApp: subscribe('app'),
+    onMessage: subscribe('message'),
+    onStatus: subscribe('status'),
+    onRequest: subscribe('request'),
+    onContact: subscribe('contact'),
+    onConnection: subscribe('connection'),
+    onExpired: subscribe('expired'),
+    onUnread: subscribe('unread')
+  } satisfies SottoBridge)
+}
+
+/** Exposes the bridge as `window.sotto`. */
+export function exposeSotto (contextBridge: ContextBridgeLike, ipc: IpcRendererLike): void {
+  contextBridge.exposeInMainWorld('sotto', createIpcBridge(ipc))
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The renderer's root: follows the app's phase (onboarding, unlock, running) and applies the theme.
+ */
+import { useEffect, useState } from 'react'
+import { ClientContext } from './components/context.js'
+import { Onboarding } from './screens/onboarding.js'
+import { Shell } from './screens/shell.js'
+import { Unlock } from './screens/unlock.js'
+import type { ReactNode } from 'react'
+import type { SottoClient } from './client.js'
+import type { AppStatus, SettingsView, Theme } from '../shared/contract.js'
+import type { View } from './screens/shell.js'
+
+/** Sets the document's theme attribute (the stylesheet does the rest). */
+export function applyTheme (theme: Theme): void {
+  document.documentElement.dataset.theme = theme
+}
+
+/** Props of {@link App}. */
+export interface AppProps {
+  /** The client. */
+  client: SottoClient
+  /** The screen to open first once running. */
+  initialView?: View
+}
+
+/** The app. */
+export function App ({ client, initialView }: AppProps): ReactNode {
+  const [status, setStatus] = useState<AppStatus>()
+  const [error, setError] = useState<string>()
+
+  useEffect(() => {
+    const off = client.bridge.onApp(setStatus)
+    client.status().then(setStatus, err => { setError((err as Error).message) })
+    return off
+  }, [client])
+
+  useEffect(() => {
+    if (status?.phase !== 'ready') return
+    client.settings().then(s => { applyTheme(s.theme) }, () => {})
+  }, [client, status?.phase])
+
+  let content: ReactNode
+  if (error != null) {
+    content = <main className='center'><h1>Sotto</h1><p role='alert' className='error'>{error}</p></main>
+  } else if (status == null || status.phase === 'starting') {
+    content = <main className='center' aria-busy='true'><h1>Sotto</h1><p>Starting…</p></main>
+  } else if (status.phase === 'setup') {
+    content = <Onboarding status={status} />
+  } else if (status.phase === 'locked') {
+    content = <Unlock status={status} />
+  } else if (status.phase === 'ready') {
+    content = <Shell status={status} onSettings={(s: SettingsView) => { applyTheme(s.theme) }} {...(initialView != null ? { initialView } : {})} />
+  } else {
+    content = (
+      <main className='center'>
+        <h1>Sotto {status.phase === 'stopped' ? 'has stopped' : 'could not start'}</h1>
+        {status.error != null && <p role='alert' className='error'>{status.error.message}</p>}
+      </main>
+    )
+  }
+  return <ClientContext.Provider value={client}>{content}</ClientContext.Provider>
+}

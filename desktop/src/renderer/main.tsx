@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The renderer's entry: picks the bridge (the preload's `window.sotto` in Electron, the WebSocket
+ * in a browser) and renders the app.
+ */
+import { createRoot } from 'react-dom/client'
+import { HEADLESS_IPC_PATH } from '../shared/headless.js'
+import { App } from './app.js'
+import { createClient } from './client.js'
+import { connectWebSocketBridge, takeToken } from './ws-bridge.js'
+import type { SottoBridge } from '../shared/api.js'
+
+const root = createRoot(document.getElementById('root')!)
+const preloaded = (window as unknown as { sotto?: SottoBridge }).sotto
+
+if (preloaded != null) {
+  root.render(<App client={createClient(preloaded)} />)
+} else {
+  const token = takeToken(window.location, window.history, window.sessionStorage)
+  if (token == null) {
+    root.render(
+      <main className='center'>
+        <h1>Sotto</h1>
+        <p role='alert' className='error'>Open the address that sotto-desktop printed, including its #token part.</p>
+      </main>
+    )
+  } else {
+    const bridge = connectWebSocketBridge({ url: `ws://${window.location.host}${HEADLESS_IPC_PATH}`, token })
+    root.render(<App client={createClient(bridge)} />)
+  }
+}

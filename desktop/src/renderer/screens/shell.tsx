@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The app once it runs: navigation, the conversation list, and the open screen.
+ */
+import { useCallback, useEffect, useState } from 'react'
+import { useClient } from '../components/context.js'
+import { PeerName } from '../components/peer-text.js'
+import { AddContact } from './add-contact.js'
+import { Chat } from './chat.js'
+import { ConversationList } from './conversation-list.js'
+import { Invite } from './invite.js'
+import { Requests } from './requests.js'
+import { Settings } from './settings.js'
+import type { ReactNode } from 'react'
+import type { AppStatus, ContactView, SettingsView } from '../../shared/contract.js'
+
+/** Which screen is open. */
+export type View =
+  | { kind: 'chats' }
+  | { kind: 'chat', contactId: string }
+  | { kind: 'requests' }
+  | { kind: 'add' }
+  | { kind: 'invite' }
+  | { kind: 'settings' }
+
+/** Props of {@link Shell}. */
+export interface ShellProps {
+  /** App status (identity, online). */
+  status: AppStatus
+  /** The screen to open first. */
+  initialView?: View
+  /** Settings changed (theme). */
+  onSettings?: (settings: SettingsView) => void
+}
+
+/** The main layout. */
+export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNode {
+  const client = useClient()
+  const [view, setView] = useState<View>(initialView ?? { kind: 'chats' })
+  const [contacts, setContacts] = useState<ContactView[]>([])
+  const [requests, setRequests] = useState<ContactView[]>([])
+  const [error, setError] = useState<string>()
+
+  const reload = useCallback(() => {
+    Promise.all([client.contacts(), client.requests()])
+      .then(([c, r]) => {
+        setContacts(c)
+        setRequests(r)
+        setError(undefined)
+      })
+      .catch(err => { setError((err as Error).message) })
+  }, [client])
+
+  useEffect(() => {
+    reload()
+    const b = client.bridge
+    const offs = [
+      b.onMessage(reload), b.onContact(reload), b.onRequest(reload), b.onExpired(reload), b.onUnread(reload),
+      b.onConnection(c => { setContacts(list => list.map(x => x.id === c.contactId ? { ...x, presence: c.presence } : x)) })
+    ]
+    return () => { for (const off of offs) off() }
+  }, [client, reload])
+
+  const pendingRequests = requests.filter(r => !r.blocked).length
+  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
+  const current = view.kind === 'chat' ? 'chats' : view.kind
+  const open = (contactId: string): void => { setView({ kind: 'chat', contactId }) }
+
+  let pane: ReactNode
+  switch (view.kind) {
+    case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
+    case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
+    case 'add': pane = <AddContact onAdded={id => { reload(); open(id) }} />; break
+    case 'invite': pane = <Invite />; break
+    case 'settings': pane = <Settings {...(onSettings != null ? { onChanged: onSettings } : {})} />; break
+    default: pane = <section className='placeholder'><p>Choose a conversation, or add a contact to start one.</p></section>
+  }
+
+  return (
+    <div className='shell'>
+      <nav className='sidebar' aria-label='Sotto'>
+        <p className='me'>
+          <PeerName name={status.identity?.name ?? ''} />
+          <span className={`online ${status.online ? 'is-online' : ''}`}>{status.online ? 'Online' : 'Connecting…'}</span>
+        </p>
+        <ul>
+          {nav.map(([kind, label]) => (
+            <li key={kind}>
+              <button type='button' aria-current={current === kind ? 'page' : undefined} onClick={() => { setView({ kind } as View) }}>
+                {label}
+                {kind === 'requests' && pendingRequests > 0 && <span className='unread' aria-label={`${pendingRequests} waiting`}>{pendingRequests}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {(view.kind === 'chats' || view.kind === 'chat') && (
+        <aside className='list-pane' aria-label='Conversations'>
+          {error != null && <p role='alert' className='error'>{error}</p>}
+          <ConversationList contacts={contacts} {...(view.kind === 'chat' ? { selected: view.contactId } : {})} onOpen={open} />
+        </aside>
+      )}
+      <main className='pane'>{pane}</main>
+    </div>
+  )
+}

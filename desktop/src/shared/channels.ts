@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * IPC channel names, `sotto:<area>:<verb>`. Kept free of schemas so the preload bundle stays tiny.
+ */
+
+/** The channel of every call the renderer can make, by the name of its `window.sotto` function. */
+export const METHOD_CHANNELS = {
+  status: 'sotto:app:status',
+  setup: 'sotto:app:setup',
+  unlock: 'sotto:app:unlock',
+  identity: 'sotto:identity:get',
+  createInvite: 'sotto:invite:create',
+  contacts: 'sotto:contacts:list',
+  contact: 'sotto:contacts:get',
+  addContact: 'sotto:contacts:add',
+  renameContact: 'sotto:contacts:rename',
+  block: 'sotto:contacts:block',
+  unblock: 'sotto:contacts:unblock',
+  deleteContact: 'sotto:contacts:delete',
+  setVerified: 'sotto:contacts:verify',
+  acceptKeyChange: 'sotto:contacts:accept-key',
+  setDisappearing: 'sotto:contacts:set-disappearing',
+  requests: 'sotto:requests:list',
+  accept: 'sotto:requests:accept',
+  history: 'sotto:messages:history',
+  send: 'sotto:messages:send',
+  markRead: 'sotto:messages:mark-read',
+  settings: 'sotto:settings:get',
+  updateSettings: 'sotto:settings:update',
+  relays: 'sotto:relays:list',
+  addRelay: 'sotto:relays:add',
+  removeRelay: 'sotto:relays:remove',
+  openLink: 'sotto:links:open'
+} as const
+
+/** The name of a call. */
+export type Method = keyof typeof METHOD_CHANNELS
+
+/** Every call name, in a stable order. */
+export const METHODS = Object.keys(METHOD_CHANNELS) as Method[]
+
+/** The channel of every event pushed to the renderer, by event name. */
+export const EVENT_CHANNELS = {
+  app: 'sotto:event:app',
+  message: 'sotto:event:message',
+  status: 'sotto:event:status',
+  request: 'sotto:event:request',
+  contact: 'sotto:event:contact',
+  connection: 'sotto:event:connection',
+  expired: 'sotto:event:expired',
+  unread: 'sotto:event:unread'
+} as const
+
+/** The name of a pushed event. */
+export type EventName = keyof typeof EVENT_CHANNELS
+
+/** Every event name, in a stable order. */
+export const EVENT_NAMES = Object.keys(EVENT_CHANNELS) as EventName[]
+
+/** Whether `name` is a call name (and not an inherited property). */
+export function isMethod (name: unknown): name is Method {
+  return typeof name === 'string' && Object.hasOwn(METHOD_CHANNELS, name)
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The IPC contract between the main side (Electron main process, or the headless server) and the
+ * renderer: the data the renderer sees, a schema for every request payload, and the reply type of
+ * every call. Schemas are strict: unknown keys are refused.
+ */
+import { z } from 'zod'
+import type { EventName, Method } from './channels.js'
+
+// ---------------------------------------------------------------------------------------------
+// Data shown to the renderer. These mirror `@sotto/core`'s public types; the main side maps to them.
+
+/** Where an outgoing message is: `queued`, `sent` (a relay holds it), `delivered`, `failed`. */
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed'
+
+/** Why an outgoing message failed. */
+export type FailureReason = 'blocked' | 'identity-changed' | 'rejected' | 'expired'
+
+/** How a contact is reachable: directly, through a relay, or not at all. */
+export type Presence = 'direct' | 'relay' | 'offline'
+
+/** One message of a conversation. `text` is untrusted when `direction` is `in`. */
+export interface MessageView {
+  /** Envelope id, hex. */
+  id: string
+  /** The contact the conversation is with. */
+  contactId: string
+  /** `out`: written here; `in`: received. */
+  direction: 'in' | 'out'
+  /** The text; always rendered as text. */
+  text: string
+  /** When the sender wrote it (ms since epoch, sender's clock). */
+  sentAt: number
+  /** When it was stored here (ms since epoch). */
+  storedAt: number
+  /** Delivery state. */
+  state: MessageState
+  /** Why it failed, when `state` is `failed`. */
+  failure?: FailureReason
+  /** When it was read (incoming). */
+  readAt?: number
+  /** When it will disappear (ms since epoch). */
+  expiresAt?: number
+}
+
+/** A contact or a contact request. `displayName` is untrusted. */
+export interface ContactView {
+  /** Stable id. */
+  id: string
+  /** The user's own name for the contact. */
+  alias: string
+  /** The name the contact chose (untrusted text). */
+  displayName: string
+  /** Their libp2p PeerId. */
+  peerId: string
+  /** `contact`, or `request` while a stranger's message waits. */
+  status: 'contact' | 'request'
+  /** 60 digits in groups of five. */
+  safetyNumber: string
+  /** The safety number was compared and marked verified. */
+  verified: boolean
+  /** Nothing is accepted from or sent to them. */
+  blocked: boolean
+  /** Their identity key changed and the change waits to be accepted. */
+  identityChanged: boolean
+  /** Disappearing-messages timer in seconds; 0 is off. */
+  disappearingSeconds: number
+  /** Unread incoming messages. */
+  unread: number
+  /** The newest message. */
+  lastMessage?: MessageView
+  /** How they are reachable now. */
+  presence: Presence
+}
+
+/** This messenger's own identity. */
+export interface IdentityView {
+  /** Sotto user id. */
+  userId: string
+  /** libp2p PeerId. */
+  peerId: string
+  /** Display name. */
+  name: string
+}
+
+/** A relay as shown in onboarding and settings. Operator and jurisdiction are what the relay publishes. */
+export interface RelayView {
+  /** Multiaddr ending in /p2p/<peerId>. */
+  address: string
+  /** Who runs it, when known. */
+  operator?: string
+  /** ISO 3166-1 alpha-2 code of where it runs, when known. */
+  jurisdiction?: string
+  /** `default`: from Sotto's list; `user`: added by the user. */
+  source: 'default' | 'user'
+  /** In use by this messenger. */
+  enabled: boolean
+}
+
+/** Colour theme. */
+export type Theme = 'system' | 'light' | 'dark'
+
+/** What a notification may show: nothing, the sender's name, or name and text. */
+export type NotificationPreview = 'none' | 'name' | 'name-and-text'
+
+/** Settings: the messenger's own, plus the desktop app's preferences. */
+export interface SettingsView {
+  /** Discover peers on the local network (mDNS). */
+  mdns: boolean
+  /** Send read receipts. */
+  readReceipts: boolean
+  /** ISO 3166-1 alpha-2 codes whose relays are refused. */
+  excludedJurisdictions: string[]
+  /** Colour theme. */
+  theme: Theme
+  /** Show notifications for new messages. */
+  notifications: boolean
+  /** What notifications show. */
+  notificationPreview: NotificationPreview
+}
+
+/**
+ * The app's lifecycle. `setup`: no identity yet (onboarding). `locked`: waits for the passphrase.
+ * `starting`: opening storage and network. `ready`: the messenger runs. `failed`: it could not
+ * start (see `error`). `stopped`: shut down.
+ */
+export type Phase = 'setup' | 'locked' | 'starting' | 'ready' | 'failed' | 'stopped'
+
+/** An error as it crosses a process boundary: a name to check and a message to show. Never a stack. */
+export interface ErrorView {
+  /** The error class name, e.g. `WrongPassphraseError`. */
+  name: string
+  /** A message fit for the user. */
+  message: string
+}
+
+/** The state of the app. */
+export interface AppStatus {
+  /** Lifecycle phase. */
+  phase: Phase
+  /** `keychain`: the storage key can live in the OS keychain; `passphrase`: only a passphrase can protect it. */
+  keyStorage: 'keychain' | 'passphrase'
+  /** The passphrase was supplied by the environment (`SOTTO_PASSPHRASE`); do not ask for one. */
+  passphraseProvided: boolean
+  /** The relays offered during onboarding. */
+  defaultRelays: RelayView[]
+  /** Own identity, once ready. */
+  identity?: IdentityView
+  /** Listening and, when relays are configured, a relay reservation is made. */
+  online: boolean
+  /** The last start or unlock error. */
+  error?: ErrorView
+}
+
+/** A reply across the boundary: a value, or an error. */
+export type Result<T> = { ok: true, value: T } | { ok: false, error: ErrorView }
+
+// ---------------------------------------------------------------------------------------------
+// Request schemas.
+
+/** Bidi control characters (embeddings, overrides, isolates, marks). */
+export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
+
+const contactId = z.string().min(1).max(128)
+const name = z.string().trim().min(1).max(64)
+  .refine(s => !/[\p{Cc}]/u.test(s), 'must not contain control characters')
+const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024)
+
+/** A relay multiaddr: a network part followed by /p2p/<peerId>. */
+export const relayAddressSchema = z.string().max(512)
+  .regex(/^\/(ip4|ip6|dns|dns4|dns6)\/[^/\s]+\/(tcp|udp)\/\d{1,5}(\/[A-Za-z0-9._~-]+)*\/p2p\/[A-Za-z0-9]{32,128}$/,
+    'must be a multiaddr ending in /p2p/<peer id>')
+
+/** An https URL without credentials. Main checks it again with a URL parser before opening it. */
+export const httpsUrlSchema = z.string().max(2048)
+  .regex(/^https:\/\/[^\s/?#@\\]+(?:[/?#][^\s]*)?$/, 'must be an https URL')
+
+/** Disappearing timers offered, in seconds; 0 is off. */
+export const DISAPPEARING_CHOICES = [0, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
+
+const empty = z.undefined()
+const ref = z.strictObject({ contactId })
+
+/** The schema of every request payload, by call name. */
+export const requestSchemas = {
+  status: empty,
+  setup: z.strictObject({
+    name,
+    passphrase: passphrase.optional(),
+    relays: z.array(relayAddressSchema).max(16)
+  }),
+  unlock: z.strictObject({ passphrase: z.string().min(1).max(1024) }),
+  identity: empty,
+  createInvite: empty,
+  contacts: empty,
+  contact: ref,
+  addContact: z.strictObject({
+    invite: z.string().max(32768).regex(/^sotto:\/\/invite\/[A-Za-z0-9_-]+$/, 'must be a sotto://invite/ link'),
+    alias: name.optional()
+  }),
+  renameContact: z.strictObject({ contactId, alias: name }),
+  block: ref,
+  unblock: ref,
+  deleteContact: ref,
+  setVerified: z.strictObject({ contactId, verified: z.boolean() }),
+  acceptKeyChange: ref,
+  setDisappearing: z.strictObject({
+    contactId,
+    seconds: z.number().int().refine(n => (DISAPPEARING_CHOICES as readonly number[]).includes(n), 'is not an offered timer')
+  }),
+  requests: empty,
+  accept: ref,
+  history: z.strictObject({
+    contactId,
+    before: z.string().regex(/^[0-9a-f]{1,128}$/).optional(),
+    limit: z.number().int().min(1).max(500).optional()
+  }),
+  send: z.strictObject({
+    contactId,
+    text: z.string().max(16000).refine(s => s.trim().length > 0, 'must not be empty')
+  }),
+  markRead: ref,
+  settings: empty,
+  updateSettings: z.strictObject({
+    mdns: z.boolean().optional(),
+    readReceipts: z.boolean().optional(),
+    excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    notifications: z.boolean().optional(),
+    notificationPreview: z.enum(['none', 'name', 'name-and-text']).optional()
+  }),
+  relays: empty,
+  addRelay: z.strictObject({ address: relayAddressSchema }),
+  removeRelay: z.strictObject({ address: relayAddressSchema }),
+  openLink: z.strictObject({ url: httpsUrlSchema })
+} satisfies Record<Method, z.ZodType>
+
+/** The request payload of each call. */
+export type Requests = { [M in Method]: z.infer<typeof requestSchemas[M]> }
+
+/** The reply value of each call. */
+export interface Replies {
+  status: AppStatus
+  setup: AppStatus
+  unlock: AppStatus
+  identity: IdentityView
+  createInvite: { link: string }
+  contacts: ContactView[]
+  contact: ContactView
+  addContact: ContactView
+  renameContact: ContactView
+  block: ContactView
+  unblock: ContactView
+  deleteContact: null
+  setVerified: ContactView
+  acceptKeyChange: ContactView
+  setDisappearing: ContactView
+  requests: ContactView[]
+  accept: ContactView
+  history: MessageView[]
+  send: MessageView
+  markRead: null
+  settings: SettingsView
+  updateSettings: SettingsView
+  relays: RelayView[]
+  addRelay: RelayView[]
+  removeRelay: RelayView[]
+  openLink: { opened: boolean }
+}
+
+/** The payload of each pushed event. */
+export interface Events {
+  app: AppStatus
+  message: MessageView
+  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
+  request: ContactView
+  contact: ContactView
+  connection: { contactId: string, presence: Presence }
+  expired: { contactId: string, ids: string[] }
+  unread: { total: number }
+}
+
+/** One pushed event. */
+export type PushedEvent = { [E in EventName]: { name: E, payload: Events[E] } }[EventName]
