@@ -21,7 +21,7 @@ import type { Content } from './types.js'
  * @throws InvalidInputError when not exactly one body is set or a field is invalid
  * @throws TooLargeError when the encoding exceeds {@link MAX_CONTENT_BYTES}
  */
-export function encodeContent (content: Content): Uint8Array {
+export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }

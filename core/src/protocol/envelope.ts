@@ -11,7 +11,7 @@ import { checkBytes, checkPadding, checkSize, copyBytes, decodeProto, paddingChu
 import type { Envelope } from './types.js'
 
 /** A fresh envelope id: 16 random bytes. */
-export function newEnvelopeId (): Uint8Array {
+export function newEnvelopeId (): Uint8Array<ArrayBuffer> {
   return new Uint8Array(randomBytes(ENVELOPE_ID_BYTES))
 }
 
@@ -22,7 +22,7 @@ export function newEnvelopeId (): Uint8Array {
  * @throws InvalidInputError when the id is not 16 bytes or `sealed` is empty
  * @throws TooLargeError when `sealed` is longer than {@link MAX_SEALED_BYTES}
  */
-export function encodeEnvelope (envelope: Envelope): Uint8Array {
+export function encodeEnvelope (envelope: Envelope): Uint8Array<ArrayBuffer> {
   if (envelope == null || typeof envelope !== 'object') {
     throw new InvalidInputError('envelope: expected an object')
   }

@@ -41,7 +41,7 @@ const MAX_UINT32 = 0xffffffff
  * @throws BadSignatureError when a prekey signature in the bundle does not verify
  * @throws TooLargeError when the signed card exceeds {@link MAX_SIGNED_INVITE_CARD_BYTES}
  */
-export function signInviteCard (card: Omit<InviteCard, 'version'>, identityPrivateKey: PrivateKey): Uint8Array {
+export function signInviteCard (card: Omit<InviteCard, 'version'>, identityPrivateKey: PrivateKey): Uint8Array<ArrayBuffer> {
   const { body, identityKey } = encodeBody({ ...card, version: INVITE_CARD_VERSION })
   if (!identityPrivateKey.getPublicKey().equals(identityKey)) {
     throw new InvalidInputError('invite card: the signing key is not the bundle\'s identity key')
@@ -135,7 +135,7 @@ export function signingInput (body: Uint8Array): Uint8Array<ArrayBuffer> {
  *
  * @throws InvalidInputError, BadSignatureError as {@link signInviteCard}
  */
-export function encodeInviteCardBody (card: InviteCard): Uint8Array {
+export function encodeInviteCardBody (card: InviteCard): Uint8Array<ArrayBuffer> {
   return encodeBody(card).body
 }
 

@@ -20,7 +20,7 @@ const STATUSES: Record<ReceiptStatus, pb.MessageFrame.Receipt.Status> = {
  * @throws InvalidInputError when not exactly one of `deliver` and `receipt` is set, or a field is invalid
  * @throws TooLargeError when the envelope is longer than {@link MAX_ENVELOPE_BYTES}
  */
-export function encodeMessageFrame (frame: MessageFrame): Uint8Array {
+export function encodeMessageFrame (frame: MessageFrame): Uint8Array<ArrayBuffer> {
   checkFrame(frame)
   const message: pb.MessageFrame = {}
   if (frame.deliver != null) {

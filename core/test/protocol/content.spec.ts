@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { InvalidInputError, TooLargeError } from '../../src/errors.js'
+import {
+  CONTENT_PADDING_BLOCK, decodeContent, encodeContent, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
+  MAX_RECEIPT_IDS, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, newEnvelopeId
+} from '../../src/protocol/index.js'
+import * as pb from '../../src/protocol/sotto.js'
+import type { Content } from '../../src/protocol/index.js'
+
+const id = newEnvelopeId()
+const sentAt = 1_767_225_600_123
+
+/** Encodes a raw protobuf Content, bypassing the checks of encodeContent. */
+function raw (message: Partial<pb.Content>): Uint8Array {
+  return pb.Content.encode({ id: new Uint8Array(id), sentAt: BigInt(sentAt), ...message })
+}
+
+describe('content', () => {
+  it('round-trips each body, padded to a multiple of 256 bytes', () => {
+    const contents: Content[] = [
+      { id, sentAt, text: { text: 'hello', seq: 1 } },
+      { id, sentAt, text: { text: '', seq: 0 } },
+      { id, sentAt, senderCard: new Uint8Array(2100).fill(5), text: { text: 'first message', seq: 1 } },
+      { id, sentAt, deliveryReceipt: { ids: [newEnvelopeId(), newEnvelopeId()] } },
+      { id, sentAt, disappearingTimer: { seconds: 0 } },
+      { id, sentAt, disappearingTimer: { seconds: MAX_DISAPPEARING_SECONDS } }
+    ]
+    for (const content of contents) {
+      const bytes = encodeContent(content)
+      assert.equal(bytes.byteLength % CONTENT_PADDING_BLOCK, 0)
+      assert.deepEqual(decodeContent(bytes), content)
+    }
+  })
+
+  it('hides short texts\' lengths: every text up to 200 characters encodes to 256 bytes', () => {
+    for (let n = 0; n <= 200; n++) {
+      assert.equal(encodeContent({ id, sentAt, text: { text: 'x'.repeat(n), seq: 9 } }).byteLength, 256)
+    }
+  })
+
+  it('takes 8,000 characters of four UTF-8 bytes each, and no more', () => {
+    const longest = '𝄞'.repeat(MAX_TEXT_LENGTH)
+    const content = { id, sentAt, senderCard: new Uint8Array(MAX_SIGNED_INVITE_CARD_BYTES), text: { text: longest, seq: 2 ** 40 } }
+    const bytes = encodeContent(content)
+    assert.ok(bytes.byteLength <= MAX_CONTENT_BYTES)
+    assert.deepEqual(decodeContent(bytes), content)
+    assert.throws(() => encodeContent({ id, sentAt, text: { text: longest + 'x', seq: 1 } }), /longer than 8000/)
+    assert.throws(() => decodeContent(raw({ text: { text: 'x'.repeat(MAX_TEXT_LENGTH + 1), seq: 1n } })), /longer than 8000/)
+  })
+
+  it('refuses to encode no body or two bodies', () => {
+    assert.throws(() => encodeContent({ id, sentAt }), /0 bodies/)
+    assert.throws(() => encodeContent({ id, sentAt, text: { text: 'a', seq: 1 }, disappearingTimer: { seconds: 5 } }), /2 bodies/)
+  })
+
+  it('decodes a body it does not know as a Content with no body, to be ignored', () => {
+    // Field 7 is reserved for the Tokens body.
+    const future = new Uint8Array([...raw({}), 0x3a, 0x02, 0x08, 0x01])
+    assert.deepEqual(decodeContent(future), { id, sentAt })
+  })
+
+  it('refuses invalid fields with InvalidInputError', () => {
+    const cases: Array<[string, Uint8Array, RegExp]> = [
+      ['id of 15 bytes', raw({ id: new Uint8Array(15) }), /id: 15 bytes/],
+      ['no id', raw({ id: new Uint8Array(0), text: { text: 'a', seq: 1n } }), /id: 0 bytes/],
+      ['sentAt past 2^53', raw({ sentAt: 2n ** 53n, text: { text: 'a', seq: 1n } }), /sentAt/],
+      ['seq past 2^53', raw({ text: { text: 'a', seq: 2n ** 60n } }), /seq/],
+      ['empty receipt', raw({ deliveryReceipt: { ids: [] } }), /1-256 ids/],
+      ['receipt id of 17 bytes', raw({ deliveryReceipt: { ids: [new Uint8Array(17)] } }), /receipt id: 17 bytes/],
+      ['257 receipt ids', raw({ deliveryReceipt: { ids: Array.from({ length: MAX_RECEIPT_IDS + 1 }, () => new Uint8Array(16)) } }), /malformed/],
+      ['timer over a year', raw({ disappearingTimer: { seconds: MAX_DISAPPEARING_SECONDS + 1 } }), /disappearing timer/],
+      ['empty sender card', raw({ senderCard: new Uint8Array(0), text: { text: 'a', seq: 1n } }), /senderCard: 0 bytes/],
+      ['sender card over 8 KiB', raw({ senderCard: new Uint8Array(MAX_SIGNED_INVITE_CARD_BYTES + 1), text: { text: 'a', seq: 1n } }), /senderCard/],
+      ['padding not zero', raw({ text: { text: 'a', seq: 1n }, padding: [new Uint8Array([0, 1])] }), /padding is not zero/],
+      ['padding in three chunks', raw({ text: { text: 'a', seq: 1n }, padding: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)] }), /malformed/],
+      ['garbage', new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), /malformed/],
+      ['wrong wire type for id', new Uint8Array([0x08, 0x01]), /malformed/]
+    ]
+    for (const [what, bytes, message] of cases) {
+      assert.throws(() => decodeContent(bytes), (err: Error) => {
+        assert.ok(err instanceof InvalidInputError, `${what}: ${err.name}`)
+        assert.match(err.message, message, what)
+        return true
+      })
+    }
+  })
+
+  it('refuses invalid values when encoding', () => {
+    assert.throws(() => encodeContent({ id, sentAt: -1, text: { text: 'a', seq: 1 } }), InvalidInputError)
+    assert.throws(() => encodeContent({ id, sentAt, text: { text: 'a', seq: 0.5 } }), InvalidInputError)
+    assert.throws(() => encodeContent({ id, sentAt, text: { text: 'lone \uDC00', seq: 1 } }), /surrogate/)
+    assert.throws(() => encodeContent({ id, sentAt, deliveryReceipt: { ids: [] } }), InvalidInputError)
+    assert.throws(() => encodeContent({ id, sentAt, disappearingTimer: { seconds: -5 } }), InvalidInputError)
+  })
+
+  it('refuses more than 48 KiB before decoding', () => {
+    assert.throws(() => decodeContent(new Uint8Array(MAX_CONTENT_BYTES + 1)), TooLargeError)
+  })
+
+  it('refuses truncations', () => {
+    const bytes = encodeContent({ id, sentAt, text: { text: 'truncate me', seq: 3 } })
+    // Cut inside the id, the sentAt varint, the text and the padding's length prefix.
+    for (const length of [1, 5, 20, 30, 40, 44, 100]) {
+      assert.throws(() => decodeContent(bytes.subarray(0, length)), InvalidInputError, `cut at ${length}`)
+    }
+  })
+})
