@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Sealed sender with self-issued certificates: a relay carrying a sealed message learns nothing
+ * about its sender. Sotto has no certificate server, so every sender is its own: its identity key
+ * signs a server certificate for itself, which signs its sender certificate. The recipient checks
+ * the certificate against the key it embeds, then that key against the one recorded for the
+ * claimed user id (trust on first use).
+ */
+import {
+  CiphertextMessageType,
+  ContentHint,
+  PreKeySignalMessage,
+  SenderCertificate,
+  ServerCertificate,
+  SignalMessage,
+  UnidentifiedSenderMessageContent,
+  sealedSenderDecryptToUsmc,
+  sealedSenderEncrypt,
+  signalDecrypt,
+  signalDecryptPreKey,
+  signalEncrypt
+} from '@signalapp/libsignal-client'
+import {
+  DecryptionError,
+  IdentityKeyChangedError,
+  InvalidInputError,
+  NotFoundError
+} from '../errors.js'
+import { arrayBufferBytes, assertUserId, equalBytes, isUserId } from './bytes.js'
+import { DEVICE_ID } from './local-identity.js'
+import { addressOf } from './sessions.js'
+import { withSignal } from './signal-errors.js'
+import { createSignalStores, readIdentity, readSession } from './stores.js'
+import type { Transaction } from '../storage/types.js'
+import type { LocalIdentity } from './local-identity.js'
+
+/** A self-issued certificate is as good as the key that signs it: let it outlive any install. */
+const CERTIFICATE_LIFETIME_MS = 100 * 365 * 24 * 60 * 60 * 1000
+
+/**
+ * The first byte of a single-recipient sealed message (sealed sender v1, as `sealedSenderEncrypt`
+ * makes it). libsignal reads only its high nibble, so anything else is refused here: no two byte
+ * strings open to the same message.
+ */
+const SEALED_V1 = 0x11
+
+const certificates = new WeakMap<LocalIdentity, SenderCertificate>()
+
+/** The sender certificate of `identity`, issued by itself; made once per identity object. */
+function senderCertificate (identity: LocalIdentity): SenderCertificate {
+  let certificate = certificates.get(identity)
+  if (certificate === undefined) {
+    const { publicKey, privateKey } = identity.keyPair
+    const server = ServerCertificate.new(1, publicKey, privateKey)
+    certificate = SenderCertificate.new(identity.userId, null, DEVICE_ID, publicKey, Date.now() + CERTIFICATE_LIFETIME_MS, server, privateKey)
+    certificates.set(identity, certificate)
+  }
+  return certificate
+}
+
+/** A message opened by {@link unseal}. */
+export interface UnsealedMessage {
+  /** The sender's Sotto user id, as their certificate states it (checked against their key). */
+  senderUserId: string
+  /** The sender's identity public key (serialized, 33 bytes). */
+  senderIdentityKey: Uint8Array
+  /** The decrypted content. */
+  plaintext: Uint8Array
+}
+
+/**
+ * Encrypts `plaintext` for `recipientUserId` with the session held with them, and seals it with
+ * this identity's self-issued sender certificate. Writes the advanced session to `tx`; the caller
+ * commits it together with the outgoing message, or the ratchet step is lost.
+ *
+ * @throws {NotFoundError} when there is no session with the recipient (start one from their bundle)
+ * @throws {IdentityChangedError} when their recorded identity key no longer matches the session's
+ */
+export async function seal (tx: Transaction, identity: LocalIdentity, recipientUserId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+  assertUserId(recipientUserId)
+  if (recipientUserId === identity.userId) {
+    throw new InvalidInputError('sealing a message to oneself is not possible')
+  }
+  const stores = createSignalStores(tx, identity)
+  const fallback = (message: string, options: ErrorOptions): DecryptionError => new DecryptionError(`the message could not be encrypted: ${message}`, options)
+  return await withSignal(stores.context, fallback, async () => {
+    const session = await readSession(stores.context.tx, recipientUserId)
+    if (session?.hasCurrentState() !== true) {
+      throw new NotFoundError('there is no session with this user: start one from their prekey bundle')
+    }
+    const address = addressOf(recipientUserId)
+    const message = await signalEncrypt(arrayBufferBytes(plaintext), address, addressOf(identity.userId), stores.session, stores.identity)
+    const content = UnidentifiedSenderMessageContent.new(message, senderCertificate(identity), ContentHint.Default, null)
+    return await sealedSenderEncrypt(content, address, stores.identity)
+  })
+}
+
+/**
+ * Opens a sealed message: removes the sealed-sender layer, checks the sender certificate against
+ * its own key and that key against the one recorded for the sender's user id (recording it on first
+ * use), then decrypts the message with the session (starting one from a PreKey message). Writes
+ * session and prekey changes to `tx`; the caller commits them together with the stored message.
+ * When it throws, the caller must not commit `tx`.
+ *
+ * @throws {DecryptionError} when the bytes are not a valid sealed message for this identity, or are forged or tampered with
+ * @throws {DuplicateEnvelopeError} when the message was already decrypted
+ * @throws {IdentityKeyChangedError} when the sender's key differs from the one recorded for their user id (see `acceptIdentity`)
+ */
+export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: Uint8Array): Promise<UnsealedMessage> {
+  const stores = createSignalStores(tx, identity)
+  const fallback = (message: string, options: ErrorOptions): DecryptionError => new DecryptionError(`the sealed message could not be opened: ${message}`, options)
+  return await withSignal(stores.context, fallback, async () => {
+    if (sealed[0] !== SEALED_V1) {
+      throw new DecryptionError('this is not a sealed message Sotto makes')
+    }
+    const content = await sealedSenderDecryptToUsmc(arrayBufferBytes(sealed), stores.identity)
+    const certificate = content.senderCertificate()
+    const senderKey = certificate.key()
+    // Self-issued: the sender's identity key is the trust root and the server key both.
+    if (!certificate.serverCertificate().key().equals(senderKey) || !certificate.validate(senderKey, Date.now())) {
+      throw new DecryptionError('the sender certificate does not verify')
+    }
+    const senderUserId = certificate.senderUuid()
+    if (!isUserId(senderUserId) || certificate.senderDeviceId() !== DEVICE_ID || certificate.senderE164() !== null) {
+      throw new DecryptionError('the sender certificate is not a Sotto certificate')
+    }
+    if (senderUserId === identity.userId) {
+      throw new DecryptionError('the sealed message claims to come from this identity')
+    }
+    const senderIdentityKey = senderKey.serialize()
+    const recorded = await readIdentity(stores.context.tx, senderUserId)
+    if (recorded !== undefined && !equalBytes(recorded, senderIdentityKey)) {
+      throw new IdentityKeyChangedError('the identity key of the sender changed', senderUserId, senderIdentityKey)
+    }
+
+    const address = addressOf(senderUserId)
+    const localAddress = addressOf(identity.userId)
+    let plaintext: Uint8Array
+    switch (content.msgType()) {
+      case CiphertextMessageType.PreKey:
+        plaintext = await signalDecryptPreKey(PreKeySignalMessage.deserialize(content.contents()), address, localAddress,
+          stores.session, stores.identity, stores.preKey, stores.signedPreKey, stores.kyberPreKey)
+        break
+      case CiphertextMessageType.Whisper:
+        plaintext = await signalDecrypt(SignalMessage.deserialize(content.contents()), address, localAddress, stores.session, stores.identity)
+        break
+      default:
+        throw new DecryptionError('the sealed message holds a kind of message Sotto does not use')
+    }
+
+    // The session must belong to the key the certificate names (libsignal recorded it on first use).
+    const sessionIdentity = await readIdentity(stores.context.tx, senderUserId)
+    if (sessionIdentity === undefined || !equalBytes(sessionIdentity, senderIdentityKey)) {
+      throw new DecryptionError('the message inside does not come from the certificate\'s key')
+    }
+    return { senderUserId, senderIdentityKey, plaintext }
+  })
+}
