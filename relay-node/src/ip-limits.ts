@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Per-IP limits js-libp2p lacks: inbound connections per IP, and circuit relay reservations per
+ * IP, enforced through the connection gater. Also ends a reservation when its peer disconnects,
+ * so that slots go to peers that are there.
+ */
+
+import { hostOf } from './ip.js'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { Connection, ConnectionGater, Libp2p, MultiaddrConnection, PeerId } from '@libp2p/interface'
+
+/** Options of {@link IpLimits}. */
+export interface IpLimitsInit {
+  /** Most open inbound connections from one IP. */
+  maxConnectionsPerIp: number
+  /** Most circuit relay reservations held by peers at one IP. */
+  maxReservationsPerIp: number
+  /** Called with a reason each time a limit refuses something. */
+  onRefuse?(reason: 'connections-per-ip' | 'reservations-per-ip'): void
+}
+
+/** A reservation granted but maybe not yet recorded by the relay lives this long on its own. */
+const GRANT_GRACE_MS = 60_000
+
+interface Grant {
+  peer: PeerId
+  at: number
+}
+
+/** Per-IP connection and reservation caps. */
+export class IpLimits {
+  private node?: Libp2p
+  private relay?: CircuitRelayService
+  private readonly connections = new Map<string, number>()
+  private readonly grants = new Map<string, Map<string, Grant>>()
+
+  constructor (private readonly init: IpLimitsInit) {}
+
+  /** The connection gater to give libp2p. */
+  gater (): ConnectionGater {
+    return {
+      denyInboundConnection: (maConn: MultiaddrConnection) => {
+        const host = hostOf(maConn.remoteAddr)
+        if ((this.connections.get(host) ?? 0) < this.init.maxConnectionsPerIp) return false
+        this.init.onRefuse?.('connections-per-ip')
+        return true
+      },
+      denyInboundRelayReservation: (peer: PeerId) => this.denyReservation(peer)
+    }
+  }
+
+  /** Starts following the node's connections and the relay's reservations. */
+  attach (node: Libp2p, relay: CircuitRelayService): void {
+    this.node = node
+    this.relay = relay
+    node.addEventListener('connection:open', (evt) => { this.count(evt.detail, 1) })
+    node.addEventListener('connection:close', (evt) => { this.count(evt.detail, -1) })
+    node.addEventListener('peer:disconnect', (evt) => { this.release(evt.detail) })
+  }
+
+  private count (conn: Connection, delta: number): void {
+    if (conn.direction !== 'inbound') return
+    const host = hostOf(conn.remoteAddr)
+    const n = (this.connections.get(host) ?? 0) + delta
+    if (n <= 0) this.connections.delete(host)
+    else this.connections.set(host, n)
+  }
+
+  private denyReservation (peer: PeerId): boolean {
+    const conn = this.node?.getConnections(peer).find(c => c.limits == null)
+    if (conn == null) return true
+    const host = hostOf(conn.remoteAddr)
+    const now = Date.now()
+    const grants = this.grants.get(host) ?? new Map<string, Grant>()
+    for (const [key, g] of grants) {
+      if (this.relay?.reservations.has(g.peer) !== true && now - g.at > GRANT_GRACE_MS) grants.delete(key)
+    }
+    const key = peer.toString()
+    if (!grants.has(key) && grants.size >= this.init.maxReservationsPerIp) {
+      this.grants.set(host, grants)
+      this.init.onRefuse?.('reservations-per-ip')
+      return true
+    }
+    grants.set(key, { peer, at: now })
+    this.grants.set(host, grants)
+    return false
+  }
+
+  private release (peer: PeerId): void {
+    const reservation = this.relay?.reservations.get(peer)
+    if (reservation != null) {
+      reservation.signal.clear()
+      this.relay?.reservations.delete(peer)
+    }
+    const key = peer.toString()
+    for (const [host, grants] of this.grants) {
+      if (grants.delete(key) && grants.size === 0) this.grants.delete(host)
+    }
+  }
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The relay's mailbox service and its store.
+ */
+
+export { MailboxService } from './service.js'
+export type { MailboxLimits, MailboxMetrics, MailboxServiceComponents } from './service.js'
+export { levelMailboxStore } from './level-store.js'
+export type { LevelMailboxStoreInit } from './level-store.js'
+export type { AppendLimits, EnvelopePage, MailboxRecord, MailboxStore, MailboxUsage, StoreStats, TokenRecord } from './store.js'
+export { RateLimiter } from './rate-limit.js'
+export type { RateDecision, RateLimit } from './rate-limit.js'

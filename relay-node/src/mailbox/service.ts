@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The relay side of `/sotto/mailbox/1.0.0`: one handler per stream, reading request frames,
+ * answering each by id, and pushing new deposits to subscribed owners.
+ *
+ * Deposits on one stream are admitted in the order they arrive (token, rate, quota, then the
+ * store's append fixes their order) and answered when their synced write is done, so many
+ * deposits can share one group commit. Owner operations run concurrently.
+ */
+
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { lpStream } from '@libp2p/utils'
+import { sha256 } from '@noble/hashes/sha2.js'
+import {
+  AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, READ_PAGE_BYTES,
+  decodeOwnerOp, encodeResponse, parseRequest, verifyOwnerOp
+} from '@sotto/core/mailbox'
+import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
+import { hostOf } from '../ip.js'
+import { RateLimiter } from './rate-limit.js'
+import type { RateLimit } from './rate-limit.js'
+import type { MailboxStore } from './store.js'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { MailboxEnvelope, MailboxRequest, MailboxResponseInit, MailboxStatus, OwnerOpData } from '@sotto/core/mailbox'
+import type { Logger } from 'pino'
+
+/** Quotas and rates the service enforces. */
+export interface MailboxLimits {
+  /** Longest time an envelope is kept, in seconds; also the default TTL. */
+  retentionSeconds: number
+  /** Per mailbox: most envelopes. */
+  maxEnvelopesPerMailbox: number
+  /** Per mailbox: most envelope bytes. */
+  maxBytesPerMailbox: number
+  /** Most mailboxes on this relay. */
+  maxMailboxes: number
+  /** Per mailbox: most registered tokens. */
+  maxTokensPerMailbox: number
+  /** Per contact token: deposit rate. */
+  contactRate: RateLimit
+  /** Per introduction token: deposit rate. */
+  introductionRate: RateLimit
+  /** Per remote IP: mailbox creation rate. */
+  createRate: RateLimit
+  /** Per mailbox: most live subscriptions (the oldest is ended when one more arrives). */
+  maxSubscribersPerMailbox: number
+}
+
+/** Counters the service reports to (Prometheus in the daemon). */
+export interface MailboxMetrics {
+  /** One request answered. */
+  request(op: string, status: MailboxStatus): void
+  /** Seconds from a deposit's arrival to its answer. */
+  depositSeconds(seconds: number): void
+  /** One envelope pushed to a subscriber. */
+  pushed(): void
+}
+
+/** What the service needs. */
+export interface MailboxServiceComponents {
+  store: MailboxStore
+  /** The relay's PeerId as multihash bytes: owner ops must name it. */
+  relayId: Uint8Array
+  limits: MailboxLimits
+  log: Logger
+  metrics?: MailboxMetrics
+  /** The clock, ms since the epoch. */
+  now(): number
+  /** Called after envelopes were deleted (acked, or with their mailbox), so disk space can be reclaimed. */
+  onDeleted?(): void
+}
+
+/** Most requests one stream may have in flight before the service stops reading it. */
+const MAX_IN_FLIGHT = 128
+/** Most challenges one stream may hold. */
+const MAX_CHALLENGES = 8
+/** Most pushes queued for one subscriber before the rest are skipped (they stay stored). */
+const MAX_PENDING_PUSHES = 64
+/** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
+const MAX_REPLAY_ENTRIES = 200_000
+
+function hex (b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+}
+
+function equal (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b)
+}
+
+interface Subscriber {
+  mailbox: string
+  push(envelope: MailboxEnvelope): void
+  end(message: string): void
+}
+
+/** One stream's state. */
+class Session {
+  readonly lp
+  readonly challenges = new Map<string, number>()
+  readonly inFlight = new Set<Promise<void>>()
+  subscription?: Subscriber
+  private writable = true
+
+  constructor (readonly stream: Stream, readonly connection: Connection) {
+    this.lp = lpStream(stream, { maxDataLength: MAX_REQUEST_FRAME_BYTES })
+  }
+
+  async send (res: MailboxResponseInit): Promise<void> {
+    if (!this.writable) return
+    try {
+      await this.lp.write(encodeResponse(res))
+    } catch {
+      this.writable = false
+    }
+  }
+}
+
+function statusOf (err: unknown): { status: MailboxStatus, message: string } {
+  if (err instanceof MailboxFullError) return { status: 'QUOTA', message: 'mailbox is full' }
+  if (err instanceof CapacityError) return { status: 'QUOTA', message: err.message }
+  if (err instanceof MailboxNotFoundError) return { status: 'UNAUTHORIZED', message: 'unauthorized' }
+  if (err instanceof TokenConflictError) return { status: 'BAD_REQUEST', message: 'token is in use' }
+  if ((err as Error)?.name === 'StoreClosedError') return { status: 'UNAVAILABLE', message: 'relay is not storing now' }
+  return { status: 'INTERNAL', message: 'relay failed' }
+}
+
+/** The mailbox protocol handler and its state. */
+export class MailboxService {
+  private readonly store: MailboxStore
+  private readonly limits: MailboxLimits
+  private readonly log: Logger
+  private readonly contactRate: RateLimiter
+  private readonly introductionRate: RateLimiter
+  private readonly createRate: RateLimiter
+  private readonly subscribers = new Map<string, Subscriber[]>()
+  private readonly sessions = new Set<Session>()
+  private readonly replay = new Map<string, number>()
+  private stopping = false
+
+  constructor (private readonly components: MailboxServiceComponents) {
+    this.store = components.store
+    this.limits = components.limits
+    this.log = components.log
+    this.contactRate = new RateLimiter(this.limits.contactRate, components.now)
+    this.introductionRate = new RateLimiter(this.limits.introductionRate, components.now)
+    this.createRate = new RateLimiter(this.limits.createRate, components.now)
+  }
+
+  /** The libp2p stream handler. */
+  readonly handle = (stream: Stream, connection: Connection): void => {
+    void this.serve(stream, connection)
+  }
+
+  /** How many subscriptions are live. */
+  get subscriptionCount (): number {
+    let n = 0
+    for (const s of this.subscribers.values()) n += s.length
+    return n
+  }
+
+  /** Forgets idle rate buckets and old replay entries; call now and then. */
+  sweep (): void {
+    this.contactRate.sweep()
+    this.introductionRate.sweep()
+    this.createRate.sweep()
+    const now = this.components.now()
+    for (const [k, until] of this.replay) if (until <= now) this.replay.delete(k)
+  }
+
+  /**
+   * Stops taking requests (new ones are answered UNAVAILABLE), waits for those in flight to be
+   * answered, and ends every subscription.
+   */
+  async stop (): Promise<void> {
+    this.stopping = true
+    const inFlight = [...this.sessions].flatMap(s => [...s.inFlight])
+    await Promise.allSettled(inFlight)
+    for (const list of this.subscribers.values()) for (const s of [...list]) s.end('relay is shutting down')
+    this.subscribers.clear()
+  }
+
+  private async serve (stream: Stream, connection: Connection): Promise<void> {
+    const session = new Session(stream, connection)
+    this.sessions.add(session)
+    try {
+      while (true) {
+        let frame
+        try {
+          frame = await session.lp.read()
+        } catch (err) {
+          const name = (err as Error).name
+          if (name === 'InvalidDataLengthError') {
+            await session.send({ id: 0, status: 'TOO_LARGE', message: `frame exceeds ${MAX_REQUEST_FRAME_BYTES} bytes` })
+            this.components.metrics?.request('frame', 'TOO_LARGE')
+          } else if (name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
+            await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
+            this.components.metrics?.request('frame', 'BAD_REQUEST')
+          }
+          break
+        }
+        const parsed = parseRequest(frame)
+        if (!parsed.ok) {
+          const status: MailboxStatus = parsed.error.name === 'TooLargeError' ? 'TOO_LARGE' : 'BAD_REQUEST'
+          this.components.metrics?.request('frame', status)
+          await session.send({ id: parsed.id, status, message: parsed.error.message })
+          // A frame that does not even decode leaves nothing to answer by: end the stream.
+          if (parsed.id === 0) break
+          continue
+        }
+        const request = parsed.request
+        if (this.stopping) {
+          await session.send({ id: request.id, status: 'UNAVAILABLE', message: 'relay is shutting down' })
+          continue
+        }
+        const answer = request.type === 'deposit'
+          ? (await this.admitDeposit(request)).answer
+          : this.answer(request, session)
+        const done = answer.then(async (res) => session.send(res))
+        session.inFlight.add(done)
+        void done.finally(() => session.inFlight.delete(done))
+        if (session.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(session.inFlight)
+      }
+    } finally {
+      session.subscription?.end('')
+      await Promise.allSettled([...session.inFlight])
+      this.sessions.delete(session)
+      try {
+        await stream.close({ signal: AbortSignal.timeout(5000) })
+      } catch (err) {
+        stream.abort(err as Error)
+      }
+    }
+  }
+
+  /**
+   * Checks a deposit and, if it passes, hands it to the store. Resolves once it is admitted (its
+   * place in the mailbox fixed); `answer` resolves once it is durable.
+   */
+  private async admitDeposit (request: Extract<MailboxRequest, { type: 'deposit' }>): Promise<{ answer: Promise<MailboxResponseInit> }> {
+    const started = process.hrtime.bigint()
+    const id = request.id
+    const finish = (res: MailboxResponseInit): MailboxResponseInit => {
+      this.components.metrics?.request('deposit', res.status)
+      this.components.metrics?.depositSeconds(Number(process.hrtime.bigint() - started) / 1e9)
+      return res
+    }
+    const tokenHash = sha256(request.token)
+    const token = await this.store.getToken(tokenHash)
+    if (token == null || !equal(token.mailboxId, request.mailboxId)) {
+      return { answer: Promise.resolve(finish({ id, status: 'UNAUTHORIZED', message: 'unauthorized' })) }
+    }
+    const limiter = token.kind === 'contact' ? this.contactRate : this.introductionRate
+    const decision = limiter.take(hex(tokenHash))
+    if (!decision.ok) {
+      return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: 'too many deposits with this token', retryAfter: decision.retryAfterMs })) }
+    }
+    if (request.envelope.byteLength > MAX_ENVELOPE_BYTES) {
+      return { answer: Promise.resolve(finish({ id, status: 'TOO_LARGE', message: 'envelope is too large' })) }
+    }
+    const retention = this.limits.retentionSeconds
+    const ttl = request.ttl === 0 || request.ttl > retention ? retention : request.ttl
+    const expiresAt = this.components.now() + ttl * 1000
+    // The store keeps the bytes; the frame they came in is reused by the stream.
+    const envelope = new Uint8Array(request.envelope)
+    const appended = this.store.append(request.mailboxId, envelope, expiresAt, token.kind, {
+      maxEnvelopes: this.limits.maxEnvelopesPerMailbox,
+      maxBytes: this.limits.maxBytesPerMailbox
+    })
+    return {
+      answer: appended.then(
+      (stored) => {
+        this.notify(request.mailboxId, stored)
+        return finish({ id, status: 'OK' })
+      },
+      (err) => {
+        const { status, message } = statusOf(err)
+        if (status === 'INTERNAL' || status === 'UNAVAILABLE') this.log.error({ err: (err as Error).name }, 'deposit failed')
+        return finish({ id, status, message })
+      }
+    )
+    }
+  }
+
+  private notify (mailboxId: Uint8Array, stored: MailboxEnvelope): void {
+    const list = this.subscribers.get(hex(mailboxId))
+    if (list == null) return
+    for (const s of list) s.push(stored)
+  }
+
+  private async answer (request: Exclude<MailboxRequest, { type: 'deposit' }>, session: Session): Promise<MailboxResponseInit> {
+    const id = request.id
+    if (request.type === 'ping') return { id, status: 'OK' }
+    if (request.type === 'challenge') {
+      const challenge = new Uint8Array(randomBytes(32))
+      if (session.challenges.size >= MAX_CHALLENGES) {
+        const oldest = session.challenges.keys().next().value
+        if (oldest != null) session.challenges.delete(oldest)
+      }
+      session.challenges.set(hex(challenge), this.components.now())
+      this.components.metrics?.request('challenge', 'OK')
+      return { id, status: 'OK', challenge }
+    }
+    let op: OwnerOpData
+    try {
+      op = decodeOwnerOp(request.op)
+    } catch (err) {
+      this.components.metrics?.request('owner', 'BAD_REQUEST')
+      return { id, status: 'BAD_REQUEST', message: (err as Error).message }
+    }
+    const res = await this.ownerOp(id, request, op, session).catch((err): MailboxResponseInit => {
+      const { status, message } = statusOf(err)
+      if (status === 'INTERNAL' || status === 'UNAVAILABLE') this.log.error({ err: (err as Error).name, op: op.kind }, 'owner operation failed')
+      return { id, status, message }
+    })
+    this.components.metrics?.request(op.kind, res.status)
+    return res
+  }
+
+  /** Checks an owner op's freshness; undefined if fresh, else the answer. */
+  private checkFreshness (id: number, op: OwnerOpData, signature: Uint8Array, session: Session): MailboxResponseInit | undefined {
+    const now = this.components.now()
+    const stale = (message: string): MailboxResponseInit => ({ id, status: 'STALE_AUTH', message, serverTime: now })
+    if ('challenge' in op.freshness) {
+      const key = hex(op.freshness.challenge)
+      const issued = session.challenges.get(key)
+      if (issued == null || now - issued > CHALLENGE_TTL_MS) return stale('challenge is unknown, used or expired')
+      session.challenges.delete(key)
+      return undefined
+    }
+    if (Math.abs(now - op.freshness.timestamp) > AUTH_WINDOW_MS) return stale('timestamp is outside the window')
+    const key = hex(signature)
+    if (this.replay.has(key)) return stale('signature was used already')
+    if (this.replay.size >= MAX_REPLAY_ENTRIES) return stale('sign over a challenge')
+    this.replay.set(key, now + 2 * AUTH_WINDOW_MS)
+    return undefined
+  }
+
+  private async ownerOp (id: number, request: Extract<MailboxRequest, { type: 'owner' }>, op: OwnerOpData, session: Session): Promise<MailboxResponseInit> {
+    const unauthorized: MailboxResponseInit = { id, status: 'UNAUTHORIZED', message: 'unauthorized' }
+    // The same work whatever the outcome (signature check and lookup), so that a mailbox that is
+    // not yours and one that does not exist cannot be told apart, by answer or by time.
+    const [signed, mailbox] = await Promise.all([
+      verifyOwnerOp(request.publicKey, request.op, request.signature),
+      this.store.getMailbox(op.mailboxId)
+    ])
+    const bound = equal(op.relay, this.components.relayId) && equal(sha256(request.publicKey), op.mailboxId)
+    if (!signed || !bound) return unauthorized
+    const stale = this.checkFreshness(id, op, request.signature, session)
+    if (stale != null) return stale
+    if (op.kind === 'create') {
+      if (mailbox != null) return { id, status: 'OK' }
+      const decision = this.createRate.take(hostOf(session.connection.remoteAddr))
+      if (!decision.ok) return { id, status: 'RATE_LIMITED', message: 'too many new mailboxes from here', retryAfter: decision.retryAfterMs }
+      await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes)
+      return { id, status: 'OK' }
+    }
+    if (mailbox == null) return unauthorized
+    switch (op.kind) {
+      case 'register-token':
+        await this.store.putToken(new Uint8Array(op.tokenHash), { mailboxId: mailbox.id, kind: op.tokenKind }, this.limits.maxTokensPerMailbox)
+        return { id, status: 'OK' }
+      case 'revoke-token':
+        await this.store.deleteToken(mailbox.id, op.tokenHash)
+        return { id, status: 'OK' }
+      case 'read': {
+        const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
+        return { id, status: 'OK', envelopes: page.envelopes, more: page.more }
+      }
+      case 'ack': {
+        const deleted = await this.store.remove(mailbox.id, op.ids)
+        if (deleted > 0) this.components.onDeleted?.()
+        return { id, status: 'OK', deleted }
+      }
+      case 'subscribe':
+        this.subscribe(mailbox.id, session)
+        return { id, status: 'OK' }
+      case 'delete': {
+        const key = hex(mailbox.id)
+        for (const s of [...(this.subscribers.get(key) ?? [])]) s.end('mailbox deleted')
+        await this.store.deleteMailbox(mailbox.id)
+        this.components.onDeleted?.()
+        return { id, status: 'OK' }
+      }
+    }
+  }
+
+  private subscribe (mailboxId: Uint8Array, session: Session): void {
+    const key = hex(mailboxId)
+    if (session.subscription?.mailbox === key) return
+    session.subscription?.end('')
+    let pending = 0
+    let behind = false
+    let ended = false
+    const send = (res: MailboxResponseInit): void => {
+      pending++
+      void session.send(res).finally(() => {
+        pending--
+        if (pending === 0 && behind && !ended) {
+          behind = false
+          send({ id: 0, status: 'OK', more: true })
+        }
+      })
+    }
+    const subscriber: Subscriber = {
+      mailbox: key,
+      push: (envelope) => {
+        if (ended) return
+        if (pending >= MAX_PENDING_PUSHES) {
+          behind = true
+          return
+        }
+        this.components.metrics?.pushed()
+        send({ id: 0, status: 'OK', pushed: envelope })
+      },
+      end: (message) => {
+        if (ended) return
+        ended = true
+        const list = this.subscribers.get(key)
+        if (list != null) {
+          const i = list.indexOf(subscriber)
+          if (i >= 0) list.splice(i, 1)
+          if (list.length === 0) this.subscribers.delete(key)
+        }
+        if (session.subscription === subscriber) session.subscription = undefined
+        if (message !== '') {
+          void session.send({ id: 0, status: 'UNAVAILABLE', message }).finally(() => {
+            session.stream.close().catch((err: Error) => { session.stream.abort(err) })
+          })
+        }
+      }
+    }
+    const list = this.subscribers.get(key) ?? []
+    list.push(subscriber)
+    this.subscribers.set(key, list)
+    session.subscription = subscriber
+    while (list.length > this.limits.maxSubscribersPerMailbox) list[0]?.end('replaced by a newer subscription')
+  }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The `sotto-relay` program, after the runtime check in `cli.ts`: configuration, logging, the
+ * relay, the HTTP port and the signal handlers.
+ */
+
+import { pino } from 'pino'
+import { loadConfig, redactConfig } from './config.js'
+import { ConfigError } from './errors.js'
+import { startHttp } from './http.js'
+import { startRelay } from './relay.js'
+import { installShutdown } from './shutdown.js'
+import { AGENT } from './version.js'
+import type { HttpServer } from './http.js'
+
+/** Runs the relay with these command-line arguments until a signal stops it. */
+export async function main (argv: string[]): Promise<void> {
+  let loaded
+  try {
+    loaded = loadConfig(argv)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`sotto-relay: ${err.message}\n`)
+    process.exit(2)
+  }
+  if (loaded.kind === 'help') {
+    process.stdout.write(loaded.text + '\n')
+    return
+  }
+  if (loaded.kind === 'version') {
+    process.stdout.write(AGENT + '\n')
+    return
+  }
+  const config = loaded.config
+  const log = pino({
+    level: config.logLevel,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) }
+  })
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err: err.message, name: err.name }, 'uncaught exception')
+    process.exit(1)
+  })
+  process.on('unhandledRejection', (reason) => {
+    log.fatal({ err: (reason as Error)?.message, name: (reason as Error)?.name }, 'unhandled rejection')
+    process.exit(1)
+  })
+  log.info({ config: redactConfig(config), version: AGENT, node: process.versions.node }, 'starting')
+
+  let relay
+  try {
+    relay = await startRelay(config, log)
+  } catch (err) {
+    log.fatal({ err: (err as Error).message, name: (err as Error).name }, 'cannot start')
+    process.exit(1)
+  }
+  let http: HttpServer | undefined
+  if (config.http !== 'off') {
+    http = await startHttp({ listen: config.http, registry: relay.metrics.registry, ready: relay.ready, metricsToken: config.metricsToken })
+    log.info({ url: http.url }, 'http listening')
+  }
+  const started = relay
+  installShutdown({
+    log,
+    drainTimeoutMs: config.drainTimeout * 1000,
+    stop: async () => {
+      await started.stop()
+      await http?.close()
+    }
+  })
+  log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs() }, 'listening')
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * `/sotto/relay-info/1.0.0`: one frame describing the relay, then the stream closes.
+ */
+
+import { lpStream } from '@libp2p/utils'
+import { encodeRelayInfo } from '@sotto/core/mailbox'
+import type { Stream } from '@libp2p/interface'
+import type { RelayInfo } from '@sotto/core/mailbox'
+
+/** A stream handler that answers every stream with `info`. */
+export function relayInfoHandler (info: RelayInfo): (stream: Stream) => Promise<void> {
+  const frame = encodeRelayInfo(info)
+  return async (stream) => {
+    try {
+      await lpStream(stream).write(frame, { signal: AbortSignal.timeout(10_000) })
+      await stream.close({ signal: AbortSignal.timeout(10_000) })
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+}
