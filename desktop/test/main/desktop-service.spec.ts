@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import assert from 'node:assert/strict'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import { createDesktopService } from '../../src/main/desktop-service.js'
+import { METHODS } from '../../src/shared/channels.js'
+import { memoryFactory } from '../fixtures/memory-messenger.js'
+import { nextEvent, tempDir, value } from '../fixtures/helpers.js'
+import type { KeyVault } from '../../src/main/key-vault.js'
+import type { Result } from '../../src/shared/contract.js'
+
+const RELAY = '/ip4/127.0.0.1/tcp/4010/p2p/12D3KooWRelayRelayRelayRelayRelayRelayRelayRelay'
+
+function memoryVault (available = true): KeyVault & { key?: Uint8Array } {
+  const vault: KeyVault & { key?: Uint8Array } = {
+    available: () => available,
+    load: async () => vault.key,
+    create: async () => { vault.key ??= new Uint8Array(32).fill(7); return vault.key },
+    remove: async () => { delete vault.key }
+  }
+  return vault
+}
+
+function errorName (result: Result<unknown>): string {
+  assert.equal(result.ok, false, 'expected an error')
+  return (result as { ok: false, error: { name: string } }).error.name
+}
+
+describe('DesktopService', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  beforeEach(async () => { ({ dir, cleanup } = await tempDir()) })
+  afterEach(async () => { await cleanup() })
+
+  it('starts in setup, creates an identity with the keychain, and reopens it', async () => {
+    const vault = memoryVault()
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: vault, defaultRelays: [{ address: RELAY, operator: 'Example', jurisdiction: 'IS' }] })
+    const first = await service.start()
+    assert.equal(first.phase, 'setup')
+    assert.equal(first.keyStorage, 'keychain')
+    assert.deepEqual(first.defaultRelays.map(r => r.jurisdiction), ['IS'])
+
+    const ready = value(await service.dispatch('setup', { name: 'Ada', relays: [RELAY] })) as { phase: string, identity: { name: string } }
+    assert.equal(ready.phase, 'ready')
+    assert.equal(ready.identity.name, 'Ada')
+    assert.equal(created[0]!.options.keySource.kind, 'host-key')
+    assert.deepEqual(created[0]!.options.relays, [RELAY])
+    assert.equal(created[0]!.options.dataDir, join(dir, 'messenger'))
+    const config = JSON.parse(await readFile(join(dir, 'desktop.json'), 'utf8')) as { keyMode: string, relays: Array<{ operator: string }> }
+    assert.equal(config.keyMode, 'host-key')
+    assert.equal(config.relays[0]!.operator, 'Example')
+    assert.equal((await stat(join(dir, 'desktop.json'))).mode & 0o077, 0)
+    await service.stop()
+    assert.equal(created[0]!.stopped, true)
+
+    const again = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: vault })
+    assert.equal((await again.start()).phase, 'ready')
+    assert.equal((value(await again.dispatch('identity', undefined)) as { name: string }).name, 'Ada')
+    await again.stop()
+  })
+
+  it('requires a passphrase where there is no keychain, then asks for it on the next start', async () => {
+    const { factory } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: memoryVault(false) })
+    assert.equal((await service.start()).keyStorage, 'passphrase')
+    assert.equal(errorName(await service.dispatch('setup', { name: 'Ada', relays: [] })), 'PassphraseRequiredError')
+    assert.equal(errorName(await service.dispatch('setup', { name: 'Ada', relays: [], passphrase: 'short' })), 'InvalidPayloadError')
+    value(await service.dispatch('setup', { name: 'Ada', relays: [], passphrase: 'correct horse battery' }))
+    await service.stop()
+
+    const locked = createDesktopService({ dataDir: dir, createMessenger: factory })
+    assert.equal((await locked.start()).phase, 'locked')
+    assert.equal(errorName(await locked.dispatch('contacts', undefined)), 'NotReadyError')
+    assert.equal(errorName(await locked.dispatch('unlock', { passphrase: 'wrong passphrase' })), 'WrongPassphraseError')
+    assert.equal(locked.status().phase, 'locked')
+    assert.equal(locked.status().error?.name, 'WrongPassphraseError')
+    const unlocked = value(await locked.dispatch('unlock', { passphrase: 'correct horse battery' })) as { phase: string }
+    assert.equal(unlocked.phase, 'ready')
+    assert.equal(errorName(await locked.dispatch('unlock', { passphrase: 'correct horse battery' })), 'WrongPhaseError')
+    await locked.stop()
+
+    const fromEnv = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    assert.equal((await fromEnv.start()).phase, 'ready')
+    await fromEnv.stop()
+  })
+
+  it('leaves nothing behind when a fresh set-up fails', async () => {
+    const vault = memoryVault()
+    const failing = async (): Promise<never> => { throw Object.assign(new Error('disk full'), { name: 'StorageCorruptError' }) }
+    const service = createDesktopService({ dataDir: dir, createMessenger: failing, keyVault: vault })
+    await service.start()
+    assert.equal(errorName(await service.dispatch('setup', { name: 'Ada', relays: [] })), 'StorageCorruptError')
+    assert.equal(service.status().phase, 'setup')
+    assert.equal(vault.key, undefined)
+    await assert.rejects(stat(join(dir, 'desktop.json')), { code: 'ENOENT' })
+  })
+
+  it('refuses unknown calls and malformed payloads without calling the messenger', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    value(await service.dispatch('setup', { name: 'Ada', relays: [] }))
+    const m = created[0]!
+    const c = m.seedContact('Bob')
+    const bad: Array<[unknown, unknown]> = [
+      ['nope', undefined],
+      ['__proto__', undefined],
+      ['constructor', undefined],
+      ['toString', undefined],
+      [42, undefined],
+      ['send', undefined],
+      ['send', null],
+      ['send', 'hello'],
+      ['send', { contactId: c.id }],
+      ['send', { contactId: c.id, text: 42 }],
+      ['send', { contactId: c.id, text: '   ' }],
+      ['send', { contactId: c.id, text: 'x'.repeat(16001) }],
+      ['send', { contactId: c.id, text: 'hi', extra: true }],
+      ['send', { contactId: '', text: 'hi' }],
+      ['contacts', { unexpected: 1 }],
+      ['history', { contactId: c.id, limit: 0 }],
+      ['history', { contactId: c.id, limit: 1e9 }],
+      ['history', { contactId: c.id, before: '../../etc' }],
+      ['setDisappearing', { contactId: c.id, seconds: 17 }],
+      ['setDisappearing', { contactId: c.id, seconds: -1 }],
+      ['updateSettings', { theme: 'neon' }],
+      ['updateSettings', { excludedJurisdictions: ['germany'] }],
+      ['updateSettings', { isAdmin: true }],
+      ['addContact', { invite: 'https://evil.example/invite' }],
+      ['addContact', { invite: 'sotto://invite/abc<script>' }],
+      ['addRelay', { address: '/ip4/1.2.3.4/tcp/1' }],
+      ['openLink', { url: 'javascript:alert(1)' }],
+      ['openLink', { url: 'http://example.org/' }],
+      ['openLink', { url: 'https://user:pass@example.org/' }],
+      ['setVerified', { contactId: c.id, verified: 'yes' }]
+    ]
+    for (const [method, payload] of bad) {
+      const result = await service.dispatch(method, payload)
+      assert.equal(result.ok, false, `${String(method)} ${JSON.stringify(payload)} should be refused`)
+      const name = errorName(result)
+      assert.ok(name === 'UnknownMethodError' || name === 'InvalidPayloadError', `${String(method)}: ${name}`)
+    }
+    assert.deepEqual(await m.history(c.id), [], 'nothing was sent')
+    assert.equal((await m.settings()).mdns, true)
+    await service.stop()
+  })
+
+  it('answers every call of the contract and pushes the messenger events', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    value(await service.dispatch('setup', { name: 'Ada', relays: [] }))
+    const m = created[0]!
+    const bob = m.seedContact('Bob')
+
+    const link = value(await service.dispatch('createInvite', undefined)) as { link: string }
+    assert.match(link.link, /^sotto:\/\/invite\//)
+    assert.equal(errorName(await service.dispatch('addContact', { invite: link.link })), 'InvalidInputError')
+
+    const incoming = nextEvent(service, 'message')
+    const unread = nextEvent(service, 'unread', u => u.total === 1)
+    m.receive(bob.id, 'hello Ada')
+    assert.equal((await incoming).text, 'hello Ada')
+    assert.equal((await unread).total, 1)
+    assert.equal(service.unreadTotal(), 1)
+    const none = nextEvent(service, 'unread', u => u.total === 0)
+    value(await service.dispatch('markRead', { contactId: bob.id }))
+    await none
+
+    const sent = value(await service.dispatch('send', { contactId: bob.id, text: 'hi Bob' })) as { id: string, state: string }
+    assert.equal(sent.state, 'queued')
+    const status = nextEvent(service, 'status')
+    m.setState(sent.id, 'delivered')
+    assert.deepEqual(await status, { id: sent.id, contactId: bob.id, state: 'delivered' })
+
+    const history = value(await service.dispatch('history', { contactId: bob.id, limit: 1 })) as Array<{ text: string }>
+    assert.deepEqual(history.map(h => h.text), ['hi Bob'])
+
+    const request = nextEvent(service, 'request')
+    m.request('Stranger', 'let me in')
+    const stranger = await request
+    assert.equal(stranger.status, 'request')
+    assert.equal((value(await service.dispatch('requests', undefined)) as unknown[]).length, 1)
+    assert.equal((value(await service.dispatch('accept', { contactId: stranger.id })) as { status: string }).status, 'contact')
+    assert.equal((value(await service.dispatch('block', { contactId: stranger.id })) as { blocked: boolean }).blocked, true)
+    assert.equal((value(await service.dispatch('unblock', { contactId: stranger.id })) as { blocked: boolean }).blocked, false)
+    assert.equal((value(await service.dispatch('setVerified', { contactId: bob.id, verified: true })) as { verified: boolean }).verified, true)
+    assert.equal((value(await service.dispatch('setDisappearing', { contactId: bob.id, seconds: 3600 })) as { disappearingSeconds: number }).disappearingSeconds, 3600)
+    assert.equal((value(await service.dispatch('renameContact', { contactId: bob.id, alias: 'Bobby' })) as { alias: string }).alias, 'Bobby')
+    assert.equal((value(await service.dispatch('acceptKeyChange', { contactId: bob.id })) as { identityChanged: boolean }).identityChanged, false)
+    const connection = nextEvent(service, 'connection')
+    m.setPresence(bob.id, 'relay')
+    assert.deepEqual(await connection, { contactId: bob.id, presence: 'relay' })
+
+    const settings = value(await service.dispatch('updateSettings', { theme: 'dark', mdns: false, excludedJurisdictions: ['US'], notificationPreview: 'name' })) as Record<string, unknown>
+    assert.deepEqual(settings, { mdns: false, readReceipts: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' })
+    assert.deepEqual(value(await service.dispatch('settings', undefined)), settings)
+
+    const relays = value(await service.dispatch('addRelay', { address: RELAY })) as Array<{ address: string, source: string }>
+    assert.deepEqual(relays.map(r => [r.address, r.source]), [[RELAY, 'user']])
+    assert.deepEqual(value(await service.dispatch('removeRelay', { address: RELAY })), [])
+    assert.equal(errorName(await service.dispatch('openLink', { url: 'https://example.org/' })), 'UnsupportedError')
+
+    value(await service.dispatch('deleteContact', { contactId: stranger.id }))
+    assert.equal(errorName(await service.dispatch('contact', { contactId: stranger.id })), 'NotFoundError')
+    assert.ok(METHODS.length > 20)
+    await service.stop()
+  })
+
+  it('hides unexpected errors behind a generic message', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    value(await service.dispatch('setup', { name: 'Ada', relays: [] }))
+    created[0]!.contacts = async () => { throw new Error('secret internal path /home/ada/.key') }
+    const result = await service.dispatch('contacts', undefined)
+    assert.deepEqual(result, { ok: false, error: { name: 'InternalError', message: 'Something went wrong inside Sotto; see the log for details' } })
+    await service.stop()
+  })
+
+  it('reports online once a relay reservation shows in the addresses', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    const online = nextEvent(service, 'app', s => s.online)
+    value(await service.dispatch('setup', { name: 'Ada', relays: [RELAY] }))
+    assert.equal(service.status().online, false)
+    created[0]!.setAddresses([`${RELAY}/p2p-circuit/p2p/12D3KooWMe`])
+    assert.equal((await online).online, true)
+    await service.stop()
+  })
+
+  it('stops once, refuses calls while stopping, and builds notifications by preference', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    value(await service.dispatch('setup', { name: 'Ada', relays: [] }))
+    const m = created[0]!
+    const bob = m.seedContact('Bob')
+    const msg = m.receive(bob.id, 'the secret plan')
+    const view = { ...msg }
+    assert.deepEqual(await service.notificationFor(view), { title: 'Sotto', body: 'New message' })
+    value(await service.dispatch('updateSettings', { notificationPreview: 'name' }))
+    assert.deepEqual(await service.notificationFor(view), { title: 'Bob', body: 'New message' })
+    value(await service.dispatch('updateSettings', { notificationPreview: 'name-and-text' }))
+    assert.deepEqual(await service.notificationFor(view), { title: 'Bob', body: 'the secret plan' })
+    value(await service.dispatch('updateSettings', { notifications: false }))
+    assert.equal(await service.notificationFor(view), undefined)
+
+    const stopped = nextEvent(service, 'app', s => s.phase === 'stopped')
+    const first = service.stop()
+    assert.equal(service.stop(), first)
+    assert.equal(errorName(await service.dispatch('contacts', undefined)), 'NotReadyError')
+    await first
+    await stopped
+    assert.equal(m.stopped, true)
+  })
+})

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import assert from 'node:assert/strict'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import { APP_ENTRY, APP_SCHEME, startElectronApp } from '../../src/main/electron-app.js'
+import { EVENT_CHANNELS, METHOD_CHANNELS, METHODS } from '../../src/shared/channels.js'
+import { eventFrom, fakeElectron } from '../fixtures/fake-electron.js'
+import { tempDir } from '../fixtures/helpers.js'
+import { memoryFactory } from '../fixtures/memory-messenger.js'
+import type { ElectronApp } from '../../src/main/electron-app.js'
+import type { FakeElectron, FakeWindow } from '../fixtures/fake-electron.js'
+import type { MemoryMessenger } from '../fixtures/memory-messenger.js'
+import type { Result } from '../../src/shared/contract.js'
+
+type Primary = Extract<ElectronApp, { role: 'primary' }>
+
+describe('Electron app (injected surface)', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  let rendererDir: string
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir())
+    rendererDir = join(dir, 'renderer')
+    await mkdir(rendererDir)
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
+    await writeFile(join(dir, 'secret.txt'), 'outside the renderer')
+  })
+  afterEach(async () => { await cleanup() })
+
+  async function start (electron: FakeElectron, factory = memoryFactory()): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
+    const started = startElectronApp(electron.surface, {
+      createMessenger: factory.factory,
+      preloadFile: '/app/dist/preload/preload.cjs',
+      rendererDir,
+      trayIcon: '/app/assets/tray.png',
+      dataDir: join(dir, 'data')
+    })
+    assert.equal(started.role, 'primary')
+    electron.app.becomeReady()
+    await (started as Primary).ready
+    return { started: started as Primary, window: electron.windows[0]!, created: factory.created }
+  }
+
+  const call = async (electron: FakeElectron, window: FakeWindow, method: keyof typeof METHOD_CHANNELS, payload?: unknown): Promise<Result<unknown>> =>
+    await electron.ipc.invoke(METHOD_CHANNELS[method], eventFrom(window), payload) as Result<unknown>
+
+  it('a second instance hands over to the first and creates nothing', () => {
+    const electron = fakeElectron(dir)
+    electron.app.lock = false
+    const started = startElectronApp(electron.surface, { createMessenger: memoryFactory().factory, preloadFile: 'p', rendererDir, trayIcon: 't' })
+    assert.deepEqual(started, { role: 'secondary' })
+    assert.equal(electron.app.quitCalls, 1)
+    assert.equal(electron.windows.length, 0)
+    assert.equal(electron.ipc.handlers.size, 0)
+  })
+
+  it('the first instance shows its window when a second one starts', async () => {
+    const electron = fakeElectron(dir)
+    const { window } = await start(electron)
+    window.minimized = true
+    const shows = window.shows
+    electron.app.emit('second-instance')
+    assert.equal(window.restores, 1)
+    assert.equal(window.shows, shows + 1)
+    assert.ok(window.focuses > 0)
+  })
+
+  it('creates one hardened window on the app scheme and denies permissions', async () => {
+    const electron = fakeElectron(dir)
+    const { window } = await start(electron)
+    assert.equal(electron.windows.length, 1)
+    assert.deepEqual(electron.schemes, [APP_SCHEME])
+    const prefs = window.options.webPreferences
+    assert.equal(prefs.contextIsolation, true)
+    assert.equal(prefs.sandbox, true)
+    assert.equal(prefs.nodeIntegration, false)
+    assert.equal(prefs.nodeIntegrationInWorker, false)
+    assert.equal(prefs.nodeIntegrationInSubFrames, false)
+    assert.equal(prefs.webSecurity, true)
+    assert.equal(prefs.allowRunningInsecureContent, false)
+    assert.equal(prefs.webviewTag, false)
+    assert.equal(prefs.preload, '/app/dist/preload/preload.cjs')
+    assert.equal(window.webContents.mainFrame.url, APP_ENTRY)
+
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview', 'will-frame-navigate'] as const) {
+      assert.equal(window.webContents.attempt(event), true, `${event} is cancelled`)
+    }
+    assert.deepEqual(window.webContents.windowOpenHandler?.({ url: 'https://example.org/' }), { action: 'deny' })
+
+    let granted: boolean | undefined
+    electron.permissionRequest?.({}, 'media', g => { granted = g })
+    assert.equal(granted, false)
+    assert.equal(electron.permissionCheck?.(), false)
+  })
+
+  it('serves the renderer with its CSP and nothing outside it', async () => {
+    const electron = fakeElectron(dir)
+    await start(electron)
+    const handler = electron.protocolHandler!
+    const ok = await handler(new Request(APP_ENTRY))
+    assert.equal(ok.status, 200)
+    assert.match(ok.headers.get('content-security-policy') ?? '', /script-src 'self'/)
+    assert.match(ok.headers.get('content-type') ?? '', /text\/html/)
+    for (const url of [`${APP_SCHEME}://ui/../secret.txt`, `${APP_SCHEME}://ui/%2e%2e/secret.txt`, `${APP_SCHEME}://ui/..%2fsecret.txt`, `${APP_SCHEME}://other/index.html`]) {
+      const res = await handler(new Request(url))
+      assert.equal(res.status, 404, url)
+    }
+  })
+
+  it('answers IPC only from the main frame of its own window on its own page', async () => {
+    const electron = fakeElectron(dir)
+    const { window } = await start(electron)
+    assert.deepEqual([...electron.ipc.handlers.keys()].sort(), METHODS.map(m => METHOD_CHANNELS[m]).sort())
+
+    const trusted = await call(electron, window, 'status')
+    assert.equal(trusted.ok, true)
+
+    const refusals = [
+      { sender: { id: window.webContents.id + 1000 }, senderFrame: window.webContents.mainFrame },
+      { sender: { id: window.webContents.id }, senderFrame: null },
+      eventFrom(window, { routingId: 99 }),
+      eventFrom(window, { processId: 1 }),
+      eventFrom(window, { url: 'https://evil.example/' }),
+      eventFrom(window, { url: 'file:///etc/passwd' }),
+      eventFrom(window, { url: 'sotto-app://evil/index.html' })
+    ]
+    for (const event of refusals) {
+      const result = await electron.ipc.invoke(METHOD_CHANNELS.status, event) as Result<unknown>
+      assert.deepEqual(result.ok, false)
+      assert.equal((result as { ok: false, error: { name: string } }).error.name, 'UntrustedSenderError')
+    }
+    const bad = await call(electron, window, 'setup', { name: 42, relays: 'all' })
+    assert.equal((bad as { ok: false, error: { name: string } }).error.name, 'InvalidPayloadError')
+    await assert.rejects(electron.ipc.invoke('sotto:shell:exec', eventFrom(window), 'rm -rf /'), /No handler/)
+  })
+
+  it('keeps the storage key in safeStorage and reopens with it', async () => {
+    const electron = fakeElectron(dir)
+    const { window, created, started } = await start(electron)
+    const setup = await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    assert.equal(setup.ok, true)
+    const key = created[0]!.options.keySource
+    assert.equal(key.kind, 'host-key')
+    const onDisk = await readFile(join(dir, 'data', 'storage-key.bin'))
+    assert.ok(onDisk.subarray(0, 7).equals(Buffer.from('FAKEOS1')), 'written through safeStorage')
+    electron.app.quit()
+    await started.stopped
+
+    const second = fakeElectron(dir)
+    const again = await start(second)
+    assert.equal(again.started.service.status().phase, 'ready')
+    assert.deepEqual(again.created[0]!.options.keySource, key)
+    second.app.quit()
+    await again.started.stopped
+  })
+
+  it('pushes events to the window, counts unread in the tray, and notifies without text', async () => {
+    const electron = fakeElectron(dir)
+    const { window, created, started } = await start(electron)
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    const m = created[0]!
+    const bob = m.seedContact('Bob')
+    const tray = electron.trays[0]!
+    const counted = new Promise<void>(resolve => {
+      const off = started.service.subscribe(e => { if (e.name === 'unread') { off(); resolve() } })
+    })
+    window.focused = false
+    m.receive(bob.id, 'meet at the usual place')
+    await counted
+    assert.ok(window.webContents.sent.some(s => s.channel === EVENT_CHANNELS.message))
+    assert.ok(window.webContents.sent.some(s => s.channel === EVENT_CHANNELS.unread))
+    assert.equal(tray.tooltip, 'Sotto — 1 unread')
+    await electron.notified
+    assert.deepEqual(electron.notifications, [{ title: 'Sotto', body: 'New message' }])
+    window.focused = true
+    m.receive(bob.id, 'no notification while the window has focus')
+    await new Promise<void>(resolve => { started.service.subscribe(e => { if (e.name === 'unread' && e.payload.total === 2) resolve() }) })
+    assert.equal(electron.notifications.length, 1)
+    electron.app.quit()
+    await started.stopped
+  })
+
+  it('opens only https links, and only after the user confirmed', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started } = await start(electron)
+    electron.dialogAnswers.push(0)
+    assert.deepEqual(await call(electron, window, 'openLink', { url: 'https://example.org/a' }), { ok: true, value: { opened: false } })
+    assert.deepEqual(electron.opened, [])
+    electron.dialogAnswers.push(1)
+    assert.deepEqual(await call(electron, window, 'openLink', { url: 'https://example.org/\u202Egnp.exe' }), { ok: true, value: { opened: true } })
+    assert.deepEqual(electron.opened, ['https://example.org/%E2%80%AEgnp.exe'])
+    assert.equal(electron.dialogs[1]!.detail, 'https://example.org/%E2%80%AEgnp.exe', 'the dialog shows the encoded URL')
+    for (const url of ['http://example.org/', 'javascript:alert(1)', 'file:///etc/passwd', 'sotto://invite/x']) {
+      const result = await call(electron, window, 'openLink', { url })
+      assert.equal(result.ok, false, url)
+    }
+    assert.equal(electron.opened.length, 1)
+    electron.app.quit()
+    await started.stopped
+  })
+
+  it('shuts down cleanly: stops the messenger once, removes handlers, then quits', async () => {
+    const electron = fakeElectron(dir)
+    const { window, created, started } = await start(electron)
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    const m = created[0]!
+    let stops = 0
+    const stop = m.stop.bind(m)
+    m.stop = async () => { stops++; await stop() }
+
+    electron.app.quit()
+    electron.app.quit()
+    await started.stopped
+    await electron.app.quitted
+    assert.equal(stops, 1)
+    assert.equal(m.stopped, true)
+    assert.equal(electron.ipc.handlers.size, 0)
+    assert.equal(electron.trays[0]!.destroyed, true)
+    assert.equal(started.service.status().phase, 'stopped')
+  })
+
+  it('quits when the window is closed', async () => {
+    const electron = fakeElectron(dir)
+    const { started } = await start(electron)
+    electron.app.emit('window-all-closed')
+    await started.stopped
+    await electron.app.quitted
+  })
+})
+
