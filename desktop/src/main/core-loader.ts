@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Loads `createMessenger` from `@sotto/core`.
+ * Loads `createMessenger` from `@sotto/core` on first use, so commands that do not run a messenger
+ * (help, starting Electron) do not pay for importing the network stack.
  */
 import type { MessengerFactory } from './desktop-service.js'
 
 /** `createMessenger` from `@sotto/core`. */
 export async function loadMessengerFactory (): Promise<MessengerFactory> {
-  const core = await import('@sotto/core') as unknown as { createMessenger?: MessengerFactory }
-  if (typeof core.createMessenger !== 'function') throw new Error('@sotto/core does not export createMessenger')
-  return core.createMessenger
+  const { createMessenger } = await import('@sotto/core')
+  return createMessenger
 }

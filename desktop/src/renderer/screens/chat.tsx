@@ -223,7 +223,7 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
           onKeyDown={onComposerKey}
           placeholder={contact.blocked ? 'Unblock to send messages' : 'Message'}
           disabled={contact.blocked}
-          maxLength={16000}
+          maxLength={8000}
           rows={2}
         />
         <button type='submit' className='primary' disabled={send.busy || contact.blocked || text.trim() === ''}>Send</button>
