@@ -3,8 +3,7 @@
  * `/sotto/relay-info/1.0.0`: one frame describing the relay, then the stream closes.
  */
 
-import { lpStream } from '@libp2p/utils'
-import { encodeRelayInfo } from '@sotto/core/mailbox'
+import { MAX_RELAY_INFO_FRAME_BYTES, encodeRelayInfo, frameStream } from '@sotto/core/mailbox'
 import type { Stream } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
 
@@ -13,7 +12,7 @@ export function relayInfoHandler (info: RelayInfo): (stream: Stream) => Promise<
   const frame = encodeRelayInfo(info)
   return async (stream) => {
     try {
-      await lpStream(stream).write(frame, { signal: AbortSignal.timeout(10_000) })
+      await frameStream(stream, MAX_RELAY_INFO_FRAME_BYTES).write(frame, { signal: AbortSignal.timeout(10_000) })
       await stream.close({ signal: AbortSignal.timeout(10_000) })
     } catch (err) {
       stream.abort(err as Error)

@@ -5,7 +5,6 @@
  * id); each subscription has a stream of its own.
  */
 
-import { lpStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
@@ -18,6 +17,7 @@ import {
   MAX_READ_LIMIT, MAX_RELAY_INFO_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES, RELAY_INFO_PROTOCOL
 } from './constants.js'
 import { encodeRequest, parseRelayInfo, parseResponse } from './frames.js'
+import { frameStream } from './framing.js'
 import { hashDepositToken, mailboxIdOf } from './keys.js'
 import { signOwnerOp } from './owner-op.js'
 import type { DepositTokenKind, MailboxEnvelope, MailboxRequest, MailboxResponse, OwnerAction, RelayInfo } from './frames.js'
@@ -104,6 +104,9 @@ export interface MailboxClient {
   close(): Promise<void>
 }
 
+/** Most requests one stream carries before their answers come back. */
+const MAX_IN_FLIGHT = 64
+
 /** Throws the error matching a relay's non-OK answer. */
 function throwForStatus (res: MailboxResponse): void {
   const reason = res.message !== '' ? res.message : res.status
@@ -124,15 +127,18 @@ interface Pending {
 
 /** One stream to the relay carrying requests and their answers (and pushes, on a subscription). */
 class Channel {
-  private readonly lp
+  private readonly frames
   private readonly pending = new Map<number, Pending>()
+  private readonly slots: Array<() => void> = []
+  private inFlight = 0
   private nextId = 1
   private ended?: Error
+  private endedByRelay?: Error
   readonly closed: Promise<Error | undefined>
 
   constructor (private readonly stream: Stream, private readonly timeout: number, private readonly log: Logger,
     private readonly onPush?: (res: MailboxResponse) => void) {
-    this.lp = lpStream(stream, { maxDataLength: MAX_RESPONSE_FRAME_BYTES })
+    this.frames = frameStream(stream, MAX_RESPONSE_FRAME_BYTES)
     this.closed = this.readLoop()
   }
 
@@ -144,7 +150,14 @@ class Channel {
     let reason: Error | undefined
     try {
       while (true) {
-        const res = parseResponse(await this.lp.read())
+        const frame = await this.frames.read()
+        if (frame == null) throw this.endedByRelay ?? new ProtocolError('relay closed the mailbox stream')
+        const res = parseResponse(frame)
+        if (res.id === 0 && res.status !== 'OK') {
+          // The relay says why it is about to close this stream (shutdown, mailbox deleted, replaced).
+          this.endedByRelay = new RelayRequestError(`relay: ${res.message !== '' ? res.message : res.status}`, res.status)
+          continue
+        }
         if (res.id === 0 && this.onPush != null) {
           this.onPush(res)
           continue
@@ -174,6 +187,18 @@ class Channel {
   }
 
   async call (request: (id: number) => MailboxRequest, options?: AbortOptions): Promise<MailboxResponse> {
+    // Bounded pipelining: the relay reads at most so many requests ahead of its answers.
+    if (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => { this.slots.push(resolve) })
+    this.inFlight++
+    try {
+      return await this.exchange(request, options)
+    } finally {
+      this.inFlight--
+      this.slots.shift()?.()
+    }
+  }
+
+  private async exchange (request: (id: number) => MailboxRequest, options?: AbortOptions): Promise<MailboxResponse> {
     if (this.ended != null) throw new ProtocolError('mailbox stream is closed', { cause: this.ended })
     const id = this.nextId
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1
@@ -192,7 +217,7 @@ class Channel {
     }
     options?.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      await this.lp.write(encodeRequest(request(id)), options)
+      await this.frames.write(encodeRequest(request(id)), options)
       return await answered
     } finally {
       clearTimeout(timer)
@@ -361,8 +386,9 @@ class DefaultMailboxClient implements MailboxClient {
     const signal = options?.signal != null ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeout)]) : AbortSignal.timeout(this.timeout)
     const stream = await this.node.dialProtocol(this.relay, RELAY_INFO_PROTOCOL, { signal })
     try {
-      const lp = lpStream(stream, { maxDataLength: MAX_RELAY_INFO_FRAME_BYTES })
-      const info = parseRelayInfo(await lp.read({ signal }))
+      const frame = await frameStream(stream, MAX_RELAY_INFO_FRAME_BYTES).read({ signal })
+      if (frame == null) throw new ProtocolError('relay sent no relay info')
+      const info = parseRelayInfo(frame)
       await stream.close({ signal })
       return info
     } catch (err) {

@@ -9,11 +9,10 @@
  */
 
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { lpStream } from '@libp2p/utils'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
   AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, READ_PAGE_BYTES,
-  decodeOwnerOp, encodeResponse, parseRequest, verifyOwnerOp
+  decodeOwnerOp, encodeResponse, frameStream, parseRequest, verifyOwnerOp
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
 import { hostOf } from '../ip.js'
@@ -95,20 +94,21 @@ interface Subscriber {
 
 /** One stream's state. */
 class Session {
-  readonly lp
+  readonly frames
   readonly challenges = new Map<string, number>()
   readonly inFlight = new Set<Promise<void>>()
   subscription?: Subscriber
   private writable = true
 
   constructor (readonly stream: Stream, readonly connection: Connection) {
-    this.lp = lpStream(stream, { maxDataLength: MAX_REQUEST_FRAME_BYTES })
+    // Room for a full window of pipelined requests at the cap before the stream is aborted.
+    this.frames = frameStream(stream, MAX_REQUEST_FRAME_BYTES, (MAX_IN_FLIGHT + 8) * MAX_REQUEST_FRAME_BYTES)
   }
 
   async send (res: MailboxResponseInit): Promise<void> {
     if (!this.writable) return
     try {
-      await this.lp.write(encodeResponse(res))
+      await this.frames.write(encodeResponse(res))
     } catch {
       this.writable = false
     }
@@ -186,18 +186,19 @@ export class MailboxService {
       while (true) {
         let frame
         try {
-          frame = await session.lp.read()
+          frame = await session.frames.read()
         } catch (err) {
           const name = (err as Error).name
-          if (name === 'InvalidDataLengthError') {
+          if (name === 'TooLargeError') {
             await session.send({ id: 0, status: 'TOO_LARGE', message: `frame exceeds ${MAX_REQUEST_FRAME_BYTES} bytes` })
             this.components.metrics?.request('frame', 'TOO_LARGE')
-          } else if (name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
+          } else if (name === 'InvalidInputError') {
             await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
             this.components.metrics?.request('frame', 'BAD_REQUEST')
           }
           break
         }
+        if (frame == null) break
         const parsed = parseRequest(frame)
         if (!parsed.ok) {
           const status: MailboxStatus = parsed.error.name === 'TooLargeError' ? 'TOO_LARGE' : 'BAD_REQUEST'
