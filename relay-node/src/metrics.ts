@@ -48,7 +48,6 @@ export class RelayMetrics implements MailboxMetrics {
     this.refused = new Counter({ name: 'sotto_relay_refused_total', help: 'Connections and reservations refused by the relay\'s own limits', labelNames: ['reason'], registers })
     const gauge = (name: string, help: string, read: (s: MetricSources) => number): void => {
       const sources = (): MetricSources | undefined => this.sources
-      // eslint-disable-next-line no-new
       new Gauge({ name, help, registers, collect () { const s = sources(); if (s != null) this.set(read(s)) } })
     }
     gauge('sotto_relay_mailboxes', 'Mailboxes held', s => s.mailboxes())
