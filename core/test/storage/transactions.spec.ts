@@ -62,6 +62,7 @@ describe('transactions and group commit', () => {
 
   it('keeps a later pending write when an earlier batch with the same key becomes durable', async () => {
     const first = store.put(['race', 1], utf8('a'))
+    await new Promise(resolve => setImmediate(resolve))
     // The first batch is in flight: these two are queued behind it, in separate commits.
     const second = store.put(['race', 1], utf8('b'))
     const third = store.del(['race', 2])

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import { strict as assert } from 'node:assert'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import { openStore } from '../../src/storage/index.js'
+import { passphrase, startFixture, tempDir, TEST_LOG_N, text } from './fixtures/support.js'
+
+describe('durability', () => {
+  let dir: string
+  let remove: () => Promise<void>
+
+  beforeEach(async () => {
+    ({ dir, remove } = await tempDir())
+  })
+
+  afterEach(async () => {
+    await remove()
+  })
+
+  it('keeps every transaction whose commit had resolved when the process was killed, and no half of one', async () => {
+    const secret = 'correct horse battery staple'
+    const writer = startFixture('commit-loop', [dir, '16'], secret)
+    await writer.waitFor(l => l === 'open')
+    await writer.waitFor(() => writer.lines.length > 400)
+    writer.child.kill('SIGKILL')
+    const { signal } = await writer.exited
+    assert.equal(signal, 'SIGKILL')
+
+    const resolved = writer.lines.filter(l => l.startsWith('committed ')).map(l => Number(l.slice('committed '.length)))
+    assert.ok(resolved.length >= 400)
+    const store = await openStore({ dir, keySource: passphrase(secret), scryptLogN: TEST_LOG_N })
+    try {
+      for (const i of resolved) {
+        assert.ok(await store.get(['seq', i]) !== undefined, `transaction ${i} resolved but is missing`)
+        assert.equal(text(await store.get(['by-name', `tx-${i}`])), String(i))
+      }
+      // Transactions in flight at the kill are either whole or absent.
+      const highest = Math.max(...resolved)
+      for (let i = 0; i <= highest + 16; i++) {
+        const seq = await store.get(['seq', i])
+        const byName = await store.get(['by-name', `tx-${i}`])
+        assert.equal(seq === undefined, byName === undefined, `transaction ${i} is half there`)
+      }
+    } finally {
+      await store.close()
+    }
+  })
+})
