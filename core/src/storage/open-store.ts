@@ -432,8 +432,8 @@ class StoreTransaction implements Transaction {
     this.assertUsable()
     if (!(value instanceof Uint8Array)) throw new BugError('a stored value must be a Uint8Array')
     const encoded = this.store.encode(key)
-    // Copied: the caller may reuse its buffer before the commit is durable.
-    this.writes.set(byteString(encoded), { k: byteString(encoded), key: encoded, value: value.slice() })
+    // Copied (a Buffer's slice would share memory): the caller may reuse its buffer.
+    this.writes.set(byteString(encoded), { k: byteString(encoded), key: encoded, value: new Uint8Array(value) })
   }
 
   del (key: Key): void {

@@ -25,6 +25,9 @@ export interface StoreReader {
   /**
    * Values whose keys start with `prefix`, in key order (numeric order for number parts).
    * `gte`/`lt` bound the first part after the prefix, which must be a number.
+   *
+   * Without bounds the key equal to `prefix` comes first, then number parts, then string parts
+   * (strings in an order that is fixed per data directory but reveals nothing: their keyed hash).
    */
   values(prefix: Key, options?: RangeOptions): AsyncIterable<Uint8Array>
 }

@@ -44,4 +44,25 @@ describe('durability', () => {
       await store.close()
     }
   })
+
+  it('rejects the commits of a failed write, closes itself, and keeps what had resolved', async () => {
+    const secret = 'correct horse battery staple'
+    // A real failure: the write-ahead log cannot grow past 256 KiB in the child.
+    const writer = startFixture('write-until-full', [dir], secret, 256)
+    const { code } = await writer.exited
+    assert.equal(code, 0)
+    const resolved = writer.lines.filter(l => l.startsWith('committed ')).map(l => Number(l.slice('committed '.length)))
+    const outcome = writer.lines.filter(l => !l.startsWith('committed '))
+    assert.deepEqual(outcome, ['open', 'failed StorageWriteError', 'then commit StoreClosedError', 'then get StoreClosedError', 'closed'])
+    assert.ok(resolved.length > 50, `only ${resolved.length} commits before the limit`)
+
+    const store = await openStore({ dir, keySource: passphrase(secret), scryptLogN: TEST_LOG_N })
+    try {
+      for (const i of resolved) assert.ok(await store.get(['fill', i]) !== undefined, `commit ${i} resolved but is missing`)
+      assert.equal(await store.get(['after', 1]), undefined)
+      await store.put(['after', 2], new Uint8Array(1))
+    } finally {
+      await store.close()
+    }
+  })
 })

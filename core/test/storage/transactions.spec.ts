@@ -58,6 +58,12 @@ describe('transactions and group commit', () => {
     const read = await store.get(['buf', 1]) ?? assert.fail('missing')
     read.fill(0)
     assert.equal(text(await store.get(['buf', 1])), 'first')
+    // A Buffer's own slice() shares memory: the store must copy it all the same.
+    const nodeBuffer = Buffer.from('second')
+    const pending = store.put(['buf', 2], nodeBuffer)
+    nodeBuffer.fill(0x58)
+    assert.equal(text(await store.get(['buf', 2])), 'second')
+    await pending
   })
 
   it('keeps a later pending write when an earlier batch with the same key becomes durable', async () => {
