@@ -39,9 +39,8 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   const [measured, setMeasured] = useState(0)
   const [scrollTop, setScrollTop] = useState<number | undefined>(undefined)
   const atBottom = useRef(true)
-  const firstKey = items.length > 0 ? getKey(items[0]!) : undefined
-  const previousFirst = useRef(firstKey)
-  const previousTotal = useRef(0)
+  /** The first rendered row and its offset, to keep it in place when rows are added above. */
+  const anchor = useRef<{ key: string, offset: number } | undefined>(undefined)
 
   const offsets = useMemo(() => {
     const list = new Array<number>(items.length + 1)
@@ -55,6 +54,8 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   }, [items, getKey, estimateHeight, measured])
 
   const total = offsets[items.length]!
+  const totalRef = useRef(total)
+  totalRef.current = total
   const viewport = container.current?.clientHeight !== undefined && container.current.clientHeight > 0
     ? container.current.clientHeight
     : FALLBACK_VIEWPORT
@@ -85,25 +86,31 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
     if (changed) setMeasured(m => m + 1)
   })
 
-  // Keep the view where it was when older rows are prepended; follow the bottom when the user is there.
+  // Follow the bottom while the user is there; otherwise keep the first visible row where it was
+  // (older rows prepended above it must not move the view).
   useLayoutEffect(() => {
     const el = container.current
-    const grewAtTop = previousFirst.current !== firstKey && previousTotal.current > 0
     let next: number | undefined
-    if (atBottom.current) next = Math.max(0, total - viewport)
-    else if (grewAtTop) next = (scrollTop ?? 0) + (total - previousTotal.current)
-    previousFirst.current = firstKey
-    previousTotal.current = total
+    if (atBottom.current) {
+      next = Math.max(0, total - viewport)
+    } else if (anchor.current != null) {
+      const { key, offset } = anchor.current
+      const index = items.findIndex(item => getKey(item) === key)
+      if (index >= 0 && offsets[index] !== offset) next = (scrollTop ?? 0) + offsets[index]! - offset
+    }
     if (next != null) {
       if (el != null) el.scrollTop = next
       if (next !== scrollTop) setScrollTop(next)
     }
-  }, [total, firstKey, viewport, scrollTop])
+    const first = items[start]
+    anchor.current = first != null ? { key: getKey(first), offset: offsets[start]! } : undefined
+  })
 
   const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
     const el = event.currentTarget
     const y = el.scrollTop
-    atBottom.current = y + (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) >= el.scrollHeight - 32
+    // The computed total, not scrollHeight: the spacers make them equal, and it needs no layout.
+    atBottom.current = y + (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) >= totalRef.current - 32
     setScrollTop(y)
     if (y <= 0 && onReachTop != null) onReachTop()
   }, [onReachTop])
