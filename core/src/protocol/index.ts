@@ -12,10 +12,12 @@ export { decodeContent, encodeContent } from './content.js'
 export { decodeEnvelope, encodeEnvelope, newEnvelopeId } from './envelope.js'
 export { frames, messageFrameCodec } from './frames.js'
 export type { FrameCodec, Frames, FramesOptions } from './frames.js'
-export { decodeInviteLink, encodeInviteCardBody, encodeInviteLink, signInviteCard, verifySignedInviteCard } from './invite-card.js'
+export {
+  decodeInviteLink, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, signInviteCard, verifySignedInviteCard
+} from './invite-card.js'
 export {
   CONTENT_PADDING_BLOCK, ENVELOPE_BUCKETS, ENVELOPE_ID_BYTES, INVITE_CARD_SIGNATURE_CONTEXT,
-  INVITE_CARD_VERSION, INVITE_LINK_PREFIX, MAX_CARD_ADDRS, MAX_CARD_RELAYS, MAX_CONTENT_BYTES,
+  INVITE_CARD_VERSION, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS, MAX_CARD_RELAYS, MAX_CONTENT_BYTES,
   MAX_DISAPPEARING_SECONDS, MAX_ENVELOPE_BYTES, MAX_INVITE_LINK_LENGTH, MAX_MESSAGE_FRAME_BYTES,
   MAX_NAME_LENGTH, MAX_RECEIPT_IDS, MAX_RECEIPT_REASON_LENGTH, MAX_SEALED_BYTES,
   MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, MESSAGE_PROTOCOL

@@ -8,8 +8,9 @@ import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { KEMPublicKey, PublicKey } from '@signalapp/libsignal-client'
 import { BadSignatureError, InvalidInputError, TooLargeError } from '../errors.js'
+import { fromBase45, toBase45 } from './base45.js'
 import {
-  INVITE_CARD_SIGNATURE_CONTEXT, INVITE_CARD_VERSION, INVITE_LINK_PREFIX, MAX_CARD_ADDRS,
+  INVITE_CARD_SIGNATURE_CONTEXT, INVITE_CARD_VERSION, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS,
   MAX_CARD_RELAYS, MAX_INVITE_LINK_LENGTH, MAX_KEM_PUBLIC_KEY_BYTES, MAX_MULTIADDR_BYTES,
   MAX_NAME_LENGTH, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES
 } from './limits.js'
@@ -91,8 +92,20 @@ export function encodeInviteLink (card: Omit<InviteCard, 'version'>, identityPri
 }
 
 /**
- * Reads an invite link. Surrounding whitespace is ignored; the length is checked before anything
- * is decoded.
+ * Makes the QR form of an invite: `SOTTO://INVITE/<base45(SignedInviteCard)>`. Every character is
+ * in the QR code's alphanumeric mode, so a card of up to 2,854 bytes fits a QR code (version 40,
+ * level L), where the link form fits only 2,203. {@link decodeInviteLink} reads both forms.
+ *
+ * @throws the errors of {@link signInviteCard}
+ */
+export function encodeInviteQr (card: Omit<InviteCard, 'version'>, identityPrivateKey: PrivateKey): string {
+  return INVITE_QR_PREFIX + toBase45(signInviteCard(card, identityPrivateKey))
+}
+
+/**
+ * Reads an invite link (`sotto://invite/<base64url>`) or its QR form (`SOTTO://INVITE/<base45>`).
+ * Whitespace around a link is ignored (around the QR form, only line breaks: base45 has a space).
+ * The length is checked before anything is decoded.
  *
  * @throws TooLargeError when longer than {@link MAX_INVITE_LINK_LENGTH}
  * @throws InvalidInputError, BadSignatureError as {@link verifySignedInviteCard}
@@ -105,19 +118,24 @@ export function decodeInviteLink (link: string): InviteCard {
     // Refuse absurd input before even trimming it.
     throw new TooLargeError(`invite link: longer than ${MAX_INVITE_LINK_LENGTH} characters`)
   }
-  const trimmed = link.trim()
+  const start = link.trimStart()
+  const trimmed = start.startsWith(INVITE_QR_PREFIX) ? start.replace(/[\r\n]+$/, '') : start.trimEnd()
   if (trimmed.length > MAX_INVITE_LINK_LENGTH) {
     throw new TooLargeError(`invite link: longer than ${MAX_INVITE_LINK_LENGTH} characters`)
   }
-  if (!trimmed.startsWith(INVITE_LINK_PREFIX)) {
+  let bytes: Uint8Array
+  if (trimmed.startsWith(INVITE_QR_PREFIX)) {
+    bytes = fromBase45(trimmed.slice(INVITE_QR_PREFIX.length))
+  } else if (trimmed.startsWith(INVITE_LINK_PREFIX)) {
+    const payload = trimmed.slice(INVITE_LINK_PREFIX.length)
+    // Buffer's decoder skips characters it does not know; check the alphabet first.
+    if (payload.length === 0 || !BASE64URL.test(payload) || payload.length % 4 === 1) {
+      throw new InvalidInputError('invite link: not base64url')
+    }
+    bytes = new Uint8Array(Buffer.from(payload, 'base64url'))
+  } else {
     throw new InvalidInputError(`invite link: does not start with ${INVITE_LINK_PREFIX}`)
   }
-  const payload = trimmed.slice(INVITE_LINK_PREFIX.length)
-  // Buffer's decoder skips characters it does not know; check the alphabet first.
-  if (payload.length === 0 || !BASE64URL.test(payload) || payload.length % 4 === 1) {
-    throw new InvalidInputError('invite link: not base64url')
-  }
-  const bytes = new Uint8Array(Buffer.from(payload, 'base64url'))
   return verifySignedInviteCard(bytes)
 }
 

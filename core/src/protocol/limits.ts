@@ -30,11 +30,20 @@ export const MAX_RECEIPT_REASON_LENGTH = 256
 /** Every invite link starts with this. */
 export const INVITE_LINK_PREFIX = 'sotto://invite/'
 
+/**
+ * The QR form of an invite starts with this: every character of it, and of the base45 after it,
+ * is in the QR code's alphanumeric mode.
+ */
+export const INVITE_QR_PREFIX = 'SOTTO://INVITE/'
+
 /** The invite card version this code writes and reads. */
 export const INVITE_CARD_VERSION = 1
 
-/** Longest invite link accepted (12 KiB of characters), checked before anything is decoded. */
-export const MAX_INVITE_LINK_LENGTH = 12 * 1024
+/**
+ * Longest invite link or QR text accepted (12 KiB and 64 characters: the largest card fits in
+ * either form), checked before anything is decoded.
+ */
+export const MAX_INVITE_LINK_LENGTH = 12 * 1024 + 64
 
 /** Largest encoded SignedInviteCard (8 KiB), in a link or in Content.senderCard. */
 export const MAX_SIGNED_INVITE_CARD_BYTES = 8 * 1024

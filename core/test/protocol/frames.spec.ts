@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
@@ -10,10 +11,14 @@ import { InvalidInputError, TooLargeError } from '../../src/errors.js'
 import {
   decodeEnvelope, encodeEnvelope, frames, MAX_MESSAGE_FRAME_BYTES, MESSAGE_PROTOCOL, messageFrameCodec, newEnvelopeId
 } from '../../src/protocol/index.js'
+import { toHex } from './fixtures.js'
+import { frameFromJson, VECTORS_PATH } from './vector-format.js'
+import type { Vectors } from './vector-format.js'
 import type { FrameCodec, MessageFrame } from '../../src/protocol/index.js'
 import type { Libp2p, Stream } from '@libp2p/interface'
 
 const ECHO_PROTOCOL = '/sotto-test/frames/1.0.0'
+const RAW_PROTOCOL = '/sotto-test/raw/1.0.0'
 
 /** A codec for UTF-8 strings, to test framing apart from any message format. */
 const textCodec: FrameCodec<string> = {
@@ -199,6 +204,22 @@ describe('frames over libp2p (tcp + noise + yamux on 127.0.0.1)', () => {
     const id = newEnvelopeId()
     await f.write({ deliver: { envelope: encodeEnvelope({ id, sealed: new Uint8Array(10) }) } })
     assert.deepEqual(await f.read(), { receipt: { id, status: 'STORED' } })
+  })
+
+  it('puts on the wire exactly the framed bytes of the test vectors', async () => {
+    const vectors = JSON.parse(readFileSync(VECTORS_PATH, 'utf8')) as Vectors
+    const received = deferred<string>()
+    await bob.handle(RAW_PROTOCOL, async (stream: Stream) => {
+      const chunks: string[] = []
+      for await (const chunk of stream) chunks.push(toHex(chunk.subarray()))
+      received.resolve(chunks.join(''))
+      await stream.close()
+    })
+    const stream = await alice.dialProtocol(bob.getMultiaddrs(), RAW_PROTOCOL)
+    const f = frames(stream, messageFrameCodec, { maxBytes: MAX_MESSAGE_FRAME_BYTES })
+    for (const v of vectors.messageFrames) await f.write(frameFromJson(v.frame))
+    await stream.close()
+    assert.equal(await received.promise, vectors.messageFrames.map(v => v.framed).join(''))
   })
 
   it('checks its options', () => {

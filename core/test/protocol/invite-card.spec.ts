@@ -6,7 +6,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { PrivateKey } from '@signalapp/libsignal-client'
 import { BadSignatureError, InvalidInputError, TooLargeError } from '../../src/errors.js'
 import {
-  decodeInviteLink, encodeInviteCardBody, encodeInviteLink, INVITE_LINK_PREFIX, MAX_INVITE_LINK_LENGTH,
+  decodeInviteLink, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, INVITE_LINK_PREFIX, INVITE_QR_PREFIX,
+  MAX_INVITE_LINK_LENGTH,
   MAX_NAME_LENGTH, MAX_SIGNED_INVITE_CARD_BYTES, signInviteCard, verifySignedInviteCard
 } from '../../src/protocol/index.js'
 import { signingInput } from '../../src/protocol/invite-card.js'
@@ -79,9 +80,24 @@ describe('invite card', () => {
       assert.deepEqual(decoded.bundle.identityKey, before)
     })
 
-    it('fits a typical card in a QR code (at most 2,953 bytes)', () => {
-      const link = encodeInviteLink(makeCard(alice), alice.identityKey)
-      assert.ok(link.length <= 2953, `link of ${link.length} characters`)
+    it('decodes the QR form, which is the same card in QR alphanumeric characters', () => {
+      const card = makeCard(alice)
+      const qr = encodeInviteQr(card, alice.identityKey)
+      assert.ok(qr.startsWith('SOTTO://INVITE/'))
+      assert.match(qr, /^[0-9A-Z $%*+\-./:]+$/)
+      assert.deepEqual(decodeInviteLink(qr), { ...card, version: 1 })
+      assert.deepEqual(decodeInviteLink(`${qr}\r\n`), { ...card, version: 1 })
+    })
+
+    it('fits a card with three addresses and two relays in a QR code only in the QR form', () => {
+      // A version 40 QR code at level L holds 2,953 bytes, or 4,296 alphanumeric characters.
+      const relay = (i: number): string => `/ip4/198.51.100.${i}/tcp/4001/p2p/${mallory.peerId}`
+      const card = makeCard(alice, {
+        addrs: [`/ip4/192.0.2.7/tcp/4001/p2p/${alice.peerId}`, `${relay(1)}/p2p-circuit/p2p/${alice.peerId}`, `${relay(2)}/p2p-circuit/p2p/${alice.peerId}`],
+        relays: [1, 2].map(i => ({ addr: relay(i), mailboxId: new Uint8Array(32), introToken: new Uint8Array(32) }))
+      })
+      assert.ok(encodeInviteLink(card, alice.identityKey).length > 2953)
+      assert.ok(encodeInviteQr(card, alice.identityKey).length <= 4296)
     })
   })
 
@@ -99,6 +115,8 @@ describe('invite card', () => {
       assert.throws(() => decodeInviteLink(link + '='), /not base64url/)
       assert.throws(() => decodeInviteLink(INVITE_LINK_PREFIX), /not base64url/)
       assert.throws(() => decodeInviteLink(INVITE_LINK_PREFIX + 'A'), /not base64url/)
+      assert.throws(() => decodeInviteLink(INVITE_QR_PREFIX + 'abc'), /base45/)
+      assert.throws(() => decodeInviteLink(INVITE_QR_PREFIX + 'GGW'), /base45/)
     })
 
     it('refuses an overlong link before decoding it', () => {
@@ -107,10 +125,13 @@ describe('invite card', () => {
       assert.throws(() => decodeInviteLink('x'.repeat(1_000_000)), TooLargeError)
     })
 
-    it('refuses a link whose card is over 8 KiB', () => {
+    it('refuses a link or QR text whose card is over 8 KiB', () => {
       const payload = Buffer.alloc(MAX_SIGNED_INVITE_CARD_BYTES + 1).toString('base64url')
       assert.ok(INVITE_LINK_PREFIX.length + payload.length <= MAX_INVITE_LINK_LENGTH)
       assert.throws(() => decodeInviteLink(INVITE_LINK_PREFIX + payload), TooLargeError)
+      const qr = INVITE_QR_PREFIX + '000'.repeat(MAX_SIGNED_INVITE_CARD_BYTES / 2 + 1)
+      assert.ok(qr.length <= MAX_INVITE_LINK_LENGTH)
+      assert.throws(() => decodeInviteLink(qr), TooLargeError)
     })
 
     it('refuses a value that is not a string', () => {

@@ -8,11 +8,12 @@ import { before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
   decodeContent, decodeEnvelope, decodeInviteLink, decodeMessageFrame, encodeContent, encodeEnvelope,
-  encodeInviteLink, encodeMessageFrame, ENVELOPE_BUCKETS, INVITE_LINK_PREFIX, MAX_CARD_ADDRS,
+  encodeInviteLink, encodeInviteQr, encodeMessageFrame, ENVELOPE_BUCKETS, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS,
   MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS, MAX_ENVELOPE_BYTES, MAX_NAME_LENGTH,
   MAX_RECEIPT_IDS, MAX_SEALED_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, signInviteCard,
   verifySignedInviteCard
 } from '../../src/protocol/index.js'
+import { toBase45 } from '../../src/protocol/base45.js'
 import { makeIdentity, returnsOrThrowsNamed } from './fixtures.js'
 import type { TestIdentity } from './fixtures.js'
 import type { Content, InviteCard, InviteRelay, MessageFrame, PreKeyBundleData } from '../../src/protocol/index.js'
@@ -185,6 +186,9 @@ describe('properties', () => {
       fc.assert(fc.property(fc.oneof(
         fc.string({ maxLength: 200 }),
         base64url.map(s => INVITE_LINK_PREFIX + s),
+        fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'.split('')), maxLength: 400 }).map(s => INVITE_QR_PREFIX + s),
+        fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { maxLength: 2 }))
+          .map(([bytes, e]) => INVITE_QR_PREFIX + toBase45(applyEdits(bytes, e))),
         fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { minLength: 1, maxLength: 3 }))
           .map(([bytes, e]) => INVITE_LINK_PREFIX + Buffer.from(applyEdits(bytes, e)).toString('base64url'))
       ), link => { returnsOrThrowsNamed(() => decodeInviteLink(link)) }), { numRuns: 400 })
@@ -227,6 +231,7 @@ describe('properties', () => {
         assert.ok(signed.byteLength <= MAX_SIGNED_INVITE_CARD_BYTES)
         assert.deepEqual(verifySignedInviteCard(signed), { ...card, version: 1 })
         assert.deepEqual(decodeInviteLink(encodeInviteLink(card, who.identityKey)), { ...card, version: 1 })
+        assert.deepEqual(decodeInviteLink(encodeInviteQr(card, who.identityKey)), { ...card, version: 1 })
       }), { numRuns: 100 })
     })
   })
