@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * A QR code drawn as SVG elements (no data URL, no innerHTML).
+ * A QR code drawn as SVG elements: no data URL, no markup strings.
  */
 import QRCode from 'qrcode'
 import { useMemo } from 'react'
