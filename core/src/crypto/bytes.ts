@@ -2,7 +2,7 @@
 /**
  * Small byte and identifier helpers shared by the crypto modules. Not part of the door.
  */
-import { InvalidInputError } from '../errors.js'
+import { BugError, InvalidInputError } from '../errors.js'
 
 /** libsignal wants `Uint8Array<ArrayBuffer>`; copy only when the bytes sit in another kind of buffer. */
 export function arrayBufferBytes (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -57,4 +57,11 @@ export function assertUserId (userId: unknown): asserts userId is string {
 /** The 16 bytes of a canonical UUID string. */
 export function uuidBytes (userId: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(userId.replaceAll('-', ''), 'hex'))
+}
+
+/** Throws a {@link BugError} unless `now` is a plausible timestamp (ms since epoch). */
+export function assertTime (now: number): void {
+  if (!Number.isSafeInteger(now) || now < 0) {
+    throw new BugError('now must be a non-negative integer of ms since epoch')
+  }
 }

@@ -18,7 +18,7 @@ export function sessionKey (userId: string): Key {
 }
 
 /** The identity key recorded for a user (trust on first use). */
-export function identityKey (userId: string): Key {
+export function identityRecordKey (userId: string): Key {
   return ['signal-identity', userId]
 }
 

@@ -7,7 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import { IdentityKeyPair } from '@signalapp/libsignal-client'
 import { z } from 'zod'
 import { BugError, StorageCorruptError } from '../errors.js'
-import { assertUserId, fromBase64, toBase64 } from './bytes.js'
+import { assertTime, assertUserId, fromBase64, toBase64 } from './bytes.js'
 import { LOCAL_IDENTITY_KEY } from './keys.js'
 import { initPreKeys } from './prekeys.js'
 import type { StoreReader, Transaction } from '../storage/types.js'
@@ -110,12 +110,5 @@ export async function loadLocalIdentity (reader: StoreReader): Promise<LocalIden
     identityKey: keyPair.publicKey.serialize(),
     keyPair,
     createdAt: record.createdAt
-  }
-}
-
-/** Throws a {@link BugError} unless `now` is a plausible timestamp (ms since epoch). */
-export function assertTime (now: number): void {
-  if (!Number.isSafeInteger(now) || now < 0) {
-    throw new BugError('now must be a non-negative integer of ms since epoch')
   }
 }

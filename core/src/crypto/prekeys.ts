@@ -16,7 +16,7 @@ import {
 } from '@signalapp/libsignal-client'
 import { z } from 'zod'
 import { BugError, StorageCorruptError } from '../errors.js'
-import { arrayBufferBytes } from './bytes.js'
+import { arrayBufferBytes, assertTime } from './bytes.js'
 import {
   PREKEY_STATE_KEY,
   kyberPreKeyKey,
@@ -254,9 +254,7 @@ export async function currentPreKeyBundle (tx: Transaction, identity: LocalIdent
  * @param now - the current time, ms since epoch
  */
 export async function maintainPreKeys (tx: Transaction, identity: LocalIdentity, now: number): Promise<PreKeyMaintenance> {
-  if (!Number.isSafeInteger(now) || now < 0) {
-    throw new BugError('now must be a non-negative integer of ms since epoch')
-  }
+  assertTime(now)
   const state = await readState(tx)
   const done: PreKeyMaintenance = {
     preKeysAdded: 0,
@@ -305,7 +303,11 @@ export async function maintainPreKeys (tx: Transaction, identity: LocalIdentity,
   }
   for (const retired of state.retiredLastResort.filter(expired)) {
     tx.del(lastResortKyberKey(retired.id))
+    const uses: Uint8Array[] = []
     for await (const bytes of tx.values(kyberUsedPrefix(retired.id))) {
+      uses.push(bytes)
+    }
+    for (const bytes of uses) {
       const used = kyberUsedRecord.safeParse(parseJson(bytes))
       if (used.success) {
         tx.del(kyberUsedKey(retired.id, used.data.signedPreKeyId, used.data.baseKey))

@@ -73,7 +73,8 @@ export interface UnsealedMessage {
  * this identity's self-issued sender certificate. Writes the advanced session to `tx`; the caller
  * commits it together with the outgoing message, or the ratchet step is lost.
  *
- * @throws {NotFoundError} when there is no session with the recipient (start one from their bundle)
+ * @throws {NotFoundError} when there is no usable session with the recipient (none, archived after an
+ *   identity change, or unanswered for 30 days): start one from their bundle
  * @throws {IdentityChangedError} when their recorded identity key no longer matches the session's
  */
 export async function seal (tx: Transaction, identity: LocalIdentity, recipientUserId: string, plaintext: Uint8Array): Promise<Uint8Array> {

@@ -11,7 +11,7 @@ import {
 } from '@signalapp/libsignal-client'
 import { InvalidInputError } from '../errors.js'
 import { arrayBufferBytes, assertUserId, equalBytes } from './bytes.js'
-import { identityKey, sessionKey } from './keys.js'
+import { identityRecordKey, sessionKey } from './keys.js'
 import { DEVICE_ID } from './local-identity.js'
 import { withSignal } from './signal-errors.js'
 import { createSignalStores, readIdentity, readSession } from './stores.js'
@@ -118,7 +118,7 @@ export async function acceptIdentity (tx: Transaction, userId: string, key: Uint
   if (recorded !== undefined && equalBytes(recorded, serialized)) {
     return
   }
-  tx.put(identityKey(userId), serialized)
+  tx.put(identityRecordKey(userId), serialized)
   if (recorded === undefined) {
     return
   }

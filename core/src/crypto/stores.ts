@@ -27,7 +27,7 @@ import {
 } from '../errors.js'
 import { arrayBufferBytes, equalBytes, toHex } from './bytes.js'
 import {
-  identityKey,
+  identityRecordKey,
   kyberPreKeyKey,
   kyberUsedKey,
   lastResortKyberKey,
@@ -134,7 +134,7 @@ export async function readSession (reader: StoreReader, userId: string): Promise
 
 /** Reads the identity key recorded for a user (serialized), or undefined. */
 export async function readIdentity (reader: StoreReader, userId: string): Promise<Uint8Array | undefined> {
-  return await reader.get(identityKey(userId))
+  return await reader.get(identityRecordKey(userId))
 }
 
 /** libsignal sessions, one record per user id (`['signal-session', userId]`). */
@@ -200,7 +200,7 @@ export class SottoIdentityKeyStore extends IdentityKeyStore {
       const serialized = key.serialize()
       const recorded = await readIdentity(this.#ctx.tx, userId)
       if (recorded === undefined) {
-        this.#ctx.tx.put(identityKey(userId), serialized)
+        this.#ctx.tx.put(identityRecordKey(userId), serialized)
         return IdentityChange.NewOrUnchanged
       }
       if (equalBytes(recorded, serialized)) {

@@ -5,12 +5,21 @@ import { PREKEY_POLICY, currentPreKeyBundle, maintainPreKeys } from '../../src/c
 import { DecryptionError, DuplicateEnvelopeError } from '../../src/errors.js'
 import { bundleOf, cleanUp, connect, inTx, newParty, receive, send, text } from './fixtures.js'
 import type { Party } from './fixtures.js'
+import type { Key } from '../../src/storage/types.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const T0 = Date.UTC(2030, 0, 1)
 
 async function maintain (party: Party, now: number): ReturnType<typeof maintainPreKeys> {
   return await inTx(party.store, async tx => await maintainPreKeys(tx, party.identity, now))
+}
+
+async function count (party: Party, prefix: Key): Promise<number> {
+  let n = 0
+  for await (const _ of party.store.values(prefix)) {
+    n++
+  }
+  return n
 }
 
 describe('crypto prekeys', () => {
@@ -135,7 +144,11 @@ describe('crypto prekeys', () => {
     await connect(dave, bob, oldShared)
     assert.equal(text(await receive(bob, await send(dave, bob, 'old card'))), 'old card')
 
+    assert.equal(await count(bob, ['signal-kyber-used', oldShared.kyberPreKeyId]), 1)
     const later = await maintain(bob, T0 + 8 * DAY + PREKEY_POLICY.retiredGraceMs)
+    assert.equal(await count(bob, ['signal-kyber-used', oldShared.kyberPreKeyId]), 0)
+    assert.equal(await bob.store.get(['signal-kyber-last-resort', oldShared.kyberPreKeyId]), undefined)
+    assert.equal(await bob.store.get(['signal-signed-prekey', oldShared.signedPreKeyId]), undefined)
     assert.equal(later.retiredDeleted, 2)
     // The keys made on day 8 are due too; they are retired now, still within their own grace.
     assert.equal(later.signedPreKeyRotated, true)

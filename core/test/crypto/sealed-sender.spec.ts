@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import {
   ContentHint,
+  PrivateKey,
   ProtocolAddress,
   PublicKey,
   SenderCertificate,
@@ -33,9 +34,9 @@ async function tryUnseal (to: Party, sealed: Uint8Array): Promise<unknown> {
  * Mallory's hand-made sealed message to `to`: her session and her identity seal it, with a sender
  * certificate she makes up (`claimedUserId`, `claimedKey`), signed by her own identity key.
  */
-async function forge (mallory: Party, to: Party, claimedUserId: string, claimedKey: Uint8Array): Promise<Uint8Array> {
+async function forge (mallory: Party, to: Party, claimedUserId: string, claimedKey: Uint8Array, trustRoot?: PrivateKey): Promise<Uint8Array> {
   const { privateKey, publicKey } = mallory.identity.keyPair
-  const server = ServerCertificate.new(1, publicKey, privateKey)
+  const server = ServerCertificate.new(1, publicKey, trustRoot ?? privateKey)
   const certificate = SenderCertificate.new(claimedUserId, null, 1, PublicKey.deserialize(new Uint8Array(claimedKey)), Date.now() + 1e10, server, privateKey)
   return await inTx(mallory.store, async tx => {
     const stores = createSignalStores(tx, mallory.identity)
@@ -120,11 +121,35 @@ describe('crypto sealed sender', () => {
     // Same for a user Bob has never heard of: the certificate names a key Mallory does not hold.
     const stranger = await newParty()
     await assert.rejects(tryUnseal(bob, await forge(mallory, bob, stranger.identity.userId, stranger.identity.identityKey)), DecryptionError)
+    // Her own key, but a server certificate signed by another key: the chain does not reach her key.
+    await assert.rejects(tryUnseal(bob, await forge(mallory, bob, mallory.identity.userId, mallory.identity.identityKey, PrivateKey.generate())), DecryptionError)
     // Her own honest certificate, as a control, opens.
     const honest = await tryUnseal(bob, await forge(mallory, bob, mallory.identity.userId, mallory.identity.identityKey))
     assert.ok(typeof honest === 'object' && honest !== null && 'senderUserId' in honest)
     assert.equal(honest.senderUserId, mallory.identity.userId)
     await cleanUp(mallory, stranger)
+  })
+
+  it('rejects an inner message from a different key than the certificate\'s', async () => {
+    // Mallory holds two identities under one made-up user id: the session with Bob is on the
+    // first, the certificate and sealed layer on the second.
+    const inner = await newParty()
+    const outer = await newParty(Date.now(), { userId: inner.identity.userId })
+    await connect(inner, bob)
+    await inTx(outer.store, async tx => { await acceptIdentity(tx, bob.identity.userId, bob.identity.identityKey) })
+    const sealed = await inTx(inner.store, async tx => {
+      const innerStores = createSignalStores(tx, inner.identity)
+      const outerStores = createSignalStores(outer.store.transaction(), outer.identity)
+      const address = ProtocolAddress.new(bob.identity.userId, 1)
+      const message = await signalEncrypt(new TextEncoder().encode('two faces'), address, ProtocolAddress.new(inner.identity.userId, 1), innerStores.session, innerStores.identity)
+      const { privateKey, publicKey } = outer.identity.keyPair
+      const certificate = SenderCertificate.new(outer.identity.userId, null, 1, publicKey, Date.now() + 1e10, ServerCertificate.new(1, publicKey, privateKey), privateKey)
+      const content = UnidentifiedSenderMessageContent.new(message, certificate, ContentHint.Default, null)
+      return await sealedSenderEncrypt(content, address, outerStores.identity)
+    })
+    await assert.rejects(tryUnseal(bob, sealed), DecryptionError)
+    assert.equal(await recordedIdentityKey(bob.store, inner.identity.userId), undefined)
+    await cleanUp(inner, outer)
   })
 
   it('rejects a certificate that claims to be the recipient', async () => {
