@@ -4,6 +4,7 @@
  */
 import { NotFoundError } from '../errors.js'
 import { decodeRecord, encodeRecord, keys } from './records.js'
+import type { Mutex } from './lock.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Logger, LoggerFactory } from '../logger.js'
 import type { MessengerNode } from '../net/node.js'
@@ -47,6 +48,8 @@ export interface Context {
   log: Logger
   /** Presence of contacts by contact id. */
   presence: Map<string, Presence>
+  /** Held by every read-modify-write of the messenger's state (see {@link Mutex}). */
+  lock: Mutex
 }
 
 /** Reads a contact record, or undefined. */

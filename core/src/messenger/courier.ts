@@ -151,18 +151,21 @@ export class Courier {
     if (result.status === 'REJECTED') {
       this.ctx.log.warn('recipient refused an envelope', { reason: result.reason })
     }
-    const tx = this.ctx.store.transaction()
-    tx.del(keys.outbox(entry.contactId, entry.seq))
-    let message: MessageRecord | undefined
-    if (entry.messageId != null) {
-      message = await readMessage(tx, entry.messageId)
-      if (message != null) {
-        message.state = state
-        if (failure != null) message.failure = failure
-        tx.put(keys.message(message), encodeRecord(message))
+    const { message, done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      tx.del(keys.outbox(entry.contactId, entry.seq))
+      let message: MessageRecord | undefined
+      if (entry.messageId != null) {
+        message = await readMessage(tx, entry.messageId)
+        if (message != null) {
+          message.state = state
+          if (failure != null) message.failure = failure
+          tx.put(keys.message(message), encodeRecord(message))
+        }
       }
-    }
-    await tx.commit()
+      return { message, done: tx.commit() }
+    })
+    await done
     if (message != null) {
       this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state, ...(failure != null ? { failure } : {}) })
     }

@@ -77,29 +77,32 @@ export class Disappearing {
 
   private async purgeDue (): Promise<void> {
     if (this.stopped) return
-    const now = Date.now()
-    const tx = this.ctx.store.transaction()
-    const gone = new Map<string, string[]>()
-    for await (const bytes of tx.values(keys.expiries(), { lt: now + 1 })) {
-      const due = decodeRecord<Due>(bytes)
-      tx.del(keys.expiry(due.expiresAt, due.order))
-      const mBytes = await tx.get(keys.message(due))
-      if (mBytes != null) {
-        const m = decodeRecord<MessageRecord>(mBytes)
-        tx.del(keys.message(m))
-        tx.del(keys.unread(m))
-        gone.set(m.contactId, [...gone.get(m.contactId) ?? [], m.id])
+    const { gone, done } = await this.ctx.lock.run(async () => {
+      const now = Date.now()
+      const tx = this.ctx.store.transaction()
+      const gone = new Map<string, string[]>()
+      for await (const bytes of tx.values(keys.expiries(), { lt: now + 1 })) {
+        const due = decodeRecord<Due>(bytes)
+        tx.del(keys.expiry(due.expiresAt, due.order))
+        const mBytes = await tx.get(keys.message(due))
+        if (mBytes != null) {
+          const m = decodeRecord<MessageRecord>(mBytes)
+          tx.del(keys.message(m))
+          tx.del(keys.unread(m))
+          gone.set(m.contactId, [...gone.get(m.contactId) ?? [], m.id])
+        }
+        tx.put(keys.messageRef(due.id), encodeRecord({ contactId: due.contactId, sentAt: due.sentAt, order: due.order, gone: true }))
       }
-      tx.put(keys.messageRef(due.id), encodeRecord({ contactId: due.contactId, sentAt: due.sentAt, order: due.order, gone: true }))
-    }
-    for (const [contactId, ids] of gone) {
-      const c = await readContact(tx, contactId)
-      if (c != null && c.lastMessageId != null && ids.includes(c.lastMessageId)) {
-        delete c.lastMessageId
-        putContact(tx, c)
+      for (const [contactId, ids] of gone) {
+        const c = await readContact(tx, contactId)
+        if (c != null && c.lastMessageId != null && ids.includes(c.lastMessageId)) {
+          delete c.lastMessageId
+          putContact(tx, c)
+        }
       }
-    }
-    await tx.commit()
+      return { gone, done: tx.commit() }
+    })
+    await done
     for (const [contactId, ids] of gone) this.ctx.events.emit('expired', { contactId, ids })
     this.rearm()
   }

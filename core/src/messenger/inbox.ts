@@ -13,7 +13,6 @@ import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, MessageRef } from './records.js'
 import type { Message } from './types.js'
-import type { KeyedLock } from './lock.js'
 
 /** What an accepted envelope changed, announced once it is durable. */
 interface Accepted {
@@ -27,7 +26,6 @@ interface Accepted {
 export class Inbox {
   constructor (
     private readonly ctx: Context,
-    private readonly lock: KeyedLock,
     private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[] }) => void
   ) {}
 
@@ -46,7 +44,7 @@ export class Inbox {
     const id = toHex(envelope.id)
     // One envelope at a time: the sender is only known after decryption, and two envelopes of
     // one sender must not race on its session.
-    const outcome = await this.lock.run('inbox', async () => this.open(id, envelope.id, envelope.sealed))
+    const outcome = await this.ctx.lock.run(async () => this.open(id, envelope.id, envelope.sealed))
     if (outcome.durable == null) return outcome.result
     await outcome.durable
     if (outcome.accepted != null) {

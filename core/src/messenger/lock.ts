@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Keyed mutual exclusion: work for one key runs one at a time, in call order.
+ * Mutual exclusion for a messenger's state changes.
  */
 
-/** Runs functions one at a time per key. */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>()
+/**
+ * Runs functions one at a time, in call order.
+ *
+ * Every read-modify-write of a messenger's state runs under one mutex: libsignal sessions are
+ * advanced both by sending and by receiving, and contact and message records are changed by both,
+ * so two transactions must never interleave. A holder commits its transaction before releasing
+ * (the commit makes its writes visible at once) but does not wait for the disk, so the mutex is
+ * held only for the CPU work.
+ */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve()
 
-  /** Runs `fn` once every earlier call for `key` has settled. */
-  async run<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve()
-    const result = previous.then(fn, fn)
-    const tail = result.catch(() => {})
-    this.tails.set(key, tail)
-    try {
-      return await result
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key)
-    }
+  /** Runs `fn` once every earlier call has settled. */
+  async run<T> (fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn)
+    this.tail = result.catch(() => {})
+    return result
   }
 }

@@ -20,7 +20,7 @@ import { Events, putContact, readContact, readMessage, requireContact, toContact
 import { Courier } from './courier.js'
 import { Disappearing } from './disappearing.js'
 import { Inbox, equalBytes } from './inbox.js'
-import { KeyedLock } from './lock.js'
+import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys, messageOrder, toHex } from './records.js'
 import type { Context } from './context.js'
 import type { ContactRecord, MessageRecord, OutboxRecord, ProfileRecord } from './records.js'
@@ -80,7 +80,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       events: new Events(),
       loggers,
       log: loggers.forComponent('core:messenger'),
-      presence: new Map()
+      presence: new Map(),
+      lock: new Mutex()
     }
     const messenger = new SottoMessenger(ctx)
     await messenger.start()
@@ -92,7 +93,6 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
 }
 
 class SottoMessenger implements Messenger {
-  private readonly lock = new KeyedLock()
   private readonly courier: Courier
   private readonly inbox: Inbox
   private readonly disappearing: Disappearing
@@ -102,7 +102,7 @@ class SottoMessenger implements Messenger {
   constructor (private readonly ctx: Context) {
     this.courier = new Courier(ctx)
     this.disappearing = new Disappearing(ctx)
-    this.inbox = new Inbox(ctx, this.lock, accepted => {
+    this.inbox = new Inbox(ctx, accepted => {
       if (accepted.request != null) {
         this.byPeer.set(accepted.request.peerId, accepted.request.id)
         void this.publicContact(accepted.request).then(c => { this.ctx.events.emit('request', c) })
@@ -153,7 +153,7 @@ class SottoMessenger implements Messenger {
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
     const card = decodeInviteLink(invite)
     if (card.userId === this.ctx.identity.userId) throw new InvalidInputError('this is your own invite')
-    const record = await this.lock.run(card.userId, async () => {
+    const record = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       let contact = await readContact(tx, card.userId)
       if (contact != null && !equalBytes(contact.identityKey, card.bundle.identityKey)) {
@@ -241,23 +241,24 @@ class SottoMessenger implements Messenger {
 
   async acceptIdentityChange (ref: string): Promise<Contact> {
     const contact = await this.resolve(ref)
-    return this.lock.run(contact.id, async () => {
+    const { c, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
-      if (c.pendingIdentityKey == null) return this.publicContact(c)
+      if (c.pendingIdentityKey == null) return { c, done: Promise.resolve() }
       await acceptIdentity(tx, c.id, c.pendingIdentityKey)
       c.identityKey = c.pendingIdentityKey
       delete c.pendingIdentityKey
       c.verified = false
       putContact(tx, c)
-      await tx.commit()
-      return this.publicContact(c)
+      return { c, done: tx.commit() }
     })
+    await done
+    return this.publicContact(c)
   }
 
   async deleteContact (ref: string): Promise<void> {
     const contact = await this.resolve(ref)
-    await this.lock.run(contact.id, async () => {
+    await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       for await (const bytes of tx.values(keys.conversation(contact.id))) {
         const m = decodeRecord<MessageRecord>(bytes)
@@ -274,8 +275,8 @@ class SottoMessenger implements Messenger {
         tx.del(keys.outbox(o.contactId, o.seq))
       }
       tx.del(keys.contact(contact.id))
-      await tx.commit()
-    })
+      return { done: tx.commit() }
+    }).then(async ({ done }) => { await done })
     this.byPeer.delete(contact.peerId)
   }
 
@@ -285,7 +286,7 @@ class SottoMessenger implements Messenger {
     }
     const contact = await this.resolve(ref)
     this.assertSendable(contact)
-    const result = await this.lock.run(contact.id, async () => {
+    const result = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       c.disappearingSeconds = seconds
@@ -303,7 +304,7 @@ class SottoMessenger implements Messenger {
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
     const contact = await this.resolve(ref)
     this.assertSendable(contact)
-    const result = await this.lock.run(contact.id, async () => {
+    const result = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       this.assertSendable(c)
@@ -387,7 +388,7 @@ class SottoMessenger implements Messenger {
 
   async markRead (ref: string): Promise<void> {
     const contact = await this.resolve(ref)
-    await this.lock.run(contact.id, async () => {
+    await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       const now = Date.now()
@@ -406,11 +407,11 @@ class SottoMessenger implements Messenger {
         }
         tx.put(keys.message(m), encodeRecord(m))
       }
-      if (!changed && c.unread === 0) return
+      if (!changed && c.unread === 0) return { done: Promise.resolve() }
       c.unread = 0
       putContact(tx, c)
-      await tx.commit()
-    })
+      return { done: tx.commit() }
+    }).then(async ({ done }) => { await done })
     this.disappearing.rearm()
   }
 
@@ -521,14 +522,13 @@ class SottoMessenger implements Messenger {
 
   private async updateContact (ref: string, change: (c: ContactRecord) => void): Promise<Contact> {
     const contact = await this.resolve(ref)
-    const updated = await this.lock.run(contact.id, async () => {
+    const updated = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       change(c)
       putContact(tx, c)
-      await tx.commit()
-      return c
-    })
+      return { c, done: tx.commit() }
+    }).then(async ({ c, done }) => { await done; return c })
     const result = await this.publicContact(updated)
     this.ctx.events.emit('contact', result)
     return result
