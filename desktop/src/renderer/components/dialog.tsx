@@ -20,18 +20,26 @@ export interface DialogProps {
 export function Dialog ({ title, onClose, children }: DialogProps): ReactNode {
   const id = useId()
   const box = useRef<HTMLDivElement>(null)
+  const close = useRef(onClose)
+  close.current = onClose
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
     const first = box.current?.querySelector<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')
     first?.focus()
-    return () => { previous?.focus?.() }
+    // Escape closes even when the focused control inside went away (focus then sits on <body>).
+    const onEscape = (event: globalThis.KeyboardEvent): void => {
+      if (event.key === 'Escape') {
+        event.stopPropagation()
+        close.current()
+      }
+    }
+    document.addEventListener('keydown', onEscape)
+    return () => {
+      document.removeEventListener('keydown', onEscape)
+      previous?.focus?.()
+    }
   }, [])
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key === 'Escape') {
-      event.stopPropagation()
-      onClose()
-      return
-    }
     if (event.key !== 'Tab' || box.current == null) return
     const focusable = [...box.current.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')]
     if (focusable.length === 0) return

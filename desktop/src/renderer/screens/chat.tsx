@@ -9,6 +9,7 @@ import { useClient } from '../components/context.js'
 import { DISAPPEARING_LABELS, dayKey, dayLabel, disappearingLabel, presenceLabel, stateLabel, timeLabel } from '../components/format.js'
 import { PeerName, PeerText } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
+import { errorMessage } from '../client.js'
 import { VirtualList } from '../components/virtual-list.js'
 import { SafetyNumberDialog } from './safety-number-dialog.js'
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react'
@@ -132,13 +133,21 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
       .finally(() => { loadingOlder.current = false })
   }, [client, complete, contactId, messages])
 
-  const send = useAction(async () => {
+  const [sendError, setSendError] = useState<string>()
+  /** Sends what the composer holds and empties it at once, so the next message can be typed meanwhile. */
+  const send = (): void => {
     const body = text
-    if (body.trim() === '') return
-    const message = await client.send({ contactId, text: body })
+    if (body.trim() === '' || contact?.blocked === true) return
     setText('')
-    setMessages(list => list.some(m => m.id === message.id) ? list : [...list, message])
-  })
+    setSendError(undefined)
+    client.send({ contactId, text: body })
+      .then(message => { setMessages(list => list.some(m => m.id === message.id) ? list : [...list, message]) })
+      .catch(err => {
+        setSendError(errorMessage(err))
+        // Give the text back unless something new was typed meanwhile.
+        setText(current => current === '' ? body : current)
+      })
+  }
   const update = useAction(async (fn: () => Promise<ContactView>) => { setContact(await fn()) })
   const remove = useAction(async () => {
     await client.deleteContact({ contactId })
@@ -155,12 +164,12 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
 
   const submit = (event: FormEvent): void => {
     event.preventDefault()
-    void send.run()
+    send()
   }
   const onComposerKey = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault()
-      void send.run()
+      send()
     }
   }
 
@@ -226,9 +235,9 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
           maxLength={8000}
           rows={2}
         />
-        <button type='submit' className='primary' disabled={send.busy || contact.blocked || text.trim() === ''}>Send</button>
+        <button type='submit' className='primary' disabled={contact.blocked || text.trim() === ''}>Send</button>
       </form>
-      {send.error != null && <p role='alert' className='error'>{send.error}</p>}
+      {sendError != null && <p role='alert' className='error'>{sendError}</p>}
 
       {dialog === 'safety' && (
         <SafetyNumberDialog

@@ -34,9 +34,9 @@ export function SafetyNumberDialog ({ contact, onSetVerified, onClose, busy }: S
       <p className='verified-state'>{contact.verified ? 'Verified' : 'Not verified'}</p>
       <div className='dialog-actions'>
         <button type='button' onClick={onClose}>Close</button>
-        {contact.verified
-          ? <button type='button' disabled={busy} onClick={() => { onSetVerified(false) }}>Clear verification</button>
-          : <button type='button' className='primary' disabled={busy} onClick={() => { onSetVerified(true) }}>Mark as verified</button>}
+        <button type='button' className={contact.verified ? undefined : 'primary'} aria-disabled={busy} onClick={() => { if (busy !== true) onSetVerified(!contact.verified) }}>
+          {contact.verified ? 'Clear verification' : 'Mark as verified'}
+        </button>
       </div>
     </Dialog>
   )

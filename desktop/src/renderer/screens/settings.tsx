@@ -38,9 +38,17 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
   useEffect(() => { void load.run() }, [])
 
   const save = useAction(async (patch: Requests['updateSettings']) => {
-    const next = await client.updateSettings(patch)
-    setSettings(next)
-    onChanged?.(next)
+    // Show the change at once (controls stay where the user put them); the reply confirms or reverts it.
+    const before = settings
+    setSettings(current => current != null ? { ...current, ...patch } : current)
+    try {
+      const next = await client.updateSettings(patch)
+      setSettings(next)
+      onChanged?.(next)
+    } catch (err) {
+      setSettings(before)
+      throw err
+    }
   })
   const relayAction = useAction(async (fn: () => Promise<RelayView[]>) => { setRelays(await fn()) })
 
