@@ -18,7 +18,7 @@ import type { Content } from './types.js'
 /**
  * Encodes a Content, padded with zero bytes to a multiple of {@link CONTENT_PADDING_BLOCK}.
  *
- * @throws InvalidInputError when not exactly one body is set or a field is invalid
+ * @throws InvalidInputError when more than one body is set or a field is invalid
  * @throws TooLargeError when the encoding exceeds {@link MAX_CONTENT_BYTES}
  */
 export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
@@ -26,8 +26,8 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
     throw new InvalidInputError('content: expected an object')
   }
   const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer].filter(b => b != null)
-  if (bodies.length !== 1) {
-    throw new InvalidInputError(`content: ${bodies.length} bodies, expected exactly one`)
+  if (bodies.length > 1) {
+    throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
   checkContent(content)
   const message: pb.Content = { id: wireBytes(content.id), sentAt: BigInt(content.sentAt), padding: [] }
@@ -53,7 +53,8 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Decodes a Content. A Content whose body this version does not know decodes with no body set.
+ * Decodes a Content. A Content with no body, or one this version does not know, decodes with no
+ * body set.
  * `senderCard` is size-checked only: verify it with `verifySignedInviteCard`.
  *
  * @throws TooLargeError when longer than {@link MAX_CONTENT_BYTES}

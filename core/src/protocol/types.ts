@@ -87,9 +87,10 @@ export interface ContentDisappearingTimer {
 }
 
 /**
- * The plaintext inside the end-to-end encryption. Exactly one body (`text`, `deliveryReceipt`,
- * `disappearingTimer`) is set when encoding; a decoded Content with none carries a body this
- * version does not know, and is to be ignored.
+ * The plaintext inside the end-to-end encryption. At most one body (`text`, `deliveryReceipt`,
+ * `disappearingTimer`) is set. A Content without one (none was sent, or one this version does not
+ * know) shows nothing, but its other fields count: one with only a `senderCard` introduces the
+ * sender.
  */
 export interface Content {
   /** Must equal the id of the envelope that carried it: the receiver checks. */

@@ -50,8 +50,12 @@ describe('content', () => {
     assert.throws(() => decodeContent(raw({ text: { text: 'x'.repeat(MAX_TEXT_LENGTH + 1), seq: 1n } })), /longer than 8000/)
   })
 
-  it('refuses to encode no body or two bodies', () => {
-    assert.throws(() => encodeContent({ id, sentAt }), /0 bodies/)
+  it('encodes a Content with no body (an introduction carrying only the sender card)', () => {
+    const introduction = { id, sentAt, senderCard: new Uint8Array(2000).fill(7) }
+    assert.deepEqual(decodeContent(encodeContent(introduction)), introduction)
+  })
+
+  it('refuses to encode two bodies', () => {
     assert.throws(() => encodeContent({ id, sentAt, text: { text: 'a', seq: 1 }, disappearingTimer: { seconds: 5 } }), /2 bodies/)
   })
 

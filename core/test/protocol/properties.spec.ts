@@ -76,6 +76,7 @@ const contentArb: fc.Arbitrary<Content> = rec({
   sentAt: safeInteger,
   senderCard: fc.option(fc.uint8Array({ minLength: 1, maxLength: 3000 }), { nil: undefined }),
   body: fc.oneof(
+    fc.constant({}),
     rec({ text: rec({ text, seq: safeInteger }) }),
     rec({ deliveryReceipt: rec({ ids: fc.array(id16, { minLength: 1, maxLength: MAX_RECEIPT_IDS }) }) }),
     rec({ disappearingTimer: rec({ seconds: fc.integer({ min: 0, max: MAX_DISAPPEARING_SECONDS }) }) })
