@@ -85,7 +85,13 @@ export function parseHeadlessArgs (argv: string[]): HeadlessArgs {
 export async function runHeadless (args: HeadlessArgs, createMessenger?: MessengerFactory): Promise<void> {
   const logger = pinoLoggers()
   const log = logger.forComponent('desktop:cli')
-  const factory = createMessenger ?? await loadMessengerFactory()
+  // The network stack is imported on first use, after the page is served: importing it takes
+  // longer than everything else here together.
+  let loading: Promise<MessengerFactory> | undefined
+  const factory: MessengerFactory = async options => {
+    loading ??= createMessenger != null ? Promise.resolve(createMessenger) : loadMessengerFactory()
+    return (await loading)(options)
+  }
   const passphrase = process.env.SOTTO_PASSPHRASE
   const service = createDesktopService({
     dataDir: args.dataDir,
