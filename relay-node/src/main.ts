@@ -8,7 +8,6 @@ import { pino } from 'pino'
 import { loadConfig, redactConfig } from './config.js'
 import { ConfigError } from './errors.js'
 import { startHttp } from './http.js'
-import { startRelay } from './relay.js'
 import { installShutdown } from './shutdown.js'
 import { AGENT } from './version.js'
 import type { HttpServer } from './http.js'
@@ -48,6 +47,8 @@ export async function main (argv: string[]): Promise<void> {
   })
   log.info({ config: redactConfig(config), version: AGENT, node: process.versions.node }, 'starting')
 
+  // Loaded only now: a bad configuration is reported without loading the whole libp2p stack.
+  const { startRelay } = await import('./relay.js')
   let relay
   try {
     relay = await startRelay(config, log)
