@@ -110,7 +110,9 @@ describe('level mailbox store', () => {
       { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) }
     )
     await fc.assert(fc.asyncProperty(fc.array(cmd, { maxLength: 40 }), async (cmds) => {
-      let { store, dir } = await open()
+      const opened = await open()
+      const dir = opened.dir
+      let store = opened.store
       const boxes = [mailbox(10), mailbox(11), mailbox(12)]
       for (const b of boxes) await store.createMailbox(b, 10)
       const model = boxes.map(() => [] as Array<{ id: number, size: number, expiresAt: number }>)
