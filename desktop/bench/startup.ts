@@ -78,7 +78,10 @@ async function setUp (url: string, relays: string[]): Promise<void> {
 async function bareNode (): Promise<number> {
   const started = performance.now()
   await new Promise<void>((resolve, reject) => {
-    spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', code => { code === 0 ? resolve() : reject(new Error(`node -e '' exited ${code}`)) })
+    spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', code => {
+      if (code === 0) resolve()
+      else reject(new Error(`node -e '' exited ${code}`))
+    })
   })
   return performance.now() - started
 }
