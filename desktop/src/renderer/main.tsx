@@ -25,7 +25,18 @@ if (preloaded != null) {
       </main>
     )
   } else {
-    const bridge = connectWebSocketBridge({ url: `ws://${window.location.host}${HEADLESS_IPC_PATH}`, token })
+    const bridge = connectWebSocketBridge({
+      url: `ws://${window.location.host}${HEADLESS_IPC_PATH}`,
+      token,
+      onDisconnect: () => {
+        root.render(
+          <main className='center'>
+            <h1>Sotto</h1>
+            <p role='alert' className='error'>The connection to Sotto was lost: it stopped, or this address is out of date. Open the address it printed when it started again.</p>
+          </main>
+        )
+      }
+    })
     root.render(<App client={createClient(bridge)} />)
   }
 }
