@@ -116,7 +116,8 @@ describe('level mailbox store', () => {
       const boxes = [mailbox(10), mailbox(11), mailbox(12)]
       for (const b of boxes) await store.createMailbox(b, 10)
       const model = boxes.map(() => [] as Array<{ id: number, size: number, expiresAt: number }>)
-      const nextId = boxes.map(() => 1)
+      const lastId = boxes.map(() => 0)
+      const reopened = boxes.map(() => false)
       const limits = { maxEnvelopes: 8, maxBytes: 1200 }
       let now = 1000
       try {
@@ -129,8 +130,11 @@ describe('level mailbox store', () => {
               assert.ok(result instanceof Error && result.name === 'MailboxFullError')
             } else {
               assert.ok(!(result instanceof Error))
-              assert.equal(result.id, nextId[c.box], 'ids follow each other and are never reused')
-              m.push({ id: nextId[c.box]!++, size: c.size, expiresAt: now + c.ttl })
+              assert.ok(result.id > lastId[c.box]!, 'ids increase and are never reused, across reopenings too')
+              if (!reopened[c.box]) assert.equal(result.id, lastId[c.box]! + 1, 'ids follow each other while open')
+              lastId[c.box] = result.id
+              reopened[c.box] = false
+              m.push({ id: result.id, size: c.size, expiresAt: now + c.ttl })
             }
           } else if (c.op === 'remove') {
             const m = model[c.box]!
@@ -146,6 +150,7 @@ describe('level mailbox store', () => {
           } else {
             await store.close()
             ;({ store } = await open(dir))
+            reopened.fill(true)
           }
           for (let i = 0; i < boxes.length; i++) {
             const m = model[i]!

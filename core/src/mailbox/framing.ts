@@ -2,12 +2,13 @@
 /**
  * Length-prefixed frames on a libp2p stream: an unsigned varint length, then that many bytes.
  *
- * The length prefix itself is bounded: it may have no more bytes than the largest allowed length
- * needs. (`lpStream` from `@libp2p/utils` keeps reading an unterminated prefix forever, so a peer
- * sending 0xff bytes would grow its buffer without end.)
+ * Frames are cut out of the stream's messages as they arrive. The length prefix is bounded (no
+ * more bytes than the largest allowed length needs; `lpStream` from `@libp2p/utils` keeps reading
+ * an unterminated prefix forever) and checked before the body is awaited. When frames pile up
+ * unread, the stream is paused, so the sender is held back by the muxer's flow control instead of
+ * filling memory. Writes made in the same turn of the event loop leave in one message.
  */
 
-import { byteStream } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidInputError, TooLargeError } from '../errors.js'
 import type { AbortOptions, Stream } from '@libp2p/interface'
@@ -15,13 +16,16 @@ import type { AbortOptions, Stream } from '@libp2p/interface'
 /** Reads and writes frames on one stream. */
 export interface FrameStream {
   /**
-   * The next frame, or null if the stream ended cleanly between frames. Throws
+   * The next frame, or null once the stream ended cleanly between frames. Throws
    * {@link TooLargeError} for a length above the maximum and {@link InvalidInputError} for a
-   * malformed length prefix (both before reading the frame's body); other errors when the stream
-   * fails.
+   * malformed length prefix or a stream that ends inside a frame (after every whole frame before
+   * it was read); the stream's error if it failed.
    */
   read(options?: AbortOptions): Promise<Uint8ArrayList | null>
-  /** Writes one frame, waiting for the stream to drain if its buffer is full. */
+  /**
+   * Queues one frame. Frames queued in the same turn of the event loop are sent together;
+   * the promise settles once they were handed to the stream (after it drained, if it was full).
+   */
   write(frame: Uint8Array, options?: AbortOptions): Promise<void>
   /** The stream. */
   readonly stream: Stream
@@ -49,37 +53,161 @@ export function encodeVarint (n: number): Uint8Array {
   return out
 }
 
+interface Deferred {
+  promise: Promise<void>
+  resolve(): void
+  reject(err: Error): void
+}
+
+function deferred (): Deferred {
+  let resolve!: () => void
+  let reject!: (err: Error) => void
+  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
+  promise.catch(() => {})
+  return { promise, resolve, reject }
+}
+
 /**
- * Wraps `stream` for frames of at most `maxFrameBytes` in, any size out. `maxBufferBytes` bounds
- * what may arrive unread before the stream is aborted (default: four frames at the maximum).
+ * Wraps `stream` for frames of at most `maxFrameBytes` in, any size out. When more than
+ * `maxQueuedBytes` of whole frames wait unread (default: four frames at the maximum), the stream is
+ * paused until they are read.
  */
-export function frameStream (stream: Stream, maxFrameBytes: number, maxBufferBytes = 4 * maxFrameBytes + 1024): FrameStream {
-  const bytes = byteStream(stream, { maxBufferSize: maxBufferBytes })
+export function frameStream (stream: Stream, maxFrameBytes: number, maxQueuedBytes = 4 * maxFrameBytes): FrameStream {
   const maxPrefix = varintLength(maxFrameBytes)
+  const buffer = new Uint8ArrayList()
+  const frames: Uint8ArrayList[] = []
+  let queued = 0
+  let failure: Error | undefined
+  let ended = false
+  let streamError: Error | undefined
+  let paused = false
+  let wake: (() => void) | undefined
+
+  const parse = (): void => {
+    while (failure == null) {
+      let length = 0
+      let scale = 1
+      let prefix = 0
+      let complete = false
+      while (prefix < buffer.byteLength && prefix < maxPrefix) {
+        const b = buffer.get(prefix++)
+        length += (b & 0x7f) * scale
+        scale *= 0x80
+        if ((b & 0x80) === 0) {
+          complete = true
+          break
+        }
+      }
+      if (!complete) {
+        if (prefix >= maxPrefix) failure = new InvalidInputError('frame length prefix is malformed or too long')
+        return
+      }
+      if (length > maxFrameBytes) {
+        failure = new TooLargeError(`frame of ${length} bytes exceeds ${maxFrameBytes}`)
+        return
+      }
+      if (buffer.byteLength < prefix + length) return
+      const frame = buffer.sublist(prefix, prefix + length)
+      buffer.consume(prefix + length)
+      frames.push(frame)
+      queued += frame.byteLength
+    }
+  }
+
+  const notify = (): void => {
+    const w = wake
+    wake = undefined
+    w?.()
+  }
+
+  stream.addEventListener('message', (evt) => {
+    if (failure != null) return
+    buffer.append(evt.data)
+    parse()
+    if (queued > maxQueuedBytes && !paused && stream.readStatus === 'readable') {
+      paused = true
+      stream.pause()
+    }
+    notify()
+  })
+  stream.addEventListener('end', () => {
+    ended = true
+    notify()
+  })
+  stream.addEventListener('close', (evt) => {
+    ended = true
+    streamError ??= (evt as Event & { error?: Error }).error
+    notify()
+  })
+
+  let outbox: Uint8Array[] = []
+  let flushed: Deferred | undefined
+
+  const flush = (): void => {
+    const batch = new Uint8ArrayList(...outbox)
+    const done = flushed
+    outbox = []
+    flushed = undefined
+    if (done == null) return
+    try {
+      if (stream.send(batch)) {
+        done.resolve()
+        return
+      }
+    } catch (err) {
+      done.reject(err as Error)
+      return
+    }
+    const onDrain = (): void => {
+      stream.removeEventListener('close', onClose)
+      done.resolve()
+    }
+    const onClose = (): void => {
+      stream.removeEventListener('drain', onDrain)
+      done.reject(new Error('stream closed before it drained'))
+    }
+    stream.addEventListener('drain', onDrain, { once: true })
+    stream.addEventListener('close', onClose, { once: true })
+  }
+
   return {
     stream,
     async read (options) {
-      let length = 0
-      let scale = 1
-      for (let i = 0; ; i++) {
-        let b: number
-        try {
-          b = (await bytes.read({ ...options, bytes: 1 })).get(0)
-        } catch (err) {
-          if (i === 0 && (err as Error).name === 'UnexpectedEOFError') return null
-          throw err
+      while (true) {
+        const frame = frames.shift()
+        if (frame != null) {
+          queued -= frame.byteLength
+          if (paused && queued <= maxQueuedBytes / 2 && stream.readStatus === 'paused') {
+            paused = false
+            stream.resume()
+          }
+          return frame
         }
-        length += (b & 0x7f) * scale
-        scale *= 0x80
-        if ((b & 0x80) === 0) break
-        if (i + 1 >= maxPrefix) throw new InvalidInputError('frame length prefix is malformed or too long')
+        if (failure != null) throw failure
+        if (streamError != null) throw streamError
+        if (ended) {
+          if (buffer.byteLength > 0) throw new InvalidInputError('stream ended inside a frame')
+          return null
+        }
+        options?.signal?.throwIfAborted()
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = (): void => { reject(options?.signal?.reason) }
+          options?.signal?.addEventListener('abort', onAbort, { once: true })
+          wake = () => {
+            options?.signal?.removeEventListener('abort', onAbort)
+            resolve()
+          }
+        })
       }
-      if (length > maxFrameBytes) throw new TooLargeError(`frame of ${length} bytes exceeds ${maxFrameBytes}`)
-      if (length === 0) return new Uint8ArrayList()
-      return bytes.read({ ...options, bytes: length })
     },
     async write (frame, options) {
-      await bytes.write(new Uint8ArrayList(encodeVarint(frame.byteLength), frame), options)
+      options?.signal?.throwIfAborted()
+      outbox.push(encodeVarint(frame.byteLength), frame)
+      if (flushed == null) {
+        flushed = deferred()
+        setImmediate(flush)
+      }
+      return flushed.promise
     }
   }
 }

@@ -7,7 +7,7 @@
  * grows with concurrency. Mailboxes, tokens and usage are also held in memory, loaded at open.
  *
  * Layout (all keys binary):
- * - `01 mailboxId` → version(1) publicKey(32) nextId(8)
+ * - `01 mailboxId` → version(1) publicKey(32) idCeiling(8): ids below it may have been used
  * - `02 tokenHash` → kind(1) mailboxId(32)
  * - `03 mailboxId tokenHash` → empty (the tokens of a mailbox)
  * - `04 mailboxId id(8)` → expiresAt(8) kind(1) envelope
@@ -25,6 +25,8 @@ const MAILBOX_TOKEN = 0x03
 const ENVELOPE = 0x04
 const EXPIRY = 0x05
 const META_VERSION = 1
+/** Ids are reserved this many at a time, so most appends need not rewrite the mailbox record. */
+const ID_BLOCK = 4096
 /** Most operations in one synced batch: bounds the latency of the writes behind it. */
 const MAX_BATCH_OPS = 20_000
 
@@ -43,6 +45,8 @@ export interface LevelMailboxStoreInit {
 interface MailboxState {
   record: MailboxRecord
   nextId: number
+  /** The ceiling on disk: every id below it may have been handed out, so a restart starts there. */
+  idCeiling: number
   envelopes: number
   bytes: number
   tokens: Set<string>
@@ -168,6 +172,7 @@ class LevelMailboxStore implements MailboxStore {
       this.mailboxes.set(hex(id), {
         record: { id: new Uint8Array(id), publicKey: new Uint8Array(v.subarray(1, 33)) },
         nextId: readU64(v, 33),
+        idCeiling: readU64(v, 33),
         envelopes: 0,
         bytes: 0,
         tokens: new Set()
@@ -215,7 +220,7 @@ class LevelMailboxStore implements MailboxStore {
     if (this.mailboxes.has(h)) return false
     if (this.closed) throw new StoreClosedError('mailbox store is closed')
     if (this.mailboxes.size >= maxMailboxes) throw new CapacityError('the relay holds as many mailboxes as it may')
-    this.mailboxes.set(h, { record, nextId: 1, envelopes: 0, bytes: 0, tokens: new Set() })
+    this.mailboxes.set(h, { record, nextId: 1, idCeiling: 1, envelopes: 0, bytes: 0, tokens: new Set() })
     await this.write([{ type: 'put', key: key(MAILBOX, record.id), value: metaValue(record.publicKey, 1) }])
     return true
   }
@@ -304,11 +309,16 @@ class LevelMailboxStore implements MailboxStore {
     const sizeBytes = Buffer.allocUnsafe(4)
     sizeBytes.writeUInt32BE(size)
     const stored: MailboxEnvelope = { id, envelope, expiresAt, kind }
-    return this.write([
+    const ops: Op[] = [
       { type: 'put', key: key(ENVELOPE, st.record.id, idBytes), value: key(expiry, kindByte(kind), envelope) },
-      { type: 'put', key: key(EXPIRY, expiry, st.record.id, idBytes), value: sizeBytes },
-      { type: 'put', key: key(MAILBOX, st.record.id), value: metaValue(st.record.publicKey, st.nextId) }
-    ]).then(() => stored)
+      { type: 'put', key: key(EXPIRY, expiry, st.record.id, idBytes), value: sizeBytes }
+    ]
+    if (id >= st.idCeiling) {
+      // Reserve the next block in the same batch: after a crash ids restart above it, never reused.
+      st.idCeiling = id + ID_BLOCK
+      ops.push({ type: 'put', key: key(MAILBOX, st.record.id), value: metaValue(st.record.publicKey, st.idCeiling) })
+    }
+    return this.write(ops).then(() => stored)
   }
 
   async list (mailboxId: Uint8Array, after: number, limit: number, maxBytes: number, now: number): Promise<EnvelopePage> {

@@ -8,8 +8,7 @@
  * deposits can share one group commit. Owner operations run concurrently.
  */
 
-import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, READ_PAGE_BYTES,
   decodeOwnerOp, encodeResponse, frameStream, parseRequest, verifyOwnerOp
@@ -78,6 +77,10 @@ const MAX_PENDING_PUSHES = 64
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 
+function sha256 (data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(data).digest()
+}
+
 function hex (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 }
@@ -101,8 +104,7 @@ class Session {
   private writable = true
 
   constructor (readonly stream: Stream, readonly connection: Connection) {
-    // Room for a full window of pipelined requests at the cap before the stream is aborted.
-    this.frames = frameStream(stream, MAX_REQUEST_FRAME_BYTES, (MAX_IN_FLIGHT + 8) * MAX_REQUEST_FRAME_BYTES)
+    this.frames = frameStream(stream, MAX_REQUEST_FRAME_BYTES)
   }
 
   async send (res: MailboxResponseInit): Promise<void> {

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * `npm run bench -w relay-node`: sotto-relay's mailbox beside mosquitto (Debian's
+ * /usr/sbin/mosquitto) doing the same work as offline QoS 1 persistent sessions, on 127.0.0.1:
+ * acknowledged deposits per second (256 B and 4 KiB; 1 and 100 concurrent depositors, each
+ * waiting for its acknowledgement before the next, and also with 16 in flight per depositor),
+ * deposit latency, the drain rate to a returning owner, and memory with 0 and 1,000 peers holding
+ * circuit relay reservations (for mosquitto: persistent sessions connected). Prints one table.
+ * Not a test.
+ */
+
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createMailboxClient, generateDepositToken, generateMailboxKey } from '@sotto/core/mailbox'
+import { clientNode, startRelay } from '../test/helpers.js'
+import { MqttClient } from './mqtt.js'
+import type { RelayProcess } from '../test/helpers.js'
+import type { ChildProcess } from 'node:child_process'
+import type { Libp2p } from '@libp2p/interface'
+import type { MailboxClient } from '@sotto/core/mailbox'
+
+const MOSQUITTO = '/usr/sbin/mosquitto'
+/** Runs: envelope size, concurrent depositors, deposits in flight per depositor. */
+const RUNS: Array<{ size: number, depositors: number, window: number }> = [
+  { size: 256, depositors: 1, window: 1 },
+  { size: 256, depositors: 100, window: 1 },
+  { size: 4096, depositors: 1, window: 1 },
+  { size: 4096, depositors: 100, window: 1 },
+  { size: 256, depositors: 1, window: 16 },
+  { size: 256, depositors: 100, window: 16 }
+]
+/** Deposits per run, at most; a run also stops issuing after RUN_SECONDS. */
+const TOTAL = (depositors: number, window: number): number => depositors * window === 1 ? 3000 : 20_000
+const RUN_SECONDS = 15
+const RESERVATIONS = 1000
+
+interface RunResult {
+  rate: number
+  p50: number
+  p99: number
+  done: number
+  drainRate: number
+  delivered: number
+}
+
+function percentile (xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN
+}
+
+function rssMiB (pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m == null ? NaN : Number(m[1]) / 1024
+}
+
+async function freePort (): Promise<number> {
+  const s = createServer()
+  s.listen(0, '127.0.0.1')
+  await once(s, 'listening')
+  const addr = s.address()
+  s.close()
+  return typeof addr === 'object' && addr != null ? addr.port : 0
+}
+
+/** A payload of `size` bytes carrying `seq` in its first four bytes. */
+function payload (size: number, seq: number): Uint8Array {
+  const p = new Uint8Array(size).fill(0x5a)
+  new DataView(p.buffer).setUint32(0, seq)
+  return p
+}
+
+function seqOf (p: Uint8Array): number {
+  return new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(0)
+}
+
+/** Warm-up deposits carry sequence numbers from here, so they are not counted as delivered. */
+const WARM_UP = 0xf0000000
+
+/**
+ * Runs `depositors` × `window` loops, each awaiting one deposit at a time, until `total` or the
+ * deadline. Deposits are numbered from 1.
+ */
+async function drive (depositors: number, window: number, total: number, deposit: (who: number, seq: number) => Promise<void>): Promise<{ rate: number, p50: number, p99: number, done: number }> {
+  const latencies: number[] = []
+  let issued = 0
+  const deadline = performance.now() + RUN_SECONDS * 1000
+  const started = performance.now()
+  await Promise.all(Array.from({ length: depositors * window }, async (_, slot) => {
+    const who = slot % depositors
+    while (issued < total && performance.now() < deadline) {
+      const seq = ++issued
+      const t = performance.now()
+      await deposit(who, seq)
+      latencies.push(performance.now() - t)
+    }
+  }))
+  const seconds = (performance.now() - started) / 1000
+  return { rate: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), done: latencies.length }
+}
+
+async function sottoRun (relay: RelayProcess, size: number, depositors: number, window: number): Promise<RunResult> {
+  const nodes: Libp2p[] = []
+  const clients: MailboxClient[] = []
+  const ownerNode = await clientNode()
+  const owner = createMailboxClient(ownerNode, relay.tcp)
+  const key = await generateMailboxKey()
+  const mailboxId = await owner.create(key)
+  const tokens: Uint8Array[] = []
+  for (let i = 0; i < depositors; i++) {
+    const t = generateDepositToken()
+    await owner.registerToken(key, t, 'contact')
+    tokens.push(t)
+  }
+  for (let i = 0; i < depositors; i++) {
+    if (i % 10 === 0) nodes.push(await clientNode())
+    clients.push(createMailboxClient(nodes[nodes.length - 1]!, relay.tcp))
+  }
+  // Warm up: one deposit each opens its connection and stream.
+  await Promise.all(clients.map(async (c, i) => c.deposit(mailboxId, tokens[i]!, payload(size, WARM_UP + i))))
+  const run = await drive(depositors, window, TOTAL(depositors, window), async (who, seq) => clients[who]!.deposit(mailboxId, tokens[who]!, payload(size, seq)))
+  for (const c of clients) await c.close()
+  for (const n of nodes) await n.stop()
+
+  // The owner comes back: read pages and acknowledge them until the mailbox is empty.
+  const drainStart = performance.now()
+  let drained = 0
+  const seen = new Set<number>()
+  while (true) {
+    const page = await owner.read(key, { limit: 1000 })
+    if (page.envelopes.length === 0) break
+    drained += page.envelopes.length
+    for (const e of page.envelopes) if (seqOf(e.envelope) < WARM_UP) seen.add(seqOf(e.envelope))
+    await owner.ack(key, page.envelopes.map(e => e.id))
+  }
+  const drainRate = drained / ((performance.now() - drainStart) / 1000)
+  await owner.delete(key)
+  await owner.close()
+  await ownerNode.stop()
+  return { ...run, drainRate, delivered: seen.size }
+}
+
+interface Mosquitto {
+  proc: ChildProcess
+  port: number
+  stop(): Promise<void>
+}
+
+async function startMosquitto (durable: boolean, dir: string, unlimitedQueue: boolean): Promise<Mosquitto> {
+  const port = await freePort()
+  const conf = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'log_type error',
+    // As root, mosquitto would switch to its own user and then fail to write the persistence file.
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+    ...(unlimitedQueue ? ['max_queued_messages 0'] : []),
+    ...(durable ? ['persistence true', `persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1'] : [])
+  ].join('\n') + '\n'
+  const file = join(dir, 'mosquitto.conf')
+  await writeFile(file, conf)
+  const proc = spawn(MOSQUITTO, ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let err = ''
+  proc.stderr?.on('data', (d: Buffer) => { err += d.toString() })
+  for (let i = 0; ; i++) {
+    try {
+      const probe = await MqttClient.connect(port, 'probe', true)
+      await probe.disconnect()
+      break
+    } catch (e) {
+      if (i > 200 || proc.exitCode != null) throw new Error(`mosquitto did not start: ${err}`, { cause: e })
+      await new Promise(resolve => setTimeout(resolve, 25))
+    }
+  }
+  return {
+    proc,
+    port,
+    stop: async () => {
+      proc.kill('SIGTERM')
+      if (proc.exitCode == null) await once(proc, 'exit')
+    }
+  }
+}
+
+async function mqttDrain (port: number, expected: number): Promise<{ delivered: number, rate: number }> {
+  let delivered = 0
+  let last = performance.now()
+  let first = 0
+  const seen = new Set<number>()
+  const owner = await MqttClient.connect(port, 'owner', false)
+  const start = performance.now()
+  owner.onMessage = (_topic, body) => {
+    if (delivered === 0) first = performance.now()
+    delivered++
+    if (seqOf(body) < WARM_UP) seen.add(seqOf(body))
+    last = performance.now()
+  }
+  // The broker sends the queue on its own; stop when all came, or nothing came for 2 s.
+  while (delivered < expected && performance.now() - Math.max(last, start) < 2000) await new Promise(resolve => setTimeout(resolve, 20))
+  await owner.disconnect()
+  return { delivered: seen.size, rate: delivered / ((last - (first || start)) / 1000 || 1) }
+}
+
+async function mosquittoRun (durable: boolean, size: number, depositors: number, window: number, unlimitedQueue = true): Promise<RunResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-bench-mosquitto-'))
+  const broker = await startMosquitto(durable, dir, unlimitedQueue)
+  try {
+    const owner = await MqttClient.connect(broker.port, 'owner', false)
+    await owner.subscribe('mb/owner')
+    await owner.disconnect()
+    // Let the broker see the owner go, so that the session is offline before the first publish.
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const clients = await Promise.all(Array.from({ length: depositors }, async (_, i) => MqttClient.connect(broker.port, `dep-${i}`, true)))
+    await Promise.all(clients.map(async (c, i) => c.publish('mb/owner', payload(size, WARM_UP + i))))
+    const run = await drive(depositors, window, unlimitedQueue ? TOTAL(depositors, window) : 1500, async (who, seq) => clients[who]!.publish('mb/owner', payload(size, seq)))
+    for (const c of clients) await c.disconnect()
+    const drained = await mqttDrain(broker.port, run.done + depositors)
+    return { ...run, drainRate: drained.rate, delivered: drained.delivered }
+  } finally {
+    await broker.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function sottoRss (): Promise<{ idle: number, loaded: number, reservations: number }> {
+  const relay = await startRelay({
+    args: ['--max-reservations', '5000', '--max-reservations-per-ip', '5000', '--max-connections-per-ip', '5000', '--inbound-connections-per-second', '5000', '--max-pending-connections', '5000']
+  })
+  try {
+    const idle = rssMiB(relay.proc.pid!)
+    const script = fileURLToPath(new URL('./reservers.js', import.meta.url))
+    const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [script, relay.tcp, String(RESERVATIONS / 4)], { stdio: ['pipe', 'pipe', 'inherit'] }))
+    await Promise.all(workers.map(async w => {
+      let out = ''
+      w.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+      while (!out.includes('ready')) await once(w.stdout!, 'data')
+    }))
+    const text = await (await fetch(`${relay.http}/metrics`)).text()
+    const reservations = Number(/^sotto_relay_reservations (\d+)/m.exec(text)?.[1] ?? NaN)
+    const loaded = rssMiB(relay.proc.pid!)
+    for (const w of workers) w.stdin?.end()
+    await Promise.all(workers.map(async w => { if (w.exitCode == null) await once(w, 'exit') }))
+    return { idle, loaded, reservations }
+  } finally {
+    await relay.stop()
+    await rm(relay.dataDir, { recursive: true, force: true })
+  }
+}
+
+async function mosquittoRss (): Promise<{ idle: number, loaded: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-bench-mosquitto-'))
+  const broker = await startMosquitto(true, dir, true)
+  try {
+    const idle = rssMiB(broker.proc.pid!)
+    const sessions: MqttClient[] = []
+    for (let i = 0; i < RESERVATIONS; i++) {
+      const c = await MqttClient.connect(broker.port, `session-${i}`, false)
+      await c.subscribe(`mb/${i}`)
+      sessions.push(c)
+    }
+    const loaded = rssMiB(broker.proc.pid!)
+    for (const c of sessions) await c.disconnect()
+    return { idle, loaded }
+  } finally {
+    await broker.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
+
+async function main (): Promise<void> {
+  const relay = await startRelay({
+    args: [
+      '--contact-burst', '1000000000', '--contact-per-hour', '1000000000', '--max-envelopes-per-mailbox', '10000000',
+      '--max-bytes-per-mailbox', '16GiB', '--max-connections-per-ip', '1000', '--inbound-connections-per-second', '1000'
+    ]
+  })
+  const rows: Array<{ label: string, sotto: RunResult, mDefault: RunResult, mDurable: RunResult }> = []
+  try {
+    for (const { size, depositors, window } of RUNS) {
+      const label = `${size === 256 ? '256 B' : '4 KiB'}, ${depositors} depositor${depositors > 1 ? 's' : ''}${window > 1 ? `, ${window} in flight each` : ''}`
+      process.stderr.write(`running ${label}…\n`)
+      const sotto = await sottoRun(relay, size, depositors, window)
+      const mDefault = await mosquittoRun(false, size, depositors, window)
+      const mDurable = await mosquittoRun(true, size, depositors, window)
+      rows.push({ label, sotto, mDefault, mDurable })
+    }
+  } finally {
+    await relay.stop()
+    await rm(relay.dataDir, { recursive: true, force: true })
+  }
+  process.stderr.write('measuring the stock mosquitto queue…\n')
+  const stock = await mosquittoRun(false, 256, 1, 1, false)
+  process.stderr.write('measuring memory with 1,000 reservations / sessions…\n')
+  const sRss = await sottoRss()
+  const mRss = await mosquittoRss()
+
+  const out: string[] = []
+  out.push('| measure | sotto-relay (synced group commit) | mosquitto defaults | mosquitto autosave_on_changes |')
+  out.push('| --- | ---: | ---: | ---: |')
+  for (const r of rows) out.push(`| acknowledged deposits/s, ${r.label} | ${fmt(r.sotto.rate)} | ${fmt(r.mDefault.rate)} | ${fmt(r.mDurable.rate)} |`)
+  for (const r of rows) out.push(`| deposit latency p50 / p99 ms, ${r.label} | ${fmt(r.sotto.p50, 2)} / ${fmt(r.sotto.p99, 2)} | ${fmt(r.mDefault.p50, 2)} / ${fmt(r.mDefault.p99, 2)} | ${fmt(r.mDurable.p50, 2)} / ${fmt(r.mDurable.p99, 2)} |`)
+  for (const r of rows) out.push(`| drain to returning owner, msg/s, ${r.label} | ${fmt(r.sotto.drainRate)} | ${fmt(r.mDefault.drainRate)} | ${fmt(r.mDurable.drainRate)} |`)
+  for (const r of rows) out.push(`| delivered / acknowledged, ${r.label} | ${r.sotto.delivered} / ${r.sotto.done} | ${r.mDefault.delivered} / ${r.mDefault.done} | ${r.mDurable.delivered} / ${r.mDurable.done} |`)
+  out.push(`| RSS MiB, idle | ${fmt(sRss.idle)} | – | ${fmt(mRss.idle)} |`)
+  out.push(`| RSS MiB, ${RESERVATIONS} peers with reservations (mosquitto: persistent sessions) | ${fmt(sRss.loaded)} (${sRss.reservations} reservations) | – | ${fmt(mRss.loaded)} |`)
+  out.push('')
+  out.push(`mosquitto 2.0 with its stock max_queued_messages (1000): ${stock.delivered} of ${stock.done} acknowledged QoS 1 messages reached the returning owner; the rest were dropped without an error. The runs above set max_queued_messages 0 (no limit) in both configurations; "autosave_on_changes" also sets persistence true and autosave_interval 1 (save after every change).`)
+  out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 10 libp2p connections (10 streams each); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)
+  const targets: string[] = []
+  for (const r of rows) {
+    const vsDurable = r.sotto.rate / r.mDurable.rate
+    const vsDefault = r.sotto.rate / r.mDefault.rate
+    targets.push(`${r.label}: ${fmt(vsDurable, 1)}× mosquitto durable (target ≥ 5×) ${vsDurable >= 5 ? 'met' : 'MISSED'}, ${fmt(vsDefault, 2)}× mosquitto defaults (target ≥ 0.5×) ${vsDefault >= 0.5 ? 'met' : 'MISSED'}`)
+  }
+  targets.push(`1,000 reservations: ${fmt(sRss.loaded)} MiB RSS (target ≤ 300 MB) ${sRss.loaded * 1.048576 <= 300 ? 'met' : 'MISSED'}`)
+  out.push('', 'Targets:', ...targets.map(t => `- ${t}`))
+  process.stdout.write(out.join('\n') + '\n')
+}
+
+await main()

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * A benchmark helper process: `node reservers.js <relay multiaddr> <count>` starts `count` plain
+ * libp2p peers that each hold a circuit relay reservation on the relay, prints `ready <n>` once
+ * they all do, and stops them when its stdin closes.
+ */
+
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import type { Libp2p } from '@libp2p/interface'
+
+const [relay, countArg] = process.argv.slice(2)
+const count = Number(countArg)
+const nodes: Libp2p[] = []
+let failed = 0
+const queue = Array.from({ length: count }, (_, i) => i)
+await Promise.all(Array.from({ length: 20 }, async () => {
+  while (queue.shift() != null) {
+    try {
+      nodes.push(await createLibp2p({
+        addresses: { listen: [`${relay}/p2p-circuit`] },
+        transports: [tcp(), circuitRelayTransport()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        services: { identify: identify() },
+        connectionMonitor: { enabled: false }
+      }))
+    } catch {
+      failed++
+    }
+  }
+}))
+process.stdout.write(`ready ${nodes.length} ${failed}\n`)
+process.stdin.resume()
+process.stdin.on('end', () => {
+  void Promise.all(nodes.map(async n => n.stop())).then(() => process.exit(0))
+})
