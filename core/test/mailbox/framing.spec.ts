@@ -73,6 +73,35 @@ describe('frameStream', () => {
       }), { numRuns: 40 })
   })
 
+  it('pauses the stream while frames wait unread, and resumes as they are read', async () => {
+    const [out, inn] = await pair()
+    const reader = frameStream(inn, MAX, 2000)
+    const frames = Array.from({ length: 200 }, (_, i) => new Uint8Array(500).fill(i % 256))
+    const writer = frameStream(out, MAX)
+    let sent = 0
+    const paused = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (inn.readStatus === 'paused') resolve()
+        else if (sent < frames.length) void writer.write(frames[sent++]!).then(check)
+      }
+      check()
+    })
+    await paused
+    assert.ok(sent < frames.length, 'the reader paused before everything was sent')
+    const rest = (async () => {
+      while (sent < frames.length) await writer.write(frames[sent++]!)
+      await out.close()
+    })()
+    for (const f of frames) {
+      const got = await reader.read()
+      assert.ok(got != null)
+      assert.equal(Buffer.compare(Buffer.from(got.subarray()), Buffer.from(f)), 0)
+    }
+    await rest
+    assert.equal(await reader.read(), null)
+    assert.notEqual(inn.status, 'aborted')
+  })
+
   it('refuses a length above the maximum without reading on', async () => {
     const [out, inn] = await pair()
     out.send(encodeVarint(MAX + 1))
