@@ -14,7 +14,7 @@ import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError, T
 import { silentLoggers } from '../logger.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode } from '../net/node.js'
-import { decodeInviteLink, encodeContent, encodeEnvelope, encodeInviteLink, signInviteCard } from '../protocol/index.js'
+import { MAX_CARD_ADDRS, decodeInviteLink, encodeContent, encodeEnvelope, encodeInviteLink, encodeInviteQr, signInviteCard } from '../protocol/index.js'
 import { openStore } from '../storage/index.js'
 import { Events, putContact, readContact, readMessage, requireContact, toContact, toMessage } from './context.js'
 import { Courier } from './courier.js'
@@ -29,6 +29,7 @@ import type {
   MessengerOptions, OwnIdentity, Presence, Settings
 } from './types.js'
 import type { Connection } from '@libp2p/interface'
+import type { InviteCard } from '../protocol/index.js'
 import type { Transaction } from '../storage/types.js'
 
 /** Longest text a message may carry, in characters. */
@@ -105,6 +106,7 @@ class SottoMessenger implements Messenger {
     this.inbox = new Inbox(ctx, accepted => {
       if (accepted.request != null) {
         this.byPeer.set(accepted.request.peerId, accepted.request.id)
+        this.updatePresence(accepted.request.peerId)
         void this.publicContact(accepted.request).then(c => { this.ctx.events.emit('request', c) })
       }
       if (accepted.contact != null) void this.publicContact(accepted.contact).then(c => { this.ctx.events.emit('contact', c) })
@@ -136,18 +138,26 @@ class SottoMessenger implements Messenger {
   }
 
   async invite (): Promise<string> {
-    const tx = this.ctx.store.transaction()
-    const bundle = await currentPreKeyBundle(tx, this.ctx.identity, { oneTime: false })
-    await tx.commit()
-    return encodeInviteLink({
+    return encodeInviteLink(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
+  }
+
+  async inviteQr (): Promise<string> {
+    return encodeInviteQr(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
+  }
+
+  /** The card behind invites and introductions: who we are and where to reach us. */
+  private async inviteCard (): Promise<Omit<InviteCard, 'version'>> {
+    // Without one-time prekeys: an invite may be used by several people, a one-time key only once.
+    const bundle = await currentPreKeyBundle(this.ctx.store.transaction(), this.ctx.identity, { oneTime: false })
+    return {
       name: this.ctx.profile.name,
       userId: this.ctx.identity.userId,
       peerId: this.ctx.node.peerId.toString(),
       bundle,
-      addrs: this.addresses(),
+      addrs: this.addresses().slice(0, MAX_CARD_ADDRS),
       relays: [],
       createdAt: Date.now()
-    }, this.ctx.identity.keyPair.privateKey)
+    }
   }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
@@ -196,6 +206,7 @@ class SottoMessenger implements Messenger {
     })
     await record.done
     this.byPeer.set(record.contact.peerId, record.contact.id)
+    this.updatePresence(record.contact.peerId)
     await this.rememberAddresses(record.contact)
     this.courier.kick(record.contact.id)
     const contact = await this.publicContact(record.contact)
@@ -458,7 +469,7 @@ class SottoMessenger implements Messenger {
     content: { id: Uint8Array, sentAt: number, text?: { text: string, seq: number }, disappearingTimer?: { seconds: number } },
     messageId?: string
   ): Promise<string> {
-    const senderCard = contact.heardFrom ? undefined : await this.ownCard(tx)
+    const senderCard = contact.heardFrom ? undefined : await this.ownCard()
     const sealed = await seal(tx, this.ctx.identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
     const entry: OutboxRecord = {
       contactId: contact.id,
@@ -488,17 +499,8 @@ class SottoMessenger implements Messenger {
   }
 
   /** This messenger's signed card, attached to envelopes until the contact has answered. */
-  private async ownCard (tx: Transaction): Promise<Uint8Array> {
-    const bundle = await currentPreKeyBundle(tx, this.ctx.identity, { oneTime: false })
-    return signInviteCard({
-      name: this.ctx.profile.name,
-      userId: this.ctx.identity.userId,
-      peerId: this.ctx.node.peerId.toString(),
-      bundle,
-      addrs: this.addresses(),
-      relays: [],
-      createdAt: Date.now()
-    }, this.ctx.identity.keyPair.privateKey)
+  private async ownCard (): Promise<Uint8Array> {
+    return signInviteCard(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
   }
 
   private assertSendable (contact: ContactRecord): void {
@@ -561,12 +563,16 @@ class SottoMessenger implements Messenger {
   }
 
   private connectionChanged (connection: Connection): void {
-    const peer = connection.remotePeer.toString()
+    this.updatePresence(connection.remotePeer.toString())
+  }
+
+  /** Recomputes a peer's presence from its open connections; announces a change. */
+  private updatePresence (peer: string): void {
     const contactId = this.byPeer.get(peer)
     if (contactId == null) return
-    const open = this.ctx.node.getConnections(connection.remotePeer).filter(c => c.status === 'open')
+    const open = this.ctx.node.getConnections(peerIdFromString(peer)).filter(c => c.status === 'open')
     const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null) ? 'direct' : 'relay'
-    if (this.ctx.presence.get(contactId) !== presence) {
+    if ((this.ctx.presence.get(contactId) ?? 'offline') !== presence) {
       this.ctx.presence.set(contactId, presence)
       this.ctx.events.emit('connection', { contactId, presence })
     }

@@ -152,6 +152,8 @@ export interface Messenger {
   addresses(): string[]
   /** A fresh invite link `sotto://invite/...` with current addresses and prekeys. */
   invite(): Promise<string>
+  /** The same invite in the compact form for QR codes (`SOTTO://INVITE/...`, base45). */
+  inviteQr(): Promise<string>
   /** Adds a contact from an invite link. Accepting an own or malformed invite throws. */
   addContact(invite: string, options?: { alias?: string }): Promise<Contact>
   /** Contacts (not requests), sorted by newest activity. */

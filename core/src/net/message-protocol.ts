@@ -6,11 +6,11 @@
  * One stream carries many envelopes: the sender pipelines Deliver frames, the recipient answers
  * Receipts in the same order.
  */
-import { lpStream } from '@libp2p/utils'
 import { ProtocolError, TimeoutError } from '../errors.js'
-import { MAX_MESSAGE_FRAME_BYTES, MESSAGE_PROTOCOL, decodeEnvelope, decodeMessageFrame, encodeMessageFrame } from '../protocol/index.js'
+import { MAX_MESSAGE_FRAME_BYTES, MESSAGE_PROTOCOL, decodeEnvelope, frames, messageFrameCodec } from '../protocol/index.js'
 import type { Logger } from '../logger.js'
 import type { MessengerNode } from './node.js'
+import type { Frames, MessageFrame } from '../protocol/index.js'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 
 /** What the recipient answered for one envelope. */
@@ -39,18 +39,12 @@ export async function handleMessages (node: MessengerNode, onEnvelope: EnvelopeH
 }
 
 async function serveStream (stream: Stream, connection: Connection, onEnvelope: EnvelopeHandler, log: Logger): Promise<void> {
-  const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_FRAME_BYTES })
+  const f = frames(stream, messageFrameCodec, { maxBytes: MAX_MESSAGE_FRAME_BYTES })
   let written = Promise.resolve()
   const inFlight = new Set<Promise<void>>()
   while (true) {
-    let bytes
-    try {
-      bytes = await lp.read()
-    } catch (err) {
-      if (isEndOfStream(err)) break
-      throw err
-    }
-    const frame = decodeMessageFrame(bytes.subarray())
+    const frame = await f.read()
+    if (frame == null) break
     if (frame.deliver == null) throw new ProtocolError('expected a Deliver frame')
     const result = onEnvelope(frame.deliver.envelope, connection.remotePeer).catch((err): DeliveryResult => {
       log.warn('envelope refused', { peer: connection.remotePeer.toString(), error: errorName(err) })
@@ -60,7 +54,7 @@ async function serveStream (stream: Stream, connection: Connection, onEnvelope: 
     // Receipts leave in arrival order, each once its envelope is durable.
     written = written.then(async () => {
       const r = await result
-      await lp.write(encodeMessageFrame({ receipt: { id, status: r.status, reason: r.reason ?? '' } }))
+      await f.write({ receipt: { id, status: r.status, ...(r.reason != null ? { reason: r.reason } : {}) } })
     })
     const tracked = written.finally(() => inFlight.delete(tracked))
     inFlight.add(tracked)
@@ -83,13 +77,13 @@ function envelopeIdOf (envelope: Uint8Array): Uint8Array {
  * A sender's side of one stream to a contact: send envelopes, get their receipts.
  */
 export class MessageLink {
-  private readonly lp: ReturnType<typeof lpStream<Stream>>
+  private readonly frames: Frames<MessageFrame>
   private readonly waiting: Array<{ resolve(r: DeliveryResult): void, reject(err: Error): void }> = []
   private failed?: Error
   readonly closed: Promise<void>
 
   private constructor (readonly stream: Stream, readonly peer: PeerId) {
-    this.lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_FRAME_BYTES })
+    this.frames = frames(stream, messageFrameCodec, { maxBytes: MAX_MESSAGE_FRAME_BYTES })
     this.closed = this.readReceipts()
   }
 
@@ -114,7 +108,7 @@ export class MessageLink {
   async send (envelope: Uint8Array): Promise<DeliveryResult> {
     if (this.failed != null) throw this.failed
     const receipt = new Promise<DeliveryResult>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
-    await this.lp.write(encodeMessageFrame({ deliver: { envelope } }))
+    await this.frames.write({ deliver: { envelope } })
     return receipt
   }
 
@@ -127,11 +121,11 @@ export class MessageLink {
   private async readReceipts (): Promise<void> {
     try {
       while (true) {
-        const bytes = await this.lp.read()
-        const frame = decodeMessageFrame(bytes.subarray())
+        const frame = await this.frames.read()
+        if (frame == null) throw new ProtocolError('the recipient closed the stream')
         const next = this.waiting.shift()
         if (frame.receipt == null || next == null) throw new ProtocolError('unexpected frame from recipient')
-        next.resolve({ status: frame.receipt.status, reason: frame.receipt.reason })
+        next.resolve({ status: frame.receipt.status, ...(frame.receipt.reason != null ? { reason: frame.receipt.reason } : {}) })
       }
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)))
@@ -142,11 +136,6 @@ export class MessageLink {
     this.failed ??= err
     for (const w of this.waiting.splice(0)) w.reject(this.failed)
   }
-}
-
-function isEndOfStream (err: unknown): boolean {
-  const name = (err as { name?: string })?.name
-  return name === 'UnexpectedEOFError' || name === 'StreamClosedError' || name === 'StreamResetError'
 }
 
 function errorName (err: unknown): string {

@@ -37,6 +37,8 @@ describe('messenger: two people on loopback', () => {
     assert.match(fromAlice?.safetyNumber ?? '', /^(\d{5} ){11}\d{5}$/)
     assert.equal(fromAlice?.safetyNumber, fromBob?.safetyNumber)
     assert.deepEqual(await bob.requests(), [])
+    assert.equal(fromAlice?.presence, 'direct')
+    assert.equal(fromBob?.presence, 'direct')
   })
 
   it('delivers texts both ways, in order, each shown once, and reports delivered', async () => {
@@ -52,6 +54,12 @@ describe('messenger: two people on loopback', () => {
     const history = await bob.history(aliceAtBob)
     assert.deepEqual(history.filter(m => m.direction === 'in').map(m => m.text), Array.from({ length: 20 }, (_, i) => `hello ${i}`))
     assert.ok((await alice.history(bobAtAlice)).filter(m => m.direction === 'out').every(m => m.state === 'delivered'))
+  })
+
+  it('reads an invite in its QR form as the same contact', async () => {
+    const qr = await bob.inviteQr()
+    assert.match(qr, /^SOTTO:\/\/INVITE\/[0-9A-Z $%*+\-./:]+$/)
+    assert.equal((await alice.addContact(qr)).id, bobAtAlice)
   })
 
   it('counts unread messages until they are read', async () => {
