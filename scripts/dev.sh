@@ -22,12 +22,15 @@ if ! node_ok; then
   node_ok || { echo "sotto: could not provide Node 22.12 or newer" >&2; exit 1; }
 fi
 
-# Electron's binary is fetched by its install script; where it cannot be fetched, the app runs in
-# headless mode instead, so a failed download must not fail the install.
-export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund >&2
+  # Electron's binary arrives by its install script. Where it cannot be fetched, install without it:
+  # the app then runs in headless mode, served to a browser.
+  if ! npm ci --no-audit --no-fund >&2; then
+    if [ "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" = 1 ]; then exit 1; fi
+    echo "sotto: installing without Electron's binary (the app will run in headless mode)" >&2
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
+  fi
 fi
 
 script="${1:-start}"
