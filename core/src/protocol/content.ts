@@ -4,9 +4,10 @@
  * that the ciphertext's length says little about the text's.
  */
 import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
+import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
-  CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
-  MAX_RECEIPT_IDS, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
+  CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
+  MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
 import * as pb from './sotto.js'
 import {
@@ -25,7 +26,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }
-  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer].filter(b => b != null)
+  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
@@ -35,6 +36,15 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content.text != null) message.text = { text: content.text.text, seq: BigInt(content.text.seq) }
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
+  if (content.tokens != null) {
+    message.tokens = {
+      relays: content.tokens.relays.map(r => ({
+        addr: encodeRelayAddr(r.addr, 'content tokens addr'),
+        mailboxId: wireBytes(r.mailboxId),
+        token: wireBytes(r.token)
+      }))
+    }
+  }
   const unpadded = pb.Content.encode(message).byteLength
   let target = Math.ceil(unpadded / CONTENT_PADDING_BLOCK) * CONTENT_PADDING_BLOCK
   let padding = paddingChunks(target - unpadded)
@@ -63,7 +73,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
 export function decodeContent (bytes: Uint8Array): Content {
   checkSize(bytes, MAX_CONTENT_BYTES, 'content')
   const raw = decodeProto(() => pb.Content.decode(bytes, {
-    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS } }
+    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS } }
   }), 'content')
   checkPadding(raw.padding, 'content')
   const content: Content = {
@@ -74,6 +84,15 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (raw.text != null) content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
+  if (raw.tokens != null) {
+    content.tokens = {
+      relays: raw.tokens.relays.map(r => ({
+        addr: decodeRelayAddr(r.addr, 'content tokens addr'),
+        mailboxId: copyBytes(r.mailboxId),
+        token: copyBytes(r.token)
+      }))
+    }
+  }
   checkContent(content)
   return content
 }
@@ -97,5 +116,21 @@ function checkContent (content: Content): void {
   }
   if (content.disappearingTimer != null) {
     checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')
+  }
+  if (content.tokens != null) {
+    const { relays } = content.tokens
+    if (!Array.isArray(relays) || relays.length > MAX_CARD_RELAYS) {
+      throw new InvalidInputError(`content tokens: at most ${MAX_CARD_RELAYS} relays`)
+    }
+    const seen = new Set<string>()
+    for (const r of relays) {
+      if (r == null || typeof r !== 'object') throw new InvalidInputError('content tokens: expected objects')
+      if (typeof r.addr !== 'string') throw new InvalidInputError('content tokens addr: expected a multiaddr string')
+      checkBytes(r.mailboxId, 1, MAX_RELAY_FIELD_BYTES, 'content tokens mailboxId')
+      checkBytes(r.token, 1, MAX_RELAY_FIELD_BYTES, 'content tokens token')
+      const key = `${r.addr} ${Buffer.from(r.mailboxId).toString('hex')}`
+      if (seen.has(key)) throw new InvalidInputError('content tokens: the same mailbox twice')
+      seen.add(key)
+    }
   }
 }

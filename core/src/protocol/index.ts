@@ -13,7 +13,8 @@ export { decodeEnvelope, encodeEnvelope, newEnvelopeId } from './envelope.js'
 export { frames, messageFrameCodec } from './frames.js'
 export type { FrameCodec, Frames, FramesOptions } from './frames.js'
 export {
-  decodeInviteLink, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, signInviteCard, verifySignedInviteCard
+  decodeInviteLink, decodeRelayAddr, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, encodeRelayAddr,
+  signInviteCard, verifySignedInviteCard
 } from './invite-card.js'
 export {
   CONTENT_PADDING_BLOCK, ENVELOPE_BUCKETS, ENVELOPE_ID_BYTES, INVITE_CARD_SIGNATURE_CONTEXT,
@@ -24,6 +25,6 @@ export {
 } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export type {
-  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentText, DeliverFrame, Envelope,
-  InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus
+  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentText, ContentTokens, DeliverFrame, Envelope,
+  InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -302,14 +302,37 @@ function checkOwnerAddr (addr: ReturnType<typeof multiaddr>, peerId: string): Re
 }
 
 /** A relay address: a multiaddr ending in /p2p/<relay id>, not itself a circuit. */
-function checkRelayAddr (addr: ReturnType<typeof multiaddr>): void {
+function checkRelayAddr (addr: ReturnType<typeof multiaddr>, what = 'invite card relay addr'): void {
   const components = addr.getComponents()
   if (components.at(-1)?.name !== 'p2p') {
-    throw new InvalidInputError('invite card relay addr: does not end in /p2p/<relay PeerId>')
+    throw new InvalidInputError(`${what}: does not end in /p2p/<relay PeerId>`)
   }
   if (components.some(c => c.name === 'p2p-circuit')) {
-    throw new InvalidInputError('invite card relay addr: is a circuit address')
+    throw new InvalidInputError(`${what}: is a circuit address`)
   }
+}
+
+/**
+ * The binary form of a relay's multiaddr (ending in /p2p/<relay PeerId>, no /p2p-circuit), as
+ * cards and Tokens carry it.
+ *
+ * @throws InvalidInputError when it is not such an address
+ */
+export function encodeRelayAddr (addr: string, what: string): Uint8Array<ArrayBuffer> {
+  const parsed = parseMultiaddr(addr, what)
+  checkRelayAddr(parsed, what)
+  return wireBytes(parsed.bytes)
+}
+
+/**
+ * The canonical text form of a relay's binary multiaddr.
+ *
+ * @throws InvalidInputError when it is not a relay address
+ */
+export function decodeRelayAddr (bytes: Uint8Array, what: string): string {
+  const parsed = parseMultiaddrBytes(bytes, what)
+  checkRelayAddr(parsed, what)
+  return parsed.toString()
 }
 
 function toRelay (relay: InviteRelay): pb.InviteRelay {

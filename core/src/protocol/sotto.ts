@@ -1081,6 +1081,7 @@ export interface Content {
   text?: Content.Text
   deliveryReceipt?: Content.DeliveryReceipt
   disappearingTimer?: Content.DisappearingTimer
+  tokens?: Content.Tokens
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1394,6 +1395,266 @@ export namespace Content {
     }
   }
 
+  export interface Tokens {
+    relays: Content.RelayToken[]
+  }
+
+  export namespace Tokens {
+    let _codec: Codec<Tokens>
+
+    export const codec = (): Codec<Tokens> => {
+      if (_codec == null) {
+        _codec = message<Tokens>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.relays != null && obj.relays.length > 0) {
+            for (const value of obj.relays) {
+              w.uint32(10)
+              Content.RelayToken.codec().encode(value, w)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            relays: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.relays != null && obj.relays.length === opts.limits.relays) {
+                  throw new MaxLengthError('Decode error - repeated field "relays" had too many elements')
+                }
+
+                obj.relays.push(Content.RelayToken.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.relays$
+                }))
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            relays: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.relays != null && obj.relays === opts.limits.relays) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "relays" had too many elements')
+                }
+
+                for (const evt of Content.RelayToken.codec().stream(reader, reader.uint32(), `${prefix}.relays[]`, {
+                  limits: opts.limits?.relays$
+                })) {
+                  yield {
+                    ...evt,
+                    index: obj.relays
+                  }
+                }
+
+                obj.relays++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface TokensRelaysAddrFieldEvent {
+      field: '$.relays[].addr'
+      value: Uint8Array<ArrayBuffer>
+      index: number
+    }
+
+    export interface TokensRelaysMailboxIdFieldEvent {
+      field: '$.relays[].mailboxId'
+      value: Uint8Array<ArrayBuffer>
+      index: number
+    }
+
+    export interface TokensRelaysTokenFieldEvent {
+      field: '$.relays[].token'
+      value: Uint8Array<ArrayBuffer>
+      index: number
+    }
+
+    export function encode (obj: Partial<Tokens>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Tokens.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tokens>): Tokens {
+      return decodeMessage(buf, Tokens.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Tokens>): Generator<TokensRelaysAddrFieldEvent | TokensRelaysMailboxIdFieldEvent | TokensRelaysTokenFieldEvent> {
+      return streamMessage(buf, Tokens.codec(), opts)
+    }
+  }
+
+  export interface RelayToken {
+    addr: Uint8Array<ArrayBuffer>
+    mailboxId: Uint8Array<ArrayBuffer>
+    token: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace RelayToken {
+    let _codec: Codec<RelayToken>
+
+    export const codec = (): Codec<RelayToken> => {
+      if (_codec == null) {
+        _codec = message<RelayToken>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.addr != null && obj.addr.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.addr)
+          }
+
+          if ((obj.mailboxId != null && obj.mailboxId.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.mailboxId)
+          }
+
+          if ((obj.token != null && obj.token.byteLength > 0)) {
+            w.uint32(26)
+            w.bytes(obj.token)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            addr: new Uint8Array(0),
+            mailboxId: new Uint8Array(0),
+            token: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.addr = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.mailboxId = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.token = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.addr`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.mailboxId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.token`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface RelayTokenAddrFieldEvent {
+      field: '$.addr'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface RelayTokenMailboxIdFieldEvent {
+      field: '$.mailboxId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface RelayTokenTokenFieldEvent {
+      field: '$.token'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<RelayToken>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, RelayToken.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayToken>): RelayToken {
+      return decodeMessage(buf, RelayToken.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayToken>): Generator<RelayTokenAddrFieldEvent | RelayTokenMailboxIdFieldEvent | RelayTokenTokenFieldEvent> {
+      return streamMessage(buf, RelayToken.codec(), opts)
+    }
+  }
+
   let _codec: Codec<Content>
 
   export const codec = (): Codec<Content> => {
@@ -1406,17 +1667,26 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.tokens != null) {
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.disappearingTimer != null) {
+          obj.tokens = undefined
           obj.deliveryReceipt = undefined
           obj.text = undefined
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.text = undefined
         }
 
         if (obj.text != null) {
+          obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
         }
@@ -1449,6 +1719,11 @@ export namespace Content {
         if (obj.disappearingTimer != null) {
           w.uint32(50)
           Content.DisappearingTimer.codec().encode(obj.disappearingTimer, w)
+        }
+
+        if (obj.tokens != null) {
+          w.uint32(58)
+          Content.Tokens.codec().encode(obj.tokens, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1504,6 +1779,12 @@ export namespace Content {
               })
               break
             }
+            case 7: {
+              obj.tokens = Content.Tokens.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.tokens
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1520,17 +1801,26 @@ export namespace Content {
         }
 
 
+        if (obj.tokens != null) {
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.disappearingTimer != null) {
+          delete obj.tokens
           delete obj.deliveryReceipt
           delete obj.text
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.tokens
           delete obj.disappearingTimer
           delete obj.text
         }
 
         if (obj.text != null) {
+          delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
         }
@@ -1585,6 +1875,13 @@ export namespace Content {
             case 6: {
               yield * Content.DisappearingTimer.codec().stream(reader, reader.uint32(), `${prefix}.disappearingTimer`, {
                 limits: opts.limits?.disappearingTimer
+              })
+
+              break
+            }
+            case 7: {
+              yield * Content.Tokens.codec().stream(reader, reader.uint32(), `${prefix}.tokens`, {
+                limits: opts.limits?.tokens
               })
 
               break
@@ -1652,6 +1949,24 @@ export namespace Content {
     value: number
   }
 
+  export interface ContentTokensRelaysAddrFieldEvent {
+    field: '$.tokens.relays[].addr'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ContentTokensRelaysMailboxIdFieldEvent {
+    field: '$.tokens.relays[].mailboxId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ContentTokensRelaysTokenFieldEvent {
+    field: '$.tokens.relays[].token'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -1666,7 +1981,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -86,9 +86,28 @@ export interface ContentDisappearingTimer {
   seconds: number
 }
 
+/** The sender's mailbox at one of its relays, with a deposit token made for the recipient alone. */
+export interface RelayToken {
+  /** The relay's multiaddr, ending in /p2p/<relay PeerId> (no /p2p-circuit). */
+  addr: string
+  /** The sender's mailbox id at that relay (1–64 bytes; 32 from Sotto). */
+  mailboxId: Uint8Array
+  /** The contact deposit token registered there for the recipient (1–64 bytes; 32 from Sotto). */
+  token: Uint8Array
+}
+
+/**
+ * Where the recipient may leave messages for the sender while the sender is offline. The complete
+ * current list: it replaces any earlier one; an empty list withdraws them all.
+ */
+export interface ContentTokens {
+  /** At most 8 entries (`MAX_CARD_RELAYS`), one per relay. */
+  relays: RelayToken[]
+}
+
 /**
  * The plaintext inside the end-to-end encryption. At most one body (`text`, `deliveryReceipt`,
- * `disappearingTimer`) is set. A Content without one (none was sent, or one this version does not
+ * `disappearingTimer`, `tokens`) is set. A Content without one (none was sent, or one this version does not
  * know) shows nothing, but its other fields count: one with only a `senderCard` introduces the
  * sender.
  */
@@ -109,6 +128,8 @@ export interface Content {
   deliveryReceipt?: ContentDeliveryReceipt
   /** A change of the disappearing-messages timer. */
   disappearingTimer?: ContentDisappearingTimer
+  /** The sender's deposit tokens for the recipient. */
+  tokens?: ContentTokens
 }
 
 /** The recipient's verdict on one delivered envelope. */

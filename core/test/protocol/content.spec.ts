@@ -60,8 +60,8 @@ describe('content', () => {
   })
 
   it('decodes a body it does not know as a Content with no body, to be ignored', () => {
-    // Field 7 is reserved for the Tokens body.
-    const future = new Uint8Array([...raw({}), 0x3a, 0x02, 0x08, 0x01])
+    // Field 8 is reserved for a future body.
+    const future = new Uint8Array([...raw({}), 0x42, 0x02, 0x08, 0x01])
     assert.deepEqual(decodeContent(future), { id, sentAt })
   })
 

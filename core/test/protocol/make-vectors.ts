@@ -119,7 +119,11 @@ const contents: Array<{ name: string, content: ContentJson }> = [
   { name: 'text with a sender card (8 opaque bytes here; a real one is a SignedInviteCard)', content: { id: toHex(id), sentAt, senderCard: 'c0c1c2c3c4c5c6c7', text: { text: 'Hi, we met at the meetup.', seq: 1 } } },
   { name: 'introduction: no body, only a sender card (opaque here)', content: { id: toHex(id2), sentAt, senderCard: 'c0c1c2c3c4c5c6c7' } },
   { name: 'delivery receipt', content: { id: toHex(id2), sentAt, deliveryReceipt: { ids: [toHex(id), toHex(counting(0x20, 16))] } } },
-  { name: 'disappearing timer, one week', content: { id: toHex(id2), sentAt, disappearingTimer: { seconds: 604800 } } }
+  { name: 'disappearing timer, one week', content: { id: toHex(id2), sentAt, disappearingTimer: { seconds: 604800 } } },
+  {
+    name: 'deposit tokens, one relay (the relay of the invite card above)',
+    content: { id: toHex(id2), sentAt, tokens: { relays: [{ addr: `/ip4/198.51.100.20/tcp/4001/p2p/${relay}`, mailboxId: 'aa'.repeat(32), token: 'cc'.repeat(32) }] } }
+  }
 ]
 
 const frames: Array<{ name: string, frame: FrameJson }> = [

@@ -47,6 +47,7 @@ export interface ContentJson {
   text?: { text: string, seq: number }
   deliveryReceipt?: { ids: string[] }
   disappearingTimer?: { seconds: number }
+  tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
 }
 
 /** A MessageFrame with hex byte strings. */
@@ -132,6 +133,9 @@ export function contentFromJson (json: ContentJson): Content {
   if (json.text != null) content.text = { ...json.text }
   if (json.deliveryReceipt != null) content.deliveryReceipt = { ids: json.deliveryReceipt.ids.map(fromHex) }
   if (json.disappearingTimer != null) content.disappearingTimer = { ...json.disappearingTimer }
+  if (json.tokens != null) {
+    content.tokens = { relays: json.tokens.relays.map(r => ({ addr: r.addr, mailboxId: fromHex(r.mailboxId), token: fromHex(r.token) })) }
+  }
   return content
 }
 
