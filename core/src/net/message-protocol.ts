@@ -41,6 +41,7 @@ export async function handleMessages (node: MessengerNode, onEnvelope: EnvelopeH
 async function serveStream (stream: Stream, connection: Connection, onEnvelope: EnvelopeHandler, log: Logger): Promise<void> {
   const f = frames(stream, messageFrameCodec, { maxBytes: MAX_MESSAGE_FRAME_BYTES })
   let written = Promise.resolve()
+  let failed: Error | undefined
   const inFlight = new Set<Promise<void>>()
   while (true) {
     const frame = await f.read()
@@ -53,14 +54,21 @@ async function serveStream (stream: Stream, connection: Connection, onEnvelope: 
     const id = envelopeIdOf(frame.deliver.envelope)
     // Receipts leave in arrival order, each once its envelope is durable.
     written = written.then(async () => {
+      if (failed != null) return
       const r = await result
       await f.write({ receipt: { id, status: r.status, ...(r.reason != null ? { reason: r.reason } : {}) } })
+    }).catch((err: Error) => {
+      // The sender went away: its envelopes are stored (or not) all the same, and it will resend
+      // whatever it got no receipt for. Reading stops with the aborted stream.
+      failed ??= err
+      stream.abort(err)
     })
     const tracked = written.finally(() => inFlight.delete(tracked))
     inFlight.add(tracked)
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
   }
   await written
+  if (failed != null) throw failed
   await stream.close()
 }
 
@@ -108,7 +116,14 @@ export class MessageLink {
   async send (envelope: Uint8Array): Promise<DeliveryResult> {
     if (this.failed != null) throw this.failed
     const receipt = new Promise<DeliveryResult>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
-    await this.frames.write({ deliver: { envelope } })
+    // If the write fails, the link fails too and rejects this receipt; nobody may be awaiting it.
+    receipt.catch(() => {})
+    try {
+      await this.frames.write({ deliver: { envelope } })
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    }
     return receipt
   }
 
