@@ -86,6 +86,7 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
   let onlineTimer: ReturnType<typeof setTimeout> | undefined
   let opening: Promise<void> | undefined
   let stopping: Promise<void> | undefined
+  let sending: Promise<unknown> = Promise.resolve()
   const unsubscribers: Array<() => void> = []
 
   const push = <E extends PushedEvent['name']>(name: E, payload: Events[E]): void => {
@@ -318,7 +319,14 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
       if (limit != null) options.limit = limit
       return (await requireMessenger().history(contactId, options)).map(messageView)
     },
-    send: async ({ contactId, text }) => messageView(await requireMessenger().send(contactId, text)),
+    send: async ({ contactId, text }) => {
+      const m = requireMessenger()
+      // One send at a time, in the order the calls came: the messenger numbers a message only
+      // once it holds its lock, so two sends in flight could be stored (and shown) swapped.
+      const sent = sending.then(() => m.send(contactId, text))
+      sending = sent.catch(() => {})
+      return messageView(await sent)
+    },
     markRead: async ({ contactId }) => {
       await requireMessenger().markRead(contactId)
       await refreshUnread()

@@ -209,6 +209,29 @@ describe('DesktopService', () => {
     await service.stop()
   })
 
+  it('stores messages in the order the send calls came, even when the messenger is slow to take one', async () => {
+    const { factory, created } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    await service.start()
+    value(await service.dispatch('setup', { name: 'Ada', relays: [] }))
+    const m = created[0]!
+    const bob = m.seedContact('Bob')
+    // Like the real messenger, which looks the contact up before it takes its lock: here the
+    // first call takes longest, so calls running side by side would store it last.
+    const send = m.send.bind(m)
+    let calls = 0
+    m.send = async (ref, text) => {
+      const wait = calls++ === 0 ? 3 : 0
+      for (let i = 0; i < wait; i++) await new Promise<void>(resolve => { setImmediate(resolve) })
+      return send(ref, text)
+    }
+    const texts = ['one', 'two', 'three']
+    await Promise.all(texts.map(text => service.dispatch('send', { contactId: bob.id, text })))
+    const history = value(await service.dispatch('history', { contactId: bob.id })) as Array<{ text: string }>
+    assert.deepEqual(history.map(h => h.text), texts)
+    await service.stop()
+  })
+
   it('hides unexpected errors behind a generic message', async () => {
     const { factory, created } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
