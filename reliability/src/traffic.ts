@@ -40,6 +40,10 @@ export class Flow {
   readonly shown = new Map<string, number>()
   /** Send commands that failed or were cut off by a crash. */
   failedSends = 0
+  /** Ids of acknowledged messages. */
+  private readonly ids = new Set<string>()
+  /** States each message id of the sender was reported in (status events, any flow). */
+  private readonly states = new Map<string, Set<string>>()
   private next = 0
 
   /**
@@ -53,6 +57,19 @@ export class Flow {
       if (!text.startsWith(`${tag}-`)) return
       this.shown.set(text, (this.shown.get(text) ?? 0) + 1)
     })
+    from.onEvent(l => {
+      if (l.event !== 'status') return
+      const seen = this.states.get(String(l.id)) ?? new Set<string>()
+      seen.add(String(l.state))
+      this.states.set(String(l.id), seen)
+    })
+  }
+
+  /** Acknowledged messages a relay held at some point (reported `sent`). */
+  get viaRelay (): number {
+    let n = 0
+    for (const id of this.ids) if (this.states.get(id)?.has('sent') === true) n++
+    return n
   }
 
   /** How many were sent (attempted) so far. */
@@ -77,7 +94,8 @@ export class Flow {
 
   private async sendOne (text: string): Promise<void> {
     try {
-      await this.from.command({ cmd: 'send', to: this.toContact, text }, 120_000)
+      const result = await this.from.command({ cmd: 'send', to: this.toContact, text }, 120_000) as { id: string }
+      this.ids.add(result.id)
       this.acknowledged.push(text)
     } catch {
       this.failedSends++
