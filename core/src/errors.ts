@@ -108,3 +108,17 @@ export class StoreClosedError extends SottoError {}
 
 /** A synced write to the data directory failed; the store closed itself. */
 export class StorageWriteError extends SottoError {}
+
+/** A relay was refused because its published jurisdiction is one the user excluded. */
+export class ExcludedJurisdictionError extends SottoError {
+  /** The relay's jurisdiction (ISO 3166-1 alpha-2). */
+  readonly jurisdiction: string
+
+  constructor (message: string, jurisdiction: string, options?: ErrorOptions) {
+    super(message, options)
+    this.jurisdiction = jurisdiction
+  }
+}
+
+/** A relay could not be reached, or did not answer as a Sotto relay. */
+export class RelayUnreachableError extends SottoError {}

@@ -9,7 +9,7 @@ import { InvalidInputError, TimeoutError } from '../errors.js'
 import { jsonLoggers } from '../logger.js'
 import { createMessenger } from '../messenger/index.js'
 import type { LogLevel } from '../logger.js'
-import type { Contact, Message, Messenger, MessengerOptions } from '../messenger/index.js'
+import type { Contact, Message, Messenger, MessengerOptions, RelayView } from '../messenger/index.js'
 
 /** Usage text printed by `sotto --help`. */
 export const USAGE = `Usage: sotto --data DIR <command> [options]
@@ -23,6 +23,9 @@ export const USAGE = `Usage: sotto --data DIR <command> [options]
   block CONTACT
   send CONTACT TEXT [--timeout SECONDS]
   history CONTACT
+  relays
+  relays add MULTIADDR
+  relays remove MULTIADDR
   run [--listen MULTIADDR]... [--no-mdns]
 
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
@@ -114,6 +117,22 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo())
         await messenger.markRead(args[0] as string)
         break
       }
+      case 'relays': {
+        const [verb, addr] = args
+        if (verb === 'add') {
+          need(2, 'a relay multiaddr')
+          json(relayLine(await messenger.addRelay(addr as string)))
+        } else if (verb === 'remove') {
+          need(2, 'a relay multiaddr')
+          await messenger.removeRelay(addr as string)
+          json({ removed: addr })
+        } else if (verb == null) {
+          for (const r of await settledRelays(messenger)) json(relayLine(r))
+        } else {
+          throw new InvalidInputError(`relays takes add or remove, not ${JSON.stringify(verb)}`)
+        }
+        break
+      }
       default:
         throw new InvalidInputError(`unknown command ${JSON.stringify(command)}; see sotto --help`)
     }
@@ -156,6 +175,45 @@ async function settledState (messenger: Messenger, message: Message, timeoutMs: 
   }
 }
 
+/** The relays once each is reachable, or after a few seconds: a fresh process has just dialled them. */
+async function settledRelays (messenger: Messenger, waitMs = 3000): Promise<RelayView[]> {
+  const deadline = Date.now() + waitMs
+  let relays = await messenger.relays()
+  while (relays.some(r => !r.reachable) && Date.now() < deadline) {
+    await new Promise<void>(resolve => {
+      const done = (): void => { clearTimeout(timer); messenger.off('relay', done); resolve() }
+      const timer = setTimeout(done, Math.max(0, deadline - Date.now()))
+      messenger.on('relay', done)
+    })
+    relays = await messenger.relays()
+  }
+  return relays
+}
+
+function relayLine (r: RelayView): Record<string, unknown> {
+  return {
+    addr: r.addr,
+    peerId: r.peerId,
+    ...(r.info != null
+      ? {
+          operator: r.info.operator,
+          contact: r.info.contact,
+          jurisdiction: r.info.jurisdiction,
+          retentionSeconds: r.info.retentionSeconds,
+          maxEnvelopeBytes: r.info.maxEnvelopeBytes,
+          mailboxMaxEnvelopes: r.info.mailboxMaxEnvelopes,
+          mailboxMaxBytes: r.info.mailboxMaxBytes,
+          contactRate: r.info.contactRate,
+          introductionRate: r.info.introductionRate,
+          version: r.info.version
+        }
+      : {}),
+    reachable: r.reachable,
+    reserved: r.reserved,
+    mailboxReady: r.mailboxReady
+  }
+}
+
 function contactLine (c: Contact): Record<string, unknown> {
   return {
     contact: c.id,
@@ -168,7 +226,8 @@ function contactLine (c: Contact): Record<string, unknown> {
     blocked: c.blocked,
     unread: c.unread,
     disappearingSeconds: c.disappearingSeconds,
-    presence: c.presence
+    presence: c.presence,
+    mailboxes: c.mailboxes
   }
 }
 
@@ -189,6 +248,8 @@ async function run (options: MessengerOptions, io: CliIo): Promise<number> {
   messenger.on('request', c => { json({ event: 'request', ...contactLine(c) }) })
   messenger.on('connection', c => { json({ event: 'connection', contact: c.contactId, presence: c.presence }) })
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
+  messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })
+  messenger.on('relay', r => { json({ event: 'relay', ...relayLine(r) }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
 
   let pending = Promise.resolve()
@@ -240,6 +301,14 @@ async function runCommand (messenger: Messenger, line: string): Promise<Record<s
       case 'block': result = contactLine(await messenger.block(str('contact'))); break
       case 'unblock': result = contactLine(await messenger.unblock(str('contact'))); break
       case 'history': result = (await messenger.history(str('contact'))).map(messageLine); break
+      case 'relays': {
+        if (request.add != null) result = relayLine(await messenger.addRelay(str('add')))
+        else if (request.remove != null) {
+          await messenger.removeRelay(str('remove'))
+          result = { removed: request.remove }
+        } else result = (await messenger.relays()).map(relayLine)
+        break
+      }
       case 'read': await messenger.markRead(str('contact')); result = {}; break
       case 'disappearing': {
         const seconds = request.seconds

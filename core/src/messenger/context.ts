@@ -5,6 +5,7 @@
 import { NotFoundError } from '../errors.js'
 import { decodeRecord, encodeRecord, keys } from './records.js'
 import type { Mutex } from './lock.js'
+import type { RelayClients } from './relay-clients.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Logger, LoggerFactory } from '../logger.js'
 import type { MessengerNode } from '../net/node.js'
@@ -50,6 +51,8 @@ export interface Context {
   presence: Map<string, Presence>
   /** Held by every read-modify-write of the messenger's state (see {@link Mutex}). */
   lock: Mutex
+  /** Mailbox clients of relays: our own and our contacts'. */
+  clients: RelayClients
 }
 
 /** Reads a contact record, or undefined. */
@@ -101,6 +104,7 @@ export function toContact (record: ContactRecord, safetyNumber: string, presence
     disappearingSeconds: record.disappearingSeconds,
     unread: record.unread,
     ...(lastMessage != null ? { lastMessage: toMessage(lastMessage) } : {}),
-    presence
+    presence,
+    mailboxes: record.tokens?.length ?? 0
   }
 }

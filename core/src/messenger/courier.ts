@@ -1,25 +1,63 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The courier delivers the outbox: per contact, one pump sends the queued envelopes in order over
- * a direct stream and settles each with its receipt. Unreachable contacts are retried with
- * backoff, and at once when they connect.
+ * The courier delivers the outbox: per contact, one pump sends the queued envelopes in order,
+ * directly when the contact can be reached (its known addresses, then circuits through its relays)
+ * and settles each with its receipt (`delivered`). When it cannot be reached within a few seconds,
+ * the envelopes are deposited in the contact's mailbox at one of its relays and settled once the
+ * relay has written them durably (`sent`; the contact's end-to-end receipt makes them `delivered`
+ * later). What neither route takes is retried with backoff, and at once when the contact connects.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { RateLimitedError } from '../errors.js'
 import { MessageLink } from '../net/message-protocol.js'
+import { circuitAddress } from '../net/node.js'
 import { decodeRecord, encodeRecord, keys } from './records.js'
 import { readContact, readMessage } from './context.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, OutboxRecord } from './records.js'
 import type { FailureReason, MessageState } from './types.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** How long a dial may take before the contact counts as unreachable for this attempt. */
 const DIAL_TIMEOUT_MS = 5_000
-/** Envelopes sent on one stream before waiting for their receipts. */
+/** Envelopes sent on one stream (or deposited at once) before waiting for their answers. */
 const WINDOW = 256
 const MIN_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
+/** After a failed dial, new messages go straight to a relay for this long (doubling) before dialling again. */
+const MIN_DIRECT_PAUSE_MS = 2_000
+
+/** Where envelopes for a contact may be left: a mailbox at one of its relays, with a token. */
+interface DepositTarget {
+  addr: string
+  mailboxId: Uint8Array
+  token: Uint8Array
+  kind: 'contact' | 'introduction'
+}
+
+/** The contact's relays: its own tokens for us once it sent them, else its card's introduction tokens. */
+export function depositTargets (contact: ContactRecord): DepositTarget[] {
+  if (contact.tokens != null) return contact.tokens.map(t => ({ addr: t.addr, mailboxId: t.mailboxId, token: t.token, kind: 'contact' }))
+  return contact.relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, token: r.introToken, kind: 'introduction' }))
+}
+
+/** Every address a contact may be dialled at: its card's, then circuits through its relays. */
+export function contactAddresses (contact: ContactRecord): Multiaddr[] {
+  const out = new Map<string, Multiaddr>()
+  const add = (make: () => Multiaddr): void => {
+    try {
+      const addr = make()
+      out.set(addr.toString(), addr)
+    } catch {
+      // A malformed address from a peer is skipped.
+    }
+  }
+  for (const a of contact.addrs) add(() => multiaddr(a))
+  for (const t of depositTargets(contact)) add(() => circuitAddress(t.addr, contact.peerId))
+  return [...out.values()]
+}
 
 /** Delivers outbox entries. */
 export class Courier {
@@ -27,6 +65,8 @@ export class Courier {
   private readonly again = new Set<string>()
   private readonly backoff = new Map<string, { delay: number, timer?: NodeJS.Timeout }>()
   private readonly links = new Map<string, MessageLink>()
+  /** Per contact: no direct attempt before this time (ms), after a failed one. */
+  private readonly directPause = new Map<string, { until: number, delay: number }>()
   /** Outbox entries whose commit is not yet durable: never sent before they are. */
   private readonly notDurable = new Set<string>()
   private stopped = false
@@ -79,6 +119,7 @@ export class Courier {
   /** A contact's peer connected: deliver now. */
   peerConnected (contactId: string): void {
     this.backoff.delete(contactId)
+    this.directPause.delete(contactId)
     this.kick(contactId)
   }
 
@@ -94,31 +135,106 @@ export class Courier {
     while (!this.stopped) {
       const contact = await readContact(this.ctx.store, contactId)
       if (contact == null || contact.blocked) return
-      const batch: OutboxRecord[] = []
+      let batch: OutboxRecord[] = []
       for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId), { limit: WINDOW })) {
         const entry = decodeRecord<OutboxRecord>(bytes)
         if (this.notDurable.has(entry.envelopeId)) break
         batch.push(entry)
       }
       if (batch.length === 0) return
-      let link: MessageLink
-      try {
-        link = await this.link(contact)
-      } catch (err) {
-        this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
-        this.retryLater(contactId)
-        return
+      if (this.directAllowed(contactId)) {
+        batch = await this.sendDirect(contact, batch)
+        if (batch.length === 0) {
+          this.backoff.delete(contactId)
+          continue
+        }
+        this.pauseDirect(contactId)
       }
-      // Each receipt is settled as it arrives; group commit folds the settlements together.
-      const outcomes = await Promise.allSettled(batch.map(async entry => this.settle(entry, await link.send(entry.envelope))))
-      if (outcomes.some(o => o.status === 'rejected')) {
-        this.links.get(contactId)?.close()
-        this.links.delete(contactId)
-        this.retryLater(contactId)
+      if (this.stopped) return
+      const { left, retryAfterMs } = await this.deposit(contact, batch)
+      if (left.length > 0) {
+        this.retryLater(contactId, retryAfterMs)
         return
       }
       this.backoff.delete(contactId)
     }
+  }
+
+  /** Sends a batch on a direct stream; resolves with the entries that did not get a receipt. */
+  private async sendDirect (contact: ContactRecord, batch: OutboxRecord[]): Promise<OutboxRecord[]> {
+    let link: MessageLink
+    try {
+      link = await this.link(contact)
+    } catch (err) {
+      this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
+      return batch
+    }
+    // Each receipt is settled as it arrives; group commit folds the settlements together.
+    const outcomes = await Promise.allSettled(batch.map(async entry => this.settle(entry, await link.send(entry.envelope))))
+    const left = batch.filter((_, i) => outcomes[i]?.status === 'rejected')
+    if (left.length > 0) {
+      this.links.get(contact.id)?.close()
+      this.links.delete(contact.id)
+    } else {
+      this.directPause.delete(contact.id)
+    }
+    return left
+  }
+
+  /**
+   * Deposits a batch at the contact's relays, the first that takes them; each entry is settled as
+   * `sent` once its relay has written it durably. Resolves with what no relay took.
+   */
+  private async deposit (contact: ContactRecord, batch: OutboxRecord[]): Promise<{ left: OutboxRecord[], retryAfterMs: number }> {
+    let left = batch
+    let retryAfterMs = 0
+    for (const target of depositTargets(contact)) {
+      if (left.length === 0 || this.stopped) break
+      let client
+      try {
+        client = this.ctx.clients.get(target.addr)
+      } catch {
+        continue
+      }
+      const depositOne = async (entry: OutboxRecord): Promise<void> => {
+        await client.deposit(target.mailboxId, target.token, entry.envelope)
+        await this.settleSent(entry)
+      }
+      const failed: OutboxRecord[] = []
+      const note = (err: unknown): void => {
+        if (err instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs, err.retryAfterMs)
+        this.ctx.log.info('relay did not take a deposit', { relay: target.addr, kind: target.kind, error: (err as Error).name })
+      }
+      // The first deposit alone opens the relay stream; the rest are pipelined on it, in order,
+      // so that the mailbox holds them in the order they were written.
+      const [first, ...rest] = left
+      if (first == null) break
+      try {
+        await depositOne(first)
+      } catch (err) {
+        note(err)
+        continue
+      }
+      const outcomes = await Promise.allSettled(rest.map(depositOne))
+      outcomes.forEach((o, i) => {
+        if (o.status === 'rejected') {
+          failed.push(rest[i] as OutboxRecord)
+          if (failed.length === 1) note(o.reason)
+        }
+      })
+      left = failed
+    }
+    return { left, retryAfterMs }
+  }
+
+  private directAllowed (contactId: string): boolean {
+    return Date.now() >= (this.directPause.get(contactId)?.until ?? 0)
+  }
+
+  private pauseDirect (contactId: string): void {
+    const previous = this.directPause.get(contactId)
+    const delay = Math.min((previous?.delay ?? MIN_DIRECT_PAUSE_MS / 2) * 2, MAX_BACKOFF_MS)
+    this.directPause.set(contactId, { until: Date.now() + delay, delay })
   }
 
   private async link (contact: ContactRecord): Promise<MessageLink> {
@@ -126,22 +242,51 @@ export class Courier {
     if (existing?.usable === true) return existing
     existing?.close()
     const peer = peerIdFromString(contact.peerId)
-    const addrs = contact.addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
+    const addrs = contactAddresses(contact)
     if (addrs.length > 0) await this.ctx.node.peerStore.merge(peer, { multiaddrs: addrs })
     const link = await MessageLink.open(this.ctx.node, peer, DIAL_TIMEOUT_MS)
     this.links.set(contact.id, link)
     return link
   }
 
-  private retryLater (contactId: string): void {
+  private retryLater (contactId: string, atLeastMs = 0): void {
     if (this.stopped) return
     const b = this.backoff.get(contactId) ?? { delay: MIN_BACKOFF_MS / 2 }
     b.delay = Math.min(b.delay * 2, MAX_BACKOFF_MS)
     clearTimeout(b.timer)
     // Jitter keeps many contacts that went offline together from retrying in lockstep.
-    b.timer = setTimeout(() => { b.timer = undefined; this.kick(contactId) }, b.delay * (0.75 + Math.random() / 2))
+    const wait = Math.max(b.delay * (0.75 + Math.random() / 2), Math.min(atLeastMs, 3_600_000))
+    b.timer = setTimeout(() => {
+      b.timer = undefined
+      // A retry dials again, whatever the pause new messages honour.
+      this.directPause.delete(contactId)
+      this.kick(contactId)
+    }, wait)
     b.timer.unref()
     this.backoff.set(contactId, b)
+  }
+
+  /** A relay holds the entry durably: it leaves the outbox, its message becomes `sent`, atomically. */
+  private async settleSent (entry: OutboxRecord): Promise<void> {
+    // A crash between the relay's answer and this commit leaves the entry queued: it is sent again
+    // and the recipient drops the copy by its envelope id. A loss is not possible; a duplicate is.
+    const { message, done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      tx.del(keys.outbox(entry.contactId, entry.seq))
+      let message: MessageRecord | undefined
+      if (entry.messageId != null) {
+        message = await readMessage(tx, entry.messageId)
+        if (message?.state === 'queued') {
+          message.state = 'sent'
+          tx.put(keys.message(message), encodeRecord(message))
+        } else {
+          message = undefined
+        }
+      }
+      return { message, done: tx.commit() }
+    })
+    await done
+    if (message != null) this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: 'sent' })
   }
 
   /** Records a receipt: the entry leaves the outbox and its message changes state, atomically. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The inbox takes envelopes from any route (direct streams now, relay mailboxes later), opens
- * them, and stores what they carry in one atomic write with the session state they advanced.
- * Only then is the envelope acknowledged. Replays are recognised by envelope id.
+ * The inbox takes envelopes from any route (direct streams, relay mailboxes), opens them, and
+ * stores what they carry in one atomic write with the session state they advanced. Only then is
+ * the envelope acknowledged. Replays are recognised by envelope id.
  */
 import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError } from '../errors.js'
@@ -13,6 +13,12 @@ import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, MessageRef } from './records.js'
 import type { Message } from './types.js'
+
+/**
+ * How an envelope arrived: `direct` on a `/sotto/message/1.0.0` stream (whose receipt tells the
+ * sender), or from a relay mailbox (so a text's delivery receipt must go back end to end).
+ */
+export type Route = 'direct' | 'relay'
 
 /** What an accepted envelope changed, announced once it is durable. */
 interface Accepted {
@@ -33,7 +39,7 @@ export class Inbox {
    * Opens and stores one envelope. Resolves once the result is durable: `STORED` (new),
    * `DUPLICATE` (seen before) or `REJECTED` with a reason that reveals nothing of the content.
    */
-  async receive (envelopeBytes: Uint8Array): Promise<DeliveryResult> {
+  async receive (envelopeBytes: Uint8Array, route: Route = 'direct'): Promise<DeliveryResult> {
     let envelope
     try {
       envelope = decodeEnvelope(envelopeBytes)
@@ -44,7 +50,7 @@ export class Inbox {
     const id = toHex(envelope.id)
     // One envelope at a time: the sender is only known after decryption, and two envelopes of
     // one sender must not race on its session.
-    const outcome = await this.ctx.lock.run(async () => this.open(id, envelope.id, envelope.sealed))
+    const outcome = await this.ctx.lock.run(async () => this.open(id, envelope.id, envelope.sealed, route))
     if (outcome.durable == null) return outcome.result
     await outcome.durable
     if (outcome.accepted != null) {
@@ -54,7 +60,7 @@ export class Inbox {
     return outcome.result
   }
 
-  private async open (id: string, idBytes: Uint8Array, sealed: Uint8Array): Promise<{ result: DeliveryResult, durable?: Promise<void>, accepted?: Accepted }> {
+  private async open (id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<{ result: DeliveryResult, durable?: Promise<void>, accepted?: Accepted }> {
     if (await this.ctx.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     const tx = this.ctx.store.transaction()
     let opened
@@ -119,9 +125,17 @@ export class Inbox {
       contact.unread += 1
       contact.lastMessageId = id
       accepted.message = message
+      if (route === 'relay') {
+        // Stored with the message, so a crash cannot lose the receipt the sender waits for.
+        tx.put(keys.pendingReceipt(contact.id, id), encodeRecord({ contactId: contact.id, id }))
+      }
     } else if (content.disappearingTimer != null) {
       contact.disappearingSeconds = content.disappearingTimer.seconds
       accepted.contact = contact
+    } else if (content.tokens != null) {
+      // The complete list: it replaces what they gave us before.
+      contact.tokens = content.tokens.relays
+      if (accepted.request == null) accepted.contact = contact
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
         const delivered = await readMessage(tx, toHex(receiptId))

@@ -13,29 +13,42 @@ import {
 import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
 import { handleMessages } from '../net/message-protocol.js'
-import { DEFAULT_LISTEN, createNode } from '../net/node.js'
-import { MAX_CARD_ADDRS, decodeInviteLink, encodeContent, encodeEnvelope, encodeInviteLink, encodeInviteQr, signInviteCard } from '../protocol/index.js'
+import { DEFAULT_LISTEN, circuitAddress, createNode } from '../net/node.js'
+import {
+  MAX_CARD_ADDRS, MAX_RECEIPT_IDS, decodeInviteLink, encodeContent, encodeEnvelope, encodeInviteLink,
+  encodeInviteQr, signInviteCard
+} from '../protocol/index.js'
 import { openStore } from '../storage/index.js'
 import { Events, putContact, readContact, readMessage, requireContact, toContact, toMessage } from './context.js'
 import { Courier } from './courier.js'
 import { Disappearing } from './disappearing.js'
+import { HomeRelays } from './home-relays.js'
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys, messageOrder, toHex } from './records.js'
+import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex } from './records.js'
+import { RelayClients, relayPeerIdOf } from './relay-clients.js'
+import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import type { Context } from './context.js'
-import type { ContactRecord, MessageRecord, OutboxRecord, ProfileRecord } from './records.js'
+import type { ContactRecord, MessageRecord, OutboxRecord, PendingReceipt, ProfileRecord } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, Presence, Settings
+  MessengerOptions, OwnIdentity, Presence, RelayView, Settings
 } from './types.js'
 import type { Connection } from '@libp2p/interface'
-import type { InviteCard } from '../protocol/index.js'
+import type { Content, InviteCard, RelayToken } from '../protocol/index.js'
 import type { Transaction } from '../storage/types.js'
 
 /** Longest text a message may carry, in characters. */
 export const MAX_TEXT_LENGTH = 8000
 /** Longest disappearing timer: four weeks. */
 export const MAX_DISAPPEARING_SECONDS = 28 * 24 * 3600
+/** How long `block` waits for the relays to revoke the contact's tokens before returning. */
+const REVOKE_WAIT_MS = 5_000
+/**
+ * How long other changes wait for reachable relays to register new tokens and for the Tokens
+ * messages to be queued (what is left goes on in the background).
+ */
+const REGISTER_WAIT_MS = 5_000
 
 /**
  * Opens (or creates) a data directory and starts a messenger on it.
@@ -56,7 +69,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
         name: (options.name ?? '').trim().slice(0, 64) || 'Me',
         peerKey: privateKeyToProtobuf(peerKey),
         listen: options.listen ?? DEFAULT_LISTEN,
-        relays: options.relays ?? [],
+        // Relays are added by the messenger once it runs (they must be reached first).
+        relays: [],
         createdAt: Date.now()
       }
       tx.put(keys.profile(), encodeRecord(profile))
@@ -82,10 +96,20 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       loggers,
       log: loggers.forComponent('core:messenger'),
       presence: new Map(),
-      lock: new Mutex()
+      lock: new Mutex(),
+      clients: new RelayClients(node, loggers)
     }
     const messenger = new SottoMessenger(ctx)
-    await messenger.start()
+    try {
+      await messenger.start()
+      const known = new Set(profile.relays.map(relayPeerIdOf))
+      for (const relay of options.relays ?? []) {
+        if (!known.has(relayPeerIdOf(relay))) await messenger.addRelay(relay)
+      }
+    } catch (err) {
+      await messenger.stop().catch(() => {})
+      throw err
+    }
     return messenger
   } catch (err) {
     await store.close().catch(() => {})
@@ -97,19 +121,33 @@ class SottoMessenger implements Messenger {
   private readonly courier: Courier
   private readonly inbox: Inbox
   private readonly disappearing: Disappearing
+  private readonly homeRelays: HomeRelays
   private readonly byPeer = new Map<string, string>()
   private stopping?: Promise<void>
+  private receipts?: Promise<void>
+  private receiptsAgain = false
+  private announcing?: Promise<void>
+  private announceAgain = false
 
   constructor (private readonly ctx: Context) {
     this.courier = new Courier(ctx)
     this.disappearing = new Disappearing(ctx)
+    this.homeRelays = new HomeRelays(ctx, {
+      receive: async envelope => this.inbox.receive(envelope, 'relay'),
+      announceTokens: async () => this.announceTokens(),
+      flushReceipts: () => { this.flushReceipts() }
+    })
     this.inbox = new Inbox(ctx, accepted => {
       if (accepted.request != null) {
         this.byPeer.set(accepted.request.peerId, accepted.request.id)
         this.updatePresence(accepted.request.peerId)
         void this.publicContact(accepted.request).then(c => { this.ctx.events.emit('request', c) })
       }
-      if (accepted.contact != null) void this.publicContact(accepted.contact).then(c => { this.ctx.events.emit('contact', c) })
+      if (accepted.contact != null) {
+        void this.publicContact(accepted.contact).then(c => { this.ctx.events.emit('contact', c) })
+        // Their tokens may have changed: what waits for them may now have somewhere to go.
+        this.courier.kick(accepted.contact.id)
+      }
       if (accepted.message != null) this.ctx.events.emit('message', accepted.message)
       for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     })
@@ -126,7 +164,27 @@ class SottoMessenger implements Messenger {
     node.addEventListener('connection:open', (evt) => { this.connectionChanged(evt.detail) })
     node.addEventListener('connection:close', (evt) => { this.connectionChanged(evt.detail) })
     await this.disappearing.start()
+    await this.homeRelays.start()
+    await this.issueMissingTokens()
     await this.courier.kickAll()
+    this.flushReceipts()
+  }
+
+  /** Every contact holds a token at every home relay (a crash may have cut issuing short). */
+  private async issueMissingTokens (): Promise<void> {
+    const { done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      let changed = false
+      for await (const bytes of tx.values(keys.contacts())) {
+        const c = decodeRecord<ContactRecord>(bytes)
+        if (issueTokens(c, this.ctx.profile.relays)) {
+          putContact(tx, c)
+          changed = true
+        }
+      }
+      return { done: changed ? tx.commit() : Promise.resolve() }
+    })
+    await done
   }
 
   identity (): OwnIdentity {
@@ -149,13 +207,20 @@ class SottoMessenger implements Messenger {
   private async inviteCard (): Promise<Omit<InviteCard, 'version'>> {
     // Without one-time prekeys: an invite may be used by several people, a one-time key only once.
     const bundle = await currentPreKeyBundle(this.ctx.store.transaction(), this.ctx.identity, { oneTime: false })
+    const relays = await this.homeRelays.ready()
+    const me = this.ctx.node.peerId.toString()
+    // Circuits through our relays first: they reach us from anywhere the relay is reachable from.
+    const addrs = [...new Set([
+      ...relays.map(r => circuitAddress(r.addr, me).toString()),
+      ...this.addresses()
+    ])]
     return {
       name: this.ctx.profile.name,
       userId: this.ctx.identity.userId,
-      peerId: this.ctx.node.peerId.toString(),
+      peerId: me,
       bundle,
-      addrs: this.addresses().slice(0, MAX_CARD_ADDRS),
-      relays: [],
+      addrs: addrs.slice(0, MAX_CARD_ADDRS),
+      relays: relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, introToken: r.introToken })),
       createdAt: Date.now()
     }
   }
@@ -201,6 +266,7 @@ class SottoMessenger implements Messenger {
         // An introduction: the invite's owner learns who added them (a contact request).
         held.push(await this.enqueue(tx, contact, { id: randomBytes(16), sentAt: now }))
       }
+      issueTokens(contact, this.ctx.profile.relays)
       putContact(tx, contact)
       return { contact, done: this.commitOutbox(tx, held) }
     })
@@ -209,6 +275,7 @@ class SottoMessenger implements Messenger {
     this.updatePresence(record.contact.peerId)
     await this.rememberAddresses(record.contact)
     this.courier.kick(record.contact.id)
+    await this.homeRelays.sync(REGISTER_WAIT_MS)
     const contact = await this.publicContact(record.contact)
     this.ctx.events.emit('contact', contact)
     return contact
@@ -227,16 +294,29 @@ class SottoMessenger implements Messenger {
   }
 
   async accept (ref: string): Promise<Contact> {
-    return this.updateContact(ref, c => { c.status = 'contact' })
+    const contact = await this.updateContact(ref, c => {
+      c.status = 'contact'
+      issueTokens(c, this.ctx.profile.relays)
+    })
+    await this.homeRelays.sync(REGISTER_WAIT_MS)
+    return contact
   }
 
   async block (ref: string): Promise<Contact> {
-    return this.updateContact(ref, c => { c.blocked = true })
+    const contact = await this.updateContact(ref, c => { c.blocked = true }, async (tx, c) => { await revokeIssued(tx, c) })
+    // Revoked at every reachable relay before this returns: from now on their deposits are refused.
+    await this.homeRelays.sync(REVOKE_WAIT_MS)
+    return contact
   }
 
   async unblock (ref: string): Promise<Contact> {
-    const contact = await this.updateContact(ref, c => { c.blocked = false })
+    const contact = await this.updateContact(ref, c => {
+      c.blocked = false
+      // Fresh tokens: the old ones are revoked for good.
+      issueTokens(c, this.ctx.profile.relays)
+    })
     this.courier.kick(contact.id)
+    await this.homeRelays.sync(REGISTER_WAIT_MS)
     return contact
   }
 
@@ -264,6 +344,8 @@ class SottoMessenger implements Messenger {
       return { c, done: tx.commit() }
     })
     await done
+    // Tokens held back while the key was in doubt can go now.
+    void this.announceTokens().catch(() => {})
     return this.publicContact(c)
   }
 
@@ -285,10 +367,13 @@ class SottoMessenger implements Messenger {
         const o = decodeRecord<OutboxRecord>(bytes)
         tx.del(keys.outbox(o.contactId, o.seq))
       }
+      const c = await readContact(tx, contact.id)
+      if (c != null) await revokeIssued(tx, c)
       tx.del(keys.contact(contact.id))
       return { done: tx.commit() }
     }).then(async ({ done }) => { await done })
     this.byPeer.delete(contact.peerId)
+    await this.homeRelays.sync(REGISTER_WAIT_MS)
   }
 
   async setDisappearing (ref: string, seconds: number): Promise<Contact> {
@@ -444,6 +529,18 @@ class SottoMessenger implements Messenger {
     return next
   }
 
+  async relays (): Promise<RelayView[]> {
+    return this.homeRelays.list()
+  }
+
+  async addRelay (addr: string): Promise<RelayView> {
+    return this.homeRelays.add(addr)
+  }
+
+  async removeRelay (addr: string): Promise<void> {
+    await this.homeRelays.remove(addr)
+  }
+
   on<K extends keyof MessengerEvents> (event: K, listener: MessengerListener<K>): void {
     this.ctx.events.on(event, listener)
   }
@@ -455,7 +552,10 @@ class SottoMessenger implements Messenger {
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.disappearing.stop()
+      await this.homeRelays.stop()
       await this.courier.stop()
+      await this.receipts
+      await this.announcing
       await this.ctx.node.stop()
       await this.ctx.store.close()
     })()
@@ -466,7 +566,7 @@ class SottoMessenger implements Messenger {
   private async enqueue (
     tx: Transaction,
     contact: ContactRecord,
-    content: { id: Uint8Array, sentAt: number, text?: { text: string, seq: number }, disappearingTimer?: { seconds: number } },
+    content: Omit<Content, 'senderCard'>,
     messageId?: string
   ): Promise<string> {
     const senderCard = contact.heardFrom ? undefined : await this.ownCard()
@@ -498,6 +598,104 @@ class SottoMessenger implements Messenger {
     }
   }
 
+  /**
+   * Sends a Tokens message to every contact whose list changed: the tokens registered at our home
+   * relays for them. Runs one at a time; a call during a run makes it run again.
+   */
+  private async announceTokens (): Promise<void> {
+    if (this.announcing != null) {
+      this.announceAgain = true
+      return this.announcing
+    }
+    this.announcing = (async () => {
+      do {
+        this.announceAgain = false
+        await this.announceOnce()
+      } while (this.announceAgain && this.stopping == null)
+    })().finally(() => { this.announcing = undefined })
+    return this.announcing
+  }
+
+  private async announceOnce (): Promise<void> {
+    const { touched, done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      const held: string[] = []
+      const touched: string[] = []
+      const mailboxes = new Map<string, Uint8Array>()
+      for (const addr of this.ctx.profile.relays) {
+        const relay = await readRelay(tx, addr)
+        if (relay?.ready === true) mailboxes.set(addr, relay.mailboxId)
+      }
+      for await (const bytes of tx.values(keys.contacts())) {
+        const c = decodeRecord<ContactRecord>(bytes)
+        if (!eligibleForTokens(c) || c.pendingIdentityKey != null) continue
+        const issued = c.issued ?? []
+        const ready = issued.filter(t => t.registered && mailboxes.has(t.relay))
+        if (c.tokensDirty !== true && !ready.some(t => !t.announced)) continue
+        const relays: RelayToken[] = ready.map(t => ({ addr: t.relay, mailboxId: mailboxes.get(t.relay) as Uint8Array, token: t.token }))
+        held.push(await this.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), tokens: { relays } }))
+        for (const t of ready) t.announced = true
+        c.tokensDirty = false
+        putContact(tx, c)
+        touched.push(c.id)
+      }
+      return { touched, done: held.length > 0 ? this.commitOutbox(tx, held) : Promise.resolve() }
+    })
+    await done
+    for (const id of touched) this.courier.kick(id)
+  }
+
+  /**
+   * Puts the delivery receipts of texts that came through relays into the outbox (up to 256 ids
+   * an envelope), in the same write that clears them. Coalesces calls made while it runs.
+   */
+  private flushReceipts (): void {
+    if (this.stopping != null) return
+    if (this.receipts != null) {
+      this.receiptsAgain = true
+      return
+    }
+    this.receipts = (async () => {
+      do {
+        this.receiptsAgain = false
+        await this.flushReceiptsOnce()
+      } while (this.receiptsAgain && this.stopping == null)
+    })().catch(err => {
+      this.ctx.log.warn('could not queue delivery receipts', { error: (err as Error).name })
+    }).finally(() => { this.receipts = undefined })
+  }
+
+  private async flushReceiptsOnce (): Promise<void> {
+    const { touched, done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      const byContact = new Map<string, string[]>()
+      for await (const bytes of tx.values(keys.pendingReceipts(), { limit: 4096 })) {
+        const r = decodeRecord<PendingReceipt>(bytes)
+        const ids = byContact.get(r.contactId) ?? []
+        ids.push(r.id)
+        byContact.set(r.contactId, ids)
+      }
+      const held: string[] = []
+      const touched: string[] = []
+      for (const [contactId, ids] of byContact) {
+        const c = await readContact(tx, contactId)
+        // Held while their key is in doubt; nothing goes to a blocked (or deleted) contact.
+        if (c?.pendingIdentityKey != null) continue
+        for (const id of ids) tx.del(keys.pendingReceipt(contactId, id))
+        if (c == null || c.blocked) continue
+        for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
+          const chunk = ids.slice(i, i + MAX_RECEIPT_IDS).map(fromHex)
+          held.push(await this.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), deliveryReceipt: { ids: chunk } }))
+        }
+        putContact(tx, c)
+        touched.push(c.id)
+      }
+      return { touched, done: byContact.size > 0 ? this.commitOutbox(tx, held) : Promise.resolve() }
+    })
+    await done
+    for (const id of touched) this.courier.kick(id)
+  }
+
   /** This messenger's signed card, attached to envelopes until the contact has answered. */
   private async ownCard (): Promise<Uint8Array> {
     return signInviteCard(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
@@ -522,12 +720,13 @@ class SottoMessenger implements Messenger {
     return matches[0] as ContactRecord
   }
 
-  private async updateContact (ref: string, change: (c: ContactRecord) => void): Promise<Contact> {
+  private async updateContact (ref: string, change: (c: ContactRecord) => void, alsoIn?: (tx: Transaction, c: ContactRecord) => Promise<void>): Promise<Contact> {
     const contact = await this.resolve(ref)
     const updated = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       change(c)
+      await alsoIn?.(tx, c)
       putContact(tx, c)
       return { c, done: tx.commit() }
     }).then(async ({ c, done }) => { await done; return c })

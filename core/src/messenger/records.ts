@@ -11,10 +11,14 @@
  * - `['expiry', expiresAt, order]` → {@link MessageRef} of a disappearing message
  * - `['outbox', contactId, seq]` → {@link OutboxRecord}, an envelope still to deliver
  * - `['settings']` → {@link Settings}
+ * - `['relay', addr]` → {@link RelayRecord}: a home relay, or one being left
+ * - `['rcpt', contactId, messageId]` → {@link PendingReceipt}: a text that came through a relay,
+ *   whose end-to-end delivery receipt is still to be sent
  */
 import { InvalidInputError, StorageCorruptError } from '../errors.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
-import type { InviteRelay } from '../protocol/types.js'
+import type { InviteRelay, RelayToken } from '../protocol/types.js'
+import type { RelayInfo } from '../mailbox/index.js'
 import type { Key } from '../storage/types.js'
 
 /** The messenger's own profile. */
@@ -24,9 +28,47 @@ export interface ProfileRecord {
   peerKey: Uint8Array
   /** Listen addresses to use when none are given. */
   listen: string[]
-  /** Relay multiaddrs. */
+  /** Home relay multiaddrs (each ending in /p2p/<relay PeerId>), in order of preference. */
   relays: string[]
   createdAt: number
+}
+
+/** A deposit token this messenger made for one contact at one of its home relays. */
+export interface IssuedToken {
+  /** The home relay's multiaddr (as in {@link ProfileRecord.relays}). */
+  relay: string
+  token: Uint8Array
+  /** The relay has it registered. */
+  registered: boolean
+  /** The contact was sent it (in a Tokens body). */
+  announced: boolean
+}
+
+/** One of this messenger's relays: its mailbox there and what the relay said about itself. */
+export interface RelayRecord {
+  addr: string
+  peerId: string
+  /** The mailbox's own Ed25519 key, protobuf-encoded (never the PeerId's key). */
+  mailboxKey: Uint8Array
+  mailboxId: Uint8Array
+  /** The introduction deposit token published in invite cards. */
+  introToken: Uint8Array
+  /** The mailbox exists at the relay with the introduction token registered. */
+  ready: boolean
+  /** Contact tokens to revoke there (their contact was blocked or deleted). */
+  revoke: Uint8Array[]
+  /** Removed by the user: drain and delete the mailbox, then forget the relay. */
+  leaving?: boolean
+  /** The relay's last relay-info. */
+  info?: RelayInfo
+  addedAt: number
+}
+
+/** A text received through a relay whose delivery receipt is not yet in the outbox. */
+export interface PendingReceipt {
+  contactId: string
+  /** The message (envelope) id, hex. */
+  id: string
 }
 
 /** A contact or request. */
@@ -51,6 +93,15 @@ export interface ContactRecord {
   nextOutbox: number
   /** They have sent us something, so they know who we are: stop attaching our card. */
   heardFrom: boolean
+  /** Deposit tokens made for them at our home relays (none while blocked, none for requests). */
+  issued?: IssuedToken[]
+  /** Our list of tokens for them changed in a way that needs a new Tokens message. */
+  tokensDirty?: boolean
+  /**
+   * Their relays and the deposit tokens they made for us (from their last Tokens message). While
+   * undefined, the introduction tokens of their card are used instead.
+   */
+  tokens?: RelayToken[]
   lastMessageId?: string
   lastActivity: number
   addedAt: number
@@ -89,7 +140,10 @@ export interface OutboxRecord {
   messageId?: string
   createdAt: number
   attempts: number
-  /** A relay holds it; direct delivery is still attempted so a receipt arrives. */
+  /**
+   * Always false: an entry leaves the outbox once a relay holds it (its message is then `sent`
+   * and the recipient's end-to-end receipt makes it `delivered`). Kept in the record format.
+   */
   sent: boolean
 }
 
@@ -114,7 +168,11 @@ export const keys = {
   expiry: (expiresAt: number, order: number): Key => ['expiry', expiresAt, order],
   expiries: (): Key => ['expiry'],
   outbox: (contactId: string, seq: number): Key => ['outbox', contactId, seq],
-  outboxOf: (contactId: string): Key => ['outbox', contactId]
+  outboxOf: (contactId: string): Key => ['outbox', contactId],
+  relay: (addr: string): Key => ['relay', addr],
+  relays: (): Key => ['relay'],
+  pendingReceipt: (contactId: string, id: string): Key => ['rcpt', contactId, id],
+  pendingReceipts: (): Key => ['rcpt']
 }
 
 /**

@@ -3,7 +3,10 @@
  * The public contract of a messenger: what the desktop app, the `sotto` CLI and the tests see.
  */
 import type { LoggerFactory } from '../logger.js'
+import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
+
+export type { RateLimitInfo, RelayInfo }
 
 /**
  * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
@@ -70,6 +73,31 @@ export interface Contact {
   lastMessage?: Message
   /** How they are reachable now. */
   presence: Presence
+  /**
+   * How many of their relays hold messages for them while they are offline, with deposit tokens
+   * they gave this messenger. 0 until their tokens arrive (until then only the introduction
+   * tokens of their invite, which relays rate-limit hard, can be used).
+   */
+  mailboxes: number
+}
+
+/** One of this messenger's home relays, as the relays screen shows it. */
+export interface RelayView {
+  /** The relay's multiaddr, ending in /p2p/<relay PeerId>. */
+  addr: string
+  /** The relay's PeerId. */
+  peerId: string
+  /**
+   * What the relay says about itself (operator, contact, jurisdiction, retention, quotas,
+   * version), as last fetched; absent until it has answered once.
+   */
+  info?: RelayInfo
+  /** Connected to the relay now. */
+  reachable: boolean
+  /** Holding a circuit relay reservation: contacts can reach this messenger through the relay. */
+  reserved: boolean
+  /** The mailbox exists there: contacts can leave messages while this messenger is offline. */
+  mailboxReady: boolean
 }
 
 /** Settings of a messenger, kept encrypted in its data directory. */
@@ -106,6 +134,8 @@ export interface MessengerEvents {
   connection: { contactId: string, presence: Presence }
   /** Messages were deleted because their disappearing timer ran out. */
   expired: { contactId: string, ids: string[] }
+  /** A home relay's state changed (reachable, reserved, mailbox ready, relay-info). */
+  relay: RelayView
 }
 
 /** Options for `createMessenger`. */
@@ -118,7 +148,11 @@ export interface MessengerOptions {
   name?: string
   /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
   listen?: string[]
-  /** Relays to use (multiaddrs ending in /p2p/<peerId>). */
+  /**
+   * Home relays (multiaddrs ending in /p2p/<peerId>). Those not yet known are added as by
+   * {@link Messenger.addRelay} (so an unreachable or excluded relay makes `createMessenger` throw)
+   * and remembered; relays are removed only with {@link Messenger.removeRelay}.
+   */
   relays?: string[]
   /** Loggers; silent by default. */
   logger?: LoggerFactory
@@ -190,6 +224,24 @@ export interface Messenger {
   settings(): Promise<Settings>
   /** Changes settings. */
   updateSettings(patch: Partial<Settings>): Promise<Settings>
+  /** The home relays, in order of preference, with their relay-info and state. */
+  relays(): Promise<RelayView[]>
+  /**
+   * Adds a home relay (a multiaddr ending in /p2p/<relay PeerId>): fetches its relay-info, creates
+   * a mailbox there with an introduction token, then keeps a reservation and a subscription on it
+   * and gives every contact a deposit token there. Adding a relay already present returns it.
+   * Throws `InvalidInputError` for a malformed address (or beyond 8 relays),
+   * `ExcludedJurisdictionError` when its jurisdiction is in `settings.excludedJurisdictions`,
+   * `RelayUnreachableError` when it cannot be reached or does not answer as a Sotto relay, and the
+   * relay's own refusals (`QuotaExceededError`, `RateLimitedError`).
+   */
+  addRelay(addr: string): Promise<RelayView>
+  /**
+   * Removes a home relay: contacts get the new list of tokens, what waits in the mailbox is
+   * fetched, and the mailbox (with its tokens) is deleted at the relay, at once if it is reachable,
+   * else later. Throws `NotFoundError` if it is not a home relay.
+   */
+  removeRelay(addr: string): Promise<void>
   /** Subscribes to an event. */
   on<K extends keyof MessengerEvents>(event: K, listener: MessengerListener<K>): void
   /** Unsubscribes. */

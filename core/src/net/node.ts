@@ -13,8 +13,11 @@ import { tcp } from '@libp2p/tcp'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
+import { BugError } from '../errors.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Listen addresses used when none are given: TCP and WebSockets on every interface, any port. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
@@ -81,4 +84,30 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       autoNAT: autoNAT()
     }
   })
+}
+
+/**
+ * Starts listening on more addresses while the node runs. For `<relay>/p2p-circuit` this dials the
+ * relay and makes a circuit relay v2 reservation; the relayed addresses then appear in
+ * `node.getMultiaddrs()` (and leave it when the relay connection closes).
+ *
+ * libp2p 3 has no public call for this: configured listen addresses are all listened on at start
+ * (where an unreachable relay would fail or delay the start), so this uses the node's transport
+ * manager, the same call libp2p makes for its configured addresses.
+ */
+export async function listenOn (node: MessengerNode, addrs: Multiaddr[]): Promise<void> {
+  const components = (node as unknown as { components?: { transportManager?: { listen?: unknown } } }).components
+  const manager = components?.transportManager
+  if (manager == null || typeof manager.listen !== 'function') throw new BugError('this libp2p node has no transport manager to listen with')
+  await (manager.listen as (addrs: Multiaddr[]) => Promise<void>).call(manager, addrs)
+}
+
+/** The circuit address of `peer` through `relay` (a multiaddr ending in /p2p/<relay PeerId>). */
+export function circuitAddress (relay: string, peer: string): Multiaddr {
+  return multiaddr(`${relay}/p2p-circuit/p2p/${peer}`)
+}
+
+/** True when `addr` is a relayed address through the relay with PeerId `relayPeer`. */
+export function isCircuitThrough (addr: Multiaddr, relayPeer: string): boolean {
+  return addr.toString().includes(`/p2p/${relayPeer}/p2p-circuit`)
 }

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Deposit tokens this messenger makes for its contacts: one per contact and home relay. They are
+ * registered at the relay (by its hash), then sent to the contact inside the encrypted session
+ * (a Tokens body); blocking or deleting a contact queues them for revocation.
+ */
+import { generateDepositToken } from '../mailbox/index.js'
+import { decodeRecord, encodeRecord, keys } from './records.js'
+import type { Transaction } from '../storage/types.js'
+import type { ContactRecord, RelayRecord } from './records.js'
+
+/** Whether a contact should hold deposit tokens: an accepted contact that is not blocked. */
+export function eligibleForTokens (c: ContactRecord): boolean {
+  return c.status === 'contact' && !c.blocked
+}
+
+/** Gives `c` a fresh token at each of `relays` it has none at (if eligible). True if any was made. */
+export function issueTokens (c: ContactRecord, relays: readonly string[]): boolean {
+  if (!eligibleForTokens(c)) return false
+  const issued = c.issued ?? []
+  let changed = false
+  for (const relay of relays) {
+    if (issued.some(t => t.relay === relay)) continue
+    issued.push({ relay, token: generateDepositToken(), registered: false, announced: false })
+    changed = true
+  }
+  c.issued = issued
+  return changed
+}
+
+/**
+ * Takes every token `c` holds from us and queues each for revocation at its relay (in `tx`).
+ * The contact is not told: a blocked contact learns nothing from us.
+ */
+export async function revokeIssued (tx: Transaction, c: ContactRecord): Promise<void> {
+  for (const t of c.issued ?? []) {
+    const bytes = await tx.get(keys.relay(t.relay))
+    if (bytes == null) continue
+    const relay = decodeRecord<RelayRecord>(bytes)
+    if (relay.leaving === true) continue
+    relay.revoke.push(t.token)
+    tx.put(keys.relay(t.relay), encodeRecord(relay))
+  }
+  c.issued = []
+}
+
+/** Reads a relay record, or undefined. */
+export async function readRelay (reader: Pick<Transaction, 'get'>, addr: string): Promise<RelayRecord | undefined> {
+  const bytes = await reader.get(keys.relay(addr))
+  return bytes == null ? undefined : decodeRecord<RelayRecord>(bytes)
+}
