@@ -5,6 +5,7 @@
  * everything, whatever happened.
  */
 
+import { Agent } from './agent.js'
 import { Network } from './network.js'
 import { PEER_PORT, RELAY_PORTS, RelayDaemon, SottoPeer } from './programs.js'
 import { rm } from 'node:fs/promises'
@@ -32,12 +33,20 @@ export class Rig {
   readonly peers: SottoPeer[] = []
   private readonly relayHosts = new Map<RelayDaemon, Host>()
   private readonly dirs: string[] = []
+  private readonly agents = new Map<Host, Agent>()
 
   private constructor (readonly net: Network) {}
 
   /** A fresh network named `name` (a short label). */
   static async create (name: string): Promise<Rig> {
     return new Rig(await Network.create(name))
+  }
+
+  /** The host a relay of this rig runs on. */
+  hostOf (relay: RelayDaemon): Host {
+    const host = this.relayHosts.get(relay)
+    if (host == null) throw new Error('not a relay of this rig')
+    return host
   }
 
   /** A relay on a host of its own (with an alias address, so edge hosts can reach it); started. */
@@ -78,19 +87,35 @@ export class Rig {
    * Makes `a` and `b` (both running) contacts, and waits until each holds a deposit token at
    * every home relay of the other (when the messenger gives tokens).
    */
-  async contacts (a: SottoPeer, b: SottoPeer, relaysEach = 0, timeoutMs = 60_000): Promise<{ aSeesB: string, bSeesA: string }> {
+  async contacts (a: SottoPeer, b: SottoPeer, relaysEach: number | [number, number] = 0, timeoutMs = 60_000): Promise<{ aSeesB: string, bSeesA: string }> {
     const invite = (await b.command({ cmd: 'invite' }) as { invite: string }).invite
     const ids = await pair(a, b, invite)
-    if (relaysEach > 0) {
+    const [ofB, ofA] = typeof relaysEach === 'number' ? [relaysEach, relaysEach] : relaysEach
+    if (ofA + ofB > 0) {
       await waitUntil('deposit tokens exchanged', async () => {
-        return await mailboxesOf(a, ids.aSeesB) >= relaysEach && await mailboxesOf(b, ids.bSeesA) >= relaysEach
+        return await mailboxesOf(a, ids.aSeesB) >= ofB && await mailboxesOf(b, ids.bSeesA) >= ofA
       }, timeoutMs, 500)
     }
     return ids
   }
 
+  /** A relay's Prometheus metrics, read on its host. */
+  async metrics (relay: RelayDaemon): Promise<Map<string, number>> {
+    const host = this.relayHosts.get(relay)
+    if (host == null) throw new Error('not a relay of this rig')
+    this.agents.set(host, this.agents.get(host) ?? await Agent.start(host, `metrics ${host.name}`))
+    const { body } = await (this.agents.get(host) as Agent).run<{ body: string }>('http-get', { url: 'http://127.0.0.1:9464/metrics' })
+    const out = new Map<string, number>()
+    for (const line of body.split('\n')) {
+      const m = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line)
+      if (m != null) out.set(m[1] as string, Number(m[2]))
+    }
+    return out
+  }
+
   /** Stops every process, removes every namespace and temporary directory. Never throws. */
   async close (): Promise<void> {
+    await Promise.allSettled([...this.agents.values()].map(async a => a.program.kill9()))
     await Promise.allSettled(this.peers.map(async p => p.kill9()))
     await Promise.allSettled(this.relays.map(async r => r.kill9()))
     await this.net.destroy().catch(() => {})

@@ -38,6 +38,10 @@ export const commands: Record<string, Command> = {
     servers.push(await echoServer(str(cmd, 'host'), num(cmd, 'port')))
     return {}
   },
+  'http-get': async (cmd) => {
+    const res = await fetch(str(cmd, 'url'), { signal: AbortSignal.timeout(10_000) })
+    return { status: res.status, body: (await res.text()).slice(0, 1024 * 1024) }
+  },
   rtt: async (cmd) => roundTrips(str(cmd, 'host'), num(cmd, 'port'), num(cmd, 'count', 1), num(cmd, 'bytes', 64), num(cmd, 'timeoutMs', 5000)),
   'honest-setup': async (cmd) => {
     await honest?.close()
