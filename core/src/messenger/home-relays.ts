@@ -26,7 +26,7 @@ import type { MailboxClient, MailboxEnvelope, RelayInfo } from '../mailbox/index
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, RelayRecord } from './records.js'
 import type { RelayView, Settings } from './types.js'
-import type { PrivateKey } from '@libp2p/interface'
+import type { Connection, PrivateKey } from '@libp2p/interface'
 
 /** What the home relays need from the rest of the messenger. */
 export interface HomeRelayHooks {
@@ -36,6 +36,8 @@ export interface HomeRelayHooks {
   announceTokens(): Promise<void>
   /** Queues the delivery receipts of texts that came through relays. */
   flushReceipts(): void
+  /** A relay is reachable again: what waits in the outbox may go now. */
+  relayReachable(): void
 }
 
 /** Most envelopes read from a mailbox at once. */
@@ -78,6 +80,12 @@ export class HomeRelays {
     for (const loop of this.loops.values()) loop.addressesChanged()
   }
 
+  /** A connection to a relay opened (perhaps by a deposit): a loop waiting to retry may go now. */
+  private readonly onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    const peer = evt.detail.remotePeer.toString()
+    for (const loop of this.loops.values()) if (loop.peerId === peer) loop.poke()
+  }
+
   constructor (private readonly ctx: Context, private readonly hooks: HomeRelayHooks) {}
 
   /** Starts a loop for every relay in the store (home relays, and those being left). */
@@ -91,12 +99,14 @@ export class HomeRelays {
     // A relay named in the profile without a mailbox record was never set up: it is not ours.
     this.ctx.profile.relays = this.ctx.profile.relays.filter(a => known.has(a))
     this.ctx.node.addEventListener('self:peer:update', this.onAddressesChanged)
+    this.ctx.node.addEventListener('connection:open', this.onConnectionOpen)
   }
 
   /** Stops every loop and closes the relay clients. */
   async stop (): Promise<void> {
     this.stopped = true
     this.ctx.node.removeEventListener('self:peer:update', this.onAddressesChanged)
+    this.ctx.node.removeEventListener('connection:open', this.onConnectionOpen)
     const loops = [...this.loops.values()]
     for (const loop of loops) loop.halt()
     // Closing the clients ends requests in flight at once; the loops then finish their inbox work.
@@ -317,6 +327,11 @@ class RelayLoop {
       })
   }
 
+  /** Retries now if the loop is waiting to reconnect. */
+  poke (): void {
+    if (!this.reachable) this.wake?.()
+  }
+
   /** Tells the loop to stop, without waiting. */
   halt (): void {
     this.stopped = true
@@ -407,6 +422,7 @@ class RelayLoop {
     this.reachable = true
     void this.ensureReservation()
     void this.announceState()
+    this.hooks.relayReachable()
     await this.syncTokens()
     const subscription = await client.subscribe(key, envelope => { this.pushed(envelope) }, {
       onBehind: () => { this.enqueueDrain() }

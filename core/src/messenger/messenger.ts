@@ -135,7 +135,8 @@ class SottoMessenger implements Messenger {
     this.homeRelays = new HomeRelays(ctx, {
       receive: async envelope => this.inbox.receive(envelope, 'relay'),
       announceTokens: async () => this.announceTokens(),
-      flushReceipts: () => { this.flushReceipts() }
+      flushReceipts: () => { this.flushReceipts() },
+      relayReachable: () => { void this.courier.kickAll().catch(() => {}) }
     })
     this.inbox = new Inbox(ctx, accepted => {
       if (accepted.request != null) {
