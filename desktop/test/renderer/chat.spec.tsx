@@ -88,6 +88,42 @@ describe('chat screen', () => {
     assert.ok(log.querySelectorAll('.message').length < 80)
   })
 
+  it('keeps its place when older messages of the same day load above', async () => {
+    const noon = new Date()
+    noon.setHours(12, 0, 0, 0)
+    await openChat((_id, c) => {
+      for (let i = 0; i < 300; i++) c.receive(`same day ${i}`, noon.getTime() + i * 1000)
+    })
+    const log = await screen.findByRole('log')
+    await within(log).findByText('same day 299')
+    // Hold the older page until the list has rendered its top, as a real round trip does.
+    const m = h.messenger()
+    const history = m.history.bind(m)
+    let release!: () => void
+    const held = new Promise<void>(resolve => { release = resolve })
+    m.history = async (ref, options) => { await held; return history(ref, options) }
+    log.scrollTop = 0
+    log.dispatchEvent(new Event('scroll', { bubbles: true }))
+    await within(log).findByText('same day 200')
+    release()
+    await within(log).findByText('same day 199')
+    // One day, so one separator: it moved above the older page, and the view did not follow it.
+    assert.ok(log.scrollTop > 0, 'the view stays where it was rather than jumping to the oldest row')
+  })
+
+  it('loads older messages with Home on the focused list, when already at the top', async () => {
+    await openChat((_id, c) => {
+      for (let i = 0; i < 300; i++) c.receive(`keyed ${i}`, Date.now() - (300 - i) * 1000)
+    })
+    const log = await screen.findByRole('log')
+    await within(log).findByText('keyed 299')
+    // At the top with no scroll event to come (the list may not even scroll): Home asks itself.
+    log.scrollTop = 0
+    log.focus()
+    await h.user.keyboard('{Home}')
+    await waitFor(() => { assert.equal(h.calls.filter(c => c === 'history').length, 2) })
+  })
+
   it('sets the disappearing timer and shows it', async () => {
     await openChat()
     const select = screen.getByLabelText('Disappearing messages') as HTMLSelectElement

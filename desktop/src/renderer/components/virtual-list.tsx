@@ -5,7 +5,7 @@
  * and asks for older rows when scrolled to the top.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { ReactNode, UIEvent } from 'react'
+import type { KeyboardEvent, ReactNode, UIEvent } from 'react'
 
 /** Props of {@link VirtualList}. */
 export interface VirtualListProps<T> {
@@ -39,15 +39,25 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   const [measured, setMeasured] = useState(0)
   const [scrollTop, setScrollTop] = useState<number | undefined>(undefined)
   const atBottom = useRef(true)
-  /** The first rendered row and its offset, to keep it in place when rows are added above. */
-  const anchor = useRef<{ key: string, offset: number } | undefined>(undefined)
+  /**
+   * The rendered rows and their offsets: when rows are added above, the first of them that is
+   * still in the list keeps its place (a row can go away meanwhile, such as a header that now
+   * sits above the added rows under a new key).
+   */
+  const anchor = useRef<Array<{ key: string, offset: number }>>([])
+  /**
+   * Measured heights against the estimates of the same rows: unmeasured rows are estimated at
+   * this scale, so the list's height stays close to the truth and a jump to the end lands there.
+   */
+  const scale = useRef({ measured: 0, estimated: 0 })
 
   const offsets = useMemo(() => {
+    const ratio = scale.current.estimated > 0 ? scale.current.measured / scale.current.estimated : 1
     const list = new Array<number>(items.length + 1)
     list[0] = 0
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!
-      list[i + 1] = list[i]! + (heights.current.get(getKey(item)) ?? estimateHeight(item))
+      list[i + 1] = list[i]! + (heights.current.get(getKey(item)) ?? estimateHeight(item) * ratio)
     }
     return list
     // `measured` changes whenever a height in the ref changed.
@@ -76,10 +86,15 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
 
   useLayoutEffect(() => {
     let changed = false
-    for (const [key, el] of rowRefs.current) {
-      const h = el.offsetHeight
-      if (h > 0 && heights.current.get(key) !== h) {
+    for (const item of items.slice(start, end)) {
+      const key = getKey(item)
+      // Fractional, as laid out: whole pixels would add up to a drift over many rows.
+      const h = rowRefs.current.get(key)?.getBoundingClientRect().height ?? 0
+      const before = heights.current.get(key)
+      if (h > 0 && before !== h) {
         heights.current.set(key, h)
+        scale.current.measured += h - (before ?? 0)
+        if (before == null) scale.current.estimated += estimateHeight(item)
         changed = true
       }
     }
@@ -91,19 +106,30 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   useLayoutEffect(() => {
     const el = container.current
     let next: number | undefined
+    let kept: { key: string, offset: number } | undefined
     if (atBottom.current) {
-      next = Math.max(0, total - viewport)
-    } else if (anchor.current != null) {
-      const { key, offset } = anchor.current
-      const index = items.findIndex(item => getKey(item) === key)
-      if (index >= 0 && offsets[index] !== offset) next = (scrollTop ?? 0) + offsets[index]! - offset
+      // The browser's own bottom where there is layout: the list's padding is not in `total`.
+      next = el != null && el.scrollHeight > 0 ? Math.max(0, el.scrollHeight - el.clientHeight) : Math.max(0, total - viewport)
+    } else {
+      for (const { key, offset } of anchor.current) {
+        const index = items.findIndex(item => getKey(item) === key)
+        if (index < 0) continue
+        if (offsets[index] !== offset) {
+          next = (scrollTop ?? 0) + offsets[index]! - offset
+          kept = { key, offset: offsets[index]! }
+        }
+        break
+      }
     }
     if (next != null) {
       if (el != null) el.scrollTop = next
       if (next !== scrollTop) setScrollTop(next)
     }
-    const first = items[start]
-    anchor.current = first != null ? { key: getKey(first), offset: offsets[start]! } : undefined
+    // After a jump this render drew the rows of the old position: keep holding the same row until
+    // the list has drawn (and measured) the rows around it.
+    anchor.current = kept != null
+      ? [kept]
+      : items.slice(start, end).map((item, i) => ({ key: getKey(item), offset: offsets[start + i]! }))
   })
 
   const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
@@ -115,13 +141,29 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
     if (y <= 0 && onReachTop != null) onReachTop()
   }, [onReachTop])
 
+  // Home and End jump at once: the browser's animated scroll aims at a height that changes as the
+  // rows it passes are measured, and stops short of the end.
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
+    if (event.key !== 'End' && event.key !== 'Home') return
+    event.preventDefault()
+    const el = event.currentTarget
+    atBottom.current = event.key === 'End'
+    const y = event.key === 'End' ? Math.max(0, el.scrollHeight - el.clientHeight) : 0
+    const was = el.scrollTop
+    el.scrollTop = y
+    setScrollTop(y)
+    // Already at the top, no scroll event follows: ask for older rows here.
+    if (event.key === 'Home' && was <= 0 && onReachTop != null) onReachTop()
+  }, [onReachTop])
+
   const setRowRef = (key: string) => (el: HTMLDivElement | null): void => {
     if (el == null) rowRefs.current.delete(key)
     else rowRefs.current.set(key, el)
   }
 
   return (
-    <div ref={container} className='virtual-list' role={role} aria-label={label} tabIndex={0} onScroll={onScroll}>
+    <div ref={container} className='virtual-list' role={role} aria-label={label} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
       <div style={{ height: offsets[start] }} aria-hidden='true' />
       {items.slice(start, end).map(item => {
         const key = getKey(item)

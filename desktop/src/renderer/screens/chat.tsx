@@ -30,7 +30,9 @@ export function chatRows (messages: readonly MessageView[]): ChatRow[] {
   for (const message of messages) {
     const key = dayKey(message.sentAt)
     if (key !== day) {
-      rows.push({ kind: 'day', key: `day:${key}`, at: message.sentAt })
+      // Keyed by the message it heads: when older messages of the same day load, the day's
+      // separator moves above them and becomes another row, so the list keeps its place.
+      rows.push({ kind: 'day', key: `day:${key}:${message.id}`, at: message.sentAt })
       day = key
     }
     rows.push({ kind: 'message', key: `msg:${message.id}`, message })
