@@ -23,7 +23,7 @@ import { contactView, identityView, messageView, settingsView } from './views.js
 import type { DesktopConfig, RelayEntry, RelayInfo } from './desktop-config.js'
 import type { KeyVault } from './key-vault.js'
 import type { NotificationContent } from './notifications.js'
-import type { KeySource, LoggerFactory, Messenger, MessengerEvents, MessengerOptions } from '@sotto/core'
+import type { KeySource, LoggerFactory, Messenger, MessengerEvents, MessengerOptions, RelayView as HomeRelay } from '@sotto/core'
 
 /** Creates a messenger: `createMessenger` from `@sotto/core`, injected so tests can run without it. */
 export type MessengerFactory = (options: MessengerOptions) => Promise<Messenger>
@@ -68,7 +68,7 @@ export interface DesktopService {
 
 type Handlers = { [M in Method]: (request: Requests[M]) => Promise<Replies[M]> }
 
-/** Relay changes take effect at the next start until the messenger manages relays itself. */
+/** The messenger's own data directory, inside the app's. */
 const MESSENGER_DIR = 'messenger'
 
 /** Creates the service. Call {@link DesktopService.start} next. */
@@ -145,23 +145,27 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
     }
   }
 
-  const checkOnline = (delay: number): void => {
+  /**
+   * Online: listening, and with home relays, holding a reservation at one of them (so contacts can
+   * reach this messenger). Checked at start, on every relay event, and again, less and less often,
+   * until then.
+   */
+  const checkOnline = (delay?: number): void => {
     const m = messenger
     if (m == null || phase !== 'ready' || online) return
-    const relays = requireConfig().relays.filter(r => r.enabled)
-    const addresses = m.addresses()
-    const isOnline = relays.length === 0
-      ? addresses.length > 0
-      : addresses.some(a => a.includes('/p2p-circuit'))
-    if (isOnline) {
-      online = true
-      log?.info('online', { addresses: addresses.length })
-      push('app', status())
-      return
-    }
-    // The messenger has no event for relay reservations; look again, less and less often.
-    onlineTimer = setTimeout(() => { checkOnline(Math.min(delay * 2, 5000)) }, delay)
-    onlineTimer.unref?.()
+    void m.relays().then(relays => {
+      if (messenger !== m || phase !== 'ready' || online) return
+      const isOnline = relays.length === 0 ? m.addresses().length > 0 : relays.some(r => r.reserved)
+      if (isOnline) {
+        online = true
+        clearTimeout(onlineTimer)
+        log?.info('online', { relays: relays.length })
+        push('app', status())
+      } else if (delay != null) {
+        onlineTimer = setTimeout(() => { checkOnline(Math.min(delay * 2, 5000)) }, delay)
+        onlineTimer.unref?.()
+      }
+    }, err => { log?.warn('could not list relays', { error: (err as Error).name }) })
   }
 
   const subscribeMessenger = (m: Messenger): void => {
@@ -191,18 +195,25 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
       push('expired', { contactId: e.contactId, ids: [...e.ids] })
       void refreshUnread()
     })
+    on('relay', r => {
+      push('relay', homeRelayView(r))
+      checkOnline()
+    })
   }
 
-  /** Opens the messenger with `keySource`; on failure the phase becomes `next` with the error. */
-  const open = async (keySource: KeySource, options: { name?: string, failPhase: Phase }): Promise<void> => {
-    const cfg = requireConfig()
+  /**
+   * Opens the messenger with `keySource`; on failure the phase becomes `failPhase` with the error.
+   * Relays are given at set-up only: from then on the messenger keeps its list of home relays.
+   */
+  const open = async (keySource: KeySource, options: { name?: string, relays?: string[], failPhase: Phase }): Promise<void> => {
+    requireConfig()
     setPhase('starting')
     const messengerOptions: MessengerOptions = {
       ...init.messengerOptions,
       dataDir: messengerDir,
-      keySource,
-      relays: cfg.relays.filter(r => r.enabled).map(r => r.address)
+      keySource
     }
+    if (options.relays != null) messengerOptions.relays = options.relays
     if (options.name != null) messengerOptions.name = options.name
     if (init.logger != null) messengerOptions.logger = init.logger
     try {
@@ -227,10 +238,30 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
     return opening
   }
 
+  /** A relay offered in onboarding: what Sotto's list says about it. */
   const relayView = (r: RelayEntry): RelayView => {
-    const view: RelayView = { address: r.address, source: r.source, enabled: r.enabled }
+    const view: RelayView = { address: r.address, source: r.source, enabled: r.enabled, reachable: false, reserved: false, mailboxReady: false }
     if (r.operator != null) view.operator = r.operator
     if (r.jurisdiction != null) view.jurisdiction = r.jurisdiction
+    return view
+  }
+
+  /** A home relay of the messenger: what the relay itself publishes, and its state. */
+  const homeRelayView = (r: HomeRelay): RelayView => {
+    const view: RelayView = {
+      address: r.addr,
+      source: (init.defaultRelays ?? []).some(d => d.address === r.addr) ? 'default' : 'user',
+      enabled: true,
+      reachable: r.reachable,
+      reserved: r.reserved,
+      mailboxReady: r.mailboxReady
+    }
+    if (r.info != null) {
+      view.operator = r.info.operator
+      view.contact = r.info.contact
+      view.jurisdiction = r.info.jurisdiction
+      view.retentionSeconds = r.info.retentionSeconds
+    }
     return view
   }
 
@@ -269,7 +300,7 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
         }
         await saveConfig({ version: 1, keyMode: useKeychain ? 'host-key' : 'passphrase', relays: chosen, prefs: { ...DEFAULT_PREFS } })
         try {
-          await open(keySource, { name, failPhase: 'setup' })
+          await open(keySource, { name, relays: chosen.map(r => r.address), failPhase: 'setup' })
         } catch (err) {
           // A fresh set-up that failed leaves nothing behind, so it can be tried again.
           await rm(join(init.dataDir, 'desktop.json'), { force: true })
@@ -287,7 +318,12 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
       return status()
     },
     identity: async () => identityView(requireMessenger().identity()),
-    createInvite: async () => ({ link: await requireMessenger().invite() }),
+    createInvite: async () => {
+      const m = requireMessenger()
+      // The QR code carries the compact form: with relays, the link is too long for one.
+      const [link, qr] = await Promise.all([m.invite(), m.inviteQr()])
+      return { link, qr }
+    },
     contacts: async () => (await requireMessenger().contacts()).map(contactView),
     contact: async ({ contactId }) => contactViewOf(requireMessenger().contact(contactId)),
     addContact: async ({ invite, alias }) =>
@@ -345,18 +381,16 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
       if (theme != null || notifications != null || notificationPreview != null) await saveConfig({ ...cfg, prefs })
       return settingsView(settings, prefs)
     },
-    relays: async () => requireConfig().relays.map(relayView),
+    relays: async () => (await requireMessenger().relays()).map(homeRelayView),
     addRelay: async ({ address }) => {
-      const cfg = requireConfig()
-      if (!cfg.relays.some(r => r.address === address)) {
-        await saveConfig({ ...cfg, relays: [...cfg.relays, { address, source: 'user', enabled: true }] })
-      }
-      return requireConfig().relays.map(relayView)
+      const m = requireMessenger()
+      await m.addRelay(address)
+      return (await m.relays()).map(homeRelayView)
     },
     removeRelay: async ({ address }) => {
-      const cfg = requireConfig()
-      await saveConfig({ ...cfg, relays: cfg.relays.filter(r => r.address !== address) })
-      return requireConfig().relays.map(relayView)
+      const m = requireMessenger()
+      await m.removeRelay(address)
+      return (await m.relays()).map(homeRelayView)
     },
     openLink: async ({ url }) => {
       if (init.openLink == null) throw new UnsupportedError('Links are opened by the browser in this mode')

@@ -51,5 +51,6 @@ export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'WrongPhaseError', 'PassphraseRequiredError', 'KeychainError', 'ConfigError', 'UnsupportedError',
   'InvalidInputError', 'TooLargeError', 'BadSignatureError', 'WrongPassphraseError',
   'DataDirectoryLockedError', 'StorageCorruptError', 'UnsupportedSchemaError',
-  'IdentityChangedError', 'NotFoundError', 'BlockedError', 'ProtocolError', 'TimeoutError'
+  'IdentityChangedError', 'NotFoundError', 'BlockedError', 'ProtocolError', 'TimeoutError',
+  'ExcludedJurisdictionError', 'RelayUnreachableError', 'QuotaExceededError', 'RateLimitedError'
 ])

@@ -72,7 +72,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onContact: subscribe('contact'),
     onConnection: subscribe('connection'),
     onExpired: subscribe('expired'),
-    onUnread: subscribe('unread')
+    onUnread: subscribe('unread'),
+    onRelay: subscribe('relay')
   } satisfies SottoBridge)
 }
 

@@ -48,7 +48,8 @@ export const EVENT_CHANNELS = {
   contact: 'sotto:event:contact',
   connection: 'sotto:event:connection',
   expired: 'sotto:event:expired',
-  unread: 'sotto:event:unread'
+  unread: 'sotto:event:unread',
+  relay: 'sotto:event:relay'
 } as const
 
 /** The name of a pushed event. */

@@ -83,18 +83,31 @@ export interface IdentityView {
   name: string
 }
 
-/** A relay as shown in onboarding and settings. Operator and jurisdiction are what the relay publishes. */
+/**
+ * A relay as shown in onboarding and settings. Operator, contact and jurisdiction are what the
+ * relay publishes about itself (in onboarding, what Sotto's list says until it is asked).
+ */
 export interface RelayView {
   /** Multiaddr ending in /p2p/<peerId>. */
   address: string
   /** Who runs it, when known. */
   operator?: string
+  /** How to reach the operator (a URI), when known. */
+  contact?: string
   /** ISO 3166-1 alpha-2 code of where it runs, when known. */
   jurisdiction?: string
+  /** Longest time it keeps a message, in seconds, when known. */
+  retentionSeconds?: number
   /** `default`: from Sotto's list; `user`: added by the user. */
   source: 'default' | 'user'
   /** In use by this messenger. */
   enabled: boolean
+  /** Connected to it now. */
+  reachable: boolean
+  /** Contacts can reach this messenger through it (a reservation is held). */
+  reserved: boolean
+  /** The mailbox there exists: contacts can leave messages while this messenger is offline. */
+  mailboxReady: boolean
 }
 
 /** Colour theme. */
@@ -195,7 +208,8 @@ export const requestSchemas = {
   contacts: empty,
   contact: ref,
   addContact: z.strictObject({
-    invite: z.string().max(32768).regex(/^sotto:\/\/invite\/[A-Za-z0-9_-]+$/, 'must be a sotto://invite/ link'),
+    // The link, or the text of its QR code (base45, what a scanner reads).
+    invite: z.string().max(32768).regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+)$/, 'must be a sotto://invite/ link'),
     alias: name.optional()
   }),
   renameContact: z.strictObject({ contactId, alias: name }),
@@ -244,7 +258,7 @@ export interface Replies {
   setup: AppStatus
   unlock: AppStatus
   identity: IdentityView
-  createInvite: { link: string }
+  createInvite: { link: string, qr: string }
   contacts: ContactView[]
   contact: ContactView
   addContact: ContactView
@@ -278,6 +292,7 @@ export interface Events {
   connection: { contactId: string, presence: Presence }
   expired: { contactId: string, ids: string[] }
   unread: { total: number }
+  relay: RelayView
 }
 
 /** One pushed event. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createDesktopService } from '../../src/main/desktop-service.js'
 import { METHODS } from '../../src/shared/channels.js'
-import { memoryFactory } from '../fixtures/memory-messenger.js'
+import { memoryFactory, PUBLISHED_RELAYS } from '../fixtures/memory-messenger.js'
 import { nextEvent, tempDir, value } from '../fixtures/helpers.js'
 import type { KeyVault } from '../../src/main/key-vault.js'
 import type { Result } from '../../src/shared/contract.js'
@@ -155,8 +155,9 @@ describe('DesktopService', () => {
     const m = created[0]!
     const bob = m.seedContact('Bob')
 
-    const link = value(await service.dispatch('createInvite', undefined)) as { link: string }
+    const link = value(await service.dispatch('createInvite', undefined)) as { link: string, qr: string }
     assert.match(link.link, /^sotto:\/\/invite\//)
+    assert.match(link.qr, /^SOTTO:\/\/INVITE\//)
     assert.equal(errorName(await service.dispatch('addContact', { invite: link.link })), 'InvalidInputError')
 
     const incoming = nextEvent(service, 'message')
@@ -243,16 +244,50 @@ describe('DesktopService', () => {
     await service.stop()
   })
 
-  it('reports online once a relay reservation shows in the addresses', async () => {
+  it('reports online once a home relay holds a reservation, and pushes relay changes', async () => {
     const { factory, created } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
     await service.start()
     const online = nextEvent(service, 'app', s => s.online)
     value(await service.dispatch('setup', { name: 'Ada', relays: [RELAY] }))
     assert.equal(service.status().online, false)
-    created[0]!.setAddresses([`${RELAY}/p2p-circuit/p2p/12D3KooWMe`])
+    const relay = nextEvent(service, 'relay', r => r.reserved)
+    created[0]!.setRelay(RELAY, { reserved: true })
+    assert.deepEqual(await relay, { address: RELAY, source: 'user', enabled: true, reachable: true, reserved: true, mailboxReady: true })
     assert.equal((await online).online, true)
     await service.stop()
+  })
+
+  it('manages the messenger\'s home relays: what they publish, and refusal of excluded jurisdictions', async () => {
+    const PUBLISHED = '/ip4/127.0.0.1/tcp/4011/p2p/12D3KooWPublishedPublishedPublishedPublished'
+    PUBLISHED_RELAYS.set(PUBLISHED, { operator: 'Example Community', contact: 'mailto:relay@example.org', jurisdiction: 'DE' })
+    try {
+      const { factory, created } = memoryFactory()
+      const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery', defaultRelays: [{ address: RELAY }] })
+      await service.start()
+      value(await service.dispatch('setup', { name: 'Ada', relays: [RELAY] }))
+      assert.deepEqual(created[0]!.options.relays, [RELAY])
+      const relays = value(await service.dispatch('addRelay', { address: PUBLISHED })) as Array<Record<string, unknown>>
+      assert.deepEqual(relays.map(r => [r.address, r.source, r.operator, r.jurisdiction]), [
+        [RELAY, 'default', undefined, undefined],
+        [PUBLISHED, 'user', 'Example Community', 'DE']
+      ])
+      assert.equal((relays[1] as { retentionSeconds: number }).retentionSeconds, 14 * 86400)
+      value(await service.dispatch('removeRelay', { address: PUBLISHED }))
+      value(await service.dispatch('updateSettings', { excludedJurisdictions: ['DE'] }))
+      const refused = await service.dispatch('addRelay', { address: PUBLISHED })
+      assert.deepEqual(refused, { ok: false, error: { name: 'ExcludedJurisdictionError', message: 'the relay is in DE, a jurisdiction you excluded' } })
+      assert.deepEqual((value(await service.dispatch('relays', undefined)) as Array<{ address: string }>).map(r => r.address), [RELAY])
+      await service.stop()
+
+      // The messenger keeps its relays: the next start does not hand them over again.
+      const again = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+      await again.start()
+      assert.equal(created[1]!.options.relays, undefined)
+      await again.stop()
+    } finally {
+      PUBLISHED_RELAYS.delete(PUBLISHED)
+    }
   })
 
   it('stops once, refuses calls while stopping, and builds notifications by preference', async () => {

@@ -25,7 +25,8 @@ export function QrCode ({ text, label }: { text: string, label: string }): React
   }, [text])
   if (qr == null) return <p className='note'>This invite is too long for a QR code: share the link instead.</p>
   return (
-    <svg className='qr-code' role='img' aria-label={label} viewBox={`0 0 ${qr.size} ${qr.size}`} shapeRendering='crispEdges'>
+    // At least three pixels a module: a camera reads a dense code only when it is drawn large.
+    <svg className='qr-code' role='img' aria-label={label} viewBox={`0 0 ${qr.size} ${qr.size}`} width={Math.max(256, qr.size * 3)} height={Math.max(256, qr.size * 3)} shapeRendering='crispEdges'>
       <rect width={qr.size} height={qr.size} fill='#fff' />
       <path d={qr.path} fill='#000' />
     </svg>

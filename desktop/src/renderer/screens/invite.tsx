@@ -13,10 +13,13 @@ export function Invite (): ReactNode {
   const client = useClient()
   const id = useId()
   const [link, setLink] = useState<string>()
+  const [qr, setQr] = useState<string>()
   const [copied, setCopied] = useState<string>()
   const make = useAction(async () => {
     setCopied(undefined)
-    setLink((await client.createInvite()).link)
+    const invite = await client.createInvite()
+    setLink(invite.link)
+    setQr(invite.qr)
   })
   // Make one invite when the screen opens.
   useEffect(() => { void make.run() }, [])
@@ -49,7 +52,7 @@ export function Invite (): ReactNode {
               <button type='button' onClick={() => { void make.run() }} disabled={make.busy}>New link</button>
               <span role='status' className='status'>{copied}</span>
             </div>
-            <QrCode text={link} label='QR code of your invite link' />
+            {qr != null && <QrCode text={qr} label='QR code of your invite link' />}
           </>
           )}
     </section>

@@ -13,6 +13,14 @@ import type { RelayView, Requests, SettingsView, Theme } from '../../shared/cont
 
 const THEMES: ReadonlyArray<[Theme, string]> = [['system', 'Same as the system'], ['light', 'Light'], ['dark', 'Dark']]
 
+/** A relay's state, in words. */
+export function relayState (relay: Pick<RelayView, 'reachable' | 'reserved' | 'mailboxReady'>): string {
+  if (!relay.reachable) return 'Not reachable now'
+  if (relay.mailboxReady && relay.reserved) return 'Connected: holds your messages, and contacts reach you through it'
+  if (relay.mailboxReady) return 'Connected: holds your messages'
+  return 'Connected'
+}
+
 /** Props of {@link Settings}. */
 export interface SettingsProps {
   /** Called with the new settings after every change (the app applies the theme). */
@@ -36,6 +44,10 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
   })
   // Load once when the screen opens.
   useEffect(() => { void load.run() }, [])
+  // Follow each relay's state as the messenger reports it.
+  useEffect(() => client.bridge.onRelay(relay => {
+    setRelays(list => list.map(r => r.address === relay.address ? relay : r))
+  }), [client])
 
   const save = useAction(async (patch: Requests['updateSettings']) => {
     // Show the change at once (controls stay where the user put them); the reply confirms or reverts it.
@@ -145,20 +157,21 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
 
       <fieldset>
         <legend>Relays</legend>
-        <p className='hint'>Relays keep sealed messages for you while you are offline. Changes apply the next time Sotto starts.</p>
+        <p className='hint'>Relays keep sealed messages for you while you are offline, and let your contacts reach you from anywhere. Each says who runs it and in which country.</p>
         {relays.length === 0 && <p className='empty'>No relays: messages travel only directly.</p>}
         <ul className='relay-list' aria-label='Relays'>
           {relays.map(relay => (
             <li key={relay.address}>
               <RelayDescription relay={relay} />
-              <button type='button' aria-label={`Remove relay ${relay.address}`} onClick={() => { void relayAction.run(() => client.removeRelay({ address: relay.address })) }}>Remove</button>
+              <span className='relay-state'>{relayState(relay)}</span>
+              <button type='button' aria-label={`Remove relay ${relay.address}`} disabled={relayAction.busy} onClick={() => { void relayAction.run(() => client.removeRelay({ address: relay.address })) }}>Remove</button>
             </li>
           ))}
         </ul>
         <form className='row' onSubmit={addRelay} aria-label='Add a relay'>
           <label htmlFor={ids.relay} className='visually-hidden'>Relay address</label>
           <input id={ids.relay} value={relayInput} onChange={e => { setRelayInput(e.target.value) }} placeholder='/dns4/relay.example.org/tcp/4001/p2p/12D3Koo…' autoComplete='off' />
-          <button type='submit'>Add relay</button>
+          <button type='submit' disabled={relayAction.busy}>{relayAction.busy ? 'Working…' : 'Add relay'}</button>
         </form>
       </fieldset>
     </section>
