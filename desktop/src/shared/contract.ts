@@ -189,7 +189,7 @@ export const httpsUrlSchema = z.string().max(2048)
   .regex(/^https:\/\/[^\s/?#@\\]+(?:[/?#][^\s]*)?$/, 'must be an https URL')
 
 /** Disappearing timers offered, in seconds; 0 is off. */
-export const DISAPPEARING_CHOICES = [0, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
+export const DISAPPEARING_CHOICES = [0, 10, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
 
 const empty = z.undefined()
 const ref = z.strictObject({ contactId })

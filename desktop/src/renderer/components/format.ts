@@ -24,7 +24,7 @@ export function timeLabel (ms: number): string {
 
 /** Disappearing-message timers and their names. */
 export const DISAPPEARING_LABELS: ReadonlyArray<[number, string]> = [
-  [0, 'Off'], [30, '30 seconds'], [300, '5 minutes'], [3600, '1 hour'], [28800, '8 hours'],
+  [0, 'Off'], [10, '10 seconds'], [30, '30 seconds'], [300, '5 minutes'], [3600, '1 hour'], [28800, '8 hours'],
   [86400, '1 day'], [604800, '1 week'], [2419200, '4 weeks']
 ]
 

@@ -75,9 +75,25 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
   const [text, setText] = useState('')
   const [dialog, setDialog] = useState<'safety' | 'block' | 'delete' | undefined>()
   const loadingOlder = useRef(false)
+  const timer = useRef(0)
+  timer.current = contact?.disappearingSeconds ?? 0
 
   useEffect(() => {
     let live = true
+    /** Marks the conversation read; reading starts disappearing timers, so then shows when each message goes. */
+    const read = (): void => {
+      void client.markRead({ contactId })
+        .then(async () => {
+          if (timer.current === 0 || !live) return
+          const latest = new Map((await client.history({ contactId, limit: PAGE_SIZE })).map(m => [m.id, m]))
+          if (!live) return
+          setMessages(list => list.map(m => {
+            const l = latest.get(m.id)
+            return l?.expiresAt != null && m.expiresAt == null ? { ...m, ...l } : m
+          }))
+        })
+        .catch(() => {})
+    }
     setContact(undefined)
     setMessages([])
     setComplete(false)
@@ -88,7 +104,8 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
         setContact(c)
         setMessages(history)
         setComplete(history.length < PAGE_SIZE)
-        if (c.unread > 0) void client.markRead({ contactId }).catch(() => {})
+        timer.current = c.disappearingSeconds
+        if (c.unread > 0) read()
       })
       .catch(err => { if (live) setLoadError((err as Error).message) })
 
@@ -96,7 +113,7 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
       client.bridge.onMessage(message => {
         if (message.contactId !== contactId) return
         setMessages(list => list.some(m => m.id === message.id) ? list : [...list, message])
-        if (message.direction === 'in') void client.markRead({ contactId }).catch(() => {})
+        if (message.direction === 'in') read()
       }),
       client.bridge.onStatus(s => {
         if (s.contactId !== contactId) return
