@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Journey 4, offline: Bob's app is stopped; Alice sends three messages (state: sent to relay);
+ * Bob's app is started again and shows them, once each; Alice sees them delivered.
+ */
+import { introduce, setUp } from '../fixtures/flows.ts'
+import { expect, test } from '../fixtures/index.ts'
+import { Screens } from '../fixtures/screens.ts'
+
+test('messages to an offline contact wait at the relay and arrive once each when they are back', async ({ sotto }) => {
+  const relay = await sotto.relay()
+  const alice = await sotto.app('Alice')
+  const bob = await sotto.app('Bob')
+  await Promise.all([setUp(alice, 'Alice', [relay.address]), setUp(bob, 'Bob', [relay.address])])
+  await introduce(alice, bob)
+  const a = new Screens(await alice.open())
+  const b = new Screens(await bob.open())
+  await a.openChat('Bob')
+  await b.openChat('Alice')
+  // A word each way first: each learns where the other's mailbox is.
+  await a.chat.send('Leaving for the mountains tonight.')
+  await expect(b.chat.message('Leaving for the mountains tonight.')).toBeVisible()
+  await b.chat.send('Have a good trip!')
+  await expect(a.chat.message('Have a good trip!')).toBeVisible()
+
+  // Bob's app stops; Alice writes three times. Each waits at the relay.
+  await bob.stop()
+  await expect(a.chat.presence).toContainText('Offline')
+  const whileAway = ['Arrived at the hut.', 'No signal up here, mostly.', 'Back on Sunday.']
+  for (const text of whileAway) await a.chat.send(text)
+  for (const text of whileAway) await expect(a.chat.state(text)).toHaveText(/Sent to relay/, { timeout: 30_000 })
+
+  // Bob's app starts again: it fetches them from the relay, in order, once each.
+  await bob.start()
+  await b.shell.waitReady()
+  await b.openChat('Alice')
+  for (const text of whileAway) await expect(b.chat.message(text)).toBeVisible({ timeout: 30_000 })
+  for (const text of whileAway) await expect(a.chat.state(text)).toHaveText(/Delivered/, { timeout: 30_000 })
+  const expected = ['Leaving for the mountains tonight.', 'Have a good trip!', ...whileAway]
+  expect(await b.chat.renderedTexts()).toEqual(expected)
+  // Reloaded, still once each.
+  await b.page.reload()
+  await b.openChat('Alice')
+  await expect(b.chat.message(whileAway[2]!)).toBeVisible()
+  expect(await b.chat.renderedTexts()).toEqual(expected)
+})
