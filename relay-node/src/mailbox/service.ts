@@ -184,6 +184,8 @@ export class MailboxService {
   private async serve (stream: Stream, connection: Connection): Promise<void> {
     const session = new Session(stream, connection)
     this.sessions.add(session)
+    // Set when the stream carried something unreadable: nothing more from it is worth reading.
+    let broken = false
     try {
       while (true) {
         let frame
@@ -198,6 +200,7 @@ export class MailboxService {
             await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
             this.components.metrics?.request('frame', 'BAD_REQUEST')
           }
+          broken = true
           break
         }
         if (frame == null) break
@@ -207,7 +210,10 @@ export class MailboxService {
           this.components.metrics?.request('frame', status)
           await session.send({ id: parsed.id, status, message: parsed.error.message })
           // A frame that does not even decode leaves nothing to answer by: end the stream.
-          if (parsed.id === 0) break
+          if (parsed.id === 0) {
+            broken = true
+            break
+          }
           continue
         }
         const request = parsed.request
@@ -227,10 +233,16 @@ export class MailboxService {
       session.subscription?.end('')
       await Promise.allSettled([...session.inFlight])
       this.sessions.delete(session)
-      try {
-        await stream.close({ signal: AbortSignal.timeout(5000) })
-      } catch (err) {
-        stream.abort(err as Error)
+      if (broken) {
+        // The answer is on its way; a graceful close would wait for the sender while it kept
+        // sending, and every byte it sent would be decrypted and dropped. Reset instead.
+        stream.abort(new Error('unreadable frame'))
+      } else {
+        try {
+          await stream.close({ signal: AbortSignal.timeout(5000) })
+        } catch (err) {
+          stream.abort(err as Error)
+        }
       }
     }
   }
