@@ -16,8 +16,8 @@ export class Agent {
   private constructor (readonly program: Program, readonly host: Host) {}
 
   /** Starts an agent on `host`. */
-  static async start (host: Host, label = `agent ${host.name}`): Promise<Agent> {
-    const program = host.spawn({ label, args: [AGENT_MAIN] })
+  static async start (host: Host, label = `agent ${host.name}`, cpus?: string): Promise<Agent> {
+    const program = host.spawn({ label, args: [AGENT_MAIN], ...(cpus != null ? { cpus } : {}) })
     await program.next(l => l.event === 'ready', 30_000)
     return new Agent(program, host)
   }

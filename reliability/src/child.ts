@@ -28,6 +28,8 @@ export interface ProgramOptions {
   args: string[]
   /** Added to the rig's environment. */
   env?: Record<string, string>
+  /** CPUs the program may run on (`taskset -c` list, e.g. `1`): another host's own processor. */
+  cpus?: string
   /** Keep stdin open for commands. Default true. */
   stdin?: boolean
   /** Most stdout lines kept for {@link Program.next} to look back on. Default 20 000. */
@@ -98,7 +100,7 @@ export class Program {
   /** Starts a program. */
   static spawn (options: ProgramOptions): Program {
     installExitHook()
-    const node = [process.execPath, ...options.args]
+    const node = [...(options.cpus != null ? ['taskset', '-c', options.cpus] : []), process.execPath, ...options.args]
     const [cmd, ...args] = options.ns != null ? ['ip', 'netns', 'exec', options.ns, ...node] : node
     const proc = spawn(cmd as string, args, {
       env: { ...process.env, ...options.env },

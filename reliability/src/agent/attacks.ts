@@ -145,7 +145,8 @@ export async function oversizeFrames (t: Target, durationMs: number): Promise<Co
       const justOver = Math.random() < 0.5
       await s.send(varint(justOver ? MAX_REQUEST_FRAME_BYTES + 1 : 100 * 1024 * 1024))
       let sent = 0
-      while (!s.ended && Date.now() < deadline && sent < (justOver ? MAX_REQUEST_FRAME_BYTES + 1 : 16 * 1024 * 1024)) {
+      // Then junk, as fast as the relay takes it, until it ends the stream (at most 16 MiB).
+      while (!s.ended && Date.now() < deadline && sent < 16 * 1024 * 1024) {
         if (!await s.send(junk)) break
         sent += junk.byteLength
       }
@@ -162,10 +163,9 @@ export async function oversizeFrames (t: Target, durationMs: number): Promise<Co
 }
 
 /** Garbage after a valid handshake: random bytes on mailbox, relay-info and hop streams. */
-export async function garbage (t: Target, durationMs: number): Promise<Counters> {
+export async function garbage (t: Target, durationMs: number, protocols = [MAILBOX_PROTOCOL, RELAY_INFO_PROTOCOL, HOP_PROTOCOL]): Promise<Counters> {
   const c: Counters = {}
   const node = await clientNode()
-  const protocols = [MAILBOX_PROTOCOL, RELAY_INFO_PROTOCOL, HOP_PROTOCOL]
   try {
     await during(durationMs, 8, async () => {
       const protocol = protocols[Math.floor(Math.random() * protocols.length)] as string
@@ -230,6 +230,8 @@ export async function slowLoris (t: Target, durationMs: number, connections = 32
   return c
 }
 
+let floodMailbox: Promise<{ mailboxId: Uint8Array, token: Uint8Array }> | undefined
+
 /**
  * Deposit flood from one token (into a mailbox the attacker made), pipelined, plus deposits with
  * made-up tokens into the honest user's mailbox.
@@ -239,10 +241,15 @@ export async function depositFlood (t: Target, durationMs: number, honestMailbox
   const node = await clientNode()
   const client = createMailboxClient(node, t.relay, { timeout: 30_000 })
   try {
-    const key = await generateMailboxKey()
-    const mailboxId = await client.create(key)
-    const token = generateDepositToken()
-    await client.registerToken(key, token, 'contact')
+    // One mailbox per agent and relay, made once: the relay limits how many one host creates.
+    floodMailbox ??= (async () => {
+      const key = await generateMailboxKey()
+      const mailboxId = await client.create(key)
+      const token = generateDepositToken()
+      await client.registerToken(key, token, 'contact')
+      return { mailboxId, token }
+    })()
+    const { mailboxId, token } = await floodMailbox
     const honest = Uint8Array.from(Buffer.from(honestMailboxId, 'hex'))
     const envelope = new Uint8Array(randomBytes(1024))
     await during(durationMs, 64, async () => {

@@ -62,7 +62,7 @@ export const commands: Record<string, Command> = {
       case 'connection-flood': return connectionFlood(t, duration)
       case 'stream-flood': return streamFlood(t, duration)
       case 'oversize-frames': return oversizeFrames(t, duration)
-      case 'garbage': return garbage(t, duration)
+      case 'garbage': return garbage(t, duration, Array.isArray(cmd.protocols) ? cmd.protocols.map(String) : undefined)
       case 'slow-loris': return slowLoris(t, duration)
       case 'deposit-flood': return depositFlood(t, duration, str(cmd, 'honestMailboxId'))
       case 'sybils': return sybils(t, duration, num(cmd, 'count', 100))
