@@ -168,6 +168,34 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
       })
   }
   const update = useAction(async (fn: () => Promise<ContactView>) => { setContact(await fn()) })
+
+  // The timer follows the control at once, and only the last choice of a quick run (arrow keys
+  // step through the options, one change each) is still sent once the one in flight is done.
+  const [timerChoice, setTimerChoice] = useState<number>()
+  const [timerError, setTimerError] = useState<string>()
+  const wantedTimer = useRef<number | undefined>(undefined)
+  const applyingTimer = useRef(false)
+  const chooseTimer = (seconds: number): void => {
+    wantedTimer.current = seconds
+    setTimerChoice(seconds)
+    if (applyingTimer.current) return
+    applyingTimer.current = true
+    setTimerError(undefined)
+    void (async () => {
+      try {
+        for (let next = wantedTimer.current; next != null; next = wantedTimer.current) {
+          wantedTimer.current = undefined
+          setContact(await client.setDisappearing({ contactId, seconds: next }))
+        }
+      } catch (err) {
+        wantedTimer.current = undefined
+        setTimerError(errorMessage(err))
+      } finally {
+        applyingTimer.current = false
+        setTimerChoice(undefined)
+      }
+    })()
+  }
   const remove = useAction(async () => {
     await client.deleteContact({ contactId })
     onDeleted()
@@ -211,9 +239,9 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
           <label htmlFor={timerId} className='visually-hidden'>Disappearing messages</label>
           <select
             id={timerId}
-            value={contact.disappearingSeconds}
+            value={timerChoice ?? contact.disappearingSeconds}
             title='Disappearing messages'
-            onChange={e => { void update.run(() => client.setDisappearing({ contactId, seconds: Number(e.target.value) })) }}
+            onChange={e => { chooseTimer(Number(e.target.value)) }}
           >
             {DISAPPEARING_LABELS.map(([seconds, label]) => (
               <option key={seconds} value={seconds}>{seconds === 0 ? 'Disappearing: off' : `Disappear after ${label}`}</option>
@@ -236,7 +264,7 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
       {contact.disappearingSeconds > 0 && (
         <p className='banner info'>Messages disappear {disappearingLabel(contact.disappearingSeconds)} after they are read.</p>
       )}
-      {update.error != null && <p role='alert' className='error'>{update.error}</p>}
+      {(update.error ?? timerError) != null && <p role='alert' className='error'>{update.error ?? timerError}</p>}
 
       {messages.length === 0
         ? <p className='empty'>No messages yet. Say hello.</p>
