@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { noise } from '@libp2p/noise'
@@ -23,6 +24,7 @@ import { signalBound } from './signal-bound.js'
 import { createMessenger } from '../src/index.js'
 import { encodeContent } from '../src/protocol/index.js'
 import type { Messenger } from '../src/index.js'
+import type { AddressInfo } from 'node:net'
 
 const SIZES = [100, 4096]
 const RTT_SAMPLES = 300
@@ -83,12 +85,13 @@ async function rawStream (size: number): Promise<{ p50: number, p99: number, rat
 /** A `sotto run` recipient process. */
 async function startRecipient (dir: string): Promise<{ invite: string, lines: AsyncIterator<string>, send(cmd: unknown): void, stop(): Promise<void> }> {
   const env = { ...process.env, SOTTO_PASSPHRASE: 'bench recipient', SOTTO_LOG_LEVEL: 'error' }
-  const init = spawn(process.execPath, [CLI, '--data', dir, 'init', '--name', 'Recipient', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { env })
+  const listen = `/ip4/127.0.0.1/tcp/${await freePort()}`
+  const init = spawn(process.execPath, [CLI, '--data', dir, 'init', '--name', 'Recipient', '--listen', listen, '--no-mdns'], { env })
   let out = ''
   init.stdout.on('data', (d: Buffer) => { out += d.toString() })
   await new Promise(resolve => init.on('close', resolve))
   const invite = String((JSON.parse(out) as { invite: string }).invite)
-  const child = spawn(process.execPath, [CLI, '--data', dir, 'run', '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'], { env })
+  const child = spawn(process.execPath, [CLI, '--data', dir, 'run', '--no-mdns'], { env, stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   return {
     invite,
@@ -96,6 +99,14 @@ async function startRecipient (dir: string): Promise<{ invite: string, lines: As
     send: (cmd) => { child.stdin.write(JSON.stringify(cmd) + '\n') },
     stop: async () => { child.stdin.end(); await new Promise(resolve => child.on('close', resolve)) }
   }
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
 }
 
 async function nextLine (lines: AsyncIterator<string>, match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
@@ -143,8 +154,11 @@ async function main (): Promise<void> {
     const request = await nextLine(bob.lines, e => e.event === 'request')
     bob.send({ cmd: 'accept', contact: request.contact })
     // One answer from the recipient ends PreKey messages: what follows is the steady state.
+    const answered = new Promise<void>(resolve => { alice.on('message', () => resolve()) })
     bob.send({ cmd: 'send', to: request.contact, text: 'ready' })
-    await new Promise<void>(resolve => { alice.on('message', () => resolve()) })
+    await answered
+    // Keep reading the recipient's event lines: a full stdout pipe would stall it.
+    void (async () => { while (!(await bob.lines.next()).done);})()
     for (const size of SIZES) {
       const raw = await rawStream(size)
       rows.push({ what: 'raw libp2p stream', size, ...raw })
