@@ -18,6 +18,18 @@ export async function rssOf (pid: number): Promise<number | undefined> {
   }
 }
 
+/** CPU time a process used so far (user and system), in seconds, or undefined when it is gone. */
+export async function cpuOf (pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 /** Open file descriptors of a process, or undefined when it is gone. */
 export async function fdsOf (pid: number): Promise<number | undefined> {
   try {

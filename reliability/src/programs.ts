@@ -32,6 +32,8 @@ export interface RelayOptions {
   args?: string[]
   /** A label for errors. */
   label?: string
+  /** CPUs it may run on (`taskset -c`). */
+  cpus?: string
 }
 
 /** A `sotto-relay` process that can be killed and started again on the same data. */
@@ -52,6 +54,7 @@ export class RelayDaemon {
     const program = host.spawn({
       label: this.options.label ?? `relay ${host.name}`,
       stdin: false,
+      ...(this.options.cpus != null ? { cpus: this.options.cpus } : {}),
       args: [RELAY_CLI, '--data', dataDir, '--jurisdiction', 'DE', '--operator', 'Reliability rig',
         '--http', '127.0.0.1:9464', '--log-level', 'info', ...listen, ...(this.options.args ?? [])]
     })

@@ -50,9 +50,9 @@ export class Rig {
   }
 
   /** A relay on a host of its own (with an alias address, so edge hosts can reach it); started. */
-  async relay (name: string, args: string[] = []): Promise<RelayDaemon> {
+  async relay (name: string, args: string[] = [], cpus?: string): Promise<RelayDaemon> {
     const host = await this.net.host(name, { aliases: 1 })
-    const relay = new RelayDaemon({ host, dataDir: await this.dir(name), args, label: `relay ${name}` })
+    const relay = new RelayDaemon({ host, dataDir: await this.dir(name), args, label: `relay ${name}`, ...(cpus != null ? { cpus } : {}) })
     this.relays.push(relay)
     this.relayHosts.set(relay, host)
     await relay.start()
