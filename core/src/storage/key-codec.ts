@@ -11,7 +11,8 @@
  * with exactly those parts. String parts are a keyed hash: the key files reveal no identifier.
  */
 
-import { createHmac } from 'node:crypto'
+import { createHmac, createSecretKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { BugError } from '../errors.js'
 import type { Key, KeyPart, RangeOptions } from './types.js'
 
@@ -41,11 +42,13 @@ export interface EncodedRange {
  * Encodes keys with the store's key-hashing key.
  */
 export class KeyCodec {
-  private readonly hashKey: Uint8Array
+  private readonly hashKey: KeyObject
+  /** Encoded string parts by string: encodings are never mutated by callers (they are copied). */
+  private readonly hashed = new Map<string, Uint8Array>()
 
   constructor (hashKey: Uint8Array) {
     if (hashKey.length !== 32) throw new BugError('the key-hashing key must be 32 bytes')
-    this.hashKey = hashKey
+    this.hashKey = createSecretKey(hashKey)
   }
 
   /** The bytes of `key`. Throws a BugError for a malformed key: keys come from code, not input. */
@@ -79,12 +82,20 @@ export class KeyCodec {
     if (typeof part !== 'string') throw new BugError(`a key part must be a string or a number, not ${typeof part}`)
     // utf8 would map every lone surrogate to U+FFFD, so two different strings would share a key.
     if (LONE_SURROGATE.test(part)) throw new BugError('a string key part must be well-formed UTF-16')
+    const known = this.hashed.get(part)
+    if (known !== undefined) return known
     const out = new Uint8Array(1 + STRING_WIDTH)
     out[0] = TAG_STRING
     out.set(createHmac('sha256', this.hashKey).update(part, 'utf8').digest().subarray(0, STRING_WIDTH), 1)
+    // The same few identifiers (contacts, the own user id) come back on every message.
+    if (this.hashed.size >= MAX_HASHED_PARTS) this.hashed.clear()
+    this.hashed.set(part, out)
     return out
   }
 }
+
+/** Most string parts whose encodings are kept; the cache starts over when full. */
+const MAX_HASHED_PARTS = 4096
 
 function encodeSpace (space: unknown): Uint8Array {
   if (typeof space !== 'string' || !SPACE.test(space)) {

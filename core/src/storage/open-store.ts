@@ -158,6 +158,10 @@ class EncryptedStore implements Store {
   private version: number
   /** Writes of commits not yet durable, newest per key; null values are deletions. */
   private readonly overlay = new Map<string, PendingEntry>()
+  /** Durable values recently read or written (null: absent), so hot keys skip level and the cipher. */
+  private readonly cache = new ValueCache()
+  /** Counts commits, so a database read that raced one is not cached. */
+  private commits = 0
   private queue: PendingCommit[] = []
   private writing = false
   private writeScheduled = false
@@ -242,13 +246,19 @@ class EncryptedStore implements Store {
   async read (encoded: Uint8Array, k: string): Promise<Uint8Array | undefined> {
     const pending = this.overlay.get(k)
     if (pending !== undefined) return pending.value?.slice()
+    const cached = this.cache.get(k)
+    if (cached !== undefined) return cached?.slice()
+    const commits = this.commits
     let sealed: Uint8Array | undefined
     try {
       sealed = await this.db.get(encoded)
     } catch (err) {
       throw this.readError(err)
     }
-    return sealed === undefined ? undefined : this.cipher.open(encoded, sealed)
+    const value = sealed === undefined ? undefined : this.cipher.open(encoded, sealed)
+    // A commit that started meanwhile may have written this key: then the value read may be stale.
+    if (commits === this.commits) this.cache.set(k, value ?? null)
+    return value?.slice()
   }
 
   /**
@@ -307,6 +317,7 @@ class EncryptedStore implements Store {
     }
     ops.push(...raw)
     for (const w of writes) this.overlay.set(w.k, { ...w, seq })
+    this.commits++
     const done = new Promise<void>((resolve, reject) => {
       this.queue.push({ seq, ops, keys, resolve, reject })
     })
@@ -362,7 +373,10 @@ class EncryptedStore implements Store {
       for (const c of group) {
         for (const k of c.keys) {
           const entry = this.overlay.get(k)
-          if (entry !== undefined && entry.seq <= last) this.overlay.delete(k)
+          if (entry !== undefined && entry.seq <= last) {
+            this.overlay.delete(k)
+            this.cache.set(k, entry.value)
+          }
         }
       }
       this.writing = false
@@ -391,6 +405,7 @@ class EncryptedStore implements Store {
     const closed = new StoreClosedError('the store closed itself after a failed write', { cause: failure })
     for (const c of this.queue.splice(0)) c.reject(closed)
     this.overlay.clear()
+    this.cache.clear()
     for (const wake of this.idleWaiters.splice(0)) wake()
     void this.closeDb()
   }
@@ -474,5 +489,34 @@ class StoreTransaction implements Transaction {
 
   private assertUsable (): void {
     if (this.committed) throw new BugError('this transaction was already committed')
+  }
+}
+
+/**
+ * A bounded map of decrypted durable values. Evicts the oldest entries when full; large values are
+ * not kept.
+ */
+class ValueCache {
+  private static readonly MAX_ENTRIES = 4096
+  private static readonly MAX_VALUE_BYTES = 16 * 1024
+  private readonly entries = new Map<string, Uint8Array | null>()
+
+  /** The cached value (null: known absent), or undefined when not cached. */
+  get (k: string): Uint8Array | null | undefined {
+    return this.entries.get(k)
+  }
+
+  set (k: string, value: Uint8Array | null): void {
+    this.entries.delete(k)
+    if (value !== null && value.byteLength > ValueCache.MAX_VALUE_BYTES) return
+    this.entries.set(k, value === null ? null : value.slice())
+    if (this.entries.size > ValueCache.MAX_ENTRIES) {
+      const oldest = this.entries.keys().next()
+      if (oldest.done !== true) this.entries.delete(oldest.value)
+    }
+  }
+
+  clear (): void {
+    this.entries.clear()
   }
 }
