@@ -13,9 +13,12 @@ import type { AppStatus, RelayView } from '../../shared/contract.js'
 export function RelayDescription ({ relay }: { relay: Pick<RelayView, 'address' | 'operator' | 'jurisdiction'> }): ReactNode {
   return (
     <span className='relay'>
-      <span className='relay-operator'>{relay.operator ?? 'Unknown operator'}</span>
-      {' · '}
-      <span className='relay-jurisdiction'>{relay.jurisdiction != null ? `Jurisdiction ${relay.jurisdiction}` : 'Jurisdiction not published'}</span>
+      {/* One line: in the column of the relay's lines, a bare separator would take a line of its own. */}
+      <span>
+        <span className='relay-operator'>{relay.operator ?? 'Unknown operator'}</span>
+        {' · '}
+        <span className='relay-jurisdiction'>{relay.jurisdiction != null ? `Jurisdiction ${relay.jurisdiction}` : 'Jurisdiction not published'}</span>
+      </span>
       <code className='relay-address'>{relay.address}</code>
     </span>
   )
