@@ -4,7 +4,7 @@
  */
 
 import { connectionFlood, depositFlood, garbage, oversizeFrames, slowLoris, streamFlood, sybils } from './attacks.js'
-import { fuzz } from './fuzz.js'
+import { deliverBurst, fuzz } from './fuzz.js'
 import { echoServer, roundTrips } from './net-probe.js'
 import { HonestUser } from './probe.js'
 import type { Target } from './attacks.js'
@@ -76,6 +76,7 @@ export const commands: Record<string, Command> = {
     seed: num(cmd, 'seed'),
     batch: num(cmd, 'batch', 64)
   }),
+  'deliver-burst': async (cmd) => deliverBurst(str(cmd, 'target'), num(cmd, 'count'), num(cmd, 'envelopeBytes')),
   shutdown: async () => {
     for (const s of servers) s.close()
     await honest?.close()
