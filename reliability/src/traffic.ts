@@ -10,7 +10,7 @@ import type { SottoPeer } from './programs.js'
 /** Makes two initialised peers contacts: A adds B's invite, B accepts A's request. Both must be running. */
 export async function pair (a: SottoPeer, b: SottoPeer, bInvite: string): Promise<{ aSeesB: string, bSeesA: string }> {
   const added = await a.command({ cmd: 'add', invite: bInvite, alias: b.label }) as { contact: string }
-  const request = await b.live.next(l => l.event === 'request', 60_000)
+  const request = await b.live.next(l => l.event === 'request' && l.peerId === a.peerId, 60_000)
   const bSeesA = String(request.contact)
   await b.command({ cmd: 'accept', contact: bSeesA })
   return { aSeesB: added.contact, bSeesA }
@@ -42,6 +42,8 @@ export class Flow {
   failedSends = 0
   /** Ids of acknowledged messages. */
   private readonly ids = new Set<string>()
+  /** The id of each acknowledged text. */
+  private readonly idOf = new Map<string, string>()
   /** States each message id of the sender was reported in (status events, any flow). */
   private readonly states = new Map<string, Set<string>>()
   private next = 0
@@ -63,6 +65,24 @@ export class Flow {
       seen.add(String(l.state))
       this.states.set(String(l.id), seen)
     })
+  }
+
+  /** The states the sender reported for an acknowledged text, in no order (`none` if none). */
+  statesOf (text: string): string {
+    const id = this.idOf.get(text)
+    const seen = id != null ? this.states.get(id) : undefined
+    return seen == null || seen.size === 0 ? 'none' : [...seen].sort().join('+')
+  }
+
+  /** Acknowledged texts not shown by the recipient, counted by the states the sender reported. */
+  unshownByState (): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const t of this.acknowledged) {
+      if ((this.shown.get(t) ?? 0) > 0) continue
+      const k = this.statesOf(t)
+      out[k] = (out[k] ?? 0) + 1
+    }
+    return out
   }
 
   /** Acknowledged messages a relay held at some point (reported `sent`). */
@@ -96,6 +116,7 @@ export class Flow {
     try {
       const result = await this.from.command({ cmd: 'send', to: this.toContact, text }, 120_000) as { id: string }
       this.ids.add(result.id)
+      this.idOf.set(text, result.id)
       this.acknowledged.push(text)
     } catch {
       this.failedSends++

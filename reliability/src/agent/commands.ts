@@ -50,7 +50,7 @@ export const commands: Record<string, Command> = {
   },
   'honest-start': async (cmd) => {
     if (honest == null) throw new Error('honest-setup first')
-    honest.start(num(cmd, 'intervalMs', 125), num(cmd, 'bytes', 1024))
+    honest.start(num(cmd, 'intervalMs', 125), num(cmd, 'bytes', 1024), num(cmd, 'drainEvery', 100))
     return {}
   },
   'honest-take': async () => honest?.take() ?? [],

@@ -49,8 +49,11 @@ export class HonestUser {
     return { mailboxId: Buffer.from(mailboxId).toString('hex'), token: Buffer.from(token).toString('hex') }
   }
 
-  /** Starts depositing one `bytes`-byte envelope every `intervalMs`. */
-  start (intervalMs: number, bytes: number): void {
+  /**
+   * Starts depositing one `bytes`-byte envelope every `intervalMs`, reading and acknowledging the
+   * mailbox after every `drainEvery` deposits (0: never; the envelopes then expire at the relay).
+   */
+  start (intervalMs: number, bytes: number, drainEvery = 100): void {
     if (this.client == null || this.access == null || this.key == null) throw new Error('setup first')
     const { client, access, key } = this
     this.running = true
@@ -70,7 +73,7 @@ export class HonestUser {
           status = (err as Error).name
         }
         this.samples.push({ at, ms: performance.now() - started, status })
-        if (++sinceDrain >= 100) {
+        if (drainEvery > 0 && ++sinceDrain >= drainEvery) {
           sinceDrain = 0
           await this.drain(client, key).catch(() => {})
           next = Math.max(next, Date.now())
