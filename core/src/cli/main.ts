@@ -16,3 +16,6 @@ try {
   process.stderr.write(`${e.name}: ${e.message}\n`)
   process.exitCode = 1
 }
+// The messenger is stopped and its store closed: everything is durable. Should a library have left
+// a timer or socket behind, exit anyway rather than hang a script (the timer itself holds nothing).
+setTimeout(() => { process.exit() }, 2000).unref()

@@ -46,6 +46,10 @@ const READ_PAGE = 250
 const ADD_TIMEOUT_MS = 10_000
 /** How long `removeRelay` waits for the mailbox to be drained and deleted before going on in the background. */
 const LEAVE_WAIT_MS = 10_000
+/** Longest wait for a circuit relay reservation to be made. */
+const RESERVE_TIMEOUT_MS = 15_000
+/** How often a session checks that it still holds its reservation. */
+const RESERVE_CHECK_MS = 60_000
 
 /** Whether the relay's answer means the mailbox is gone (the relay lost it, or never had it). */
 function mailboxGone (err: unknown): boolean {
@@ -75,6 +79,13 @@ export class HomeRelays {
   private readonly loops = new Map<string, RelayLoop>()
   /** Adding and removing relays, one at a time (they talk to relays, so not under the state lock). */
   private readonly changes = new Mutex()
+  /**
+   * Reservations, one at a time across relays. libp2p's reservation store drops the reservations
+   * queued behind one that completes or is removed while it needs no more discovered relays
+   * (`#checkReservationCount` clears its queue), and a dropped one never settles: a second
+   * reservation made concurrently would hang.
+   */
+  private readonly reservations = new Mutex()
   private stopped = false
   private readonly onAddressesChanged = (): void => {
     for (const loop of this.loops.values()) loop.addressesChanged()
@@ -259,7 +270,7 @@ export class HomeRelays {
 
   private launch (record: RelayRecord): RelayLoop | undefined {
     if (this.stopped) return undefined
-    const loop = new RelayLoop(this.ctx, record.addr, record.peerId, this.hooks, record.leaving === true, () => {
+    const loop = new RelayLoop(this.ctx, record.addr, record.peerId, this.hooks, this.reservations, record.leaving === true, () => {
       if (this.loops.get(record.addr) === loop) this.loops.delete(record.addr)
     })
     this.loops.set(record.addr, loop)
@@ -297,7 +308,7 @@ class RelayLoop {
   private wake?: () => void
   private running?: Promise<void>
   private subscription?: { close(): Promise<void> }
-  private reserving = false
+  private reserving?: Promise<void>
   private jobs: Promise<void> = Promise.resolve()
   private drainQueued = false
   private highWater = 0
@@ -311,6 +322,7 @@ class RelayLoop {
     readonly addr: string,
     readonly peerId: string,
     private readonly hooks: HomeRelayHooks,
+    private readonly reservations: Mutex,
     private readonly leaving: boolean,
     private readonly onFinished: () => void
   ) {
@@ -342,12 +354,15 @@ class RelayLoop {
     this.halt()
     await this.subscription?.close().catch(() => {})
     await this.running
+    // A reservation still being made when the node stops would leave libp2p's refresh timer
+    // behind (it is set after the reservation store was cleared): let it finish first.
+    await this.reserving
   }
 
   /** Our addresses changed: perhaps the reservation came or went. */
   addressesChanged (): void {
     if (this.stopped || this.leaving) return
-    if (this.reachable && !this.reserved()) void this.ensureReservation()
+    if (this.reachable && this.reserving == null && !this.reserved()) void this.ensureReservation()
     void this.announceState()
   }
 
@@ -436,7 +451,10 @@ class RelayLoop {
       return
     }
     this.enqueueDrain()
-    const reason = await subscription.closed
+    // A reservation refused or lost while the session lasts is asked for again now and then.
+    const keep = setInterval(() => { void this.ensureReservation() }, RESERVE_CHECK_MS)
+    keep.unref()
+    const reason = await subscription.closed.finally(() => { clearInterval(keep) })
     await this.jobs
     if (reason != null && !this.stopped) throw reason
   }
@@ -490,16 +508,32 @@ class RelayLoop {
   }
 
   private async ensureReservation (): Promise<void> {
-    if (this.reserving || this.stopped || !this.reachable || this.reserved()) return
-    this.reserving = true
-    try {
-      await listenOn(this.ctx.node, [multiaddr(`${this.addr}/p2p-circuit`)])
-    } catch (err) {
-      this.log.info('no reservation at the relay', { relay: this.addr, error: (err as Error).name })
-    } finally {
-      this.reserving = false
-      void this.announceState()
-    }
+    if (this.reserving != null || this.stopped || !this.reachable || this.reserved()) return
+    this.reserving = (async () => {
+      try {
+        await this.reservations.run(async () => {
+          if (this.stopped || !this.reachable || this.reserved()) return
+          let timer: NodeJS.Timeout | undefined
+          try {
+            // Bounded: a reservation libp2p dropped from its queue never settles (see HomeRelays).
+            await Promise.race([
+              listenOn(this.ctx.node, [multiaddr(`${this.addr}/p2p-circuit`)]),
+              new Promise<never>((_resolve, reject) => {
+                timer = setTimeout(() => { reject(new RelayUnreachableError('the reservation took too long')) }, RESERVE_TIMEOUT_MS)
+              })
+            ])
+          } finally {
+            clearTimeout(timer)
+          }
+        })
+      } catch (err) {
+        this.log.info('no reservation at the relay', { relay: this.addr, error: (err as Error).name })
+      } finally {
+        this.reserving = undefined
+        void this.announceState()
+      }
+    })()
+    await this.reserving
   }
 
   /** Emits a `relay` event when what the relays screen shows changed. */
