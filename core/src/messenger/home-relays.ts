@@ -226,19 +226,22 @@ export class HomeRelays {
       const { record, done } = await this.ctx.lock.run(async () => {
         const tx = this.ctx.store.transaction()
         const record = await readRelay(tx, target)
-        if (record != null) {
-          record.leaving = true
-          tx.put(keys.relay(target), encodeRecord(record))
-        }
         this.ctx.profile.relays = this.ctx.profile.relays.filter(a => a !== target)
         tx.put(keys.profile(), encodeRecord(this.ctx.profile))
         for await (const bytes of tx.values(keys.contacts())) {
           const c = decodeRecord<ContactRecord>(bytes)
           if (c.issued?.some(t => t.relay === target) !== true) continue
+          // Revoked before the mailbox is drained for the last time, so that nothing deposited
+          // after that last read is deleted with the mailbox: later deposits are refused instead.
+          for (const t of c.issued) if (t.relay === target && t.registered) record?.revoke.push(t.token)
           c.issued = c.issued.filter(t => t.relay !== target)
           // Their list shrank: tell them, so they stop depositing there.
           c.tokensDirty = true
           tx.put(keys.contact(c.id), encodeRecord(c))
+        }
+        if (record != null) {
+          record.leaving = true
+          tx.put(keys.relay(target), encodeRecord(record))
         }
         return { record, done: tx.commit() }
       })
@@ -682,7 +685,9 @@ class RelayLoop {
         const client = this.client()
         await this.ctx.node.dial(multiaddr(this.addr), { signal: AbortSignal.timeout(ADD_TIMEOUT_MS) })
         if (current.record.ready) {
-          // What contacts left there before they learnt we were leaving is still ours.
+          // First no more deposits (every token revoked), then fetch what is there, then delete:
+          // a deposit the relay accepted is never deleted unread.
+          await Promise.all([...current.record.revoke, current.record.introToken].map(async t => client.revokeToken(current.key, t)))
           this.highWater = 0
           let more = true
           while (more && !this.stopped) {
