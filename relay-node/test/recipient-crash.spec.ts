@@ -52,10 +52,10 @@ describe('sotto-relay: the recipient killed while it drains', () => {
     await sent
     const delivered = collectEvents(alice, 'status', COUNT, s => s.state === 'delivered', 120_000)
 
-    // Bob starts draining, and dies a third of the way through.
+    // Bob starts draining, and dies a tenth of the way through.
     bob = await SottoRun.start(bobDir, BOB)
     runs.push(bob)
-    await bob.next(e => e.event === 'message' && e.text === `m-${COUNT / 3}`)
+    await bob.next(e => e.event === 'message' && e.text === `m-${COUNT / 10}`)
     await bob.kill()
     const shownBefore = bob.events.filter(e => e.event === 'message').map(e => String(e.text))
     assert.ok(shownBefore.length < COUNT, `killed while draining (${shownBefore.length} shown)`)
