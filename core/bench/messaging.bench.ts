@@ -129,6 +129,7 @@ async function sottoPath (alice: Messenger, contactId: string, size: number): Pr
     samples.push(performance.now() - start)
   }
   samples.sort((x, y) => x - y)
+  progress(`round trips done (p50 ${percentile(samples, 0.5).toFixed(2)} ms); throughput`)
   let delivered = 0
   const done = new Promise<void>(resolve => {
     alice.on('status', s => { if (s.state === 'delivered' && ++delivered === THROUGHPUT_MESSAGES) resolve() })
@@ -160,10 +161,13 @@ async function main (): Promise<void> {
     // Keep reading the recipient's event lines: a full stdout pipe would stall it.
     void (async () => { while (!(await bob.lines.next()).done);})()
     for (const size of SIZES) {
+      progress(`raw libp2p stream, ${size} B`)
       const raw = await rawStream(size)
       rows.push({ what: 'raw libp2p stream', size, ...raw })
       const content = encodeContent({ id: randomBytes(16), sentAt: Date.now(), text: { text: 'x'.repeat(size), seq: 1 } })
+      progress(`libsignal bound, ${size} B`)
       rows.push({ what: 'libsignal bound (min of seal, unseal)', size, rate: await signalBound(content, THROUGHPUT_MESSAGES) })
+      progress(`sotto, ${size} B`)
       rows.push({ what: 'sotto send→delivered', size, ...await sottoPath(alice, contact.id, size) })
     }
   } finally {
@@ -173,6 +177,11 @@ async function main (): Promise<void> {
     await rm(bobDir, { recursive: true, force: true })
   }
   print(rows)
+}
+
+/** Progress goes to stderr, the table to stdout. */
+function progress (what: string): void {
+  process.stderr.write(`bench: ${what}\n`)
 }
 
 function print (rows: Row[]): void {

@@ -26,6 +26,19 @@ export type EnvelopeHandler = (envelope: Uint8Array, from: PeerId) => Promise<De
 const MAX_IN_FLIGHT = 128
 
 /**
+ * Most envelopes a sender leaves unanswered on one stream. Below the recipient's
+ * {@link MAX_IN_FLIGHT}, so an honest sender never makes a recipient stop reading, and never fills
+ * the recipient's read buffer however large its envelopes are.
+ */
+export const MAX_UNANSWERED = 64
+
+/**
+ * Most bytes of envelopes a sender leaves unanswered on one stream: half of what a recipient
+ * buffers unread (`frames`' default of 16 frames), so a burst of large envelopes never overflows it.
+ */
+export const MAX_UNANSWERED_BYTES = 8 * MAX_MESSAGE_FRAME_BYTES
+
+/**
  * Serves `/sotto/message/1.0.0`: reads Deliver frames, hands each envelope to `onEnvelope` and
  * writes the receipts in order. A peer that sends garbage loses its stream, nothing else.
  */
@@ -86,7 +99,11 @@ function envelopeIdOf (envelope: Uint8Array): Uint8Array {
  */
 export class MessageLink {
   private readonly frames: Frames<MessageFrame>
-  private readonly waiting: Array<{ resolve(r: DeliveryResult): void, reject(err: Error): void }> = []
+  private readonly waiting: Array<{ bytes: number, resolve(r: DeliveryResult): void, reject(err: Error): void }> = []
+  private unansweredBytes = 0
+  /** Sends wait here, in call order, for a slot in the window of unanswered envelopes. */
+  private gate: Promise<void> = Promise.resolve()
+  private readonly freed: Array<() => void> = []
   private failed?: Error
   readonly closed: Promise<void>
 
@@ -114,8 +131,11 @@ export class MessageLink {
 
   /** Sends one envelope; resolves with the recipient's receipt. Receipts arrive in order. */
   async send (envelope: Uint8Array): Promise<DeliveryResult> {
-    if (this.failed != null) throw this.failed
-    const receipt = new Promise<DeliveryResult>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
+    const admitted = this.gate.then(async () => this.slot(envelope.byteLength))
+    this.gate = admitted.catch(() => {})
+    await admitted
+    this.unansweredBytes += envelope.byteLength
+    const receipt = new Promise<DeliveryResult>((resolve, reject) => { this.waiting.push({ bytes: envelope.byteLength, resolve, reject }) })
     // If the write fails, the link fails too and rejects this receipt; nobody may be awaiting it.
     receipt.catch(() => {})
     try {
@@ -133,6 +153,15 @@ export class MessageLink {
     this.stream.abort(new Error('link closed'))
   }
 
+  /** Resolves once `bytes` more fit the window ({@link MAX_UNANSWERED}, {@link MAX_UNANSWERED_BYTES}). */
+  private async slot (bytes: number): Promise<void> {
+    while (this.failed == null && this.waiting.length > 0 &&
+      (this.waiting.length >= MAX_UNANSWERED || this.unansweredBytes + bytes > MAX_UNANSWERED_BYTES)) {
+      await new Promise<void>(resolve => { this.freed.push(resolve) })
+    }
+    if (this.failed != null) throw this.failed
+  }
+
   private async readReceipts (): Promise<void> {
     try {
       while (true) {
@@ -140,7 +169,9 @@ export class MessageLink {
         if (frame == null) throw new ProtocolError('the recipient closed the stream')
         const next = this.waiting.shift()
         if (frame.receipt == null || next == null) throw new ProtocolError('unexpected frame from recipient')
+        this.unansweredBytes -= next.bytes
         next.resolve({ status: frame.receipt.status, ...(frame.receipt.reason != null ? { reason: frame.receipt.reason } : {}) })
+        this.freed.shift()?.()
       }
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)))
@@ -150,6 +181,7 @@ export class MessageLink {
   private fail (err: Error): void {
     this.failed ??= err
     for (const w of this.waiting.splice(0)) w.reject(this.failed)
+    for (const wake of this.freed.splice(0)) wake()
   }
 }
 

@@ -149,3 +149,26 @@ describe('message protocol: bad input from a peer', () => {
     assert.ok(!logs.lines.some(l => l.includes(secret) || l.includes('still there?')))
   })
 })
+
+describe('message protocol: the sender\'s window', () => {
+  it('delivers a burst of the largest envelopes directly, without the recipient cutting it off', async () => {
+    const a = await tempDir()
+    const b = await tempDir()
+    const alice = await startMessenger(a.dir, 'Alice')
+    const bob = await startMessenger(b.dir, 'Bob')
+    try {
+      const { bobAtAlice } = await introduce(alice, bob)
+      // 8,000 characters of a three-byte script: each envelope is 64 KiB.
+      const text = '語'.repeat(8000)
+      const arrived = collectEvents(bob, 'message', 200)
+      const sent = await Promise.all(Array.from({ length: 200 }, async () => alice.send(bobAtAlice, text)))
+      assert.equal((await arrived).length, 200)
+      for (const m of sent) assert.equal((await alice.waitForState(m.id, ['delivered'], 60_000)).state, 'delivered')
+    } finally {
+      await alice.stop()
+      await bob.stop()
+      await a.cleanup()
+      await b.cleanup()
+    }
+  })
+})
