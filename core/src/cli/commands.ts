@@ -239,10 +239,19 @@ function messageLine (m: Message): Record<string, unknown> {
 async function run (options: MessengerOptions, io: CliIo): Promise<number> {
   const messenger = await createMessenger(options)
   const json = (value: unknown): void => { io.out(JSON.stringify(value) + '\n') }
+  // A printed line is the display: the message counts as read from there. Reads are marked once
+  // per conversation per burst rather than once per message.
+  const unread = new Set<string>()
+  let marking: NodeJS.Timeout | undefined
+  const markRead = (): void => {
+    marking = undefined
+    for (const contactId of unread) void messenger.markRead(contactId).catch(() => {})
+    unread.clear()
+  }
   messenger.on('message', m => {
     json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt })
-    // The line above is the display: the message counts as read from here.
-    void messenger.markRead(m.contactId).catch(() => {})
+    unread.add(m.contactId)
+    marking ??= setTimeout(markRead, 100)
   })
   messenger.on('status', s => { json({ event: 'status', id: s.id, contact: s.contactId, state: s.state, ...(s.failure != null ? { failure: s.failure } : {}) }) })
   messenger.on('request', c => { json({ event: 'request', ...contactLine(c) }) })
@@ -265,6 +274,8 @@ async function run (options: MessengerOptions, io: CliIo): Promise<number> {
   })
   await done
   await pending
+  clearTimeout(marking)
+  markRead()
   await messenger.stop()
   return 0
 }
