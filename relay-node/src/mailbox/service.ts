@@ -76,6 +76,11 @@ const MAX_CHALLENGES = 8
 const MAX_PENDING_PUSHES = 64
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
+/**
+ * Oversize or undecodable frames one connection may send before the relay closes it. Clients
+ * never send such frames (they check sizes first): a connection that does is not a client.
+ */
+const MAX_FRAME_STRIKES = 3
 
 function sha256 (data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest()
@@ -137,6 +142,7 @@ export class MailboxService {
   private readonly subscribers = new Map<string, Subscriber[]>()
   private readonly sessions = new Set<Session>()
   private readonly replay = new Map<string, number>()
+  private readonly strikes = new WeakMap<Connection, number>()
   private stopping = false
 
   constructor (private readonly components: MailboxServiceComponents) {
@@ -196,6 +202,7 @@ export class MailboxService {
           if (name === 'TooLargeError') {
             await session.send({ id: 0, status: 'TOO_LARGE', message: `frame exceeds ${MAX_REQUEST_FRAME_BYTES} bytes` })
             this.components.metrics?.request('frame', 'TOO_LARGE')
+            this.strike(connection)
           } else if (name === 'InvalidInputError') {
             await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
             this.components.metrics?.request('frame', 'BAD_REQUEST')
@@ -211,6 +218,7 @@ export class MailboxService {
           await session.send({ id: parsed.id, status, message: parsed.error.message })
           // A frame that does not even decode leaves nothing to answer by: end the stream.
           if (parsed.id === 0) {
+            this.strike(connection)
             broken = true
             break
           }
@@ -244,6 +252,16 @@ export class MailboxService {
           stream.abort(err as Error)
         }
       }
+    }
+  }
+
+  /** Counts an oversize or undecodable frame against its connection; closes it at the limit. */
+  private strike (connection: Connection): void {
+    const n = (this.strikes.get(connection) ?? 0) + 1
+    this.strikes.set(connection, n)
+    if (n === MAX_FRAME_STRIKES) {
+      this.log.warn({ frames: n }, 'closing a connection that keeps sending unreadable frames')
+      connection.abort(new Error('unreadable frames'))
     }
   }
 
