@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Agent, Rig, figure, mib } from '../src/index.js'
+import { Agent, Rig, cpuOf, figure, mib } from '../src/index.js'
 import type { Host, RelayDaemon, SottoPeer } from '../src/index.js'
 
 describe('regressions', () => {
@@ -29,16 +29,22 @@ describe('regressions', () => {
     await rig.close()
   })
 
-  it('cuts a stream at once after an oversize frame, instead of reading what follows for seconds', { timeout: 120_000 }, async () => {
+  it('cuts a stream at once after an oversize frame, and the connection after a few', { timeout: 120_000 }, async () => {
     // Each stream declares a 100 MiB (or just too large) frame and then sends as fast as it can
-    // until the relay ends the stream. Before the fix the relay answered TOO_LARGE, then closed
-    // gracefully, waiting up to 5 s for the sender while decrypting and dropping everything it sent.
+    // until the relay ends the stream; cut off, the attacker comes back with a fresh peer id.
+    // Before the fix the relay answered TOO_LARGE, then closed the stream gracefully, waiting up
+    // to 5 s for the sender while decrypting and dropping everything it sent (15 MiB a stream,
+    // one relay core busy), and never closed the connection.
+    const cpu0 = await cpuOf(relay.pid) ?? 0
+    const started = Date.now()
     const c = await attacker.run<Record<string, number>>('attack', { kind: 'oversize-frames', durationMs: 4000, relay: relay.addr, ip: relayHost.ip, port: 4001 })
+    const cpu = ((await cpuOf(relay.pid) ?? 0) - cpu0) / ((Date.now() - started) / 1000)
     const perStream = (c.bytesSent ?? 0) / (c.streams ?? 1)
-    figure({ scenario: 'abuse at the relay', name: 'bytes an oversize stream may push before the relay ends it', value: mib(perStream), unit: `MiB (${c.streams} streams, ${c.answered} answered TOO_LARGE)`, goal: '≤ 4 MiB' })
+    figure({ scenario: 'abuse at the relay', name: 'oversize frames: bytes a stream may push before the relay ends it', value: mib(perStream), unit: `MiB (${c.streams} streams, ${c.answered} answered TOO_LARGE, ${c.reconnects ?? 0} connections closed by the relay; relay CPU ${Math.round(cpu * 100)}%)`, goal: '≤ 4 MiB, connections closed' })
     assert.ok((c.streams ?? 0) >= 4, JSON.stringify(c))
-    assert.equal(c.answered, c.streams, 'every oversize frame is answered TOO_LARGE')
+    assert.ok((c.answered ?? 0) >= (c.streams ?? 0) * 0.5, `most oversize frames are answered TOO_LARGE: ${JSON.stringify(c)}`)
     assert.ok(perStream <= 4 * 1024 * 1024, `${mib(perStream)} MiB per stream after an oversize frame`)
+    assert.ok((c.reconnects ?? 0) >= 1, 'the relay never closed a connection that kept sending oversize frames')
     assert.ok(relay.pid > 0)
   })
 

@@ -127,18 +127,35 @@ export async function streamFlood (t: Target, durationMs: number): Promise<Count
   return c
 }
 
-/** Oversize frames: a huge declared length followed by data as fast as the relay takes it, and frames just over the cap. */
+/**
+ * Oversize frames: a huge declared length followed by data as fast as the relay takes it, and
+ * frames just over the cap. When the relay closes the connection, a fresh peer id reconnects.
+ */
 export async function oversizeFrames (t: Target, durationMs: number): Promise<Counters> {
   const c: Counters = {}
-  const node = await clientNode()
+  let node = await clientNode()
+  let replacing: Promise<Libp2p> | undefined
+  const nodes = [node]
   const junk = new Uint8Array(randomBytes(64 * 1024))
   try {
     await during(durationMs, 4, async (deadline) => {
       let s: RawStream
+      const using = node
       try {
-        s = new RawStream(await openStream(node, t.relay, MAILBOX_PROTOCOL, 5000))
+        s = new RawStream(await openStream(using, t.relay, MAILBOX_PROTOCOL, 5000))
       } catch (err) {
         bump(c, `refused:${errorName(err)}`)
+        // Cut off: come back as someone else (one replacement at a time).
+        if (using === node) {
+          replacing ??= clientNode().then(n => {
+            nodes.push(n)
+            node = n
+            bump(c, 'reconnects')
+            return n
+          }).finally(() => { replacing = undefined })
+        }
+        await replacing
+        await Promise.resolve(using.stop()).catch(() => {})
         return
       }
       bump(c, 'streams')
@@ -157,7 +174,7 @@ export async function oversizeFrames (t: Target, durationMs: number): Promise<Co
       s.abort()
     })
   } finally {
-    await node.stop()
+    await Promise.all(nodes.map(async n => { await Promise.resolve(n.stop()).catch(() => {}) }))
   }
   return c
 }
