@@ -53,7 +53,7 @@ export interface FuzzResult {
   answers: number
   /** Streams the target closed or reset before we finished writing. */
   cutShort: number
-  /** Streams refused (the target was busy, or gone). */
+  /** Streams refused: the target was busy, had closed the connection (relays close one that sends unreadable frames), or was gone. */
   refused: number
   livenessChecks: number
   /** Answers by status (mailbox: the Status name's number; message: the receipt status). */
@@ -261,8 +261,20 @@ function messageSeed (): Uint8Array {
   return encode([{ field: 1, bytes: encode([{ field: 1, bytes: seedEnvelope() }]) }])
 }
 
-/** Whether the target still answers a well-formed request. */
+/**
+ * Whether the target still answers a well-formed request: tried a few times over a few seconds,
+ * since a relay closes a connection that sent unreadable frames and limits how fast one host
+ * connects again.
+ */
 async function answers (node: Libp2p, target: string, protocol: FuzzProtocol): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await answersOnce(node, target, protocol)) return true
+    await new Promise(resolve => setTimeout(resolve, 1000))
+  }
+  return false
+}
+
+async function answersOnce (node: Libp2p, target: string, protocol: FuzzProtocol): Promise<boolean> {
   let s: RawStream
   try {
     const proto = protocol === 'mailbox' ? MAILBOX_PROTOCOL : protocol === 'message' ? MESSAGE_PROTOCOL : RELAY_INFO_PROTOCOL
