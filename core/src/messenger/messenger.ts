@@ -28,6 +28,7 @@ import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex } from './records.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
+import { Upkeep } from './upkeep.js'
 import type { Context } from './context.js'
 import type { ContactRecord, MessageRecord, OutboxRecord, PendingReceipt, ProfileRecord } from './records.js'
 import type {
@@ -122,6 +123,7 @@ class SottoMessenger implements Messenger {
   private readonly inbox: Inbox
   private readonly disappearing: Disappearing
   private readonly homeRelays: HomeRelays
+  private readonly upkeep: Upkeep
   private readonly byPeer = new Map<string, string>()
   private stopping?: Promise<void>
   private receipts?: Promise<void>
@@ -132,6 +134,7 @@ class SottoMessenger implements Messenger {
   constructor (private readonly ctx: Context) {
     this.courier = new Courier(ctx)
     this.disappearing = new Disappearing(ctx)
+    this.upkeep = new Upkeep(ctx)
     this.homeRelays = new HomeRelays(ctx, {
       receive: async envelope => this.inbox.receive(envelope, 'relay'),
       announceTokens: async () => this.announceTokens(),
@@ -169,6 +172,7 @@ class SottoMessenger implements Messenger {
     await this.issueMissingTokens()
     await this.courier.kickAll()
     this.flushReceipts()
+    this.upkeep.start()
   }
 
   /** Every contact holds a token at every home relay (a crash may have cut issuing short). */
@@ -553,6 +557,7 @@ class SottoMessenger implements Messenger {
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.disappearing.stop()
+      await this.upkeep.stop()
       await this.homeRelays.stop()
       await this.courier.stop()
       await this.receipts

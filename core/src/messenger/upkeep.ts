@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Daily upkeep of a running messenger: prekey maintenance (refill the one-time pools, rotate the
+ * signed and last-resort prekeys, delete rotated-out keys after their grace period). It runs at
+ * start-up in `createMessenger`; this keeps it running for messengers that stay up for weeks.
+ */
+import { maintainPreKeys } from '../crypto/index.js'
+import type { Context } from './context.js'
+import type { PreKeyMaintenance } from '../crypto/index.js'
+
+/** How often upkeep runs: daily, so a key rotates at most a day after it is due. */
+export const UPKEEP_INTERVAL_MS = 24 * 60 * 60 * 1000
+
+/** Options for {@link Upkeep}. */
+export interface UpkeepOptions {
+  /** Time between runs (default {@link UPKEEP_INTERVAL_MS}). */
+  intervalMs?: number
+  /** The clock (default `Date.now`). */
+  now?: () => number
+}
+
+/** Runs {@link maintainPreKeys} on a timer, under the messenger's lock. */
+export class Upkeep {
+  private timer?: NodeJS.Timeout
+  private running?: Promise<void>
+  private readonly intervalMs: number
+  private readonly now: () => number
+
+  constructor (private readonly ctx: Pick<Context, 'store' | 'identity' | 'lock' | 'log'>, options: UpkeepOptions = {}) {
+    this.intervalMs = options.intervalMs ?? UPKEEP_INTERVAL_MS
+    this.now = options.now ?? Date.now
+  }
+
+  /** Arms the timer; the first run is one interval from now. */
+  start (): void {
+    if (this.timer != null) return
+    this.timer = setInterval(() => {
+      this.running ??= this.run()
+        .then(done => {
+          if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0) {
+            this.ctx.log.info('prekey upkeep', { ...done })
+          }
+        }, (err: Error) => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
+        .finally(() => { this.running = undefined })
+    }, this.intervalMs)
+    this.timer.unref()
+  }
+
+  /** Disarms the timer and waits for a run in progress. */
+  async stop (): Promise<void> {
+    clearInterval(this.timer)
+    this.timer = undefined
+    await this.running
+  }
+
+  /** One upkeep run, committed durably. */
+  async run (): Promise<PreKeyMaintenance> {
+    const { maintenance, done } = await this.ctx.lock.run(async () => {
+      const tx = this.ctx.store.transaction()
+      const maintenance = await maintainPreKeys(tx, this.ctx.identity, this.now())
+      return { maintenance, done: tx.commit() }
+    })
+    await done
+    return maintenance
+  }
+}

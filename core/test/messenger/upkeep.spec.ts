@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+import { strict as assert } from 'node:assert'
+import { after, describe, it } from 'node:test'
+import { PREKEY_POLICY, currentPreKeyBundle } from '../../src/crypto/index.js'
+import { silentLoggers } from '../../src/logger.js'
+import { Mutex } from '../../src/messenger/lock.js'
+import { Upkeep } from '../../src/messenger/upkeep.js'
+import { cleanUp, newParty } from '../crypto/fixtures.js'
+import type { Party } from '../crypto/fixtures.js'
+
+const T0 = Date.UTC(2026, 0, 1)
+
+async function signedPreKeyId (party: Party): Promise<number> {
+  return (await currentPreKeyBundle(party.store.transaction(), party.identity, { oneTime: false })).signedPreKeyId
+}
+
+describe('upkeep', () => {
+  const parties: Party[] = []
+  after(async () => { await cleanUp(...parties) })
+
+  async function upkeepOf (party: Party, now: () => number, intervalMs?: number): Promise<Upkeep> {
+    return new Upkeep({ ...party, lock: new Mutex(), log: silentLoggers.forComponent('test') }, { now, intervalMs })
+  }
+
+  it('rotates the signed prekey once it is due, and not before', async () => {
+    const party = await newParty(T0)
+    parties.push(party)
+    let now = T0 + PREKEY_POLICY.rotateAfterMs - 1
+    const upkeep = await upkeepOf(party, () => now)
+    const first = await signedPreKeyId(party)
+    assert.equal((await upkeep.run()).signedPreKeyRotated, false)
+    assert.equal(await signedPreKeyId(party), first)
+    now = T0 + PREKEY_POLICY.rotateAfterMs
+    assert.equal((await upkeep.run()).signedPreKeyRotated, true)
+    assert.notEqual(await signedPreKeyId(party), first)
+  })
+
+  it('runs on its timer until stopped', async () => {
+    const party = await newParty(T0)
+    parties.push(party)
+    let now = T0
+    const upkeep = await upkeepOf(party, () => now, 20)
+    const first = await signedPreKeyId(party)
+    upkeep.start()
+    now = T0 + PREKEY_POLICY.rotateAfterMs
+    const deadline = Date.now() + 10_000
+    while (await signedPreKeyId(party) === first) {
+      assert.ok(Date.now() < deadline, 'the timer never rotated the signed prekey')
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    await upkeep.stop()
+    const rotated = await signedPreKeyId(party)
+    now += 2 * PREKEY_POLICY.rotateAfterMs
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(await signedPreKeyId(party), rotated, 'a stopped upkeep ran again')
+  })
+})
