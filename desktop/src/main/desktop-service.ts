@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMethod } from '../shared/channels.js'
-import { requestSchemas } from '../shared/contract.js'
+import { inviteLinkSchema, requestSchemas } from '../shared/contract.js'
 import type { Method } from '../shared/channels.js'
 import type {
   AppStatus, ContactView, ErrorView, Events, MessageView, Phase, PushedEvent, RelayView, Replies,
@@ -62,6 +62,12 @@ export interface DesktopService {
   notificationFor(message: MessageView): Promise<NotificationContent | undefined>
   /** Subscribes to pushed events; returns the function that unsubscribes. */
   subscribe(listener: (event: PushedEvent) => void): () => void
+  /**
+   * An invite link opened from outside the app (a `sotto://invite/` link clicked elsewhere). It
+   * is held until the renderer takes it with `pendingInvite` and pushed as an `invite` event; the
+   * user still confirms adding the contact. Returns false, ignoring it, when it is no invite link.
+   */
+  offerInvite(link: string): boolean
   /** Stops the messenger (flushing its outbox state) and the service. Safe to call twice. */
   stop(): Promise<void>
 }
@@ -87,6 +93,7 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
   let opening: Promise<void> | undefined
   let stopping: Promise<void> | undefined
   let sending: Promise<unknown> = Promise.resolve()
+  let pendingInvite: string | undefined
   const unsubscribers: Array<() => void> = []
 
   const push = <E extends PushedEvent['name']>(name: E, payload: Events[E]): void => {
@@ -395,6 +402,11 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
     openLink: async ({ url }) => {
       if (init.openLink == null) throw new UnsupportedError('Links are opened by the browser in this mode')
       return { opened: await init.openLink(url) }
+    },
+    pendingInvite: async () => {
+      const invite = pendingInvite ?? null
+      pendingInvite = undefined
+      return { invite }
     }
   }
 
@@ -466,6 +478,17 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
     subscribe (listener) {
       listeners.add(listener)
       return () => { listeners.delete(listener) }
+    },
+
+    offerInvite (link) {
+      const parsed = inviteLinkSchema.safeParse(link.trim())
+      if (!parsed.success || stopping != null) {
+        log?.warn('ignored a link that is not an invite')
+        return false
+      }
+      pendingInvite = parsed.data
+      push('invite', { invite: parsed.data })
+      return true
     },
 
     stop () {

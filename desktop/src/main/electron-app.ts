@@ -24,6 +24,9 @@ export const APP_ORIGIN = `${APP_SCHEME}://ui`
 /** The renderer's entry page. */
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`
 
+/** The scheme of invite links, which the app registers itself as the handler of. */
+export const LINK_SCHEME = 'sotto'
+
 /** `webPreferences` of every window: isolated, sandboxed, no Node, no webviews. */
 export const WEB_PREFERENCES = Object.freeze({
   contextIsolation: true,
@@ -124,7 +127,9 @@ export interface ElectronSurface<W extends WindowLike = WindowLike> {
     whenReady(): Promise<unknown>
     getPath(name: 'userData'): string
     quit(): void
-    on(event: 'second-instance', listener: () => void): unknown
+    setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean
+    on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown
+    on(event: 'open-url', listener: (event: Preventable, url: string) => void): unknown
     on(event: 'window-all-closed', listener: () => void): unknown
     on(event: 'before-quit', listener: (event: Preventable) => void): unknown
     on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown
@@ -192,6 +197,13 @@ export interface ElectronAppInit {
   dataDir?: string
   /** Loggers. */
   logger?: LoggerFactory
+  /** The command line the app started with, which may carry an invite link (Windows, Linux). */
+  argv?: string[]
+  /**
+   * How the OS should start the app for a `sotto://` link, when not simply the executable: an
+   * unpackaged app (`process.defaultApp`) is Electron's binary plus the app's path.
+   */
+  linkHandler?: { path: string, args: string[] }
 }
 
 /** What {@link startElectronApp} returns. */
@@ -217,6 +229,11 @@ export function isAppUrl (url: string): boolean {
   } catch {
     return false
   }
+}
+
+/** The first `sotto://invite/` link in a command line, if any. */
+export function inviteInArgv (argv: readonly string[]): string | undefined {
+  return argv.find(arg => arg.toLowerCase().startsWith(`${LINK_SCHEME}://invite/`))
 }
 
 /** Cancels every navigation, redirect, webview and new window of a WebContents. */
@@ -300,7 +317,24 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
       isAppUrl(frame.url)
   }
 
-  app.on('second-instance', showWindow)
+  // Invite links: the OS starts the app with the link (Windows, Linux), hands it to the running
+  // instance (second-instance), or sends it as open-url (macOS). The user then confirms.
+  const offerInvite = (link: string | undefined): void => {
+    if (link == null) return
+    if (service.offerInvite(link)) showWindow()
+  }
+  const registered = init.linkHandler != null
+    ? app.setAsDefaultProtocolClient(LINK_SCHEME, init.linkHandler.path, init.linkHandler.args)
+    : app.setAsDefaultProtocolClient(LINK_SCHEME)
+  if (!registered) log?.warn('could not register as the handler of sotto:// links')
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    offerInvite(url)
+  })
+  app.on('second-instance', (_event, argv) => {
+    showWindow()
+    offerInvite(inviteInArgv(argv))
+  })
   app.on('web-contents-created', (_event, contents) => { hardenContents(contents) })
   app.on('window-all-closed', () => { app.quit() })
   app.on('before-quit', event => {
@@ -394,6 +428,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     }
 
     await service.start()
+    offerInvite(inviteInArgv(init.argv ?? []))
     await window.loadURL(APP_ENTRY)
   })()
   ready.catch(err => { log?.error('start failed', { error: (err as Error).name }) })

@@ -4,6 +4,7 @@
  * `startElectronApp`. Everything testable lives there.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell, Tray } from 'electron'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadMessengerFactory } from './core-loader.js'
 import { startElectronApp } from './electron-app.js'
@@ -21,7 +22,9 @@ const started = startElectronApp(surface, {
   rendererDir: RENDERER_DIR,
   trayIcon: fileURLToPath(new URL('../../../assets/tray.png', import.meta.url)),
   defaultRelays: defaultRelays(),
-  logger
+  logger,
+  argv: process.argv,
+  ...(process.defaultApp && process.argv[1] != null ? { linkHandler: { path: process.execPath, args: [resolve(process.argv[1])] } } : {})
 })
 
 if (started.role === 'primary') {

@@ -65,6 +65,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     addRelay: request => call('addRelay', request),
     removeRelay: request => call('removeRelay', request),
     openLink: request => call('openLink', request),
+    pendingInvite: () => call('pendingInvite'),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),
@@ -73,7 +74,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onConnection: subscribe('connection'),
     onExpired: subscribe('expired'),
     onUnread: subscribe('unread'),
-    onRelay: subscribe('relay')
+    onRelay: subscribe('relay'),
+    onInvite: subscribe('invite')
   } satisfies SottoBridge)
 }
 

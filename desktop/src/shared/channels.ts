@@ -30,7 +30,8 @@ export const METHOD_CHANNELS = {
   relays: 'sotto:relays:list',
   addRelay: 'sotto:relays:add',
   removeRelay: 'sotto:relays:remove',
-  openLink: 'sotto:links:open'
+  openLink: 'sotto:links:open',
+  pendingInvite: 'sotto:invite:pending'
 } as const
 
 /** The name of a call. */
@@ -49,7 +50,8 @@ export const EVENT_CHANNELS = {
   connection: 'sotto:event:connection',
   expired: 'sotto:event:expired',
   unread: 'sotto:event:unread',
-  relay: 'sotto:event:relay'
+  relay: 'sotto:event:relay',
+  invite: 'sotto:event:invite'
 } as const
 
 /** The name of a pushed event. */

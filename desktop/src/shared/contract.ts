@@ -188,6 +188,10 @@ export const relayAddressSchema = z.string().max(512)
 export const httpsUrlSchema = z.string().max(2048)
   .regex(/^https:\/\/[^\s/?#@\\]+(?:[/?#][^\s]*)?$/, 'must be an https URL')
 
+/** An invite: the link, or the text of its QR code (base45, what a scanner reads). */
+export const inviteLinkSchema = z.string().max(32768)
+  .regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+)$/, 'must be a sotto://invite/ link')
+
 /** Disappearing timers offered, in seconds; 0 is off. */
 export const DISAPPEARING_CHOICES = [0, 10, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
 
@@ -207,11 +211,7 @@ export const requestSchemas = {
   createInvite: empty,
   contacts: empty,
   contact: ref,
-  addContact: z.strictObject({
-    // The link, or the text of its QR code (base45, what a scanner reads).
-    invite: z.string().max(32768).regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+)$/, 'must be a sotto://invite/ link'),
-    alias: name.optional()
-  }),
+  addContact: z.strictObject({ invite: inviteLinkSchema, alias: name.optional() }),
   renameContact: z.strictObject({ contactId, alias: name }),
   block: ref,
   unblock: ref,
@@ -246,7 +246,8 @@ export const requestSchemas = {
   relays: empty,
   addRelay: z.strictObject({ address: relayAddressSchema }),
   removeRelay: z.strictObject({ address: relayAddressSchema }),
-  openLink: z.strictObject({ url: httpsUrlSchema })
+  openLink: z.strictObject({ url: httpsUrlSchema }),
+  pendingInvite: empty
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -280,6 +281,7 @@ export interface Replies {
   addRelay: RelayView[]
   removeRelay: RelayView[]
   openLink: { opened: boolean }
+  pendingInvite: { invite: string | null }
 }
 
 /** The payload of each pushed event. */
@@ -293,6 +295,7 @@ export interface Events {
   expired: { contactId: string, ids: string[] }
   unread: { total: number }
   relay: RelayView
+  invite: { invite: string }
 }
 
 /** One pushed event. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { APP_ENTRY, APP_SCHEME, startElectronApp } from '../../src/main/electron-app.js'
 import { EVENT_CHANNELS, METHOD_CHANNELS, METHODS } from '../../src/shared/channels.js'
-import { eventFrom, fakeElectron } from '../fixtures/fake-electron.js'
+import { eventFrom, fakeElectron, preventable } from '../fixtures/fake-electron.js'
 import { tempDir } from '../fixtures/helpers.js'
 import { memoryFactory } from '../fixtures/memory-messenger.js'
 import type { ElectronApp } from '../../src/main/electron-app.js'
@@ -28,13 +28,15 @@ describe('Electron app (injected surface)', () => {
   })
   afterEach(async () => { await cleanup() })
 
-  async function start (electron: FakeElectron, factory = memoryFactory()): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
+  async function start (electron: FakeElectron, factory = memoryFactory(), argv: string[] = []): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
     const started = startElectronApp(electron.surface, {
       createMessenger: factory.factory,
       preloadFile: '/app/dist/preload/preload.cjs',
       rendererDir,
       trayIcon: '/app/assets/tray.png',
-      dataDir: join(dir, 'data')
+      dataDir: join(dir, 'data'),
+      argv,
+      linkHandler: { path: '/usr/lib/electron/electron', args: ['/app'] }
     })
     assert.equal(started.role, 'primary')
     electron.app.becomeReady()
@@ -60,7 +62,7 @@ describe('Electron app (injected surface)', () => {
     const { window } = await start(electron)
     window.minimized = true
     const shows = window.shows
-    electron.app.emit('second-instance')
+    electron.app.emit('second-instance', {}, ['/usr/bin/sotto'])
     assert.equal(window.restores, 1)
     assert.equal(window.shows, shows + 1)
     assert.ok(window.focuses > 0)
@@ -179,6 +181,49 @@ describe('Electron app (injected surface)', () => {
     assert.equal(electron.notifications.length, 1)
     electron.app.quit()
     await started.stopped
+  })
+
+  describe('sotto:// invite links', () => {
+    const link = 'sotto://invite/AbC-_123'
+
+    it('registers as their handler', async () => {
+      const electron = fakeElectron(dir)
+      const { started } = await start(electron)
+      assert.deepEqual(electron.app.protocolClients, [{ protocol: 'sotto', path: '/usr/lib/electron/electron', args: ['/app'] }])
+      electron.app.quit()
+      await started.stopped
+    })
+
+    it('holds a link from the command line until the renderer takes it, once', async () => {
+      const electron = fakeElectron(dir)
+      const { window, started } = await start(electron, memoryFactory(), ['/usr/bin/sotto', '--flag', link])
+      assert.deepEqual(await call(electron, window, 'pendingInvite'), { ok: true, value: { invite: link } })
+      assert.deepEqual(await call(electron, window, 'pendingInvite'), { ok: true, value: { invite: null } })
+      electron.app.quit()
+      await started.stopped
+    })
+
+    it('takes a link from a second instance or open-url, shows the window, and ignores other links', async () => {
+      const electron = fakeElectron(dir)
+      const { window, started } = await start(electron)
+      const invites = (): unknown[] => window.webContents.sent.filter(s => s.channel === EVENT_CHANNELS.invite).map(s => s.payload)
+      window.minimized = true
+      electron.app.emit('second-instance', {}, ['/usr/bin/sotto', link])
+      assert.deepEqual(invites(), [{ invite: link }])
+      assert.equal(window.restores, 1)
+      const event = preventable()
+      electron.app.emit('open-url', event, 'SOTTO://INVITE/ABC 123')
+      assert.equal(event.prevented, true)
+      assert.deepEqual(invites(), [{ invite: link }, { invite: 'SOTTO://INVITE/ABC 123' }])
+      for (const url of ['sotto://invite/<script>', 'sotto://settings', 'https://example.org/', `sotto://invite/${'a'.repeat(40000)}`]) {
+        electron.app.emit('open-url', preventable(), url)
+      }
+      electron.app.emit('second-instance', {}, ['/usr/bin/sotto', 'sotto://invite/a b'])
+      assert.equal(invites().length, 2, 'only invite links are offered')
+      assert.deepEqual(await call(electron, window, 'pendingInvite'), { ok: true, value: { invite: 'SOTTO://INVITE/ABC 123' } })
+      electron.app.quit()
+      await started.stopped
+    })
   })
 
   it('opens only https links, and only after the user confirmed', async () => {

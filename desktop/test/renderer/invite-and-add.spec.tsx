@@ -57,3 +57,32 @@ describe('add contact screen', () => {
     assert.ok(within(list).getByText('Bobby'))
   })
 })
+
+describe('an invite link opened outside the app', () => {
+  let h: Harness
+  afterEach(async () => { await h.close() })
+  const card = Buffer.from(JSON.stringify({ name: 'Carol', userId: 'carol' })).toString('base64url')
+
+  it('opens Add contact with the link filled in, and adds only when the user confirms', async () => {
+    h = await renderApp()
+    await screen.findByRole('navigation', { name: 'Sotto' })
+    assert.equal(h.service.offerInvite(`sotto://invite/${card}`), true)
+    const link = await screen.findByLabelText('Their invite link') as HTMLTextAreaElement
+    assert.equal(link.value, `sotto://invite/${card}`)
+    assert.equal(h.calls.includes('addContact'), false, 'nothing is added without the user')
+    await h.user.click(within(screen.getByRole('form', { name: 'Add a contact' })).getByRole('button', { name: 'Add contact' }))
+    assert.ok(await screen.findByRole('heading', { level: 2, name: 'Carol' }))
+  })
+
+  it('is kept for the window when it arrives before the window shows, and refused when not an invite', async () => {
+    h = await renderApp({
+      prepare: service => {
+        assert.equal(service.offerInvite('https://example.org/'), false)
+        assert.equal(service.offerInvite(`sotto://invite/${card}`), true)
+      }
+    })
+    const link = await screen.findByLabelText('Their invite link') as HTMLTextAreaElement
+    assert.equal(link.value, `sotto://invite/${card}`)
+    assert.deepEqual(await h.service.dispatch('pendingInvite', undefined), { ok: true, value: { invite: null } }, 'taken once')
+  })
+})

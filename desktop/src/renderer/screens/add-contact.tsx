@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Add a contact by pasting their invite link.
+ * Add a contact by pasting their invite link, or confirm one opened from outside the app.
  */
 import { useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
 import type { FormEvent, ReactNode } from 'react'
 
-/** The add-contact screen. `onAdded` opens the new conversation. */
-export function AddContact ({ onAdded }: { onAdded: (contactId: string) => void }): ReactNode {
+/** Props of {@link AddContact}. */
+export interface AddContactProps {
+  /** An invite link opened from outside the app, filled in for the user to confirm. */
+  invite?: string
+  /** Opens the new conversation. */
+  onAdded: (contactId: string) => void
+}
+
+/** The add-contact screen. */
+export function AddContact ({ invite: offered, onAdded }: AddContactProps): ReactNode {
   const client = useClient()
   const ids = { link: useId(), alias: useId(), title: useId() }
-  const [invite, setInvite] = useState('')
+  const [invite, setInvite] = useState(offered ?? '')
   const [alias, setAlias] = useState('')
   const add = useAction(async () => {
     const request: { invite: string, alias?: string } = { invite: invite.trim() }

@@ -19,7 +19,7 @@ export type View =
   | { kind: 'chats' }
   | { kind: 'chat', contactId: string }
   | { kind: 'requests' }
-  | { kind: 'add' }
+  | { kind: 'add', invite?: string }
   | { kind: 'invite' }
   | { kind: 'settings' }
 
@@ -61,6 +61,17 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     return () => { for (const off of offs) off() }
   }, [client, reload])
 
+  // An invite link opened outside the app (held by the main side until taken) opens Add contact.
+  useEffect(() => {
+    const offer = (invite: string | null): void => { if (invite != null) setView({ kind: 'add', invite }) }
+    const off = client.bridge.onInvite(({ invite }) => {
+      offer(invite)
+      void client.pendingInvite().catch(() => {})
+    })
+    client.pendingInvite().then(({ invite }) => { offer(invite) }, () => {})
+    return off
+  }, [client])
+
   const pendingRequests = requests.filter(r => !r.blocked).length
   const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
   const current = view.kind === 'chat' ? 'chats' : view.kind
@@ -70,7 +81,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
   switch (view.kind) {
     case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
-    case 'add': pane = <AddContact onAdded={id => { reload(); open(id) }} />; break
+    case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
     case 'settings': pane = <Settings {...(onSettings != null ? { onChanged: onSettings } : {})} />; break
     default: pane = <section className='placeholder'><p>Choose a conversation, or add a contact to start one.</p></section>
