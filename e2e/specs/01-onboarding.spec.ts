@@ -17,6 +17,9 @@ test('a new user creates a profile with a relay and gets an invite link and QR c
 
   await expect(ui.onboarding.relays).toHaveCount(1)
   await expect(ui.onboarding.relayChoice(relay.address)).toBeChecked()
+  // Before she picks it, the relay says who runs it and where.
+  await expect(ui.onboarding.relays.first()).toContainText('Sotto E2E Community')
+  await expect(ui.onboarding.relays.first()).toContainText('Jurisdiction DE')
   await ui.onboarding.name.fill('Alice')
   await ui.onboarding.passphrase.fill(alice.passphrase)
   await ui.onboarding.repeatPassphrase.fill(`${alice.passphrase} typo`)

@@ -3,4 +3,5 @@
  * The messenger: `createMessenger` and its public types.
  */
 export { createMessenger, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './messenger.js'
+export { fetchRelayInfo } from './relay-info.js'
 export type * from './types.js'

@@ -15,7 +15,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadMessengerFactory } from './core-loader.js'
+import { fetchRelayInfo, loadMessengerFactory } from './core-loader.js'
 import { createDesktopService } from './desktop-service.js'
 import { startHeadlessServer } from './headless-server.js'
 import { pinoLoggers } from './logger.js'
@@ -97,6 +97,7 @@ export async function runHeadless (args: HeadlessArgs, createMessenger?: Messeng
     dataDir: args.dataDir,
     createMessenger: factory,
     defaultRelays: defaultRelays(process.env, args.relays),
+    fetchRelayInfo,
     messengerOptions: {
       ...(args.listen.length > 0 ? { listen: args.listen } : {}),
       ...(args.noMdns ? { mdns: false } : {})

@@ -23,7 +23,7 @@ import { contactView, identityView, messageView, settingsView } from './views.js
 import type { DesktopConfig, RelayEntry, RelayInfo } from './desktop-config.js'
 import type { KeyVault } from './key-vault.js'
 import type { NotificationContent } from './notifications.js'
-import type { KeySource, LoggerFactory, Messenger, MessengerEvents, MessengerOptions, RelayView as HomeRelay } from '@sotto/core'
+import type { KeySource, LoggerFactory, Messenger, MessengerEvents, MessengerOptions, RelayInfo as RelayInfoOfCore, RelayView as HomeRelay } from '@sotto/core'
 
 /** Creates a messenger: `createMessenger` from `@sotto/core`, injected so tests can run without it. */
 export type MessengerFactory = (options: MessengerOptions) => Promise<Messenger>
@@ -42,6 +42,11 @@ export interface DesktopServiceInit {
   defaultRelays?: RelayInfo[]
   /** Passed through to the messenger (listen addresses, mDNS override, ICE servers, scrypt cost). */
   messengerOptions?: Pick<MessengerOptions, 'listen' | 'mdns' | 'iceServers' | 'scryptLogN'>
+  /**
+   * Reads what a relay publishes about itself (`fetchRelayInfo` of `@sotto/core`), so onboarding
+   * shows the operator and jurisdiction of the offered relays before the user picks them.
+   */
+  fetchRelayInfo?: (address: string) => Promise<Pick<RelayInfoOfCore, 'operator' | 'jurisdiction' | 'contact' | 'retentionSeconds'>>
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
   openLink?: (url: string) => Promise<boolean>
   /** Loggers. */
@@ -94,6 +99,8 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
   let stopping: Promise<void> | undefined
   let sending: Promise<unknown> = Promise.resolve()
   let pendingInvite: string | undefined
+  /** What the offered relays published, by address, once read (onboarding). */
+  const published = new Map<string, Pick<RelayInfoOfCore, 'operator' | 'jurisdiction' | 'contact' | 'retentionSeconds'>>()
   const unsubscribers: Array<() => void> = []
 
   const push = <E extends PushedEvent['name']>(name: E, payload: Events[E]): void => {
@@ -245,12 +252,31 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
     return opening
   }
 
-  /** A relay offered in onboarding: what Sotto's list says about it. */
+  /** A relay offered in onboarding: what it published when asked, else what Sotto's list says. */
   const relayView = (r: RelayEntry): RelayView => {
-    const view: RelayView = { address: r.address, source: r.source, enabled: r.enabled, reachable: false, reserved: false, mailboxReady: false }
-    if (r.operator != null) view.operator = r.operator
-    if (r.jurisdiction != null) view.jurisdiction = r.jurisdiction
+    const info = published.get(r.address)
+    const view: RelayView = { address: r.address, source: r.source, enabled: r.enabled, reachable: info != null, reserved: false, mailboxReady: false }
+    const operator = info?.operator ?? r.operator
+    const jurisdiction = info?.jurisdiction ?? r.jurisdiction
+    if (operator != null) view.operator = operator
+    if (jurisdiction != null) view.jurisdiction = jurisdiction
+    if (info != null) {
+      view.contact = info.contact
+      view.retentionSeconds = info.retentionSeconds
+    }
     return view
+  }
+
+  /** Asks each offered relay what it publishes; the status is pushed again as answers come. */
+  const askOfferedRelays = (): void => {
+    const fetch = init.fetchRelayInfo
+    if (fetch == null) return
+    for (const { address } of init.defaultRelays ?? []) {
+      fetch(address).then(info => {
+        published.set(address, info)
+        if (phase === 'setup') push('app', status())
+      }, (err: Error) => { log?.info('an offered relay did not answer', { relay: address, error: err.name }) })
+    }
   }
 
   /** A home relay of the messenger: what the relay itself publishes, and its state. */
@@ -420,6 +446,7 @@ export function createDesktopService (init: DesktopServiceInit): DesktopService 
       }
       if (config == null) {
         setPhase('setup')
+        askOfferedRelays()
         return status()
       }
       try {

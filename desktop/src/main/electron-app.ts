@@ -9,7 +9,7 @@ import { EVENT_CHANNELS, METHOD_CHANNELS, METHODS } from '../shared/channels.js'
 import { createDesktopService } from './desktop-service.js'
 import { safeStorageKeyVault } from './key-vault.js'
 import { readRendererFile, securityHeaders } from './renderer-files.js'
-import type { DesktopService, MessengerFactory } from './desktop-service.js'
+import type { DesktopService, DesktopServiceInit, MessengerFactory } from './desktop-service.js'
 import type { RelayInfo } from './desktop-config.js'
 import type { SafeStorageLike } from './key-vault.js'
 import type { LoggerFactory } from '@sotto/core'
@@ -185,6 +185,8 @@ export interface TrayLike {
 export interface ElectronAppInit {
   /** `createMessenger` from `@sotto/core`. */
   createMessenger: MessengerFactory
+  /** `fetchRelayInfo` from `@sotto/core`: what the offered relays publish, shown in onboarding. */
+  fetchRelayInfo?: DesktopServiceInit['fetchRelayInfo']
   /** The preload bundle. */
   preloadFile: string
   /** The built renderer. */
@@ -302,6 +304,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     createMessenger: init.createMessenger,
     keyVault: safeStorageKeyVault({ safeStorage: electron.safeStorage, file: join(dataDir, 'storage-key.bin') }),
     defaultRelays: init.defaultRelays ?? [],
+    ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}),
     openLink,
     ...(init.logger != null ? { logger: init.logger } : {})
   })

@@ -6,7 +6,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, session, shell, Tray } from 'electron'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadMessengerFactory } from './core-loader.js'
+import { fetchRelayInfo, loadMessengerFactory } from './core-loader.js'
 import { startElectronApp } from './electron-app.js'
 import { pinoLoggers } from './logger.js'
 import { defaultRelays } from './relays.js'
@@ -18,6 +18,7 @@ const surface: ElectronSurface<BrowserWindow> = { app, BrowserWindow, dialog, ip
 
 const started = startElectronApp(surface, {
   createMessenger: async options => (await loadMessengerFactory())(options),
+  fetchRelayInfo,
   preloadFile: PRELOAD_FILE,
   rendererDir: RENDERER_DIR,
   trayIcon: fileURLToPath(new URL('../../../assets/tray.png', import.meta.url)),

@@ -33,6 +33,29 @@ describe('DesktopService', () => {
   beforeEach(async () => { ({ dir, cleanup } = await tempDir()) })
   afterEach(async () => { await cleanup() })
 
+  it('offers relays in setup with what they publish, once they answer', async () => {
+    const other = `/ip4/127.0.0.1/tcp/4002/p2p/${RELAY.split('/p2p/')[1]!}`
+    const asked: string[] = []
+    const service = createDesktopService({
+      dataDir: dir,
+      createMessenger: memoryFactory().factory,
+      defaultRelays: [{ address: RELAY, operator: 'From the list' }, { address: other }],
+      fetchRelayInfo: async address => {
+        asked.push(address)
+        if (address === other) throw new Error('unreachable')
+        return { operator: 'Published', jurisdiction: 'CH', contact: 'mailto:a@example.org', retentionSeconds: 86400 }
+      }
+    })
+    const answered = nextEvent(service, 'app', s => s.defaultRelays[0]?.reachable === true)
+    const first = await service.start()
+    assert.equal(first.phase, 'setup')
+    const status = await answered
+    assert.deepEqual(asked.sort(), [RELAY, other].sort())
+    assert.deepEqual(status.defaultRelays.map(r => [r.operator, r.jurisdiction, r.reachable]), [['Published', 'CH', true], [undefined, undefined, false]])
+    assert.equal(status.defaultRelays[0]!.retentionSeconds, 86400)
+    await service.stop()
+  })
+
   it('starts in setup, creates an identity with the keychain, and reopens it', async () => {
     const vault = memoryVault()
     const { factory, created } = memoryFactory()

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * `fetchRelayInfo` of `@sotto/core` against a real `sotto-relay`: what onboarding shows before
+ * the user picks a relay.
+ */
+import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { fetchRelayInfo } from '@sotto/core'
+import { removeDir, startRelay } from './helpers.js'
+import type { RelayProcess } from './helpers.js'
+import type { AddressInfo } from 'node:net'
+
+describe('fetchRelayInfo', () => {
+  let relay: RelayProcess
+  before(async () => { relay = await startRelay() })
+  after(async () => {
+    await relay.stop()
+    await removeDir(relay.dataDir)
+  })
+
+  it('reads the operator, jurisdiction and retention a relay publishes, over TCP and WebSockets', async () => {
+    for (const addr of [relay.tcp, relay.addrs.find(a => a.includes('/ws/'))!]) {
+      const info = await fetchRelayInfo(addr)
+      assert.equal(info.operator, 'Test Operator', addr)
+      assert.equal(info.jurisdiction, 'DE')
+      assert.equal(info.contact, 'mailto:ops@example.org')
+      assert.ok(info.retentionSeconds > 0)
+    }
+  })
+
+  it('refuses what is no relay address, and says when nothing answers', async () => {
+    await assert.rejects(fetchRelayInfo('not a multiaddr'), { name: 'InvalidInputError' })
+    await assert.rejects(fetchRelayInfo('/ip4/127.0.0.1/tcp/1'), { name: 'InvalidInputError' })
+    // A port that accepts TCP but speaks no libp2p, then a closed one.
+    const silent = createServer(socket => { socket.on('error', () => {}) })
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as AddressInfo).port
+    try {
+      await assert.rejects(fetchRelayInfo(`/ip4/127.0.0.1/tcp/${port}/p2p/${relay.peerId}`, { signal: AbortSignal.timeout(3000) }), { name: 'RelayUnreachableError' })
+    } finally {
+      silent.close()
+    }
+    await assert.rejects(fetchRelayInfo(`/ip4/127.0.0.1/tcp/${port}/p2p/${relay.peerId}`), { name: 'RelayUnreachableError' })
+  })
+})
