@@ -164,6 +164,13 @@ describe('offline delivery through sotto-relay', () => {
       await alice.removeRelay(swiss.tcp)
       assert.deepEqual((await alice.relays()).map(r => r.peerId), [relay.peerId])
       await until(async () => await metric(swiss, /^sotto_relay_mailboxes (\d+)/m) === 0, 'the mailbox deleted at the removed relay')
+
+      // Excluding the jurisdiction of a relay in use removes it, as removeRelay does.
+      await alice.addRelay(swiss.tcp)
+      await until(async () => await metric(swiss, /^sotto_relay_mailboxes (\d+)/m) === 1, 'a mailbox at the relay added again')
+      await alice.updateSettings({ excludedJurisdictions: ['CH'] })
+      assert.deepEqual((await alice.relays()).map(r => r.peerId), [relay.peerId])
+      await until(async () => await metric(swiss, /^sotto_relay_mailboxes (\d+)/m) === 0, 'the mailbox deleted at the excluded relay')
     } finally {
       await swiss.kill9()
       await removeDir(swiss.dataDir)

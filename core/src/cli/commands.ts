@@ -26,6 +26,9 @@ export const USAGE = `Usage: sotto --data DIR <command> [options]
   relays
   relays add MULTIADDR
   relays remove MULTIADDR
+  settings
+  settings exclude CC...          (ISO 3166-1 codes; your relays there are removed)
+  settings include CC...
   run [--listen MULTIADDR]... [--no-mdns]
 
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
@@ -131,6 +134,21 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo())
         } else {
           throw new InvalidInputError(`relays takes add or remove, not ${JSON.stringify(verb)}`)
         }
+        break
+      }
+      case 'settings': {
+        const [verb, ...codes] = args
+        if (verb == null) {
+          json(await messenger.settings())
+          break
+        }
+        if (verb !== 'exclude' && verb !== 'include') throw new InvalidInputError(`settings takes exclude or include, not ${JSON.stringify(verb)}`)
+        need(2, 'jurisdiction codes')
+        const named = codes.map(c => c.toUpperCase())
+        const excluded = (await messenger.settings()).excludedJurisdictions
+        json(await messenger.updateSettings({
+          excludedJurisdictions: verb === 'exclude' ? [...excluded, ...named] : excluded.filter(c => !named.includes(c))
+        }))
         break
       }
       default:
@@ -321,6 +339,14 @@ async function runCommand (messenger: Messenger, line: string): Promise<Record<s
         break
       }
       case 'read': await messenger.markRead(str('contact')); result = {}; break
+      case 'settings': {
+        const excluded = request.excludedJurisdictions
+        if (excluded != null && (!Array.isArray(excluded) || !excluded.every(c => typeof c === 'string'))) {
+          throw new InvalidInputError('"excludedJurisdictions" must be a list of ISO 3166-1 codes')
+        }
+        result = excluded != null ? await messenger.updateSettings({ excludedJurisdictions: excluded }) : await messenger.settings()
+        break
+      }
       case 'disappearing': {
         const seconds = request.seconds
         if (typeof seconds !== 'number') throw new InvalidInputError('"seconds" must be a number')

@@ -531,6 +531,13 @@ class SottoMessenger implements Messenger {
       next.excludedJurisdictions = [...new Set(codes)].sort()
     }
     await this.ctx.store.put(keys.settings(), encodeRecord(next))
+    if (patch.excludedJurisdictions != null) {
+      for (const relay of await this.homeRelays.list()) {
+        if (relay.info != null && next.excludedJurisdictions.includes(relay.info.jurisdiction)) {
+          await this.homeRelays.remove(relay.addr)
+        }
+      }
+    }
     return next
   }
 

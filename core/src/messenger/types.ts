@@ -222,7 +222,10 @@ export interface Messenger {
   markRead(contact: string): Promise<void>
   /** Current settings. */
   settings(): Promise<Settings>
-  /** Changes settings. */
+  /**
+   * Changes settings. Excluding a jurisdiction also removes the home relays there, as
+   * {@link removeRelay} does (their mailboxes are drained one last time, contacts are told).
+   */
   updateSettings(patch: Partial<Settings>): Promise<Settings>
   /** The home relays, in order of preference, with their relay-info and state. */
   relays(): Promise<RelayView[]>

@@ -40,6 +40,20 @@ describe('sotto: two processes on loopback', () => {
     assert.match(missing.stderr, /^InvalidInputError: .*SOTTO_PASSPHRASE/m)
   })
 
+  it('shows settings and excludes and includes jurisdictions', async () => {
+    const [initial] = await sotto(['--data', aliceDir, 'settings'], 'alice pass')
+    assert.deepEqual(initial?.excludedJurisdictions, [])
+    const [excluded] = await sotto(['--data', aliceDir, 'settings', 'exclude', 'us', 'CH'], 'alice pass')
+    assert.deepEqual(excluded?.excludedJurisdictions, ['CH', 'US'])
+    const [included] = await sotto(['--data', aliceDir, 'settings', 'include', 'US'], 'alice pass')
+    assert.deepEqual(included?.excludedJurisdictions, ['CH'])
+    const bad = await sottoFails(['--data', aliceDir, 'settings', 'exclude', 'USA'], 'alice pass')
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /^InvalidInputError: .*ISO 3166-1/m)
+    const [kept] = await sotto(['--data', aliceDir, 'settings', 'include', 'CH'], 'alice pass')
+    assert.deepEqual(kept?.excludedJurisdictions, [])
+  })
+
   it('exchanges 1,000 messages each way across kill -9 of both sides: none lost, none shown twice', async () => {
     let alice = await RunningPeer.start(aliceDir, 'alice pass')
     let bob = await RunningPeer.start(bobDir, 'bob pass')
