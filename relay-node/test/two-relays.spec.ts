@@ -2,13 +2,16 @@
 /**
  * A recipient with two relays (`sotto-relay` child processes): what is sent while he is offline is
  * deposited at both, so that when one relay dies holding it, and loses its disk, every message still
- * arrives through the other, once each, in order.
+ * arrives through the other, once each, in order. A relay that was down when the messages were sent
+ * gets its copy when it is back, even after the sender restarted in between.
  */
 import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { removeDir, startRelay } from './helpers.js'
 import { Fleet, collectEvents, contactReaches, introduce } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
+import type { AddressInfo } from 'node:net'
 
 const COUNT = 100
 
@@ -26,6 +29,15 @@ async function until (condition: () => Promise<boolean>, what: string, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise<void>(resolve => { setTimeout(resolve, 100) })
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => { server.listen(0, '127.0.0.1', resolve) })
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>(resolve => { server.close(() => { resolve() }) })
+  return port
 }
 
 describe('sotto-relay: a recipient with two relays', () => {
@@ -75,5 +87,49 @@ describe('sotto-relay: a recipient with two relays', () => {
     assert.deepEqual((await bob.history(aliceAtBob)).map(m => m.text), expected)
     // Nothing waits in Alice's outbox: every message is delivered, none queued or sent.
     assert.ok((await alice.history(bobAtAlice)).every(m => m.state === 'delivered'))
+  })
+
+  it('deposits the second copy at a relay that was down once it is back, across a restart of the sender', { timeout: 180_000 }, async () => {
+    const r1 = await startRelay()
+    relays.push(r1)
+    // R2 listens on a fixed port, so that it comes back at the address Bob gave out.
+    const port = await freePort()
+    let r2 = await startRelay({ args: ['--listen', `/ip4/127.0.0.1/tcp/${port}`] })
+    relays.push(r2)
+    const r2Addr = r2.addrs.find(a => a.startsWith(`/ip4/127.0.0.1/tcp/${port}/p2p/`))
+    assert.ok(r2Addr != null, r2.addrs.join(' '))
+    const aliceDir = await fleet.dir()
+    const bobDir = await fleet.dir()
+    // Alice's own relay is R2 too: Bob's end-to-end receipts reach her through it at the end.
+    let alice = await fleet.start(aliceDir, 'Alice', { relays: [r2Addr] })
+    let bob = await fleet.start(bobDir, 'Bob', { relays: [r1.tcp, r2Addr] })
+    const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
+    await contactReaches(alice, bobAtAlice, c => c.mailboxes === 2)
+    await fleet.stop(bob)
+
+    // R2 is down while Alice writes: R1 alone takes the messages, and they are sent.
+    await r2.kill9()
+    const sent = collectEvents(alice, 'status', COUNT, s => s.state === 'sent' && s.contactId === bobAtAlice)
+    const expected = Array.from({ length: COUNT }, (_, i) => `second copy ${i}`)
+    for (const text of expected) await alice.send(bobAtAlice, text)
+    await sent
+    await until(async () => await envelopesAt(r1) >= COUNT, 'a copy at R1')
+    await fleet.stop(alice)
+
+    // R2 comes back; Alice restarts and deposits the copies R2 missed.
+    r2 = await startRelay({ dataDir: r2.dataDir, args: ['--listen', `/ip4/127.0.0.1/tcp/${port}`] })
+    relays.push(r2)
+    alice = await fleet.start(aliceDir, 'Alice')
+    await until(async () => await envelopesAt(r2) >= COUNT, 'a copy at R2 once it is back', 60_000)
+
+    // R1 dies with its disk: everything arrives through R2.
+    await r1.kill9()
+    await removeDir(r1.dataDir)
+    bob = await fleet.start(bobDir, 'Bob')
+    const shown: string[] = []
+    bob.on('message', m => { if (m.contactId === aliceAtBob) shown.push(m.text) })
+    await until(async () => shown.length >= COUNT, `${COUNT} messages at Bob through R2`, 60_000)
+    assert.deepEqual(shown, expected, 'each message shown once, in order')
+    await until(async () => (await alice.history(bobAtAlice)).every(m => m.state === 'delivered'), 'every message delivered at Alice', 60_000)
   })
 })
