@@ -311,18 +311,19 @@ export class Courier {
   private async settleDeposited (entry: OutboxRecord, addr: string, enough: (heldBy: string[]) => boolean): Promise<void> {
     // A crash between the relay's answer and this commit leaves the entry as it was: it is
     // deposited again and the recipient drops the copy by its envelope id. A loss is not possible;
-    // a duplicate is. The record is read again here: it may have been settled since the batch was
-    // read (delivered directly, or its contact removed), and then it stays settled.
+    // a duplicate is. (This pump is the only writer of the entry, so `entry.heldBy` is current.)
     const { message, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
       const key = keys.outbox(entry.contactId, entry.seq)
-      const bytes = await tx.get(key)
-      if (bytes == null) return { message: undefined, done: Promise.resolve() }
-      const stored = decodeRecord<OutboxRecord>(bytes)
-      stored.heldBy = [...new Set([...stored.heldBy ?? [], addr])]
-      entry.heldBy = stored.heldBy
-      if (enough(stored.heldBy)) tx.del(key)
-      else tx.put(key, encodeRecord(stored))
+      entry.heldBy = [...new Set([...entry.heldBy ?? [], addr])]
+      if (enough(entry.heldBy)) {
+        tx.del(key)
+      } else {
+        // Kept for the next copy, unless it was settled meanwhile (its contact removed): a
+        // settled entry stays settled.
+        if (await tx.get(key) == null) return { message: undefined, done: Promise.resolve() }
+        tx.put(key, encodeRecord(entry))
+      }
       let message: MessageRecord | undefined
       if (entry.messageId != null) {
         message = await readMessage(tx, entry.messageId)
