@@ -17,8 +17,9 @@ export type {
   DepositTokenKind, Freshness, MailboxEnvelope, MailboxRequest, MailboxResponse, MailboxResponseInit,
   MailboxStatus, OwnerAction, OwnerOpData, ParsedRequest, RateLimitInfo, RelayInfo
 } from './frames.js'
-export { encodeVarint, frameStream, varintLength } from './framing.js'
-export type { FrameStream } from './framing.js'
+export { frameStream } from '../protocol/index.js'
+export type { FrameStream } from '../protocol/index.js'
+export { encodeVarint, varintLength } from '../protocol/wire.js'
 export { ed25519PublicKeyOf, generateDepositToken, generateMailboxKey, hashDepositToken, mailboxIdOf } from './keys.js'
 export { ownerOpSigningBytes, signOwnerOp, verifyOwnerOp } from './owner-op.js'
 export type { SignedOwnerOp } from './owner-op.js'

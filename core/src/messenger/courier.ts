@@ -3,9 +3,10 @@
  * The courier delivers the outbox: per contact, one pump sends the queued envelopes in order,
  * directly when the contact can be reached (its known addresses, then circuits through its relays)
  * and settles each with its receipt (`delivered`). When it cannot be reached within a few seconds,
- * the envelopes are deposited in the contact's mailbox at one of its relays and settled once the
- * relay has written them durably (`sent`; the contact's end-to-end receipt makes them `delivered`
- * later). What neither route takes is retried with backoff, and at once when the contact connects.
+ * the envelopes are deposited in the contact's mailboxes at two of its relays (one, if it has one):
+ * an envelope is `sent` once the first relay has written it durably, and leaves the outbox once the
+ * second has too (the recipient drops the second copy by envelope id), or once it is delivered.
+ * What neither route takes is retried with backoff, and at once when the contact connects.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -28,6 +29,8 @@ const MIN_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
 /** After a failed dial, new messages go straight to a relay for this long (doubling) before dialling again. */
 const MIN_DIRECT_PAUSE_MS = 2_000
+/** Relays an envelope is deposited at, when the contact has that many. */
+const COPIES = 2
 
 /** Where envelopes for a contact may be left: a mailbox at one of its relays, with a token. */
 interface DepositTarget {
@@ -136,10 +139,15 @@ export class Courier {
       const contact = await readContact(this.ctx.store, contactId)
       if (contact == null || contact.blocked) return
       let batch: OutboxRecord[] = []
-      for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId), { limit: WINDOW })) {
+      // Entries a relay already holds (waiting for a second) take at most half the window, so
+      // that new messages still go out while a relay of the contact is down.
+      let held = 0
+      for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
         const entry = decodeRecord<OutboxRecord>(bytes)
         if (this.notDurable.has(entry.envelopeId)) break
+        if ((entry.heldBy?.length ?? 0) > 0 && held++ >= WINDOW / 2) continue
         batch.push(entry)
+        if (batch.length >= WINDOW) break
       }
       if (batch.length === 0) return
       if (this.directAllowed(contactId)) {
@@ -182,14 +190,23 @@ export class Courier {
   }
 
   /**
-   * Deposits a batch at the contact's relays, the first that takes them; each entry is settled as
-   * `sent` once its relay has written it durably. Resolves with what no relay took.
+   * Deposits a batch at the contact's relays, in order, until each entry is held by
+   * {@link COPIES} of them (or all, when it has fewer); each entry is settled as `sent` once the
+   * first relay has written it durably. Resolves with the entries not yet held by enough relays.
    */
   private async deposit (contact: ContactRecord, batch: OutboxRecord[]): Promise<{ left: OutboxRecord[], retryAfterMs: number }> {
-    let left = batch
+    const targets = depositTargets(contact)
+    if (targets.length === 0) return { left: batch, retryAfterMs: 0 }
+    const goal = Math.min(COPIES, targets.length)
+    const current = new Set(targets.map(t => t.addr))
+    // Relays the contact no longer uses do not count.
+    const copies = (heldBy: string[] = []): number => heldBy.filter(a => current.has(a)).length
+    const enough = (heldBy: string[]): boolean => copies(heldBy) >= goal
     let retryAfterMs = 0
-    for (const target of depositTargets(contact)) {
-      if (left.length === 0 || this.stopped) break
+    const left = await this.withoutSettled(batch)
+    for (const target of targets) {
+      const todo = left.filter(e => copies(e.heldBy) < goal && !(e.heldBy ?? []).includes(target.addr))
+      if (todo.length === 0 || this.stopped) continue
       let client
       try {
         client = this.ctx.clients.get(target.addr)
@@ -198,17 +215,16 @@ export class Courier {
       }
       const depositOne = async (entry: OutboxRecord): Promise<void> => {
         await client.deposit(target.mailboxId, target.token, entry.envelope)
-        await this.settleSent(entry)
+        await this.settleDeposited(entry, target.addr, enough)
       }
-      const failed: OutboxRecord[] = []
       const note = (err: unknown): void => {
         if (err instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs, err.retryAfterMs)
         this.ctx.log.info('relay did not take a deposit', { relay: target.addr, kind: target.kind, error: (err as Error).name })
       }
       // The first deposit alone opens the relay stream; the rest are pipelined on it, in order,
       // so that the mailbox holds them in the order they were written.
-      const [first, ...rest] = left
-      if (first == null) break
+      const [first, ...rest] = todo
+      if (first == null) continue
       try {
         await depositOne(first)
       } catch (err) {
@@ -216,15 +232,37 @@ export class Courier {
         continue
       }
       const outcomes = await Promise.allSettled(rest.map(depositOne))
-      outcomes.forEach((o, i) => {
-        if (o.status === 'rejected') {
-          failed.push(rest[i] as OutboxRecord)
-          if (failed.length === 1) note(o.reason)
-        }
-      })
-      left = failed
+      const failure = outcomes.find(o => o.status === 'rejected')
+      if (failure != null) note(failure.reason)
     }
-    return { left, retryAfterMs }
+    return { left: left.filter(e => copies(e.heldBy) < goal), retryAfterMs }
+  }
+
+  /**
+   * The entries still to deposit: an entry a relay already holds whose message is no longer `sent`
+   * (delivered, failed or deleted since) needs no second copy, and leaves the outbox here.
+   */
+  private async withoutSettled (batch: OutboxRecord[]): Promise<OutboxRecord[]> {
+    const out: OutboxRecord[] = []
+    const settled: OutboxRecord[] = []
+    for (const entry of batch) {
+      if ((entry.heldBy?.length ?? 0) === 0 || entry.messageId == null) {
+        out.push(entry)
+        continue
+      }
+      const message = await readMessage(this.ctx.store, entry.messageId)
+      if (message?.state === 'sent') out.push(entry)
+      else settled.push(entry)
+    }
+    if (settled.length > 0) {
+      const { done } = await this.ctx.lock.run(async () => {
+        const tx = this.ctx.store.transaction()
+        for (const entry of settled) tx.del(keys.outbox(entry.contactId, entry.seq))
+        return { done: tx.commit() }
+      })
+      await done
+    }
+    return out
   }
 
   private directAllowed (contactId: string): boolean {
@@ -266,13 +304,26 @@ export class Courier {
     this.backoff.set(contactId, b)
   }
 
-  /** A relay holds the entry durably: it leaves the outbox, its message becomes `sent`, atomically. */
-  private async settleSent (entry: OutboxRecord): Promise<void> {
-    // A crash between the relay's answer and this commit leaves the entry queued: it is sent again
-    // and the recipient drops the copy by its envelope id. A loss is not possible; a duplicate is.
+  /**
+   * Relay `addr` holds the entry durably: recorded in the entry, which leaves the outbox once
+   * `enough` relays hold it; its message becomes `sent` (from `queued`); all atomically.
+   */
+  private async settleDeposited (entry: OutboxRecord, addr: string, enough: (heldBy: string[]) => boolean): Promise<void> {
+    // A crash between the relay's answer and this commit leaves the entry as it was: it is
+    // deposited again and the recipient drops the copy by its envelope id. A loss is not possible;
+    // a duplicate is. (This pump is the only writer of the entry, so `entry.heldBy` is current.)
     const { message, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
-      tx.del(keys.outbox(entry.contactId, entry.seq))
+      const key = keys.outbox(entry.contactId, entry.seq)
+      entry.heldBy = [...new Set([...entry.heldBy ?? [], addr])]
+      if (enough(entry.heldBy)) {
+        tx.del(key)
+      } else {
+        // Kept for the next copy, unless it was settled meanwhile (its contact removed): a
+        // settled entry stays settled.
+        if (await tx.get(key) == null) return { message: undefined, done: Promise.resolve() }
+        tx.put(key, encodeRecord(entry))
+      }
       let message: MessageRecord | undefined
       if (entry.messageId != null) {
         message = await readMessage(tx, entry.messageId)

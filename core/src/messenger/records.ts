@@ -140,11 +140,15 @@ export interface OutboxRecord {
   messageId?: string
   createdAt: number
   attempts: number
-  /**
-   * Always false: an entry leaves the outbox once a relay holds it (its message is then `sent`
-   * and the recipient's end-to-end receipt makes it `delivered`). Kept in the record format.
-   */
+  /** Always false; kept in the record format. */
   sent: boolean
+  /**
+   * The contact's relays (their addresses) that acknowledged holding the envelope durably. Its
+   * message is `sent` from the first; the entry stays until two of the contact's relays hold it
+   * (all of them, when it has fewer) or it is delivered directly, so that one relay going down or
+   * losing its disk cannot hold back or lose it. Absent: no relay holds it yet.
+   */
+  heldBy?: string[]
 }
 
 /** Default settings: private by default, LAN discovery on. */

@@ -22,19 +22,23 @@ export interface DeliveryResult {
 /** Handles one incoming envelope; resolves once it is durably stored (or refused). */
 export type EnvelopeHandler = (envelope: Uint8Array, from: PeerId) => Promise<DeliveryResult>
 
-/** Most envelopes a recipient processes at once on one stream before it stops reading. */
+/**
+ * Most envelopes, and bytes of envelopes, a recipient processes at once on one stream before it
+ * stops reading (the stream is then paused, and the sender held back by flow control).
+ */
 const MAX_IN_FLIGHT = 128
+const MAX_IN_FLIGHT_BYTES = 16 * MAX_MESSAGE_FRAME_BYTES
 
 /**
  * Most envelopes a sender leaves unanswered on one stream. Below the recipient's
- * {@link MAX_IN_FLIGHT}, so an honest sender never makes a recipient stop reading, and never fills
- * the recipient's read buffer however large its envelopes are.
+ * {@link MAX_IN_FLIGHT}, so an honest sender never makes a recipient stop reading. (One that
+ * sends more is held back by flow control, not cut off.)
  */
 export const MAX_UNANSWERED = 64
 
 /**
  * Most bytes of envelopes a sender leaves unanswered on one stream: half of what a recipient
- * buffers unread (`frames`' default of 16 frames), so a burst of large envelopes never overflows it.
+ * processes at once ({@link MAX_IN_FLIGHT_BYTES}), so a burst of large envelopes keeps flowing.
  */
 export const MAX_UNANSWERED_BYTES = 8 * MAX_MESSAGE_FRAME_BYTES
 
@@ -56,10 +60,12 @@ async function serveStream (stream: Stream, connection: Connection, onEnvelope: 
   let written = Promise.resolve()
   let failed: Error | undefined
   const inFlight = new Set<Promise<void>>()
+  let inFlightBytes = 0
   while (true) {
     const frame = await f.read()
     if (frame == null) break
     if (frame.deliver == null) throw new ProtocolError('expected a Deliver frame')
+    const bytes = frame.deliver.envelope.byteLength
     const result = onEnvelope(frame.deliver.envelope, connection.remotePeer).catch((err): DeliveryResult => {
       log.warn('envelope refused', { peer: connection.remotePeer.toString(), error: errorName(err) })
       return { status: 'REJECTED', reason: 'error' }
@@ -76,9 +82,13 @@ async function serveStream (stream: Stream, connection: Connection, onEnvelope: 
       failed ??= err
       stream.abort(err)
     })
-    const tracked = written.finally(() => inFlight.delete(tracked))
+    const tracked = written.finally(() => {
+      inFlight.delete(tracked)
+      inFlightBytes -= bytes
+    })
     inFlight.add(tracked)
-    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+    inFlightBytes += bytes
+    while (inFlight.size >= MAX_IN_FLIGHT || inFlightBytes >= MAX_IN_FLIGHT_BYTES) await Promise.race(inFlight)
   }
   await written
   if (failed != null) throw failed

@@ -12,6 +12,8 @@ export { decodeContent, encodeContent } from './content.js'
 export { decodeEnvelope, encodeEnvelope, newEnvelopeId } from './envelope.js'
 export { frames, messageFrameCodec } from './frames.js'
 export type { FrameCodec, Frames, FramesOptions } from './frames.js'
+export { frameStream } from './framing.js'
+export type { FrameStream } from './framing.js'
 export {
   decodeInviteLink, decodeRelayAddr, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, encodeRelayAddr,
   signInviteCard, verifySignedInviteCard

@@ -99,6 +99,18 @@ export function varintLength (value: number): number {
   return n
 }
 
+/** Encodes an unsigned varint (as protobuf does), for safe integers. */
+export function encodeVarint (n: number): Uint8Array {
+  const out = new Uint8Array(varintLength(n))
+  let i = 0
+  while (n >= 0x80) {
+    out[i++] = (n % 0x80) | 0x80
+    n = Math.floor(n / 0x80)
+  }
+  out[i] = n
+  return out
+}
+
 /**
  * The chunks of a `repeated bytes` padding field (field number below 16: a one-byte tag) that add
  * exactly `extra` bytes to an encoded message, or undefined when no padding can (extra = 1).

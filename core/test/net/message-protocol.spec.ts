@@ -172,3 +172,53 @@ describe('message protocol: the sender\'s window', () => {
     }
   })
 })
+
+describe('message protocol: a sender beyond the window', () => {
+  it('holds back a burst of 256 envelopes of 64 KiB pipelined at once, and stores every one', async () => {
+    const a = await tempDir()
+    const b = await tempDir()
+    const alice = await startMessenger(a.dir, 'Alice')
+    let bob = await startMessenger(b.dir, 'Bob')
+    const sender = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+    try {
+      const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
+      // Real envelopes of the largest size (8,000 characters of a three-byte script), sealed while
+      // Bob is away and read from Alice's outbox.
+      const bobAddrs = bob.addresses().map(x => x.replace(/\/p2p\/.*/, ''))
+      await bob.stop()
+      for (let i = 0; i < 256; i++) await alice.send(bobAtAlice, `${i} ${'語'.repeat(7990)}`)
+      await alice.stop()
+      const store = await openStore({ dir: a.dir, keySource: testOptions(a.dir, 'Alice').keySource, scryptLogN: 10 })
+      const envelopes: Uint8Array[] = []
+      for await (const bytes of store.values(keys.outboxOf(bobAtAlice))) envelopes.push(decodeRecord<OutboxRecord>(bytes).envelope)
+      await store.close()
+      assert.equal(envelopes.length, 256)
+      assert.ok(envelopes.every(e => e.byteLength >= 64 * 1024), 'every envelope is of the largest size')
+      bob = await startMessenger(b.dir, 'Bob', { listen: bobAddrs })
+
+      // All 256 (16 MiB) written at once, far beyond the window an honest sender keeps: the
+      // recipient must hold the sender back, not cut the stream off.
+      const stream = await sender.dialProtocol(bob.addresses().map(x => multiaddr(x)), MESSAGE_PROTOCOL)
+      const f = frames(stream, messageFrameCodec, { maxBytes: MAX_MESSAGE_FRAME_BYTES })
+      const written = (async () => {
+        for (const envelope of envelopes) await f.write({ deliver: { envelope } })
+        await stream.close()
+      })()
+      const receipts: string[] = []
+      for (let frame = await f.read(); frame !== undefined; frame = await f.read()) {
+        receipts.push(frame.receipt?.status ?? 'not a receipt')
+      }
+      await written
+      assert.equal(stream.status, 'closed')
+      assert.deepEqual(receipts, envelopes.map(() => 'STORED'))
+      const history = await bob.history(aliceAtBob)
+      assert.equal(history.length, 256)
+    } finally {
+      await sender.stop()
+      await alice.stop()
+      await bob.stop()
+      await a.cleanup()
+      await b.cleanup()
+    }
+  })
+})

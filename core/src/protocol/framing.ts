@@ -11,6 +11,7 @@
 
 import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidInputError, TooLargeError } from '../errors.js'
+import { encodeVarint, varintLength } from './wire.js'
 import type { AbortOptions, Stream } from '@libp2p/interface'
 
 /** Reads and writes frames on one stream. */
@@ -29,28 +30,6 @@ export interface FrameStream {
   write(frame: Uint8Array, options?: AbortOptions): Promise<void>
   /** The stream. */
   readonly stream: Stream
-}
-
-/** Bytes of an unsigned varint encoding `n`. */
-export function varintLength (n: number): number {
-  let len = 1
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80)
-    len++
-  }
-  return len
-}
-
-/** Encodes an unsigned varint. */
-export function encodeVarint (n: number): Uint8Array {
-  const out = new Uint8Array(varintLength(n))
-  let i = 0
-  while (n >= 0x80) {
-    out[i++] = (n % 0x80) | 0x80
-    n = Math.floor(n / 0x80)
-  }
-  out[i] = n
-  return out
 }
 
 interface Deferred {
@@ -120,14 +99,20 @@ export function frameStream (stream: Stream, maxFrameBytes: number, maxQueuedByt
     w?.()
   }
 
-  stream.addEventListener('message', (evt) => {
-    if (failure != null) return
-    buffer.append(evt.data)
-    parse()
+  // Paused in a microtask, not inside the message event: that event may come from `resume()`
+  // dispatching what arrived while paused, and yamux's resume, which runs after the dispatch,
+  // would undo a pause made inside it (granting window again to a stream that no longer reads).
+  const pauseIfFull = (): void => {
     if (queued > maxQueuedBytes && !paused && stream.readStatus === 'readable') {
       paused = true
       stream.pause()
     }
+  }
+  stream.addEventListener('message', (evt) => {
+    if (failure != null) return
+    buffer.append(evt.data)
+    parse()
+    if (queued > maxQueuedBytes) queueMicrotask(pauseIfFull)
     notify()
   })
   stream.addEventListener('end', () => {
