@@ -399,9 +399,9 @@ class SottoMessenger implements Messenger {
   async send (ref: string, text: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
-    const contact = await this.resolve(ref)
-    this.assertSendable(contact)
+    // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
     const result = await this.ctx.lock.run(async () => {
+      const contact = await this.resolve(ref)
       const tx = this.ctx.store.transaction()
       const c = await requireContact(tx, contact.id)
       this.assertSendable(c)
@@ -429,7 +429,7 @@ class SottoMessenger implements Messenger {
       return { message, done: this.commitOutbox(tx, held) }
     })
     await result.done
-    this.courier.kick(contact.id)
+    this.courier.kick(result.message.contactId)
     return toMessage(result.message)
   }
 

@@ -56,6 +56,21 @@ describe('messenger: two people on loopback', () => {
     assert.ok((await alice.history(bobAtAlice)).filter(m => m.direction === 'out').every(m => m.state === 'delivered'))
   })
 
+  it('queues concurrent sends in call order and delivers them in that order', async () => {
+    const count = 200
+    const atBob = collectEvents(bob, 'message', count)
+    const delivered = collectEvents(alice, 'status', count, s => s.state === 'delivered')
+    // Alternating references (alias, id) take different paths to the contact: the order must not
+    // depend on which resolves first.
+    const sent = await Promise.all(Array.from({ length: count }, async (_, i) => alice.send(i % 2 === 0 ? 'Bob' : bobAtAlice, `burst ${i}`)))
+    const expected = Array.from({ length: count }, (_, i) => `burst ${i}`)
+    assert.deepEqual((await atBob).map(m => m.text), expected)
+    assert.deepEqual(new Set((await delivered).map(s => s.id)), new Set(sent.map(m => m.id)))
+    const history = (await alice.history(bobAtAlice)).filter(m => m.text.startsWith('burst '))
+    assert.deepEqual(history.map(m => m.text), expected)
+    assert.ok(history.every(m => m.state === 'delivered'))
+  })
+
   it('reads an invite in its QR form as the same contact', async () => {
     const qr = await bob.inviteQr()
     assert.match(qr, /^SOTTO:\/\/INVITE\/[0-9A-Z $%*+\-./:]+$/)
