@@ -68,8 +68,8 @@ export class Courier {
   private readonly again = new Set<string>()
   private readonly backoff = new Map<string, { delay: number, timer?: NodeJS.Timeout }>()
   private readonly links = new Map<string, MessageLink>()
-  /** Per contact streaming directly: wakes the stream to look for new entries. */
-  private readonly wakers = new Map<string, () => void>()
+  /** Per contact, its stream on a direct link while one runs. */
+  private readonly streams = new Map<string, DirectStream>()
   /** Receipts waiting to be settled, in arrival order (see {@link settle}). */
   private receipted: Receipted[] = []
   private settling = false
@@ -82,13 +82,29 @@ export class Courier {
   constructor (private readonly ctx: Context) {}
 
   /** Marks an outbox entry as not yet durable (call before its commit). */
-  holdUntilDurable (envelopeId: string): void {
-    this.notDurable.add(envelopeId)
+  holdUntilDurable (entry: OutboxRecord): void {
+    this.notDurable.add(entry.envelopeId)
   }
 
-  /** Releases an entry held by {@link holdUntilDurable}. */
-  release (envelopeId: string): void {
-    this.notDurable.delete(envelopeId)
+  /**
+   * Releases an entry held by {@link holdUntilDurable} once its commit has settled. A durable entry
+   * goes straight to its contact's running stream, if there is one, without a read of the store.
+   */
+  release (entry: OutboxRecord, durable: boolean): void {
+    this.notDurable.delete(entry.envelopeId)
+    const stream = this.streams.get(entry.contactId)
+    if (!durable || stream == null) return
+    if (stream.ready.length < WINDOW) stream.ready.push(entry)
+    else stream.overflow = true
+  }
+
+  /** The contact's outbox was emptied for good (the contact deleted): a running stream ends. */
+  forget (contactId: string): void {
+    const stream = this.streams.get(contactId)
+    if (stream == null) return
+    stream.forgotten = true
+    stream.ready = []
+    stream.wake()
   }
 
   /** Starts (or re-runs) delivery for a contact. */
@@ -101,7 +117,7 @@ export class Courier {
     }
     if (this.pumps.has(contactId)) {
       this.again.add(contactId)
-      this.wakers.get(contactId)?.()
+      this.streams.get(contactId)?.wake()
       return
     }
     const pump = this.pump(contactId)
@@ -137,7 +153,7 @@ export class Courier {
     this.stopped = true
     for (const b of this.backoff.values()) clearTimeout(b.timer)
     for (const link of this.links.values()) link.close()
-    for (const wake of this.wakers.values()) wake()
+    for (const stream of this.streams.values()) stream.wake()
     await Promise.allSettled([...this.pumps.values()])
   }
 
@@ -178,9 +194,12 @@ export class Courier {
   }
 
   /**
-   * Streams the outbox on a direct link: keeps up to {@link WINDOW} envelopes unanswered, reads
-   * more as receipts come back and as new entries become durable, and settles receipts as they
-   * arrive. Resolves true once everything durable was answered, false when the contact could not
+   * Streams the outbox on a direct link: keeps up to {@link WINDOW} envelopes unanswered, takes more
+   * as receipts come back and as new entries become durable, and settles receipts as they arrive.
+   * The store is read at the start, after an overflow and after a gap; entries made durable while
+   * the stream runs come through memory ({@link release}). The stream waits for new entries for as
+   * long as the link stays up, so a new message goes out at once. Resolves true once the link
+   * closed with nothing unanswered (or the contact was forgotten), false when the contact could not
    * be reached or the link failed (what got no receipt stays in the outbox).
    */
   private async streamDirect (contact: ContactRecord): Promise<boolean> {
@@ -194,47 +213,73 @@ export class Courier {
     let next = 0
     let unanswered = 0
     let failed = false
-    const settlements: Array<Promise<void>> = []
-    // Set by a receipt, a failure or a new durable entry (see kick): look at the outbox again.
+    let storeMayHave = true
+    const settling = new Set<Promise<void>>()
+    // Set by a receipt, a failure, a new durable entry or the link closing: look again.
     let woken = false
     let progress: (() => void) | undefined
-    const wake = (): void => {
-      woken = true
-      progress?.()
+    const stream: DirectStream = {
+      ready: [],
+      overflow: false,
+      forgotten: false,
+      wake: () => {
+        woken = true
+        progress?.()
+      }
     }
-    this.wakers.set(contact.id, wake)
+    this.streams.set(contact.id, stream)
+    void link.closed.then(stream.wake)
     try {
-      while (!this.stopped && !failed) {
+      while (!this.stopped && !failed && !stream.forgotten) {
         if (unanswered < WINDOW / 2) {
           woken = false
-          const entries = await this.readOutbox(contact.id, next, WINDOW - unanswered)
+          // This look covers every kick so far: the pump need not run again for them.
+          this.again.delete(contact.id)
+          const limit = WINDOW - unanswered
+          let entries: OutboxRecord[] = []
+          // What the store also returned is in memory too: drop it.
+          while ((stream.ready[0]?.seq ?? next) < next) stream.ready.shift()
+          const first = stream.ready[0]
+          if (first != null && first.seq !== next) storeMayHave = true
+          if (storeMayHave || stream.overflow) {
+            // Entries released from here on reach memory; those released before are in the store.
+            stream.ready = []
+            stream.overflow = false
+            entries = await this.readOutbox(contact.id, next, limit)
+            storeMayHave = entries.length === limit
+          } else {
+            while (entries.length < limit && stream.ready[0]?.seq === next + entries.length) {
+              entries.push(stream.ready.shift() as OutboxRecord)
+            }
+          }
           for (const entry of entries) {
             next = entry.seq + 1
             unanswered++
-            settlements.push(link.send(entry.envelope).then(
+            const settled = link.send(entry.envelope).then(
               async result => {
                 unanswered--
-                wake()
+                stream.wake()
                 await this.settle(entry, result)
               },
               () => {
                 unanswered--
                 failed = true
-                wake()
+                stream.wake()
               }
-            ))
+            ).finally(() => settling.delete(settled))
+            settling.add(settled)
           }
           if (entries.length > 0 || woken) continue
-          if (unanswered === 0) break
+          if (unanswered === 0 && !link.usable) break
         }
         if (!woken) await new Promise<void>(resolve => { progress = resolve })
         woken = false
         progress = undefined
       }
     } finally {
-      this.wakers.delete(contact.id)
+      this.streams.delete(contact.id)
     }
-    await Promise.allSettled(settlements)
+    while (settling.size > 0) await Promise.allSettled([...settling])
     if (failed || this.stopped) {
       this.links.get(contact.id)?.close()
       this.links.delete(contact.id)
@@ -405,6 +450,18 @@ export class Courier {
       this.settling = false
     }
   }
+}
+
+/** A contact's outbox being streamed on a direct link. */
+interface DirectStream {
+  /** Entries made durable while the stream runs, in sequence order. */
+  ready: OutboxRecord[]
+  /** Entries were left out of {@link ready}: read the store. */
+  overflow: boolean
+  /** The contact was deleted: end the stream. */
+  forgotten: boolean
+  /** Makes the stream look for work again. */
+  wake: () => void
 }
 
 /** A receipt waiting for {@link Courier.settle}'s transaction. */

@@ -240,7 +240,7 @@ class SottoMessenger implements Messenger {
       }
       const now = Date.now()
       const fresh = contact == null
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       contact = {
         ...(contact ?? {
           id: card.userId,
@@ -371,7 +371,9 @@ class SottoMessenger implements Messenger {
       const c = await readContact(tx, contact.id)
       if (c != null) await revokeIssued(tx, c)
       tx.del(keys.contact(contact.id))
-      return { done: tx.commit() }
+      const done = tx.commit()
+      this.courier.forget(contact.id)
+      return { done }
     }).then(async ({ done }) => { await done })
     this.byPeer.delete(contact.peerId)
     await this.homeRelays.sync(REGISTER_WAIT_MS)
@@ -401,10 +403,10 @@ class SottoMessenger implements Messenger {
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
     // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
     const result = await this.ctx.lock.run(async () => {
-      const contact = await this.resolve(ref)
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
+      // Read under the mutex, the record is current: no second read through the transaction.
+      const c = await this.resolve(ref)
       this.assertSendable(c)
+      const tx = this.ctx.store.transaction()
       const id = randomBytes(16)
       const sentAt = Date.now()
       const seq = c.nextSeq++
@@ -569,7 +571,7 @@ class SottoMessenger implements Messenger {
     contact: ContactRecord,
     content: Omit<Content, 'senderCard'>,
     messageId?: string
-  ): Promise<string> {
+  ): Promise<OutboxRecord> {
     const senderCard = contact.heardFrom ? undefined : await this.ownCard()
     const sealed = await seal(tx, this.ctx.identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
     const entry: OutboxRecord = {
@@ -583,19 +585,21 @@ class SottoMessenger implements Messenger {
       sent: false
     }
     tx.put(keys.outbox(contact.id, entry.seq), encodeRecord(entry))
-    this.courier.holdUntilDurable(entry.envelopeId)
-    return entry.envelopeId
+    this.courier.holdUntilDurable(entry)
+    return entry
   }
 
   /**
    * Commits a transaction that added the outbox entries `held`. They are released to the courier
    * only once durable: an envelope must never leave before the session state that made it is on disk.
    */
-  private async commitOutbox (tx: Transaction, held: string[]): Promise<void> {
+  private async commitOutbox (tx: Transaction, held: OutboxRecord[]): Promise<void> {
+    let durable = false
     try {
       await tx.commit()
+      durable = true
     } finally {
-      for (const id of held) this.courier.release(id)
+      for (const entry of held) this.courier.release(entry, durable)
     }
   }
 
@@ -620,7 +624,7 @@ class SottoMessenger implements Messenger {
   private async announceOnce (): Promise<void> {
     const { touched, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       const touched: string[] = []
       const mailboxes = new Map<string, Uint8Array>()
       for (const addr of this.ctx.profile.relays) {
@@ -676,7 +680,7 @@ class SottoMessenger implements Messenger {
         ids.push(r.id)
         byContact.set(r.contactId, ids)
       }
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       const touched: string[] = []
       for (const [contactId, ids] of byContact) {
         const c = await readContact(tx, contactId)
