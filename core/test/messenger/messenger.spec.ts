@@ -107,6 +107,17 @@ describe('messenger: two people on loopback', () => {
     assert.ok(!(await bob.history(aliceAtBob)).some(x => x.text === 'are you there?'))
     await bob.unblock(aliceAtBob)
   })
+
+  it('delivers again after a contact is deleted and added back (its outbox starts over)', async () => {
+    await alice.send(bobAtAlice, 'before')
+    await alice.deleteContact(bobAtAlice)
+    assert.equal((await alice.addContact(await bob.invite())).id, bobAtAlice)
+    const atBob = collectEvents(bob, 'message', 5, m => m.text.startsWith('after '))
+    const sent = []
+    for (let i = 0; i < 5; i++) sent.push(await alice.send(bobAtAlice, `after ${i}`))
+    assert.deepEqual((await atBob).map(m => m.text), Array.from({ length: 5 }, (_, i) => `after ${i}`))
+    for (const m of sent) assert.equal((await alice.waitForState(m.id, ['delivered'], 10_000)).state, 'delivered')
+  })
 })
 
 describe('messenger: storage and restarts', () => {
