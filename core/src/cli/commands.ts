@@ -261,15 +261,16 @@ async function run (options: MessengerOptions, io: CliIo): Promise<number> {
   // per conversation per burst rather than once per message.
   const unread = new Set<string>()
   let marking: NodeJS.Timeout | undefined
-  const markRead = (): void => {
+  const markRead = async (): Promise<void> => {
     marking = undefined
-    for (const contactId of unread) void messenger.markRead(contactId).catch(() => {})
+    const contacts = [...unread]
     unread.clear()
+    await Promise.all(contacts.map(async contactId => { await messenger.markRead(contactId).catch(() => {}) }))
   }
   messenger.on('message', m => {
     json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt })
     unread.add(m.contactId)
-    marking ??= setTimeout(markRead, 100)
+    marking ??= setTimeout(() => { void markRead() }, 100)
   })
   messenger.on('status', s => { json({ event: 'status', id: s.id, contact: s.contactId, state: s.state, ...(s.failure != null ? { failure: s.failure } : {}) }) })
   messenger.on('request', c => { json({ event: 'request', ...contactLine(c) }) })
@@ -293,7 +294,7 @@ async function run (options: MessengerOptions, io: CliIo): Promise<number> {
   await done
   await pending
   clearTimeout(marking)
-  markRead()
+  await markRead()
   await messenger.stop()
   return 0
 }

@@ -18,12 +18,15 @@ import { readContact, readMessage } from './context.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, OutboxRecord } from './records.js'
-import type { FailureReason, MessageState } from './types.js'
+import type { FailureReason } from './types.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** How long a dial may take before the contact counts as unreachable for this attempt. */
 const DIAL_TIMEOUT_MS = 5_000
-/** Envelopes sent on one stream (or deposited at once) before waiting for their answers. */
+/**
+ * Most envelopes handed to a direct link and not yet answered (the link itself keeps fewer on the
+ * wire), and most deposited at once.
+ */
 const WINDOW = 256
 const MIN_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
@@ -68,6 +71,11 @@ export class Courier {
   private readonly again = new Set<string>()
   private readonly backoff = new Map<string, { delay: number, timer?: NodeJS.Timeout }>()
   private readonly links = new Map<string, MessageLink>()
+  /** Per contact, its stream on a direct link while one runs. */
+  private readonly streams = new Map<string, DirectStream>()
+  /** Receipts waiting to be settled, in arrival order (see {@link settle}). */
+  private receipted: Receipted[] = []
+  private settling = false
   /** Per contact: no direct attempt before this time (ms), after a failed one. */
   private readonly directPause = new Map<string, { until: number, delay: number }>()
   /** Outbox entries whose commit is not yet durable: never sent before they are. */
@@ -77,13 +85,29 @@ export class Courier {
   constructor (private readonly ctx: Context) {}
 
   /** Marks an outbox entry as not yet durable (call before its commit). */
-  holdUntilDurable (envelopeId: string): void {
-    this.notDurable.add(envelopeId)
+  holdUntilDurable (entry: OutboxRecord): void {
+    this.notDurable.add(entry.envelopeId)
   }
 
-  /** Releases an entry held by {@link holdUntilDurable}. */
-  release (envelopeId: string): void {
-    this.notDurable.delete(envelopeId)
+  /**
+   * Releases an entry held by {@link holdUntilDurable} once its commit has settled. A durable entry
+   * goes straight to its contact's running stream, if there is one, without a read of the store.
+   */
+  release (entry: OutboxRecord, durable: boolean): void {
+    this.notDurable.delete(entry.envelopeId)
+    const stream = this.streams.get(entry.contactId)
+    if (!durable || stream == null) return
+    if (stream.ready.length < WINDOW) stream.ready.push(entry)
+    else stream.overflow = true
+  }
+
+  /** The contact's outbox was emptied for good (the contact deleted): a running stream ends. */
+  forget (contactId: string): void {
+    const stream = this.streams.get(contactId)
+    if (stream == null) return
+    stream.forgotten = true
+    stream.ready = []
+    stream.wake()
   }
 
   /** Starts (or re-runs) delivery for a contact. */
@@ -96,6 +120,7 @@ export class Courier {
     }
     if (this.pumps.has(contactId)) {
       this.again.add(contactId)
+      this.streams.get(contactId)?.wake()
       return
     }
     const pump = this.pump(contactId)
@@ -131,6 +156,7 @@ export class Courier {
     this.stopped = true
     for (const b of this.backoff.values()) clearTimeout(b.timer)
     for (const link of this.links.values()) link.close()
+    for (const stream of this.streams.values()) stream.wake()
     await Promise.allSettled([...this.pumps.values()])
   }
 
@@ -138,27 +164,17 @@ export class Courier {
     while (!this.stopped) {
       const contact = await readContact(this.ctx.store, contactId)
       if (contact == null || contact.blocked) return
-      let batch: OutboxRecord[] = []
-      // Entries a relay already holds (waiting for a second) take at most half the window, so
-      // that new messages still go out while a relay of the contact is down.
-      let held = 0
-      for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
-        const entry = decodeRecord<OutboxRecord>(bytes)
-        if (this.notDurable.has(entry.envelopeId)) break
-        if ((entry.heldBy?.length ?? 0) > 0 && held++ >= WINDOW / 2) continue
-        batch.push(entry)
-        if (batch.length >= WINDOW) break
-      }
-      if (batch.length === 0) return
       if (this.directAllowed(contactId)) {
-        batch = await this.sendDirect(contact, batch)
-        if (batch.length === 0) {
+        if (await this.streamDirect(contact)) {
           this.backoff.delete(contactId)
-          continue
+          this.directPause.delete(contactId)
+          return
         }
         this.pauseDirect(contactId)
       }
       if (this.stopped) return
+      const batch = await this.depositBatch(contactId)
+      if (batch.length === 0) return
       const { left, retryAfterMs } = await this.deposit(contact, batch)
       if (left.length > 0) {
         this.retryLater(contactId, retryAfterMs)
@@ -168,25 +184,129 @@ export class Courier {
     }
   }
 
-  /** Sends a batch on a direct stream; resolves with the entries that did not get a receipt. */
-  private async sendDirect (contact: ContactRecord, batch: OutboxRecord[]): Promise<OutboxRecord[]> {
+  /**
+   * The next durable entries to deposit, in order. Entries a relay already holds (waiting for a
+   * second copy) take at most half of {@link WINDOW}, so new messages still go out while one of
+   * the contact's relays is down.
+   */
+  private async depositBatch (contactId: string): Promise<OutboxRecord[]> {
+    const batch: OutboxRecord[] = []
+    let held = 0
+    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
+      const entry = decodeRecord<OutboxRecord>(bytes)
+      if (this.notDurable.has(entry.envelopeId)) break
+      if ((entry.heldBy?.length ?? 0) > 0 && held++ >= WINDOW / 2) continue
+      batch.push(entry)
+      if (batch.length >= WINDOW) break
+    }
+    return batch
+  }
+
+  /** Durable outbox entries of a contact from sequence number `from` on, at most `limit`, in order. */
+  private async readOutbox (contactId: string, from: number, limit: number): Promise<OutboxRecord[]> {
+    const entries: OutboxRecord[] = []
+    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId), { gte: from, limit })) {
+      const entry = decodeRecord<OutboxRecord>(bytes)
+      // Later entries wait too: the outbox leaves in order.
+      if (this.notDurable.has(entry.envelopeId)) break
+      entries.push(entry)
+    }
+    return entries
+  }
+
+  /**
+   * Streams the outbox on a direct link: keeps up to {@link WINDOW} envelopes unanswered, takes more
+   * as receipts come back and as new entries become durable, and settles receipts as they arrive.
+   * The store is read at the start, after an overflow and after a gap; entries made durable while
+   * the stream runs come through memory ({@link release}). The stream waits for new entries for as
+   * long as the link stays up, so a new message goes out at once. Resolves true once the link
+   * closed with nothing unanswered (or the contact was forgotten), false when the contact could not
+   * be reached or the link failed (what got no receipt stays in the outbox).
+   */
+  private async streamDirect (contact: ContactRecord): Promise<boolean> {
     let link: MessageLink
     try {
       link = await this.link(contact)
     } catch (err) {
       this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
-      return batch
+      return false
     }
-    // Each receipt is settled as it arrives; group commit folds the settlements together.
-    const outcomes = await Promise.allSettled(batch.map(async entry => this.settle(entry, await link.send(entry.envelope))))
-    const left = batch.filter((_, i) => outcomes[i]?.status === 'rejected')
-    if (left.length > 0) {
+    let next = 0
+    let unanswered = 0
+    let failed = false
+    let storeMayHave = true
+    const settling = new Set<Promise<void>>()
+    // Set by a receipt, a failure, a new durable entry or the link closing: look again.
+    let woken = false
+    let progress: (() => void) | undefined
+    const stream: DirectStream = {
+      ready: [],
+      overflow: false,
+      forgotten: false,
+      wake: () => {
+        woken = true
+        progress?.()
+      }
+    }
+    this.streams.set(contact.id, stream)
+    void link.closed.then(stream.wake)
+    try {
+      while (!this.stopped && !failed && !stream.forgotten) {
+        if (unanswered < WINDOW / 2) {
+          woken = false
+          // This look covers every kick so far: the pump need not run again for them.
+          this.again.delete(contact.id)
+          const limit = WINDOW - unanswered
+          let entries: OutboxRecord[] = []
+          // What the store also returned is in memory too: drop it.
+          while ((stream.ready[0]?.seq ?? next) < next) stream.ready.shift()
+          const first = stream.ready[0]
+          if (first != null && first.seq !== next) storeMayHave = true
+          if (storeMayHave || stream.overflow) {
+            // Entries released from here on reach memory; those released before are in the store.
+            stream.ready = []
+            stream.overflow = false
+            entries = await this.readOutbox(contact.id, next, limit)
+            storeMayHave = entries.length === limit
+          } else {
+            while (entries.length < limit && stream.ready[0]?.seq === next + entries.length) {
+              entries.push(stream.ready.shift() as OutboxRecord)
+            }
+          }
+          for (const entry of entries) {
+            next = entry.seq + 1
+            unanswered++
+            const settled = link.send(entry.envelope).then(
+              async result => {
+                unanswered--
+                stream.wake()
+                await this.settle(entry, result)
+              },
+              () => {
+                unanswered--
+                failed = true
+                stream.wake()
+              }
+            ).finally(() => settling.delete(settled))
+            settling.add(settled)
+          }
+          if (entries.length > 0 || woken) continue
+          if (unanswered === 0 && !link.usable) break
+        }
+        if (!woken) await new Promise<void>(resolve => { progress = resolve })
+        woken = false
+        progress = undefined
+      }
+    } finally {
+      this.streams.delete(contact.id)
+    }
+    while (settling.size > 0) await Promise.allSettled([...settling])
+    if (failed || this.stopped) {
       this.links.get(contact.id)?.close()
       this.links.delete(contact.id)
-    } else {
-      this.directPause.delete(contact.id)
+      return false
     }
-    return left
+    return true
   }
 
   /**
@@ -340,30 +460,78 @@ export class Courier {
     if (message != null) this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: 'sent' })
   }
 
-  /** Records a receipt: the entry leaves the outbox and its message changes state, atomically. */
+  /**
+   * Records a receipt: the entry leaves the outbox and its message changes state, atomically.
+   * Resolves once that is durable. Receipts that arrive while an earlier settlement waits for the
+   * lock are settled together, in one transaction.
+   */
   private async settle (entry: OutboxRecord, result: DeliveryResult): Promise<void> {
-    const state: MessageState = result.status === 'REJECTED' ? 'failed' : 'delivered'
-    const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
     if (result.status === 'REJECTED') {
       this.ctx.log.warn('recipient refused an envelope', { reason: result.reason })
     }
-    const { message, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      tx.del(keys.outbox(entry.contactId, entry.seq))
-      let message: MessageRecord | undefined
-      if (entry.messageId != null) {
-        message = await readMessage(tx, entry.messageId)
-        if (message != null) {
-          message.state = state
-          if (failure != null) message.failure = failure
-          tx.put(keys.message(message), encodeRecord(message))
+    await new Promise<void>((resolve, reject) => {
+      this.receipted.push({ entry, result, resolve, reject })
+      if (!this.settling) void this.settleReceipted()
+    })
+  }
+
+  /** Settles what {@link settle} queued, a transaction per turn of the lock, until none is left. */
+  private async settleReceipted (): Promise<void> {
+    this.settling = true
+    try {
+      while (this.receipted.length > 0) {
+        const batch = this.receipted
+        this.receipted = []
+        try {
+          const { changed, done } = await this.ctx.lock.run(async () => {
+            const tx = this.ctx.store.transaction()
+            const changed: Array<{ message: MessageRecord, failure?: FailureReason }> = []
+            for (const { entry, result } of batch) {
+              tx.del(keys.outbox(entry.contactId, entry.seq))
+              if (entry.messageId == null) continue
+              const message = await readMessage(tx, entry.messageId)
+              if (message == null) continue
+              const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
+              message.state = failure != null ? 'failed' : 'delivered'
+              if (failure != null) message.failure = failure
+              tx.put(keys.message(message), encodeRecord(message))
+              changed.push({ message, ...(failure != null ? { failure } : {}) })
+            }
+            return { changed, done: tx.commit() }
+          })
+          // Durability is awaited outside the lock, while the next receipts are settled.
+          done.then(() => {
+            for (const { message, failure } of changed) {
+              this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}) })
+            }
+            for (const r of batch) r.resolve()
+          }, (err: Error) => { for (const r of batch) r.reject(err) })
+        } catch (err) {
+          for (const r of batch) r.reject(err as Error)
         }
       }
-      return { message, done: tx.commit() }
-    })
-    await done
-    if (message != null) {
-      this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state, ...(failure != null ? { failure } : {}) })
+    } finally {
+      this.settling = false
     }
   }
+}
+
+/** A contact's outbox being streamed on a direct link. */
+interface DirectStream {
+  /** Entries made durable while the stream runs, in sequence order. */
+  ready: OutboxRecord[]
+  /** Entries were left out of {@link ready}: read the store. */
+  overflow: boolean
+  /** The contact was deleted: end the stream. */
+  forgotten: boolean
+  /** Makes the stream look for work again. */
+  wake: () => void
+}
+
+/** A receipt waiting for {@link Courier.settle}'s transaction. */
+interface Receipted {
+  entry: OutboxRecord
+  result: DeliveryResult
+  resolve: () => void
+  reject: (err: Error) => void
 }

@@ -43,7 +43,11 @@ export class Disappearing {
 
   /** Re-reads the next expiry and arms the timer for it. */
   rearm (): void {
-    void this.next().then(at => { if (at != null) this.arm(Math.max(0, at - Date.now())) })
+    if (this.stopped) return
+    void this.next().then(at => { if (at != null) this.arm(Math.max(0, at - Date.now())) }, err => {
+      // Stopping closes the store under a read in flight; anything else is worth a line.
+      if (!this.stopped) this.ctx.log.warn('could not read the next expiry', { error: (err as Error).name })
+    })
   }
 
   /** Stops the timer. */

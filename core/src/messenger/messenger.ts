@@ -244,7 +244,7 @@ class SottoMessenger implements Messenger {
       }
       const now = Date.now()
       const fresh = contact == null
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       contact = {
         ...(contact ?? {
           id: card.userId,
@@ -375,7 +375,9 @@ class SottoMessenger implements Messenger {
       const c = await readContact(tx, contact.id)
       if (c != null) await revokeIssued(tx, c)
       tx.del(keys.contact(contact.id))
-      return { done: tx.commit() }
+      const done = tx.commit()
+      this.courier.forget(contact.id)
+      return { done }
     }).then(async ({ done }) => { await done })
     this.byPeer.delete(contact.peerId)
     await this.homeRelays.sync(REGISTER_WAIT_MS)
@@ -403,12 +405,12 @@ class SottoMessenger implements Messenger {
   async send (ref: string, text: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
-    const contact = await this.resolve(ref)
-    this.assertSendable(contact)
+    // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
     const result = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
+      // Read under the mutex, the record is current: no second read through the transaction.
+      const c = await this.resolve(ref)
       this.assertSendable(c)
+      const tx = this.ctx.store.transaction()
       const id = randomBytes(16)
       const sentAt = Date.now()
       const seq = c.nextSeq++
@@ -433,7 +435,7 @@ class SottoMessenger implements Messenger {
       return { message, done: this.commitOutbox(tx, held) }
     })
     await result.done
-    this.courier.kick(contact.id)
+    this.courier.kick(result.message.contactId)
     return toMessage(result.message)
   }
 
@@ -581,7 +583,7 @@ class SottoMessenger implements Messenger {
     contact: ContactRecord,
     content: Omit<Content, 'senderCard'>,
     messageId?: string
-  ): Promise<string> {
+  ): Promise<OutboxRecord> {
     const senderCard = contact.heardFrom ? undefined : await this.ownCard()
     const sealed = await seal(tx, this.ctx.identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
     const entry: OutboxRecord = {
@@ -595,19 +597,21 @@ class SottoMessenger implements Messenger {
       sent: false
     }
     tx.put(keys.outbox(contact.id, entry.seq), encodeRecord(entry))
-    this.courier.holdUntilDurable(entry.envelopeId)
-    return entry.envelopeId
+    this.courier.holdUntilDurable(entry)
+    return entry
   }
 
   /**
    * Commits a transaction that added the outbox entries `held`. They are released to the courier
    * only once durable: an envelope must never leave before the session state that made it is on disk.
    */
-  private async commitOutbox (tx: Transaction, held: string[]): Promise<void> {
+  private async commitOutbox (tx: Transaction, held: OutboxRecord[]): Promise<void> {
+    let durable = false
     try {
       await tx.commit()
+      durable = true
     } finally {
-      for (const id of held) this.courier.release(id)
+      for (const entry of held) this.courier.release(entry, durable)
     }
   }
 
@@ -632,7 +636,7 @@ class SottoMessenger implements Messenger {
   private async announceOnce (): Promise<void> {
     const { touched, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       const touched: string[] = []
       const mailboxes = new Map<string, Uint8Array>()
       for (const addr of this.ctx.profile.relays) {
@@ -688,7 +692,7 @@ class SottoMessenger implements Messenger {
         ids.push(r.id)
         byContact.set(r.contactId, ids)
       }
-      const held: string[] = []
+      const held: OutboxRecord[] = []
       const touched: string[] = []
       for (const [contactId, ids] of byContact) {
         const c = await readContact(tx, contactId)

@@ -191,24 +191,40 @@ const BYTES_TAG = '$bytes'
 
 /** Encodes a record as JSON, with byte arrays as base64. */
 export function encodeRecord (record: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(record, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) return { [BYTES_TAG]: Buffer.from(value).toString('base64') }
-    return value
-  }))
+  // Tagging first and stringifying without a replacer keeps JSON.stringify on its fast path.
+  return Buffer.from(JSON.stringify(tagBytes(record)), 'utf8')
 }
 
 /** Decodes a record written by {@link encodeRecord}. */
 export function decodeRecord<T> (bytes: Uint8Array): T {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes), (_key, value: unknown) => {
-      if (value != null && typeof value === 'object' && BYTES_TAG in value) {
-        return new Uint8Array(Buffer.from(String((value as Record<string, unknown>)[BYTES_TAG]), 'base64'))
-      }
-      return value
-    }) as T
+    return untagBytes(JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))) as T
   } catch (err) {
     throw new StorageCorruptError('a stored record is not readable', { cause: err })
   }
+}
+
+/** A copy of `value` with every byte array replaced by `{ $bytes: base64 }`. */
+function tagBytes (value: unknown): unknown {
+  if (value instanceof Uint8Array) return { [BYTES_TAG]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
+  if (Array.isArray(value)) return value.map(tagBytes)
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return value
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) out[key] = tagBytes((value as Record<string, unknown>)[key])
+  return out
+}
+
+/** Turns the `{ $bytes: base64 }` objects of a parsed record back into byte arrays, in place. */
+function untagBytes (value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = untagBytes(value[i])
+    return value
+  }
+  const object = value as Record<string, unknown>
+  if (BYTES_TAG in object) return new Uint8Array(Buffer.from(String(object[BYTES_TAG]), 'base64'))
+  for (const key of Object.keys(object)) object[key] = untagBytes(object[key])
+  return object
 }
 
 /** Hex of bytes. */

@@ -140,7 +140,9 @@ function singleChunkLength (extra: number): number | undefined {
  */
 export function checkPadding (chunks: Uint8Array[], what: string): void {
   for (const chunk of chunks) {
-    if (chunk.some(b => b !== 0)) {
+    let or = 0
+    for (let i = 0; i < chunk.length; i++) or |= chunk[i] as number
+    if (or !== 0) {
       throw new InvalidInputError(`${what}: padding is not zero bytes`)
     }
   }

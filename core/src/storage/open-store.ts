@@ -160,8 +160,6 @@ class EncryptedStore implements Store {
   private readonly overlay = new Map<string, PendingEntry>()
   /** Durable values recently read or written (null: absent), so hot keys skip level and the cipher. */
   private readonly cache = new ValueCache()
-  /** Counts commits, so a database read that raced one is not cached. */
-  private commits = 0
   private queue: PendingCommit[] = []
   private writing = false
   private writeScheduled = false
@@ -248,16 +246,17 @@ class EncryptedStore implements Store {
     if (pending !== undefined) return pending.value?.slice()
     const cached = this.cache.get(k)
     if (cached !== undefined) return cached?.slice()
-    const commits = this.commits
     let sealed: Uint8Array | undefined
     try {
-      sealed = await this.db.get(encoded)
+      // Synchronous: a point read is a bloom filter check or one block, mostly from memory, far
+      // cheaper than a round trip through the thread pool — which callers holding the messenger's
+      // mutex would otherwise wait for.
+      sealed = this.db.getSync(encoded)
     } catch (err) {
       throw this.readError(err)
     }
     const value = sealed === undefined ? undefined : this.cipher.open(encoded, sealed)
-    // A commit that started meanwhile may have written this key: then the value read may be stale.
-    if (commits === this.commits) this.cache.set(k, value ?? null)
+    this.cache.set(k, value ?? null)
     return value?.slice()
   }
 
@@ -317,7 +316,6 @@ class EncryptedStore implements Store {
     }
     ops.push(...raw)
     for (const w of writes) this.overlay.set(w.k, { ...w, seq })
-    this.commits++
     const done = new Promise<void>((resolve, reject) => {
       this.queue.push({ seq, ops, keys, resolve, reject })
     })

@@ -2,30 +2,43 @@
 /**
  * Stored values: XChaCha20-Poly1305 with a random 24-byte nonce, laid out as `nonce || ciphertext`.
  * The associated data is the encoded key, so a value moved to another key no longer opens.
+ *
+ * XChaCha20-Poly1305 is ChaCha20-Poly1305 (RFC 8439) under a subkey: HChaCha20 of the key and the
+ * nonce's first 16 bytes, with the nonce's last 8 bytes (after four zero bytes) as the 12-byte
+ * nonce. HChaCha20 is one block, computed here; the bulk runs in Node's native ChaCha20-Poly1305.
  */
 
-import { randomBytes } from 'node:crypto'
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { hchacha } from '@noble/ciphers/chacha.js'
 import { BugError, StorageCorruptError } from '../errors.js'
 
 const NONCE_LENGTH = 24
 const TAG_LENGTH = 16
+const ALGORITHM = 'chacha20-poly1305'
+/** "expand 32-byte k", the ChaCha constants, as little-endian words. */
+const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574])
 
 /** Seals and opens values with the store's value key. */
 export class ValueCipher {
-  private readonly key: Uint8Array
+  private readonly keyWords: Uint32Array
 
   constructor (key: Uint8Array) {
     if (key.length !== 32) throw new BugError('the value key must be 32 bytes')
-    this.key = key
+    this.keyWords = littleEndianWords(key, 8)
   }
 
   /** `nonce || ciphertext` of `plaintext`, bound to `encodedKey`. */
   seal (encodedKey: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    const nonce = new Uint8Array(randomBytes(NONCE_LENGTH))
     const out = new Uint8Array(NONCE_LENGTH + plaintext.length + TAG_LENGTH)
-    out.set(nonce, 0)
-    xchacha20poly1305(this.key, nonce, encodedKey).encrypt(plaintext, out.subarray(NONCE_LENGTH))
+    const nonce = out.subarray(0, NONCE_LENGTH)
+    nonce.set(randomBytes(NONCE_LENGTH))
+    const cipher = createCipheriv(ALGORITHM, this.subKey(nonce), innerNonce(nonce), { authTagLength: TAG_LENGTH })
+    cipher.setAAD(encodedKey, { plaintextLength: plaintext.length })
+    const body = cipher.update(plaintext)
+    const final = cipher.final()
+    out.set(body, NONCE_LENGTH)
+    out.set(final, NONCE_LENGTH + body.length)
+    out.set(cipher.getAuthTag(), NONCE_LENGTH + plaintext.length)
     return out
   }
 
@@ -34,11 +47,44 @@ export class ValueCipher {
     if (sealed.length < NONCE_LENGTH + TAG_LENGTH) {
       throw new StorageCorruptError('a stored value is truncated')
     }
+    const nonce = sealed.subarray(0, NONCE_LENGTH)
     try {
-      return xchacha20poly1305(this.key, sealed.subarray(0, NONCE_LENGTH), encodedKey)
-        .decrypt(sealed.subarray(NONCE_LENGTH))
+      const decipher = createDecipheriv(ALGORITHM, this.subKey(nonce), innerNonce(nonce), { authTagLength: TAG_LENGTH })
+      const body = sealed.subarray(NONCE_LENGTH, sealed.length - TAG_LENGTH)
+      decipher.setAAD(encodedKey, { plaintextLength: body.length })
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH))
+      const head = decipher.update(body)
+      const tail = decipher.final()
+      const plaintext = new Uint8Array(head.length + tail.length)
+      plaintext.set(head, 0)
+      plaintext.set(tail, head.length)
+      return plaintext
     } catch (err) {
       throw new StorageCorruptError('a stored value does not authenticate: it was altered or moved', { cause: err })
     }
   }
+
+  /** HChaCha20 of the key and the nonce's first 16 bytes. */
+  private subKey (nonce: Uint8Array): Uint8Array {
+    const out = new Uint32Array(8)
+    hchacha(SIGMA, this.keyWords, littleEndianWords(nonce, 4), out)
+    const bytes = new Uint8Array(32)
+    const view = new DataView(bytes.buffer)
+    for (let i = 0; i < 8; i++) view.setUint32(4 * i, out[i] as number, true)
+    return bytes
+  }
+}
+
+/** The 12-byte ChaCha20-Poly1305 nonce of an XChaCha20 nonce: four zero bytes, then its last 8. */
+function innerNonce (nonce: Uint8Array): Uint8Array {
+  const inner = new Uint8Array(12)
+  inner.set(nonce.subarray(16, 24), 4)
+  return inner
+}
+
+function littleEndianWords (bytes: Uint8Array, count: number): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 4 * count)
+  const words = new Uint32Array(count)
+  for (let i = 0; i < count; i++) words[i] = view.getUint32(4 * i, true)
+  return words
 }

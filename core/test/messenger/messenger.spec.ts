@@ -56,6 +56,21 @@ describe('messenger: two people on loopback', () => {
     assert.ok((await alice.history(bobAtAlice)).filter(m => m.direction === 'out').every(m => m.state === 'delivered'))
   })
 
+  it('queues concurrent sends in call order and delivers them in that order', async () => {
+    const count = 200
+    const atBob = collectEvents(bob, 'message', count)
+    const delivered = collectEvents(alice, 'status', count, s => s.state === 'delivered')
+    // Alternating references (alias, id) take different paths to the contact: the order must not
+    // depend on which resolves first.
+    const sent = await Promise.all(Array.from({ length: count }, async (_, i) => alice.send(i % 2 === 0 ? 'Bob' : bobAtAlice, `burst ${i}`)))
+    const expected = Array.from({ length: count }, (_, i) => `burst ${i}`)
+    assert.deepEqual((await atBob).map(m => m.text), expected)
+    assert.deepEqual(new Set((await delivered).map(s => s.id)), new Set(sent.map(m => m.id)))
+    const history = (await alice.history(bobAtAlice)).filter(m => m.text.startsWith('burst '))
+    assert.deepEqual(history.map(m => m.text), expected)
+    assert.ok(history.every(m => m.state === 'delivered'))
+  })
+
   it('reads an invite in its QR form as the same contact', async () => {
     const qr = await bob.inviteQr()
     assert.match(qr, /^SOTTO:\/\/INVITE\/[0-9A-Z $%*+\-./:]+$/)
@@ -91,6 +106,17 @@ describe('messenger: two people on loopback', () => {
     await assert.rejects(bob.send(aliceAtBob, 'x'), { name: 'BlockedError' })
     assert.ok(!(await bob.history(aliceAtBob)).some(x => x.text === 'are you there?'))
     await bob.unblock(aliceAtBob)
+  })
+
+  it('delivers again after a contact is deleted and added back (its outbox starts over)', async () => {
+    await alice.send(bobAtAlice, 'before')
+    await alice.deleteContact(bobAtAlice)
+    assert.equal((await alice.addContact(await bob.invite())).id, bobAtAlice)
+    const atBob = collectEvents(bob, 'message', 5, m => m.text.startsWith('after '))
+    const sent = []
+    for (let i = 0; i < 5; i++) sent.push(await alice.send(bobAtAlice, `after ${i}`))
+    assert.deepEqual((await atBob).map(m => m.text), Array.from({ length: 5 }, (_, i) => `after ${i}`))
+    for (const m of sent) assert.equal((await alice.waitForState(m.id, ['delivered'], 10_000)).state, 'delivered')
   })
 })
 
