@@ -66,6 +66,8 @@ export interface MailboxServiceComponents {
   now(): number
   /** Called after envelopes were deleted (acked, or with their mailbox), so disk space can be reclaimed. */
   onDeleted?(): void
+  /** Called when a connection is closed for sending unreadable frames (to cool its IP down). */
+  onUnreadable?(connection: Connection): void
 }
 
 /** Most requests one stream may have in flight before the service stops reading it. */
@@ -77,7 +79,7 @@ const MAX_PENDING_PUSHES = 64
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 /**
- * Oversize or undecodable frames one connection may send before the relay closes it. Clients
+ * Oversize, malformed or undecodable frames one connection may send before the relay closes it. Clients
  * never send such frames (they check sizes first): a connection that does is not a client.
  */
 const MAX_FRAME_STRIKES = 3
@@ -206,6 +208,7 @@ export class MailboxService {
           } else if (name === 'InvalidInputError') {
             await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
             this.components.metrics?.request('frame', 'BAD_REQUEST')
+            this.strike(connection)
           }
           broken = true
           break
@@ -262,6 +265,7 @@ export class MailboxService {
     if (n === MAX_FRAME_STRIKES) {
       this.log.warn({ frames: n }, 'closing a connection that keeps sending unreadable frames')
       connection.abort(new Error('unreadable frames'))
+      this.components.onUnreadable?.(connection)
     }
   }
 
