@@ -6,7 +6,7 @@
  * waiting for its acknowledgement before the next, and also with 16 in flight per depositor),
  * deposit latency, the drain rate to a returning owner, and memory with 0 and 1,000 peers holding
  * circuit relay reservations (for mosquitto: persistent sessions connected). Prints one table.
- * Not a test.
+ * Not a test. With the argument `rss`, measures only the relay's memory.
  */
 
 import { spawn } from 'node:child_process'
@@ -233,15 +233,20 @@ async function sottoRss (): Promise<{ idle: number, loaded: number, reservations
   })
   try {
     const idle = rssMiB(relay.proc.pid!)
+    const idleText = await (await fetch(`${relay.http}/metrics`)).text()
+    process.stderr.write(`idle relay: heap used ${fmt(Number(/^sotto_relay_nodejs_heap_size_used_bytes (\d+)/m.exec(idleText)?.[1] ?? NaN) / 1024 ** 2)} MiB\n`)
     const script = fileURLToPath(new URL('./reservers.js', import.meta.url))
     const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [script, relay.tcp, String(RESERVATIONS / 4)], { stdio: ['pipe', 'pipe', 'inherit'] }))
     await Promise.all(workers.map(async w => {
       let out = ''
       w.stdout?.on('data', (d: Buffer) => { out += d.toString() })
       while (!out.includes('ready')) await once(w.stdout!, 'data')
+      process.stderr.write(`reservations worker: ${out.trim()}\n`)
     }))
     const text = await (await fetch(`${relay.http}/metrics`)).text()
     const reservations = Number(/^sotto_relay_reservations (\d+)/m.exec(text)?.[1] ?? NaN)
+    const metric = (name: string): string => fmt(Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 ** 2)
+    process.stderr.write(`relay with ${reservations} reservations: heap used ${metric('sotto_relay_nodejs_heap_size_used_bytes')} MiB of ${metric('sotto_relay_nodejs_heap_size_total_bytes')}, external ${metric('sotto_relay_nodejs_external_memory_bytes')} MiB\n`)
     const loaded = rssMiB(relay.proc.pid!)
     for (const w of workers) w.stdin?.end()
     await Promise.all(workers.map(async w => { if (w.exitCode == null) await once(w, 'exit') }))
@@ -275,6 +280,12 @@ async function mosquittoRss (): Promise<{ idle: number, loaded: number }> {
 const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
 
 async function main (): Promise<void> {
+  if (process.argv[2] === 'rss') {
+    // Only the relay's memory, for profiling it.
+    const r = await sottoRss()
+    process.stdout.write(`RSS MiB: idle ${fmt(r.idle)}, ${r.reservations} reservations ${fmt(r.loaded)}\n`)
+    return
+  }
   const relay = await startRelay({
     args: [
       '--contact-burst', '1000000000', '--contact-per-hour', '1000000000', '--max-envelopes-per-mailbox', '10000000',
