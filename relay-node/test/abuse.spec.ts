@@ -170,8 +170,9 @@ describe('an oversize-frame flood from fresh peer ids', () => {
 
     assert.ok(unchecked.relayRead > 8 * 1024 * 1024, `without the cool-down the flood should cost the relay megabytes (it read ${unchecked.relayRead} bytes): the test would prove nothing`)
     assert.ok(coolingDown > 0, 'the attacker\'s reconnections were refused during the cool-down')
-    // One connection's worth: three refused streams and those in flight beside them, 256 KiB each.
-    assert.ok(checked.relayRead < 4 * 1024 * 1024, `the relay read ${checked.relayRead} bytes during the flood`)
+    // One connection's worth: its refused streams, those opened during the quarter second it is
+    // given to read the answers, each up to yamux's first window (256 KiB), and the handshakes.
+    assert.ok(checked.relayRead < 16 * 1024 * 1024, `the relay read ${checked.relayRead} bytes during the flood`)
     assert.ok(checked.relayRead * 4 < unchecked.relayRead, `the cool-down cut the relay's intake from ${unchecked.relayRead} to only ${checked.relayRead} bytes`)
     // The attacker shares this process with the honest client, so its pace says little; that its
     // deposits go on, on a connection from the attacker's own address, says what matters.
