@@ -79,8 +79,8 @@ const MAX_PENDING_PUSHES = 64
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 /**
- * Oversize, malformed or undecodable frames one connection may send before the relay closes it. Clients
- * never send such frames (they check sizes first): a connection that does is not a client.
+ * Oversize, malformed or undecodable frames one connection may send before the relay closes it.
+ * Clients never send such frames (they check sizes first): a connection that does is not one.
  */
 const MAX_FRAME_STRIKES = 3
 /**
