@@ -6,7 +6,8 @@
  * waiting for its acknowledgement before the next, and also with 16 in flight per depositor),
  * deposit latency, the drain rate to a returning owner, and memory with 0 and 1,000 peers holding
  * circuit relay reservations (for mosquitto: persistent sessions connected). Prints one table.
- * Not a test.
+ * Not a test. With the argument `rss`, measures only the relay's memory; with `floors`, only a
+ * synced put and a libp2p round trip.
  */
 
 import { spawn } from 'node:child_process'
@@ -17,12 +18,18 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createMailboxClient, generateDepositToken, generateMailboxKey } from '@sotto/core/mailbox'
+import { ClassicLevel } from 'classic-level'
+import { createLibp2p } from 'libp2p'
 import { clientNode, startRelay } from '../test/helpers.js'
 import { MqttClient } from './mqtt.js'
 import type { RelayProcess } from '../test/helpers.js'
 import type { ChildProcess } from 'node:child_process'
-import type { Libp2p } from '@libp2p/interface'
+import type { Libp2p, Stream } from '@libp2p/interface'
 import type { MailboxClient } from '@sotto/core/mailbox'
 
 const MOSQUITTO = '/usr/sbin/mosquitto'
@@ -233,15 +240,20 @@ async function sottoRss (): Promise<{ idle: number, loaded: number, reservations
   })
   try {
     const idle = rssMiB(relay.proc.pid!)
+    const idleText = await (await fetch(`${relay.http}/metrics`)).text()
+    process.stderr.write(`idle relay: heap used ${fmt(Number(/^sotto_relay_nodejs_heap_size_used_bytes (\d+)/m.exec(idleText)?.[1] ?? NaN) / 1024 ** 2)} MiB\n`)
     const script = fileURLToPath(new URL('./reservers.js', import.meta.url))
     const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [script, relay.tcp, String(RESERVATIONS / 4)], { stdio: ['pipe', 'pipe', 'inherit'] }))
     await Promise.all(workers.map(async w => {
       let out = ''
       w.stdout?.on('data', (d: Buffer) => { out += d.toString() })
       while (!out.includes('ready')) await once(w.stdout!, 'data')
+      process.stderr.write(`reservations worker: ${out.trim()}\n`)
     }))
     const text = await (await fetch(`${relay.http}/metrics`)).text()
     const reservations = Number(/^sotto_relay_reservations (\d+)/m.exec(text)?.[1] ?? NaN)
+    const metric = (name: string): string => fmt(Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 ** 2)
+    process.stderr.write(`relay with ${reservations} reservations: heap used ${metric('sotto_relay_nodejs_heap_size_used_bytes')} MiB of ${metric('sotto_relay_nodejs_heap_size_total_bytes')}, external ${metric('sotto_relay_nodejs_external_memory_bytes')} MiB\n`)
     const loaded = rssMiB(relay.proc.pid!)
     for (const w of workers) w.stdin?.end()
     await Promise.all(workers.map(async w => { if (w.exitCode == null) await once(w, 'exit') }))
@@ -272,9 +284,91 @@ async function mosquittoRss (): Promise<{ idle: number, loaded: number }> {
   }
 }
 
+/** Round trips per second and their median, in ms. */
+interface Floor { rate: number, p50: number }
+
+/** Times `n` sequential runs of `step`. */
+async function sequential (n: number, step: () => Promise<void>): Promise<Floor> {
+  const latencies: number[] = []
+  const started = performance.now()
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    await step()
+    latencies.push(performance.now() - t)
+  }
+  return { rate: n / ((performance.now() - started) / 1000), p50: percentile(latencies, 0.5) }
+}
+
+/**
+ * The floor of one acknowledged durable deposit with one in flight: a synced 256 B LevelDB put on
+ * the disk the relay's data directory is on (the relay's store makes one per deposit when
+ * nothing else is waiting).
+ */
+async function syncedPutFloor (): Promise<Floor> {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-bench-fsync-'))
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' })
+  try {
+    await db.open()
+    let i = 0
+    return await sequential(3000, async () => { await db.put(payload(8, i++), payload(256, i), { sync: true }) })
+  } finally {
+    await db.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The other floor: one 256 B request and its echo over TCP, Noise and yamux on one open stream,
+ * both nodes in this process, no disk and no mailbox logic.
+ */
+async function libp2pRoundTripFloor (): Promise<Floor> {
+  const protocol = '/sotto-bench/echo/1.0.0'
+  const server = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()]
+  })
+  const client = await clientNode()
+  try {
+    await server.handle(protocol, (stream: Stream) => {
+      stream.addEventListener('message', (evt) => { stream.send(evt.data) })
+    })
+    const stream = await client.dialProtocol(multiaddr(server.getMultiaddrs()[0]!.toString()), protocol)
+    let received = 0
+    let wake: (() => void) | undefined
+    stream.addEventListener('message', (evt) => {
+      received += evt.data.byteLength
+      wake?.()
+    })
+    const request = payload(256, 1)
+    return await sequential(3000, async () => {
+      const want = received + request.byteLength
+      const echoed = new Promise<void>((resolve) => { wake = () => { if (received >= want) resolve() } })
+      stream.send(request)
+      await echoed
+    })
+  } finally {
+    await client.stop()
+    await server.stop()
+  }
+}
+
 const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
 
 async function main (): Promise<void> {
+  if (process.argv[2] === 'rss') {
+    // Only the relay's memory, for profiling it.
+    const r = await sottoRss()
+    process.stdout.write(`RSS MiB: idle ${fmt(r.idle)}, ${r.reservations} reservations ${fmt(r.loaded)}\n`)
+    return
+  }
+  if (process.argv[2] === 'floors') {
+    const f = await syncedPutFloor()
+    const r = await libp2pRoundTripFloor()
+    process.stdout.write(`synced put ${fmt(f.rate)}/s (p50 ${fmt(f.p50, 3)} ms), libp2p round trip ${fmt(r.rate)}/s (p50 ${fmt(r.p50, 3)} ms)\n`)
+    return
+  }
   const relay = await startRelay({
     args: [
       '--contact-burst', '1000000000', '--contact-per-hour', '1000000000', '--max-envelopes-per-mailbox', '10000000',
@@ -295,6 +389,9 @@ async function main (): Promise<void> {
     await relay.stop()
     await rm(relay.dataDir, { recursive: true, force: true })
   }
+  process.stderr.write('measuring the floors: a synced put, a libp2p round trip…\n')
+  const fsyncFloor = await syncedPutFloor()
+  const rttFloor = await libp2pRoundTripFloor()
   process.stderr.write('measuring the stock mosquitto queue…\n')
   const stock = await mosquittoRun(false, 256, 1, 1, false)
   process.stderr.write('measuring memory with 1,000 reservations / sessions…\n')
@@ -310,6 +407,8 @@ async function main (): Promise<void> {
   for (const r of rows) out.push(`| delivered / acknowledged, ${r.label} | ${r.sotto.delivered} / ${r.sotto.done} | ${r.mDefault.delivered} / ${r.mDefault.done} | ${r.mDurable.delivered} / ${r.mDurable.done} |`)
   out.push(`| RSS MiB, idle | ${fmt(sRss.idle)} | – | ${fmt(mRss.idle)} |`)
   out.push(`| RSS MiB, ${RESERVATIONS} peers with reservations (mosquitto: persistent sessions) | ${fmt(sRss.loaded)} (${sRss.reservations} reservations) | – | ${fmt(mRss.loaded)} |`)
+  out.push('')
+  out.push(`Floors for one depositor with one deposit in flight, measured in this run: a synced 256 B LevelDB put in ${tmpdir()}: ${fmt(fsyncFloor.rate)}/s (p50 ${fmt(fsyncFloor.p50, 3)} ms); a 256 B request and its echo over TCP, Noise and yamux on one open stream, no disk: ${fmt(rttFloor.rate)}/s (p50 ${fmt(rttFloor.p50, 3)} ms). An acknowledged durable deposit needs both, one after the other: at most about ${fmt(1000 / (fsyncFloor.p50 + rttFloor.p50))}/s.`)
   out.push('')
   out.push(`mosquitto 2.0 with its stock max_queued_messages (1000): ${stock.delivered} of ${stock.done} acknowledged QoS 1 messages reached the returning owner; the rest were dropped without an error. The runs above set max_queued_messages 0 (no limit) in both configurations; "autosave_on_changes" also sets persistence true and autosave_interval 1 (save after every change).`)
   out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 10 libp2p connections (10 streams each); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A benchmark helper process: `node reservers.js <relay multiaddr> <count>` starts `count` plain
- * libp2p peers that each hold a circuit relay reservation on the relay, prints `ready <n>` once
- * they all do, and stops them when its stdin closes.
+ * libp2p peers that each hold a circuit relay reservation on the relay (trying again, up to
+ * `3 × count` more times in all, when one fails), prints `ready <held> <failed attempts>` once they
+ * do, and stops them when its stdin closes.
  */
 
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -17,9 +18,14 @@ const [relay, countArg] = process.argv.slice(2)
 const count = Number(countArg)
 const nodes: Libp2p[] = []
 let failed = 0
-const queue = Array.from({ length: count }, (_, i) => i)
+/** Attempts in all: a busy machine times some out, and those are tried again. */
+const maxAttempts = 4 * count
+let attempts = 0
+let pending = 0
 await Promise.all(Array.from({ length: 20 }, async () => {
-  while (queue.shift() != null) {
+  while (nodes.length + pending < count && attempts < maxAttempts) {
+    attempts++
+    pending++
     try {
       nodes.push(await createLibp2p({
         addresses: { listen: [`${relay}/p2p-circuit`] },
@@ -31,6 +37,8 @@ await Promise.all(Array.from({ length: 20 }, async () => {
       }))
     } catch {
       failed++
+    } finally {
+      pending--
     }
   }
 }))

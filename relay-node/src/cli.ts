@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16 --heap-growing-percent=50
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * `sotto-relay`: checks the runtime before anything else is loaded, then runs the relay.

@@ -90,6 +90,7 @@ export const configSchema = z.object({
   maxConnectionsPerIp: int(1).default(64).describe('most open inbound connections per IP address'),
   inboundConnectionsPerSecond: int(1).default(10).describe('per IP: new inbound connections per second'),
   maxPendingConnections: int(1).default(128).describe('most inbound connections being set up at once'),
+  abuseCoolDown: duration(0, DAY).default(10).describe('after a connection is closed for unreadable frames, how long its IP may not connect (doubled for each repeat, up to 1h; 0: never)'),
   purgeInterval: duration(1, DAY).default(60).describe('how often expired envelopes are purged'),
   compactInterval: duration(1, 7 * DAY).default(600).describe('least time between compactions that wipe deleted envelopes from disk'),
   drainTimeout: duration(1, 600).default(30).describe('on the first SIGTERM/SIGINT, longest wait for requests in flight'),

@@ -85,6 +85,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   const limits = new IpLimits({
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     maxReservationsPerIp: config.maxReservationsPerIp,
+    coolDownSeconds: config.abuseCoolDown,
     onRefuse: (reason) => { metrics.refuse(reason) }
   })
   const unlimited = config.relayDuration === 0 && config.relayData === 0
@@ -143,7 +144,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     log: log.child({ component: 'mailbox' }),
     metrics,
     now,
-    onDeleted: () => { dirty = true }
+    onDeleted: () => { dirty = true },
+    onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
   let dirty = false
   await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
@@ -170,6 +172,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
         log.info({ count: purged }, 'purged expired envelopes')
       }
       mailbox.sweep()
+      limits.sweep()
       if (dirty && Date.now() - lastCompaction >= config.compactInterval * 1000) {
         dirty = false
         lastCompaction = Date.now()

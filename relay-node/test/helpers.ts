@@ -19,6 +19,13 @@ import type { Libp2p } from '@libp2p/interface'
 /** The relay's entry point, built. */
 export const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
 
+/**
+ * Node's flags for the daemon, as in its documented start command (docs/relay.md,
+ * deploy/sotto-relay.service, deploy/Dockerfile, the CLI's shebang): they bound the heap's
+ * growth after a burst of connections.
+ */
+export const RELAY_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=50']
+
 /** One parsed JSON log line of the relay. */
 export type LogLine = Record<string, unknown> & { msg?: string }
 
@@ -65,7 +72,7 @@ export async function tempDir (prefix = 'sotto-relay-test-'): Promise<string> {
 export async function startRelay (options: StartRelayOptions = {}): Promise<RelayProcess> {
   const dataDir = options.dataDir ?? await tempDir()
   const args = [
-    CLI, '--data', dataDir, '--jurisdiction', 'DE', '--operator', 'Test Operator', '--contact', 'mailto:ops@example.org',
+    ...RELAY_NODE_FLAGS, CLI, '--data', dataDir, '--jurisdiction', 'DE', '--operator', 'Test Operator', '--contact', 'mailto:ops@example.org',
     '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws',
     ...(options.webrtc === true ? ['--listen', '/ip4/127.0.0.1/udp/0/webrtc-direct'] : []),
     '--http', '127.0.0.1:0', ...(options.args ?? [])

@@ -66,6 +66,8 @@ export interface MailboxServiceComponents {
   now(): number
   /** Called after envelopes were deleted (acked, or with their mailbox), so disk space can be reclaimed. */
   onDeleted?(): void
+  /** Called when a connection is closed for sending unreadable frames (to cool its IP down). */
+  onUnreadable?(connection: Connection): void
 }
 
 /** Most requests one stream may have in flight before the service stops reading it. */
@@ -77,10 +79,15 @@ const MAX_PENDING_PUSHES = 64
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 /**
- * Oversize or undecodable frames one connection may send before the relay closes it. Clients
- * never send such frames (they check sizes first): a connection that does is not a client.
+ * Oversize, malformed or undecodable frames one connection may send before the relay closes it.
+ * Clients never send such frames (they check sizes first): a connection that does is not one.
  */
 const MAX_FRAME_STRIKES = 3
+/**
+ * How long a connection condemned for unreadable frames stays open before it is reset, so that
+ * the answers already written reach the peer (a reset discards what it has not read yet).
+ */
+const CLOSE_GRACE_MS = 250
 
 function sha256 (data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest()
@@ -120,6 +127,15 @@ class Session {
       this.writable = false
     }
   }
+}
+
+/**
+ * Stops granting the sender flow-control window on `stream`: yamux grants more as soon as data
+ * arrives (doubling it when it comes fast), so a stream that has sent something unreadable could
+ * otherwise go on pushing junk until the reset reaches it.
+ */
+function stopReading (stream: Stream): void {
+  if (stream.readStatus === 'readable') stream.pause()
 }
 
 function statusOf (err: unknown): { status: MailboxStatus, message: string } {
@@ -198,6 +214,7 @@ export class MailboxService {
         try {
           frame = await session.frames.read()
         } catch (err) {
+          stopReading(stream)
           const name = (err as Error).name
           if (name === 'TooLargeError') {
             await session.send({ id: 0, status: 'TOO_LARGE', message: `frame exceeds ${MAX_REQUEST_FRAME_BYTES} bytes` })
@@ -206,6 +223,7 @@ export class MailboxService {
           } else if (name === 'InvalidInputError') {
             await session.send({ id: 0, status: 'BAD_REQUEST', message: 'bad frame length' })
             this.components.metrics?.request('frame', 'BAD_REQUEST')
+            this.strike(connection)
           }
           broken = true
           break
@@ -214,6 +232,7 @@ export class MailboxService {
         const parsed = parseRequest(frame)
         if (!parsed.ok) {
           const status: MailboxStatus = parsed.error.name === 'TooLargeError' ? 'TOO_LARGE' : 'BAD_REQUEST'
+          if (parsed.id === 0) stopReading(stream)
           this.components.metrics?.request('frame', status)
           await session.send({ id: parsed.id, status, message: parsed.error.message })
           // A frame that does not even decode leaves nothing to answer by: end the stream.
@@ -255,13 +274,18 @@ export class MailboxService {
     }
   }
 
-  /** Counts an oversize or undecodable frame against its connection; closes it at the limit. */
+  /**
+   * Counts an oversize, malformed or undecodable frame against its connection; at the limit,
+   * cools its IP down and resets it after a short grace.
+   */
   private strike (connection: Connection): void {
     const n = (this.strikes.get(connection) ?? 0) + 1
     this.strikes.set(connection, n)
     if (n === MAX_FRAME_STRIKES) {
       this.log.warn({ frames: n }, 'closing a connection that keeps sending unreadable frames')
-      connection.abort(new Error('unreadable frames'))
+      this.components.onUnreadable?.(connection)
+      for (const s of connection.streams) stopReading(s)
+      setTimeout(() => { connection.abort(new Error('unreadable frames')) }, CLOSE_GRACE_MS).unref()
     }
   }
 
