@@ -112,7 +112,7 @@ describe(SCENARIO, () => {
     const settled = await waitForProgress('every acknowledged message arrived', async () => {
       const [x, y] = await Promise.all([ab.missing(), ba.missing()])
       return x.length + y.length
-    }, { stallMs: STALL_MS, capMs: pick(6, 20) * 60_000, onGiveUp: explain })
+    }, { stallMs: STALL_MS, capMs: pick(4, 20) * 60_000, onGiveUp: explain })
     figure({ scenario: SCENARIO, name: 'settle after the last restart', value: Math.round((Date.now() - chaosEnded) / 1000), unit: `s (longest without progress ${Math.round(settled.longestStallMs / 1000)} s)` })
     await waitUntil('nothing stays queued', async () => {
       const [x, y] = await Promise.all([ab.verdict(), ba.verdict()])
