@@ -50,7 +50,9 @@ describe(SCENARIO, () => {
 
   it(`${MESSAGES} messages across ${CYCLES} kill -9 cycles: none lost, none shown twice, none stuck`, { timeout: pick(8, 30) * 60_000 }, async () => {
     const seed = scenarioSeed()
+    // The kills draw from their own generator: the senders' draws interleave with them by timing.
     const random = seededRandom(seed)
+    const paceRandom = seededRandom(seed ^ 0x5f3759df)
     console.log(`# seed ${seed}`)
     const ab = new Flow(alice, bob, ids.aSeesB, ids.bSeesA, 'ab')
     const ba = new Flow(bob, alice, ids.bSeesA, ids.aSeesB, 'ba')
@@ -89,7 +91,7 @@ describe(SCENARIO, () => {
           continue
         }
         await flow.send(Math.min(10, perFlow - flow.sent), 10)
-        await sleep(pace * (0.5 + random()))
+        await sleep(pace * (0.5 + paceRandom()))
       }
     }
     await Promise.all([sender(ab, alice), sender(ba, bob), chaos])
