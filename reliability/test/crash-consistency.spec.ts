@@ -106,9 +106,13 @@ describe(SCENARIO, () => {
       console.log(`# kills ${JSON.stringify(kills)}; starts relay ${relay.starts} alice ${alice.starts} bob ${bob.starts}`)
       for (const flow of [ab, ba]) console.log(`# missing ${JSON.stringify(await flow.diagnose().catch(err => ({ flow: flow.tag, error: (err as Error).message })))}`)
       const metrics = await rig.metrics(relay).catch(() => new Map<string, number>())
-      const shown = [...metrics].filter(([k]) => /^sotto_relay_(mailboxes|tokens|envelopes|subscriptions|connections|reservations|mailbox_requests_total)/.test(k))
+      const shown = [...metrics].filter(([k]) => /^sotto_relay_(mailboxes|tokens|envelopes|subscriptions|connections|reservations|mailbox_requests_total|pushes_total)/.test(k))
       console.log(`# relay metrics ${JSON.stringify(Object.fromEntries(shown))}`)
-      for (const p of [alice, bob]) console.log(`# log ${p.label} ${JSON.stringify(logSummary(p.program?.stderr ?? ''))}`)
+      for (const p of [alice, bob]) {
+        const relays = await p.command({ cmd: 'relays' }).catch((err: Error) => err.message)
+        console.log(`# relays at ${p.label} ${JSON.stringify(relays)}`)
+        console.log(`# log ${p.label} ${JSON.stringify(logSummary(p.program?.stderr ?? ''))}`)
+      }
       console.log(`# log relay ${JSON.stringify(logSummary(relay.program?.stderr ?? ''))}`)
     }
     const settled = await waitForProgress('every acknowledged message arrived', async () => {
