@@ -17,18 +17,25 @@ const CYCLES = pick(8, 20)
 /** After the chaos: how long the missing messages may go without one more arriving. */
 const STALL_MS = pick(120_000, 180_000)
 
-/** Log lines of a program's standard error tail, counted by component, message and error. */
-function logSummary (stderr: string): Record<string, number> {
+/** JSON log lines counted by level, component, message and error. */
+function logSummary (lines: ReadonlyArray<Record<string, unknown>>): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const text of stderr.split('\n')) {
-    if (text[0] !== '{') continue
-    try {
-      const l = JSON.parse(text) as Record<string, unknown>
-      const k = `${String(l.level)} ${String(l.component)}: ${String(l.msg)}${l.error != null ? ` (${String(l.error)})` : ''}`
-      out[k] = (out[k] ?? 0) + 1
-    } catch {}
+  for (const l of lines) {
+    const k = `${String(l.level)} ${String(l.component ?? '')}: ${String(l.msg)}${l.error != null ? ` (${String(l.error)})` : ''}`
+    out[k] = (out[k] ?? 0) + 1
   }
   return out
+}
+
+/** The JSON lines of a standard error tail (a peer logs there). */
+function jsonLines (stderr: string): Array<Record<string, unknown>> {
+  return stderr.split('\n').flatMap(text => {
+    try {
+      return text[0] === '{' ? [JSON.parse(text) as Record<string, unknown>] : []
+    } catch {
+      return []
+    }
+  })
 }
 
 describe(SCENARIO, () => {
@@ -111,9 +118,10 @@ describe(SCENARIO, () => {
       for (const p of [alice, bob]) {
         const relays = await p.command({ cmd: 'relays' }).catch((err: Error) => err.message)
         console.log(`# relays at ${p.label} ${JSON.stringify(relays)}`)
-        console.log(`# log ${p.label} ${JSON.stringify(logSummary(p.program?.stderr ?? ''))}`)
+        console.log(`# log ${p.label} ${JSON.stringify(logSummary(jsonLines(p.program?.stderr ?? '')))}`)
       }
-      console.log(`# log relay ${JSON.stringify(logSummary(relay.program?.stderr ?? ''))}`)
+      // The relay logs on standard output, which the rig keeps.
+      console.log(`# log relay ${JSON.stringify(logSummary(relay.program?.lines() ?? []))}`)
     }
     const settled = await waitForProgress('every acknowledged message arrived', async () => {
       const [x, y] = await Promise.all([ab.missing(), ba.missing()])
