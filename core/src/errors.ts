@@ -41,6 +41,23 @@ export class UnsupportedSchemaError extends SottoError {}
 /** A ciphertext could not be decrypted or authenticated. */
 export class DecryptionError extends SottoError {}
 
+/**
+ * A sealed message from a known sender (its certificate verifies against the key recorded for it)
+ * whose inner message does not decrypt: the session moved on past that message's keys (libsignal
+ * keeps five receiving chains). The sender can seal the message again.
+ */
+export class UndecryptableMessageError extends DecryptionError {
+  /** The Sotto user id of the sender. */
+  readonly senderUserId: string
+
+  constructor (message: string, senderUserId: string, options?: ErrorOptions) {
+    super(message, options)
+    // Keep `.name` checks for DecryptionError matching; the subclass only adds the sender.
+    this.name = 'DecryptionError'
+    this.senderUserId = senderUserId
+  }
+}
+
 /** An envelope was already received (replay or redelivery). */
 export class DuplicateEnvelopeError extends SottoError {}
 

@@ -6,6 +6,8 @@
  */
 
 import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { ChildProcess } from 'node:child_process'
 
@@ -50,6 +52,16 @@ function installExitHook (): void {
   })
 }
 
+/** When set, the standard error of every program is appended to `<dir>/<label>.log` as well. */
+export const LOGS_ENV = 'SOTTO_RELIABILITY_LOGS'
+
+/** The file a program's standard error is kept in, when {@link LOGS_ENV} is set. */
+function logFileOf (label: string): string | undefined {
+  const dir = process.env[LOGS_ENV]
+  if (dir == null || dir === '') return undefined
+  return join(dir, `${label.replace(/[^\w.-]+/g, '_')}.log`)
+}
+
 /** A running (or exited) program. */
 export class Program {
   private readonly kept: Line[] = []
@@ -70,9 +82,14 @@ export class Program {
         resolve(this.exitInfo)
       })
     })
+    const logFile = logFileOf(label)
+    const log = logFile != null ? createWriteStream(logFile, { flags: 'a' }) : undefined
+    log?.on('error', () => {})
     proc.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-64 * 1024)
+      log?.write(d)
     })
+    proc.stderr?.on('end', () => { log?.end() })
     if (proc.stdout != null) {
       createInterface({ input: proc.stdout }).on('line', text => {
         if (text.trim() === '' || text[0] !== '{') return

@@ -7,7 +7,7 @@
  */
 
 export { Agent, AGENT_MAIN } from './agent.js'
-export { Program } from './child.js'
+export { LOGS_ENV, Program } from './child.js'
 export type { Exit, Line, ProgramOptions } from './child.js'
 export { EdgeHost, Host, Network } from './network.js'
 export type { Throttle } from './network.js'
@@ -17,10 +17,10 @@ export { PEER_PORT, RELAY_CLI, RELAY_PORTS, RelayDaemon, SOTTO_CLI, SottoPeer } 
 export type { PeerOptions, RelayOptions } from './programs.js'
 export { ProcSampler, cpuOf, dirSize, fdsOf, rssOf } from './proc-stats.js'
 export type { ProcSample } from './proc-stats.js'
-export { FIGURES_ENV, LONG, LONG_ENV, figure, mib, percentile, pick, round, scenarioSeed, sleep, waitUntil } from './scenario.js'
-export type { Figure } from './scenario.js'
+export { FIGURES_ENV, LONG, LONG_ENV, figure, mib, percentile, pick, round, scenarioSeed, sleep, waitForProgress, waitUntil } from './scenario.js'
+export type { Figure, Progress } from './scenario.js'
 export { NS_PREFIX, TMP_ROOT, alive, removeLeftovers, removeRigTemp, rigNamespaces, rigTempDir, sh } from './sys.js'
-export { Flow, pair } from './traffic.js'
+export { Flow, pair, ranges } from './traffic.js'
 export type { Verdict } from './traffic.js'
 export { Rig, mailboxesOf } from './rig.js'
 export type { RigPeerOptions } from './rig.js'

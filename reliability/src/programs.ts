@@ -91,7 +91,7 @@ export interface PeerOptions {
   /** Listen addresses for `run`; default: the host's address (and, behind an edge, its inner one). */
   listen?: string[]
   label?: string
-  /** `SOTTO_LOG_LEVEL`; default `warn`. */
+  /** `SOTTO_LOG_LEVEL`; default: the rig's own `SOTTO_LOG_LEVEL`, else `warn`. */
   logLevel?: string
 }
 
@@ -113,7 +113,7 @@ export class SottoPeer {
   }
 
   private env (): Record<string, string> {
-    return { SOTTO_PASSPHRASE: this.options.passphrase, SOTTO_LOG_LEVEL: this.options.logLevel ?? 'warn' }
+    return { SOTTO_PASSPHRASE: this.options.passphrase, SOTTO_LOG_LEVEL: this.options.logLevel ?? process.env.SOTTO_LOG_LEVEL ?? 'warn' }
   }
 
   /** Runs a one-shot command on the peer's host; resolves with its stdout lines. */

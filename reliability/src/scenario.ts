@@ -65,6 +65,45 @@ export async function waitUntil (what: string, condition: () => Promise<boolean>
   }
 }
 
+/** What {@link waitForProgress} measured. */
+export interface Progress {
+  /** From the start of the wait to the end (all done, or given up). */
+  elapsedMs: number
+  /** The longest stretch without progress. */
+  longestStallMs: number
+  /** What was left at the end (0: all done). */
+  left: number
+}
+
+/**
+ * Waits until `remaining()` is 0, as long as it keeps falling: gives up (throws) once it has not
+ * fallen for `stallMs`, or after `capMs` in all. Slow progress on a loaded machine is waited for;
+ * no progress is a failure. `onGiveUp` may explain the failure before it is thrown.
+ */
+export async function waitForProgress (what: string, remaining: () => Promise<number>, options: { stallMs: number, capMs: number, everyMs?: number, onGiveUp?: (p: Progress) => Promise<void> }): Promise<Progress> {
+  const started = Date.now()
+  let lastProgress = started
+  let longestStallMs = 0
+  let best = Number.POSITIVE_INFINITY
+  for (;;) {
+    const left = await remaining()
+    const now = Date.now()
+    if (left < best) {
+      best = left
+      lastProgress = now
+    }
+    longestStallMs = Math.max(longestStallMs, now - lastProgress)
+    const p = { elapsedMs: now - started, longestStallMs, left }
+    if (left === 0) return p
+    const stalled = now - lastProgress > options.stallMs
+    if (stalled || now - started > options.capMs) {
+      await options.onGiveUp?.(p)
+      throw new Error(`${what}: ${left} left, ${stalled ? `no progress for ${options.stallMs} ms` : `not done within ${options.capMs} ms`}`)
+    }
+    await sleep(options.everyMs ?? 1000)
+  }
+}
+
 /** A pause in a scenario's timeline (never a way to wait for something: use {@link waitUntil}). */
 export async function sleep (ms: number): Promise<void> {
   await new Promise<void>(resolve => { setTimeout(resolve, ms) })

@@ -16,6 +16,19 @@ export async function pair (a: SottoPeer, b: SottoPeer, bInvite: string): Promis
   return { aSeesB: added.contact, bSeesA }
 }
 
+/** Numbers as compact ranges: `3-7,9,12-13`. */
+export function ranges (numbers: number[]): string {
+  const sorted = [...numbers].sort((a, b) => a - b)
+  const out: string[] = []
+  for (let i = 0; i < sorted.length;) {
+    let j = i
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++
+    out.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`)
+    i = j + 1
+  }
+  return out.join(',')
+}
+
 /** The verdict on one direction of traffic. */
 export interface Verdict {
   /** Messages the sender acknowledged as stored (`send` answered). */
@@ -129,10 +142,45 @@ export class Flow {
     return history.filter(m => m.direction === 'in' && String(m.text).startsWith(`${this.tag}-`)).map(m => String(m.text))
   }
 
+  /** Acknowledged texts not (yet) in the recipient's history, in the sender's order. */
+  async missing (): Promise<string[]> {
+    const got = new Set(await this.received())
+    return this.acknowledged.filter(t => !got.has(t))
+  }
+
   /** Whether every acknowledged message is in the recipient's history. */
   async complete (): Promise<boolean> {
-    const got = new Set(await this.received())
-    return this.acknowledged.every(t => got.has(t))
+    return (await this.missing()).length === 0
+  }
+
+  /**
+   * What explains the missing messages, in numbers and the test's own markers only: which are
+   * missing (as ranges of marker numbers), their state in the sender's history now, and the
+   * states the sender reported for them (`status` events, all incarnations).
+   */
+  async diagnose (): Promise<Record<string, unknown>> {
+    const missing = await this.missing()
+    const history = await this.from.history(this.toContact)
+    const stateNow = new Map(history.filter(m => m.direction === 'out').map(m => [String(m.text), String(m.state)]))
+    const byStateNow: Record<string, number> = {}
+    for (const t of missing) {
+      const k = stateNow.get(t) ?? 'absent'
+      byStateNow[k] = (byStateNow[k] ?? 0) + 1
+    }
+    const byReported: Record<string, number> = {}
+    for (const t of missing) {
+      const k = this.statesOf(t)
+      byReported[k] = (byReported[k] ?? 0) + 1
+    }
+    return {
+      flow: this.tag,
+      acknowledged: this.acknowledged.length,
+      missing: missing.length,
+      ranges: ranges(missing.map(t => Number(t.slice(this.tag.length + 1)))),
+      senderStateNow: byStateNow,
+      senderReported: byReported,
+      senderQueuedNow: [...stateNow.values()].filter(s => s === 'queued').length
+    }
   }
 
   /** Judges the flow now (both peers must be running). */

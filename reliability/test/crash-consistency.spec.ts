@@ -8,12 +8,35 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Flow, Rig, figure, pick, scenarioSeed, seededRandom, sleep, waitUntil } from '../src/index.js'
-import type { RelayDaemon, SottoPeer, Verdict } from '../src/index.js'
+import { Flow, Rig, figure, pick, scenarioSeed, seededRandom, sleep, waitForProgress, waitUntil } from '../src/index.js'
+import type { Progress, RelayDaemon, SottoPeer, Verdict } from '../src/index.js'
 
 const SCENARIO = 'crash consistency'
 const MESSAGES = pick(1000, 5000)
 const CYCLES = pick(8, 20)
+/** After the chaos: how long the missing messages may go without one more arriving. */
+const STALL_MS = pick(120_000, 180_000)
+
+/** JSON log lines counted by level, component, message and error. */
+function logSummary (lines: ReadonlyArray<Record<string, unknown>>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const l of lines) {
+    const k = `${String(l.level)} ${String(l.component ?? '')}: ${String(l.msg)}${l.error != null ? ` (${String(l.error)})` : ''}`
+    out[k] = (out[k] ?? 0) + 1
+  }
+  return out
+}
+
+/** The JSON lines of a standard error tail (a peer logs there). */
+function jsonLines (stderr: string): Array<Record<string, unknown>> {
+  return stderr.split('\n').flatMap(text => {
+    try {
+      return text[0] === '{' ? [JSON.parse(text) as Record<string, unknown>] : []
+    } catch {
+      return []
+    }
+  })
+}
 
 describe(SCENARIO, () => {
   let rig: Rig
@@ -34,7 +57,9 @@ describe(SCENARIO, () => {
 
   it(`${MESSAGES} messages across ${CYCLES} kill -9 cycles: none lost, none shown twice, none stuck`, { timeout: pick(8, 30) * 60_000 }, async () => {
     const seed = scenarioSeed()
+    // The kills draw from their own generator: the senders' draws interleave with them by timing.
     const random = seededRandom(seed)
+    const paceRandom = seededRandom(seed ^ 0x5f3759df)
     console.log(`# seed ${seed}`)
     const ab = new Flow(alice, bob, ids.aSeesB, ids.bSeesA, 'ab')
     const ba = new Flow(bob, alice, ids.bSeesA, ids.aSeesB, 'ba')
@@ -73,16 +98,36 @@ describe(SCENARIO, () => {
           continue
         }
         await flow.send(Math.min(10, perFlow - flow.sent), 10)
-        await sleep(pace * (0.5 + random()))
+        await sleep(pace * (0.5 + paceRandom()))
       }
     }
     await Promise.all([sender(ab, alice), sender(ba, bob), chaos])
     assert.ok(chaosDone)
     for (const v of victims) if (!v.running()) await v.start()
 
-    // Everything back up: every acknowledged message arrives, and leaves `queued`.
-    const settle = pick(180_000, 600_000)
-    await waitUntil('every acknowledged message arrived', async () => await ab.complete() && await ba.complete(), settle, 1000)
+    // Everything back up: every acknowledged message arrives, and leaves `queued`. Slow progress
+    // (a loaded machine) is waited for; a stretch without any is a failure, explained first.
+    const chaosEnded = Date.now()
+    const explain = async (p: Progress): Promise<void> => {
+      console.log(`# settle gave up after ${p.elapsedMs} ms, ${p.left} missing, longest stretch without progress ${p.longestStallMs} ms`)
+      console.log(`# kills ${JSON.stringify(kills)}; starts relay ${relay.starts} alice ${alice.starts} bob ${bob.starts}`)
+      for (const flow of [ab, ba]) console.log(`# missing ${JSON.stringify(await flow.diagnose().catch(err => ({ flow: flow.tag, error: (err as Error).message })))}`)
+      const metrics = await rig.metrics(relay).catch(() => new Map<string, number>())
+      const shown = [...metrics].filter(([k]) => /^sotto_relay_(mailboxes|tokens|envelopes|subscriptions|connections|reservations|mailbox_requests_total|pushes_total)/.test(k))
+      console.log(`# relay metrics ${JSON.stringify(Object.fromEntries(shown))}`)
+      for (const p of [alice, bob]) {
+        const relays = await p.command({ cmd: 'relays' }).catch((err: Error) => err.message)
+        console.log(`# relays at ${p.label} ${JSON.stringify(relays)}`)
+        console.log(`# log ${p.label} ${JSON.stringify(logSummary(jsonLines(p.program?.stderr ?? '')))}`)
+      }
+      // The relay logs on standard output, which the rig keeps.
+      console.log(`# log relay ${JSON.stringify(logSummary(relay.program?.lines() ?? []))}`)
+    }
+    const settled = await waitForProgress('every acknowledged message arrived', async () => {
+      const [x, y] = await Promise.all([ab.missing(), ba.missing()])
+      return x.length + y.length
+    }, { stallMs: STALL_MS, capMs: pick(4, 20) * 60_000, onGiveUp: explain })
+    figure({ scenario: SCENARIO, name: 'settle after the last restart', value: Math.round((Date.now() - chaosEnded) / 1000), unit: `s (longest without progress ${Math.round(settled.longestStallMs / 1000)} s)` })
     await waitUntil('nothing stays queued', async () => {
       const [x, y] = await Promise.all([ab.verdict(), ba.verdict()])
       return x.stuckQueued + y.stuckQueued === 0

@@ -9,6 +9,8 @@
 import {
   CiphertextMessageType,
   ContentHint,
+  ErrorCode,
+  LibSignalErrorBase,
   PreKeySignalMessage,
   SenderCertificate,
   ServerCertificate,
@@ -24,7 +26,8 @@ import {
   DecryptionError,
   IdentityKeyChangedError,
   InvalidInputError,
-  NotFoundError
+  NotFoundError,
+  UndecryptableMessageError
 } from '../errors.js'
 import { arrayBufferBytes, assertUserId, equalBytes, isUserId } from './bytes.js'
 import { DEVICE_ID } from './local-identity.js'
@@ -143,7 +146,14 @@ export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: 
           stores.session, stores.identity, stores.preKey, stores.signedPreKey, stores.kyberPreKey)
         break
       case CiphertextMessageType.Whisper:
-        plaintext = await signalDecrypt(SignalMessage.deserialize(content.contents()), address, localAddress, stores.session, stores.identity)
+        try {
+          plaintext = await signalDecrypt(SignalMessage.deserialize(content.contents()), address, localAddress, stores.session, stores.identity)
+        } catch (err) {
+          // From a sender we know: it can seal the message again for the session as it is now.
+          if (recorded === undefined || stores.context.failure !== undefined || !(err instanceof LibSignalErrorBase) ||
+            err.code === ErrorCode.DuplicatedMessage || err.code === ErrorCode.UntrustedIdentity) throw err
+          throw new UndecryptableMessageError(`the message does not decrypt with the session as it is (${ErrorCode[err.code] ?? 'unknown'})`, senderUserId, { cause: err })
+        }
         break
       default:
         throw new DecryptionError('the sealed message holds a kind of message Sotto does not use')

@@ -453,6 +453,7 @@ class RelayLoop {
       await subscription.close()
       return
     }
+    this.log.debug('relay session began', { relay: this.addr })
     this.enqueueDrain()
     // A reservation refused or lost while the session lasts is asked for again now and then.
     const keep = setInterval(() => { void this.ensureReservation() }, RESERVE_CHECK_MS)
@@ -563,7 +564,10 @@ class RelayLoop {
   }
 
   private pushed (envelope: MailboxEnvelope): void {
-    if (envelope.id <= this.highWater) return
+    if (envelope.id <= this.highWater) {
+      this.log.debug('push of an envelope handled already', { relay: this.addr })
+      return
+    }
     this.enqueue(async () => this.process([envelope]))
   }
 
@@ -590,6 +594,7 @@ class RelayLoop {
     let more = true
     while (more && !this.stopped) {
       const page = await client.read(current.key, { after: this.highWater, limit: READ_PAGE })
+      this.log.debug('mailbox page read', { relay: this.addr, envelopes: page.envelopes.length, more: page.more })
       await this.process(page.envelopes, client, current.key)
       more = page.more
     }
@@ -616,6 +621,7 @@ class RelayLoop {
     if (mailboxKey == null) return
     // Only now, with the results durable, may the relay delete them.
     await (client ?? this.client()).ack(mailboxKey, ids)
+    this.log.debug('mailbox envelopes acknowledged', { relay: this.addr, count: ids.length })
   }
 
   private async syncOnce (): Promise<void> {

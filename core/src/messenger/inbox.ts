@@ -2,15 +2,21 @@
 /**
  * The inbox takes envelopes from any route (direct streams, relay mailboxes), opens them, and
  * stores what they carry in one atomic write with the session state they advanced. Only then is
- * the envelope acknowledged. Replays are recognised by envelope id.
+ * the envelope acknowledged. Replays are recognised by envelope id. An envelope of a contact that
+ * no longer decrypts (it waited at a relay while the session moved on) is answered with a resend
+ * request, queued before the envelope is acknowledged; a resend request is answered by sealing
+ * the messages named again, under their ids.
  */
+import { randomBytes } from 'node:crypto'
 import { unseal } from '../crypto/index.js'
-import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError } from '../errors.js'
+import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { putContact, readContact, readMessage, toMessage } from './context.js'
-import { decodeRecord, encodeRecord, keys, messageOrder, toHex } from './records.js'
+import { decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex } from './records.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
+import type { Content } from '../protocol/types.js'
+import type { Transaction } from '../storage/types.js'
 import type { ContactRecord, MessageRecord, MessageRef } from './records.js'
 import type { Message } from './types.js'
 
@@ -19,6 +25,17 @@ import type { Message } from './types.js'
  * sender), or from a relay mailbox (so a text's delivery receipt must go back end to end).
  */
 export type Route = 'direct' | 'relay'
+
+/** Most times one message is sealed again at its recipient's request. */
+const MAX_RESENDS = 5
+
+/** How the inbox puts envelopes in the outbox, in its own transaction. */
+export interface OutboxWriter {
+  /** Seals `content` for `contact` into a new outbox entry in `tx`; resolves with its envelope id, held until released. */
+  enqueue(tx: Transaction, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<string>
+  /** The commit that wrote these entries settled: they may be delivered. */
+  release(contactId: string, envelopeIds: string[]): void
+}
 
 /** What an accepted envelope changed, announced once it is durable. */
 interface Accepted {
@@ -32,7 +49,8 @@ interface Accepted {
 export class Inbox {
   constructor (
     private readonly ctx: Context,
-    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[] }) => void
+    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[] }) => void,
+    private readonly outbox: OutboxWriter
   ) {}
 
   /**
@@ -68,12 +86,13 @@ export class Inbox {
       opened = await unseal(tx, this.ctx.identity, sealed)
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
+      if (err instanceof UndecryptableMessageError) return this.askResend(err.senderUserId, idBytes)
       if (err instanceof IdentityChangedError) {
         this.ctx.log.warn('envelope from a changed identity refused', {})
         return { result: { status: 'REJECTED', reason: 'identity' } }
       }
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
-        this.ctx.log.warn('envelope does not decrypt', { error: err.name })
+        this.ctx.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
         return { result: { status: 'REJECTED', reason: 'undecryptable' } }
       }
       throw err
@@ -91,6 +110,7 @@ export class Inbox {
     }
 
     const accepted: Accepted = { delivered: [] }
+    const held: string[] = []
     let contact = await readContact(tx, opened.senderUserId)
     if (contact == null) {
       const request = this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard)
@@ -136,6 +156,11 @@ export class Inbox {
       // The complete list: it replaces what they gave us before.
       contact.tokens = content.tokens.relays
       if (accepted.request == null) accepted.contact = contact
+    } else if (content.resendRequest != null) {
+      for (const requested of content.resendRequest.ids) {
+        const resent = await this.resend(tx, contact, toHex(requested))
+        if (resent != null) held.push(resent)
+      }
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
         const delivered = await readMessage(tx, toHex(receiptId))
@@ -148,7 +173,48 @@ export class Inbox {
     }
     tx.put(keys.messageRef(id), encodeRecord(ref))
     putContact(tx, contact)
-    return { result: { status: 'STORED' }, durable: tx.commit(), accepted }
+    const contactId = contact.id
+    const durable = held.length === 0 ? tx.commit() : tx.commit().finally(() => { this.outbox.release(contactId, held) })
+    return { result: { status: 'STORED' }, durable, accepted }
+  }
+
+  /**
+   * A contact's envelope does not decrypt: the session moved on past its keys while it waited.
+   * Asks the sender to seal it again (the request is durable before the envelope is acknowledged);
+   * the envelope itself is refused.
+   */
+  private async askResend (senderUserId: string, envelopeId: Uint8Array): Promise<{ result: DeliveryResult, durable?: Promise<void> }> {
+    const refused: DeliveryResult = { status: 'REJECTED', reason: 'undecryptable' }
+    // A fresh transaction: the one the envelope failed in must not be committed.
+    const tx = this.ctx.store.transaction()
+    const contact = await readContact(tx, senderUserId)
+    if (contact == null || contact.status !== 'contact' || contact.blocked || contact.pendingIdentityKey != null) {
+      this.ctx.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
+      return { result: refused }
+    }
+    const held = await this.outbox.enqueue(tx, contact, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
+    putContact(tx, contact)
+    this.ctx.log.info('envelope does not decrypt; asked its sender to seal it again', {})
+    return { result: refused, durable: tx.commit().finally(() => { this.outbox.release(contact.id, [held]) }) }
+  }
+
+  /**
+   * Seals one of our messages to `contact` again, under its id, at the contact's request: unless it
+   * is delivered already, gone, or was sealed again too often. Resolves with the new envelope's id.
+   */
+  private async resend (tx: Transaction, contact: ContactRecord, messageId: string): Promise<string | undefined> {
+    const message = await readMessage(tx, messageId)
+    if (message?.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
+    if ((message.resends ?? 0) >= MAX_RESENDS) return undefined
+    message.resends = (message.resends ?? 0) + 1
+    // A direct refusal marked it failed; it is on its way again.
+    if (message.state === 'failed') {
+      message.state = 'queued'
+      delete message.failure
+    }
+    tx.put(keys.message(message), encodeRecord(message))
+    const seq = (message.order - messageOrder(0, 'out')) / 2
+    return this.outbox.enqueue(tx, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
   }
 
   /** A contact request from a stranger's introduction card, or undefined when it does not hold. */

@@ -154,6 +154,12 @@ class SottoMessenger implements Messenger {
       }
       if (accepted.message != null) this.ctx.events.emit('message', accepted.message)
       for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
+    }, {
+      enqueue: async (tx, contact, content, messageId) => this.enqueue(tx, contact, content, messageId),
+      release: (contactId, envelopeIds) => {
+        for (const id of envelopeIds) this.courier.release(id)
+        this.courier.kick(contactId)
+      }
     })
   }
 

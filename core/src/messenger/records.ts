@@ -120,6 +120,8 @@ export interface MessageRecord {
   failure?: FailureReason
   readAt?: number
   expiresAt?: number
+  /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
+  resends?: number
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */

@@ -26,7 +26,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }
-  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens].filter(b => b != null)
+  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
@@ -36,6 +36,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content.text != null) message.text = { text: content.text.text, seq: BigInt(content.text.seq) }
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
+  if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
   if (content.tokens != null) {
     message.tokens = {
       relays: content.tokens.relays.map(r => ({
@@ -73,7 +74,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
 export function decodeContent (bytes: Uint8Array): Content {
   checkSize(bytes, MAX_CONTENT_BYTES, 'content')
   const raw = decodeProto(() => pb.Content.decode(bytes, {
-    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS } }
+    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, resendRequest: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS } }
   }), 'content')
   checkPadding(raw.padding, 'content')
   const content: Content = {
@@ -84,6 +85,7 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (raw.text != null) content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
+  if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
   if (raw.tokens != null) {
     content.tokens = {
       relays: raw.tokens.relays.map(r => ({
@@ -113,6 +115,13 @@ function checkContent (content: Content): void {
       throw new InvalidInputError(`content delivery receipt: 1-${MAX_RECEIPT_IDS} ids expected`)
     }
     for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content delivery receipt id')
+  }
+  if (content.resendRequest != null) {
+    const { ids } = content.resendRequest
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_RECEIPT_IDS) {
+      throw new InvalidInputError(`content resend request: 1-${MAX_RECEIPT_IDS} ids expected`)
+    }
+    for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content resend request id')
   }
   if (content.disappearingTimer != null) {
     checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')

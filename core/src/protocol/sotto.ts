@@ -1082,6 +1082,7 @@ export interface Content {
   deliveryReceipt?: Content.DeliveryReceipt
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
+  resendRequest?: Content.ResendRequest
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1303,6 +1304,114 @@ export namespace Content {
 
     export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeliveryReceipt>): Generator<DeliveryReceiptIdsFieldEvent> {
       return streamMessage(buf, DeliveryReceipt.codec(), opts)
+    }
+  }
+
+  export interface ResendRequest {
+    ids: Uint8Array<ArrayBuffer>[]
+  }
+
+  export namespace ResendRequest {
+    let _codec: Codec<ResendRequest>
+
+    export const codec = (): Codec<ResendRequest> => {
+      if (_codec == null) {
+        _codec = message<ResendRequest>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.ids != null && obj.ids.length > 0) {
+            for (const value of obj.ids) {
+              w.uint32(10)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            ids: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                  throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+                }
+
+                obj.ids.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            ids: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.ids[]`,
+                  index: obj.ids,
+                  value: reader.bytes()
+                }
+
+                obj.ids++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface ResendRequestIdsFieldEvent {
+      field: '$.ids[]'
+      index: number
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<ResendRequest>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, ResendRequest.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResendRequest>): ResendRequest {
+      return decodeMessage(buf, ResendRequest.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResendRequest>): Generator<ResendRequestIdsFieldEvent> {
+      return streamMessage(buf, ResendRequest.codec(), opts)
     }
   }
 
@@ -1667,25 +1776,36 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.resendRequest != null) {
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.tokens != null) {
+          obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
           obj.text = undefined
         }
 
         if (obj.disappearingTimer != null) {
+          obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
           obj.text = undefined
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.text = undefined
         }
 
         if (obj.text != null) {
+          obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1724,6 +1844,11 @@ export namespace Content {
         if (obj.tokens != null) {
           w.uint32(58)
           Content.Tokens.codec().encode(obj.tokens, w)
+        }
+
+        if (obj.resendRequest != null) {
+          w.uint32(66)
+          Content.ResendRequest.codec().encode(obj.resendRequest, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1785,6 +1910,12 @@ export namespace Content {
               })
               break
             }
+            case 8: {
+              obj.resendRequest = Content.ResendRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.resendRequest
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1801,25 +1932,36 @@ export namespace Content {
         }
 
 
+        if (obj.resendRequest != null) {
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.tokens != null) {
+          delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
           delete obj.text
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
           delete obj.text
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.text
         }
 
         if (obj.text != null) {
+          delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1882,6 +2024,13 @@ export namespace Content {
             case 7: {
               yield * Content.Tokens.codec().stream(reader, reader.uint32(), `${prefix}.tokens`, {
                 limits: opts.limits?.tokens
+              })
+
+              break
+            }
+            case 8: {
+              yield * Content.ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resendRequest`, {
+                limits: opts.limits?.resendRequest
               })
 
               break
@@ -1967,6 +2116,12 @@ export namespace Content {
     index: number
   }
 
+  export interface ContentResendRequestIdsFieldEvent {
+    field: '$.resendRequest.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -1981,7 +2136,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -80,6 +80,15 @@ export interface ContentDeliveryReceipt {
   ids: Uint8Array[]
 }
 
+/**
+ * "These envelopes of yours reached me but do not decrypt" (the session moved on past their keys):
+ * the sender seals those of its messages again, under the same ids.
+ */
+export interface ContentResendRequest {
+  /** 1–256 envelope ids of 16 bytes. */
+  ids: Uint8Array[]
+}
+
 /** The conversation's disappearing-messages timer changed. */
 export interface ContentDisappearingTimer {
   /** The new timer in seconds, 0 (off) to one year. */
@@ -130,6 +139,8 @@ export interface Content {
   disappearingTimer?: ContentDisappearingTimer
   /** The sender's deposit tokens for the recipient. */
   tokens?: ContentTokens
+  /** A request to seal messages again that did not decrypt. */
+  resendRequest?: ContentResendRequest
 }
 
 /** The recipient's verdict on one delivered envelope. */

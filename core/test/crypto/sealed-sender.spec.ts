@@ -19,7 +19,8 @@ import {
   DuplicateEnvelopeError,
   IdentityChangedError,
   IdentityKeyChangedError,
-  SottoError
+  SottoError,
+  UndecryptableMessageError
 } from '../../src/errors.js'
 import { cleanUp, connect, inTx, newParty, receive, rejection, send, text } from './fixtures.js'
 import type { Party } from './fixtures.js'
@@ -187,5 +188,35 @@ describe('crypto sealed sender', () => {
       assert.fail('mutated or random bytes opened')
     }), { numRuns: 400 })
     assert.equal(text(await receive(bob, valid)), 'property')
+  })
+})
+
+describe('crypto sealed sender: a message that waited while the ratchet turned', () => {
+  it('decrypts after five round trips; after six its chain is gone and the error names the sender', async () => {
+    const alice = await newParty()
+    const bob = await newParty()
+    try {
+      await connect(alice, bob)
+      await receive(bob, await send(alice, bob, 'hello'))
+      const outcomes: string[] = []
+      for (const roundTrips of [5, 6]) {
+        const held = await send(alice, bob, 'held at a relay')
+        for (let i = 0; i < roundTrips; i++) {
+          await receive(bob, await send(alice, bob, 'direct'))
+          await receive(alice, await send(bob, alice, 'reply'))
+        }
+        try {
+          outcomes.push(text(await receive(bob, held)))
+        } catch (err) {
+          assert.ok(err instanceof UndecryptableMessageError, String(err))
+          assert.ok(err instanceof DecryptionError)
+          assert.equal(err.senderUserId, alice.identity.userId)
+          outcomes.push('undecryptable')
+        }
+      }
+      assert.deepEqual(outcomes, ['held at a relay', 'undecryptable'])
+    } finally {
+      await cleanUp(alice, bob)
+    }
   })
 })

@@ -24,6 +24,7 @@ describe('content', () => {
       { id, sentAt, text: { text: '', seq: 0 } },
       { id, sentAt, senderCard: new Uint8Array(2100).fill(5), text: { text: 'first message', seq: 1 } },
       { id, sentAt, deliveryReceipt: { ids: [newEnvelopeId(), newEnvelopeId()] } },
+      { id, sentAt, resendRequest: { ids: [newEnvelopeId()] } },
       { id, sentAt, disappearingTimer: { seconds: 0 } },
       { id, sentAt, disappearingTimer: { seconds: MAX_DISAPPEARING_SECONDS } }
     ]
@@ -60,8 +61,8 @@ describe('content', () => {
   })
 
   it('decodes a body it does not know as a Content with no body, to be ignored', () => {
-    // Field 8 is reserved for a future body.
-    const future = new Uint8Array([...raw({}), 0x42, 0x02, 0x08, 0x01])
+    // Field 9 is reserved for a future body.
+    const future = new Uint8Array([...raw({}), 0x4a, 0x02, 0x08, 0x01])
     assert.deepEqual(decodeContent(future), { id, sentAt })
   })
 
@@ -74,6 +75,9 @@ describe('content', () => {
       ['empty receipt', raw({ deliveryReceipt: { ids: [] } }), /1-256 ids/],
       ['receipt id of 17 bytes', raw({ deliveryReceipt: { ids: [new Uint8Array(17)] } }), /receipt id: 17 bytes/],
       ['257 receipt ids', raw({ deliveryReceipt: { ids: Array.from({ length: MAX_RECEIPT_IDS + 1 }, () => new Uint8Array(16)) } }), /malformed/],
+      ['empty resend request', raw({ resendRequest: { ids: [] } }), /resend request: 1-256 ids/],
+      ['resend request id of 15 bytes', raw({ resendRequest: { ids: [new Uint8Array(15)] } }), /resend request id: 15 bytes/],
+      ['257 resend request ids', raw({ resendRequest: { ids: Array.from({ length: MAX_RECEIPT_IDS + 1 }, () => new Uint8Array(16)) } }), /malformed/],
       ['timer over a year', raw({ disappearingTimer: { seconds: MAX_DISAPPEARING_SECONDS + 1 } }), /disappearing timer/],
       ['empty sender card', raw({ senderCard: new Uint8Array(0), text: { text: 'a', seq: 1n } }), /senderCard: 0 bytes/],
       ['sender card over 8 KiB', raw({ senderCard: new Uint8Array(MAX_SIGNED_INVITE_CARD_BYTES + 1), text: { text: 'a', seq: 1n } }), /senderCard/],
