@@ -17,7 +17,7 @@ import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Content } from '../protocol/types.js'
 import type { Transaction } from '../storage/types.js'
-import type { ContactRecord, MessageRecord, MessageRef } from './records.js'
+import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
 import type { Message } from './types.js'
 
 /**
@@ -31,10 +31,10 @@ const MAX_RESENDS = 5
 
 /** How the inbox puts envelopes in the outbox, in its own transaction. */
 export interface OutboxWriter {
-  /** Seals `content` for `contact` into a new outbox entry in `tx`; resolves with its envelope id, held until released. */
-  enqueue(tx: Transaction, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<string>
-  /** The commit that wrote these entries settled: they may be delivered. */
-  release(contactId: string, envelopeIds: string[]): void
+  /** Seals `content` for `contact` into a new outbox entry in `tx`, held back until {@link commit}. */
+  enqueue(tx: Transaction, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
+  /** Commits `tx`, which added the outbox entries `held`; once durable they may be delivered. */
+  commit(tx: Transaction, held: OutboxRecord[]): Promise<void>
 }
 
 /** What an accepted envelope changed, announced once it is durable. */
@@ -110,7 +110,7 @@ export class Inbox {
     }
 
     const accepted: Accepted = { delivered: [] }
-    const held: string[] = []
+    const held: OutboxRecord[] = []
     let contact = await readContact(tx, opened.senderUserId)
     if (contact == null) {
       const request = this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard)
@@ -173,8 +173,7 @@ export class Inbox {
     }
     tx.put(keys.messageRef(id), encodeRecord(ref))
     putContact(tx, contact)
-    const contactId = contact.id
-    const durable = held.length === 0 ? tx.commit() : tx.commit().finally(() => { this.outbox.release(contactId, held) })
+    const durable = held.length === 0 ? tx.commit() : this.outbox.commit(tx, held)
     return { result: { status: 'STORED' }, durable, accepted }
   }
 
@@ -195,14 +194,14 @@ export class Inbox {
     const held = await this.outbox.enqueue(tx, contact, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
     putContact(tx, contact)
     this.ctx.log.info('envelope does not decrypt; asked its sender to seal it again', {})
-    return { result: refused, durable: tx.commit().finally(() => { this.outbox.release(contact.id, [held]) }) }
+    return { result: refused, durable: this.outbox.commit(tx, [held]) }
   }
 
   /**
    * Seals one of our messages to `contact` again, under its id, at the contact's request: unless it
-   * is delivered already, gone, or was sealed again too often. Resolves with the new envelope's id.
+   * is delivered already, gone, or was sealed again too often. Resolves with the new outbox entry.
    */
-  private async resend (tx: Transaction, contact: ContactRecord, messageId: string): Promise<string | undefined> {
+  private async resend (tx: Transaction, contact: ContactRecord, messageId: string): Promise<OutboxRecord | undefined> {
     const message = await readMessage(tx, messageId)
     if (message?.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
     if ((message.resends ?? 0) >= MAX_RESENDS) return undefined

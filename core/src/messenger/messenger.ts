@@ -156,9 +156,9 @@ class SottoMessenger implements Messenger {
       for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     }, {
       enqueue: async (tx, contact, content, messageId) => this.enqueue(tx, contact, content, messageId),
-      release: (contactId, envelopeIds) => {
-        for (const id of envelopeIds) this.courier.release(id)
-        this.courier.kick(contactId)
+      commit: async (tx, held) => {
+        await this.commitOutbox(tx, held)
+        for (const contactId of new Set(held.map(e => e.contactId))) this.courier.kick(contactId)
       }
     })
   }
