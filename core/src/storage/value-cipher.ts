@@ -8,9 +8,10 @@
  * nonce. HChaCha20 is one block, computed here; the bulk runs in Node's native ChaCha20-Poly1305.
  */
 
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto'
 import { hchacha } from '@noble/ciphers/chacha.js'
 import { BugError, StorageCorruptError } from '../errors.js'
+import type { KeyObject } from 'node:crypto'
 
 const NONCE_LENGTH = 24
 const TAG_LENGTH = 16
@@ -64,14 +65,17 @@ export class ValueCipher {
     }
   }
 
-  /** HChaCha20 of the key and the nonce's first 16 bytes. */
-  private subKey (nonce: Uint8Array): Uint8Array {
+  /**
+   * HChaCha20 of the key and the nonce's first 16 bytes, as a KeyObject: Node's ciphers take a
+   * raw key only after failed brand checks that cost more than the encryption of a small value.
+   */
+  private subKey (nonce: Uint8Array): KeyObject {
     const out = new Uint32Array(8)
     hchacha(SIGMA, this.keyWords, littleEndianWords(nonce, 4), out)
     const bytes = new Uint8Array(32)
     const view = new DataView(bytes.buffer)
     for (let i = 0; i < 8; i++) view.setUint32(4 * i, out[i] as number, true)
-    return bytes
+    return createSecretKey(bytes)
   }
 }
 
