@@ -56,7 +56,7 @@ export class RelayDaemon {
       stdin: false,
       ...(this.options.cpus != null ? { cpus: this.options.cpus } : {}),
       // The Node.js flags docs/relay.md starts the daemon with (they bound its heap).
-      args: ['--max-semi-space-size=16', '--heap-growing-percent=50', RELAY_CLI, '--data', dataDir, '--jurisdiction', 'DE', '--operator', 'Reliability rig',
+      args: [RELAY_CLI, '--data', dataDir, '--jurisdiction', 'DE', '--operator', 'Reliability rig',
         '--http', '127.0.0.1:9464', '--log-level', 'info', ...listen, ...(this.options.args ?? [])]
     })
     this.program = program
