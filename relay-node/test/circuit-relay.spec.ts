@@ -19,7 +19,7 @@ import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { removeDir, startRelay } from './helpers.js'
+import { metric, removeDir, startRelay } from './helpers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { Server } from 'node:net'
@@ -46,12 +46,6 @@ async function forwardFrom (localAddress: string, port: number): Promise<{ serve
   await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
   const addr = server.address()
   return { server, port: typeof addr === 'object' && addr != null ? addr.port : 0 }
-}
-
-async function metric (relay: RelayProcess, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${relay.http}/metrics`)).text()
-  const m = pattern.exec(text)
-  return m == null ? 0 : Number(m[1])
 }
 
 describe('circuit relay v2 on sotto-relay', () => {

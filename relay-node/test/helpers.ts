@@ -168,3 +168,19 @@ export async function readTree (dir: string): Promise<Array<{ path: string, byte
 export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
+
+/** A value of the relay's Prometheus metrics: the first group of `pattern`, or 0 when absent. */
+export async function metric (relay: RelayProcess, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${relay.http}/metrics`)).text()
+  const m = pattern.exec(text)
+  return m == null ? 0 : Number(m[1])
+}
+
+/** Polls `condition` until it holds (every `everyMs`), failing after `timeoutMs`. */
+export async function until (condition: () => Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise<void>(resolve => { setTimeout(resolve, everyMs) })
+  }
+}

@@ -9,24 +9,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { multiaddr } from '@multiformats/multiaddr'
-import { removeDir, startRelay } from './helpers.js'
+import { metric, removeDir, startRelay, until } from './helpers.js'
 import { Fleet, collectEvents, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
-
-async function metric (relay: RelayProcess, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${relay.http}/metrics`)).text()
-  const m = pattern.exec(text)
-  return m == null ? 0 : Number(m[1])
-}
-
-/** Polls `condition` until it holds (every 100 ms, at most `timeoutMs`). */
-async function until (condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise<void>(resolve => { setTimeout(resolve, 100) })
-  }
-}
 
 const UNAUTHORIZED_DEPOSITS = /^sotto_relay_mailbox_requests_total\{op="deposit",status="UNAUTHORIZED"\} (\d+)/m
 

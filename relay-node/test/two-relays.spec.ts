@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
-import { removeDir, startRelay } from './helpers.js'
+import { metric, removeDir, startRelay, until } from './helpers.js'
 import { Fleet, collectEvents, contactReaches, introduce } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
 import type { AddressInfo } from 'node:net'
@@ -17,18 +17,7 @@ const COUNT = 100
 
 /** The number of envelopes a relay holds, from its metrics. */
 async function envelopesAt (relay: RelayProcess): Promise<number> {
-  const text = await (await fetch(`${relay.http}/metrics`)).text()
-  const m = /^sotto_relay_envelopes (\d+)/m.exec(text)
-  return m == null ? 0 : Number(m[1])
-}
-
-/** Polls `condition` until it holds (every 100 ms, at most `timeoutMs`). */
-async function until (condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise<void>(resolve => { setTimeout(resolve, 100) })
-  }
+  return await metric(relay, /^sotto_relay_envelopes (\d+)/m)
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
