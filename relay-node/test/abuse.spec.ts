@@ -170,10 +170,12 @@ describe('an oversize-frame flood from fresh peer ids', () => {
 
     assert.ok(unchecked.relayRead > 8 * 1024 * 1024, `without the cool-down the flood should cost the relay megabytes (it read ${unchecked.relayRead} bytes): the test would prove nothing`)
     assert.ok(coolingDown > 0, 'the attacker\'s reconnections were refused during the cool-down')
-    // One connection's worth: its refused streams, those opened during the quarter second it is
-    // given to read the answers, each up to yamux's first window (256 KiB), and the handshakes.
-    assert.ok(checked.relayRead < 16 * 1024 * 1024, `the relay read ${checked.relayRead} bytes during the flood`)
+    // One connection's worth: its refused streams and those opened during the quarter second it is
+    // given to read the answers, each up to yamux's first window (256 KiB), and the handshakes. How
+    // many streams a quarter second holds depends on the machine's speed, as does the open flood's
+    // intake: the bound is a share of that, with a ceiling far below it for a sanity check.
     assert.ok(checked.relayRead * 4 < unchecked.relayRead, `the cool-down cut the relay's intake from ${unchecked.relayRead} to only ${checked.relayRead} bytes`)
+    assert.ok(checked.relayRead < 64 * 1024 * 1024, `the relay read ${checked.relayRead} bytes during the flood`)
     // The attacker shares this process with the honest client, so its pace says little; that its
     // deposits go on, on a connection from the attacker's own address, says what matters.
     assert.ok(checked.honest >= 10, `only ${checked.honest} honest deposits during the flood`)
