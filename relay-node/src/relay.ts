@@ -15,7 +15,7 @@ import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
-import { MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
+import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
 import { createLibp2p } from 'libp2p'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
@@ -101,7 +101,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       webRTCDirect({ rtcConfiguration: { iceServers: [] } })
     ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // The mailbox pauses streams whose requests wait unread: their window must fit the read buffer.
+    streamMuxers: [yamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     connectionGater: limits.gater(),
     connectionManager: {
       maxConnections: config.maxConnections,

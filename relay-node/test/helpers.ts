@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
+import { FRAMED_STREAM_OPTIONS } from '@sotto/core/mailbox'
 import { createLibp2p } from 'libp2p'
 import type { ChildProcess } from 'node:child_process'
 import type { Libp2p } from '@libp2p/interface'
@@ -143,13 +144,13 @@ export async function startRelay (options: StartRelayOptions = {}): Promise<Rela
   }
 }
 
-/** A plain libp2p node (TCP, Noise, yamux) on loopback, for clients. */
+/** A plain libp2p node (TCP, Noise, yamux with the messenger's stream options) on loopback, for clients. */
 export async function clientNode (): Promise<Libp2p> {
   return createLibp2p({
     addresses: { listen: [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()]
+    streamMuxers: [yamux({ streamOptions: FRAMED_STREAM_OPTIONS })]
   })
 }
 

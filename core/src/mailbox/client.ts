@@ -208,8 +208,12 @@ class Channel {
     answered.catch(() => {})
     this.pending.set(id, answer)
     const timer = setTimeout(() => {
-      this.pending.delete(id)
-      answer.reject(new TimeoutError(`relay did not answer within ${this.timeout} ms`))
+      const err = new TimeoutError(`relay did not answer within ${this.timeout} ms`)
+      answer.reject(err)
+      // A stream that leaves a request unanswered this long is wedged, or the relay is gone:
+      // nothing else may wait on it. The next request opens another.
+      this.end(err)
+      this.stream.abort(err)
     }, this.timeout)
     const onAbort = (): void => {
       this.pending.delete(id)
@@ -217,7 +221,9 @@ class Channel {
     }
     options?.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      await this.frames.write(encodeRequest(request(id)), options)
+      // A stream that never drains must not hold the caller past the timeout: the answer's timer
+      // rejects `answered` then, whether or not the write went out.
+      await Promise.race([this.frames.write(encodeRequest(request(id)), options), answered])
       return await answered
     } finally {
       clearTimeout(timer)

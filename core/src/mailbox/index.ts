@@ -17,7 +17,7 @@ export type {
   DepositTokenKind, Freshness, MailboxEnvelope, MailboxRequest, MailboxResponse, MailboxResponseInit,
   MailboxStatus, OwnerAction, OwnerOpData, ParsedRequest, RateLimitInfo, RelayInfo
 } from './frames.js'
-export { frameStream } from '../protocol/index.js'
+export { FRAMED_STREAM_OPTIONS, frameStream } from '../protocol/index.js'
 export type { FrameStream } from '../protocol/index.js'
 export { encodeVarint, varintLength } from '../protocol/wire.js'
 export { ed25519PublicKeyOf, generateDepositToken, generateMailboxKey, hashDepositToken, mailboxIdOf } from './keys.js'

@@ -22,7 +22,7 @@ import { relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay } from './tokens.js'
 import { equalBytes } from './inbox.js'
 import type { Context } from './context.js'
-import type { MailboxClient, MailboxEnvelope, RelayInfo } from '../mailbox/index.js'
+import type { MailboxClient, MailboxEnvelope, MailboxSubscription, RelayInfo } from '../mailbox/index.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, RelayRecord } from './records.js'
 import type { RelayView, Settings } from './types.js'
@@ -442,19 +442,36 @@ class RelayLoop {
     void this.announceState()
     this.hooks.relayReachable()
     await this.syncTokens()
-    const subscription = await client.subscribe(key, envelope => { this.pushed(envelope) }, {
-      onBehind: () => { this.enqueueDrain() }
-    })
-    this.subscription = subscription
     // Ids are never reused: within a session, skip what was handed to the inbox already. A new
     // session reads from the start, so what was stored but not acknowledged gets acknowledged.
+    // That first read is the first job, queued before subscribing: pushes, which may come before
+    // the subscription is even confirmed, queue behind it.
+    await this.jobs
     this.highWater = 0
+    let subscribed!: (ok: boolean) => void
+    const ready = new Promise<boolean>(resolve => { subscribed = resolve })
+    this.drainQueued = true
+    this.enqueue(async () => {
+      this.drainQueued = false
+      if (await ready) await this.drain()
+    })
+    let subscription: MailboxSubscription
+    try {
+      subscription = await client.subscribe(key, envelope => { this.pushed(envelope) }, {
+        onBehind: () => { this.enqueueDrain() }
+      })
+    } catch (err) {
+      subscribed(false)
+      throw err
+    }
+    this.subscription = subscription
     if (this.stopped) {
+      subscribed(false)
       await subscription.close()
       return
     }
     this.log.debug('relay session began', { relay: this.addr })
-    this.enqueueDrain()
+    subscribed(true)
     // A reservation refused or lost while the session lasts is asked for again now and then.
     const keep = setInterval(() => { void this.ensureReservation() }, RESERVE_CHECK_MS)
     keep.unref()
@@ -564,11 +581,18 @@ class RelayLoop {
   }
 
   private pushed (envelope: MailboxEnvelope): void {
-    if (envelope.id <= this.highWater) {
-      this.log.debug('push of an envelope handled already', { relay: this.addr })
-      return
-    }
-    this.enqueue(async () => this.process([envelope]))
+    this.enqueue(async () => {
+      if (envelope.id <= this.highWater) {
+        this.log.debug('push of an envelope handled already', { relay: this.addr })
+      } else if (envelope.id !== this.highWater + 1) {
+        // Something before it was never pushed (or ids jumped after the relay restarted): read
+        // instead, after what was handled. Taking the push alone would skip the rest for the session.
+        this.log.debug('push after a gap; reading the mailbox', { relay: this.addr })
+        await this.drain()
+      } else {
+        await this.process([envelope])
+      }
+    })
   }
 
   private enqueueDrain (): void {
@@ -580,10 +604,15 @@ class RelayLoop {
     })
   }
 
-  /** Runs mailbox work one job at a time, in order: envelopes reach the inbox in deposit order. */
+  /**
+   * Runs mailbox work one job at a time, in order: envelopes reach the inbox in deposit order. A
+   * job that fails ends the session: what it held was skipped, and a new session reads it again.
+   */
   private enqueue (job: () => Promise<void>): void {
     this.jobs = this.jobs.then(job).catch(err => {
-      if (!this.stopped) this.log.info('mailbox read failed', { relay: this.addr, error: (err as Error).name })
+      if (this.stopped) return
+      this.log.info('mailbox read failed; reconnecting', { relay: this.addr, error: (err as Error).name })
+      void this.subscription?.close().catch(() => {})
     })
   }
 

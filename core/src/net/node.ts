@@ -16,21 +16,12 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { BugError } from '../errors.js'
+import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Listen addresses used when none are given: TCP and WebSockets on every interface, any port. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
-
-/**
- * Largest yamux receive window of a stream. A reader that pauses a stream (see `frameStream`)
- * still receives whatever window it had granted: that must fit the stream's read buffer
- * ({@link MAX_STREAM_READ_BUFFER_BYTES}), or the paused stream is reset. Yamux's default window
- * grows to 16 MiB, beyond libp2p's 4 MiB buffer.
- */
-const MAX_STREAM_WINDOW_BYTES = 2 * 1024 * 1024
-/** Most bytes a stream buffers unread (libp2p's default), above {@link MAX_STREAM_WINDOW_BYTES}. */
-const MAX_STREAM_READ_BUFFER_BYTES = 4 * 1024 * 1024
 
 /** Options for {@link createNode}. */
 export interface NodeOptions {
@@ -77,7 +68,7 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       circuitRelayTransport()
     ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW_BYTES, maxReadBufferLength: MAX_STREAM_READ_BUFFER_BYTES } })],
+    streamMuxers: [yamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     peerDiscovery,
     connectionManager: {
       maxConnections: 128,

@@ -14,6 +14,19 @@ import { InvalidInputError, TooLargeError } from '../errors.js'
 import { encodeVarint, varintLength } from './wire.js'
 import type { AbortOptions, Stream } from '@libp2p/interface'
 
+/**
+ * Yamux stream options for a node whose streams carry frames. A reader that pauses a stream still
+ * receives whatever window it had granted: that must fit the stream's read buffer, or the paused
+ * stream is reset. Yamux's default window grows to 16 MiB, beyond libp2p's 4 MiB buffer; here it
+ * stops at 2 MiB.
+ */
+export const FRAMED_STREAM_OPTIONS = {
+  /** Largest receive window of a stream. */
+  maxStreamWindowSize: 2 * 1024 * 1024,
+  /** Most bytes a stream buffers unread (libp2p's default), above the window. */
+  maxReadBufferLength: 4 * 1024 * 1024
+} as const
+
 /** Reads and writes frames on one stream. */
 export interface FrameStream {
   /**

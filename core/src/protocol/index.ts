@@ -12,7 +12,7 @@ export { decodeContent, encodeContent } from './content.js'
 export { decodeEnvelope, encodeEnvelope, newEnvelopeId } from './envelope.js'
 export { frames, messageFrameCodec } from './frames.js'
 export type { FrameCodec, Frames, FramesOptions } from './frames.js'
-export { frameStream } from './framing.js'
+export { FRAMED_STREAM_OPTIONS, frameStream } from './framing.js'
 export type { FrameStream } from './framing.js'
 export {
   decodeInviteLink, decodeRelayAddr, encodeInviteCardBody, encodeInviteLink, encodeInviteQr, encodeRelayAddr,

@@ -15,6 +15,7 @@ import {
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
 import { hostOf } from '../ip.js'
+import { PushQueue } from './push-queue.js'
 import { RateLimiter } from './rate-limit.js'
 import type { RateLimit } from './rate-limit.js'
 import type { MailboxStore } from './store.js'
@@ -445,33 +446,17 @@ export class MailboxService {
     const key = hex(mailboxId)
     if (session.subscription?.mailbox === key) return
     session.subscription?.end('')
-    let pending = 0
-    let behind = false
+    const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES)
     let ended = false
-    const send = (res: MailboxResponseInit): void => {
-      pending++
-      void session.send(res).finally(() => {
-        pending--
-        if (pending === 0 && behind && !ended) {
-          behind = false
-          send({ id: 0, status: 'OK', more: true })
-        }
-      })
-    }
     const subscriber: Subscriber = {
       mailbox: key,
       push: (envelope) => {
-        if (ended) return
-        if (pending >= MAX_PENDING_PUSHES) {
-          behind = true
-          return
-        }
-        this.components.metrics?.pushed()
-        send({ id: 0, status: 'OK', pushed: envelope })
+        if (pushes.push(envelope)) this.components.metrics?.pushed()
       },
       end: (message) => {
         if (ended) return
         ended = true
+        pushes.end()
         const list = this.subscribers.get(key)
         if (list != null) {
           const i = list.indexOf(subscriber)
