@@ -17,7 +17,7 @@ import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Content } from '../protocol/types.js'
 import type { Transaction } from '../storage/types.js'
-import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
+import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord, SentControl } from './records.js'
 import type { Message } from './types.js'
 
 /**
@@ -203,7 +203,8 @@ export class Inbox {
    */
   private async resend (tx: Transaction, contact: ContactRecord, messageId: string): Promise<OutboxRecord | undefined> {
     const message = await readMessage(tx, messageId)
-    if (message?.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
+    if (message == null) return this.resendControl(tx, contact, messageId)
+    if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
     if ((message.resends ?? 0) >= MAX_RESENDS) return undefined
     message.resends = (message.resends ?? 0) + 1
     // A direct refusal marked it failed; it is on its way again.
@@ -214,6 +215,26 @@ export class Inbox {
     tx.put(keys.message(message), encodeRecord(message))
     const seq = (message.order - messageOrder(0, 'out')) / 2
     return this.outbox.enqueue(tx, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
+  }
+
+  /**
+   * Seals one of our delivery receipts or resend requests to `contact` again, under its id, at the
+   * contact's request (unless it was sealed again too often, or is no longer kept).
+   */
+  private async resendControl (tx: Transaction, contact: ContactRecord, id: string): Promise<OutboxRecord | undefined> {
+    const bytes = await tx.get(keys.sentControl(id))
+    if (bytes == null) return undefined
+    const control = decodeRecord<SentControl>(bytes)
+    if (control.contactId !== contact.id || (control.resends ?? 0) >= MAX_RESENDS) return undefined
+    const content = control.deliveryReceipt != null
+      ? { deliveryReceipt: { ids: control.deliveryReceipt } }
+      : control.resendRequest != null ? { resendRequest: { ids: control.resendRequest } } : undefined
+    if (content == null) return undefined
+    const entry = await this.outbox.enqueue(tx, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
+    // After the enqueue, which records the control afresh: the count of resends stays.
+    control.resends = (control.resends ?? 0) + 1
+    tx.put(keys.sentControl(id), encodeRecord(control))
+    return entry
   }
 
   /** A contact request from a stranger's introduction card, or undefined when it does not hold. */

@@ -30,7 +30,7 @@ import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import { Upkeep } from './upkeep.js'
 import type { Context } from './context.js'
-import type { ContactRecord, MessageRecord, OutboxRecord, PendingReceipt, ProfileRecord } from './records.js'
+import type { ContactRecord, MessageRecord, OutboxRecord, PendingReceipt, ProfileRecord, SentControl } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, Presence, RelayView, Settings
@@ -603,6 +603,16 @@ class SottoMessenger implements Messenger {
       sent: false
     }
     tx.put(keys.outbox(contact.id, entry.seq), encodeRecord(entry))
+    if (messageId == null && (content.deliveryReceipt != null || content.resendRequest != null)) {
+      const control: SentControl = {
+        id: entry.envelopeId,
+        contactId: contact.id,
+        sentAt: content.sentAt,
+        ...(content.deliveryReceipt != null ? { deliveryReceipt: content.deliveryReceipt.ids } : {}),
+        ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {})
+      }
+      tx.put(keys.sentControl(control.id), encodeRecord(control))
+    }
     this.courier.holdUntilDurable(entry)
     return entry
   }

@@ -71,6 +71,27 @@ export interface PendingReceipt {
   id: string
 }
 
+/**
+ * A delivery receipt or resend request we sealed, kept so that it can be sealed again under its id
+ * when the contact asks: one that waited at a relay while the session moved on no longer decrypts.
+ * Purged {@link SENT_CONTROL_KEEP_MS} after it was sealed.
+ */
+export interface SentControl {
+  /** The envelope id, hex. */
+  id: string
+  contactId: string
+  sentAt: number
+  /** The message ids a delivery receipt carried. */
+  deliveryReceipt?: Uint8Array[]
+  /** The envelope ids a resend request carried. */
+  resendRequest?: Uint8Array[]
+  /** Times sealed again. */
+  resends?: number
+}
+
+/** How long a {@link SentControl} is kept: longer than relays keep envelopes (14 days by default). */
+export const SENT_CONTROL_KEEP_MS = 30 * 24 * 60 * 60 * 1000
+
 /** A contact or request. */
 export interface ContactRecord {
   id: string
@@ -178,7 +199,9 @@ export const keys = {
   relay: (addr: string): Key => ['relay', addr],
   relays: (): Key => ['relay'],
   pendingReceipt: (contactId: string, id: string): Key => ['rcpt', contactId, id],
-  pendingReceipts: (): Key => ['rcpt']
+  pendingReceipts: (): Key => ['rcpt'],
+  sentControl: (id: string): Key => ['ctl', id],
+  sentControls: (): Key => ['ctl']
 }
 
 /**

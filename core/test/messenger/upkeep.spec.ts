@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test'
 import { PREKEY_POLICY, currentPreKeyBundle } from '../../src/crypto/index.js'
 import { silentLoggers } from '../../src/logger.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { SENT_CONTROL_KEEP_MS, encodeRecord, keys } from '../../src/messenger/records.js'
 import { Upkeep } from '../../src/messenger/upkeep.js'
 import { cleanUp, newParty } from '../crypto/fixtures.js'
 import type { Party } from '../crypto/fixtures.js'
@@ -53,5 +54,20 @@ describe('upkeep', () => {
     now += 2 * PREKEY_POLICY.rotateAfterMs
     await new Promise(resolve => setTimeout(resolve, 100))
     assert.equal(await signedPreKeyId(party), rotated, 'a stopped upkeep ran again')
+  })
+  it('purges the receipts and resend requests kept for resending once they are too old to be asked for', async () => {
+    const party = await newParty(T0)
+    parties.push(party)
+    const now = T0 + SENT_CONTROL_KEEP_MS + 1000
+    const tx = party.store.transaction()
+    const kept = ['old', 'edge', 'new'].map((name, i) => ({ id: name, contactId: 'c', sentAt: [T0, now - SENT_CONTROL_KEEP_MS, now][i] as number, deliveryReceipt: [new Uint8Array(16)] }))
+    for (const c of kept) tx.put(keys.sentControl(c.id), encodeRecord(c))
+    await tx.commit()
+    const upkeep = await upkeepOf(party, () => now)
+    assert.equal((await upkeep.run()).controlsPurged, 1)
+    assert.equal(await party.store.get(keys.sentControl('old')), undefined)
+    assert.ok(await party.store.get(keys.sentControl('edge')) != null)
+    assert.ok(await party.store.get(keys.sentControl('new')) != null)
+    assert.equal((await upkeep.run()).controlsPurged, 0)
   })
 })
