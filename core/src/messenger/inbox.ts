@@ -43,13 +43,15 @@ interface Accepted {
   request?: ContactRecord
   contact?: ContactRecord
   delivered: MessageRecord[]
+  /** Our messages a direct refusal had marked failed, queued again at the contact's request. */
+  requeued: MessageRecord[]
 }
 
 /** Receives envelopes. */
 export class Inbox {
   constructor (
     private readonly ctx: Context,
-    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[] }) => void,
+    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[], requeued: MessageRecord[] }) => void,
     private readonly outbox: OutboxWriter
   ) {}
 
@@ -109,7 +111,7 @@ export class Inbox {
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
 
-    const accepted: Accepted = { delivered: [] }
+    const accepted: Accepted = { delivered: [], requeued: [] }
     const held: OutboxRecord[] = []
     let contact = await readContact(tx, opened.senderUserId)
     if (contact == null) {
@@ -158,7 +160,7 @@ export class Inbox {
       if (accepted.request == null) accepted.contact = contact
     } else if (content.resendRequest != null) {
       for (const requested of content.resendRequest.ids) {
-        const resent = await this.resend(tx, contact, toHex(requested))
+        const resent = await this.resend(tx, contact, toHex(requested), accepted)
         if (resent != null) held.push(resent)
       }
     } else if (content.deliveryReceipt != null) {
@@ -201,7 +203,7 @@ export class Inbox {
    * Seals one of our messages to `contact` again, under its id, at the contact's request: unless it
    * is delivered already, gone, or was sealed again too often. Resolves with the new outbox entry.
    */
-  private async resend (tx: Transaction, contact: ContactRecord, messageId: string): Promise<OutboxRecord | undefined> {
+  private async resend (tx: Transaction, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const message = await readMessage(tx, messageId)
     if (message == null) return this.resendControl(tx, contact, messageId)
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
@@ -211,6 +213,7 @@ export class Inbox {
     if (message.state === 'failed') {
       message.state = 'queued'
       delete message.failure
+      accepted.requeued.push(message)
     }
     tx.put(keys.message(message), encodeRecord(message))
     const seq = (message.order - messageOrder(0, 'out')) / 2

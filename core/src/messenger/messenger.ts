@@ -154,6 +154,7 @@ class SottoMessenger implements Messenger {
       }
       if (accepted.message != null) this.ctx.events.emit('message', accepted.message)
       for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
+      for (const m of accepted.requeued) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     }, {
       enqueue: async (tx, contact, content, messageId) => this.enqueue(tx, contact, content, messageId),
       commit: async (tx, held) => {
