@@ -30,118 +30,122 @@ const HELD = 20
 /** Round trips while the relay is down; each turns the ratchet on both sides. */
 const ROUND_TRIPS = 8
 
+/** Alice and Bob, introduced through a relay on a port of its own (it restarts there). */
+interface Pair {
+  relay: RelayProcess
+  listen: string[]
+  alice: Messenger
+  bob: Messenger
+  aliceDir: string
+  bobDir: string
+  /** Each one's own address: kept across restarts, so that the other reaches it directly. */
+  aliceAt: { listen: string[] }
+  bobAt: { listen: string[] }
+  bobAtAlice: string
+  aliceAtBob: string
+}
+
 describe('sotto-relay: envelopes that waited while the session moved on', () => {
   const fleet = new Fleet()
-  let relay: RelayProcess | undefined
   const relays: RelayProcess[] = []
 
   after(async () => {
     await fleet.cleanup()
-    for (const r of [relay, ...relays]) {
-      if (r == null) continue
+    for (const r of relays) {
       if (r.proc.exitCode == null) await r.kill9()
       await removeDir(r.dataDir)
     }
   })
 
-  it('are sealed again at the recipient\'s request and arrive once each, in order', { timeout: 120_000 }, async () => {
+  async function pair (): Promise<Pair> {
     const port = await freePort()
     const listen = ['--listen', `/ip4/127.0.0.1/tcp/${port}`]
-    relay = await startRelay({ args: listen })
+    const relay = await startRelay({ args: listen })
+    relays.push(relay)
     const relayAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${relay.peerId}`
     const aliceDir = await fleet.dir()
     const bobDir = await fleet.dir()
-    const alice = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr] })
-    let bob = await fleet.start(bobDir, 'Bob', { relays: [relayAddr] })
-    const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
-    await fleet.stop(bob)
+    const aliceAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
+    const bobAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
+    const alice = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr], ...aliceAt })
+    const bob = await fleet.start(bobDir, 'Bob', { relays: [relayAddr], ...bobAt })
+    return { relay, listen, alice, bob, aliceDir, bobDir, aliceAt, bobAt, ...await introduce(alice, bob) }
+  }
 
-    // Bob is away: Alice's texts wait in his mailbox.
-    const sent = collectEvents(alice, 'status', HELD, s => s.state === 'sent' && s.contactId === bobAtAlice)
+  /** Bob is away (stopped): Alice's texts wait in his mailbox. Resolves with their ids. */
+  async function holdTexts (p: Pair): Promise<string[]> {
+    await fleet.stop(p.bob)
+    const sent = collectEvents(p.alice, 'status', HELD, s => s.state === 'sent' && s.contactId === p.bobAtAlice)
     const held: string[] = []
-    for (let i = 0; i < HELD; i++) held.push((await alice.send(bobAtAlice, `held ${i}`)).id)
+    for (let i = 0; i < HELD; i++) held.push((await p.alice.send(p.bobAtAlice, `held ${i}`)).id)
     await sent
+    return held
+  }
 
-    // The relay goes down with them; Bob returns and they chat directly, turning the ratchet.
-    const { dataDir } = relay
-    await relay.stop()
-    bob = await fleet.start(bobDir, 'Bob')
-    const shownAtBob: string[] = []
-    bob.on('message', m => { shownAtBob.push(m.text) })
+  /** With the relay down, Alice and Bob chat directly, turning the ratchet on both sides. */
+  async function chatDirectly (p: Pair): Promise<void> {
     for (let i = 0; i < ROUND_TRIPS; i++) {
-      const atAlice = nextEvent(alice, 'message', m => m.text === `bob ${i}`)
-      await bob.send(aliceAtBob, `bob ${i}`)
+      const atAlice = nextEvent(p.alice, 'message', m => m.text === `bob ${i}`)
+      await p.bob.send(p.aliceAtBob, `bob ${i}`)
       await atAlice
-      const atBob = nextEvent(bob, 'message', m => m.text === `alice ${i}`)
-      await alice.send(bobAtAlice, `alice ${i}`)
+      const atBob = nextEvent(p.bob, 'message', m => m.text === `alice ${i}`)
+      await p.alice.send(p.bobAtAlice, `alice ${i}`)
       await atBob
     }
+  }
+
+  /** The states of Alice's messages `ids`, in order. */
+  async function statesAtAlice (p: Pair, ids: string[]): Promise<string[]> {
+    return (await p.alice.history(p.bobAtAlice)).filter(m => ids.includes(m.id)).map(m => m.state)
+  }
+
+  it('are sealed again at the recipient\'s request and arrive once each, in order', { timeout: 120_000 }, async () => {
+    const p = await pair()
+    const held = await holdTexts(p)
+
+    // The relay goes down with them; Bob returns and they chat directly, turning the ratchet.
+    await p.relay.stop()
+    p.bob = await fleet.start(p.bobDir, 'Bob', p.bobAt)
+    const shownAtBob: string[] = []
+    p.bob.on('message', m => { shownAtBob.push(m.text) })
+    await chatDirectly(p)
 
     // The relay returns: the held envelopes do not decrypt any more, and are sealed again.
-    const delivered = collectEvents(alice, 'status', HELD, s => s.state === 'delivered' && held.includes(s.id), 60_000)
-    const arrived = collectEvents(bob, 'message', HELD, m => m.text.startsWith('held '), 60_000)
-    relay = await startRelay({ dataDir, args: listen })
+    const delivered = collectEvents(p.alice, 'status', HELD, s => s.state === 'delivered' && held.includes(s.id), 60_000)
+    const arrived = collectEvents(p.bob, 'message', HELD, m => m.text.startsWith('held '), 60_000)
+    relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
     await arrived
     await delivered
 
     const expected = Array.from({ length: HELD }, (_, i) => `held ${i}`)
     assert.deepEqual(shownAtBob.filter(t => t.startsWith('held ')).sort(), [...expected].sort(), 'each held text shown once')
-    const history = (await bob.history(aliceAtBob)).filter(m => m.direction === 'in').map(m => m.text)
+    const history = (await p.bob.history(p.aliceAtBob)).filter(m => m.direction === 'in').map(m => m.text)
     assert.deepEqual(history.filter(t => t.startsWith('held ')), expected, 'in the order Alice wrote them')
     assert.equal(new Set(history).size, history.length, 'nothing stored twice')
-    const states = (await alice.history(bobAtAlice)).filter(m => held.includes(m.id)).map(m => m.state)
-    assert.deepEqual(states, Array(HELD).fill('delivered'))
+    assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('delivered'))
   })
-  it('seals delivery receipts again at the sender\'s request, so the texts show delivered', { timeout: 120_000 }, async () => {
-    const port = await freePort()
-    const listen = ['--listen', `/ip4/127.0.0.1/tcp/${port}`]
-    const receiptRelay = await startRelay({ args: listen })
-    relays.push(receiptRelay)
-    const relayAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${receiptRelay.peerId}`
-    const aliceDir = await fleet.dir()
-    const bobDir = await fleet.dir()
-    // Both come and go: each keeps its address, so that the other reaches it directly.
-    const at = async (): Promise<{ listen: string[] }> => ({ listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] })
-    const aliceAt = await at()
-    const bobAt = await at()
-    let alice: Messenger = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr], ...aliceAt })
-    let bob: Messenger = await fleet.start(bobDir, 'Bob', { relays: [relayAddr], ...bobAt })
-    const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
-    await fleet.stop(bob)
 
-    // Bob is away: Alice's texts wait in his mailbox.
-    const sent = collectEvents(alice, 'status', HELD, s => s.state === 'sent' && s.contactId === bobAtAlice)
-    const held: string[] = []
-    for (let i = 0; i < HELD; i++) held.push((await alice.send(bobAtAlice, `held ${i}`)).id)
-    await sent
+  it('seals delivery receipts again at the sender\'s request, so the texts show delivered', { timeout: 120_000 }, async () => {
+    const p = await pair()
+    const held = await holdTexts(p)
     // Now Alice is away: Bob reads the texts, and his receipts wait in her mailbox.
-    await fleet.stop(alice)
-    const deposited = await metric(receiptRelay, /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m)
-    bob = await fleet.start(bobDir, 'Bob', bobAt)
-    await until(async () => (await bob.history(aliceAtBob)).filter(m => m.text.startsWith('held ')).length === HELD, 'the held texts at Bob', 60_000)
-    await until(async () => await metric(receiptRelay, /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m) > deposited &&
-      await metric(receiptRelay, /^sotto_relay_envelopes (\d+)/m) > 0, 'Bob\'s receipts deposited in Alice\'s mailbox', 60_000)
+    await fleet.stop(p.alice)
+    const deposits = async (): Promise<number> => metric(p.relay, /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m)
+    const before = await deposits()
+    const bob = p.bob = await fleet.start(p.bobDir, 'Bob', p.bobAt)
+    await until(async () => (await bob.history(p.aliceAtBob)).filter(m => m.text.startsWith('held ')).length === HELD, 'the held texts at Bob', 60_000)
+    await until(async () => await deposits() > before && await metric(p.relay, /^sotto_relay_envelopes (\d+)/m) > 0, 'Bob\'s receipts deposited in Alice\'s mailbox', 60_000)
 
     // The relay goes down with them; Alice returns and they chat directly, turning the ratchet.
-    const { dataDir } = receiptRelay
-    await receiptRelay.stop()
-    alice = await fleet.start(aliceDir, 'Alice', aliceAt)
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const atAlice = nextEvent(alice, 'message', m => m.text === `bob ${i}`)
-      await bob.send(aliceAtBob, `bob ${i}`)
-      await atAlice
-      const atBob = nextEvent(bob, 'message', m => m.text === `alice ${i}`)
-      await alice.send(bobAtAlice, `alice ${i}`)
-      await atBob
-    }
-    const before = (await alice.history(bobAtAlice)).filter(m => held.includes(m.id)).map(m => m.state)
-    assert.deepEqual(before, Array(HELD).fill('sent'), 'the receipts are still at the relay')
+    await p.relay.stop()
+    p.alice = await fleet.start(p.aliceDir, 'Alice', p.aliceAt)
+    await chatDirectly(p)
+    assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('sent'), 'the receipts are still at the relay')
 
     // The relay returns: the receipts no longer decrypt; Alice asks for them again.
-    const delivered = collectEvents(alice, 'status', HELD, s => s.state === 'delivered' && held.includes(s.id), 60_000)
-    relays.push(await startRelay({ dataDir, args: listen }))
+    const delivered = collectEvents(p.alice, 'status', HELD, s => s.state === 'delivered' && held.includes(s.id), 60_000)
+    relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
     await delivered
-    const states = (await alice.history(bobAtAlice)).filter(m => held.includes(m.id)).map(m => m.state)
-    assert.deepEqual(states, Array(HELD).fill('delivered'))
+    assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('delivered'))
   })
 })
