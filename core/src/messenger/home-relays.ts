@@ -50,6 +50,8 @@ const LEAVE_WAIT_MS = 10_000
 const RESERVE_TIMEOUT_MS = 15_000
 /** How often a session checks that it still holds its reservation. */
 const RESERVE_CHECK_MS = 60_000
+/** A mailbox job (a page read and stored, or a push) running longer than this is logged. */
+const SLOW_JOB_MS = 120_000
 
 /** Whether the relay's answer means the mailbox is gone (the relay lost it, or never had it). */
 function mailboxGone (err: unknown): boolean {
@@ -609,7 +611,16 @@ class RelayLoop {
    * job that fails ends the session: what it held was skipped, and a new session reads it again.
    */
   private enqueue (job: () => Promise<void>): void {
-    this.jobs = this.jobs.then(job).catch(err => {
+    this.jobs = this.jobs.then(async () => {
+      // Every request in a job has a timeout; one that still runs this long is a bug worth a line.
+      const slow = setTimeout(() => { this.log.warn('a mailbox job is still running', { relay: this.addr, seconds: SLOW_JOB_MS / 1000 }) }, SLOW_JOB_MS)
+      slow.unref()
+      try {
+        await job()
+      } finally {
+        clearTimeout(slow)
+      }
+    }).catch(err => {
       if (this.stopped) return
       this.log.info('mailbox read failed; reconnecting', { relay: this.addr, error: (err as Error).name })
       void this.subscription?.close().catch(() => {})
