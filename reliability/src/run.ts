@@ -62,13 +62,18 @@ async function main (argv: string[]): Promise<number> {
   if (keep == null) rmSync(figures, { force: true })
   const started = Date.now()
   process.stdout.write(`reliability: ${long ? 'long' : 'short'} form, ${files.length} scenario files\n`)
-  const code = await new Promise<number>(resolve => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
-      stdio: 'inherit',
-      env: { ...process.env, [LONG_ENV]: long ? '1' : '0', [FIGURES_ENV]: figures }
+  // One test run per file: given several, `node --test` would not keep this order.
+  let code = 0
+  for (const file of files) {
+    const exit = await new Promise<number>(resolve => {
+      const child = spawn(process.execPath, ['--test', file], {
+        stdio: 'inherit',
+        env: { ...process.env, [LONG_ENV]: long ? '1' : '0', [FIGURES_ENV]: figures }
+      })
+      child.on('exit', (c, signal) => resolve(c ?? (signal != null ? 1 : 0)))
     })
-    child.on('exit', (c, signal) => resolve(c ?? (signal != null ? 1 : 0)))
-  })
+    if (exit !== 0) code = exit
+  }
   if (existsSync(figures)) {
     const lines = readFileSync(figures, 'utf8').split('\n').filter(l => l.trim() !== '').map(l => JSON.parse(l) as Figure)
     process.stdout.write(`\nFigures (${long ? 'long' : 'short'} form, ${Math.round((Date.now() - started) / 1000)} s):\n${figuresTable(lines)}\n`)
