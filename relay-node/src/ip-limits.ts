@@ -6,7 +6,7 @@
  * go to peers that are there.
  */
 
-import { hostOf } from './ip.js'
+import { sourceOf } from './ip.js'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Connection, ConnectionGater, Libp2p, MultiaddrConnection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -62,7 +62,7 @@ export class IpLimits {
   gater (): ConnectionGater {
     return {
       denyInboundConnection: (maConn: MultiaddrConnection) => {
-        const host = hostOf(maConn.remoteAddr)
+        const host = sourceOf(maConn.remoteAddr)
         if (this.coolingDown(host)) {
           this.init.onRefuse?.('cooling-down')
           return true
@@ -90,7 +90,7 @@ export class IpLimits {
    */
   offended (addr: Multiaddr): void {
     if (this.init.coolDownSeconds === 0) return
-    const host = hostOf(addr)
+    const host = sourceOf(addr)
     const now = Date.now()
     const previous = this.coolDowns.get(host)
     const offences = previous == null || now - previous.until > OFFENCE_MEMORY_MS ? 1 : previous.offences + 1
@@ -111,7 +111,7 @@ export class IpLimits {
 
   private count (conn: Connection, delta: number): void {
     if (conn.direction !== 'inbound') return
-    const host = hostOf(conn.remoteAddr)
+    const host = sourceOf(conn.remoteAddr)
     const n = (this.connections.get(host) ?? 0) + delta
     if (n <= 0) this.connections.delete(host)
     else this.connections.set(host, n)
@@ -120,7 +120,7 @@ export class IpLimits {
   private denyReservation (peer: PeerId): boolean {
     const conn = this.node?.getConnections(peer).find(c => c.limits == null)
     if (conn == null) return true
-    const host = hostOf(conn.remoteAddr)
+    const host = sourceOf(conn.remoteAddr)
     const now = Date.now()
     const grants = this.grants.get(host) ?? new Map<string, Grant>()
     for (const [key, g] of grants) {

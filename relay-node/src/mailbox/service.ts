@@ -14,7 +14,7 @@ import {
   decodeOwnerOp, encodeResponse, frameStream, parseRequest, verifyOwnerOp
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
-import { hostOf } from '../ip.js'
+import { sourceOf } from '../ip.js'
 import { PushQueue } from './push-queue.js'
 import { RateLimiter } from './rate-limit.js'
 import type { RateLimit } from './rate-limit.js'
@@ -407,7 +407,7 @@ export class MailboxService {
     if (stale != null) return stale
     if (op.kind === 'create') {
       if (mailbox != null) return { id, status: 'OK' }
-      const decision = this.createRate.take(hostOf(session.connection.remoteAddr))
+      const decision = this.createRate.take(sourceOf(session.connection.remoteAddr))
       if (!decision.ok) return { id, status: 'RATE_LIMITED', message: 'too many new mailboxes from here', retryAfter: decision.retryAfterMs }
       await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes)
       return { id, status: 'OK' }
