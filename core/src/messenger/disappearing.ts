@@ -5,7 +5,7 @@
  * is deleted first.
  */
 import { putContact, readContact } from './context.js'
-import { decodeRecord, encodeRecord, keys } from './records.js'
+import { decodeRecord, encodeRecord, keys, tombstone } from './records.js'
 import type { Context } from './context.js'
 import type { MessageRecord, MessageRef } from './records.js'
 import type { Transaction } from '../storage/types.js'
@@ -95,7 +95,7 @@ export class Disappearing {
           tx.del(keys.unread(m))
           gone.set(m.contactId, [...gone.get(m.contactId) ?? [], m.id])
         }
-        tx.put(keys.messageRef(due.id), encodeRecord({ contactId: due.contactId, sentAt: due.sentAt, order: due.order, gone: true }))
+        tx.put(keys.messageRef(due.id), encodeRecord(tombstone(due.id, due, Date.now())))
       }
       for (const [contactId, ids] of gone) {
         const c = await readContact(tx, contactId)

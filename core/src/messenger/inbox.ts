@@ -12,7 +12,7 @@ import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { putContact, readContact, readMessage, toMessage } from './context.js'
-import { decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex } from './records.js'
+import { decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Content } from '../protocol/types.js'
@@ -128,7 +128,7 @@ export class Inbox {
     contact.heardFrom = true
     contact.lastActivity = Date.now()
 
-    const ref: MessageRef = { contactId: contact.id, sentAt: content.sentAt, order: 0, gone: true }
+    let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
     if (content.text != null) {
       const message: MessageRecord = {
         id,
@@ -142,8 +142,7 @@ export class Inbox {
       }
       tx.put(keys.message(message), encodeRecord(message))
       tx.put(keys.unread(message), encodeRecord({ contactId: contact.id, sentAt: message.sentAt, order: message.order }))
-      ref.order = message.order
-      delete ref.gone
+      ref = { contactId: contact.id, sentAt: content.sentAt, order: message.order }
       contact.unread += 1
       contact.lastMessageId = id
       accepted.message = message

@@ -25,7 +25,7 @@ import { Disappearing } from './disappearing.js'
 import { HomeRelays } from './home-relays.js'
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex } from './records.js'
+import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import { Upkeep } from './upkeep.js'
@@ -368,7 +368,7 @@ class SottoMessenger implements Messenger {
       for await (const bytes of tx.values(keys.conversation(contact.id))) {
         const m = decodeRecord<MessageRecord>(bytes)
         tx.del(keys.message(m))
-        tx.put(keys.messageRef(m.id), encodeRecord({ contactId: m.contactId, sentAt: m.sentAt, order: m.order, gone: true }))
+        tx.put(keys.messageRef(m.id), encodeRecord(tombstone(m.id, m, Date.now())))
         if (m.expiresAt != null) tx.del(keys.expiry(m.expiresAt, m.order))
       }
       for await (const bytes of tx.values(keys.unreadOf(contact.id))) {

@@ -74,7 +74,7 @@ export interface PendingReceipt {
 /**
  * A delivery receipt or resend request we sealed, kept so that it can be sealed again under its id
  * when the contact asks: one that waited at a relay while the session moved on no longer decrypts.
- * Purged {@link SENT_CONTROL_KEEP_MS} after it was sealed.
+ * Purged {@link RELAY_HORIZON_MS} after it was sealed.
  */
 export interface SentControl {
   /** The envelope id, hex. */
@@ -89,8 +89,12 @@ export interface SentControl {
   resends?: number
 }
 
-/** How long a {@link SentControl} is kept: longer than relays keep envelopes (14 days by default). */
-export const SENT_CONTROL_KEEP_MS = 30 * 24 * 60 * 60 * 1000
+/**
+ * Longer than relays keep envelopes (14 days by default): how long {@link SentControl}s and
+ * tombstones are kept. An envelope older than that is not redelivered by a relay; one replayed
+ * directly is still refused, by the Double Ratchet's own duplicate check.
+ */
+export const RELAY_HORIZON_MS = 30 * 24 * 60 * 60 * 1000
 
 /** A contact or request. */
 export interface ContactRecord {
@@ -151,6 +155,15 @@ export interface MessageRef {
   sentAt: number
   order: number
   gone?: boolean
+  /** A tombstone's message id, hex (tombstones written before it have none, and stay). */
+  id?: string
+  /** When it became a tombstone; purged {@link RELAY_HORIZON_MS} later. */
+  goneAt?: number
+}
+
+/** The tombstone of message `id`: what stays once it is deleted, expired, or was no text. */
+export function tombstone (id: string, m: { contactId: string, sentAt: number, order: number }, now: number): MessageRef {
+  return { contactId: m.contactId, sentAt: m.sentAt, order: m.order, gone: true, id, goneAt: now }
 }
 
 /** An envelope waiting to be delivered. */
@@ -200,6 +213,7 @@ export const keys = {
   relays: (): Key => ['relay'],
   pendingReceipt: (contactId: string, id: string): Key => ['rcpt', contactId, id],
   pendingReceipts: (): Key => ['rcpt'],
+  messageRefs: (): Key => ['msgid'],
   sentControl: (id: string): Key => ['ctl', id],
   sentControls: (): Key => ['ctl']
 }

@@ -2,20 +2,23 @@
 /**
  * Daily upkeep of a running messenger: prekey maintenance (refill the one-time pools, rotate the
  * signed and last-resort prekeys, delete rotated-out keys after their grace period), and the purge
- * of delivery receipts and resend requests kept for resending once they are too old to be asked
- * for. Prekey maintenance also runs at start-up in `createMessenger`; this keeps both running for
+ * of delivery receipts and resend requests kept for resending, and of tombstones, once no relay
+ * can bring back what they answer for. Prekey maintenance also runs at start-up in `createMessenger`; this keeps both running for
  * messengers that stay up for weeks.
  */
 import { maintainPreKeys } from '../crypto/index.js'
-import { SENT_CONTROL_KEEP_MS, decodeRecord, keys } from './records.js'
+import { RELAY_HORIZON_MS, decodeRecord, keys } from './records.js'
 import type { Context } from './context.js'
 import type { PreKeyMaintenance } from '../crypto/index.js'
-import type { SentControl } from './records.js'
+import type { MessageRef, SentControl } from './records.js'
+import type { Key } from '../storage/types.js'
 
 /** What one upkeep run did. */
 export interface UpkeepResult extends PreKeyMaintenance {
   /** Kept delivery receipts and resend requests deleted for their age. */
   controlsPurged: number
+  /** Tombstones of messages gone long enough ago, deleted. */
+  tombstonesPurged: number
 }
 
 /** How often upkeep runs: daily, so a key rotates at most a day after it is due. */
@@ -47,7 +50,7 @@ export class Upkeep {
     this.timer = setInterval(() => {
       this.running ??= this.run()
         .then(done => {
-          if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0) {
+          if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0 || done.tombstonesPurged > 0) {
             this.ctx.log.info('prekey upkeep', { ...done })
           }
         }, (err: Error) => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
@@ -65,20 +68,28 @@ export class Upkeep {
 
   /** One upkeep run, committed durably. */
   async run (): Promise<UpkeepResult> {
-    const { result, done } = await this.ctx.lock.run(async () => {
+    const now = this.now()
+    // Found outside the lock (a read of every such record): what is old and gone stays so.
+    const controls = await this.outdated<SentControl>(keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)
+    const tombstones = await this.outdated<MessageRef>(keys.messageRefs(), r =>
+      r.gone === true && r.id != null && r.goneAt != null && now - r.goneAt > RELAY_HORIZON_MS ? keys.messageRef(r.id) : undefined)
+    const { maintenance, done } = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
-      const now = this.now()
       const maintenance = await maintainPreKeys(tx, this.ctx.identity, now)
-      let controlsPurged = 0
-      for await (const bytes of tx.values(keys.sentControls())) {
-        const control = decodeRecord<SentControl>(bytes)
-        if (now - control.sentAt <= SENT_CONTROL_KEEP_MS) continue
-        tx.del(keys.sentControl(control.id))
-        controlsPurged++
-      }
-      return { result: { ...maintenance, controlsPurged }, done: tx.commit() }
+      for (const key of [...controls, ...tombstones]) tx.del(key)
+      return { maintenance, done: tx.commit() }
     })
     await done
-    return result
+    return { ...maintenance, controlsPurged: controls.length, tombstonesPurged: tombstones.length }
+  }
+
+  /** The keys of the records under `prefix` that `purge` names. */
+  private async outdated<T> (prefix: Key, purge: (record: T) => Key | undefined): Promise<Key[]> {
+    const out: Key[] = []
+    for await (const bytes of this.ctx.store.values(prefix)) {
+      const key = purge(decodeRecord<T>(bytes))
+      if (key != null) out.push(key)
+    }
+    return out
   }
 }

@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test'
 import { PREKEY_POLICY, currentPreKeyBundle } from '../../src/crypto/index.js'
 import { silentLoggers } from '../../src/logger.js'
 import { Mutex } from '../../src/messenger/lock.js'
-import { SENT_CONTROL_KEEP_MS, encodeRecord, keys } from '../../src/messenger/records.js'
+import { RELAY_HORIZON_MS, encodeRecord, keys, tombstone } from '../../src/messenger/records.js'
 import { Upkeep } from '../../src/messenger/upkeep.js'
 import { cleanUp, newParty } from '../crypto/fixtures.js'
 import type { Party } from '../crypto/fixtures.js'
@@ -58,9 +58,9 @@ describe('upkeep', () => {
   it('purges the receipts and resend requests kept for resending once they are too old to be asked for', async () => {
     const party = await newParty(T0)
     parties.push(party)
-    const now = T0 + SENT_CONTROL_KEEP_MS + 1000
+    const now = T0 + RELAY_HORIZON_MS + 1000
     const tx = party.store.transaction()
-    const kept = ['old', 'edge', 'new'].map((name, i) => ({ id: name, contactId: 'c', sentAt: [T0, now - SENT_CONTROL_KEEP_MS, now][i] as number, deliveryReceipt: [new Uint8Array(16)] }))
+    const kept = ['old', 'edge', 'new'].map((name, i) => ({ id: name, contactId: 'c', sentAt: [T0, now - RELAY_HORIZON_MS, now][i] as number, deliveryReceipt: [new Uint8Array(16)] }))
     for (const c of kept) tx.put(keys.sentControl(c.id), encodeRecord(c))
     await tx.commit()
     const upkeep = await upkeepOf(party, () => now)
@@ -69,5 +69,22 @@ describe('upkeep', () => {
     assert.ok(await party.store.get(keys.sentControl('edge')) != null)
     assert.ok(await party.store.get(keys.sentControl('new')) != null)
     assert.equal((await upkeep.run()).controlsPurged, 0)
+  })
+  it('purges tombstones once no relay can bring back what they answer for, and nothing else', async () => {
+    const party = await newParty(T0)
+    parties.push(party)
+    const now = T0 + RELAY_HORIZON_MS + 1000
+    const where = { contactId: 'c', sentAt: T0, order: 0 }
+    const tx = party.store.transaction()
+    tx.put(keys.messageRef('old'), encodeRecord(tombstone('old', where, T0)))
+    tx.put(keys.messageRef('recent'), encodeRecord(tombstone('recent', where, now - 1000)))
+    tx.put(keys.messageRef('live'), encodeRecord(where))
+    // Written before tombstones named their id: it cannot be found by it, and stays.
+    tx.put(keys.messageRef('unnamed'), encodeRecord({ ...where, gone: true }))
+    await tx.commit()
+    const upkeep = await upkeepOf(party, () => now)
+    assert.equal((await upkeep.run()).tombstonesPurged, 1)
+    assert.equal(await party.store.get(keys.messageRef('old')), undefined)
+    for (const id of ['recent', 'live', 'unnamed']) assert.ok(await party.store.get(keys.messageRef(id)) != null, id)
   })
 })
