@@ -165,18 +165,24 @@ export class Courier {
       const contact = await readContact(this.ctx.store, contactId)
       if (contact == null || contact.blocked) return
       if (this.directAllowed(contactId)) {
-        if (await this.streamDirect(contact)) {
+        const { done, progressed } = await this.streamDirect(contact)
+        if (done) {
           this.backoff.delete(contactId)
           this.directPause.delete(contactId)
           return
         }
+        // As for deposits: a link that carried something is tried again soon.
+        if (progressed) this.directPause.delete(contactId)
         this.pauseDirect(contactId)
       }
       if (this.stopped) return
       const batch = await this.depositBatch(contactId)
       if (batch.length === 0) return
-      const { left, retryAfterMs } = await this.deposit(contact, batch)
+      const { left, retryAfterMs, progressed } = await this.deposit(contact, batch)
       if (left.length > 0) {
+        // A link that fails now and then but carries something each time (a lossy one) is tried
+        // again soon: a backoff that grows with every failure would leave it idle most of the time.
+        if (progressed) this.backoff.delete(contactId)
         this.retryLater(contactId, retryAfterMs)
         return
       }
@@ -219,18 +225,19 @@ export class Courier {
    * as receipts come back and as new entries become durable, and settles receipts as they arrive.
    * The store is read at the start, after an overflow and after a gap; entries made durable while
    * the stream runs come through memory ({@link release}). The stream waits for new entries for as
-   * long as the link stays up, so a new message goes out at once. Resolves true once the link
-   * closed with nothing unanswered (or the contact was forgotten), false when the contact could not
-   * be reached or the link failed (what got no receipt stays in the outbox).
+   * long as the link stays up, so a new message goes out at once. `done` once the link closed with
+   * nothing unanswered (or the contact was forgotten); not when the contact could not be reached or
+   * the link failed (what got no receipt stays in the outbox). `progressed` if any receipt came.
    */
-  private async streamDirect (contact: ContactRecord): Promise<boolean> {
+  private async streamDirect (contact: ContactRecord): Promise<{ done: boolean, progressed: boolean }> {
     let link: MessageLink
     try {
       link = await this.link(contact)
     } catch (err) {
       this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
-      return false
+      return { done: false, progressed: false }
     }
+    let progressed = false
     let next = 0
     let unanswered = 0
     let failed = false
@@ -279,6 +286,7 @@ export class Courier {
             const settled = link.send(entry.envelope).then(
               async result => {
                 unanswered--
+                progressed = true
                 stream.wake()
                 await this.settle(entry, result)
               },
@@ -304,9 +312,9 @@ export class Courier {
     if (failed || this.stopped) {
       this.links.get(contact.id)?.close()
       this.links.delete(contact.id)
-      return false
+      return { done: false, progressed }
     }
-    return true
+    return { done: true, progressed }
   }
 
   /**
@@ -314,15 +322,16 @@ export class Courier {
    * {@link COPIES} of them (or all, when it has fewer); each entry is settled as `sent` once the
    * first relay has written it durably. Resolves with the entries not yet held by enough relays.
    */
-  private async deposit (contact: ContactRecord, batch: OutboxRecord[]): Promise<{ left: OutboxRecord[], retryAfterMs: number }> {
+  private async deposit (contact: ContactRecord, batch: OutboxRecord[]): Promise<{ left: OutboxRecord[], retryAfterMs: number, progressed: boolean }> {
     const targets = depositTargets(contact)
-    if (targets.length === 0) return { left: batch, retryAfterMs: 0 }
+    if (targets.length === 0) return { left: batch, retryAfterMs: 0, progressed: false }
     const goal = Math.min(COPIES, targets.length)
     const current = new Set(targets.map(t => t.addr))
     // Relays the contact no longer uses do not count.
     const copies = (heldBy: string[] = []): number => heldBy.filter(a => current.has(a)).length
     const enough = (heldBy: string[]): boolean => copies(heldBy) >= goal
     let retryAfterMs = 0
+    let progressed = false
     const left = await this.withoutSettled(batch)
     for (const target of targets) {
       const todo = left.filter(e => copies(e.heldBy) < goal && !(e.heldBy ?? []).includes(target.addr))
@@ -335,6 +344,7 @@ export class Courier {
       }
       const depositOne = async (entry: OutboxRecord): Promise<void> => {
         await client.deposit(target.mailboxId, target.token, entry.envelope)
+        progressed = true
         await this.settleDeposited(entry, target.addr, enough)
       }
       const note = (err: unknown): void => {
@@ -355,7 +365,7 @@ export class Courier {
       const failure = outcomes.find(o => o.status === 'rejected')
       if (failure != null) note(failure.reason)
     }
-    return { left: left.filter(e => copies(e.heldBy) < goal), retryAfterMs }
+    return { left: left.filter(e => copies(e.heldBy) < goal), retryAfterMs, progressed }
   }
 
   /**
