@@ -28,13 +28,6 @@ const DIAL_TIMEOUT_MS = 5_000
  * wire), and most deposited at once.
  */
 const WINDOW = 256
-/**
- * The smallest window. A contact's window is quartered when a link fails with envelopes unanswered
- * and doubled when a link ends with all answered: on a link that breaks every few tens of
- * kilobytes (a connection corrupted by a lossy path), a full window is still on the wire when the
- * connection dies, no answer comes back, and every attempt starts over from the same envelope.
- */
-const MIN_WINDOW = 4
 const MIN_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
 /** After a failed dial, new messages go straight to a relay for this long (doubling) before dialling again. */
@@ -89,21 +82,7 @@ export class Courier {
   private readonly notDurable = new Set<string>()
   private stopped = false
 
-  /** Each contact's window, when smaller than {@link WINDOW}. */
-  private readonly windows = new Map<string, number>()
-
   constructor (private readonly ctx: Context) {}
-
-  private window (contactId: string): number {
-    return this.windows.get(contactId) ?? WINDOW
-  }
-
-  /** A link to the contact failed with envelopes unanswered, or ended with all answered. */
-  private adjustWindow (contactId: string, failedWithUnanswered: boolean): void {
-    const next = failedWithUnanswered ? Math.max(MIN_WINDOW, Math.floor(this.window(contactId) / 4)) : this.window(contactId) * 2
-    if (next >= WINDOW) this.windows.delete(contactId)
-    else this.windows.set(contactId, next)
-  }
 
   /** Marks an outbox entry as not yet durable (call before its commit). */
   holdUntilDurable (entry: OutboxRecord): void {
@@ -259,9 +238,6 @@ export class Courier {
       return { done: false, progressed: false }
     }
     let progressed = false
-    let window = this.window(contact.id)
-    let answeredInWindow = 0
-    let unansweredAtFailure = 0
     let next = 0
     let unanswered = 0
     let failed = false
@@ -283,11 +259,11 @@ export class Courier {
     void link.closed.then(stream.wake)
     try {
       while (!this.stopped && !failed && !stream.forgotten) {
-        if (unanswered < Math.max(1, window / 2)) {
+        if (unanswered < WINDOW / 2) {
           woken = false
           // This look covers every kick so far: the pump need not run again for them.
           this.again.delete(contact.id)
-          const limit = window - unanswered
+          const limit = WINDOW - unanswered
           let entries: OutboxRecord[] = []
           // What the store also returned is in memory too: drop it.
           while ((stream.ready[0]?.seq ?? next) < next) stream.ready.shift()
@@ -311,16 +287,11 @@ export class Courier {
               async result => {
                 unanswered--
                 progressed = true
-                if (++answeredInWindow >= window && window < WINDOW) {
-                  window = Math.min(WINDOW, window * 2)
-                  answeredInWindow = 0
-                }
                 stream.wake()
                 await this.settle(entry, result)
               },
               () => {
                 unanswered--
-                unansweredAtFailure++
                 failed = true
                 stream.wake()
               }
@@ -338,8 +309,6 @@ export class Courier {
       this.streams.delete(contact.id)
     }
     while (settling.size > 0) await Promise.allSettled([...settling])
-    this.windows.set(contact.id, window)
-    this.adjustWindow(contact.id, unansweredAtFailure > 0)
     if (failed || this.stopped) {
       this.links.get(contact.id)?.close()
       this.links.delete(contact.id)
@@ -392,42 +361,11 @@ export class Courier {
         note(err)
         continue
       }
-      const failure = await this.pipelined(contact.id, rest, depositOne)
-      if (failure != null) note(failure.error)
+      const outcomes = await Promise.allSettled(rest.map(depositOne))
+      const failure = outcomes.find(o => o.status === 'rejected')
+      if (failure != null) note(failure.reason)
     }
     return { left: left.filter(e => copies(e.heldBy) < goal), retryAfterMs, progressed }
-  }
-
-  /**
-   * Runs `deposit` over `entries` in order, at most the contact's window at once (growing as they
-   * succeed); after a failure, starts no more. Resolves with the first failure, if any.
-   */
-  private async pipelined (contactId: string, entries: OutboxRecord[], deposit: (entry: OutboxRecord) => Promise<void>): Promise<{ error: unknown } | undefined> {
-    let window = this.window(contactId)
-    let doneInWindow = 0
-    let failure: { error: unknown } | undefined
-    let inFlightAtFailure = 0
-    const running = new Set<Promise<void>>()
-    for (const entry of entries) {
-      while (running.size >= window && failure == null) await Promise.race(running)
-      if (failure != null || this.stopped) break
-      const run: Promise<void> = deposit(entry).then(() => {
-        if (++doneInWindow >= window && window < WINDOW) {
-          window = Math.min(WINDOW, window * 2)
-          doneInWindow = 0
-        }
-      }, (error: unknown) => {
-        if (failure == null) {
-          failure = { error }
-          inFlightAtFailure = running.size
-        }
-      }).finally(() => running.delete(run))
-      running.add(run)
-    }
-    await Promise.allSettled([...running])
-    this.windows.set(contactId, window)
-    this.adjustWindow(contactId, failure != null && inFlightAtFailure > 0)
-    return failure
   }
 
   /**
