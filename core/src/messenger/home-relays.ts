@@ -452,11 +452,7 @@ class RelayLoop {
     this.highWater = 0
     let subscribed!: (ok: boolean) => void
     const ready = new Promise<boolean>(resolve => { subscribed = resolve })
-    this.drainQueued = true
-    this.enqueue(async () => {
-      this.drainQueued = false
-      if (await ready) await this.drain()
-    })
+    this.enqueueDrain(ready)
     let subscription: MailboxSubscription
     try {
       subscription = await client.subscribe(key, envelope => { this.pushed(envelope) }, {
@@ -597,12 +593,13 @@ class RelayLoop {
     })
   }
 
-  private enqueueDrain (): void {
+  /** Queues a read of the mailbox, unless one is queued already; `when`: once it resolves true. */
+  private enqueueDrain (when?: Promise<boolean>): void {
     if (this.drainQueued) return
     this.drainQueued = true
     this.enqueue(async () => {
       this.drainQueued = false
-      await this.drain()
+      if (when == null || await when) await this.drain()
     })
   }
 

@@ -3,8 +3,8 @@
  * Daily upkeep of a running messenger: prekey maintenance (refill the one-time pools, rotate the
  * signed and last-resort prekeys, delete rotated-out keys after their grace period), and the purge
  * of delivery receipts and resend requests kept for resending, and of tombstones, once no relay
- * can bring back what they answer for. Prekey maintenance also runs at start-up in `createMessenger`; this keeps both running for
- * messengers that stay up for weeks.
+ * can bring back what they answer for. Prekey maintenance also runs at start-up in
+ * `createMessenger`; this keeps both running for messengers that stay up for weeks.
  */
 import { maintainPreKeys } from '../crypto/index.js'
 import { RELAY_HORIZON_MS, decodeRecord, keys } from './records.js'
