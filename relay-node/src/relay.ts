@@ -11,11 +11,11 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
+import { coalescingTcp } from '@sotto/core/tcp'
 import { createLibp2p } from 'libp2p'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
@@ -95,7 +95,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     nodeInfo: { name: 'sotto-relay', version: VERSION, userAgent: AGENT },
     addresses: { listen: config.listen, announce: config.announce },
     transports: [
-      tcp(),
+      coalescingTcp(),
       webSockets(),
       // No ICE servers: a relay has a public address and must not contact third parties.
       webRTCDirect({ rtcConfiguration: { iceServers: [] } })

@@ -9,7 +9,6 @@ import { identify, identifyPush } from '@libp2p/identify'
 import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { yamux } from '@libp2p/yamux'
@@ -17,6 +16,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { BugError } from '../errors.js'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
+import { coalescingTcp } from './tcp.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -61,7 +61,7 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [
-      tcp(),
+      coalescingTcp(),
       webSockets(),
       webRTC({ rtcConfiguration }),
       webRTCDirect({ rtcConfiguration }),
