@@ -258,6 +258,11 @@ export class EdgeHost extends Host {
     return (await this.proxy.command({ cmd: 'set', impairment })).result as ProxyStats
   }
 
+  /** Resets every connection through the edge (both ends see a reset); resolves with the counters. */
+  async resetConnections (): Promise<ProxyStats> {
+    return (await this.proxy.command({ cmd: 'reset' })).result as ProxyStats
+  }
+
   /** The proxy's counters. */
   async proxyStats (): Promise<ProxyStats> {
     return (await this.proxy.command({ cmd: 'stats' })).result as ProxyStats
