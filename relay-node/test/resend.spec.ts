@@ -6,7 +6,9 @@
  * When the relay returns they no longer decrypt; Bob asks Alice to seal them again, and they
  * arrive, once each, in order. (Found by the crash-consistency scenario of `reliability`.)
  * The same for Bob's delivery receipts of such texts, waiting in Alice's mailbox: without them
- * the texts would show `sent` for ever.
+ * the texts would show `sent` for ever; for a change of the disappearing timer, which would
+ * leave the two sides with different timers; and for a token list, without which Bob could not
+ * use Alice's new relay.
  */
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
@@ -147,5 +149,51 @@ describe('sotto-relay: envelopes that waited while the session moved on', () => 
     relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
     await delivered
     assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('delivered'))
+  })
+
+  it('seals a disappearing-timer change again, with the timer as it is, so both sides agree', { timeout: 120_000 }, async () => {
+    const p = await pair()
+    // Bob is away: Alice turns disappearing messages on, then writes. Both wait in his mailbox
+    // (her outbox keeps their order: the text is deposited after the change).
+    await fleet.stop(p.bob)
+    await p.alice.setDisappearing(p.bobAtAlice, 3600)
+    const text = await p.alice.send(p.bobAtAlice, 'after the timer')
+    await p.alice.waitForState(text.id, ['sent'], 30_000)
+
+    // The relay goes down with them; Bob returns and they chat directly, turning the ratchet.
+    await p.relay.stop()
+    p.bob = await fleet.start(p.bobDir, 'Bob', p.bobAt)
+    await chatDirectly(p)
+    assert.equal((await p.bob.contact(p.aliceAtBob)).disappearingSeconds, 0, 'the change is still at the relay')
+
+    // The relay returns: the change no longer decrypts; Bob asks for it again, and gets it.
+    const arrived = nextEvent(p.bob, 'message', m => m.text === 'after the timer', 60_000)
+    relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
+    await arrived
+    await until(async () => (await p.bob.contact(p.aliceAtBob)).disappearingSeconds === 3600, 'the timer at Bob', 60_000)
+    assert.equal((await p.alice.contact(p.bobAtAlice)).disappearingSeconds, 3600)
+  })
+
+  it('answers a request for a token list with the current one', { timeout: 120_000 }, async () => {
+    const p = await pair()
+    assert.equal((await p.bob.contact(p.aliceAtBob)).mailboxes, 1)
+    // Bob is away: Alice adds a second relay, and her new token list waits in his mailbox.
+    await fleet.stop(p.bob)
+    const second = await startRelay()
+    relays.push(second)
+    const deposits = async (): Promise<number> => metric(p.relay, /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m)
+    const before = await deposits()
+    await p.alice.addRelay(second.tcp)
+    await until(async () => await deposits() > before, 'the token list deposited in Bob\'s mailbox', 60_000)
+
+    // The relay goes down with it; Bob returns and they chat directly, turning the ratchet.
+    await p.relay.stop()
+    p.bob = await fleet.start(p.bobDir, 'Bob', p.bobAt)
+    await chatDirectly(p)
+    assert.equal((await p.bob.contact(p.aliceAtBob)).mailboxes, 1, 'the list is still at the relay')
+
+    // The relay returns: the list no longer decrypts; Bob asks for it again, and gets the current one.
+    relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
+    await until(async () => (await p.bob.contact(p.aliceAtBob)).mailboxes === 2, 'both of Alice\'s relays at Bob', 60_000)
   })
 })

@@ -45,13 +45,15 @@ interface Accepted {
   delivered: MessageRecord[]
   /** Our messages a direct refusal had marked failed, queued again at the contact's request. */
   requeued: MessageRecord[]
+  /** The contact asked for a token list again: it gets the current one. */
+  tokensAsked?: boolean
 }
 
 /** Receives envelopes. */
 export class Inbox {
   constructor (
     private readonly ctx: Context,
-    private readonly announce: (accepted: { message?: Message, request?: ContactRecord, contact?: ContactRecord, delivered: MessageRecord[], requeued: MessageRecord[] }) => void,
+    private readonly announce: (accepted: Omit<Accepted, 'message'> & { message?: Message }) => void,
     private readonly outbox: OutboxWriter
   ) {}
 
@@ -204,7 +206,7 @@ export class Inbox {
    */
   private async resend (tx: Transaction, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const message = await readMessage(tx, messageId)
-    if (message == null) return this.resendControl(tx, contact, messageId)
+    if (message == null) return this.resendControl(tx, contact, messageId, accepted)
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
     if ((message.resends ?? 0) >= MAX_RESENDS) return undefined
     message.resends = (message.resends ?? 0) + 1
@@ -220,17 +222,30 @@ export class Inbox {
   }
 
   /**
-   * Seals one of our delivery receipts or resend requests to `contact` again, under its id, at the
-   * contact's request (unless it was sealed again too often, or is no longer kept).
+   * Seals one of our controls to `contact` again, under its id, at the contact's request (unless it
+   * was sealed again too often, or is no longer kept): a delivery receipt or resend request as it
+   * was, a disappearing-timer change with the timer as it is now. A token list is answered with the
+   * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
    */
-  private async resendControl (tx: Transaction, contact: ContactRecord, id: string): Promise<OutboxRecord | undefined> {
+  private async resendControl (tx: Transaction, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const bytes = await tx.get(keys.sentControl(id))
     if (bytes == null) return undefined
     const control = decodeRecord<SentControl>(bytes)
     if (control.contactId !== contact.id || (control.resends ?? 0) >= MAX_RESENDS) return undefined
+    if (control.tokens === true) {
+      // A later list may have replaced it since: the contact gets the current one, afresh.
+      contact.tokensDirty = true
+      accepted.tokensAsked = true
+      control.resends = (control.resends ?? 0) + 1
+      tx.put(keys.sentControl(id), encodeRecord(control))
+      return undefined
+    }
     const content = control.deliveryReceipt != null
       ? { deliveryReceipt: { ids: control.deliveryReceipt } }
-      : control.resendRequest != null ? { resendRequest: { ids: control.resendRequest } } : undefined
+      : control.resendRequest != null
+        ? { resendRequest: { ids: control.resendRequest } }
+        // The timer as it is now: one changed again since must not be undone by the older change.
+        : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : undefined
     if (content == null) return undefined
     const entry = await this.outbox.enqueue(tx, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.

@@ -153,6 +153,7 @@ class SottoMessenger implements Messenger {
         this.courier.kick(accepted.contact.id)
       }
       if (accepted.message != null) this.ctx.events.emit('message', accepted.message)
+      if (accepted.tokensAsked) void this.announceTokens().catch(() => {})
       for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
       for (const m of accepted.requeued) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     }, {
@@ -604,15 +605,18 @@ class SottoMessenger implements Messenger {
       sent: false
     }
     tx.put(keys.outbox(contact.id, entry.seq), encodeRecord(entry))
-    if (messageId == null && (content.deliveryReceipt != null || content.resendRequest != null)) {
-      const control: SentControl = {
+    const control = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
+    if (control) {
+      const record: SentControl = {
         id: entry.envelopeId,
         contactId: contact.id,
         sentAt: content.sentAt,
         ...(content.deliveryReceipt != null ? { deliveryReceipt: content.deliveryReceipt.ids } : {}),
-        ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {})
+        ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {}),
+        ...(content.disappearingTimer != null ? { disappearingTimer: true as const } : {}),
+        ...(content.tokens != null ? { tokens: true as const } : {})
       }
-      tx.put(keys.sentControl(control.id), encodeRecord(control))
+      tx.put(keys.sentControl(record.id), encodeRecord(record))
     }
     this.courier.holdUntilDurable(entry)
     return entry

@@ -85,6 +85,10 @@ export interface SentControl {
   deliveryReceipt?: Uint8Array[]
   /** The envelope ids a resend request carried. */
   resendRequest?: Uint8Array[]
+  /** A disappearing-timer change: sealed again, it carries the timer as it is then. */
+  disappearingTimer?: true
+  /** A token list: answered with the list as it is then, in a Tokens message of its own. */
+  tokens?: true
   /** Times sealed again. */
   resends?: number
 }
