@@ -15,6 +15,7 @@ import { MessageLink } from '../net/message-protocol.js'
 import { circuitAddress } from '../net/node.js'
 import { decodeRecord, encodeRecord, keys } from './records.js'
 import { readContact, readMessage } from './context.js'
+import { AdaptiveWindow } from './window.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, OutboxRecord } from './records.js'
@@ -25,9 +26,14 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 const DIAL_TIMEOUT_MS = 5_000
 /**
  * Most envelopes handed to a direct link and not yet answered (the link itself keeps fewer on the
- * wire), and most deposited at once.
+ * wire), and most deposited at once. Per contact, the window starts at {@link FIRST_WINDOW},
+ * doubles with each window's worth answered, and halves when a link breaks with envelopes
+ * unanswered, down to {@link MIN_WINDOW}: everything unanswered is sent again, so on a link that
+ * keeps breaking a large window would carry the same envelopes over and over.
  */
 const WINDOW = 256
+const FIRST_WINDOW = 32
+const MIN_WINDOW = 4
 const MIN_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
 /** After a failed dial, new messages go straight to a relay for this long (doubling) before dialling again. */
@@ -78,6 +84,8 @@ export class Courier {
   private settling = false
   /** Per contact: no direct attempt before this time (ms), after a failed one. */
   private readonly directPause = new Map<string, { until: number, delay: number }>()
+  /** Per contact, how many envelopes go out at once (see {@link WINDOW}). */
+  private readonly windows = new Map<string, AdaptiveWindow>()
   /** Outbox entries whose commit is not yet durable: never sent before they are. */
   private readonly notDurable = new Set<string>()
   private stopped = false
@@ -105,6 +113,7 @@ export class Courier {
   forget (contactId: string): void {
     const stream = this.streams.get(contactId)
     if (stream == null) return
+    this.windows.delete(contactId)
     stream.forgotten = true
     stream.ready = []
     stream.wake()
@@ -197,15 +206,25 @@ export class Courier {
    */
   private async depositBatch (contactId: string): Promise<OutboxRecord[]> {
     const batch: OutboxRecord[] = []
+    const size = this.windowOf(contactId).size
     let held = 0
     for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
       const entry = decodeRecord<OutboxRecord>(bytes)
       if (this.notDurable.has(entry.envelopeId)) break
-      if ((entry.heldBy?.length ?? 0) > 0 && held++ >= WINDOW / 2) continue
+      if ((entry.heldBy?.length ?? 0) > 0 && held++ >= size / 2) continue
       batch.push(entry)
-      if (batch.length >= WINDOW) break
+      if (batch.length >= size) break
     }
     return batch
+  }
+
+  private windowOf (contactId: string): AdaptiveWindow {
+    let window = this.windows.get(contactId)
+    if (window == null) {
+      window = new AdaptiveWindow({ initial: FIRST_WINDOW, min: MIN_WINDOW, max: WINDOW })
+      this.windows.set(contactId, window)
+    }
+    return window
   }
 
   /** Durable outbox entries of a contact from sequence number `from` on, at most `limit`, in order. */
@@ -221,7 +240,7 @@ export class Courier {
   }
 
   /**
-   * Streams the outbox on a direct link: keeps up to {@link WINDOW} envelopes unanswered, takes more
+   * Streams the outbox on a direct link: keeps up to the contact's window unanswered, takes more
    * as receipts come back and as new entries become durable, and settles receipts as they arrive.
    * The store is read at the start, after an overflow and after a gap; entries made durable while
    * the stream runs come through memory ({@link release}). The stream waits for new entries for as
@@ -237,6 +256,7 @@ export class Courier {
       this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
       return { done: false, progressed: false }
     }
+    const window = this.windowOf(contact.id)
     let progressed = false
     let next = 0
     let unanswered = 0
@@ -259,11 +279,11 @@ export class Courier {
     void link.closed.then(stream.wake)
     try {
       while (!this.stopped && !failed && !stream.forgotten) {
-        if (unanswered < WINDOW / 2) {
+        if (unanswered < Math.ceil(window.size / 2)) {
           woken = false
           // This look covers every kick so far: the pump need not run again for them.
           this.again.delete(contact.id)
-          const limit = WINDOW - unanswered
+          const limit = window.size - unanswered
           let entries: OutboxRecord[] = []
           // What the store also returned is in memory too: drop it.
           while ((stream.ready[0]?.seq ?? next) < next) stream.ready.shift()
@@ -287,11 +307,13 @@ export class Courier {
               async result => {
                 unanswered--
                 progressed = true
+                window.answered()
                 stream.wake()
                 await this.settle(entry, result)
               },
               () => {
                 unanswered--
+                if (!failed) window.broke()
                 failed = true
                 stream.wake()
               }
@@ -363,7 +385,12 @@ export class Courier {
       }
       const outcomes = await Promise.allSettled(rest.map(depositOne))
       const failure = outcomes.find(o => o.status === 'rejected')
-      if (failure != null) note(failure.reason)
+      const window = this.windowOf(contact.id)
+      window.answered(1 + outcomes.filter(o => o.status === 'fulfilled').length)
+      if (failure != null) {
+        note(failure.reason)
+        window.broke()
+      }
     }
     return { left: left.filter(e => copies(e.heldBy) < goal), retryAfterMs, progressed }
   }

@@ -17,6 +17,7 @@ import { generateDepositToken, generateMailboxKey, mailboxIdOf } from '../mailbo
 import { isCircuitThrough, listenOn } from '../net/node.js'
 import { MAX_CARD_RELAYS } from '../protocol/index.js'
 import { Mutex } from './lock.js'
+import { AdaptiveWindow } from './window.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay } from './tokens.js'
@@ -40,8 +41,14 @@ export interface HomeRelayHooks {
   relayReachable(): void
 }
 
-/** Most envelopes read from a mailbox at once. */
+/**
+ * Most envelopes read from a mailbox at once. The loop's first read asks for
+ * {@link FIRST_READ_PAGE}; pages grow and shrink as an {@link AdaptiveWindow}: a page the
+ * connection broke under is read again, whole, by the next session.
+ */
 const READ_PAGE = 250
+const FIRST_READ_PAGE = 32
+const MIN_READ_PAGE = 4
 /** How long to wait for a relay to be reached and to answer, when adding one. */
 const ADD_TIMEOUT_MS = 10_000
 /** How long `removeRelay` waits for the mailbox to be drained and deleted before going on in the background. */
@@ -317,6 +324,7 @@ class RelayLoop {
   private jobs: Promise<void> = Promise.resolve()
   private drainQueued = false
   private highWater = 0
+  private readonly readPage = new AdaptiveWindow({ initial: FIRST_READ_PAGE, min: MIN_READ_PAGE, max: READ_PAGE })
   private syncing?: Promise<void>
   private syncAgain = false
   private lastState = ''
@@ -630,8 +638,15 @@ class RelayLoop {
     const client = this.client()
     let more = true
     while (more && !this.stopped) {
-      const page = await client.read(current.key, { after: this.highWater, limit: READ_PAGE })
+      let page
+      try {
+        page = await client.read(current.key, { after: this.highWater, limit: this.readPage.size })
+      } catch (err) {
+        this.readPage.broke()
+        throw err
+      }
       this.log.debug('mailbox page read', { relay: this.addr, envelopes: page.envelopes.length, more: page.more })
+      this.readPage.answered(page.envelopes.length)
       await this.process(page.envelopes, client, current.key)
       more = page.more
     }
