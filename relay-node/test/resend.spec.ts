@@ -142,10 +142,15 @@ describe('sotto-relay: envelopes that waited while the session moved on', () => 
     await p.relay.stop()
     p.alice = await fleet.start(p.aliceDir, 'Alice', p.aliceAt)
     await chatDirectly(p)
-    assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('sent'), 'the receipts are still at the relay')
+    // Bob may have flushed his receipts in more than one go, and one that was not deposited yet
+    // when the relay stopped went directly: the rest wait at the relay.
+    const states = await statesAtAlice(p, held)
+    const waiting = held.filter((_, i) => states[i] === 'sent')
+    assert.ok(waiting.length > 0, 'some receipts are still at the relay')
+    assert.ok(states.every(s => s === 'sent' || s === 'delivered'), states.join(', '))
 
     // The relay returns: the receipts no longer decrypt; Alice asks for them again.
-    const delivered = collectEvents(p.alice, 'status', HELD, s => s.state === 'delivered' && held.includes(s.id), 60_000)
+    const delivered = collectEvents(p.alice, 'status', waiting.length, s => s.state === 'delivered' && waiting.includes(s.id), 60_000)
     relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
     await delivered
     assert.deepEqual(await statesAtAlice(p, held), Array(HELD).fill('delivered'))
