@@ -111,9 +111,9 @@ export class Courier {
 
   /** The contact's outbox was emptied for good (the contact deleted): a running stream ends. */
   forget (contactId: string): void {
+    this.windows.delete(contactId)
     const stream = this.streams.get(contactId)
     if (stream == null) return
-    this.windows.delete(contactId)
     stream.forgotten = true
     stream.ready = []
     stream.wake()
