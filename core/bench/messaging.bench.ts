@@ -5,7 +5,8 @@
  * slower of its bare seal and unseal rates for exactly the operations a message takes).
  *
  * The recipient is a real `sotto run` process, so sender and recipient work in parallel as they
- * would on two machines.
+ * would on two machines; the raw baseline's far end is a process of its own too, so both paths
+ * cross processes alike.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -19,6 +20,7 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { lpStream } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
+import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { signalBound } from './signal-bound.js'
 import { createMessenger } from '../src/index.js'
@@ -30,6 +32,8 @@ const SIZES = [100, 4096]
 const RTT_SAMPLES = 300
 const THROUGHPUT_MESSAGES = 2000
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
+const RAW_PEER = fileURLToPath(new URL('./raw-peer.js', import.meta.url))
+const RAW_PROTOCOL = '/bench/1.0.0'
 
 interface Row { what: string, size: number, p50?: number, p99?: number, rate?: number }
 
@@ -37,27 +41,18 @@ function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number
 }
 
-/** Raw libp2p: an echo-style round trip and one-way throughput on one stream. */
+/** Raw libp2p: a round trip and one-way throughput on one stream to a plain libp2p peer process. */
 async function rawStream (size: number): Promise<{ p50: number, p99: number, rate: number }> {
-  const make = async (): Promise<Awaited<ReturnType<typeof createLibp2p>>> => createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+  const peer = spawn(process.execPath, [RAW_PEER, RAW_PROTOCOL], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]()
+  const a = await createLibp2p({
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()]
   })
-  const a = await make()
-  const b = await make()
   try {
-    await b.handle('/bench/1.0.0', async (stream) => {
-      const lp = lpStream(stream, { maxDataLength: 1 << 20 })
-      while (true) {
-        const frame = await lp.read().catch(() => null)
-        if (frame == null) break
-        if (frame.byteLength > 1) continue
-        await lp.write(new Uint8Array([1]))
-      }
-    })
-    const stream = await a.dialProtocol(b.getMultiaddrs(), '/bench/1.0.0')
+    const { addrs } = await nextLine(lines, e => Array.isArray(e.addrs)) as { addrs: string[] }
+    const stream = await a.dialProtocol(addrs.map(s => multiaddr(s)), RAW_PROTOCOL)
     const lp = lpStream(stream, { maxDataLength: 1 << 20 })
     // Round trip: a message of `size` bytes, then a one-byte request for a one-byte receipt.
     const payload = randomBytes(size)
@@ -78,7 +73,8 @@ async function rawStream (size: number): Promise<{ p50: number, p99: number, rat
     return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), rate }
   } finally {
     await a.stop()
-    await b.stop()
+    peer.stdin.end()
+    await new Promise(resolve => peer.on('close', resolve))
   }
 }
 

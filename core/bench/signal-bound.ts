@@ -99,10 +99,11 @@ async function unseal (at: Party, sealed: Uint8Array<ArrayBuffer>): Promise<Uint
 }
 
 /**
- * Messages per second libsignal allows for `plaintext`: the slower of sealing and unsealing,
- * each measured over `count` messages of an established session in steady state.
+ * Messages per second libsignal allows for `plaintext`: the slower of sealing and unsealing, each
+ * measured over `count` messages of an established session in steady state, best of `runs` runs
+ * (a shared machine only ever slows a run down, so the best is the truest bound).
  */
-export async function signalBound (plaintext: Uint8Array, count: number): Promise<number> {
+export async function signalBound (plaintext: Uint8Array, count: number, runs = 3): Promise<number> {
   const alice = party('00000000-0000-4000-8000-00000000000a')
   const bob = party('00000000-0000-4000-8000-00000000000b')
   const signedKey = signal.PrivateKey.generate()
@@ -118,12 +119,16 @@ export async function signalBound (plaintext: Uint8Array, count: number): Promis
   await unseal(bob, await seal(alice, bob, body))
   await unseal(alice, await seal(bob, alice, body))
 
-  const sealed: Array<Uint8Array<ArrayBuffer>> = []
-  let start = performance.now()
-  for (let i = 0; i < count; i++) sealed.push(await seal(alice, bob, body))
-  const sealRate = count / ((performance.now() - start) / 1000)
-  start = performance.now()
-  for (const s of sealed) await unseal(bob, s)
-  const unsealRate = count / ((performance.now() - start) / 1000)
-  return Math.min(sealRate, unsealRate)
+  let best = 0
+  for (let run = 0; run < runs; run++) {
+    const sealed: Array<Uint8Array<ArrayBuffer>> = []
+    let start = performance.now()
+    for (let i = 0; i < count; i++) sealed.push(await seal(alice, bob, body))
+    const sealRate = count / ((performance.now() - start) / 1000)
+    start = performance.now()
+    for (const s of sealed) await unseal(bob, s)
+    const unsealRate = count / ((performance.now() - start) / 1000)
+    best = Math.max(best, Math.min(sealRate, unsealRate))
+  }
+  return best
 }
