@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The rate libsignal alone allows for Sotto's message path: sealed-sender encryption on one side,
- * sealed-sender decryption, certificate check and Double Ratchet decryption on the other, with
- * sessions in memory (no storage, no network).
+ * sealed-sender decryption, certificate check (once per certificate, as Sotto does) and Double
+ * Ratchet decryption on the other, with sessions in memory (no storage, no network).
  */
 import * as signal from '@signalapp/libsignal-client'
 
@@ -87,10 +87,17 @@ async function seal (from: Party, to: Party, plaintext: Uint8Array<ArrayBuffer>)
   return signal.sealedSenderEncryptMessage(plaintext, to.address, from.cert, from.sessions, from.identities)
 }
 
+/** Certificates that validated, by their bytes: Sotto checks a certificate's signatures once. */
+const validated = new Set<string>()
+
 async function unseal (at: Party, sealed: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const usmc = await signal.sealedSenderDecryptToUsmc(sealed, at.identities)
   const cert = usmc.senderCertificate()
-  if (!cert.validate(cert.key(), Date.now())) throw new Error('certificate does not validate')
+  const id = Buffer.from(cert.serialize()).toString('base64')
+  if (!validated.has(id)) {
+    if (!cert.validate(cert.key(), Date.now())) throw new Error('certificate does not validate')
+    validated.add(id)
+  }
   const sender = signal.ProtocolAddress.new(cert.senderUuid(), 1)
   if (usmc.msgType() === signal.CiphertextMessageType.PreKey) {
     return signal.signalDecryptPreKey(signal.PreKeySignalMessage.deserialize(usmc.contents()), sender, at.address, at.sessions, at.identities, at.preKeys, at.signed, at.kyber)

@@ -13,9 +13,9 @@ import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
 import { coalescingTcp } from '@sotto/core/tcp'
+import { halfWindowYamux } from '@sotto/core/yamux'
 import { createLibp2p } from 'libp2p'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
@@ -102,7 +102,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     ],
     connectionEncrypters: [noise()],
     // The mailbox pauses streams whose requests wait unread: their window must fit the read buffer.
-    streamMuxers: [yamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
+    streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     connectionGater: limits.gater(),
     connectionManager: {
       maxConnections: config.maxConnections,

@@ -49,6 +49,34 @@ const SEALED_V1 = 0x11
 
 const certificates = new WeakMap<LocalIdentity, SenderCertificate>()
 
+/** How many verified sender certificates {@link verifiedCertificates} remembers. */
+const VERIFIED_CERTIFICATES = 1024
+
+/**
+ * Sender certificates that verified, by their exact bytes, with their expiry. A contact sends the
+ * same certificate with every message, and checking its two signatures is a fifth of opening one;
+ * bytes that verified once verify again, so only the expiry is checked again. Oldest first.
+ */
+const verifiedCertificates = new Map<string, number>()
+
+/**
+ * Whether `certificate` is a valid self-issued certificate now: its server certificate names its own
+ * key, and both signatures verify under it.
+ */
+function certificateVerifies (certificate: SenderCertificate, now: number): boolean {
+  const id = Buffer.from(certificate.serialize()).toString('base64')
+  const expiry = verifiedCertificates.get(id)
+  if (expiry !== undefined) return now <= expiry
+  const key = certificate.key()
+  // Self-issued: the sender's identity key is the trust root and the server key both.
+  if (!certificate.serverCertificate().key().equals(key) || !certificate.validate(key, now)) return false
+  if (verifiedCertificates.size >= VERIFIED_CERTIFICATES) {
+    verifiedCertificates.delete(verifiedCertificates.keys().next().value as string)
+  }
+  verifiedCertificates.set(id, certificate.expiration())
+  return true
+}
+
 /** The sender certificate of `identity`, issued by itself; made once per identity object. */
 function senderCertificate (identity: LocalIdentity): SenderCertificate {
   let certificate = certificates.get(identity)
@@ -119,11 +147,10 @@ export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: 
     }
     const content = await sealedSenderDecryptToUsmc(arrayBufferBytes(sealed), stores.identity)
     const certificate = content.senderCertificate()
-    const senderKey = certificate.key()
-    // Self-issued: the sender's identity key is the trust root and the server key both.
-    if (!certificate.serverCertificate().key().equals(senderKey) || !certificate.validate(senderKey, Date.now())) {
+    if (!certificateVerifies(certificate, Date.now())) {
       throw new DecryptionError('the sender certificate does not verify')
     }
+    const senderKey = certificate.key()
     const senderUserId = certificate.senderUuid()
     if (!isUserId(senderUserId) || certificate.senderDeviceId() !== DEVICE_ID || certificate.senderE164() !== null) {
       throw new DecryptionError('the sender certificate is not a Sotto certificate')

@@ -11,12 +11,12 @@ import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { BugError } from '../errors.js'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
 import { coalescingTcp } from './tcp.js'
+import { halfWindowYamux } from './yamux.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -68,7 +68,7 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       circuitRelayTransport()
     ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
+    streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     peerDiscovery,
     connectionManager: {
       maxConnections: 128,

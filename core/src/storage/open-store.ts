@@ -4,7 +4,8 @@
  *
  * Writes go through transactions. A commit lays its writes over the store at once (the overlay),
  * so every read sees them, and queues them; one writer hands level everything queued while the
- * previous synced batch was in flight as one synced batch (group commit). A commit's promise
+ * previous synced batch was in flight as one synced batch (group commit), sealing only the last
+ * value each key takes in it. A commit's promise
  * resolves when its batch is durable, and its overlay entries are then dropped, unless a later
  * commit, still pending, has written the same key since.
  */
@@ -42,9 +43,10 @@ interface PendingEntry extends LayerEntry {
 
 interface PendingCommit {
   seq: number
-  ops: BatchOp[]
-  /** Byte-string keys it laid over the store. */
-  keys: string[]
+  /** Its writes, sealed only when its batch is written. */
+  writes: readonly LayerEntry[]
+  /** Raw operations (the meta record), written as they are. */
+  raw: BatchOp[]
   resolve: () => void
   reject: (err: Error) => void
 }
@@ -306,18 +308,9 @@ class EncryptedStore implements Store {
       }
     }
     const seq = ++this.seq
-    const ops: BatchOp[] = []
-    const keys: string[] = []
-    for (const w of writes) {
-      ops.push(w.value === null
-        ? { type: 'del', key: w.key }
-        : { type: 'put', key: w.key, value: this.cipher.seal(w.key, w.value) })
-      keys.push(w.k)
-    }
-    ops.push(...raw)
     for (const w of writes) this.overlay.set(w.k, { ...w, seq })
     const done = new Promise<void>((resolve, reject) => {
-      this.queue.push({ seq, ops, keys, resolve, reject })
+      this.queue.push({ seq, writes, raw, resolve, reject })
     })
     this.scheduleWrite()
     return done
@@ -363,13 +356,13 @@ class EncryptedStore implements Store {
     }
     this.queue = []
     this.writing = true
-    const ops = group.flatMap(c => c.ops)
+    const ops = this.batchOps(group)
     const started = performance.now()
     const written = ops.length > 0 ? this.db.batch(ops, { sync: true }) : Promise.resolve()
     written.then(() => {
       const last = group[group.length - 1]?.seq ?? 0
       for (const c of group) {
-        for (const k of c.keys) {
+        for (const { k } of c.writes) {
           const entry = this.overlay.get(k)
           if (entry !== undefined && entry.seq <= last) {
             this.overlay.delete(k)
@@ -391,6 +384,24 @@ class EncryptedStore implements Store {
     }, (err: unknown) => {
       this.fail(err, group)
     })
+  }
+
+  /**
+   * The operations of `group` as one batch: the last write of each key, sealed. A batch is atomic,
+   * so the values a key held in between would never be seen on disk; a session or contact record
+   * rewritten by every commit of a burst is sealed once per batch.
+   */
+  private batchOps (group: PendingCommit[]): BatchOp[] {
+    const last = new Map<string, LayerEntry>()
+    for (const c of group) for (const w of c.writes) last.set(w.k, w)
+    const ops: BatchOp[] = []
+    for (const w of last.values()) {
+      ops.push(w.value === null
+        ? { type: 'del', key: w.key }
+        : { type: 'put', key: w.key, value: this.cipher.seal(w.key, w.value) })
+    }
+    for (const c of group) ops.push(...c.raw)
+    return ops
   }
 
   /** A batch failed: the process's view is ahead of the disk, so reject everything and close. */

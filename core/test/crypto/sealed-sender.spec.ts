@@ -36,13 +36,22 @@ async function tryUnseal (to: Party, sealed: Uint8Array): Promise<unknown> {
  * certificate she makes up (`claimedUserId`, `claimedKey`), signed by her own identity key.
  */
 async function forge (mallory: Party, to: Party, claimedUserId: string, claimedKey: Uint8Array, trustRoot?: PrivateKey): Promise<Uint8Array> {
-  const { privateKey, publicKey } = mallory.identity.keyPair
+  return await sealWith(mallory, to, certify(mallory, claimedUserId, claimedKey, Date.now() + 1e10, trustRoot))
+}
+
+/** A sender certificate for `claimedUserId` and `claimedKey`, signed by `by`'s identity key. */
+function certify (by: Party, claimedUserId: string, claimedKey: Uint8Array, expiresAt: number, trustRoot?: PrivateKey): SenderCertificate {
+  const { privateKey, publicKey } = by.identity.keyPair
   const server = ServerCertificate.new(1, publicKey, trustRoot ?? privateKey)
-  const certificate = SenderCertificate.new(claimedUserId, null, 1, PublicKey.deserialize(new Uint8Array(claimedKey)), Date.now() + 1e10, server, privateKey)
-  return await inTx(mallory.store, async tx => {
-    const stores = createSignalStores(tx, mallory.identity)
+  return SenderCertificate.new(claimedUserId, null, 1, PublicKey.deserialize(new Uint8Array(claimedKey)), expiresAt, server, privateKey)
+}
+
+/** A message from `from` to `to`, sealed with `certificate`. */
+async function sealWith (from: Party, to: Party, certificate: SenderCertificate): Promise<Uint8Array> {
+  return await inTx(from.store, async tx => {
+    const stores = createSignalStores(tx, from.identity)
     const address = ProtocolAddress.new(to.identity.userId, 1)
-    const message = await signalEncrypt(new TextEncoder().encode('trust me'), address, ProtocolAddress.new(mallory.identity.userId, 1), stores.session, stores.identity)
+    const message = await signalEncrypt(new TextEncoder().encode('trust me'), address, ProtocolAddress.new(from.identity.userId, 1), stores.session, stores.identity)
     const content = UnidentifiedSenderMessageContent.new(message, certificate, ContentHint.Default, null)
     return await sealedSenderEncrypt(content, address, stores.identity)
   })
@@ -151,6 +160,19 @@ describe('crypto sealed sender', () => {
     await assert.rejects(tryUnseal(bob, sealed), DecryptionError)
     assert.equal(await recordedIdentityKey(bob.store, inner.identity.userId), undefined)
     await cleanUp(inner, outer)
+  })
+
+  it('stops opening messages under a certificate once it expires, though it verified before', async () => {
+    const carol = await newParty()
+    await connect(carol, bob)
+    // The same certificate (same bytes) seals both messages; signing again would change its bytes.
+    const certificate = certify(carol, carol.identity.userId, carol.identity.identityKey, Date.now() + 300)
+    const first = await sealWith(carol, bob, certificate)
+    const second = await sealWith(carol, bob, certificate)
+    await inTx(bob.store, async tx => { await unseal(tx, bob.identity, first) })
+    await new Promise(resolve => setTimeout(resolve, 400))
+    await assert.rejects(tryUnseal(bob, second), DecryptionError)
+    await cleanUp(carol)
   })
 
   it('rejects a certificate that claims to be the recipient', async () => {

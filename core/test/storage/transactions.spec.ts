@@ -109,6 +109,24 @@ describe('transactions and group commit', () => {
     await Promise.all([first, ...rest])
   })
 
+  it('writes one operation per key a batch touches, with the last value, and it survives a reopen', async () => {
+    // Twenty commits in one turn rewrite one key (as every send rewrites a session) and each adds one.
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const tx = store.transaction()
+      tx.put(['hot'], utf8(`v${i}`))
+      tx.put(['cold', i], utf8(`c${i}`))
+      if (i === 19) tx.del(['cold', 0])
+      await tx.commit()
+    }))
+    assert.equal(batches.length, 1)
+    assert.deepEqual({ commits: batches[0]?.commits, operations: batches[0]?.operations }, { commits: 20, operations: 21 })
+    assert.equal(text(await store.get(['hot'])), 'v19')
+    await store.close()
+    store = await openStore({ dir, keySource: passphrase(), scryptLogN: TEST_LOG_N })
+    assert.equal(text(await store.get(['hot'])), 'v19')
+    assert.deepEqual(await texts(store.values(['cold'])), Array.from({ length: 19 }, (_, i) => `c${i + 1}`))
+  })
+
   it('coalesces concurrent commits into few synced batches, and reports commit rates', async (t) => {
     const value = new Uint8Array(1024).fill(1)
     const sequential = 300
