@@ -6,7 +6,8 @@
  *
  * The recipient is a real `sotto run` process, so sender and recipient work in parallel as they
  * would on two machines; the raw baseline's far end is a process of its own too, so both paths
- * cross processes alike.
+ * cross processes alike. Round trips of the two paths are taken in turn, so that a busy moment of
+ * a shared machine weighs on both.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -25,12 +26,14 @@ import { createLibp2p } from 'libp2p'
 import { signalBound } from './signal-bound.js'
 import { createMessenger } from '../src/index.js'
 import { encodeContent } from '../src/protocol/index.js'
-import type { Messenger } from '../src/index.js'
+import type { Messenger, MessengerListener } from '../src/index.js'
 import type { AddressInfo } from 'node:net'
 
 const SIZES = [100, 4096]
+const WARM_UP = 20
 const RTT_SAMPLES = 300
 const THROUGHPUT_MESSAGES = 2000
+const RAW_THROUGHPUT_MESSAGES = 20_000
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
 const RAW_PEER = fileURLToPath(new URL('./raw-peer.js', import.meta.url))
 const RAW_PROTOCOL = '/bench/1.0.0'
@@ -41,40 +44,48 @@ function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number
 }
 
-/** Raw libp2p: a round trip and one-way throughput on one stream to a plain libp2p peer process. */
-async function rawStream (size: number): Promise<{ p50: number, p99: number, rate: number }> {
+/** One way of carrying a message: a round trip, and sustained one-way throughput. */
+interface Path {
+  /** One message of the path's size and its receipt, in milliseconds. */
+  roundTrip(): Promise<number>
+  /** Messages per second, `count` sent at once until the last is receipted. */
+  throughput(count: number): Promise<number>
+}
+
+/** Raw libp2p: one stream to a plain libp2p peer process, no crypto beyond Noise, no storage. */
+async function rawPath (size: number): Promise<Path & { stop(): Promise<void> }> {
   const peer = spawn(process.execPath, [RAW_PEER, RAW_PROTOCOL], { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines = createInterface({ input: peer.stdout })[Symbol.asyncIterator]()
-  const a = await createLibp2p({
+  const node = await createLibp2p({
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()]
   })
-  try {
-    const { addrs } = await nextLine(lines, e => Array.isArray(e.addrs)) as { addrs: string[] }
-    const stream = await a.dialProtocol(addrs.map(s => multiaddr(s)), RAW_PROTOCOL)
-    const lp = lpStream(stream, { maxDataLength: 1 << 20 })
-    // Round trip: a message of `size` bytes, then a one-byte request for a one-byte receipt.
-    const payload = randomBytes(size)
-    const samples: number[] = []
-    for (let i = 0; i < RTT_SAMPLES; i++) {
+  const { addrs } = await nextLine(lines, e => Array.isArray(e.addrs)) as { addrs: string[] }
+  const stream = await node.dialProtocol(addrs.map(s => multiaddr(s)), RAW_PROTOCOL)
+  const lp = lpStream(stream, { maxDataLength: 1 << 20 })
+  const payload = randomBytes(size)
+  return {
+    // A message of `size` bytes, then a one-byte request for a one-byte receipt.
+    roundTrip: async () => {
       const start = performance.now()
       await lp.writeV([payload, new Uint8Array([0])])
       await lp.read()
-      samples.push(performance.now() - start)
+      return performance.now() - start
+    },
+    throughput: async (count) => {
+      const start = performance.now()
+      for (let i = 0; i < count; i++) await lp.write(payload)
+      await lp.write(new Uint8Array([0]))
+      await lp.read()
+      return count / ((performance.now() - start) / 1000)
+    },
+    stop: async () => {
+      await stream.close()
+      await node.stop()
+      peer.stdin.end()
+      await new Promise(resolve => peer.on('close', resolve))
     }
-    samples.sort((x, y) => x - y)
-    const start = performance.now()
-    for (let i = 0; i < THROUGHPUT_MESSAGES; i++) await lp.write(payload)
-    await lp.write(new Uint8Array([0]))
-    await lp.read()
-    const rate = THROUGHPUT_MESSAGES / ((performance.now() - start) / 1000)
-    await stream.close()
-    return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), rate }
-  } finally {
-    await a.stop()
-    peer.stdin.end()
-    await new Promise(resolve => peer.on('close', resolve))
   }
 }
 
@@ -114,29 +125,53 @@ async function nextLine (lines: AsyncIterator<string>, match: (e: Record<string,
   }
 }
 
-/** Sotto's path: send → delivered receipt, and sustained throughput to a real recipient process. */
-async function sottoPath (alice: Messenger, contactId: string, size: number): Promise<{ p50: number, p99: number, rate: number }> {
+/** Sotto's path: send → delivered receipt, to a real recipient process. */
+function sottoPath (alice: Messenger, contactId: string, size: number): Path {
   const text = 'x'.repeat(size)
-  const samples: number[] = []
-  for (let i = 0; i < RTT_SAMPLES; i++) {
-    const start = performance.now()
-    const m = await alice.send(contactId, text)
-    await alice.waitForState(m.id, ['delivered'], 30_000)
-    samples.push(performance.now() - start)
+  return {
+    roundTrip: async () => {
+      const start = performance.now()
+      const m = await alice.send(contactId, text)
+      await alice.waitForState(m.id, ['delivered'], 30_000)
+      return performance.now() - start
+    },
+    throughput: async (count) => {
+      let delivered = 0
+      let onStatus: MessengerListener<'status'> = () => {}
+      const done = new Promise<void>(resolve => {
+        onStatus = s => { if (s.state === 'delivered' && ++delivered === count) resolve() }
+        alice.on('status', onStatus)
+      })
+      const start = performance.now()
+      const sends = []
+      for (let i = 0; i < count; i++) sends.push(alice.send(contactId, text))
+      await Promise.all(sends)
+      await done
+      alice.off('status', onStatus)
+      return count / ((performance.now() - start) / 1000)
+    }
   }
-  samples.sort((x, y) => x - y)
-  progress(`round trips done (p50 ${percentile(samples, 0.5).toFixed(2)} ms); throughput`)
-  let delivered = 0
-  const done = new Promise<void>(resolve => {
-    alice.on('status', s => { if (s.state === 'delivered' && ++delivered === THROUGHPUT_MESSAGES) resolve() })
+}
+
+/**
+ * Round trips of both paths, taken in turn (one raw, one Sotto, and so on), so that both see the
+ * machine as it is at the same moments; then each path's throughput.
+ */
+async function measure (raw: Path, sotto: Path): Promise<Array<{ p50: number, p99: number, rate: number }>> {
+  for (let i = 0; i < WARM_UP; i++) {
+    await raw.roundTrip()
+    await sotto.roundTrip()
+  }
+  const samples: number[][] = [[], []]
+  for (let i = 0; i < RTT_SAMPLES; i++) {
+    samples[0]?.push(await raw.roundTrip())
+    samples[1]?.push(await sotto.roundTrip())
+  }
+  const rates = [await raw.throughput(RAW_THROUGHPUT_MESSAGES), await sotto.throughput(THROUGHPUT_MESSAGES)]
+  return samples.map((s, i) => {
+    s.sort((x, y) => x - y)
+    return { p50: percentile(s, 0.5), p99: percentile(s, 0.99), rate: rates[i] as number }
   })
-  const start = performance.now()
-  const sends = []
-  for (let i = 0; i < THROUGHPUT_MESSAGES; i++) sends.push(alice.send(contactId, text))
-  await Promise.all(sends)
-  await done
-  const rate = THROUGHPUT_MESSAGES / ((performance.now() - start) / 1000)
-  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), rate }
 }
 
 async function main (): Promise<void> {
@@ -157,14 +192,19 @@ async function main (): Promise<void> {
     // Keep reading the recipient's event lines: a full stdout pipe would stall it.
     void (async () => { while (!(await bob.lines.next()).done);})()
     for (const size of SIZES) {
-      progress(`raw libp2p stream, ${size} B`)
-      const raw = await rawStream(size)
-      rows.push({ what: 'raw libp2p stream', size, ...raw })
       const content = encodeContent({ id: randomBytes(16), sentAt: Date.now(), text: { text: 'x'.repeat(size), seq: 1 } })
       progress(`libsignal bound, ${size} B`)
-      rows.push({ what: 'libsignal bound (min of seal, unseal)', size, rate: await signalBound(content, THROUGHPUT_MESSAGES) })
-      progress(`sotto, ${size} B`)
-      rows.push({ what: 'sotto send→delivered', size, ...await sottoPath(alice, contact.id, size) })
+      const bound = await signalBound(content, THROUGHPUT_MESSAGES)
+      progress(`raw libp2p stream and sotto, ${size} B`)
+      const raw = await rawPath(size)
+      try {
+        const [rawFigures, sottoFigures] = await measure(raw, sottoPath(alice, contact.id, size))
+        rows.push({ what: 'raw libp2p stream', size, ...rawFigures })
+        rows.push({ what: 'libsignal bound (min of seal, unseal)', size, rate: bound })
+        rows.push({ what: 'sotto send→delivered', size, ...sottoFigures })
+      } finally {
+        await raw.stop()
+      }
     }
   } finally {
     await alice.stop()
