@@ -43,4 +43,22 @@ describe('value cipher', () => {
     const nonces = new Set(Array.from({ length: 100 }, () => Buffer.from(cipher.seal(new Uint8Array(0), plaintext).subarray(0, 24)).toString('hex')))
     assert.equal(nonces.size, 100)
   })
+
+  it('draws a nonce prefix per opening and counts after it, and opens values of any opening', () => {
+    const key = new Uint8Array(32).fill(3)
+    const encodedKey = new Uint8Array([9])
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+    const first = new ValueCipher(key)
+    const values = [0, 1, 2].map(i => first.seal(encodedKey, Uint8Array.of(i)))
+    assert.equal(new Set(values.map(v => hex(v.subarray(0, 16)))).size, 1, 'one prefix per cipher')
+    assert.deepEqual(values.map(v => hex(v.subarray(16, 24))), ['0000000000000000', '0000000000000001', '0000000000000002'])
+    // Later openings (more than the subkeys a cipher keeps) draw other prefixes; all values open everywhere.
+    const later = Array.from({ length: 70 }, () => new ValueCipher(key))
+    const theirs = later.map((c, i) => c.seal(encodedKey, Uint8Array.of(i)))
+    assert.equal(new Set(theirs.map(v => hex(v.subarray(0, 16)))).size, 70)
+    for (let round = 0; round < 2; round++) {
+      theirs.forEach((v, i) => { assert.deepEqual(first.open(encodedKey, v), Uint8Array.of(i)) })
+    }
+    values.forEach((v, i) => { assert.deepEqual(later[0]?.open(encodedKey, v), Uint8Array.of(i)) })
+  })
 })
