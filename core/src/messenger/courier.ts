@@ -499,8 +499,12 @@ export class Courier {
 
   /**
    * Records a receipt: the entry leaves the outbox and its message changes state, atomically.
-   * Resolves once that is durable. Receipts that arrive while an earlier settlement waits for the
+   * Resolves once that is written. Receipts that arrive while an earlier settlement waits for the
    * lock are settled together, in one transaction.
+   *
+   * The write is not synced: a receipt is the one thing a power cut may take back, and it is learnt
+   * again. The entry would be back in the outbox, go out again, and be answered as a duplicate. A
+   * killed process loses nothing, and the next synced write makes it durable.
    */
   private async settle (entry: OutboxRecord, result: DeliveryResult): Promise<void> {
     if (result.status === 'REJECTED') {
@@ -534,9 +538,9 @@ export class Courier {
               tx.put(keys.message(message), encodeRecord(message))
               changed.push({ message, ...(failure != null ? { failure } : {}) })
             }
-            return { changed, done: tx.commit() }
+            return { changed, done: tx.commit({ sync: false }) }
           })
-          // Durability is awaited outside the lock, while the next receipts are settled.
+          // The write is awaited outside the lock, while the next receipts are settled.
           done.then(() => {
             for (const { message, failure } of changed) {
               this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}) })

@@ -4,10 +4,10 @@
  *
  * Writes go through transactions. A commit lays its writes over the store at once (the overlay),
  * so every read sees them, and queues them; one writer hands level everything queued while the
- * previous synced batch was in flight as one synced batch (group commit), sealing only the last
- * value each key takes in it. A commit's promise
- * resolves when its batch is durable, and its overlay entries are then dropped, unless a later
- * commit, still pending, has written the same key since.
+ * previous batch was in flight as one batch (group commit), sealing only the last value each key
+ * takes in it, and synced unless no commit in it asked for that. A commit's promise resolves when
+ * its batch is written, and its overlay entries are then dropped, unless a later commit, still
+ * pending, has written the same key since.
  */
 
 import { chmod, mkdir } from 'node:fs/promises'
@@ -28,7 +28,7 @@ import {
 import type { KdfParams } from './meta-record.js'
 import { BASE_SCHEMA_VERSION, latestSchemaVersion, storeMigrations } from './migrations.js'
 import { ValueCipher } from './value-cipher.js'
-import type { BatchInfo, Key, KeySource, OpenStoreOptions, RangeOptions, Store, Transaction } from './types.js'
+import type { BatchInfo, CommitOptions, Key, KeySource, OpenStoreOptions, RangeOptions, Store, Transaction } from './types.js'
 
 type Database = ClassicLevel<Uint8Array, Uint8Array>
 
@@ -47,6 +47,8 @@ interface PendingCommit {
   writes: readonly LayerEntry[]
   /** Raw operations (the meta record), written as they are. */
   raw: BatchOp[]
+  /** Must be synced (see {@link CommitOptions.sync}). */
+  sync: boolean
   resolve: () => void
   reject: (err: Error) => void
 }
@@ -297,9 +299,10 @@ class EncryptedStore implements Store {
   }
 
   /**
-   * Applies `writes` and `raw` atomically: visible to reads now, durable when the promise resolves.
+   * Applies `writes` and `raw` atomically: visible to reads now, written (synced unless `sync` is
+   * false) when the promise resolves.
    */
-  commit (writes: readonly LayerEntry[], raw: BatchOp[]): Promise<void> {
+  commit (writes: readonly LayerEntry[], raw: BatchOp[], sync = true): Promise<void> {
     if (this.state !== 'open') {
       try {
         this.assertOpen()
@@ -310,7 +313,7 @@ class EncryptedStore implements Store {
     const seq = ++this.seq
     for (const w of writes) this.overlay.set(w.k, { ...w, seq })
     const done = new Promise<void>((resolve, reject) => {
-      this.queue.push({ seq, writes, raw, resolve, reject })
+      this.queue.push({ seq, writes, raw, sync, resolve, reject })
     })
     this.scheduleWrite()
     return done
@@ -357,8 +360,10 @@ class EncryptedStore implements Store {
     this.queue = []
     this.writing = true
     const ops = this.batchOps(group)
+    // Synced if any commit needs it: a synced write makes every earlier one durable with it.
+    const sync = group.some(c => c.sync)
     const started = performance.now()
-    const written = ops.length > 0 ? this.db.batch(ops, { sync: true }) : Promise.resolve()
+    const written = ops.length > 0 ? this.db.batch(ops, { sync }) : Promise.resolve()
     written.then(() => {
       const last = group[group.length - 1]?.seq ?? 0
       for (const c of group) {
@@ -373,7 +378,7 @@ class EncryptedStore implements Store {
       this.writing = false
       if (ops.length > 0) {
         try {
-          this.onBatch?.({ commits: group.length, operations: ops.length, durationMs: performance.now() - started })
+          this.onBatch?.({ commits: group.length, operations: ops.length, synced: sync, durationMs: performance.now() - started })
         } catch {
           // A hook that throws must not lose the commits' outcome.
         }
@@ -481,19 +486,19 @@ class StoreTransaction implements Transaction {
     return this.store.iterate(prefix, options, this.writes)
   }
 
-  commit (): Promise<void> {
-    return this.commitWith([])
+  commit (options: CommitOptions = {}): Promise<void> {
+    return this.commitWith([], options.sync ?? true)
   }
 
   /** Commits the transaction's writes together with raw operations (the meta record). */
-  commitWith (raw: BatchOp[]): Promise<void> {
+  commitWith (raw: BatchOp[], sync = true): Promise<void> {
     try {
       this.assertUsable()
     } catch (err) {
       return Promise.reject(err)
     }
     this.committed = true
-    return this.store.commit([...this.writes.values()], raw)
+    return this.store.commit([...this.writes.values()], raw, sync)
   }
 
   private assertUsable (): void {

@@ -57,7 +57,19 @@ export interface Transaction extends StoreReader {
    * once they are durable on disk; it rejects if the write failed, and then the store is closed
    * (a failed synced write leaves the process's view ahead of the disk).
    */
-  commit(): Promise<void>
+  commit(options?: CommitOptions): Promise<void>
+}
+
+/** How a commit reaches the disk. */
+export interface CommitOptions {
+  /**
+   * `false`: the promise resolves once the writes are with the operating system, without waiting
+   * for the disk. They survive the process being killed, and the next synced commit makes them
+   * durable along with its own; a power cut may lose them, but only together with everything
+   * committed after them. For state that is learnt again after such a loss (a delivery receipt:
+   * the envelope is sent again and answered as a duplicate). Default `true`.
+   */
+  sync?: boolean
 }
 
 /** The encrypted store of one data directory. */
@@ -95,7 +107,7 @@ export interface OpenStoreOptions {
    * their own to exercise the mechanism.
    */
   migrations?: readonly Migration[]
-  /** Called after each synced batch is durable: lets tests and metrics see group commit at work. */
+  /** Called after each batch is written: lets tests and metrics see group commit at work. */
   onBatch?: (batch: BatchInfo) => void
 }
 
@@ -112,12 +124,14 @@ export interface Migration {
   migrate(tx: MigrationTransaction): Promise<void> | void
 }
 
-/** What one synced batch carried. */
+/** What one batch carried. */
 export interface BatchInfo {
   /** Transactions committed by this batch. */
   commits: number
   /** Puts and deletes in it. */
   operations: number
-  /** Time from handing the batch to level until it was durable, in milliseconds. */
+  /** Whether it was synced: true unless every commit in it asked for `sync: false`. */
+  synced: boolean
+  /** Time from handing the batch to level until it was written, in milliseconds. */
   durationMs: number
 }

@@ -16,9 +16,10 @@ describe('durability', () => {
     await remove()
   })
 
-  it('keeps every transaction whose commit had resolved when the process was killed, and no half of one', async () => {
+  /** Kills a process committing with `mode`; every commit that had resolved is there, whole. */
+  async function killWhileCommitting (mode: 'synced' | 'unsynced'): Promise<void> {
     const secret = 'correct horse battery staple'
-    const writer = startFixture('commit-loop', [dir, '16'], secret)
+    const writer = startFixture('commit-loop', [dir, '16', mode], secret)
     await writer.waitFor(l => l === 'open')
     await writer.waitFor(() => writer.lines.length > 400)
     writer.child.kill('SIGKILL')
@@ -43,6 +44,14 @@ describe('durability', () => {
     } finally {
       await store.close()
     }
+  }
+
+  it('keeps every transaction whose commit had resolved when the process was killed, and no half of one', async () => {
+    await killWhileCommitting('synced')
+  })
+
+  it('keeps unsynced commits that had resolved through a kill too: they are with the operating system', async () => {
+    await killWhileCommitting('unsynced')
   })
 
   it('rejects the commits of a failed write, closes itself, and keeps what had resolved', async () => {

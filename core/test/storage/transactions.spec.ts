@@ -127,6 +127,19 @@ describe('transactions and group commit', () => {
     assert.deepEqual(await texts(store.values(['cold'])), Array.from({ length: 19 }, (_, i) => `c${i + 1}`))
   })
 
+  it('syncs a batch unless none of its commits asks for it', async () => {
+    await store.transaction().commit({ sync: false })
+    const tx = store.transaction()
+    tx.put(['relaxed'], utf8('r'))
+    await tx.commit({ sync: false })
+    const both = [store.transaction(), store.transaction()]
+    both[0]?.put(['relaxed', 2], utf8('r2'))
+    both[1]?.put(['synced'], utf8('s'))
+    await Promise.all([both[0]?.commit({ sync: false }), both[1]?.commit()])
+    assert.deepEqual(batches.map(b => ({ commits: b.commits, synced: b.synced })), [{ commits: 1, synced: false }, { commits: 2, synced: true }])
+    assert.equal(text(await store.get(['relaxed'])), 'r')
+  })
+
   it('coalesces concurrent commits into few synced batches, and reports commit rates', async (t) => {
     const value = new Uint8Array(1024).fill(1)
     const sequential = 300
