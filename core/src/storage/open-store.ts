@@ -524,9 +524,14 @@ class ValueCache {
     this.entries.delete(k)
     if (value !== null && value.byteLength > ValueCache.MAX_VALUE_BYTES) return
     this.entries.set(k, value === null ? null : value.slice())
-    if (this.entries.size > ValueCache.MAX_ENTRIES) {
-      const oldest = this.entries.keys().next()
-      if (oldest.done !== true) this.entries.delete(oldest.value)
+    // Evicted an eighth at a time: a Map finds its oldest entry by skipping the ones deleted before
+    // it, so evicting one per insertion costs a walk over ever more of them.
+    if (this.entries.size > ValueCache.MAX_ENTRIES + ValueCache.MAX_ENTRIES / 8) {
+      let excess = this.entries.size - ValueCache.MAX_ENTRIES
+      for (const oldest of this.entries.keys()) {
+        this.entries.delete(oldest)
+        if (--excess === 0) break
+      }
     }
   }
 
