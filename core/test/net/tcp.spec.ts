@@ -4,7 +4,6 @@
  * to the socket, where libp2p's own makes one per frame; the bytes arrive all the same.
  */
 import assert from 'node:assert/strict'
-import { Socket } from 'node:net'
 import { after, describe, it } from 'node:test'
 import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
@@ -12,28 +11,11 @@ import { lpStream } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { coalescingTcp } from '../../src/net/tcp.js'
+import { countSocketWrites, socketsOf } from './socket-writes.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const PROTOCOL = '/sotto-test/frames/1.0.0'
 const FRAMES = 20
-
-/** Counts calls that write to a socket (one per `write` unless corked; one per corked batch). */
-function countSocketWrites (): { count(socket: Socket): number, restore(): void } {
-  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (this: Socket, ...args: unknown[]) => unknown>
-  const original = { _write: proto._write, _writev: proto._writev }
-  const counts = new Map<Socket, number>()
-  for (const name of ['_write', '_writev'] as const) {
-    const fn = original[name]
-    proto[name] = function (this: Socket, ...args: unknown[]) {
-      counts.set(this, (counts.get(this) ?? 0) + 1)
-      return fn.apply(this, args)
-    }
-  }
-  return {
-    count: socket => counts.get(socket) ?? 0,
-    restore: () => { Object.assign(proto, original) }
-  }
-}
 
 /** Writes {@link FRAMES} small frames in one turn; returns the dialler's socket writes and what arrived. */
 async function oneTurnOfFrames (transport: typeof tcp, nodes: Libp2p[]): Promise<{ writes: number, received: number[] }> {
@@ -70,14 +52,6 @@ async function oneTurnOfFrames (transport: typeof tcp, nodes: Libp2p[]): Promise
   } finally {
     spy.restore()
   }
-}
-
-/** The TCP sockets under a node's connections. */
-function socketsOf (node: Libp2p): Socket[] {
-  return node.getConnections().flatMap(c => {
-    const maConn = (c as unknown as { maConn?: { socket?: unknown } }).maConn
-    return maConn?.socket instanceof Socket ? [maConn.socket] : []
-  })
 }
 
 describe('tcp transport', () => {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { Socket } from 'node:net'
 import { after, describe, it } from 'node:test'
 import { noise } from '@libp2p/noise'
 import { lpStream } from '@libp2p/utils'
@@ -13,7 +12,9 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p } from 'libp2p'
 import { coalescingTcp } from '../../src/net/tcp.js'
 import { halfWindowYamux } from '../../src/net/yamux.js'
+import { countSocketWrites, socketsOf } from './socket-writes.js'
 import type { Libp2p, StreamMuxerFactory } from '@libp2p/interface'
+import type { Socket } from 'node:net'
 
 const PROTOCOL = '/sotto-test/window/1.0.0'
 const ROUNDS = 30
@@ -37,31 +38,14 @@ async function pair (muxer: Muxer): Promise<[Libp2p, Libp2p]> {
   return [await make(), await make()]
 }
 
-/** The TCP sockets under a node's connections. */
-function socketsOf (node: Libp2p): Socket[] {
-  return node.getConnections().flatMap(c => {
-    const maConn = (c as unknown as { maConn?: { socket?: unknown } }).maConn
-    return maConn?.socket instanceof Socket ? [maConn.socket] : []
-  })
-}
-
-/** Socket writes (`_write` or `_writev` calls) of `sockets` while `work` runs. */
+/** Socket writes of `sockets` while `work` runs. */
 async function writesDuring (sockets: () => Socket[], work: () => Promise<void>): Promise<number> {
-  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (this: Socket, ...args: unknown[]) => unknown>
-  const original = { _write: proto._write, _writev: proto._writev }
-  const counts = new Map<Socket, number>()
-  for (const name of ['_write', '_writev'] as const) {
-    const fn = original[name]
-    proto[name] = function (this: Socket, ...args: unknown[]) {
-      counts.set(this, (counts.get(this) ?? 0) + 1)
-      return fn.apply(this, args)
-    }
-  }
+  const spy = countSocketWrites()
   try {
     await work()
-    return sockets().reduce((n, s) => n + (counts.get(s) ?? 0), 0)
+    return sockets().reduce((n, s) => n + spy.count(s), 0)
   } finally {
-    Object.assign(proto, original)
+    spy.restore()
   }
 }
 
