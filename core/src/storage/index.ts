@@ -8,6 +8,6 @@ export { openStore, changeKeySource } from './open-store.js'
 export { storeMigrations, latestSchemaVersion, BASE_SCHEMA_VERSION } from './migrations.js'
 export { DEFAULT_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N } from './meta-record.js'
 export type {
-  BatchInfo, CommitOptions, Key, KeyPart, KeySource, Migration, MigrationTransaction, OpenStoreOptions, RangeOptions,
-  Store, StoreReader, Transaction
+  BatchInfo, CommitOptions, Key, KeyPart, KeySource, Migration, MigrationTransaction, OpenStoreOptions,
+  RangeOptions, Store, StoreReader, Transaction
 } from './types.js'
