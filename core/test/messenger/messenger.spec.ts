@@ -3,9 +3,15 @@ import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { randomBytes } from 'node:crypto'
 import { createMessenger } from '../../src/messenger/index.js'
+import { putContact, requireContact } from '../../src/messenger/context.js'
+import { fromHex } from '../../src/messenger/records.js'
 import { collectEvents, introduce, nextEvent, startMessenger, tempDir, testOptions } from './helpers.js'
 import type { Messenger } from '../../src/messenger/index.js'
+import type { Context } from '../../src/messenger/context.js'
+import type { ContactRecord, OutboxRecord } from '../../src/messenger/records.js'
+import type { Transaction } from '../../src/storage/types.js'
 
 describe('messenger: two people on loopback', () => {
   const dirs: Array<{ dir: string, cleanup(): Promise<void> }> = []
@@ -106,6 +112,36 @@ describe('messenger: two people on loopback', () => {
     await assert.rejects(bob.send(aliceAtBob, 'x'), { name: 'BlockedError' })
     assert.ok(!(await bob.history(aliceAtBob)).some(x => x.text === 'are you there?'))
     await bob.unblock(aliceAtBob)
+  })
+
+  it('queues a refused text again when the contact asks for it, and delivers it once', { timeout: 30_000 }, async () => {
+    await bob.block(aliceAtBob)
+    const m = await alice.send(bobAtAlice, 'refused, then asked for')
+    assert.equal((await alice.waitForState(m.id, ['failed'], 10_000)).state, 'failed')
+    await bob.unblock(aliceAtBob)
+    // Bob asks for it, as his inbox does for a text that did not decrypt: a resend request
+    // sealed through his own outbox (the messenger's internals; no public call makes one).
+    const states = collectEvents(alice, 'status', 2, s => s.id === m.id)
+    const shown = collectEvents(bob, 'message', 1, x => x.id === m.id)
+    const inner = bob as unknown as {
+      ctx: Context
+      enqueue: (tx: Transaction, c: ContactRecord, content: object) => Promise<OutboxRecord>
+      commitOutbox: (tx: Transaction, held: OutboxRecord[]) => Promise<void>
+      courier: { kick: (contactId: string) => void }
+    }
+    const { done } = await inner.ctx.lock.run(async () => {
+      const tx = inner.ctx.store.transaction()
+      const c = await requireContact(tx, aliceAtBob)
+      const held = [await inner.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [fromHex(m.id)] } })]
+      putContact(tx, c)
+      return { done: inner.commitOutbox(tx, held) }
+    })
+    await done
+    inner.courier.kick(aliceAtBob)
+    assert.deepEqual((await states).map(s => s.state), ['queued', 'delivered'])
+    assert.equal((await shown)[0]?.text, 'refused, then asked for')
+    const atBob = (await bob.history(aliceAtBob)).filter(x => x.id === m.id)
+    assert.equal(atBob.length, 1)
   })
 
   it('delivers again after a contact is deleted and added back (its outbox starts over)', async () => {
