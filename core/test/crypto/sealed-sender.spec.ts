@@ -166,11 +166,12 @@ describe('crypto sealed sender', () => {
     const carol = await newParty()
     await connect(carol, bob)
     // The same certificate (same bytes) seals both messages; signing again would change its bytes.
-    const certificate = certify(carol, carol.identity.userId, carol.identity.identityKey, Date.now() + 300)
+    const expiresAt = Date.now() + 1500
+    const certificate = certify(carol, carol.identity.userId, carol.identity.identityKey, expiresAt)
     const first = await sealWith(carol, bob, certificate)
     const second = await sealWith(carol, bob, certificate)
     await inTx(bob.store, async tx => { await unseal(tx, bob.identity, first) })
-    await new Promise(resolve => setTimeout(resolve, 400))
+    await new Promise(resolve => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50))
     await assert.rejects(tryUnseal(bob, second), DecryptionError)
     await cleanUp(carol)
   })
