@@ -6,9 +6,10 @@
  * libp2p writes every frame on its own: a yamux header, a window update, a stream's opening, the
  * two bytes of a Noise length and then its ciphertext. With Nagle's algorithm off (as libp2p sets
  * it, for latency), each write leaves as its own packet: reconnecting to a relay and opening its
- * session took 102 packets, most of them 30 bytes (26 with this). On a link that loses packets, every one of them is a chance to
- * stall or break the connection. Corking the socket until the turn ends sends the same bytes, in
- * the same order, in a few packets, and adds no wait beyond the turn.
+ * session took 102 packets, most of them 30 bytes (26 with this). On a link that loses packets,
+ * every one of them is a chance to stall or break the connection. Corking the socket until the
+ * turn ends sends the same bytes, in the same order, in a few packets, and adds no wait beyond the
+ * turn.
  */
 import { Socket } from 'node:net'
 import { tcp } from '@libp2p/tcp'
