@@ -139,3 +139,6 @@ export class ExcludedJurisdictionError extends SottoError {
 
 /** A relay could not be reached, or did not answer as a Sotto relay. */
 export class RelayUnreachableError extends SottoError {}
+
+/** A file chunk, or a file's list of chunk hashes, failed its check: tampered, reordered, cut short or foreign. */
+export class FileIntegrityError extends InvalidInputError {}
