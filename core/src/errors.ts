@@ -139,3 +139,12 @@ export class ExcludedJurisdictionError extends SottoError {
 
 /** A relay could not be reached, or did not answer as a Sotto relay. */
 export class RelayUnreachableError extends SottoError {}
+
+/** A short invite link was revoked by its owner ("New link"): ask them for a new one. */
+export class InviteLinkRevokedError extends SottoError {}
+
+/** A short invite link is unknown at its relay: it expired (its owner has not run Sotto for long) or never existed. */
+export class InviteLinkExpiredError extends SottoError {}
+
+/** A relay admits new users with a join code only, and none (or a wrong one) was given. */
+export class JoinCodeRequiredError extends SottoError {}
