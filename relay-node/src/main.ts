@@ -70,5 +70,5 @@ export async function main (argv: string[]): Promise<void> {
       await http?.close()
     }
   })
-  log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs() }, 'listening')
+  log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs(), link: relay.link() }, 'listening')
 }
