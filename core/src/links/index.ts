@@ -19,3 +19,4 @@ export { decodeRelayLink, encodeRelayLink, isRelayLink, relayAddrOf } from './re
 export type { RelayLink } from './relay-link.js'
 export { decodeShortLink, encodeShortLink, isShortLink, newLinkSecrets, openCard, sealCard } from './short-link.js'
 export type { ShortLink } from './short-link.js'
+export { decodeInviteLink } from '../protocol/index.js'

@@ -16,20 +16,14 @@ export interface LinkRecord {
   expiresAt: number
 }
 
-interface StoredValue {
-  m: string
-  s?: string
-  e: number
-}
-
 /** The link database, with an in-memory count of live links per mailbox. */
 export class LinkStore {
-  private readonly db: ClassicLevel<string, string>
+  private readonly db: ClassicLevel<string, Uint8Array>
   private readonly perMailbox = new Map<string, number>()
   private total = 0
 
   constructor (location: string) {
-    this.db = new ClassicLevel(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+    this.db = new ClassicLevel(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
   }
 
   /** Opens the database and counts what it holds. */
@@ -89,13 +83,18 @@ export class LinkStore {
   }
 }
 
-function encode (record: LinkRecord): string {
-  const value: StoredValue = { m: record.mailbox, e: record.expiresAt }
-  if (record.sealed != null) value.s = Buffer.from(record.sealed).toString('base64')
-  return JSON.stringify(value)
+// A value: expiry (8 bytes, big-endian ms), the mailbox id (32 bytes), then the sealed card, if any.
+function encode (record: LinkRecord): Uint8Array {
+  const out = Buffer.alloc(40 + (record.sealed?.byteLength ?? 0))
+  out.writeBigUInt64BE(BigInt(record.expiresAt), 0)
+  Buffer.from(record.mailbox, 'hex').copy(out, 8)
+  if (record.sealed != null) out.set(record.sealed, 40)
+  return out
 }
 
-function decode (text: string): LinkRecord {
-  const value = JSON.parse(text) as StoredValue
-  return { mailbox: value.m, expiresAt: value.e, ...(value.s != null ? { sealed: new Uint8Array(Buffer.from(value.s, 'base64')) } : {}) }
+function decode (bytes: Uint8Array): LinkRecord {
+  const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const record: LinkRecord = { mailbox: value.subarray(8, 40).toString('hex'), expiresAt: Number(value.readBigUInt64BE(0)) }
+  if (value.byteLength > 40) record.sealed = new Uint8Array(value.subarray(40))
+  return record
 }
