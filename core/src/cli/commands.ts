@@ -15,7 +15,7 @@ import type { Contact, Message, Messenger, MessengerOptions, RelayView } from '.
 /** Usage text printed by `sotto --help`. */
 export const USAGE = `Usage: sotto --data DIR <command> [options]
 
-  init [--name NAME] [--listen MULTIADDR]... [--relay MULTIADDR]... [--no-mdns]
+  init [--name NAME] [--listen MULTIADDR]... [--relay MULTIADDR|RELAY-LINK]... [--no-mdns]
   invite [--new] [--qr FILE.png]    (--new: a new short link; the old one is revoked)
   add INVITE [--alias NAME]         (a long or short invite link)
   add --qr FILE.png [--alias NAME]
@@ -326,7 +326,7 @@ async function runCommand (messenger: Messenger, line: string): Promise<Record<s
         result = { id: m.id, state: m.state }
         break
       }
-      case 'invite': result = { invite: await messenger.invite() }; break
+      case 'invite': result = { ...await inviteCommand(messenger, typeof request.qr === 'string' ? { qr: request.qr } : {}) }; break
       case 'add': result = contactLine(await messenger.addContact(str('invite'), typeof request.alias === 'string' ? { alias: request.alias } : {})); break
       case 'contacts': result = (await messenger.contacts()).map(contactLine); break
       case 'requests': result = (await messenger.requests()).map(contactLine); break

@@ -94,15 +94,18 @@ export function decodeShortLink (text: string): ShortLink {
  * Seals an encoded SignedInviteCard for a link: AES-256-GCM under the link's key, a random
  * nonce, the link id in the additional data, the card padded to a multiple of
  * {@link SEALED_CARD_PADDING} bytes. Returns nonce ‖ ciphertext ‖ tag.
+ *
+ * @param nonce - for test vectors only: a fixed 12-byte nonce (a nonce must never repeat under a key)
  */
-export function sealCard (card: Uint8Array, linkId: Uint8Array, key: Uint8Array): Uint8Array {
+export function sealCard (card: Uint8Array, linkId: Uint8Array, key: Uint8Array, nonce: Uint8Array = randomBytes(NONCE_BYTES)): Uint8Array {
   if (card.byteLength === 0 || card.byteLength > MAX_SIGNED_INVITE_CARD_BYTES) {
     throw new TooLargeError(`short link: a card of ${card.byteLength} bytes cannot be sealed`)
   }
   const padded = new Uint8Array(Math.ceil((card.byteLength + 2) / SEALED_CARD_PADDING) * SEALED_CARD_PADDING)
   new DataView(padded.buffer).setUint16(0, card.byteLength)
   padded.set(card, 2)
-  const nonce = randomBytes(NONCE_BYTES)
+  checkSecret(key, LINK_KEY_BYTES, 'short link key')
+  checkSecret(nonce, NONCE_BYTES, 'short link nonce')
   const cipher = createCipheriv('aes-256-gcm', key, nonce)
   cipher.setAAD(additionalData(linkId))
   const out = Buffer.concat([nonce, cipher.update(padded), cipher.final(), cipher.getAuthTag()])

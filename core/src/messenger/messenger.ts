@@ -24,7 +24,7 @@ import { Courier } from './courier.js'
 import { Disappearing } from './disappearing.js'
 import { HomeRelays } from './home-relays.js'
 import { ShortLinks } from './short-links.js'
-import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, resolveShortLink } from '../links/index.js'
+import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
@@ -107,7 +107,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       await messenger.start()
       const known = new Set(profile.relays.map(relayPeerIdOf))
       for (const relay of options.relays ?? []) {
-        if (!known.has(relayPeerIdOf(relay))) await messenger.addRelay(relay)
+        if (!known.has(relayPeerIdOf(relayAddrOf(relay)))) await messenger.addRelay(relay)
       }
     } catch (err) {
       await messenger.stop().catch(() => {})

@@ -149,7 +149,7 @@ export interface MessengerOptions {
   /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
   listen?: string[]
   /**
-   * Home relays (multiaddrs ending in /p2p/<peerId>). Those not yet known are added as by
+   * Home relays (multiaddrs ending in /p2p/<peerId>, or relay links). Those not yet known are added as by
    * {@link Messenger.addRelay} (so an unreachable or excluded relay makes `createMessenger` throw)
    * and remembered; relays are removed only with {@link Messenger.removeRelay}.
    */
