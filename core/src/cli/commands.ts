@@ -326,7 +326,8 @@ async function runCommand (messenger: Messenger, line: string): Promise<Record<s
         result = { id: m.id, state: m.state }
         break
       }
-      case 'invite': result = { ...await inviteCommand(messenger, typeof request.qr === 'string' ? { qr: request.qr } : {}) }; break
+      // The short link reaches a relay: only when asked, so that a plain invite never waits on one.
+      case 'invite': result = request.short === true || typeof request.qr === 'string' ? { ...await inviteCommand(messenger, typeof request.qr === 'string' ? { qr: request.qr } : {}) } : { invite: await messenger.invite() }; break
       case 'add': result = contactLine(await messenger.addContact(str('invite'), typeof request.alias === 'string' ? { alias: request.alias } : {})); break
       case 'contacts': result = (await messenger.contacts()).map(contactLine); break
       case 'requests': result = (await messenger.requests()).map(contactLine); break
