@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { decodeInviteLink, decodeShortLink, qrVersion, readQrPng, writeQrPng } from '@sotto/core/links'
+import { decodeInviteLink, decodeShortLink, encodeShortLink, newLinkSecrets, qrVersion, readQrPng, writeQrPng } from '@sotto/core/links'
 import { readTree, startRelay } from './helpers.js'
 import { Fleet, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
@@ -86,5 +86,14 @@ describe('short invite links through a relay', () => {
     await assert.rejects(carol.addContact(short), { name: 'InviteLinkRevokedError' })
     assert.deepEqual(await carol.contacts(), [])
     assert.equal((await carol.addContact(fresh)).id, alice.identity().userId)
+  })
+
+  it('an unknown link fails with InviteLinkExpiredError, a wrong key with InvalidInputError', async () => {
+    const dave = await fleet.start(await fleet.dir(), 'Dave')
+    await assert.rejects(dave.addContact(encodeShortLink({ relay: relay.tcp, ...newLinkSecrets() })), { name: 'InviteLinkExpiredError' })
+    const current = await alice.shortInvite()
+    const wrongKey = encodeShortLink({ ...decodeShortLink(current!), key: newLinkSecrets().key })
+    await assert.rejects(dave.addContact(wrongKey), { name: 'InvalidInputError', message: /does not decrypt/ })
+    assert.deepEqual(await dave.contacts(), [])
   })
 })
