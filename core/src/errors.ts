@@ -142,3 +142,12 @@ export class RelayUnreachableError extends SottoError {}
 
 /** A file chunk, or a file's list of chunk hashes, failed its check: tampered, reordered, cut short or foreign. */
 export class FileIntegrityError extends InvalidInputError {}
+
+/** A short invite link was revoked by its owner ("New link"): ask them for a new one. */
+export class InviteLinkRevokedError extends SottoError {}
+
+/** A short invite link is unknown at its relay: it expired (its owner has not run Sotto for long) or never existed. */
+export class InviteLinkExpiredError extends SottoError {}
+
+/** A relay admits new users with a join code only, and none (or a wrong one) was given. */
+export class JoinCodeRequiredError extends SottoError {}

@@ -11,6 +11,7 @@ import { startHttp } from './http.js'
 import { installShutdown } from './shutdown.js'
 import { AGENT } from './version.js'
 import type { HttpServer } from './http.js'
+import type { WebServer } from './links/web.js'
 
 /** Runs the relay with these command-line arguments until a signal stops it. */
 export async function main (argv: string[]): Promise<void> {
@@ -61,6 +62,13 @@ export async function main (argv: string[]): Promise<void> {
     http = await startHttp({ listen: config.http, registry: relay.metrics.registry, ready: relay.ready, metricsToken: config.metricsToken })
     log.info({ url: http.url }, 'http listening')
   }
+  let web: WebServer | undefined
+  if (config.web !== 'off') {
+    const { relayInfoOf } = await import('./relay.js')
+    const { startWeb } = await import('./links/web.js')
+    web = await startWeb({ listen: config.web, link: relay.link(), info: relayInfoOf(config) })
+    log.info({ url: web.url }, 'web page listening')
+  }
   const started = relay
   installShutdown({
     log,
@@ -68,7 +76,8 @@ export async function main (argv: string[]): Promise<void> {
     stop: async () => {
       await started.stop()
       await http?.close()
+      await web?.close()
     }
   })
-  log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs() }, 'listening')
+  log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs(), link: relay.link() }, 'listening')
 }

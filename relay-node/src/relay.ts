@@ -16,9 +16,11 @@ import { webSockets } from '@libp2p/websockets'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
 import { coalescingTcp } from '@sotto/core/tcp'
 import { halfWindowYamux } from '@sotto/core/yamux'
+import { LINK_PROTOCOL, encodeRelayLink } from '@sotto/core/links'
 import { createLibp2p } from 'libp2p'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
+import { Admission, LinkService, LinkStore } from './links/index.js'
 import { MailboxService, levelMailboxStore } from './mailbox/index.js'
 import { RelayMetrics } from './metrics.js'
 import { relayInfoHandler } from './relay-info.js'
@@ -33,6 +35,9 @@ import type { Logger } from 'pino'
 /** The directory, inside the data directory, of the mailbox database. */
 export const MAILBOX_DB_DIR = 'mailboxes'
 
+/** The directory, inside the data directory, of the short-link database. */
+export const LINK_DB_DIR = 'links'
+
 /** A running relay. */
 export interface Relay {
   readonly peerId: PeerId
@@ -40,6 +45,8 @@ export interface Relay {
   readonly metrics: RelayMetrics
   /** Full multiaddrs the relay listens on, ending in /p2p/<peerId>. */
   addrs(): string[]
+  /** The relay's link (`sotto://relay/…`): its first TCP address and its published details. */
+  link(): string
   /** Whether the relay serves requests: started, store healthy, not stopping. */
   ready(): boolean
   /** Drains requests in flight, then stops the node and closes the store. */
@@ -58,8 +65,16 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
     mailboxMaxBytes: config.maxBytesPerMailbox,
     contactRate: { burst: config.contactBurst, perHour: config.contactPerHour },
     introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
-    version: AGENT
+    version: AGENT,
+    inviteOnly: config.admission === 'invite'
   }
+}
+
+/** The relay link of a relay with these addresses: the first TCP one (the most widely dialable). */
+export function relayLinkOf (config: RelayConfig, addrs: string[]): string {
+  const addr = addrs.find(a => /\/tcp\/\d+\/p2p\//.test(a)) ?? addrs[0]
+  if (addr == null) return ''
+  return encodeRelayLink({ addr, operator: config.operator, contact: config.contact, jurisdiction: config.jurisdiction })
 }
 
 /** Builds and starts a relay. */
@@ -77,6 +92,12 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     }
   })
   await store.open()
+  const admission = new Admission(config.admission === 'invite', config.data, now)
+  const codes = await admission.prepare()
+  // Where the codes are, never the codes: they are secrets the operator hands out.
+  if (codes != null) log.info({ file: codes }, 'invite-only: join codes are in this file')
+  const linkStore = new LinkStore(join(config.data, LINK_DB_DIR))
+  await linkStore.open()
   const startPurged = await store.purgeExpired(now())
   metrics.expired(startPurged)
   log.info({ count: startPurged, ...store.stats() }, 'purged expired envelopes')
@@ -129,7 +150,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   limits.attach(node, node.services.relay)
 
   const mailbox = new MailboxService({
-    store,
+    store: admission.guard(store),
     relayId: node.peerId.toMultihash().bytes,
     limits: {
       retentionSeconds: config.retention,
@@ -150,6 +171,17 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   })
   let dirty = false
   await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
+  const links = new LinkService({
+    store: linkStore,
+    admission,
+    relayId: node.peerId.toMultihash().bytes,
+    mailboxExists: async (id) => await store.getMailbox(id) != null,
+    maxLinksPerMailbox: config.maxLinksPerMailbox,
+    maxTtlSeconds: config.linkTtl,
+    now,
+    log: log.child({ component: 'links' })
+  })
+  await node.handle(LINK_PROTOCOL, links.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
   metrics.setSources({
     mailboxes: () => store.stats().mailboxes,
@@ -174,6 +206,9 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       }
       mailbox.sweep()
       limits.sweep()
+      links.sweep()
+      admission.sweep()
+      await linkStore.purgeExpired(now())
       if (dirty && Date.now() - lastCompaction >= config.compactInterval * 1000) {
         dirty = false
         lastCompaction = Date.now()
@@ -195,6 +230,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     node,
     metrics,
     addrs: () => node.getMultiaddrs().map(a => a.toString()),
+    link: () => relayLinkOf(config, node.getMultiaddrs().map(a => a.toString())),
     ready: () => !stopping && !failed && node.status === 'started',
     stop: async () => {
       if (stopping) return
@@ -204,6 +240,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       await maintaining
       await node.stop()
       await store.close()
+      await linkStore.close()
     }
   }
 }

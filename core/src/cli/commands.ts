@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { InvalidInputError, TimeoutError } from '../errors.js'
 import { jsonLoggers } from '../logger.js'
+import { addCommand, inviteCommand } from './invite-links.js'
 import { createMessenger } from '../messenger/index.js'
 import type { LogLevel } from '../logger.js'
 import type { Contact, Message, Messenger, MessengerOptions, RelayView } from '../messenger/index.js'
@@ -14,9 +15,10 @@ import type { Contact, Message, Messenger, MessengerOptions, RelayView } from '.
 /** Usage text printed by `sotto --help`. */
 export const USAGE = `Usage: sotto --data DIR <command> [options]
 
-  init [--name NAME] [--listen MULTIADDR]... [--relay MULTIADDR]... [--no-mdns]
-  invite
-  add INVITE [--alias NAME]
+  init [--name NAME] [--listen MULTIADDR]... [--relay MULTIADDR|RELAY-LINK]... [--no-mdns]
+  invite [--new] [--qr FILE.png]    (--new: a new short link; the old one is revoked)
+  add INVITE [--alias NAME]         (a long or short invite link)
+  add --qr FILE.png [--alias NAME]
   contacts
   requests
   accept CONTACT
@@ -24,7 +26,7 @@ export const USAGE = `Usage: sotto --data DIR <command> [options]
   send CONTACT TEXT [--timeout SECONDS]
   history CONTACT
   relays
-  relays add MULTIADDR
+  relays add MULTIADDR|RELAY-LINK [--code CODE]
   relays remove MULTIADDR
   settings
   settings exclude CC...          (ISO 3166-1 codes; your relays there are removed)
@@ -47,6 +49,9 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo())
       listen: { type: 'string', multiple: true },
       relay: { type: 'string', multiple: true },
       alias: { type: 'string' },
+      qr: { type: 'string' },
+      new: { type: 'boolean' },
+      code: { type: 'string' },
       timeout: { type: 'string' },
       'no-mdns': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -86,13 +91,11 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo())
         json({ peerId: messenger.identity().peerId, invite: await messenger.invite() })
         break
       case 'invite':
-        json({ invite: await messenger.invite() })
+        json(await inviteCommand(messenger, { ...(values.qr != null ? { qr: values.qr } : {}), renew: values.new === true }))
         break
-      case 'add': {
-        need(1, 'an invite link')
-        json(contactLine(await messenger.addContact(args[0] as string, values.alias != null ? { alias: values.alias } : {})))
+      case 'add':
+        json(contactLine(await addCommand(messenger, args[0], { ...(values.qr != null ? { qr: values.qr } : {}), ...(values.alias != null ? { alias: values.alias } : {}) })))
         break
-      }
       case 'contacts':
         for (const c of await messenger.contacts()) json(contactLine(c))
         break
@@ -124,7 +127,7 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo())
         const [verb, addr] = args
         if (verb === 'add') {
           need(2, 'a relay multiaddr')
-          json(relayLine(await messenger.addRelay(addr as string)))
+          json(relayLine(await messenger.addRelay(addr as string, values.code != null ? { joinCode: values.code } : {})))
         } else if (verb === 'remove') {
           need(2, 'a relay multiaddr')
           await messenger.removeRelay(addr as string)
@@ -323,7 +326,8 @@ async function runCommand (messenger: Messenger, line: string): Promise<Record<s
         result = { id: m.id, state: m.state }
         break
       }
-      case 'invite': result = { invite: await messenger.invite() }; break
+      // The short link reaches a relay: only when asked, so that a plain invite never waits on one.
+      case 'invite': result = request.short === true || typeof request.qr === 'string' ? { ...await inviteCommand(messenger, typeof request.qr === 'string' ? { qr: request.qr } : {}) } : { invite: await messenger.invite() }; break
       case 'add': result = contactLine(await messenger.addContact(str('invite'), typeof request.alias === 'string' ? { alias: request.alias } : {})); break
       case 'contacts': result = (await messenger.contacts()).map(contactLine); break
       case 'requests': result = (await messenger.requests()).map(contactLine); break

@@ -113,6 +113,8 @@ export interface RelayInfo {
   introductionRate: RateLimitInfo
   /** Software and version, e.g. `sotto-relay/0.1.0`. */
   version: string
+  /** New mailboxes need a join code from the operator. Absent: false (an open relay). */
+  inviteOnly?: boolean
 }
 
 const OP_KIND_NAMES: Record<OpKind, OwnerAction['kind'] | undefined> = {
@@ -370,7 +372,8 @@ export function encodeRelayInfo (info: RelayInfo): Uint8Array {
     mailboxMaxBytes: info.mailboxMaxBytes,
     contactRate: info.contactRate,
     introductionRate: info.introductionRate,
-    version: info.version
+    version: info.version,
+    inviteOnly: info.inviteOnly === true
   })
 }
 
@@ -390,6 +393,8 @@ export function parseRelayInfo (data: Uint8Array | Uint8ArrayList): RelayInfo {
     mailboxMaxBytes: raw.mailboxMaxBytes,
     contactRate: { burst: raw.contactRate?.burst ?? 0, perHour: raw.contactRate?.perHour ?? 0 },
     introductionRate: { burst: raw.introductionRate?.burst ?? 0, perHour: raw.introductionRate?.perHour ?? 0 },
-    version: raw.version
+    version: raw.version,
+    // Left out when false, so that an open relay's info reads as before the field existed.
+    ...(raw.inviteOnly ? { inviteOnly: true } : {})
   }
 }

@@ -1532,6 +1532,7 @@ export interface RelayInfo {
   contactRate?: RateLimit
   introductionRate?: RateLimit
   version: string
+  inviteOnly: boolean
 }
 
 export namespace RelayInfo {
@@ -1594,6 +1595,11 @@ export namespace RelayInfo {
           w.string(obj.version)
         }
 
+        if ((obj.inviteOnly != null && obj.inviteOnly !== false)) {
+          w.uint32(88)
+          w.bool(obj.inviteOnly)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1606,7 +1612,8 @@ export namespace RelayInfo {
           maxEnvelopeBytes: 0,
           mailboxMaxEnvelopes: 0,
           mailboxMaxBytes: 0,
-          version: ''
+          version: '',
+          inviteOnly: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1657,6 +1664,10 @@ export namespace RelayInfo {
             }
             case 10: {
               obj.version = reader.string()
+              break
+            }
+            case 11: {
+              obj.inviteOnly = reader.bool()
               break
             }
             default: {
@@ -1744,6 +1755,13 @@ export namespace RelayInfo {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.inviteOnly`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1816,6 +1834,11 @@ export namespace RelayInfo {
     value: string
   }
 
+  export interface RelayInfoInviteOnlyFieldEvent {
+    field: '$.inviteOnly'
+    value: boolean
+  }
+
   export function encode (obj: Partial<RelayInfo>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RelayInfo.codec())
   }
@@ -1824,7 +1847,7 @@ export namespace RelayInfo {
     return decodeMessage(buf, RelayInfo.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent | RelayInfoInviteOnlyFieldEvent> {
     return streamMessage(buf, RelayInfo.codec(), opts)
   }
 }

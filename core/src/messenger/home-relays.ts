@@ -10,8 +10,8 @@ import { privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/key
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  ExcludedJurisdictionError, InvalidInputError, NotFoundError, QuotaExceededError, RateLimitedError,
-  RelayUnreachableError, UnauthorizedError
+  ExcludedJurisdictionError, InvalidInputError, JoinCodeRequiredError, NotFoundError, QuotaExceededError,
+  RateLimitedError, RelayUnreachableError, UnauthorizedError
 } from '../errors.js'
 import { generateDepositToken, generateMailboxKey, mailboxIdOf } from '../mailbox/index.js'
 import { isCircuitThrough, listenOn } from '../net/node.js'
@@ -155,7 +155,7 @@ export class HomeRelays {
   }
 
   /** See {@link Messenger.addRelay}. */
-  async add (addr: string): Promise<RelayView> {
+  async add (addr: string, join?: (mailboxKey: PrivateKey) => Promise<void>): Promise<RelayView> {
     if (typeof addr !== 'string' || addr.trim() === '') throw new InvalidInputError('name a relay by its multiaddr, ending in /p2p/<PeerId>')
     const peerId = relayPeerIdOf(addr.trim())
     const canonical = multiaddr(addr.trim()).toString()
@@ -176,6 +176,10 @@ export class HomeRelays {
         await this.ctx.clients.drop(canonical)
         throw new RelayUnreachableError(`could not reach a Sotto relay at ${canonical}: ${(err as Error).message}`, { cause: err })
       }
+      if (info.inviteOnly === true && join == null) {
+        await this.ctx.clients.drop(canonical)
+        throw new JoinCodeRequiredError('this relay admits new users with a join code from its operator only')
+      }
       const settings = await this.settings()
       if (settings.excludedJurisdictions.includes(info.jurisdiction)) {
         await this.ctx.clients.drop(canonical)
@@ -190,10 +194,11 @@ export class HomeRelays {
       const key = revived != null ? privateKeyFromProtobuf(revived.mailboxKey) : await generateMailboxKey()
       const introToken = revived?.introToken ?? generateDepositToken()
       try {
+        await join?.(key)
         await client.create(key)
         await client.registerToken(key, introToken, 'introduction')
       } catch (err) {
-        if (err instanceof QuotaExceededError || err instanceof RateLimitedError) throw err
+        if (err instanceof QuotaExceededError || err instanceof RateLimitedError || err instanceof JoinCodeRequiredError) throw err
         throw new RelayUnreachableError(`the relay at ${canonical} did not create a mailbox: ${(err as Error).message}`, { cause: err })
       }
       const record: RelayRecord = {

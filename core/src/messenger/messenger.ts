@@ -23,6 +23,8 @@ import { Events, putContact, readContact, readMessage, requireContact, toContact
 import { Courier } from './courier.js'
 import { Disappearing } from './disappearing.js'
 import { HomeRelays } from './home-relays.js'
+import { ShortLinks } from './short-links.js'
+import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
@@ -105,7 +107,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       await messenger.start()
       const known = new Set(profile.relays.map(relayPeerIdOf))
       for (const relay of options.relays ?? []) {
-        if (!known.has(relayPeerIdOf(relay))) await messenger.addRelay(relay)
+        if (!known.has(relayPeerIdOf(relayAddrOf(relay)))) await messenger.addRelay(relay)
       }
     } catch (err) {
       await messenger.stop().catch(() => {})
@@ -124,6 +126,7 @@ class SottoMessenger implements Messenger {
   private readonly disappearing: Disappearing
   private readonly homeRelays: HomeRelays
   private readonly upkeep: Upkeep
+  private readonly shortLinks: ShortLinks
   private readonly byPeer = new Map<string, string>()
   private stopping?: Promise<void>
   private receipts?: Promise<void>
@@ -135,6 +138,7 @@ class SottoMessenger implements Messenger {
     this.courier = new Courier(ctx)
     this.disappearing = new Disappearing(ctx)
     this.upkeep = new Upkeep(ctx)
+    this.shortLinks = new ShortLinks(ctx, async () => signInviteCard(await this.inviteCard(), ctx.identity.keyPair.privateKey), async () => this.homeRelays.ready())
     this.homeRelays = new HomeRelays(ctx, {
       receive: async envelope => this.inbox.receive(envelope, 'relay'),
       announceTokens: async () => this.announceTokens(),
@@ -181,6 +185,7 @@ class SottoMessenger implements Messenger {
     await this.courier.kickAll()
     this.flushReceipts()
     this.upkeep.start()
+    this.shortLinks.start()
   }
 
   /** Every contact holds a token at every home relay (a crash may have cut issuing short). */
@@ -216,6 +221,14 @@ class SottoMessenger implements Messenger {
     return encodeInviteQr(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
   }
 
+  async shortInvite (): Promise<string | undefined> {
+    return this.shortLinks.current()
+  }
+
+  async newShortInvite (): Promise<string | undefined> {
+    return this.shortLinks.renew()
+  }
+
   /** The card behind invites and introductions: who we are and where to reach us. */
   private async inviteCard (): Promise<Omit<InviteCard, 'version'>> {
     // Without one-time prekeys: an invite may be used by several people, a one-time key only once.
@@ -239,7 +252,7 @@ class SottoMessenger implements Messenger {
   }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
-    const card = decodeInviteLink(invite)
+    const card = decodeInviteLink(isShortLink(invite) ? await resolveShortLink(this.ctx.node, invite) : invite)
     if (card.userId === this.ctx.identity.userId) throw new InvalidInputError('this is your own invite')
     const record = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
@@ -555,8 +568,10 @@ class SottoMessenger implements Messenger {
     return this.homeRelays.list()
   }
 
-  async addRelay (addr: string): Promise<RelayView> {
-    return this.homeRelays.add(addr)
+  async addRelay (addr: string, options: { joinCode?: string } = {}): Promise<RelayView> {
+    const link = isRelayLink(addr) ? decodeRelayLink(addr) : { addr, code: undefined }
+    const code = options.joinCode ?? link.code
+    return this.homeRelays.add(link.addr, code == null ? undefined : async key => { await joinRelay(this.ctx.node, link.addr, key, code) })
   }
 
   async removeRelay (addr: string): Promise<void> {
@@ -574,6 +589,7 @@ class SottoMessenger implements Messenger {
   async stop (): Promise<void> {
     this.stopping ??= (async () => {
       this.disappearing.stop()
+      this.shortLinks.stop()
       await this.upkeep.stop()
       await this.homeRelays.stop()
       await this.courier.stop()

@@ -149,7 +149,7 @@ export interface MessengerOptions {
   /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
   listen?: string[]
   /**
-   * Home relays (multiaddrs ending in /p2p/<peerId>). Those not yet known are added as by
+   * Home relays (multiaddrs ending in /p2p/<peerId>, or relay links). Those not yet known are added as by
    * {@link Messenger.addRelay} (so an unreachable or excluded relay makes `createMessenger` throw)
    * and remembered; relays are removed only with {@link Messenger.removeRelay}.
    */
@@ -188,7 +188,17 @@ export interface Messenger {
   invite(): Promise<string>
   /** The same invite in the compact form for QR codes (`SOTTO://INVITE/...`, base45). */
   inviteQr(): Promise<string>
-  /** Adds a contact from an invite link. Accepting an own or malformed invite throws. */
+  /**
+   * The short invite link (`sotto://s/…`, at most 200 characters): the card sealed at the first
+   * ready home relay, refreshed while the messenger runs. Undefined with no ready home relay.
+   */
+  shortInvite(): Promise<string | undefined>
+  /** "New link": revokes the short invite link at its relay (later lookups fail) and makes another. */
+  newShortInvite(): Promise<string | undefined>
+  /**
+   * Adds a contact from an invite link, long or short (a short one is read from its relay:
+   * `InviteLinkRevokedError`, `InviteLinkExpiredError`). Accepting an own or malformed invite throws.
+   */
   addContact(invite: string, options?: { alias?: string }): Promise<Contact>
   /** Contacts (not requests), sorted by newest activity. */
   contacts(): Promise<Contact[]>
@@ -236,9 +246,11 @@ export interface Messenger {
    * Throws `InvalidInputError` for a malformed address (or beyond 8 relays),
    * `ExcludedJurisdictionError` when its jurisdiction is in `settings.excludedJurisdictions`,
    * `RelayUnreachableError` when it cannot be reached or does not answer as a Sotto relay, and the
-   * relay's own refusals (`QuotaExceededError`, `RateLimitedError`).
+   * relay's own refusals (`QuotaExceededError`, `RateLimitedError`). `addr` may be a relay link
+   * (`sotto://relay/…`); an invite-only relay needs a join code (in the link's `code`, or
+   * `options.joinCode`), else `JoinCodeRequiredError`.
    */
-  addRelay(addr: string): Promise<RelayView>
+  addRelay(addr: string, options?: { joinCode?: string }): Promise<RelayView>
   /**
    * Removes a home relay: contacts get the new list of tokens, what waits in the mailbox is
    * fetched, and the mailbox (with its tokens) is deleted at the relay, at once if it is reachable,
