@@ -27,7 +27,7 @@ fi
 # The Debian packages a script needs, each as "command:package".
 system_needs () {
   case "$1" in
-    test) echo "chromium:chromium tc:iproute2 ip:iproute2" ;;
+    test) echo "chromium:chromium tc:iproute2 ip:iproute2 zbarimg:zbar-tools" ;;
     e2e|demo) echo "chromium:chromium" ;;
     reliability|test:reliability) echo "tc:iproute2 ip:iproute2" ;;
   esac
