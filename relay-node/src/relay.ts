@@ -30,6 +30,18 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
 import type { Logger } from 'pino'
 
+/**
+ * Bytes a stream may hold unsent before it is reset: a session's budget of answers (about one read
+ * page) and a subscriber's pushes (1 MiB), with room to spare. Without it yamux holds without bound.
+ */
+const MAX_STREAM_WRITE_BUFFER = 4 * 1024 * 1024
+
+/**
+ * Mailbox streams one connection may have open: a client uses one for requests and one per
+ * subscription (a profile has one mailbox per relay), and briefly one more while replacing either.
+ */
+const MAX_MAILBOX_STREAMS_PER_CONNECTION = 8
+
 /** The directory, inside the data directory, of the mailbox database. */
 export const MAILBOX_DB_DIR = 'mailboxes'
 
@@ -102,7 +114,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     ],
     connectionEncrypters: [noise()],
     // The mailbox pauses streams whose requests wait unread: their window must fit the read buffer.
-    streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
+    // A stream whose peer stops reading is reset once it holds more than any answer may need.
+    streamMuxers: [halfWindowYamux({ streamOptions: { ...FRAMED_STREAM_OPTIONS, maxWriteBufferLength: MAX_STREAM_WRITE_BUFFER } })],
     connectionGater: limits.gater(),
     connectionManager: {
       maxConnections: config.maxConnections,
@@ -149,7 +162,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
   let dirty = false
-  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
+  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: MAX_MAILBOX_STREAMS_PER_CONNECTION, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
   metrics.setSources({
     mailboxes: () => store.stats().mailboxes,

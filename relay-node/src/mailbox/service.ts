@@ -10,13 +10,15 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
-  AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, READ_PAGE_BYTES,
-  decodeOwnerOp, encodeResponse, frameStream, parseRequest, verifyOwnerOp
+  AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES,
+  READ_PAGE_BYTES, decodeOwnerOp, parseRequest, verifyOwnerOp
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
 import { sourceOf } from '../ip.js'
 import { PushQueue } from './push-queue.js'
 import { RateLimiter } from './rate-limit.js'
+import { KeyedLock, SMALL_ANSWER_BYTES, Session } from './session.js'
+import type { Subscriber } from './session.js'
 import type { RateLimit } from './rate-limit.js'
 import type { MailboxStore } from './store.js'
 import type { Connection, Stream } from '@libp2p/interface'
@@ -77,6 +79,8 @@ const MAX_IN_FLIGHT = 128
 const MAX_CHALLENGES = 8
 /** Most pushes queued for one subscriber before the rest are skipped (they stay stored). */
 const MAX_PENDING_PUSHES = 64
+/** Most envelope bytes queued for one subscriber, likewise: 16 envelopes of the largest size. */
+const MAX_PENDING_PUSH_BYTES = 1024 * 1024
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 /**
@@ -102,34 +106,6 @@ function equal (a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b)
 }
 
-interface Subscriber {
-  mailbox: string
-  push(envelope: MailboxEnvelope): void
-  end(message: string): void
-}
-
-/** One stream's state. */
-class Session {
-  readonly frames
-  readonly challenges = new Map<string, number>()
-  readonly inFlight = new Set<Promise<void>>()
-  subscription?: Subscriber
-  private writable = true
-
-  constructor (readonly stream: Stream, readonly connection: Connection) {
-    this.frames = frameStream(stream, MAX_REQUEST_FRAME_BYTES)
-  }
-
-  async send (res: MailboxResponseInit): Promise<void> {
-    if (!this.writable) return
-    try {
-      await this.frames.write(encodeResponse(res))
-    } catch {
-      this.writable = false
-    }
-  }
-}
-
 /**
  * Stops granting the sender flow-control window on `stream`: yamux grants more as soon as data
  * arrives (doubling it when it comes fast), so a stream that has sent something unreadable could
@@ -137,6 +113,17 @@ class Session {
  */
 function stopReading (stream: Stream): void {
   if (stream.readStatus === 'readable') stream.pause()
+}
+
+/** An answer, or the note that it was sent already (a read page is sent under its mailbox's lock). */
+type Answer = MailboxResponseInit & { sent?: boolean }
+
+function decodeOp (op: Uint8Array): OwnerOpData | Error {
+  try {
+    return decodeOwnerOp(op)
+  } catch (err) {
+    return err as Error
+  }
 }
 
 function statusOf (err: unknown): { status: MailboxStatus, message: string } {
@@ -160,6 +147,7 @@ export class MailboxService {
   private readonly sessions = new Set<Session>()
   private readonly replay = new Map<string, number>()
   private readonly strikes = new WeakMap<Connection, number>()
+  private readonly reads = new KeyedLock()
   private stopping = false
 
   constructor (private readonly components: MailboxServiceComponents) {
@@ -249,10 +237,16 @@ export class MailboxService {
           await session.send({ id: request.id, status: 'UNAVAILABLE', message: 'relay is shutting down' })
           continue
         }
-        const answer = request.type === 'deposit'
+        const op = request.type === 'owner' ? decodeOp(request.op) : undefined
+        // Reserved before the request is taken on: until its answer fits, nothing more is read.
+        const cost = op != null && !(op instanceof Error) && op.kind === 'read' ? MAX_RESPONSE_FRAME_BYTES : SMALL_ANSWER_BYTES
+        if (!await session.reserve(cost)) break
+        const answer: Promise<Answer> = request.type === 'deposit'
           ? (await this.admitDeposit(request)).answer
-          : this.answer(request, session)
-        const done = answer.then(async (res) => session.send(res))
+          : this.answer(request, session, op)
+        const done = answer
+          .then(async (res) => { if (res.sent !== true) await session.send(res) })
+          .finally(() => { session.release(cost) })
         session.inFlight.add(done)
         void done.finally(() => session.inFlight.delete(done))
         if (session.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(session.inFlight)
@@ -345,7 +339,7 @@ export class MailboxService {
     for (const s of list) s.push(stored)
   }
 
-  private async answer (request: Exclude<MailboxRequest, { type: 'deposit' }>, session: Session): Promise<MailboxResponseInit> {
+  private async answer (request: Exclude<MailboxRequest, { type: 'deposit' }>, session: Session, decoded: OwnerOpData | Error | undefined): Promise<Answer> {
     const id = request.id
     if (request.type === 'ping') return { id, status: 'OK' }
     if (request.type === 'challenge') {
@@ -358,14 +352,12 @@ export class MailboxService {
       this.components.metrics?.request('challenge', 'OK')
       return { id, status: 'OK', challenge }
     }
-    let op: OwnerOpData
-    try {
-      op = decodeOwnerOp(request.op)
-    } catch (err) {
+    const op = decoded ?? decodeOp(request.op)
+    if (op instanceof Error) {
       this.components.metrics?.request('owner', 'BAD_REQUEST')
-      return { id, status: 'BAD_REQUEST', message: (err as Error).message }
+      return { id, status: 'BAD_REQUEST', message: op.message }
     }
-    const res = await this.ownerOp(id, request, op, session).catch((err): MailboxResponseInit => {
+    const res = await this.ownerOp(id, request, op, session).catch((err): Answer => {
       const { status, message } = statusOf(err)
       if (status === 'INTERNAL' || status === 'UNAVAILABLE') this.log.error({ err: (err as Error).name, op: op.kind }, 'owner operation failed')
       return { id, status, message }
@@ -393,7 +385,7 @@ export class MailboxService {
     return undefined
   }
 
-  private async ownerOp (id: number, request: Extract<MailboxRequest, { type: 'owner' }>, op: OwnerOpData, session: Session): Promise<MailboxResponseInit> {
+  private async ownerOp (id: number, request: Extract<MailboxRequest, { type: 'owner' }>, op: OwnerOpData, session: Session): Promise<Answer> {
     const unauthorized: MailboxResponseInit = { id, status: 'UNAUTHORIZED', message: 'unauthorized' }
     // The same work whatever the outcome (signature check and lookup), so that a mailbox that is
     // not yours and one that does not exist cannot be told apart, by answer or by time.
@@ -420,10 +412,15 @@ export class MailboxService {
       case 'revoke-token':
         await this.store.deleteToken(mailbox.id, op.tokenHash)
         return { id, status: 'OK' }
-      case 'read': {
-        const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
-        return { id, status: 'OK', envelopes: page.envelopes, more: page.more }
-      }
+      case 'read':
+        // One read of a mailbox at a time, from listing until the stream took the page: a mailbox
+        // makes the relay hold one page, however many reads are asked for on however many streams.
+        return this.reads.run(hex(mailbox.id), async () => {
+          if (session.stream.status !== 'open') return { id, status: 'UNAVAILABLE', sent: true }
+          const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
+          await session.send({ id, status: 'OK', envelopes: page.envelopes, more: page.more })
+          return { id, status: 'OK', sent: true }
+        })
       case 'ack': {
         const deleted = await this.store.remove(mailbox.id, op.ids)
         if (deleted > 0) this.components.onDeleted?.()
@@ -446,7 +443,7 @@ export class MailboxService {
     const key = hex(mailboxId)
     if (session.subscription?.mailbox === key) return
     session.subscription?.end('')
-    const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES)
+    const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES, MAX_PENDING_PUSH_BYTES)
     let ended = false
     const subscriber: Subscriber = {
       mailbox: key,
