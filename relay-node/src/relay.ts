@@ -24,7 +24,7 @@ import { RelayMetrics } from './metrics.js'
 import { relayInfoHandler } from './relay-info.js'
 import { AGENT, VERSION } from './version.js'
 import type { RelayConfig } from './config.js'
-import type { MailboxStore } from './mailbox/index.js'
+import type { MailboxLimits, MailboxStore, RateLimit } from './mailbox/index.js'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
@@ -74,6 +74,32 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
   }
 }
 
+/** The mailbox service's quotas and rates, from the relay's configuration. */
+export function mailboxLimitsOf (config: RelayConfig): MailboxLimits {
+  const rate = (burst: number, perHour: number): RateLimit => ({ burst, perHour })
+  return {
+    retentionSeconds: config.retention,
+    introductionRetentionSeconds: config.introductionRetention,
+    maxEnvelopesPerMailbox: config.maxEnvelopesPerMailbox,
+    maxBytesPerMailbox: config.maxBytesPerMailbox,
+    maxIntroductionEnvelopesPerMailbox: config.maxIntroductionEnvelopesPerMailbox,
+    maxIntroductionBytesPerMailbox: config.maxIntroductionBytesPerMailbox,
+    maxIntroductionEnvelopeBytes: config.maxIntroductionEnvelopeBytes,
+    maxMailboxes: config.maxMailboxes,
+    mailboxExpirySeconds: config.mailboxExpiry,
+    maxTokensPerMailbox: config.maxTokensPerMailbox,
+    maxTokens: config.maxTokens,
+    maxSubscribersPerMailbox: config.maxSubscribersPerMailbox,
+    contactRate: rate(config.contactBurst, config.contactPerHour),
+    introductionRate: rate(config.introductionBurst, config.introductionPerHour),
+    introductionPeerRate: rate(config.introductionPeerBurst, config.introductionPeerPerHour),
+    introductionIpRate: rate(config.introductionIpBurst, config.introductionIpPerHour),
+    createRate: rate(config.createBurst, config.createPerHour),
+    createSiteRate: rate(config.createBurst48, config.createPerHour48),
+    tokenRate: rate(config.tokenBurst, config.tokenPerHour)
+  }
+}
+
 /** Builds and starts a relay. */
 export async function startRelay (config: RelayConfig, log: Logger): Promise<Relay> {
   const now = (): number => Date.now() + config.clockOffset
@@ -82,6 +108,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   let failed = false
   const store: MailboxStore = levelMailboxStore({
     location: join(config.data, MAILBOX_DB_DIR),
+    now,
     onCommit: (writes, seconds) => { metrics.commit(writes, seconds) },
     onFailure: (err) => {
       failed = true
@@ -144,17 +171,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   const mailbox = new MailboxService({
     store,
     relayId: node.peerId.toMultihash().bytes,
-    limits: {
-      retentionSeconds: config.retention,
-      maxEnvelopesPerMailbox: config.maxEnvelopesPerMailbox,
-      maxBytesPerMailbox: config.maxBytesPerMailbox,
-      maxMailboxes: config.maxMailboxes,
-      maxTokensPerMailbox: config.maxTokensPerMailbox,
-      maxSubscribersPerMailbox: config.maxSubscribersPerMailbox,
-      contactRate: { burst: config.contactBurst, perHour: config.contactPerHour },
-      introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
-      createRate: { burst: config.createBurst, perHour: config.createPerHour }
-    },
+    limits: mailboxLimitsOf(config),
     log: log.child({ component: 'mailbox' }),
     metrics,
     now,
@@ -173,6 +190,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     connections: () => node.getConnections().length,
     subscriptions: () => mailbox.subscriptionCount
   })
+  const idle = await mailbox.expireIdle()
+  log.info({ count: idle }, 'deleted mailboxes their owners left')
   await node.start()
 
   let lastCompaction = Date.now()
@@ -185,6 +204,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
         dirty = true
         log.info({ count: purged }, 'purged expired envelopes')
       }
+      const idle = await mailbox.expireIdle()
+      if (idle > 0) log.info({ count: idle }, 'deleted mailboxes their owners left')
       mailbox.sweep()
       limits.sweep()
       if (dirty && Date.now() - lastCompaction >= config.compactInterval * 1000) {

@@ -14,64 +14,15 @@ import {
   READ_PAGE_BYTES, decodeOwnerOp, parseRequest, verifyOwnerOp
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
-import { sourceOf } from '../ip.js'
 import { PushQueue } from './push-queue.js'
-import { RateLimiter } from './rate-limit.js'
+import { MailboxRates } from './rates.js'
 import { KeyedLock, SMALL_ANSWER_BYTES, Session } from './session.js'
 import type { Subscriber } from './session.js'
-import type { RateLimit } from './rate-limit.js'
+import type { MailboxLimits, MailboxServiceComponents } from './components.js'
 import type { MailboxStore } from './store.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { MailboxEnvelope, MailboxRequest, MailboxResponseInit, MailboxStatus, OwnerOpData } from '@sotto/core/mailbox'
 import type { Logger } from 'pino'
-
-/** Quotas and rates the service enforces. */
-export interface MailboxLimits {
-  /** Longest time an envelope is kept, in seconds; also the default TTL. */
-  retentionSeconds: number
-  /** Per mailbox: most envelopes. */
-  maxEnvelopesPerMailbox: number
-  /** Per mailbox: most envelope bytes. */
-  maxBytesPerMailbox: number
-  /** Most mailboxes on this relay. */
-  maxMailboxes: number
-  /** Per mailbox: most registered tokens. */
-  maxTokensPerMailbox: number
-  /** Per contact token: deposit rate. */
-  contactRate: RateLimit
-  /** Per introduction token: deposit rate. */
-  introductionRate: RateLimit
-  /** Per remote IP: mailbox creation rate. */
-  createRate: RateLimit
-  /** Per mailbox: most live subscriptions (the oldest is ended when one more arrives). */
-  maxSubscribersPerMailbox: number
-}
-
-/** Counters the service reports to (Prometheus in the daemon). */
-export interface MailboxMetrics {
-  /** One request answered. */
-  request(op: string, status: MailboxStatus): void
-  /** Seconds from a deposit's arrival to its answer. */
-  depositSeconds(seconds: number): void
-  /** One envelope pushed to a subscriber. */
-  pushed(): void
-}
-
-/** What the service needs. */
-export interface MailboxServiceComponents {
-  store: MailboxStore
-  /** The relay's PeerId as multihash bytes: owner ops must name it. */
-  relayId: Uint8Array
-  limits: MailboxLimits
-  log: Logger
-  metrics?: MailboxMetrics
-  /** The clock, ms since the epoch. */
-  now(): number
-  /** Called after envelopes were deleted (acked, or with their mailbox), so disk space can be reclaimed. */
-  onDeleted?(): void
-  /** Called when a connection is closed for sending unreadable frames (to cool its IP down). */
-  onUnreadable?(connection: Connection): void
-}
 
 /** Most requests one stream may have in flight before the service stops reading it. */
 const MAX_IN_FLIGHT = 128
@@ -140,9 +91,7 @@ export class MailboxService {
   private readonly store: MailboxStore
   private readonly limits: MailboxLimits
   private readonly log: Logger
-  private readonly contactRate: RateLimiter
-  private readonly introductionRate: RateLimiter
-  private readonly createRate: RateLimiter
+  private readonly rates: MailboxRates
   private readonly subscribers = new Map<string, Subscriber[]>()
   private readonly sessions = new Set<Session>()
   private readonly replay = new Map<string, number>()
@@ -154,9 +103,7 @@ export class MailboxService {
     this.store = components.store
     this.limits = components.limits
     this.log = components.log
-    this.contactRate = new RateLimiter(this.limits.contactRate, components.now)
-    this.introductionRate = new RateLimiter(this.limits.introductionRate, components.now)
-    this.createRate = new RateLimiter(this.limits.createRate, components.now)
+    this.rates = new MailboxRates(this.limits, components.now)
   }
 
   /** The libp2p stream handler. */
@@ -173,9 +120,7 @@ export class MailboxService {
 
   /** Forgets idle rate buckets and old replay entries; call now and then. */
   sweep (): void {
-    this.contactRate.sweep()
-    this.introductionRate.sweep()
-    this.createRate.sweep()
+    this.rates.sweep()
     const now = this.components.now()
     for (const [k, until] of this.replay) if (until <= now) this.replay.delete(k)
   }
@@ -242,7 +187,7 @@ export class MailboxService {
         const cost = op != null && !(op instanceof Error) && op.kind === 'read' ? MAX_RESPONSE_FRAME_BYTES : SMALL_ANSWER_BYTES
         if (!await session.reserve(cost)) break
         const answer: Promise<Answer> = request.type === 'deposit'
-          ? (await this.admitDeposit(request)).answer
+          ? (await this.admitDeposit(request, connection)).answer
           : this.answer(request, session, op)
         const done = answer
           .then(async (res) => { if (res.sent !== true) await session.send(res) })
@@ -288,7 +233,7 @@ export class MailboxService {
    * Checks a deposit and, if it passes, hands it to the store. Resolves once it is admitted (its
    * place in the mailbox fixed); `answer` resolves once it is durable.
    */
-  private async admitDeposit (request: Extract<MailboxRequest, { type: 'deposit' }>): Promise<{ answer: Promise<MailboxResponseInit> }> {
+  private async admitDeposit (request: Extract<MailboxRequest, { type: 'deposit' }>, connection: Connection): Promise<{ answer: Promise<MailboxResponseInit> }> {
     const started = process.hrtime.bigint()
     const id = request.id
     const finish = (res: MailboxResponseInit): MailboxResponseInit => {
@@ -301,22 +246,24 @@ export class MailboxService {
     if (token == null || !equal(token.mailboxId, request.mailboxId)) {
       return { answer: Promise.resolve(finish({ id, status: 'UNAUTHORIZED', message: 'unauthorized' })) }
     }
-    const limiter = token.kind === 'contact' ? this.contactRate : this.introductionRate
-    const decision = limiter.take(hex(tokenHash))
-    if (!decision.ok) {
-      return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: 'too many deposits with this token', retryAfter: decision.retryAfterMs })) }
+    const refusal = this.rates.deposit(token.kind, hex(tokenHash), connection)
+    if (refusal != null) {
+      return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs })) }
     }
-    if (request.envelope.byteLength > MAX_ENVELOPE_BYTES) {
+    const introduction = token.kind === 'introduction'
+    if (request.envelope.byteLength > (introduction ? this.limits.maxIntroductionEnvelopeBytes : MAX_ENVELOPE_BYTES)) {
       return { answer: Promise.resolve(finish({ id, status: 'TOO_LARGE', message: 'envelope is too large' })) }
     }
-    const retention = this.limits.retentionSeconds
+    const retention = introduction ? Math.min(this.limits.retentionSeconds, this.limits.introductionRetentionSeconds) : this.limits.retentionSeconds
     const ttl = request.ttl === 0 || request.ttl > retention ? retention : request.ttl
     const expiresAt = this.components.now() + ttl * 1000
     // The store keeps the bytes; the frame they came in is reused by the stream.
     const envelope = new Uint8Array(request.envelope)
     const appended = this.store.append(request.mailboxId, envelope, expiresAt, token.kind, {
       maxEnvelopes: this.limits.maxEnvelopesPerMailbox,
-      maxBytes: this.limits.maxBytesPerMailbox
+      maxBytes: this.limits.maxBytesPerMailbox,
+      maxIntroductionEnvelopes: this.limits.maxIntroductionEnvelopesPerMailbox,
+      maxIntroductionBytes: this.limits.maxIntroductionBytesPerMailbox
     })
     return {
       answer: appended.then(
@@ -331,6 +278,34 @@ export class MailboxService {
       }
     )
     }
+  }
+
+  /**
+   * Deletes the mailboxes whose owner has not acted for the expiry time, and resolves to how many.
+   * A live subscription is activity: its owner is there, waiting for deposits.
+   */
+  async expireIdle (): Promise<number> {
+    const before = this.components.now() - this.limits.mailboxExpirySeconds * 1000
+    let expired = 0
+    for (const id of this.store.idleMailboxes(before)) {
+      const key = hex(id)
+      if (this.subscribers.has(key)) {
+        this.touch(id)
+        continue
+      }
+      await this.store.deleteMailbox(id)
+      expired++
+    }
+    if (expired > 0) this.components.onDeleted?.()
+    return expired
+  }
+
+  /** Records owner activity; written to disk at most every eighth of the expiry time (and hourly). */
+  private touch (id: Uint8Array): void {
+    const every = Math.min(this.limits.mailboxExpirySeconds * 125, 3_600_000)
+    this.store.touch(id, this.components.now(), every).catch((err: Error) => {
+      this.log.error({ err: err.name }, 'recording owner activity failed')
+    })
   }
 
   private notify (mailboxId: Uint8Array, stored: MailboxEnvelope): void {
@@ -399,16 +374,20 @@ export class MailboxService {
     if (stale != null) return stale
     if (op.kind === 'create') {
       if (mailbox != null) return { id, status: 'OK' }
-      const decision = this.createRate.take(sourceOf(session.connection.remoteAddr))
-      if (!decision.ok) return { id, status: 'RATE_LIMITED', message: 'too many new mailboxes from here', retryAfter: decision.retryAfterMs }
-      await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes)
+      const refusal = this.rates.createMailbox(session.connection)
+      if (refusal != null) return { id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs }
+      await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes, this.components.now())
       return { id, status: 'OK' }
     }
     if (mailbox == null) return unauthorized
+    this.touch(mailbox.id)
     switch (op.kind) {
-      case 'register-token':
-        await this.store.putToken(new Uint8Array(op.tokenHash), { mailboxId: mailbox.id, kind: op.tokenKind }, this.limits.maxTokensPerMailbox)
+      case 'register-token': {
+        const refusal = this.rates.registerToken(session.connection)
+        if (refusal != null) return { id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs }
+        await this.store.putToken(new Uint8Array(op.tokenHash), { mailboxId: mailbox.id, kind: op.tokenKind }, { perMailbox: this.limits.maxTokensPerMailbox, total: this.limits.maxTokens })
         return { id, status: 'OK' }
+      }
       case 'revoke-token':
         await this.store.deleteToken(mailbox.id, op.tokenHash)
         return { id, status: 'OK' }
