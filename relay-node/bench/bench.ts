@@ -125,7 +125,8 @@ async function sottoRun (relay: RelayProcess, size: number, depositors: number, 
     tokens.push(t)
   }
   for (let i = 0; i < depositors; i++) {
-    if (i % 10 === 0) nodes.push(await clientNode())
+    // A relay takes 8 mailbox streams per connection (a real client uses one or two).
+    if (i % 8 === 0) nodes.push(await clientNode())
     clients.push(createMailboxClient(nodes[nodes.length - 1]!, relay.tcp))
   }
   // Warm up: one deposit each opens its connection and stream.
@@ -411,7 +412,7 @@ async function main (): Promise<void> {
   out.push(`Floors for one depositor with one deposit in flight, measured in this run: a synced 256 B LevelDB put in ${tmpdir()}: ${fmt(fsyncFloor.rate)}/s (p50 ${fmt(fsyncFloor.p50, 3)} ms); a 256 B request and its echo over TCP, Noise and yamux on one open stream, no disk: ${fmt(rttFloor.rate)}/s (p50 ${fmt(rttFloor.p50, 3)} ms). An acknowledged durable deposit needs both, one after the other: at most about ${fmt(1000 / (fsyncFloor.p50 + rttFloor.p50))}/s.`)
   out.push('')
   out.push(`mosquitto 2.0 with its stock max_queued_messages (1000): ${stock.delivered} of ${stock.done} acknowledged QoS 1 messages reached the returning owner; the rest were dropped without an error. The runs above set max_queued_messages 0 (no limit) in both configurations; "autosave_on_changes" also sets persistence true and autosave_interval 1 (save after every change).`)
-  out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 10 libp2p connections (10 streams each); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)
+  out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 13 libp2p connections (8 streams each, the most a relay takes); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)
   const targets: string[] = []
   for (const r of rows) {
     const vsDurable = r.sotto.rate / r.mDurable.rate

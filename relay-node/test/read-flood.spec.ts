@@ -17,7 +17,7 @@ import {
   generateMailboxKey, mailboxIdOf, signOwnerOp
 } from '@sotto/core/mailbox'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { clientNode, removeDir, startRelay } from './helpers.js'
+import { clientNode, discardRelays, startRelay } from './helpers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Libp2p, PrivateKey, Stream } from '@libp2p/interface'
 
@@ -123,9 +123,8 @@ async function flood (relay: RelayProcess): Promise<FloodResult> {
     }
     return { baseline, peak, settled, honest: honestDeposits, streams: streams.length }
   } finally {
-    await owner.close()
-    await honest.close()
-    await Promise.all(nodes.map(async n => { await Promise.resolve(n.stop()).catch(() => {}) }))
+    for (const c of [owner, honest]) await c.close()
+    for (const n of nodes) await n.stop()
   }
 }
 
@@ -133,10 +132,7 @@ describe('a read flood whose answers are never read', () => {
   const relays: RelayProcess[] = []
 
   after(async () => {
-    for (const r of relays) {
-      if (r.proc.exitCode == null) await r.kill9()
-      await removeDir(r.dataDir)
-    }
+    await discardRelays(relays)
   })
 
   it('keeps the relay within a memory bound, serves honest deposits meanwhile, and gives it back', { timeout: 180_000 }, async () => {

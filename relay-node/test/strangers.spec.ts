@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { MAX_ENVELOPE_BYTES, createMailboxClient, generateDepositToken, generateMailboxKey } from '@sotto/core/mailbox'
-import { clientNode, removeDir, startRelay } from './helpers.js'
+import { clientNode, discardRelays, startRelay } from './helpers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { MailboxClient } from '@sotto/core/mailbox'
@@ -56,10 +56,7 @@ describe('strangers with an introduction token', () => {
   after(async () => {
     for (const c of clients) await c.close()
     for (const n of nodes) await n.stop()
-    for (const r of relays) {
-      if (r.proc.exitCode == null) await r.kill9()
-      await removeDir(r.dataDir)
-    }
+    await discardRelays(relays)
   })
 
   describe('with the default introduction quota and retention', () => {

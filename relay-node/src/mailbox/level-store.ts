@@ -241,6 +241,7 @@ class LevelMailboxStore implements MailboxStore {
     if (this.revoking.has(h)) return undefined
     let record = this.tokenCache.get(h)
     if (record == null) {
+      if (this.closed) throw new StoreClosedError('mailbox store is closed')
       const v = await this.db.get(key(TOKEN, tokenHash))
       // Revoked, or its mailbox deleted, while the disk was read.
       if (v == null || this.revoking.has(h)) return undefined

@@ -242,7 +242,14 @@ export class MailboxService {
       return res
     }
     const tokenHash = sha256(request.token)
-    const token = await this.store.getToken(tokenHash)
+    let token
+    try {
+      token = await this.store.getToken(tokenHash)
+    } catch (err) {
+      const { status, message } = statusOf(err)
+      this.log.error({ err: (err as Error).name }, 'token lookup failed')
+      return { answer: Promise.resolve(finish({ id, status, message })) }
+    }
     if (token == null || !equal(token.mailboxId, request.mailboxId)) {
       return { answer: Promise.resolve(finish({ id, status: 'UNAUTHORIZED', message: 'unauthorized' })) }
     }
