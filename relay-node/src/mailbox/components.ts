@@ -61,4 +61,6 @@ export interface MailboxServiceComponents {
   onDeleted?(): void
   /** Called when a connection is closed for sending unreadable frames (to cool its IP down). */
   onUnreadable?(connection: Connection): void
+  /** How long a stream's answers may wait to drain before it is aborted, ms. Default 30 s. */
+  drainTimeoutMs?: number
 }

@@ -138,7 +138,7 @@ export class MailboxService {
   }
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
-    const session = new Session(stream, connection)
+    const session = new Session(stream, connection, this.components.drainTimeoutMs)
     this.sessions.add(session)
     // Set when the stream carried something unreadable: nothing more from it is worth reading.
     let broken = false
