@@ -127,6 +127,27 @@ describe('level mailbox store', () => {
     await again.close()
   })
 
+  it('keeps only so many tokens in memory, and reads the others from disk', async () => {
+    const location = await tempDir('sotto-store-')
+    dirs.push(location)
+    const store = levelMailboxStore({ location, tokenCacheSize: 2 })
+    await store.open()
+    const m = mailbox(40)
+    await store.createMailbox(m, 10)
+    const token = (n: number): Uint8Array => new Uint8Array(32).fill(n)
+    for (let n = 1; n <= 6; n++) await store.putToken(token(n), { mailboxId: m.id, kind: n % 2 === 0 ? 'contact' : 'introduction' }, { perMailbox: 10, total: 10 })
+    for (let n = 1; n <= 6; n++) assert.equal((await store.getToken(token(n)))?.kind, n % 2 === 0 ? 'contact' : 'introduction', `token ${n}`)
+    assert.equal(await store.deleteToken(m.id, token(1)), true, 'a token out of the cache is revoked')
+    assert.equal(await store.getToken(token(1)), undefined)
+    await assert.rejects(store.putToken(token(2), { mailboxId: mailbox(41).id, kind: 'contact' }, { perMailbox: 10, total: 10 }), { name: 'MailboxNotFoundError' })
+    await store.createMailbox(mailbox(41), 10)
+    await store.getToken(token(6))
+    await store.getToken(token(5))
+    await assert.rejects(store.putToken(token(2), { mailboxId: mailbox(41).id, kind: 'contact' }, { perMailbox: 10, total: 10 }), { name: 'TokenConflictError' }, 'a token out of the cache is still known to be taken')
+    assert.equal(store.stats().tokens, 5)
+    await store.close()
+  })
+
   it('keeps the owner\'s last activity across reopenings', async () => {
     const { store, dir } = await open()
     const [a, b] = [mailbox(30), mailbox(31)]

@@ -23,7 +23,7 @@ import type { DepositTokenKind, MailboxEnvelope } from '@sotto/core/mailbox'
 
 /** Ids are reserved this many at a time, so most appends need not rewrite the mailbox record. */
 const ID_BLOCK = 4096
-/** Tokens kept in memory, most recently used first: about 20 MiB. */
+/** Tokens kept in memory by default, most recently used first: about 20 MiB. */
 const TOKEN_CACHE_SIZE = 100_000
 
 /** Options of {@link levelMailboxStore}. */
@@ -32,6 +32,8 @@ export interface LevelMailboxStoreInit extends GroupCommitInit {
   location: string
   /** The clock (ms), for mailboxes whose records predate owner activity. Default `Date.now`. */
   now?(): number
+  /** Most tokens kept in memory; the others are read from disk when used. Default 100,000. */
+  tokenCacheSize?: number
 }
 
 interface MailboxState {
@@ -230,7 +232,7 @@ class LevelMailboxStore implements MailboxStore {
   private cache (h: string, record: TokenRecord): void {
     this.tokenCache.delete(h)
     this.tokenCache.set(h, record)
-    if (this.tokenCache.size > TOKEN_CACHE_SIZE) {
+    if (this.tokenCache.size > (this.init.tokenCacheSize ?? TOKEN_CACHE_SIZE)) {
       const oldest = this.tokenCache.keys().next().value
       if (oldest != null) this.tokenCache.delete(oldest)
     }
