@@ -5,7 +5,8 @@
  * acknowledged deposits per second (256 B and 4 KiB; 1 and 100 concurrent depositors, each
  * waiting for its acknowledgement before the next, and also with 16 in flight per depositor),
  * deposit latency, the drain rate to a returning owner, and memory with 0 and 1,000 peers holding
- * circuit relay reservations (for mosquitto: persistent sessions connected). Prints one table.
+ * circuit relay reservations (for mosquitto: persistent sessions connected), and with 10,000 peers
+ * holding reservations, mailboxes and subscriptions. Prints one table.
  * Not a test. With the argument `rss`, measures only the relay's memory; with `floors`, only a
  * synced put and a libp2p round trip.
  */
@@ -46,6 +47,8 @@ const RUNS: Array<{ size: number, depositors: number, window: number }> = [
 const TOTAL = (depositors: number, window: number): number => depositors * window === 1 ? 3000 : 20_000
 const RUN_SECONDS = 15
 const RESERVATIONS = 1000
+/** Peers of the large memory run: each holds a reservation, a mailbox and its subscription. */
+const BIG_PEERS = 10_000
 
 interface RunResult {
   rate: number
@@ -125,7 +128,8 @@ async function sottoRun (relay: RelayProcess, size: number, depositors: number, 
     tokens.push(t)
   }
   for (let i = 0; i < depositors; i++) {
-    if (i % 10 === 0) nodes.push(await clientNode())
+    // A relay takes 8 mailbox streams per connection (a real client uses one or two).
+    if (i % 8 === 0) nodes.push(await clientNode())
     clients.push(createMailboxClient(nodes[nodes.length - 1]!, relay.tcp))
   }
   // Warm up: one deposit each opens its connection and stream.
@@ -234,16 +238,25 @@ async function mosquittoRun (durable: boolean, size: number, depositors: number,
   }
 }
 
-async function sottoRss (): Promise<{ idle: number, loaded: number, reservations: number }> {
+/**
+ * The relay's RSS idle, then with `peers` peers holding reservations (and, with `mailboxes`, each a
+ * mailbox with a subscription), started by helper processes of 1,250 peers each.
+ */
+async function sottoRss (peers = RESERVATIONS, mailboxes = false): Promise<{ idle: number, loaded: number, reservations: number, mailboxes: number }> {
+  const room = String(Math.max(5000, 2 * peers))
   const relay = await startRelay({
-    args: ['--max-reservations', '5000', '--max-reservations-per-ip', '5000', '--max-connections-per-ip', '5000', '--inbound-connections-per-second', '5000', '--max-pending-connections', '5000']
+    args: [
+      '--max-reservations', room, '--max-reservations-per-ip', room, '--max-connections', room, '--max-connections-per-ip', room,
+      '--inbound-connections-per-second', room, '--max-pending-connections', '5000', '--create-burst', room, '--create-burst48', room
+    ]
   })
   try {
     const idle = rssMiB(relay.proc.pid!)
     const idleText = await (await fetch(`${relay.http}/metrics`)).text()
     process.stderr.write(`idle relay: heap used ${fmt(Number(/^sotto_relay_nodejs_heap_size_used_bytes (\d+)/m.exec(idleText)?.[1] ?? NaN) / 1024 ** 2)} MiB\n`)
     const script = fileURLToPath(new URL('./reservers.js', import.meta.url))
-    const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [script, relay.tcp, String(RESERVATIONS / 4)], { stdio: ['pipe', 'pipe', 'inherit'] }))
+    const count = Math.max(4, Math.ceil(peers / 1250))
+    const workers = Array.from({ length: count }, () => spawn(process.execPath, [script, relay.tcp, String(Math.ceil(peers / count)), ...(mailboxes ? ['mailboxes'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] }))
     await Promise.all(workers.map(async w => {
       let out = ''
       w.stdout?.on('data', (d: Buffer) => { out += d.toString() })
@@ -252,12 +265,13 @@ async function sottoRss (): Promise<{ idle: number, loaded: number, reservations
     }))
     const text = await (await fetch(`${relay.http}/metrics`)).text()
     const reservations = Number(/^sotto_relay_reservations (\d+)/m.exec(text)?.[1] ?? NaN)
+    const held = Number(/^sotto_relay_mailboxes (\d+)/m.exec(text)?.[1] ?? NaN)
     const metric = (name: string): string => fmt(Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 ** 2)
     process.stderr.write(`relay with ${reservations} reservations: heap used ${metric('sotto_relay_nodejs_heap_size_used_bytes')} MiB of ${metric('sotto_relay_nodejs_heap_size_total_bytes')}, external ${metric('sotto_relay_nodejs_external_memory_bytes')} MiB\n`)
     const loaded = rssMiB(relay.proc.pid!)
     for (const w of workers) w.stdin?.end()
     await Promise.all(workers.map(async w => { if (w.exitCode == null) await once(w, 'exit') }))
-    return { idle, loaded, reservations }
+    return { idle, loaded, reservations, mailboxes: held }
   } finally {
     await relay.stop()
     await rm(relay.dataDir, { recursive: true, force: true })
@@ -358,9 +372,9 @@ const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleSt
 
 async function main (): Promise<void> {
   if (process.argv[2] === 'rss') {
-    // Only the relay's memory, for profiling it.
-    const r = await sottoRss()
-    process.stdout.write(`RSS MiB: idle ${fmt(r.idle)}, ${r.reservations} reservations ${fmt(r.loaded)}\n`)
+    // Only the relay's memory, for profiling it: `rss [peers] [mailboxes]`.
+    const r = await sottoRss(Number(process.argv[3] ?? RESERVATIONS), process.argv[4] === 'mailboxes')
+    process.stdout.write(`RSS MiB: idle ${fmt(r.idle)}, ${r.reservations} reservations and ${r.mailboxes} mailboxes ${fmt(r.loaded)}\n`)
     return
   }
   if (process.argv[2] === 'floors') {
@@ -396,6 +410,7 @@ async function main (): Promise<void> {
   const stock = await mosquittoRun(false, 256, 1, 1, false)
   process.stderr.write('measuring memory with 1,000 reservations / sessions…\n')
   const sRss = await sottoRss()
+  const bigRss = await sottoRss(BIG_PEERS, true)
   const mRss = await mosquittoRss()
 
   const out: string[] = []
@@ -407,11 +422,12 @@ async function main (): Promise<void> {
   for (const r of rows) out.push(`| delivered / acknowledged, ${r.label} | ${r.sotto.delivered} / ${r.sotto.done} | ${r.mDefault.delivered} / ${r.mDefault.done} | ${r.mDurable.delivered} / ${r.mDurable.done} |`)
   out.push(`| RSS MiB, idle | ${fmt(sRss.idle)} | – | ${fmt(mRss.idle)} |`)
   out.push(`| RSS MiB, ${RESERVATIONS} peers with reservations (mosquitto: persistent sessions) | ${fmt(sRss.loaded)} (${sRss.reservations} reservations) | – | ${fmt(mRss.loaded)} |`)
+  out.push(`| RSS MiB, ${fmt(BIG_PEERS)} peers with reservations, mailboxes and subscriptions | ${fmt(bigRss.loaded)} (${bigRss.reservations} reservations, ${bigRss.mailboxes} mailboxes) | – | – |`)
   out.push('')
   out.push(`Floors for one depositor with one deposit in flight, measured in this run: a synced 256 B LevelDB put in ${tmpdir()}: ${fmt(fsyncFloor.rate)}/s (p50 ${fmt(fsyncFloor.p50, 3)} ms); a 256 B request and its echo over TCP, Noise and yamux on one open stream, no disk: ${fmt(rttFloor.rate)}/s (p50 ${fmt(rttFloor.p50, 3)} ms). An acknowledged durable deposit needs both, one after the other: at most about ${fmt(1000 / (fsyncFloor.p50 + rttFloor.p50))}/s.`)
   out.push('')
   out.push(`mosquitto 2.0 with its stock max_queued_messages (1000): ${stock.delivered} of ${stock.done} acknowledged QoS 1 messages reached the returning owner; the rest were dropped without an error. The runs above set max_queued_messages 0 (no limit) in both configurations; "autosave_on_changes" also sets persistence true and autosave_interval 1 (save after every change).`)
-  out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 10 libp2p connections (10 streams each); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)
+  out.push(`Runs: up to ${TOTAL(1, 1)} deposits (1 depositor, 1 in flight) or ${TOTAL(100, 1)} (otherwise), or ${RUN_SECONDS} s, after one warm-up deposit per depositor; each depositor waits for its acknowledgement before the next, unless "in flight" says otherwise. "Delivered" counts distinct deposits of the run that reached the returning owner. sotto-relay's 100 depositors share 13 libp2p connections (8 streams each, the most a relay takes); mosquitto's have a TCP connection each. Clients, relay and broker share this machine's cores.`)
   const targets: string[] = []
   for (const r of rows) {
     const vsDurable = r.sotto.rate / r.mDurable.rate
@@ -419,6 +435,7 @@ async function main (): Promise<void> {
     targets.push(`${r.label}: ${fmt(vsDurable, 1)}× mosquitto durable (target ≥ 5×) ${vsDurable >= 5 ? 'met' : 'MISSED'}, ${fmt(vsDefault, 2)}× mosquitto defaults (target ≥ 0.5×) ${vsDefault >= 0.5 ? 'met' : 'MISSED'}`)
   }
   targets.push(`1,000 reservations: ${fmt(sRss.loaded)} MiB RSS (target ≤ 300 MB) ${sRss.loaded * 1.048576 <= 300 ? 'met' : 'MISSED'}`)
+  targets.push(`${fmt(BIG_PEERS)} peers with reservations and mailboxes: ${fmt(bigRss.loaded)} MiB RSS (target ≤ 1 GiB) ${bigRss.loaded <= 1024 ? 'met' : 'MISSED'}`)
   out.push('', 'Targets:', ...targets.map(t => `- ${t}`))
   process.stdout.write(out.join('\n') + '\n')
 }

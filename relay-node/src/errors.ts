@@ -34,3 +34,6 @@ export class TokenConflictError extends RelayError {}
 
 /** The store is closed, or closed itself after a failed synced write. */
 export class StoreClosedError extends RelayError {}
+
+/** A stream's output did not drain in time: its peer stopped reading. */
+export class StreamStalledError extends RelayError {}

@@ -4,7 +4,7 @@
  */
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { MailboxMetrics } from './mailbox/service.js'
+import type { MailboxMetrics } from './mailbox/index.js'
 import type { MailboxStatus } from '@sotto/core/mailbox'
 
 /** Live values the gauges read at scrape time. */

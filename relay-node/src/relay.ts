@@ -26,11 +26,23 @@ import { RelayMetrics } from './metrics.js'
 import { relayInfoHandler } from './relay-info.js'
 import { AGENT, VERSION } from './version.js'
 import type { RelayConfig } from './config.js'
-import type { MailboxStore } from './mailbox/index.js'
+import type { MailboxLimits, MailboxStore, RateLimit } from './mailbox/index.js'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
 import type { Logger } from 'pino'
+
+/**
+ * Bytes a stream may hold unsent before it is reset: a session's budget of answers (about one read
+ * page) and a subscriber's pushes (1 MiB), with room to spare. Without it yamux holds without bound.
+ */
+const MAX_STREAM_WRITE_BUFFER = 4 * 1024 * 1024
+
+/**
+ * Mailbox streams one connection may have open: a client uses one for requests and one per
+ * subscription (a profile has one mailbox per relay), and briefly one more while replacing either.
+ */
+const MAX_MAILBOX_STREAMS_PER_CONNECTION = 8
 
 /** The directory, inside the data directory, of the mailbox database. */
 export const MAILBOX_DB_DIR = 'mailboxes'
@@ -70,6 +82,32 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
   }
 }
 
+/** The mailbox service's quotas and rates, from the relay's configuration. */
+export function mailboxLimitsOf (config: RelayConfig): MailboxLimits {
+  const rate = (burst: number, perHour: number): RateLimit => ({ burst, perHour })
+  return {
+    retentionSeconds: config.retention,
+    introductionRetentionSeconds: config.introductionRetention,
+    maxEnvelopesPerMailbox: config.maxEnvelopesPerMailbox,
+    maxBytesPerMailbox: config.maxBytesPerMailbox,
+    maxIntroductionEnvelopesPerMailbox: config.maxIntroductionEnvelopesPerMailbox,
+    maxIntroductionBytesPerMailbox: config.maxIntroductionBytesPerMailbox,
+    maxIntroductionEnvelopeBytes: config.maxIntroductionEnvelopeBytes,
+    maxMailboxes: config.maxMailboxes,
+    mailboxExpirySeconds: config.mailboxExpiry,
+    maxTokensPerMailbox: config.maxTokensPerMailbox,
+    maxTokens: config.maxTokens,
+    maxSubscribersPerMailbox: config.maxSubscribersPerMailbox,
+    contactRate: rate(config.contactBurst, config.contactPerHour),
+    introductionRate: rate(config.introductionBurst, config.introductionPerHour),
+    introductionPeerRate: rate(config.introductionPeerBurst, config.introductionPeerPerHour),
+    introductionIpRate: rate(config.introductionIpBurst, config.introductionIpPerHour),
+    createRate: rate(config.createBurst, config.createPerHour),
+    createSiteRate: rate(config.createBurst48, config.createPerHour48),
+    tokenRate: rate(config.tokenBurst, config.tokenPerHour)
+  }
+}
+
 /** The relay link of a relay with these addresses: the first TCP one (the most widely dialable). */
 export function relayLinkOf (config: RelayConfig, addrs: string[]): string {
   const addr = addrs.find(a => /\/tcp\/\d+\/p2p\//.test(a)) ?? addrs[0]
@@ -85,6 +123,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   let failed = false
   const store: MailboxStore = levelMailboxStore({
     location: join(config.data, MAILBOX_DB_DIR),
+    now,
     onCommit: (writes, seconds) => { metrics.commit(writes, seconds) },
     onFailure: (err) => {
       failed = true
@@ -123,7 +162,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     ],
     connectionEncrypters: [noise()],
     // The mailbox pauses streams whose requests wait unread: their window must fit the read buffer.
-    streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
+    // A stream whose peer stops reading is reset once it holds more than any answer may need.
+    streamMuxers: [halfWindowYamux({ streamOptions: { ...FRAMED_STREAM_OPTIONS, maxWriteBufferLength: MAX_STREAM_WRITE_BUFFER } })],
     connectionGater: limits.gater(),
     connectionManager: {
       maxConnections: config.maxConnections,
@@ -152,17 +192,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   const mailbox = new MailboxService({
     store: admission.guard(store),
     relayId: node.peerId.toMultihash().bytes,
-    limits: {
-      retentionSeconds: config.retention,
-      maxEnvelopesPerMailbox: config.maxEnvelopesPerMailbox,
-      maxBytesPerMailbox: config.maxBytesPerMailbox,
-      maxMailboxes: config.maxMailboxes,
-      maxTokensPerMailbox: config.maxTokensPerMailbox,
-      maxSubscribersPerMailbox: config.maxSubscribersPerMailbox,
-      contactRate: { burst: config.contactBurst, perHour: config.contactPerHour },
-      introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
-      createRate: { burst: config.createBurst, perHour: config.createPerHour }
-    },
+    limits: mailboxLimitsOf(config),
     log: log.child({ component: 'mailbox' }),
     metrics,
     now,
@@ -170,7 +200,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
   let dirty = false
-  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
+  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: MAX_MAILBOX_STREAMS_PER_CONNECTION, maxOutboundStreams: 0 })
   const links = new LinkService({
     store: linkStore,
     admission,
@@ -192,6 +222,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     connections: () => node.getConnections().length,
     subscriptions: () => mailbox.subscriptionCount
   })
+  const idle = await mailbox.expireIdle()
+  log.info({ count: idle }, 'deleted mailboxes their owners left')
   await node.start()
 
   let lastCompaction = Date.now()
@@ -204,6 +236,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
         dirty = true
         log.info({ count: purged }, 'purged expired envelopes')
       }
+      const idle = await mailbox.expireIdle()
+      if (idle > 0) log.info({ count: idle }, 'deleted mailboxes their owners left')
       mailbox.sweep()
       limits.sweep()
       links.sweep()

@@ -6,11 +6,11 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { ConfigError } from '../src/errors.js'
-import { helpText, loadConfig, redactConfig } from '../src/config.js'
+import { configSchema, helpText, loadConfig, redactConfig } from '../src/config.js'
 import { CLI, removeDir, tempDir } from './helpers.js'
 import type { RelayConfig } from '../src/config.js'
 
@@ -89,6 +89,15 @@ describe('relay configuration', () => {
     assert.equal(JSON.stringify(redactConfig(c)).includes('a-long-secret'), false)
     const help = helpText()
     for (const flag of ['--data', '--jurisdiction', '--max-reservations-per-ip', 'SOTTO_RELAY_RELAY_DURATION', '--config']) assert.ok(help.includes(flag), flag)
+  })
+
+  it('has every key in the operator\'s guide, with its flag and variable', async () => {
+    const guide = await readFile(new URL('../../../docs/relay.md', import.meta.url), 'utf8')
+    for (const key of Object.keys(configSchema.shape)) {
+      const flag = '--' + key.replace(/[A-Z]/g, c => '-' + c.toLowerCase())
+      const env = 'SOTTO_RELAY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
+      assert.ok(guide.includes(`| \`${flag}\` | \`${env}\` | \`${key}\` |`), `docs/relay.md lists ${flag}`)
+    }
   })
 
   it('makes the daemon exit 2 with a clear message on bad configuration', () => {

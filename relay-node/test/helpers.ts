@@ -165,6 +165,14 @@ export async function readTree (dir: string): Promise<Array<{ path: string, byte
   return out
 }
 
+/** Kills every relay still running and removes its data directory. */
+export async function discardRelays (relays: RelayProcess[]): Promise<void> {
+  for (const r of relays) {
+    if (r.proc.exitCode == null) await r.kill9()
+    await removeDir(r.dataDir)
+  }
+}
+
 /** Removes a directory tree. */
 export async function removeDir (dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })

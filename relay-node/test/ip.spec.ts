@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { multiaddr } from '@multiformats/multiaddr'
-import { sourceOf } from '../src/ip.js'
+import { siteOf, sourceOf } from '../src/ip.js'
 
 const of = (addr: string): string => sourceOf(multiaddr(addr))
 
@@ -35,5 +35,15 @@ describe('sourceOf', () => {
   it('keeps a DNS name as it is, and anything else as unknown', () => {
     assert.equal(of('/dns4/relay.example/tcp/4001'), 'relay.example')
     assert.equal(of('/p2p-circuit'), 'unknown')
+  })
+
+  it('puts every /64 of an IPv6 /48 into one site, and has no site for anything else', () => {
+    const site = (addr: string): string | undefined => siteOf(multiaddr(addr))
+    assert.equal(site('/ip6/2001:db8:aa:1::1/tcp/4001'), '2001:db8:aa::/48')
+    assert.equal(site('/ip6/2001:db8:aa:ffff:1:2:3:4/tcp/4001'), '2001:db8:aa::/48')
+    assert.notEqual(site('/ip6/2001:db8:ab:1::1/tcp/4001'), '2001:db8:aa::/48')
+    assert.equal(site('/ip6/::ffff:203.0.113.7/tcp/4001'), undefined)
+    assert.equal(site('/ip4/203.0.113.7/tcp/4001'), undefined)
+    assert.equal(site('/dns6/relay.example/tcp/4001'), undefined)
   })
 })

@@ -13,6 +13,7 @@ import type { MailboxStore } from '../src/mailbox/index.js'
 
 const LIMITS = { maxEnvelopes: 1000, maxBytes: 1 << 20 }
 const FAR = 4_000_000_000_000
+const TWO = { perMailbox: 2, total: 1000 }
 
 function mailbox (n: number): { id: Uint8Array, publicKey: Uint8Array } {
   return { id: new Uint8Array(32).fill(n), publicKey: new Uint8Array(32).fill(100 + n) }
@@ -43,7 +44,7 @@ describe('level mailbox store', () => {
     assert.deepEqual(ok.map(e => e.id), Array.from({ length: 50 }, (_, i) => i + 1))
     assert.ok(results.slice(50).every(r => r.status === 'rejected' && (r.reason as Error).name === 'MailboxFullError'))
     assert.ok(batches < 30, `60 concurrent appends went in few synced batches (${batches})`)
-    assert.deepEqual(store.usage(m.id), { envelopes: 50, bytes: 50 })
+    assert.deepEqual(store.usage(m.id), { envelopes: 50, bytes: 50, introductionEnvelopes: 0, introductionBytes: 0 })
     await store.close()
   })
 
@@ -62,9 +63,9 @@ describe('level mailbox store', () => {
     assert.deepEqual(one.envelopes.map(e => e.id), [1], 'at least one envelope per page')
     assert.equal(await store.remove(m.id, [1, 2, 2, 99]), 2)
     assert.equal(await store.remove(m.id, [1]), 0)
-    assert.deepEqual(store.usage(m.id), { envelopes: 8, bytes: 800 })
+    assert.deepEqual(store.usage(m.id), { envelopes: 8, bytes: 800, introductionEnvelopes: 4, introductionBytes: 400 })
     assert.equal(await store.purgeExpired(2000), 1)
-    assert.deepEqual(store.usage(m.id), { envelopes: 7, bytes: 700 })
+    assert.deepEqual(store.usage(m.id), { envelopes: 7, bytes: 700, introductionEnvelopes: 3, introductionBytes: 300 }, 'the expired one was an introduction')
     await store.close()
   })
 
@@ -75,12 +76,12 @@ describe('level mailbox store', () => {
     await store.createMailbox(b, 10)
     await assert.rejects(store.createMailbox(mailbox(5), 2), { name: 'CapacityError' })
     const t = new Uint8Array(32).fill(7)
-    await store.putToken(t, { mailboxId: a.id, kind: 'contact' }, 2)
-    await store.putToken(t, { mailboxId: a.id, kind: 'introduction' }, 2)
+    await store.putToken(t, { mailboxId: a.id, kind: 'contact' }, TWO)
+    await store.putToken(t, { mailboxId: a.id, kind: 'introduction' }, TWO)
     assert.equal((await store.getToken(t))?.kind, 'introduction')
-    await assert.rejects(store.putToken(t, { mailboxId: b.id, kind: 'contact' }, 2), { name: 'TokenConflictError' })
-    await store.putToken(new Uint8Array(32).fill(8), { mailboxId: a.id, kind: 'contact' }, 2)
-    await assert.rejects(store.putToken(new Uint8Array(32).fill(9), { mailboxId: a.id, kind: 'contact' }, 2), { name: 'CapacityError' })
+    await assert.rejects(store.putToken(t, { mailboxId: b.id, kind: 'contact' }, TWO), { name: 'TokenConflictError' })
+    await store.putToken(new Uint8Array(32).fill(8), { mailboxId: a.id, kind: 'contact' }, TWO)
+    await assert.rejects(store.putToken(new Uint8Array(32).fill(9), { mailboxId: a.id, kind: 'contact' }, TWO), { name: 'CapacityError' })
     assert.equal(await store.deleteToken(b.id, t), false, 'only its own mailbox revokes a token')
     await store.append(a.id, new Uint8Array([1]), FAR, 'contact', LIMITS)
     const pending = store.append(a.id, new Uint8Array([2]), FAR, 'contact', LIMITS)
@@ -97,14 +98,82 @@ describe('level mailbox store', () => {
     await again.close()
   })
 
+  it('caps tokens relay-wide, and finds them on disk after a reopening', async () => {
+    const { store, dir } = await open()
+    const [a, b] = [mailbox(20), mailbox(21)]
+    await store.createMailbox(a, 10)
+    await store.createMailbox(b, 10)
+    const limits = { perMailbox: 10, total: 3 }
+    const token = (n: number): Uint8Array => new Uint8Array(32).fill(n)
+    await store.putToken(token(1), { mailboxId: a.id, kind: 'contact' }, limits)
+    await store.putToken(token(2), { mailboxId: a.id, kind: 'introduction' }, limits)
+    await store.putToken(token(3), { mailboxId: b.id, kind: 'contact' }, limits)
+    await assert.rejects(store.putToken(token(4), { mailboxId: b.id, kind: 'contact' }, limits), { name: 'CapacityError' })
+    await store.putToken(token(3), { mailboxId: b.id, kind: 'introduction' }, limits)
+    assert.equal(await store.deleteToken(a.id, token(1)), true)
+    await store.putToken(token(4), { mailboxId: b.id, kind: 'contact' }, limits)
+    assert.equal(store.stats().tokens, 3)
+    await store.close()
+    const { store: again } = await open(dir)
+    assert.equal(again.stats().tokens, 3)
+    assert.equal(await again.getToken(token(1)), undefined)
+    assert.equal((await again.getToken(token(2)))?.kind, 'introduction')
+    assert.equal((await again.getToken(token(3)))?.kind, 'introduction')
+    assert.deepEqual((await again.getToken(token(4)))?.mailboxId, b.id)
+    await assert.rejects(again.putToken(token(5), { mailboxId: a.id, kind: 'contact' }, limits), { name: 'CapacityError' })
+    await again.deleteMailbox(b.id)
+    assert.equal(again.stats().tokens, 1)
+    assert.equal(await again.getToken(token(3)), undefined)
+    await again.close()
+  })
+
+  it('keeps only so many tokens in memory, and reads the others from disk', async () => {
+    const location = await tempDir('sotto-store-')
+    dirs.push(location)
+    const store = levelMailboxStore({ location, tokenCacheSize: 2 })
+    await store.open()
+    const m = mailbox(40)
+    await store.createMailbox(m, 10)
+    const token = (n: number): Uint8Array => new Uint8Array(32).fill(n)
+    for (let n = 1; n <= 6; n++) await store.putToken(token(n), { mailboxId: m.id, kind: n % 2 === 0 ? 'contact' : 'introduction' }, { perMailbox: 10, total: 10 })
+    for (let n = 1; n <= 6; n++) assert.equal((await store.getToken(token(n)))?.kind, n % 2 === 0 ? 'contact' : 'introduction', `token ${n}`)
+    assert.equal(await store.deleteToken(m.id, token(1)), true, 'a token out of the cache is revoked')
+    assert.equal(await store.getToken(token(1)), undefined)
+    await assert.rejects(store.putToken(token(2), { mailboxId: mailbox(41).id, kind: 'contact' }, { perMailbox: 10, total: 10 }), { name: 'MailboxNotFoundError' })
+    await store.createMailbox(mailbox(41), 10)
+    await store.getToken(token(6))
+    await store.getToken(token(5))
+    await assert.rejects(store.putToken(token(2), { mailboxId: mailbox(41).id, kind: 'contact' }, { perMailbox: 10, total: 10 }), { name: 'TokenConflictError' }, 'a token out of the cache is still known to be taken')
+    assert.equal(store.stats().tokens, 5)
+    await store.close()
+  })
+
+  it('keeps the owner\'s last activity across reopenings', async () => {
+    const { store, dir } = await open()
+    const [a, b] = [mailbox(30), mailbox(31)]
+    await store.createMailbox(a, 10, 1_000_000)
+    await store.createMailbox(b, 10, 1_000_000)
+    await store.touch(a.id, 1_500_000, 100_000)
+    await store.touch(b.id, 1_050_000, 100_000)
+    assert.deepEqual(store.idleMailboxes(1_200_000), [b.id], 'in memory, every touch counts')
+    await store.close()
+    const { store: again } = await open(dir)
+    // On disk, a touch within the persistence interval of the last one written is not written.
+    assert.deepEqual(again.idleMailboxes(1_200_000).map(id => id[0]), [b.id[0]])
+    assert.deepEqual(again.idleMailboxes(1_000_001).map(id => id[0]), [b.id[0]])
+    assert.deepEqual(again.idleMailboxes(1_000_000), [])
+    assert.deepEqual(again.idleMailboxes(1_600_000).length, 2)
+    await again.close()
+  })
+
   it('matches a plain model under random operations and reopenings', async () => {
     type Cmd =
-      | { op: 'append', box: number, size: number, ttl: number }
+      | { op: 'append', box: number, size: number, ttl: number, introduction: boolean }
       | { op: 'remove', box: number, picks: number[] }
       | { op: 'purge', advance: number }
       | { op: 'reopen' }
     const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ op: fc.constant('append' as const), box: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 1, max: 300 }), ttl: fc.integer({ min: 1, max: 100 }) }) },
+      { weight: 6, arbitrary: fc.record({ op: fc.constant('append' as const), box: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 1, max: 300 }), ttl: fc.integer({ min: 1, max: 100 }), introduction: fc.boolean() }) },
       { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), box: fc.integer({ min: 0, max: 2 }), picks: fc.array(fc.nat(), { maxLength: 4 }) }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('purge' as const), advance: fc.integer({ min: 0, max: 60 }) }) },
       { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) }
@@ -115,17 +184,21 @@ describe('level mailbox store', () => {
       let store = opened.store
       const boxes = [mailbox(10), mailbox(11), mailbox(12)]
       for (const b of boxes) await store.createMailbox(b, 10)
-      const model = boxes.map(() => [] as Array<{ id: number, size: number, expiresAt: number }>)
+      const model = boxes.map(() => [] as Array<{ id: number, size: number, expiresAt: number, introduction: boolean }>)
       const lastId = boxes.map(() => 0)
       const reopened = boxes.map(() => false)
-      const limits = { maxEnvelopes: 8, maxBytes: 1200 }
+      const limits = { maxEnvelopes: 8, maxBytes: 1200, maxIntroductionEnvelopes: 3, maxIntroductionBytes: 500 }
+      const sum = (es: Array<{ size: number }>): number => es.reduce((s, e) => s + e.size, 0)
       let now = 1000
       try {
         for (const c of cmds) {
           if (c.op === 'append') {
             const m = model[c.box]!
-            const full = m.length + 1 > limits.maxEnvelopes || m.reduce((s, e) => s + e.size, 0) + c.size > limits.maxBytes
-            const result = await store.append(boxes[c.box]!.id, new Uint8Array(c.size).fill(c.box), now + c.ttl, 'contact', limits).then(e => e, (e: Error) => e)
+            const intros = m.filter(e => e.introduction)
+            const full = m.length + 1 > limits.maxEnvelopes || sum(m) + c.size > limits.maxBytes ||
+              (c.introduction && (intros.length + 1 > limits.maxIntroductionEnvelopes || sum(intros) + c.size > limits.maxIntroductionBytes))
+            const kind = c.introduction ? 'introduction' : 'contact'
+            const result = await store.append(boxes[c.box]!.id, new Uint8Array(c.size).fill(c.box), now + c.ttl, kind, limits).then(e => e, (e: Error) => e)
             if (full) {
               assert.ok(result instanceof Error && result.name === 'MailboxFullError')
             } else {
@@ -134,7 +207,7 @@ describe('level mailbox store', () => {
               if (!reopened[c.box]) assert.equal(result.id, lastId[c.box]! + 1, 'ids follow each other while open')
               lastId[c.box] = result.id
               reopened[c.box] = false
-              m.push({ id: result.id, size: c.size, expiresAt: now + c.ttl })
+              m.push({ id: result.id, size: c.size, expiresAt: now + c.ttl, introduction: c.introduction })
             }
           } else if (c.op === 'remove') {
             const m = model[c.box]!
@@ -154,7 +227,8 @@ describe('level mailbox store', () => {
           }
           for (let i = 0; i < boxes.length; i++) {
             const m = model[i]!
-            assert.deepEqual(store.usage(boxes[i]!.id), { envelopes: m.length, bytes: m.reduce((s, e) => s + e.size, 0) })
+            const intros = m.filter(e => e.introduction)
+            assert.deepEqual(store.usage(boxes[i]!.id), { envelopes: m.length, bytes: sum(m), introductionEnvelopes: intros.length, introductionBytes: sum(intros) })
             const listed = await store.list(boxes[i]!.id, 0, 1000, 1 << 20, 0)
             assert.deepEqual(listed.envelopes.map(e => [e.id, e.envelope.byteLength, e.expiresAt]), m.map(e => [e.id, e.size, e.expiresAt]))
           }

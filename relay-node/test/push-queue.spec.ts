@@ -71,4 +71,18 @@ describe('PushQueue', () => {
     await stream.settle(1)
     assert.deepEqual(stream.written.map(what), ['push 1'])
   })
+
+  it('skips by bytes unsent as well as by count, and always lets one through', async () => {
+    const stream = slowStream()
+    const queue = new PushQueue(stream.send, 64, 100_000)
+    const big = (id: number): MailboxEnvelope => ({ ...envelope(id), envelope: new Uint8Array(40_000) })
+    for (let id = 1; id <= 4; id++) queue.push(big(id))
+    assert.deepEqual(stream.written.map(what), ['push 1', 'push 2'], '80,000 bytes wait; a third would pass 100,000')
+    await stream.settle(2)
+    assert.deepEqual(stream.written.map(what), ['push 1', 'push 2', 'more'])
+    await stream.settle(1)
+    const huge = new PushQueue(stream.send, 64, 10)
+    assert.equal(huge.push(big(5)), true, 'one push larger than the cap still goes when nothing waits')
+  })
 })
+

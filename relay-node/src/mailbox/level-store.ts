@@ -1,45 +1,39 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The embedded mailbox store: one LevelDB (classic-level) in the relay's data directory.
+ * The embedded mailbox store: one LevelDB (classic-level) in the relay's data directory; the
+ * layout is in `level-codec.ts`.
  *
  * Every write goes through a group commit: writes queued while a synced batch is on its way to
  * disk go together in the next one, so an acknowledged deposit is always on disk and throughput
- * grows with concurrency. Mailboxes, tokens and usage are also held in memory, loaded at open.
- *
- * Layout (all keys binary):
- * - `01 mailboxId` → version(1) publicKey(32) idCeiling(8): ids below it may have been used
- * - `02 tokenHash` → kind(1) mailboxId(32)
- * - `03 mailboxId tokenHash` → empty (the tokens of a mailbox)
- * - `04 mailboxId id(8)` → expiresAt(8) kind(1) envelope
- * - `05 expiresAt(8) mailboxId id(8)` → size(4) (the expiry index)
+ * grows with concurrency. Mailboxes and their usage are held in memory, loaded at open; tokens
+ * live on disk, with the most recently used ones cached, so that memory does not grow with them
+ * (a mailbox may register thousands).
  */
 
 import { ClassicLevel } from 'classic-level'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, StoreClosedError, TokenConflictError } from '../errors.js'
-import type { AppendLimits, EnvelopePage, MailboxRecord, MailboxStore, MailboxUsage, StoreStats, TokenRecord } from './store.js'
+import { GroupCommit, Lane } from './group-commit.js'
+import {
+  ENVELOPE, EXPIRY, MAILBOX, MAILBOX_TOKEN, MAX_ID, TOKEN, expiryValue, hex, key, kindByte, kindOf,
+  metaValue, readExpiry, readMeta, readU64, u64
+} from './level-codec.js'
+import type { GroupCommitInit, Op } from './group-commit.js'
+import type { AppendLimits, EnvelopePage, MailboxRecord, MailboxStore, MailboxUsage, StoreStats, TokenLimits, TokenRecord } from './store.js'
 import type { DepositTokenKind, MailboxEnvelope } from '@sotto/core/mailbox'
 
-const MAILBOX = 0x01
-const TOKEN = 0x02
-const MAILBOX_TOKEN = 0x03
-const ENVELOPE = 0x04
-const EXPIRY = 0x05
-const META_VERSION = 1
 /** Ids are reserved this many at a time, so most appends need not rewrite the mailbox record. */
 const ID_BLOCK = 4096
-/** Most operations in one synced batch: bounds the latency of the writes behind it. */
-const MAX_BATCH_OPS = 20_000
-
-type Op = { type: 'put', key: Uint8Array, value: Uint8Array } | { type: 'del', key: Uint8Array }
+/** Tokens kept in memory by default, most recently used first: about 20 MiB. */
+const TOKEN_CACHE_SIZE = 100_000
 
 /** Options of {@link levelMailboxStore}. */
-export interface LevelMailboxStoreInit {
+export interface LevelMailboxStoreInit extends GroupCommitInit {
   /** Directory of the database (created if missing). */
   location: string
-  /** Called after each synced batch with how many writes it carried (for metrics). */
-  onCommit?(writes: number, seconds: number): void
-  /** Called once if a synced write fails; the store is closed from then on. */
-  onFailure?(err: Error): void
+  /** The clock (ms), for mailboxes whose records predate owner activity. Default `Date.now`. */
+  now?(): number
+  /** Most tokens kept in memory; the others are read from disk when used. Default 100,000. */
+  tokenCacheSize?: number
 }
 
 interface MailboxState {
@@ -47,117 +41,29 @@ interface MailboxState {
   nextId: number
   /** The ceiling on disk: every id below it may have been handed out, so a restart starts there. */
   idCeiling: number
-  envelopes: number
-  bytes: number
-  tokens: Set<string>
+  usage: MailboxUsage
+  tokens: number
+  lastActive: number
+  /** The owner's last activity as written on disk. */
+  persistedActive: number
 }
 
-function hex (b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
-}
-
-function key (...parts: Array<number | Uint8Array>): Uint8Array {
-  let len = 0
-  for (const p of parts) len += typeof p === 'number' ? 1 : p.byteLength
-  const out = Buffer.allocUnsafe(len)
-  let at = 0
-  for (const p of parts) {
-    if (typeof p === 'number') {
-      out[at++] = p
-    } else {
-      out.set(p, at)
-      at += p.byteLength
-    }
-  }
-  return out
-}
-
-function u64 (n: number): Uint8Array {
-  const b = Buffer.allocUnsafe(8)
-  b.writeBigUInt64BE(BigInt(n))
-  return b
-}
-
-function readU64 (b: Uint8Array, at: number): number {
-  return Number(Buffer.from(b.buffer, b.byteOffset, b.byteLength).readBigUInt64BE(at))
-}
-
-function kindByte (kind: DepositTokenKind): number {
-  return kind === 'contact' ? 1 : 2
-}
-
-function kindOf (byte: number | undefined): DepositTokenKind {
-  return byte === 1 ? 'contact' : 'introduction'
-}
-
-function metaValue (publicKey: Uint8Array, nextId: number): Uint8Array {
-  return key(META_VERSION, publicKey, u64(nextId))
-}
-
-const MAX_ID = u64(Number.MAX_SAFE_INTEGER)
-
-/** Runs async sections one at a time. */
-class Lane {
-  private tail: Promise<unknown> = Promise.resolve()
-
-  async run<T> (fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn)
-    this.tail = next.catch(() => {})
-    return next
-  }
-}
-
-/** Group commit: every write waits for one synced batch that carries it and its neighbours. */
-class GroupCommit {
-  private queue: Array<{ ops: Op[], resolve(): void, reject(err: Error): void }> = []
-  private running = false
-  failed?: Error
-
-  constructor (private readonly db: ClassicLevel<Uint8Array, Uint8Array>, private readonly init: LevelMailboxStoreInit) {}
-
-  async write (ops: Op[]): Promise<void> {
-    if (this.failed != null) throw new StoreClosedError('mailbox store failed', { cause: this.failed })
-    const done = new Promise<void>((resolve, reject) => { this.queue.push({ ops, resolve, reject }) })
-    if (!this.running) void this.run()
-    return done
-  }
-
-  private async run (): Promise<void> {
-    this.running = true
-    while (this.queue.length > 0) {
-      let count = 0
-      let take = 0
-      while (take < this.queue.length && (take === 0 || count + (this.queue[take]?.ops.length ?? 0) <= MAX_BATCH_OPS)) {
-        count += this.queue[take]?.ops.length ?? 0
-        take++
-      }
-      const batch = this.queue.splice(0, take)
-      const started = process.hrtime.bigint()
-      try {
-        if (count > 0) await this.db.batch(batch.flatMap(b => b.ops), { sync: true })
-      } catch (err) {
-        this.failed = err as Error
-        const closed = new StoreClosedError('a synced write failed; the mailbox store is closed', { cause: err })
-        for (const b of [...batch, ...this.queue.splice(0)]) b.reject(closed)
-        this.init.onFailure?.(err as Error)
-        break
-      }
-      this.init.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9)
-      for (const b of batch) b.resolve()
-    }
-    this.running = false
-  }
+function emptyUsage (): MailboxUsage {
+  return { envelopes: 0, bytes: 0, introductionEnvelopes: 0, introductionBytes: 0 }
 }
 
 class LevelMailboxStore implements MailboxStore {
   private readonly db: ClassicLevel<Uint8Array, Uint8Array>
   private readonly writer: GroupCommit
   private readonly deletions = new Lane()
+  private readonly tokenWrites = new Lane()
   private readonly mailboxes = new Map<string, MailboxState>()
-  private readonly tokens = new Map<string, TokenRecord>()
+  /** Recently used tokens; a Map iterates in insertion order, so the first is the oldest. */
+  private readonly tokenCache = new Map<string, TokenRecord>()
+  /** Tokens being revoked: gone for readers before the deletion reaches the disk. */
+  private readonly revoking = new Set<string>()
   private readonly deleting = new Map<string, Promise<void>>()
-  private totalEnvelopes = 0
-  private totalBytes = 0
+  private readonly total = { tokens: 0, ...emptyUsage() }
   private closed = true
 
   constructor (private readonly init: LevelMailboxStoreInit) {
@@ -167,33 +73,55 @@ class LevelMailboxStore implements MailboxStore {
 
   async open (): Promise<void> {
     await this.db.open()
+    const now = (this.init.now ?? Date.now)()
     for await (const [k, v] of this.db.iterator({ gt: key(MAILBOX), lt: key(MAILBOX + 1) })) {
-      const id = k.subarray(1)
+      const id = new Uint8Array(k.subarray(1))
+      const meta = readMeta(v)
+      // Records from before owner activity was kept start their idle time now.
+      const lastActive = meta.lastActive ?? now
       this.mailboxes.set(hex(id), {
-        record: { id: new Uint8Array(id), publicKey: new Uint8Array(v.subarray(1, 33)) },
-        nextId: readU64(v, 33),
-        idCeiling: readU64(v, 33),
-        envelopes: 0,
-        bytes: 0,
-        tokens: new Set()
+        record: { id, publicKey: meta.publicKey },
+        nextId: meta.idCeiling,
+        idCeiling: meta.idCeiling,
+        usage: emptyUsage(),
+        tokens: 0,
+        lastActive,
+        persistedActive: lastActive
       })
     }
-    for await (const [k, v] of this.db.iterator({ gt: key(TOKEN), lt: key(TOKEN + 1) })) {
-      const mailboxId = new Uint8Array(v.subarray(1, 33))
-      const h = hex(k.subarray(1))
-      this.tokens.set(h, { mailboxId, kind: kindOf(v[0]) })
-      this.mailboxes.get(hex(mailboxId))?.tokens.add(h)
+    for await (const v of this.db.values({ gt: key(TOKEN), lt: key(TOKEN + 1) })) {
+      const st = this.mailboxes.get(hex(v.subarray(1, 33)))
+      if (st == null) continue
+      st.tokens++
+      this.total.tokens++
     }
     for await (const [k, v] of this.db.iterator({ gt: key(EXPIRY), lt: key(EXPIRY + 1) })) {
       const st = this.mailboxes.get(hex(k.subarray(9, 41)))
       if (st == null) continue
-      const size = Buffer.from(v.buffer, v.byteOffset, v.byteLength).readUInt32BE(0)
-      st.envelopes++
-      st.bytes += size
-      this.totalEnvelopes++
-      this.totalBytes += size
+      const { size, kind } = readExpiry(v)
+      this.count(st, size, kind ?? await this.kindOnDisk(k), 1)
     }
     this.closed = false
+  }
+
+  /** The kind of the envelope an expiry index key points at (for index values that lack it). */
+  private async kindOnDisk (expiryKey: Uint8Array): Promise<DepositTokenKind> {
+    const v = await this.db.get(key(ENVELOPE, expiryKey.subarray(9, 41), expiryKey.subarray(41, 49)))
+    return kindOf(v?.[8])
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) an envelope from a mailbox's usage and the totals. */
+  private count (st: MailboxState | undefined, size: number, kind: DepositTokenKind, sign: 1 | -1): void {
+    if (st == null) return
+    const usage = st.usage
+    usage.envelopes += sign
+    usage.bytes += sign * size
+    if (kind === 'introduction') {
+      usage.introductionEnvelopes += sign
+      usage.introductionBytes += sign * size
+    }
+    this.total.envelopes += sign
+    this.total.bytes += sign * size
   }
 
   async close (): Promise<void> {
@@ -201,6 +129,7 @@ class LevelMailboxStore implements MailboxStore {
     this.closed = true
     await this.writer.write([]).catch(() => {})
     await this.deletions.run(async () => {})
+    await this.tokenWrites.run(async () => {})
     await this.db.close()
   }
 
@@ -210,19 +139,39 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   stats (): StoreStats {
-    return { mailboxes: this.mailboxes.size, tokens: this.tokens.size, envelopes: this.totalEnvelopes, bytes: this.totalBytes }
+    return { mailboxes: this.mailboxes.size, tokens: this.total.tokens, envelopes: this.total.envelopes, bytes: this.total.bytes }
   }
 
-  async createMailbox (record: MailboxRecord, maxMailboxes: number): Promise<boolean> {
+  private metaOf (st: MailboxState): Op {
+    return { type: 'put', key: key(MAILBOX, st.record.id), value: metaValue({ publicKey: st.record.publicKey, idCeiling: st.idCeiling, lastActive: st.persistedActive }) }
+  }
+
+  async createMailbox (record: MailboxRecord, maxMailboxes: number, now = Date.now()): Promise<boolean> {
     const h = hex(record.id)
     // A mailbox being deleted must be gone from disk before it can be made again.
     await this.deleting.get(h)
     if (this.mailboxes.has(h)) return false
     if (this.closed) throw new StoreClosedError('mailbox store is closed')
     if (this.mailboxes.size >= maxMailboxes) throw new CapacityError('the relay holds as many mailboxes as it may')
-    this.mailboxes.set(h, { record, nextId: 1, idCeiling: 1, envelopes: 0, bytes: 0, tokens: new Set() })
-    await this.write([{ type: 'put', key: key(MAILBOX, record.id), value: metaValue(record.publicKey, 1) }])
+    const st: MailboxState = { record, nextId: 1, idCeiling: 1, usage: emptyUsage(), tokens: 0, lastActive: now, persistedActive: now }
+    this.mailboxes.set(h, st)
+    await this.write([this.metaOf(st)])
     return true
+  }
+
+  async touch (id: Uint8Array, now: number, persistAfterMs: number): Promise<void> {
+    const st = this.mailboxes.get(hex(id))
+    if (st == null || now <= st.lastActive) return
+    st.lastActive = now
+    if (now - st.persistedActive < persistAfterMs) return
+    st.persistedActive = now
+    await this.write([this.metaOf(st)])
+  }
+
+  idleMailboxes (before: number): Uint8Array[] {
+    const out: Uint8Array[] = []
+    for (const st of this.mailboxes.values()) if (st.lastActive < before) out.push(st.record.id)
+    return out
   }
 
   async getMailbox (id: Uint8Array): Promise<MailboxRecord | undefined> {
@@ -234,9 +183,9 @@ class LevelMailboxStore implements MailboxStore {
     const st = this.mailboxes.get(h)
     if (st == null) return false
     this.mailboxes.delete(h)
-    for (const t of st.tokens) this.tokens.delete(t)
-    this.totalEnvelopes -= st.envelopes
-    this.totalBytes -= st.bytes
+    this.total.tokens -= st.tokens
+    this.total.envelopes -= st.usage.envelopes
+    this.total.bytes -= st.usage.bytes
     const deleted = this.deletions.run(async () => {
       // Appends accepted before the mailbox left memory must reach disk first, to be deleted too.
       await this.write([])
@@ -246,6 +195,7 @@ class LevelMailboxStore implements MailboxStore {
       }
       for await (const k of this.db.keys({ gt: key(MAILBOX_TOKEN, id), lt: key(MAILBOX_TOKEN, id, 0xff) })) {
         ops.push({ type: 'del', key: k }, { type: 'del', key: key(TOKEN, k.subarray(33)) })
+        this.tokenCache.delete(hex(k.subarray(33)))
       }
       await this.write(ops)
     })
@@ -258,36 +208,75 @@ class LevelMailboxStore implements MailboxStore {
     return true
   }
 
-  async putToken (tokenHash: Uint8Array, record: TokenRecord, maxTokens: number): Promise<void> {
-    const st = this.mailboxes.get(hex(record.mailboxId))
-    if (st == null) throw new MailboxNotFoundError('no such mailbox')
-    const h = hex(tokenHash)
-    const existing = this.tokens.get(h)
-    if (existing != null && hex(existing.mailboxId) !== hex(record.mailboxId)) throw new TokenConflictError('token is registered to another mailbox')
-    if (existing == null && st.tokens.size >= maxTokens) throw new CapacityError('the mailbox has as many tokens as it may')
-    this.tokens.set(h, { mailboxId: st.record.id, kind: record.kind })
-    st.tokens.add(h)
-    await this.write([
-      { type: 'put', key: key(TOKEN, tokenHash), value: key(kindByte(record.kind), st.record.id) },
-      { type: 'put', key: key(MAILBOX_TOKEN, st.record.id, tokenHash), value: new Uint8Array(0) }
-    ])
+  async putToken (tokenHash: Uint8Array, record: TokenRecord, limits: TokenLimits): Promise<void> {
+    await this.tokenWrites.run(async () => {
+      const st = this.mailboxes.get(hex(record.mailboxId))
+      if (st == null) throw new MailboxNotFoundError('no such mailbox')
+      const h = hex(tokenHash)
+      const existing = await this.getToken(tokenHash)
+      if (existing != null && hex(existing.mailboxId) !== hex(record.mailboxId)) throw new TokenConflictError('token is registered to another mailbox')
+      if (existing == null && st.tokens >= limits.perMailbox) throw new CapacityError('the mailbox has as many tokens as it may')
+      if (existing == null && this.total.tokens >= limits.total) throw new CapacityError('the relay holds as many tokens as it may')
+      if (existing == null) {
+        st.tokens++
+        this.total.tokens++
+      }
+      this.cache(h, { mailboxId: st.record.id, kind: record.kind })
+      await this.write([
+        { type: 'put', key: key(TOKEN, tokenHash), value: key(kindByte(record.kind), st.record.id) },
+        { type: 'put', key: key(MAILBOX_TOKEN, st.record.id, tokenHash), value: new Uint8Array(0) }
+      ])
+    })
+  }
+
+  private cache (h: string, record: TokenRecord): void {
+    this.tokenCache.delete(h)
+    this.tokenCache.set(h, record)
+    if (this.tokenCache.size > (this.init.tokenCacheSize ?? TOKEN_CACHE_SIZE)) {
+      const oldest = this.tokenCache.keys().next().value
+      if (oldest != null) this.tokenCache.delete(oldest)
+    }
   }
 
   async getToken (tokenHash: Uint8Array): Promise<TokenRecord | undefined> {
-    return this.tokens.get(hex(tokenHash))
+    const h = hex(tokenHash)
+    if (this.revoking.has(h)) return undefined
+    let record = this.tokenCache.get(h)
+    if (record == null) {
+      if (this.closed) throw new StoreClosedError('mailbox store is closed')
+      const v = await this.db.get(key(TOKEN, tokenHash))
+      // Revoked, or its mailbox deleted, while the disk was read.
+      if (v == null || this.revoking.has(h)) return undefined
+      const st = this.mailboxes.get(hex(v.subarray(1, 33)))
+      if (st == null) return undefined
+      record = { mailboxId: st.record.id, kind: kindOf(v[0]) }
+    }
+    // A token of a deleted mailbox may linger in the cache until its deletion reaches it.
+    if (!this.mailboxes.has(hex(record.mailboxId))) return undefined
+    this.cache(h, record)
+    return record
   }
 
   async deleteToken (mailboxId: Uint8Array, tokenHash: Uint8Array): Promise<boolean> {
-    const h = hex(tokenHash)
-    const existing = this.tokens.get(h)
-    if (existing == null || hex(existing.mailboxId) !== hex(mailboxId)) return false
-    this.tokens.delete(h)
-    this.mailboxes.get(hex(mailboxId))?.tokens.delete(h)
-    await this.write([
-      { type: 'del', key: key(TOKEN, tokenHash) },
-      { type: 'del', key: key(MAILBOX_TOKEN, mailboxId, tokenHash) }
-    ])
-    return true
+    return this.tokenWrites.run(async () => {
+      const h = hex(tokenHash)
+      const existing = await this.getToken(tokenHash)
+      if (existing == null || hex(existing.mailboxId) !== hex(mailboxId)) return false
+      const st = this.mailboxes.get(hex(mailboxId))
+      if (st != null) st.tokens--
+      this.total.tokens--
+      this.tokenCache.delete(h)
+      this.revoking.add(h)
+      try {
+        await this.write([
+          { type: 'del', key: key(TOKEN, tokenHash) },
+          { type: 'del', key: key(MAILBOX_TOKEN, mailboxId, tokenHash) }
+        ])
+      } finally {
+        this.revoking.delete(h)
+      }
+      return true
+    })
   }
 
   append (mailboxId: Uint8Array, envelope: Uint8Array, expiresAt: number, kind: DepositTokenKind, limits: AppendLimits): Promise<MailboxEnvelope> {
@@ -296,27 +285,27 @@ class LevelMailboxStore implements MailboxStore {
     const st = this.mailboxes.get(hex(mailboxId))
     if (st == null) return Promise.reject(new MailboxNotFoundError('no such mailbox'))
     const size = envelope.byteLength
-    if (st.envelopes + 1 > limits.maxEnvelopes || st.bytes + size > limits.maxBytes) {
+    const u = st.usage
+    if (u.envelopes + 1 > limits.maxEnvelopes || u.bytes + size > limits.maxBytes) {
       return Promise.reject(new MailboxFullError('mailbox is full'))
     }
+    if (kind === 'introduction' &&
+      (u.introductionEnvelopes + 1 > (limits.maxIntroductionEnvelopes ?? Infinity) || u.introductionBytes + size > (limits.maxIntroductionBytes ?? Infinity))) {
+      return Promise.reject(new MailboxFullError('mailbox holds as many introductions as it may'))
+    }
     const id = st.nextId++
-    st.envelopes++
-    st.bytes += size
-    this.totalEnvelopes++
-    this.totalBytes += size
+    this.count(st, size, kind, 1)
     const idBytes = u64(id)
     const expiry = u64(expiresAt)
-    const sizeBytes = Buffer.allocUnsafe(4)
-    sizeBytes.writeUInt32BE(size)
     const stored: MailboxEnvelope = { id, envelope, expiresAt, kind }
     const ops: Op[] = [
       { type: 'put', key: key(ENVELOPE, st.record.id, idBytes), value: key(expiry, kindByte(kind), envelope) },
-      { type: 'put', key: key(EXPIRY, expiry, st.record.id, idBytes), value: sizeBytes }
+      { type: 'put', key: key(EXPIRY, expiry, st.record.id, idBytes), value: expiryValue(size, kind) }
     ]
     if (id >= st.idCeiling) {
       // Reserve the next block in the same batch: after a crash ids restart above it, never reused.
       st.idCeiling = id + ID_BLOCK
-      ops.push({ type: 'put', key: key(MAILBOX, st.record.id), value: metaValue(st.record.publicKey, st.idCeiling) })
+      ops.push(this.metaOf(st))
     }
     return this.write(ops).then(() => stored)
   }
@@ -349,12 +338,7 @@ class LevelMailboxStore implements MailboxStore {
         const k = keys[i]
         if (v == null || k == null) return
         ops.push({ type: 'del', key: k }, { type: 'del', key: key(EXPIRY, v.subarray(0, 8), mailboxId, k.subarray(33, 41)) })
-        if (st != null) {
-          st.envelopes--
-          st.bytes -= v.byteLength - 9
-          this.totalEnvelopes--
-          this.totalBytes -= v.byteLength - 9
-        }
+        this.count(st, v.byteLength - 9, kindOf(v[8]), -1)
       })
       if (ops.length > 0) await this.write(ops)
       return ops.length / 2
@@ -370,11 +354,8 @@ class LevelMailboxStore implements MailboxStore {
         ops.push({ type: 'del', key: k }, { type: 'del', key: key(ENVELOPE, mailboxId, k.subarray(41, 49)) })
         const st = this.mailboxes.get(hex(mailboxId))
         if (st != null) {
-          const size = Buffer.from(v.buffer, v.byteOffset, v.byteLength).readUInt32BE(0)
-          st.envelopes--
-          st.bytes -= size
-          this.totalEnvelopes--
-          this.totalBytes -= size
+          const { size, kind } = readExpiry(v)
+          this.count(st, size, kind ?? await this.kindOnDisk(k), -1)
         }
         purged++
         if (ops.length >= 1000) {
@@ -389,7 +370,7 @@ class LevelMailboxStore implements MailboxStore {
 
   usage (mailboxId: Uint8Array): MailboxUsage | undefined {
     const st = this.mailboxes.get(hex(mailboxId))
-    return st == null ? undefined : { envelopes: st.envelopes, bytes: st.bytes }
+    return st == null ? undefined : { ...st.usage }
   }
 
   async compact (): Promise<void> {

@@ -10,66 +10,19 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
-  AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, READ_PAGE_BYTES,
-  decodeOwnerOp, encodeResponse, frameStream, parseRequest, verifyOwnerOp
+  AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES,
+  READ_PAGE_BYTES, decodeOwnerOp, parseRequest, verifyOwnerOp
 } from '@sotto/core/mailbox'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, TokenConflictError } from '../errors.js'
-import { sourceOf } from '../ip.js'
 import { PushQueue } from './push-queue.js'
-import { RateLimiter } from './rate-limit.js'
-import type { RateLimit } from './rate-limit.js'
+import { MailboxRates } from './rates.js'
+import { KeyedLock, SMALL_ANSWER_BYTES, Session } from './session.js'
+import type { Subscriber } from './session.js'
+import type { MailboxLimits, MailboxServiceComponents } from './components.js'
 import type { MailboxStore } from './store.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { MailboxEnvelope, MailboxRequest, MailboxResponseInit, MailboxStatus, OwnerOpData } from '@sotto/core/mailbox'
 import type { Logger } from 'pino'
-
-/** Quotas and rates the service enforces. */
-export interface MailboxLimits {
-  /** Longest time an envelope is kept, in seconds; also the default TTL. */
-  retentionSeconds: number
-  /** Per mailbox: most envelopes. */
-  maxEnvelopesPerMailbox: number
-  /** Per mailbox: most envelope bytes. */
-  maxBytesPerMailbox: number
-  /** Most mailboxes on this relay. */
-  maxMailboxes: number
-  /** Per mailbox: most registered tokens. */
-  maxTokensPerMailbox: number
-  /** Per contact token: deposit rate. */
-  contactRate: RateLimit
-  /** Per introduction token: deposit rate. */
-  introductionRate: RateLimit
-  /** Per remote IP: mailbox creation rate. */
-  createRate: RateLimit
-  /** Per mailbox: most live subscriptions (the oldest is ended when one more arrives). */
-  maxSubscribersPerMailbox: number
-}
-
-/** Counters the service reports to (Prometheus in the daemon). */
-export interface MailboxMetrics {
-  /** One request answered. */
-  request(op: string, status: MailboxStatus): void
-  /** Seconds from a deposit's arrival to its answer. */
-  depositSeconds(seconds: number): void
-  /** One envelope pushed to a subscriber. */
-  pushed(): void
-}
-
-/** What the service needs. */
-export interface MailboxServiceComponents {
-  store: MailboxStore
-  /** The relay's PeerId as multihash bytes: owner ops must name it. */
-  relayId: Uint8Array
-  limits: MailboxLimits
-  log: Logger
-  metrics?: MailboxMetrics
-  /** The clock, ms since the epoch. */
-  now(): number
-  /** Called after envelopes were deleted (acked, or with their mailbox), so disk space can be reclaimed. */
-  onDeleted?(): void
-  /** Called when a connection is closed for sending unreadable frames (to cool its IP down). */
-  onUnreadable?(connection: Connection): void
-}
 
 /** Most requests one stream may have in flight before the service stops reading it. */
 const MAX_IN_FLIGHT = 128
@@ -77,6 +30,8 @@ const MAX_IN_FLIGHT = 128
 const MAX_CHALLENGES = 8
 /** Most pushes queued for one subscriber before the rest are skipped (they stay stored). */
 const MAX_PENDING_PUSHES = 64
+/** Most envelope bytes queued for one subscriber, likewise: 16 envelopes of the largest size. */
+const MAX_PENDING_PUSH_BYTES = 1024 * 1024
 /** Most remembered timestamp signatures (replay guard); beyond it, owners must use challenges. */
 const MAX_REPLAY_ENTRIES = 200_000
 /**
@@ -102,34 +57,6 @@ function equal (a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b)
 }
 
-interface Subscriber {
-  mailbox: string
-  push(envelope: MailboxEnvelope): void
-  end(message: string): void
-}
-
-/** One stream's state. */
-class Session {
-  readonly frames
-  readonly challenges = new Map<string, number>()
-  readonly inFlight = new Set<Promise<void>>()
-  subscription?: Subscriber
-  private writable = true
-
-  constructor (readonly stream: Stream, readonly connection: Connection) {
-    this.frames = frameStream(stream, MAX_REQUEST_FRAME_BYTES)
-  }
-
-  async send (res: MailboxResponseInit): Promise<void> {
-    if (!this.writable) return
-    try {
-      await this.frames.write(encodeResponse(res))
-    } catch {
-      this.writable = false
-    }
-  }
-}
-
 /**
  * Stops granting the sender flow-control window on `stream`: yamux grants more as soon as data
  * arrives (doubling it when it comes fast), so a stream that has sent something unreadable could
@@ -137,6 +64,17 @@ class Session {
  */
 function stopReading (stream: Stream): void {
   if (stream.readStatus === 'readable') stream.pause()
+}
+
+/** An answer, or the note that it was sent already (a read page is sent under its mailbox's lock). */
+type Answer = MailboxResponseInit & { sent?: boolean }
+
+function decodeOp (op: Uint8Array): OwnerOpData | Error {
+  try {
+    return decodeOwnerOp(op)
+  } catch (err) {
+    return err as Error
+  }
 }
 
 function statusOf (err: unknown): { status: MailboxStatus, message: string } {
@@ -153,22 +91,19 @@ export class MailboxService {
   private readonly store: MailboxStore
   private readonly limits: MailboxLimits
   private readonly log: Logger
-  private readonly contactRate: RateLimiter
-  private readonly introductionRate: RateLimiter
-  private readonly createRate: RateLimiter
+  private readonly rates: MailboxRates
   private readonly subscribers = new Map<string, Subscriber[]>()
   private readonly sessions = new Set<Session>()
   private readonly replay = new Map<string, number>()
   private readonly strikes = new WeakMap<Connection, number>()
+  private readonly reads = new KeyedLock()
   private stopping = false
 
   constructor (private readonly components: MailboxServiceComponents) {
     this.store = components.store
     this.limits = components.limits
     this.log = components.log
-    this.contactRate = new RateLimiter(this.limits.contactRate, components.now)
-    this.introductionRate = new RateLimiter(this.limits.introductionRate, components.now)
-    this.createRate = new RateLimiter(this.limits.createRate, components.now)
+    this.rates = new MailboxRates(this.limits, components.now)
   }
 
   /** The libp2p stream handler. */
@@ -185,9 +120,7 @@ export class MailboxService {
 
   /** Forgets idle rate buckets and old replay entries; call now and then. */
   sweep (): void {
-    this.contactRate.sweep()
-    this.introductionRate.sweep()
-    this.createRate.sweep()
+    this.rates.sweep()
     const now = this.components.now()
     for (const [k, until] of this.replay) if (until <= now) this.replay.delete(k)
   }
@@ -205,7 +138,7 @@ export class MailboxService {
   }
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
-    const session = new Session(stream, connection)
+    const session = new Session(stream, connection, this.components.drainTimeoutMs)
     this.sessions.add(session)
     // Set when the stream carried something unreadable: nothing more from it is worth reading.
     let broken = false
@@ -249,10 +182,16 @@ export class MailboxService {
           await session.send({ id: request.id, status: 'UNAVAILABLE', message: 'relay is shutting down' })
           continue
         }
-        const answer = request.type === 'deposit'
-          ? (await this.admitDeposit(request)).answer
-          : this.answer(request, session)
-        const done = answer.then(async (res) => session.send(res))
+        const op = request.type === 'owner' ? decodeOp(request.op) : undefined
+        // Reserved before the request is taken on: until its answer fits, nothing more is read.
+        const cost = op != null && !(op instanceof Error) && op.kind === 'read' ? MAX_RESPONSE_FRAME_BYTES : SMALL_ANSWER_BYTES
+        if (!await session.reserve(cost)) break
+        const answer: Promise<Answer> = request.type === 'deposit'
+          ? (await this.admitDeposit(request, connection)).answer
+          : this.answer(request, session, op)
+        const done = answer
+          .then(async (res) => { if (res.sent !== true) await session.send(res) })
+          .finally(() => { session.release(cost) })
         session.inFlight.add(done)
         void done.finally(() => session.inFlight.delete(done))
         if (session.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(session.inFlight)
@@ -294,7 +233,7 @@ export class MailboxService {
    * Checks a deposit and, if it passes, hands it to the store. Resolves once it is admitted (its
    * place in the mailbox fixed); `answer` resolves once it is durable.
    */
-  private async admitDeposit (request: Extract<MailboxRequest, { type: 'deposit' }>): Promise<{ answer: Promise<MailboxResponseInit> }> {
+  private async admitDeposit (request: Extract<MailboxRequest, { type: 'deposit' }>, connection: Connection): Promise<{ answer: Promise<MailboxResponseInit> }> {
     const started = process.hrtime.bigint()
     const id = request.id
     const finish = (res: MailboxResponseInit): MailboxResponseInit => {
@@ -303,26 +242,35 @@ export class MailboxService {
       return res
     }
     const tokenHash = sha256(request.token)
-    const token = await this.store.getToken(tokenHash)
+    let token
+    try {
+      token = await this.store.getToken(tokenHash)
+    } catch (err) {
+      const { status, message } = statusOf(err)
+      this.log.error({ err: (err as Error).name }, 'token lookup failed')
+      return { answer: Promise.resolve(finish({ id, status, message })) }
+    }
     if (token == null || !equal(token.mailboxId, request.mailboxId)) {
       return { answer: Promise.resolve(finish({ id, status: 'UNAUTHORIZED', message: 'unauthorized' })) }
     }
-    const limiter = token.kind === 'contact' ? this.contactRate : this.introductionRate
-    const decision = limiter.take(hex(tokenHash))
-    if (!decision.ok) {
-      return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: 'too many deposits with this token', retryAfter: decision.retryAfterMs })) }
+    const refusal = this.rates.deposit(token.kind, hex(tokenHash), connection)
+    if (refusal != null) {
+      return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs })) }
     }
-    if (request.envelope.byteLength > MAX_ENVELOPE_BYTES) {
+    const introduction = token.kind === 'introduction'
+    if (request.envelope.byteLength > (introduction ? this.limits.maxIntroductionEnvelopeBytes : MAX_ENVELOPE_BYTES)) {
       return { answer: Promise.resolve(finish({ id, status: 'TOO_LARGE', message: 'envelope is too large' })) }
     }
-    const retention = this.limits.retentionSeconds
+    const retention = introduction ? Math.min(this.limits.retentionSeconds, this.limits.introductionRetentionSeconds) : this.limits.retentionSeconds
     const ttl = request.ttl === 0 || request.ttl > retention ? retention : request.ttl
     const expiresAt = this.components.now() + ttl * 1000
     // The store keeps the bytes; the frame they came in is reused by the stream.
     const envelope = new Uint8Array(request.envelope)
     const appended = this.store.append(request.mailboxId, envelope, expiresAt, token.kind, {
       maxEnvelopes: this.limits.maxEnvelopesPerMailbox,
-      maxBytes: this.limits.maxBytesPerMailbox
+      maxBytes: this.limits.maxBytesPerMailbox,
+      maxIntroductionEnvelopes: this.limits.maxIntroductionEnvelopesPerMailbox,
+      maxIntroductionBytes: this.limits.maxIntroductionBytesPerMailbox
     })
     return {
       answer: appended.then(
@@ -339,13 +287,41 @@ export class MailboxService {
     }
   }
 
+  /**
+   * Deletes the mailboxes whose owner has not acted for the expiry time, and resolves to how many.
+   * A live subscription is activity: its owner is there, waiting for deposits.
+   */
+  async expireIdle (): Promise<number> {
+    const before = this.components.now() - this.limits.mailboxExpirySeconds * 1000
+    let expired = 0
+    for (const id of this.store.idleMailboxes(before)) {
+      const key = hex(id)
+      if (this.subscribers.has(key)) {
+        this.touch(id)
+        continue
+      }
+      await this.store.deleteMailbox(id)
+      expired++
+    }
+    if (expired > 0) this.components.onDeleted?.()
+    return expired
+  }
+
+  /** Records owner activity; written to disk at most every eighth of the expiry time (and hourly). */
+  private touch (id: Uint8Array): void {
+    const every = Math.min(this.limits.mailboxExpirySeconds * 125, 3_600_000)
+    this.store.touch(id, this.components.now(), every).catch((err: Error) => {
+      this.log.error({ err: err.name }, 'recording owner activity failed')
+    })
+  }
+
   private notify (mailboxId: Uint8Array, stored: MailboxEnvelope): void {
     const list = this.subscribers.get(hex(mailboxId))
     if (list == null) return
     for (const s of list) s.push(stored)
   }
 
-  private async answer (request: Exclude<MailboxRequest, { type: 'deposit' }>, session: Session): Promise<MailboxResponseInit> {
+  private async answer (request: Exclude<MailboxRequest, { type: 'deposit' }>, session: Session, decoded: OwnerOpData | Error | undefined): Promise<Answer> {
     const id = request.id
     if (request.type === 'ping') return { id, status: 'OK' }
     if (request.type === 'challenge') {
@@ -358,14 +334,12 @@ export class MailboxService {
       this.components.metrics?.request('challenge', 'OK')
       return { id, status: 'OK', challenge }
     }
-    let op: OwnerOpData
-    try {
-      op = decodeOwnerOp(request.op)
-    } catch (err) {
+    const op = decoded ?? decodeOp(request.op)
+    if (op instanceof Error) {
       this.components.metrics?.request('owner', 'BAD_REQUEST')
-      return { id, status: 'BAD_REQUEST', message: (err as Error).message }
+      return { id, status: 'BAD_REQUEST', message: op.message }
     }
-    const res = await this.ownerOp(id, request, op, session).catch((err): MailboxResponseInit => {
+    const res = await this.ownerOp(id, request, op, session).catch((err): Answer => {
       const { status, message } = statusOf(err)
       if (status === 'INTERNAL' || status === 'UNAVAILABLE') this.log.error({ err: (err as Error).name, op: op.kind }, 'owner operation failed')
       return { id, status, message }
@@ -393,7 +367,7 @@ export class MailboxService {
     return undefined
   }
 
-  private async ownerOp (id: number, request: Extract<MailboxRequest, { type: 'owner' }>, op: OwnerOpData, session: Session): Promise<MailboxResponseInit> {
+  private async ownerOp (id: number, request: Extract<MailboxRequest, { type: 'owner' }>, op: OwnerOpData, session: Session): Promise<Answer> {
     const unauthorized: MailboxResponseInit = { id, status: 'UNAUTHORIZED', message: 'unauthorized' }
     // The same work whatever the outcome (signature check and lookup), so that a mailbox that is
     // not yours and one that does not exist cannot be told apart, by answer or by time.
@@ -407,23 +381,32 @@ export class MailboxService {
     if (stale != null) return stale
     if (op.kind === 'create') {
       if (mailbox != null) return { id, status: 'OK' }
-      const decision = this.createRate.take(sourceOf(session.connection.remoteAddr))
-      if (!decision.ok) return { id, status: 'RATE_LIMITED', message: 'too many new mailboxes from here', retryAfter: decision.retryAfterMs }
-      await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes)
+      const refusal = this.rates.createMailbox(session.connection)
+      if (refusal != null) return { id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs }
+      await this.store.createMailbox({ id: new Uint8Array(op.mailboxId), publicKey: new Uint8Array(request.publicKey) }, this.limits.maxMailboxes, this.components.now())
       return { id, status: 'OK' }
     }
     if (mailbox == null) return unauthorized
+    this.touch(mailbox.id)
     switch (op.kind) {
-      case 'register-token':
-        await this.store.putToken(new Uint8Array(op.tokenHash), { mailboxId: mailbox.id, kind: op.tokenKind }, this.limits.maxTokensPerMailbox)
+      case 'register-token': {
+        const refusal = this.rates.registerToken(session.connection)
+        if (refusal != null) return { id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs }
+        await this.store.putToken(new Uint8Array(op.tokenHash), { mailboxId: mailbox.id, kind: op.tokenKind }, { perMailbox: this.limits.maxTokensPerMailbox, total: this.limits.maxTokens })
         return { id, status: 'OK' }
+      }
       case 'revoke-token':
         await this.store.deleteToken(mailbox.id, op.tokenHash)
         return { id, status: 'OK' }
-      case 'read': {
-        const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
-        return { id, status: 'OK', envelopes: page.envelopes, more: page.more }
-      }
+      case 'read':
+        // One read of a mailbox at a time, from listing until the stream took the page: a mailbox
+        // makes the relay hold one page, however many reads are asked for on however many streams.
+        return this.reads.run(hex(mailbox.id), async () => {
+          if (session.stream.status !== 'open') return { id, status: 'UNAVAILABLE', sent: true }
+          const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
+          await session.send({ id, status: 'OK', envelopes: page.envelopes, more: page.more })
+          return { id, status: 'OK', sent: true }
+        })
       case 'ack': {
         const deleted = await this.store.remove(mailbox.id, op.ids)
         if (deleted > 0) this.components.onDeleted?.()
@@ -446,7 +429,7 @@ export class MailboxService {
     const key = hex(mailboxId)
     if (session.subscription?.mailbox === key) return
     session.subscription?.end('')
-    const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES)
+    const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES, MAX_PENDING_PUSH_BYTES)
     let ended = false
     const subscriber: Subscriber = {
       mailbox: key,

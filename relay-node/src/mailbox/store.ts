@@ -25,6 +25,9 @@ export interface TokenRecord {
 export interface MailboxUsage {
   envelopes: number
   bytes: number
+  /** Of those, deposited with an introduction token. */
+  introductionEnvelopes: number
+  introductionBytes: number
 }
 
 /** Totals over the whole store, for metrics. */
@@ -41,6 +44,18 @@ export interface AppendLimits {
   maxEnvelopes: number
   /** Most envelope bytes the mailbox may hold. */
   maxBytes: number
+  /** Most envelopes deposited with introduction tokens the mailbox may hold (within `maxEnvelopes`). */
+  maxIntroductionEnvelopes?: number
+  /** Most bytes of those (within `maxBytes`). */
+  maxIntroductionBytes?: number
+}
+
+/** Limits a token registration is checked against. */
+export interface TokenLimits {
+  /** Most tokens one mailbox may have. */
+  perMailbox: number
+  /** Most tokens in the whole store. */
+  total: number
 }
 
 /** A page of envelopes. */
@@ -58,10 +73,17 @@ export interface MailboxStore {
   /** Totals, for metrics. */
   stats(): StoreStats
   /**
-   * Creates a mailbox. Resolves to false if it existed already. Rejects with `CapacityError` when
-   * the store holds `maxMailboxes` mailboxes.
+   * Creates a mailbox, its owner active at `now` (ms). Resolves to false if it existed already.
+   * Rejects with `CapacityError` when the store holds `maxMailboxes` mailboxes.
    */
-  createMailbox(record: MailboxRecord, maxMailboxes: number): Promise<boolean>
+  createMailbox(record: MailboxRecord, maxMailboxes: number, now?: number): Promise<boolean>
+  /**
+   * Records that the owner of a mailbox acted at `now`. The time is written when the one on disk is
+   * `persistAfterMs` or more older, so that most operations write nothing.
+   */
+  touch(id: Uint8Array, now: number, persistAfterMs: number): Promise<void>
+  /** Ids of the mailboxes whose owner last acted before `before` (ms). */
+  idleMailboxes(before: number): Uint8Array[]
   /** The mailbox with this id, or undefined. */
   getMailbox(id: Uint8Array): Promise<MailboxRecord | undefined>
   /** Deletes a mailbox with its envelopes and tokens; resolves to false if there was none. */
@@ -69,9 +91,9 @@ export interface MailboxStore {
   /**
    * Registers (or re-registers with another kind) a token hash for a mailbox. Rejects with
    * `MailboxNotFoundError`, `TokenConflictError` (registered to another mailbox) or
-   * `CapacityError` (the mailbox has `maxTokens` tokens).
+   * `CapacityError` (the mailbox, or the store, has as many tokens as it may).
    */
-  putToken(tokenHash: Uint8Array, record: TokenRecord, maxTokens: number): Promise<void>
+  putToken(tokenHash: Uint8Array, record: TokenRecord, limits: TokenLimits): Promise<void>
   /** The token registered under this hash, or undefined. */
   getToken(tokenHash: Uint8Array): Promise<TokenRecord | undefined>
   /** Revokes a token of this mailbox; resolves to false if it was not registered to it. */
@@ -80,7 +102,8 @@ export interface MailboxStore {
    * Appends an envelope. The quota check and the id happen at the moment of the call: calls made
    * in order get increasing ids in that order, and each call is checked against all calls before
    * it, even those not yet durable. Resolves, with the stored envelope, once it is durable.
-   * Rejects with `MailboxFullError` or `MailboxNotFoundError`.
+   * Rejects with `MailboxFullError` (for an introduction, also over the introduction limits) or
+   * `MailboxNotFoundError`.
    */
   append(mailboxId: Uint8Array, envelope: Uint8Array, expiresAt: number, kind: DepositTokenKind, limits: AppendLimits): Promise<MailboxEnvelope>
   /**
