@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util'
 import { InvalidInputError } from '../errors.js'
 import { jsonLoggers } from '../logger.js'
 import { createMessenger } from '../messenger/index.js'
+import { checkNewPassphrase } from '../passphrase.js'
+import { hasStore } from '../storage/index.js'
 import { serveSession } from './run-session.js'
 import { COMMANDS, USAGE, commandNamed, offers } from './table.js'
 import type { CliIo } from './run-session.js'
@@ -44,6 +46,8 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo(),
   if (typeof dataDir !== 'string') throw new InvalidInputError('--data DIR is required')
   const passphrase = env.SOTTO_PASSPHRASE
   if (passphrase == null || passphrase.length === 0) throw new InvalidInputError('set SOTTO_PASSPHRASE to the data directory\'s passphrase')
+  // The rule holds for new data directories only: one made with a shorter passphrase still opens.
+  if (command.name === 'init' || !hasStore(dataDir)) checkNewPassphrase(passphrase)
   const level = (env.SOTTO_LOG_LEVEL ?? (command.name === 'run' ? 'info' : 'warn')) as LogLevel
   const messenger = await open({
     dataDir,
