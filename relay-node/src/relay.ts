@@ -14,6 +14,7 @@ import { ping } from '@libp2p/ping'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
+import { reportInternals } from '@sotto/core/internals'
 import { coalescingTcp } from '@sotto/core/tcp'
 import { halfWindowYamux } from '@sotto/core/yamux'
 import { createLibp2p } from 'libp2p'
@@ -161,6 +162,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     subscriptions: () => mailbox.subscriptionCount
   })
   await node.start()
+  await reportInternals(undefined, message => { log.warn(message) })
 
   let lastCompaction = Date.now()
   let maintaining: Promise<void> | undefined
