@@ -15,21 +15,9 @@ export interface Call {
 
 /** A contact as the fake answers it; `name` is its alias and id. */
 export function fakeContact (name: string): Contact {
-  return {
-    id: `id-${name}`,
-    alias: name,
-    displayName: name,
-    peerId: `peer-${name}`,
-    status: 'contact',
-    safetyNumber: '12345',
-    verified: false,
-    blocked: false,
-    identityChanged: false,
-    disappearingSeconds: 0,
-    unread: 0,
-    presence: 'offline',
-    mailboxes: 0
-  } as unknown as Contact
+  const flags = { verified: false, blocked: false, identityChanged: false }
+  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0 }
+  return { id: `id-${name}`, alias: name, displayName: name, peerId: `peer-${name}`, status: 'contact', safetyNumber: '12345', presence: 'offline', ...flags, ...counts }
 }
 
 function fakeRelay (addr: string): RelayView {
