@@ -132,6 +132,9 @@ export interface InternalCheck {
   detail: string
 }
 
+/** Longest a probe may take: a node's start must not wait on a loopback that drops packets. */
+const PROBE_TIMEOUT_MS = 5000
+
 /** A libp2p logger that discards everything, for the probes' own transport and muxers. */
 function quietLogger (): ComponentLogger {
   const log = Object.assign(() => {}, { enabled: false, error () {}, trace () {}, newScope: () => log }) as unknown as Libp2pLogger
@@ -141,7 +144,9 @@ function quietLogger (): ComponentLogger {
 /** Whether a stub upgrader sees a TCP connection from @libp2p/tcp that corking engages on. */
 export async function probeTcpCork (wrap: (c: MultiaddrConnection) => MultiaddrConnection = coalesceWrites): Promise<boolean> {
   let resolve: (maConn: MultiaddrConnection) => void = () => {}
-  const seen = new Promise<MultiaddrConnection>(res => { resolve = res })
+  let reject: (err: Error) => void = () => {}
+  const seen = new Promise<MultiaddrConnection>((res, rej) => { resolve = res; reject = rej })
+  const timer = setTimeout(() => { reject(new Error('no connection came')) }, PROBE_TIMEOUT_MS)
   const upgrader = {
     upgradeInbound: async (maConn: MultiaddrConnection) => { resolve(maConn); throw new Error('probe only') },
     upgradeOutbound: async () => { throw new Error('probe only') }
@@ -150,11 +155,12 @@ export async function probeTcpCork (wrap: (c: MultiaddrConnection) => MultiaddrC
   await listener.listen(multiaddr('/ip4/127.0.0.1/tcp/0'))
   const port = Number(listener.getAddrs()[0]?.toString().split('/tcp/')[1]?.split('/')[0])
   const socket = connect(port, '127.0.0.1')
-  socket.on('error', () => {})
+  socket.on('error', reject)
   try {
     const maConn = wrap(await seen)
     return corked.has(maConn)
   } finally {
+    clearTimeout(timer)
     socket.destroy()
     await listener.close()
   }
@@ -185,11 +191,27 @@ export function probeNode (node: Libp2p): { transportManager: boolean, circuitTr
 /** The probes that depend only on the installed modules, run once per process. */
 let moduleChecks: Promise<InternalCheck[]> | undefined
 
+/** Runs `probe` to an {@link InternalCheck}; a probe that fails or times out says why. */
+async function probed (name: string, detail: string, probe: () => Promise<boolean>): Promise<InternalCheck> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error('timed out')) }, PROBE_TIMEOUT_MS)
+    timer.unref()
+  })
+  try {
+    return { name, engaged: await Promise.race([probe(), timeout]), detail }
+  } catch (err) {
+    return { name, engaged: false, detail: `${detail}; the probe failed: ${(err as Error).message}` }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Probes every internal reach; `node` adds those that need a running node. */
 export async function checkInternals (node?: Libp2p): Promise<InternalCheck[]> {
   moduleChecks ??= (async () => [
-    { name: 'tcp-cork', engaged: await probeTcpCork().catch(() => false), detail: '@libp2p/tcp connections with `socket` and `sendData`' },
-    { name: 'yamux-half-window', engaged: await probeHalfWindow().catch(() => false), detail: '@libp2p/yamux muxers with `_newStream`, streams with `recvWindow`, `recvWindowCapacity`, `sendWindowUpdate`' }
+    await probed('tcp-cork', '@libp2p/tcp connections with `socket` and `sendData`', async () => probeTcpCork()),
+    await probed('yamux-half-window', '@libp2p/yamux muxers with `_newStream`, streams with `recvWindow`, `recvWindowCapacity`, `sendWindowUpdate`', async () => probeHalfWindow())
   ])()
   const checks = [...await moduleChecks]
   if (node != null) {
