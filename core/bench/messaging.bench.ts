@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * `npm run bench -w core`: Sotto's message path against two baselines measured in the same run —
- * a raw libp2p stream (same sizes, no crypto, no storage) and the bound libsignal alone sets (the
- * slower of its bare seal and unseal rates for exactly the operations a message takes).
+ * a raw libp2p stream (same sizes, no crypto, no storage) and what libsignal alone costs for
+ * exactly the operations a message takes. Round trips and throughput are wall time; the CPU per
+ * delivered message is process CPU on each side (the sender's own, the recipient process's from
+ * /proc), beside libsignal's CPU to seal and to open the same message.
  *
  * The recipient is a real `sotto run` process, so sender and recipient work in parallel as they
  * would on two machines; the raw baseline's far end is a process of its own too, so both paths
  * cross processes alike. Round trips of the two paths are taken in turn, so that a busy moment of
  * a shared machine weighs on both.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,7 +26,7 @@ import { lpStream } from '@libp2p/utils'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { signalBound } from './signal-bound.js'
+import { signalCost } from './signal-bound.js'
 import { createMessenger } from '../src/index.js'
 import { encodeContent } from '../src/protocol/index.js'
 import type { Messenger, MessengerListener } from '../src/index.js'
@@ -39,6 +42,21 @@ const RAW_PEER = fileURLToPath(new URL('./raw-peer.js', import.meta.url))
 const RAW_PROTOCOL = '/bench/1.0.0'
 
 interface Row { what: string, size: number, p50?: number, p99?: number, rate?: number }
+
+/** Process CPU per delivered message on each side, and libsignal's for the same message, in µs. */
+interface CpuRow { size: number, sender: number, recipient: number, seal: number, open: number }
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+
+/** CPU (user + system) a process has used so far, in microseconds, from /proc/<pid>/stat. */
+function processCpuUs (pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces: utime, stime are
+  // the 14th and 15th fields of the line, the 12th and 13th after the name.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 1_000_000 / CLOCK_TICKS
+}
 
 function percentile (sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number
@@ -90,7 +108,7 @@ async function rawPath (size: number): Promise<Path & { stop(): Promise<void> }>
 }
 
 /** A `sotto run` recipient process. */
-async function startRecipient (dir: string): Promise<{ invite: string, lines: AsyncIterator<string>, send(cmd: unknown): void, stop(): Promise<void> }> {
+async function startRecipient (dir: string): Promise<{ invite: string, lines: AsyncIterator<string>, cpuUs(): number, send(cmd: unknown): void, stop(): Promise<void> }> {
   const env = { ...process.env, SOTTO_PASSPHRASE: 'bench recipient', SOTTO_LOG_LEVEL: 'error' }
   const listen = `/ip4/127.0.0.1/tcp/${await freePort()}`
   const init = spawn(process.execPath, [CLI, '--data', dir, 'init', '--name', 'Recipient', '--listen', listen, '--no-mdns'], { env })
@@ -103,6 +121,7 @@ async function startRecipient (dir: string): Promise<{ invite: string, lines: As
   return {
     invite,
     lines,
+    cpuUs: () => processCpuUs(child.pid as number),
     send: (cmd) => { child.stdin.write(JSON.stringify(cmd) + '\n') },
     stop: async () => { child.stdin.end(); await new Promise(resolve => child.on('close', resolve)) }
   }
@@ -157,7 +176,7 @@ function sottoPath (alice: Messenger, contactId: string, size: number): Path {
  * Round trips of both paths, taken in turn (one raw, one Sotto, and so on), so that both see the
  * machine as it is at the same moments; then each path's throughput.
  */
-async function measure (raw: Path, sotto: Path): Promise<Array<{ p50: number, p99: number, rate: number }>> {
+async function measure (raw: Path, sotto: Path, recipientCpuUs: () => number): Promise<{ figures: Array<{ p50: number, p99: number, rate: number }>, sender: number, recipient: number }> {
   for (let i = 0; i < WARM_UP; i++) {
     await raw.roundTrip()
     await sotto.roundTrip()
@@ -167,15 +186,21 @@ async function measure (raw: Path, sotto: Path): Promise<Array<{ p50: number, p9
     samples[0]?.push(await raw.roundTrip())
     samples[1]?.push(await sotto.roundTrip())
   }
-  const rates = [await raw.throughput(RAW_THROUGHPUT_MESSAGES), await sotto.throughput(THROUGHPUT_MESSAGES)]
-  return samples.map((s, i) => {
+  const rawRate = await raw.throughput(RAW_THROUGHPUT_MESSAGES)
+  const senderCpu = process.cpuUsage()
+  const recipientCpu = recipientCpuUs()
+  const rates = [rawRate, await sotto.throughput(THROUGHPUT_MESSAGES)]
+  const { user, system } = process.cpuUsage(senderCpu)
+  const figures = samples.map((s, i) => {
     s.sort((x, y) => x - y)
     return { p50: percentile(s, 0.5), p99: percentile(s, 0.99), rate: rates[i] as number }
   })
+  return { figures, sender: (user + system) / THROUGHPUT_MESSAGES, recipient: (recipientCpuUs() - recipientCpu) / THROUGHPUT_MESSAGES }
 }
 
 async function main (): Promise<void> {
   const rows: Row[] = []
+  const cpu: CpuRow[] = []
   const aliceDir = await mkdtemp(join(tmpdir(), 'sotto-bench-a-'))
   const bobDir = await mkdtemp(join(tmpdir(), 'sotto-bench-b-'))
   const bob = await startRecipient(bobDir)
@@ -193,15 +218,16 @@ async function main (): Promise<void> {
     void (async () => { while (!(await bob.lines.next()).done);})()
     for (const size of SIZES) {
       const content = encodeContent({ id: randomBytes(16), sentAt: Date.now(), text: { text: 'x'.repeat(size), seq: 1 } })
-      progress(`libsignal bound, ${size} B`)
-      const bound = await signalBound(content, THROUGHPUT_MESSAGES)
+      progress(`libsignal alone, ${size} B`)
+      const signal = await signalCost(content, THROUGHPUT_MESSAGES)
       progress(`raw libp2p stream and sotto, ${size} B`)
       const raw = await rawPath(size)
       try {
-        const [rawFigures, sottoFigures] = await measure(raw, sottoPath(alice, contact.id, size))
+        const { figures: [rawFigures, sottoFigures], sender, recipient } = await measure(raw, sottoPath(alice, contact.id, size), bob.cpuUs)
         rows.push({ what: 'raw libp2p stream', size, ...rawFigures })
-        rows.push({ what: 'libsignal bound (min of seal, unseal)', size, rate: bound })
+        rows.push({ what: 'libsignal alone (min of seal, open)', size, rate: signal.rate })
         rows.push({ what: 'sotto send→delivered', size, ...sottoFigures })
+        cpu.push({ size, sender, recipient, seal: signal.sealCpuUs, open: signal.openCpuUs })
       } finally {
         await raw.stop()
       }
@@ -212,7 +238,7 @@ async function main (): Promise<void> {
     await rm(aliceDir, { recursive: true, force: true })
     await rm(bobDir, { recursive: true, force: true })
   }
-  print(rows)
+  print(rows, cpu)
 }
 
 /** Progress goes to stderr, the table to stdout. */
@@ -220,17 +246,24 @@ function progress (what: string): void {
   process.stderr.write(`bench: ${what}\n`)
 }
 
-function print (rows: Row[]): void {
+function print (rows: Row[], cpu: CpuRow[]): void {
   const fmt = (n: number | undefined, digits: number): string => n == null ? '—' : n.toFixed(digits)
   console.log('| path | size | RTT p50 ms | RTT p99 ms | throughput msg/s |')
   console.log('| --- | --- | --- | --- | --- |')
   for (const r of rows) console.log(`| ${r.what} | ${r.size} B | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.rate, 0)} |`)
+  console.log('')
+  console.log('| size | sender CPU µs/msg | libsignal seal µs | sender ÷ seal | recipient CPU µs/msg | libsignal open µs | recipient ÷ open |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- |')
+  for (const c of cpu) {
+    console.log(`| ${c.size} B | ${fmt(c.sender, 0)} | ${fmt(c.seal, 0)} | ${fmt(c.sender / c.seal, 1)}× | ${fmt(c.recipient, 0)} | ${fmt(c.open, 0)} | ${fmt(c.recipient / c.open, 1)}× |`)
+  }
+  console.log('')
   for (const size of SIZES) {
     const raw = rows.find(r => r.size === size && r.what.startsWith('raw'))
-    const bound = rows.find(r => r.size === size && r.what.startsWith('libsignal'))
     const sotto = rows.find(r => r.size === size && r.what.startsWith('sotto'))
-    if (raw?.p50 == null || bound?.rate == null || sotto?.p50 == null || sotto.rate == null) continue
-    console.log(`${size} B: RTT p50 ${(sotto.p50 / raw.p50).toFixed(1)}× raw (target ≤ 8×); throughput ${(100 * sotto.rate / bound.rate).toFixed(0)}% of the libsignal bound (target ≥ 70%)`)
+    const c = cpu.find(r => r.size === size)
+    if (raw?.p50 == null || sotto?.p50 == null || c == null) continue
+    console.log(`${size} B: RTT p50 ${(sotto.p50 / raw.p50).toFixed(1)}× raw (goal ≤ 8×); CPU per message ${(c.sender / c.seal).toFixed(1)}× libsignal's seal on the sender, ${(c.recipient / c.open).toFixed(1)}× its open on the recipient (goal ≤ 2× each)`)
   }
 }
 

@@ -26,6 +26,9 @@ export class TooLargeError extends InvalidInputError {}
 /** A signature (invite card, certificate) does not verify. */
 export class BadSignatureError extends InvalidInputError {}
 
+/** A passphrase chosen for a new data directory is too short (see `checkNewPassphrase`). */
+export class WeakPassphraseError extends InvalidInputError {}
+
 /** The passphrase or host-supplied key does not open this data directory. */
 export class WrongPassphraseError extends SottoError {}
 

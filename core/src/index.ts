@@ -6,5 +6,6 @@ export { createMessenger, fetchRelayInfo, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECO
 export type * from './messenger/index.js'
 export type { KeySource } from './storage/types.js'
 export * from './errors.js'
+export { checkNewPassphrase, MIN_PASSPHRASE_LENGTH } from './passphrase.js'
 export { jsonLoggers, silentLoggers, LOG_LEVELS } from './logger.js'
 export type { Logger, LoggerFactory, LogFields, LogLevel } from './logger.js'

@@ -14,6 +14,7 @@ import { ping } from '@libp2p/ping'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
+import { reportInternals } from '@sotto/core/internals'
 import { coalescingTcp } from '@sotto/core/tcp'
 import { halfWindowYamux } from '@sotto/core/yamux'
 import { LINK_PROTOCOL, encodeRelayLink } from '@sotto/core/links'
@@ -225,6 +226,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   const idle = await mailbox.expireIdle()
   log.info({ count: idle }, 'deleted mailboxes their owners left')
   await node.start()
+  await reportInternals(undefined, message => { log.warn(message) })
 
   let lastCompaction = Date.now()
   let maintaining: Promise<void> | undefined

@@ -109,14 +109,14 @@ describe('sotto in three network namespaces, only the relay reachable from both'
     const bobDir = await tempDir()
     dirs.push(aliceDir, bobDir)
     const [[aliceInit], [bobInit]] = await Promise.all([
-      sotto(['--data', aliceDir, 'init', '--name', 'Alice', '--listen', `/ip4/${NET.alice}/tcp/0`, '--relay', viaA, '--no-mdns'], 'alice', { netns: NS.alice }),
-      sotto(['--data', bobDir, 'init', '--name', 'Bob', '--listen', `/ip4/${NET.bob}/tcp/0`, '--relay', viaB, '--no-mdns'], 'bob', { netns: NS.bob })
+      sotto(['--data', aliceDir, 'init', '--name', 'Alice', '--listen', `/ip4/${NET.alice}/tcp/0`, '--relay', viaA, '--no-mdns'], 'alice passphrase', { netns: NS.alice }),
+      sotto(['--data', bobDir, 'init', '--name', 'Bob', '--listen', `/ip4/${NET.bob}/tcp/0`, '--relay', viaB, '--no-mdns'], 'bob passphrase', { netns: NS.bob })
     ])
     assert.ok(aliceInit?.invite != null && bobInit?.invite != null)
 
     const started = await Promise.all([
-      SottoRun.start(aliceDir, 'alice', { netns: NS.alice }),
-      SottoRun.start(bobDir, 'bob', { netns: NS.bob })
+      SottoRun.start(aliceDir, 'alice passphrase', { netns: NS.alice }),
+      SottoRun.start(bobDir, 'bob passphrase', { netns: NS.bob })
     ])
     let alice = started[0]
     const bob = started[1]
@@ -148,7 +148,7 @@ describe('sotto in three network namespaces, only the relay reachable from both'
     assert.equal(await alice.stop(), 0)
     for (let i = 0; i < 20; i++) await bob.command({ cmd: 'send', to: aliceAtBob, text: `while away ${i}` })
     await waitFor(async () => (await history(bob, aliceAtBob)).filter(m => String(m.text).startsWith('while away')).every(m => m.state === 'sent'), 'deposits at the relay')
-    alice = await SottoRun.start(aliceDir, 'alice', { netns: NS.alice })
+    alice = await SottoRun.start(aliceDir, 'alice passphrase', { netns: NS.alice })
     runs.push(alice)
     await alice.next(e => e.event === 'message' && e.text === 'while away 19')
     const drained = alice.events.filter(e => e.event === 'message').map(e => String(e.text))

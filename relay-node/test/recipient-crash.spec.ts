@@ -80,11 +80,11 @@ describe('sotto-relay: the recipient killed while it drains', () => {
     const other = await startRelay({ args: ['--jurisdiction', 'FR', '--operator', 'Other Operator'] })
     try {
       const dir = await fleet.dir()
-      await sotto(['--data', dir, 'init', '--name', 'Carol', '--listen', '/ip4/127.0.0.1/tcp/0', '--relay', relay.tcp, '--no-mdns'], 'carol')
-      const [added] = await sotto(['--data', dir, 'relays', 'add', other.tcp], 'carol')
+      await sotto(['--data', dir, 'init', '--name', 'Carol', '--listen', '/ip4/127.0.0.1/tcp/0', '--relay', relay.tcp, '--no-mdns'], 'carol passphrase')
+      const [added] = await sotto(['--data', dir, 'relays', 'add', other.tcp], 'carol passphrase')
       assert.equal(added?.jurisdiction, 'FR')
       assert.equal(added?.operator, 'Other Operator')
-      const listed = await sotto(['--data', dir, 'relays'], 'carol')
+      const listed = await sotto(['--data', dir, 'relays'], 'carol passphrase')
       assert.deepEqual(listed.map(r => r.peerId), [relay.peerId, other.peerId])
       assert.equal(listed[0]?.addr, multiaddr(relay.tcp).toString())
       assert.equal(listed[0]?.operator, 'Test Operator')
@@ -92,7 +92,7 @@ describe('sotto-relay: the recipient killed while it drains', () => {
       assert.equal(listed[0]?.mailboxReady, true)
       assert.equal(listed[0]?.reachable, true)
 
-      const run = await SottoRun.start(dir, 'carol')
+      const run = await SottoRun.start(dir, 'carol passphrase')
       runs.push(run)
       await run.command({ cmd: 'relays', remove: other.tcp })
       const left = await run.command({ cmd: 'relays' }) as Array<Record<string, unknown>>
@@ -102,7 +102,7 @@ describe('sotto-relay: the recipient killed while it drains', () => {
       assert.equal(again.jurisdiction, 'FR')
       assert.equal(await run.stop(), 0)
 
-      const bad = await sottoRaw(['--data', dir, 'relays', 'remove', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWCKq9ZvccjmCqhBbPsrgpAKBHWQpgB61ruM19CyAvH1Cp'], 'carol')
+      const bad = await sottoRaw(['--data', dir, 'relays', 'remove', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWCKq9ZvccjmCqhBbPsrgpAKBHWQpgB61ruM19CyAvH1Cp'], 'carol passphrase')
       assert.equal(bad.code, 1)
       assert.match(bad.err, /^NotFoundError: /m)
     } finally {

@@ -88,7 +88,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
-      iceServers: options.iceServers ?? []
+      iceServers: options.iceServers ?? [],
+      log: loggers.forComponent('core:net')
     })
     const ctx: Context = {
       store,

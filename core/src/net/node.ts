@@ -13,12 +13,15 @@ import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { BugError } from '../errors.js'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
+import { reportInternals } from './internals.js'
 import { coalescingTcp } from './tcp.js'
 import { halfWindowYamux } from './yamux.js'
+import type { Logger } from '../logger.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+
+export { listenOn } from './internals.js'
 
 /** Listen addresses used when none are given: TCP and WebSockets on every interface, any port. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
@@ -36,6 +39,11 @@ export interface NodeOptions {
    * address, so none is contacted unless the user configures one.
    */
   iceServers: string[]
+  /**
+   * Where to warn when a reach into libp2p internals no longer engages (see `internals.ts`).
+   * Default: a process warning.
+   */
+  log?: Logger
 }
 
 /** The services a messenger node runs. */
@@ -57,7 +65,7 @@ export type MessengerNode = Libp2p<NodeServices>
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
   const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
   const peerDiscovery = options.mdns ? [mdns({ serviceTag: 'sotto.local' })] : []
-  return createLibp2p({
+  const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [
@@ -85,22 +93,9 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       autoNAT: autoNAT()
     }
   })
-}
-
-/**
- * Starts listening on more addresses while the node runs. For `<relay>/p2p-circuit` this dials the
- * relay and makes a circuit relay v2 reservation; the relayed addresses then appear in
- * `node.getMultiaddrs()` (and leave it when the relay connection closes).
- *
- * libp2p 3 has no public call for this: configured listen addresses are all listened on at start
- * (where an unreachable relay would fail or delay the start), so this uses the node's transport
- * manager, the same call libp2p makes for its configured addresses.
- */
-export async function listenOn (node: MessengerNode, addrs: Multiaddr[]): Promise<void> {
-  const components = (node as unknown as { components?: { transportManager?: { listen?: unknown } } }).components
-  const manager = components?.transportManager
-  if (manager == null || typeof manager.listen !== 'function') throw new BugError('this libp2p node has no transport manager to listen with')
-  await (manager.listen as (addrs: Multiaddr[]) => Promise<void>).call(manager, addrs)
+  const warn = options.log != null ? options.log.warn.bind(options.log) : (message: string) => { process.emitWarning(message, 'SottoInternalsWarning') }
+  await reportInternals(node, warn)
+  return node
 }
 
 /** The circuit address of `peer` through `relay` (a multiaddr ending in /p2p/<relay PeerId>). */

@@ -9,40 +9,15 @@
  * session took 102 packets, most of them 30 bytes (26 with this). On a link that loses packets,
  * every one of them is a chance to stall or break the connection. Corking the socket until the
  * turn ends sends the same bytes, in the same order, in a few packets, and adds no wait beyond the
- * turn.
+ * turn. The reach into @libp2p/tcp's connections lives in `internals.ts`, with its check.
  */
-import { Socket } from 'node:net'
 import { tcp } from '@libp2p/tcp'
+import { coalesceWrites } from './internals.js'
 import type { TCPComponents, TCPOptions } from '@libp2p/tcp'
 import type {
   CreateListenerOptions, DialTransportOptions, Listener, MultiaddrConnection, Transport, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-
-/** What @libp2p/tcp's connections hold: their socket, and the method every write goes through. */
-interface SocketConnection {
-  socket?: unknown
-  sendData?: (data: unknown) => unknown
-}
-
-/**
- * Makes `maConn` cork its socket at the first write of a turn and uncork it when the turn ends.
- * A connection that is not a TCP socket's is returned as it is.
- */
-function coalesceWrites (maConn: MultiaddrConnection): MultiaddrConnection {
-  const conn = maConn as unknown as SocketConnection
-  const { socket, sendData } = conn
-  if (!(socket instanceof Socket) || typeof sendData !== 'function') return maConn
-  const send = sendData.bind(maConn)
-  conn.sendData = (data: unknown): unknown => {
-    if (socket.writableCorked === 0 && !socket.destroyed) {
-      socket.cork()
-      setImmediate(() => { socket.uncork() })
-    }
-    return send(data)
-  }
-  return maConn
-}
 
 function coalescingUpgrader (upgrader: Upgrader): Upgrader {
   return new Proxy(upgrader, {

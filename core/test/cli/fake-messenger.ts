@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * A messenger that records what it is asked and answers from memory, for unit tests of the
+ * `sotto` command table. Nothing goes to a network or a disk.
+ */
+import { EventEmitter } from 'node:events'
+import { NotFoundError, TimeoutError } from '../../src/errors.js'
+import type { Contact, Message, Messenger, RelayView, Settings } from '../../src/messenger/index.js'
+
+/** One call made to the fake: the method and its arguments. */
+export interface Call {
+  method: string
+  args: unknown[]
+}
+
+/** A contact as the fake answers it; `name` is its alias and id. */
+export function fakeContact (name: string): Contact {
+  const flags = { verified: false, blocked: false, identityChanged: false }
+  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0 }
+  return { id: `id-${name}`, alias: name, displayName: name, peerId: `peer-${name}`, status: 'contact', safetyNumber: '12345', presence: 'offline', ...flags, ...counts }
+}
+
+function fakeRelay (addr: string): RelayView {
+  return { addr, peerId: 'peer-relay', reachable: true, reserved: true, mailboxReady: true }
+}
+
+/** A fake messenger, and the calls made to it. */
+export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
+  const calls: Call[] = []
+  const events = new EventEmitter()
+  let settings: Settings = { mdns: true, readReceipts: true, excludedJurisdictions: [] }
+  const contact = (name: unknown): Contact => {
+    if (name !== 'bob' && name !== 'id-bob') throw new NotFoundError(`no contact ${String(name)}`)
+    return fakeContact('bob')
+  }
+  const message: Message = { id: 'm1', contactId: 'id-bob', direction: 'out', text: 'hi', sentAt: 1, storedAt: 1, state: 'queued' }
+  const answers: Record<string, (...args: unknown[]) => unknown> = {
+    identity: () => ({ userId: 'me', peerId: 'peer-me', name: 'Me' }),
+    addresses: () => ['/ip4/127.0.0.1/tcp/1'],
+    invite: async () => 'sotto://invite/me',
+    addContact: async () => fakeContact('bob'),
+    contacts: async () => [fakeContact('bob'), fakeContact('carol')],
+    requests: async () => [fakeContact('dave')],
+    accept: async (c) => contact(c),
+    block: async (c) => contact(c),
+    unblock: async (c) => contact(c),
+    setDisappearing: async (c, seconds) => ({ ...contact(c), disappearingSeconds: seconds }),
+    send: async (c) => { contact(c); return message },
+    waitForState: async () => { throw new TimeoutError('not delivered') },
+    history: async (c) => { contact(c); return [message] },
+    markRead: async (c) => { contact(c) },
+    settings: async () => settings,
+    updateSettings: async (patch) => { settings = { ...settings, ...(patch as Partial<Settings>) }; return settings },
+    relays: async () => [fakeRelay('/ip4/10.0.0.1/tcp/1/p2p/relay')],
+    addRelay: async (addr) => fakeRelay(String(addr)),
+    removeRelay: async () => {},
+    stop: async () => {}
+  }
+  const messenger = new Proxy({}, {
+    get (_target, prop) {
+      if (prop === 'on' || prop === 'off') return (name: string, fn: (...a: unknown[]) => void) => { events[prop](name, fn) }
+      const answer = answers[prop as string]
+      if (answer == null) return undefined
+      return (...args: unknown[]) => {
+        if (prop !== 'identity' && prop !== 'addresses') calls.push({ method: prop as string, args })
+        return answer(...args)
+      }
+    }
+  }) as unknown as Messenger
+  return { messenger, calls }
+}
