@@ -437,9 +437,10 @@ export class Courier {
     if (existing?.usable === true) return existing
     existing?.close()
     const peer = peerIdFromString(contact.peerId)
-    const addrs = contactAddresses(contact)
+    const addrs = contactAddresses(contact).filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
     if (addrs.length > 0) await this.ctx.node.peerStore.merge(peer, { multiaddrs: addrs })
-    const link = await MessageLink.open(this.ctx.node, peer, DIAL_TIMEOUT_MS)
+    // Circuits through the contact's relays go from throwaway identities (see RelayClients).
+    const link = await this.ctx.clients.openLink(peer, depositTargets(contact).map(t => t.addr), DIAL_TIMEOUT_MS)
     this.links.set(contact.id, link)
     return link
   }

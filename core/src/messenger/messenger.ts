@@ -26,6 +26,7 @@ import { HomeRelays } from './home-relays.js'
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
+import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import { Upkeep } from './upkeep.js'
@@ -82,11 +83,13 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     }
     await tx.commit()
     const settings = decodeRecord<Settings>(await store.get(keys.settings()) ?? encodeRecord(DEFAULT_SETTINGS))
+    let clients: RelayClients | undefined
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
-      iceServers: options.iceServers ?? []
+      iceServers: options.iceServers ?? [],
+      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true)
     })
     const ctx: Context = {
       store,
@@ -98,7 +101,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       presence: new Map(),
       lock: new Mutex(),
-      clients: new RelayClients(node, loggers)
+      clients: clients = new RelayClients(node, loggers)
     }
     const messenger = new SottoMessenger(ctx)
     try {

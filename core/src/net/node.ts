@@ -10,6 +10,7 @@ import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
+import { isLinkLocal, isPrivate } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
@@ -36,6 +37,44 @@ export interface NodeOptions {
    * address, so none is contacted unless the user configures one.
    */
   iceServers: string[]
+  /**
+   * Which peers may be dialled at private or loopback addresses (see {@link dialGater}). Without
+   * it, only peers found by mDNS may.
+   */
+  dialRules?: DialRules
+}
+
+/** What the connection gater asks the messenger about a peer it is about to dial. */
+export interface DialRules {
+  /**
+   * True when `peer` (a PeerId, as text) may be dialled at a private, loopback or link-local
+   * address, or at a host name: the user's own relays and accepted contacts. A stranger's card
+   * must not point the app at a machine inside the user's network.
+   */
+  mayDialPrivate(peer: string): boolean | Promise<boolean>
+}
+
+/**
+ * The messenger node's connection gater, for outgoing dials:
+ * - no circuit address: circuits to contacts go from a throwaway node (see `RelayClients`), so
+ *   that a contact's relay never sees the messenger's PeerId asking for the contact;
+ * - a private, loopback or link-local address, or a host name, only for peers found by mDNS on
+ *   the local network and those `rules` allow; public IP addresses for anyone.
+ */
+export function dialGater (rules: DialRules | undefined, foundByMdns: ReadonlySet<string>): { denyDialMultiaddr(ma: Multiaddr): Promise<boolean> } {
+  return {
+    denyDialMultiaddr: async (ma: Multiaddr): Promise<boolean> => {
+      const components = ma.getComponents()
+      if (components.some(c => c.name === 'p2p-circuit')) return true
+      const host = components[0]
+      const isIp = host?.name === 'ip4' || host?.name === 'ip6'
+      if (isIp && !isPrivate(ma) && !isLinkLocal(ma)) return false
+      const peer = components.findLast(c => c.name === 'p2p')?.value
+      if (peer == null) return true
+      if (foundByMdns.has(peer)) return false
+      return !(await rules?.mayDialPrivate(peer) ?? false)
+    }
+  }
 }
 
 /** The services a messenger node runs. */
@@ -57,7 +96,8 @@ export type MessengerNode = Libp2p<NodeServices>
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
   const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
   const peerDiscovery = options.mdns ? [mdns({ serviceTag: 'sotto.local' })] : []
-  return createLibp2p({
+  const foundByMdns = new Set<string>()
+  const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [
@@ -70,6 +110,7 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
     connectionEncrypters: [noise()],
     streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     peerDiscovery,
+    connectionGater: dialGater(options.dialRules, foundByMdns),
     connectionManager: {
       maxConnections: 128,
       maxIncomingPendingConnections: 16,
@@ -85,6 +126,9 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       autoNAT: autoNAT()
     }
   })
+  // Only discovery modules raise this event, and mDNS is the only one configured.
+  node.addEventListener('peer:discovery', (evt) => { foundByMdns.add(evt.detail.id.toString()) })
+  return node
 }
 
 /**
