@@ -101,7 +101,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       presence: new Map(),
       lock: new Mutex(),
-      clients: clients = new RelayClients(node, loggers)
+      clients: clients = new RelayClients(node, loggers, options.anonymity)
     }
     const messenger = new SottoMessenger(ctx)
     try {
