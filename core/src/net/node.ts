@@ -18,7 +18,7 @@ import { BugError } from '../errors.js'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
 import { coalescingTcp } from './tcp.js'
 import { halfWindowYamux } from './yamux.js'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Listen addresses used when none are given: TCP and WebSockets on every interface, any port. */
@@ -95,8 +95,8 @@ export type MessengerNode = Libp2p<NodeServices>
  */
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
   const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
-  const peerDiscovery = options.mdns ? [mdns({ serviceTag: 'sotto.local' })] : []
   const foundByMdns = new Set<string>()
+  const peerDiscovery = options.mdns ? [withFoundPeers(mdns({ serviceTag: 'sotto.local' }), foundByMdns)] : []
   const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
@@ -126,9 +126,20 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
       autoNAT: autoNAT()
     }
   })
-  // Only discovery modules raise this event, and mDNS is the only one configured.
-  node.addEventListener('peer:discovery', (evt) => { foundByMdns.add(evt.detail.id.toString()) })
   return node
+}
+
+/**
+ * Wraps a peer discovery factory so that the PeerIds it finds are added to `found`. (The node's
+ * own `peer:discovery` event will not do: libp2p raises it for every peer new to its peer store,
+ * a stranger's card included.)
+ */
+function withFoundPeers<C> (factory: (components: C) => PeerDiscovery, found: Set<string>): (components: C) => PeerDiscovery {
+  return (components: C) => {
+    const discovery = factory(components)
+    discovery.addEventListener('peer', (evt) => { found.add(evt.detail.id.toString()) })
+    return discovery
+  }
 }
 
 /**
