@@ -172,7 +172,8 @@ export class Courier {
   private async pump (contactId: string): Promise<void> {
     while (!this.stopped) {
       const contact = await readContact(this.ctx.store, contactId)
-      if (contact == null || contact.blocked) return
+      // Nothing goes to a stranger before the user accepts: no receipt, no token, no dial.
+      if (contact == null || contact.blocked || contact.status === 'request') return
       if (this.directAllowed(contactId)) {
         const { done, progressed } = await this.streamDirect(contact)
         if (done) {

@@ -314,6 +314,9 @@ class SottoMessenger implements Messenger {
       c.status = 'contact'
       issueTokens(c, this.ctx.profile.relays)
     })
+    // What waited for the user's answer (receipts, anything queued to them) goes now.
+    this.flushReceipts()
+    this.courier.kick(contact.id)
     await this.homeRelays.sync(REGISTER_WAIT_MS)
     return contact
   }
@@ -720,8 +723,8 @@ class SottoMessenger implements Messenger {
       const touched: string[] = []
       for (const [contactId, ids] of byContact) {
         const c = await readContact(tx, contactId)
-        // Held while their key is in doubt; nothing goes to a blocked (or deleted) contact.
-        if (c?.pendingIdentityKey != null) continue
+        // Held while their key is in doubt or their request waits; nothing goes to a blocked (or deleted) contact.
+        if (c?.pendingIdentityKey != null || c?.status === 'request') continue
         for (const id of ids) tx.del(keys.pendingReceipt(contactId, id))
         if (c == null || c.blocked) continue
         for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
