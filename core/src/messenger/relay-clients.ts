@@ -14,7 +14,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { InvalidInputError } from '../errors.js'
+import { InvalidInputError, RelayUnreachableError } from '../errors.js'
 import { createMailboxClient } from '../mailbox/index.js'
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { MessageLink } from '../net/message-protocol.js'
@@ -192,6 +192,7 @@ class AnonymousRelay implements MailboxClient {
   readonly relayPeerId: PeerId
   private session?: Session
   private readonly retiring = new Set<Session>()
+  private closed = false
 
   constructor (private readonly addr: string, private readonly settings: Settings, private readonly loggers: LoggerFactory) {
     this.relay = multiaddr(addr)
@@ -257,6 +258,7 @@ class AnonymousRelay implements MailboxClient {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     const all = [...this.retiring, ...(this.session != null ? [this.session] : [])]
     this.session = undefined
     this.retiring.clear()
@@ -281,6 +283,8 @@ class AnonymousRelay implements MailboxClient {
 
   /** The session to use now, made (or replaced) as the rotation requires. */
   private current (): Session {
+    // Closed (idle, dropped or stopping) while a caller still held it: the caller asks again.
+    if (this.closed) throw new RelayUnreachableError('this relay client was closed')
     const now = this.settings.now()
     const s = this.session
     if (s != null) {
