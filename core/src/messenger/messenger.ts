@@ -101,7 +101,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       presence: new Map(),
       lock: new Mutex(),
-      clients: clients = new RelayClients(node, loggers, options.anonymity)
+      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { messenger.presenceChanged(peer) } })
     }
     const messenger = new SottoMessenger(ctx)
     try {
@@ -810,11 +810,17 @@ class SottoMessenger implements Messenger {
   }
 
   /** Recomputes a peer's presence from its open connections; announces a change. */
+  /** A connection to `peer` opened or closed on one of the throwaway nodes. */
+  presenceChanged (peer: string): void {
+    this.updatePresence(peer)
+  }
+
   private updatePresence (peer: string): void {
     const contactId = this.byPeer.get(peer)
     if (contactId == null) return
-    const open = this.ctx.node.getConnections(peerIdFromString(peer)).filter(c => c.status === 'open')
-    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null) ? 'direct' : 'relay'
+    const id = peerIdFromString(peer)
+    const open = [...this.ctx.node.getConnections(id), ...this.ctx.clients.connectionsTo(id)].filter(c => c.status === 'open')
+    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null && !c.remoteAddr.toString().includes('/p2p-circuit')) ? 'direct' : 'relay'
     if ((this.ctx.presence.get(contactId) ?? 'offline') !== presence) {
       this.ctx.presence.set(contactId, presence)
       this.ctx.events.emit('connection', { contactId, presence })

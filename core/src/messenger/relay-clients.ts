@@ -22,7 +22,7 @@ import { circuitAddress } from '../net/node.js'
 import type { LoggerFactory } from '../logger.js'
 import type { MailboxClient, MailboxNode } from '../mailbox/index.js'
 import type { EphemeralNode } from '../net/ephemeral-node.js'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Answers from a relay come within milliseconds; a long wait means it is gone. */
@@ -57,11 +57,14 @@ export interface RelayClientsOptions {
   now?: () => number
   /** Makes a throwaway node. Default {@link createEphemeralNode}. */
   createNode?: () => Promise<EphemeralNode>
-  /** Called with the PeerId of each throwaway node made (for tests and debugging). */
-  onIdentity?: (relay: string, peerId: PeerId) => void
+  /**
+   * Called with the remote PeerId (as text) whenever a throwaway node's connection opens or
+   * closes: a contact reached through its relay is online, though not to the messenger's node.
+   */
+  onConnection?: (peer: string) => void
 }
 
-type Settings = Required<Omit<RelayClientsOptions, 'onIdentity'>> & Pick<RelayClientsOptions, 'onIdentity'>
+type Settings = Required<Omit<RelayClientsOptions, 'onConnection'>> & Pick<RelayClientsOptions, 'onConnection'>
 
 /** Mailbox clients by relay PeerId: home relays' over the messenger's node, others anonymous. */
 export class RelayClients {
@@ -77,7 +80,7 @@ export class RelayClients {
       idleCloseMs: options.idleCloseMs ?? IDLE_CLOSE_MS,
       now: options.now ?? Date.now,
       createNode: options.createNode ?? createEphemeralNode,
-      onIdentity: options.onIdentity
+      onConnection: options.onConnection
     }
     this.sweeper = setInterval(() => { this.sweep() }, Math.min(this.settings.idleCloseMs, 60_000))
     this.sweeper.unref()
@@ -95,7 +98,8 @@ export class RelayClients {
     if (!preferred) {
       let relay = this.foreign.get(peer)
       if (relay == null) {
-        relay = new AnonymousRelay(addr, this.settings, this.loggers)
+        // One of ours is reached at our address for it: the contact's may not work from here.
+        relay = new AnonymousRelay(this.home.get(peer)?.relay.toString() ?? addr, this.settings, this.loggers)
         this.foreign.set(peer, relay)
       }
       return relay
@@ -105,6 +109,11 @@ export class RelayClients {
     if (existing != null) void existing.close().catch(() => {})
     const client = createMailboxClient(this.node, addr, { timeout: REQUEST_TIMEOUT_MS, logger: this.loggers })
     this.home.set(peer, client)
+    const foreign = this.foreign.get(peer)
+    if (foreign != null && foreign.relay.toString() !== client.relay.toString()) {
+      this.foreign.delete(peer)
+      void foreign.close()
+    }
     return client
   }
 
@@ -129,7 +138,7 @@ export class RelayClients {
       } catch {
         continue
       }
-      attempts.push(relay.openLink(peer, circuitAddress(addr, peer.toString()), timeoutMs))
+      attempts.push(relay.openLink(peer, circuitAddress(relay.relay.toString(), peer.toString()), timeoutMs))
     }
     let winner: MessageLink
     try {
@@ -139,6 +148,11 @@ export class RelayClients {
     }
     for (const attempt of attempts) void attempt.then(link => { if (link !== winner) link.close() }, () => {})
     return winner
+  }
+
+  /** The open connections of the throwaway nodes to `peer` (a contact reached through a relay). */
+  connectionsTo (peer: PeerId): Connection[] {
+    return [...this.foreign.values()].flatMap(r => r.connectionsTo(peer))
   }
 
   /** Closes and forgets the clients of a relay. */
@@ -175,6 +189,8 @@ export class RelayClients {
 /** One throwaway identity at one relay: its node, made on first use, and its mailbox client. */
 interface Session {
   node: Promise<EphemeralNode>
+  /** The node, once made. */
+  ready?: EphemeralNode
   client: MailboxClient
   createdAt: number
   lastUsed: number
@@ -197,6 +213,12 @@ class AnonymousRelay implements MailboxClient {
   constructor (private readonly addr: string, private readonly settings: Settings, private readonly loggers: LoggerFactory) {
     this.relay = multiaddr(addr)
     this.relayPeerId = peerIdFromString(relayPeerIdOf(addr))
+  }
+
+  /** The open connections of this relay's throwaway nodes to `peer`. */
+  connectionsTo (peer: PeerId): Connection[] {
+    const nodes = [...this.retiring, ...(this.session != null ? [this.session] : [])].flatMap(s => s.ready != null ? [s.ready] : [])
+    return nodes.flatMap(n => n.getConnections(peer)).filter(c => c.status === 'open')
   }
 
   /** Milliseconds since anything was done here, or 0 while something is in flight. */
@@ -305,7 +327,12 @@ class AnonymousRelay implements MailboxClient {
       inFlight: 0,
       retired: false
     }
-    void node.then(n => { this.settings.onIdentity?.(this.addr, n.peerId) }, () => {
+    void node.then(n => {
+      session.ready = n
+      const changed = (evt: CustomEvent<Connection>): void => { this.settings.onConnection?.(evt.detail.remotePeer.toString()) }
+      n.addEventListener('connection:open', changed)
+      n.addEventListener('connection:close', changed)
+    }, () => {
       // A node that could not be made is not kept: the next call tries again.
       if (this.session === session) this.session = undefined
     })

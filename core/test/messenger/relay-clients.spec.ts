@@ -32,7 +32,9 @@ function fakeNodes (): { made: Array<{ dials: number, stopped: Promise<void> }>,
         record.dials++
         throw new Error('unreachable in this test')
       },
-      stop: async () => { resolve() }
+      stop: async () => { resolve() },
+      addEventListener: () => {},
+      getConnections: () => []
     } as unknown as EphemeralNode
   }
   return { made, create }
@@ -68,6 +70,16 @@ describe('messenger: RelayClients\' throwaway identities', () => {
     const clients = new RelayClients(ownNode, silentLoggers, { idleCloseMs: 20, createNode: create })
     await assert.rejects(clients.get(await relayAddr()).relayInfo(), /unreachable in this test/)
     await made[0]?.stopped
+    await clients.close()
+  })
+
+  it('reaches a contact\'s relay that is also ours at our address for it, not the contact\'s', async () => {
+    const { create } = fakeNodes()
+    const clients = new RelayClients(ownNode, silentLoggers, { createNode: create })
+    const ours = await relayAddr()
+    const theirs = ours.replace('/ip4/127.0.0.1/', '/ip4/10.9.9.9/')
+    clients.get(ours, true)
+    assert.equal(clients.get(theirs).relay.toString(), ours)
     await clients.close()
   })
 
