@@ -105,9 +105,18 @@ describe('privacy: a contact\'s relay never learns who writes to its users', () 
     for (const line of rb.lines.filter(l => l.msg === 'connection opened')) {
       assert.equal(typeof line.addr, 'string', 'each connection is logged with its address')
     }
-    const known = (await rb.relay.node.peerStore.all()).map(p => p.id.toString())
+    const peers = await rb.relay.node.peerStore.all()
+    const known = peers.map(p => p.id.toString())
     assert.ok(known.includes(bobPeer), 'the peer store holds Bob (a check that it is read at all)')
     assert.ok(!known.includes(alicePeer), 'Alice\'s PeerId is not in the relay\'s peer store')
+    // The throwaway nodes announced nothing of Alice's: no listen address, not her protocols.
+    const aliceAddrs = alice.addresses().map(a => a.split('/p2p/')[0] as string)
+    const throwaway = peers.filter(p => [...first, ...second, ...third].includes(p.id.toString()))
+    assert.ok(throwaway.length > 0, 'the relay\'s peer store holds the throwaway peers')
+    for (const p of throwaway) {
+      assert.ok(!p.protocols.includes('/sotto/message/1.0.0'), 'a throwaway node does not serve messages')
+      for (const a of p.addresses) assert.ok(!aliceAddrs.some(own => a.multiaddr.toString().startsWith(own)), 'nor announces Alice\'s addresses')
+    }
     await rb.relay.stop()
     const needles = [Buffer.from(alicePeer), Buffer.from(peerIdFromString(alicePeer).toMultihash().bytes)]
     const files = await readTree(rbDir)
