@@ -189,6 +189,10 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     }
   })
   limits.attach(node, node.services.relay)
+  // What any operator sees of each connection, so a client's privacy can be checked from outside.
+  node.addEventListener('connection:open', ({ detail: c }) => {
+    log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened')
+  })
 
   const mailbox = new MailboxService({
     store: admission.guard(store),

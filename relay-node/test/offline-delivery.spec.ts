@@ -177,6 +177,9 @@ describe('offline delivery through sotto-relay', () => {
     assert.ok(request != null)
     assert.equal(request.displayName, 'Alice')
     await until(async () => (await bob.history(request.id)).some(m => m.text === 'hello from a stranger'), 'the first message in requests')
+    // Nothing goes back to a stranger before the user accepts; the receipt goes then.
+    assert.equal((await alice.history(added.id)).find(m => m.id === first.id)?.state, 'sent')
+    await bob.accept(request.id)
     await alice.waitForState(first.id, ['delivered'], 20_000)
   })
 })

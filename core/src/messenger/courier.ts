@@ -172,7 +172,8 @@ export class Courier {
   private async pump (contactId: string): Promise<void> {
     while (!this.stopped) {
       const contact = await readContact(this.ctx.store, contactId)
-      if (contact == null || contact.blocked) return
+      // Nothing goes to a stranger before the user accepts: no receipt, no token, no dial.
+      if (contact == null || contact.blocked || contact.status === 'request') return
       if (this.directAllowed(contactId)) {
         const { done, progressed } = await this.streamDirect(contact)
         if (done) {
@@ -437,9 +438,10 @@ export class Courier {
     if (existing?.usable === true) return existing
     existing?.close()
     const peer = peerIdFromString(contact.peerId)
-    const addrs = contactAddresses(contact)
+    const addrs = contactAddresses(contact).filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
     if (addrs.length > 0) await this.ctx.node.peerStore.merge(peer, { multiaddrs: addrs })
-    const link = await MessageLink.open(this.ctx.node, peer, DIAL_TIMEOUT_MS)
+    // Circuits through the contact's relays go from throwaway identities (see RelayClients).
+    const link = await this.ctx.clients.openLink(peer, depositTargets(contact).map(t => t.addr), DIAL_TIMEOUT_MS)
     this.links.set(contact.id, link)
     return link
   }

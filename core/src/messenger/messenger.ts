@@ -28,6 +28,7 @@ import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, reso
 import { Inbox, equalBytes } from './inbox.js'
 import { Mutex } from './lock.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
+import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import { Upkeep } from './upkeep.js'
@@ -84,12 +85,14 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     }
     await tx.commit()
     const settings = decodeRecord<Settings>(await store.get(keys.settings()) ?? encodeRecord(DEFAULT_SETTINGS))
+    let clients: RelayClients | undefined
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
       iceServers: options.iceServers ?? [],
-      log: loggers.forComponent('core:net')
+      log: loggers.forComponent('core:net'),
+      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true)
     })
     const ctx: Context = {
       store,
@@ -101,7 +104,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       presence: new Map(),
       lock: new Mutex(),
-      clients: new RelayClients(node, loggers)
+      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { messenger.presenceChanged(peer) } })
     }
     const messenger = new SottoMessenger(ctx)
     try {
@@ -325,6 +328,9 @@ class SottoMessenger implements Messenger {
       c.status = 'contact'
       issueTokens(c, this.ctx.profile.relays)
     })
+    // What waited for the user's answer (receipts, anything queued to them) goes now.
+    this.flushReceipts()
+    this.courier.kick(contact.id)
     await this.homeRelays.sync(REGISTER_WAIT_MS)
     return contact
   }
@@ -734,8 +740,8 @@ class SottoMessenger implements Messenger {
       const touched: string[] = []
       for (const [contactId, ids] of byContact) {
         const c = await readContact(tx, contactId)
-        // Held while their key is in doubt; nothing goes to a blocked (or deleted) contact.
-        if (c?.pendingIdentityKey != null) continue
+        // Held while their key is in doubt or their request waits; nothing goes to a blocked (or deleted) contact.
+        if (c?.pendingIdentityKey != null || c?.status === 'request') continue
         for (const id of ids) tx.del(keys.pendingReceipt(contactId, id))
         if (c == null || c.blocked) continue
         for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
@@ -821,11 +827,17 @@ class SottoMessenger implements Messenger {
   }
 
   /** Recomputes a peer's presence from its open connections; announces a change. */
+  /** A connection to `peer` opened or closed on one of the throwaway nodes. */
+  presenceChanged (peer: string): void {
+    this.updatePresence(peer)
+  }
+
   private updatePresence (peer: string): void {
     const contactId = this.byPeer.get(peer)
     if (contactId == null) return
-    const open = this.ctx.node.getConnections(peerIdFromString(peer)).filter(c => c.status === 'open')
-    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null) ? 'direct' : 'relay'
+    const id = peerIdFromString(peer)
+    const open = [...this.ctx.node.getConnections(id), ...this.ctx.clients.connectionsTo(id)].filter(c => c.status === 'open')
+    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null && !c.remoteAddr.toString().includes('/p2p-circuit')) ? 'direct' : 'relay'
     if ((this.ctx.presence.get(contactId) ?? 'offline') !== presence) {
       this.ctx.presence.set(contactId, presence)
       this.ctx.events.emit('connection', { contactId, presence })

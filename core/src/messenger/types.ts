@@ -5,6 +5,7 @@
 import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
+import type { RelayClientsOptions } from './relay-clients.js'
 
 export type { RateLimitInfo, RelayInfo }
 
@@ -162,6 +163,11 @@ export interface MessengerOptions {
   iceServers?: string[]
   /** scrypt cost (log2 N) for a new data directory; tests lower it. */
   scryptLogN?: number
+  /**
+   * The throwaway identities used at others' relays: their clock and rotation (tests move the
+   * clock rather than wait a day).
+   */
+  anonymity?: Pick<RelayClientsOptions, 'now' | 'rotateAfterMs'>
 }
 
 /** A listener for one messenger event. */

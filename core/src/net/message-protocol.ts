@@ -11,7 +11,8 @@ import { MAX_MESSAGE_FRAME_BYTES, MESSAGE_PROTOCOL, decodeEnvelope, frames, mess
 import type { Logger } from '../logger.js'
 import type { MessengerNode } from './node.js'
 import type { Frames, MessageFrame } from '../protocol/index.js'
-import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** What the recipient answered for one envelope. */
 export interface DeliveryResult {
@@ -122,11 +123,14 @@ export class MessageLink {
     this.closed = this.readReceipts()
   }
 
-  /** Opens a stream to `peer` (dialling if needed) within `timeoutMs`. */
-  static async open (node: MessengerNode, peer: PeerId, timeoutMs: number): Promise<MessageLink> {
+  /**
+   * Opens a stream to `peer` (dialling if needed) within `timeoutMs`: at the addresses the node
+   * knows for it, or at `at` (an address ending in /p2p/<peer>, such as a circuit) when given.
+   */
+  static async open (node: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, timeoutMs: number, at?: Multiaddr): Promise<MessageLink> {
     const signal = AbortSignal.timeout(timeoutMs)
     try {
-      const stream = await node.dialProtocol(peer, MESSAGE_PROTOCOL, { signal, runOnLimitedConnection: true })
+      const stream = await node.dialProtocol(at ?? peer, MESSAGE_PROTOCOL, { signal, runOnLimitedConnection: true })
       return new MessageLink(stream, peer)
     } catch (err) {
       if (signal.aborted) throw new TimeoutError(`could not reach ${peer.toString()} in ${timeoutMs} ms`, { cause: err })

@@ -10,6 +10,7 @@ import { mdns } from '@libp2p/mdns'
 import { noise } from '@libp2p/noise'
 import { ping } from '@libp2p/ping'
 import { webRTC, webRTCDirect } from '@libp2p/webrtc'
+import { isLinkLocal, isPrivate } from '@libp2p/utils'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
@@ -18,7 +19,7 @@ import { reportInternals } from './internals.js'
 import { coalescingTcp } from './tcp.js'
 import { halfWindowYamux } from './yamux.js'
 import type { Logger } from '../logger.js'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export { listenOn } from './internals.js'
@@ -44,6 +45,44 @@ export interface NodeOptions {
    * Default: a process warning.
    */
   log?: Logger
+  /**
+   * Which peers may be dialled at private or loopback addresses (see {@link dialGater}). Without
+   * it, only peers found by mDNS may.
+   */
+  dialRules?: DialRules
+}
+
+/** What the connection gater asks the messenger about a peer it is about to dial. */
+export interface DialRules {
+  /**
+   * True when `peer` (a PeerId, as text) may be dialled at a private, loopback or link-local
+   * address, or at a host name: the user's own relays and accepted contacts. A stranger's card
+   * must not point the app at a machine inside the user's network.
+   */
+  mayDialPrivate(peer: string): boolean | Promise<boolean>
+}
+
+/**
+ * The messenger node's connection gater, for outgoing dials:
+ * - no circuit address: circuits to contacts go from a throwaway node (see `RelayClients`), so
+ *   that a contact's relay never sees the messenger's PeerId asking for the contact;
+ * - a private, loopback or link-local address, or a host name, only for peers found by mDNS on
+ *   the local network and those `rules` allow; public IP addresses for anyone.
+ */
+export function dialGater (rules: DialRules | undefined, foundByMdns: ReadonlySet<string>): { denyDialMultiaddr(ma: Multiaddr): Promise<boolean> } {
+  return {
+    denyDialMultiaddr: async (ma: Multiaddr): Promise<boolean> => {
+      const components = ma.getComponents()
+      if (components.some(c => c.name === 'p2p-circuit')) return true
+      const host = components[0]
+      const isIp = host?.name === 'ip4' || host?.name === 'ip6'
+      if (isIp && !isPrivate(ma) && !isLinkLocal(ma)) return false
+      const peer = components.findLast(c => c.name === 'p2p')?.value
+      if (peer == null) return true
+      if (foundByMdns.has(peer)) return false
+      return !(await rules?.mayDialPrivate(peer) ?? false)
+    }
+  }
 }
 
 /** The services a messenger node runs. */
@@ -64,7 +103,8 @@ export type MessengerNode = Libp2p<NodeServices>
  */
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
   const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
-  const peerDiscovery = options.mdns ? [mdns({ serviceTag: 'sotto.local' })] : []
+  const foundByMdns = new Set<string>()
+  const peerDiscovery = options.mdns ? [withFoundPeers(mdns({ serviceTag: 'sotto.local' }), foundByMdns)] : []
   const node = await createLibp2p({
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
@@ -78,6 +118,7 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
     connectionEncrypters: [noise()],
     streamMuxers: [halfWindowYamux({ streamOptions: FRAMED_STREAM_OPTIONS })],
     peerDiscovery,
+    connectionGater: dialGater(options.dialRules, foundByMdns),
     connectionManager: {
       maxConnections: 128,
       maxIncomingPendingConnections: 16,
@@ -96,6 +137,19 @@ export async function createNode (options: NodeOptions): Promise<MessengerNode> 
   const warn = options.log != null ? options.log.warn.bind(options.log) : (message: string) => { process.emitWarning(message, 'SottoInternalsWarning') }
   await reportInternals(node, warn)
   return node
+}
+
+/**
+ * Wraps a peer discovery factory so that the PeerIds it finds are added to `found`. (The node's
+ * own `peer:discovery` event will not do: libp2p raises it for every peer new to its peer store,
+ * a stranger's card included.)
+ */
+function withFoundPeers<C> (factory: (components: C) => PeerDiscovery, found: Set<string>): (components: C) => PeerDiscovery {
+  return (components: C) => {
+    const discovery = factory(components)
+    discovery.addEventListener('peer', (evt) => { found.add(evt.detail.id.toString()) })
+    return discovery
+  }
 }
 
 /** The circuit address of `peer` through `relay` (a multiaddr ending in /p2p/<relay PeerId>). */
