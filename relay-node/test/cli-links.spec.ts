@@ -32,9 +32,9 @@ describe('sotto CLI: short links, QR images, relay links', () => {
   it('invite --qr writes the short link\'s QR; add --qr adds its owner; invite --new revokes it', async () => {
     const alice = join(dir, 'alice')
     const bob = join(dir, 'bob')
-    await sotto(['--data', alice, 'init', '--name', 'Alice', '--relay', relay.tcp, ...LOCAL], 'a')
+    await sotto(['--data', alice, 'init', '--name', 'Alice', '--relay', relay.tcp, ...LOCAL], 'alice passphrase')
     const png = join(dir, 'alice.png')
-    const [printed] = await sotto(['--data', alice, 'invite', '--qr', png, '--no-mdns'], 'a')
+    const [printed] = await sotto(['--data', alice, 'invite', '--qr', png, '--no-mdns'], 'alice passphrase')
     const short = printed?.short as string
     assert.match(printed?.invite as string, /^sotto:\/\/invite\//)
     assert.ok(short.startsWith('sotto://s/') && short.length <= 200, short)
@@ -42,15 +42,15 @@ describe('sotto CLI: short links, QR images, relay links', () => {
     assert.ok((printed?.qr as { version: number }).version <= 10)
     assert.equal(await readQrPng(png), short)
 
-    await sotto(['--data', bob, 'init', '--name', 'Bob', ...LOCAL], 'b')
-    const [relayLine] = await sotto(['--data', bob, 'relays', 'add', relayLink, '--no-mdns'], 'b')
+    await sotto(['--data', bob, 'init', '--name', 'Bob', ...LOCAL], 'bob passphrase')
+    const [relayLine] = await sotto(['--data', bob, 'relays', 'add', relayLink, '--no-mdns'], 'bob passphrase')
     assert.equal(relayLine?.addr, relay.tcp)
-    const [added] = await sotto(['--data', bob, 'add', '--qr', png, '--no-mdns'], 'b')
+    const [added] = await sotto(['--data', bob, 'add', '--qr', png, '--no-mdns'], 'bob passphrase')
     assert.equal(added?.name, 'Alice')
 
-    const [renewed] = await sotto(['--data', alice, 'invite', '--new', '--no-mdns'], 'a')
+    const [renewed] = await sotto(['--data', alice, 'invite', '--new', '--no-mdns'], 'alice passphrase')
     assert.ok(typeof renewed?.short === 'string' && renewed.short !== short)
-    const refused = await sottoRaw(['--data', bob, 'add', short, '--no-mdns'], 'b')
+    const refused = await sottoRaw(['--data', bob, 'add', short, '--no-mdns'], 'bob passphrase')
     assert.notEqual(refused.code, 0)
     assert.match(refused.err, /InviteLinkRevokedError/)
   })

@@ -12,6 +12,7 @@ import {
 } from '../crypto/index.js'
 import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
+import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, circuitAddress, createNode } from '../net/node.js'
 import {
@@ -46,6 +47,8 @@ import type { Transaction } from '../storage/types.js'
 export const MAX_TEXT_LENGTH = 8000
 /** Longest disappearing timer: four weeks. */
 export const MAX_DISAPPEARING_SECONDS = 28 * 24 * 3600
+/** How long reading a short link's card at its relay may take. */
+const LINK_LOOKUP_TIMEOUT_MS = 15_000
 /** How long `block` waits for the relays to revoke the contact's tokens before returning. */
 const REVOKE_WAIT_MS = 5_000
 /**
@@ -256,7 +259,7 @@ class SottoMessenger implements Messenger {
   }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
-    const card = decodeInviteLink(isShortLink(invite) ? await resolveShortLink(this.ctx.node, invite) : invite)
+    const card = decodeInviteLink(isShortLink(invite) ? await resolveAnonymously(invite) : invite)
     if (card.userId === this.ctx.identity.userId) throw new InvalidInputError('this is your own invite')
     const record = await this.ctx.lock.run(async () => {
       const tx = this.ctx.store.transaction()
@@ -843,5 +846,18 @@ class SottoMessenger implements Messenger {
       this.ctx.events.emit('connection', { contactId, presence })
     }
     if (presence !== 'offline') this.courier.peerConnected(contactId)
+  }
+}
+
+/**
+ * Reads a short link's card from a throwaway node: the link's relay is usually another person's,
+ * and must not learn who looked the link up.
+ */
+async function resolveAnonymously (link: string): Promise<string> {
+  const node = await createEphemeralNode()
+  try {
+    return await resolveShortLink(node, link, { signal: AbortSignal.timeout(LINK_LOOKUP_TIMEOUT_MS) })
+  } finally {
+    await Promise.resolve(node.stop()).catch(() => {})
   }
 }
