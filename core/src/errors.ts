@@ -142,3 +142,15 @@ export class RelayUnreachableError extends SottoError {}
 
 /** A file chunk, or a file's list of chunk hashes, failed its check: tampered, reordered, cut short or foreign. */
 export class FileIntegrityError extends InvalidInputError {}
+
+/** A group membership change is refused: it does not apply to the state it names, or to the group now. */
+export class GroupChangeRefusedError extends InvalidInputError {}
+
+/** A group change is signed by someone without the right to make it (not an admin, or not the one leaving). */
+export class NotGroupAdminError extends GroupChangeRefusedError {}
+
+/** A group change's version or previous-state hash does not follow the state it names. */
+export class GroupVersionError extends GroupChangeRefusedError {}
+
+/** A group would exceed its member limit (at most 100, or less when its creator chose so). */
+export class GroupFullError extends GroupChangeRefusedError {}
