@@ -15,3 +15,8 @@ export {
   GROUP_CHANGE_SIGNATURE_CONTEXT, GROUP_ID_BYTES, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CHANGE_PARENTS,
   MAX_GROUP_DEPOSIT_TOKEN_BYTES, MAX_GROUP_MEMBERS, MAX_PENDING_GROUP_CHANGES
 } from './limits.js'
+export {
+  MAX_SENDER_KEY_DISTRIBUTION_BYTES, SottoSenderKeyStore, markSenderKeyDistributed, openGroupMessage,
+  prepareGroupSend, processSenderKeyDistribution, sealForGroup, senderKeyKey
+} from './sender-keys.js'
+export type { GroupMessage, GroupRecipient, GroupSendPlan } from './sender-keys.js'
