@@ -155,15 +155,8 @@ export class GroupVersionError extends GroupChangeRefusedError {}
 /** A group would exceed its member limit (at most 100, or less when its creator chose so). */
 export class GroupFullError extends GroupChangeRefusedError {}
 
-/** A group message cannot be read: this identity holds no sender key of its sender for it (ask the sender to send it again). */
-export class MissingSenderKeyError extends DecryptionError {
-  /** The sender's user id. */
-  readonly senderUserId: string
-
-  constructor (message: string, senderUserId: string, options?: ErrorOptions) {
-    super(message, options)
-    // Keep `.name` checks for DecryptionError matching; the subclass only adds the sender.
-    this.name = 'DecryptionError'
-    this.senderUserId = senderUserId
-  }
-}
+/**
+ * A group message cannot be read: this identity holds no sender key of its sender for it. The
+ * sender can send their sender key and the message again.
+ */
+export class MissingSenderKeyError extends UndecryptableMessageError {}
