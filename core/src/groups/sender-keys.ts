@@ -250,12 +250,13 @@ export async function sealForGroup (tx: Transaction, identity: LocalIdentity, gr
   if (record === undefined || !recipientUserIds.every(id => record.sentTo[id] !== undefined)) {
     throw new InvalidInputError('a recipient does not have the current sender key: prepare the send first')
   }
+  const stores = createSignalStores(tx, identity)
   for (const userId of recipientUserIds) {
-    if (!await hasSession(tx, identity, userId)) {
+    // Through the operation's cache: libsignal reads each session again right after.
+    if (!await hasSession(stores.context.tx, identity, userId)) {
       throw new NotFoundError('there is no session with a member: start one from their card')
     }
   }
-  const stores = createSignalStores(tx, identity)
   const senderKeys = new SottoSenderKeyStore(stores.context)
   const fallback = (message: string, options: ErrorOptions): DecryptionError => new DecryptionError(`the group message could not be encrypted: ${message}`, options)
   return await withSignal(stores.context, fallback, async () => {
