@@ -132,6 +132,16 @@ describe('groups membership log', () => {
     assert.throws(() => createGroup(alice.signer, { name: 'None', creator: alice.entry, maxMembers: 0 }), InvalidInputError)
   })
 
+  it('takes 100 members by default and refuses the 101st; a member catches up in any order', async () => {
+    const crowd = await people(100)
+    const { log, create } = createGroup(crowd[0]?.signer as Someone['signer'], { name: 'Hundred', creator: (crowd[0] as Someone).entry })
+    const adds = crowd.slice(1).map(m => log.propose((crowd[0] as Someone).signer, { type: 'add', member: m.entry }))
+    assert.equal(log.state.members.size, 100)
+    assert.throws(() => log.propose((crowd[0] as Someone).signer, { type: 'add', member: dave.entry }), GroupFullError)
+    const late = GroupLog.open(create, [...adds].reverse())
+    assert.equal(hex(late.state.hash), hex(log.state.hash))
+  })
+
   it('refuses oversized changes before decoding, and cards that offer a one-time prekey', async () => {
     const { log } = aliceGroup()
     assert.throws(() => log.receive(new Uint8Array(MAX_GROUP_CHANGE_BYTES + 1)), TooLargeError)
