@@ -4,8 +4,10 @@
  *
  * A member sends each other member their sender key once (a 96-byte distribution message, sealed
  * one to one), then encrypts each group message once with `groupEncrypt` and seals it once for
- * all recipients with `sealedSenderMultiRecipientEncrypt`: 28 ms and 767 bytes per recipient for
- * 100 recipients, where 100 one-to-one seals cost a session step each. The multi-recipient message
+ * all recipients with `sealedSenderMultiRecipientEncrypt`. For 100 members that took 14-32 ms
+ * against 31-34 ms for 100 one-to-one seals (best of 15, `core/bench/groups.bench.ts`, on a loaded
+ * machine), with about the same bytes per member (749 against 724 for 256 bytes of plaintext):
+ * sender keys save the sender's work, not the wire. The multi-recipient message
  * names every recipient in clear, so it is split here, on the sender's side, and only each
  * recipient's own part leaves this file.
  *
