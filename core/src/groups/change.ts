@@ -5,8 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { InvalidInputError } from '../errors.js'
-import { MAX_NAME_LENGTH } from '../protocol/limits.js'
-import { verifySignedInviteCard } from '../protocol/invite-card.js'
+import { MAX_NAME_LENGTH, MAX_SIGNED_INVITE_CARD_BYTES, verifySignedInviteCard } from '../protocol/index.js'
 import {
   checkBytes, checkInteger, checkSize, checkText, copyBytes, decodeProto, toSafeNumber, wireBytes
 } from '../protocol/wire.js'
@@ -15,12 +14,11 @@ import {
   GROUP_CHANGE_SIGNATURE_CONTEXT, GROUP_ID_BYTES, MAX_GROUP_CHANGE_BYTES, MAX_GROUP_CHANGE_PARENTS,
   MAX_GROUP_DEPOSIT_TOKEN_BYTES, MAX_GROUP_MEMBERS
 } from './limits.js'
-import type { InviteCard } from '../protocol/types.js'
+import type { InviteCard } from '../protocol/index.js'
 import type { IdentityKeyPair } from '@signalapp/libsignal-client'
 
 const HASH_BYTES = 32
 const SIGNATURE_BYTES = 64
-const MAX_SIGNED_INVITE_CARD_BYTES = 8 * 1024
 
 /** A member as a change carries them: their signed card and their deposit token for this group. */
 export interface GroupMemberEntry {

@@ -22,7 +22,7 @@ import { MAX_GROUP_MEMBERS, MAX_PENDING_GROUP_CHANGES } from './limits.js'
 import { NO_STATE_HASH, applyChange, genesisState } from './state.js'
 import type { GroupAction, GroupChange, GroupMemberEntry } from './change.js'
 import type { GroupState } from './state.js'
-import type { LocalIdentity } from '../crypto/local-identity.js'
+import type { LocalIdentity } from '../crypto/index.js'
 
 /** Who signs a change: a user id and its identity key pair (a {@link LocalIdentity} will do). */
 export type GroupSigner = Pick<LocalIdentity, 'userId' | 'keyPair'>

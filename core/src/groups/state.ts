@@ -4,12 +4,12 @@
  * change is applied to, with the author's signature verified under the key that state records.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { verifyIdentitySignature } from '../crypto/identity-signature.js'
+import { verifyIdentitySignature } from '../crypto/index.js'
 import { BadSignatureError, BugError, GroupChangeRefusedError, GroupFullError, NotGroupAdminError } from '../errors.js'
 import * as pb from './groups.js'
 import { hex } from './change.js'
 import type { GroupChange, VerifiedMemberEntry } from './change.js'
-import type { InviteCard } from '../protocol/types.js'
+import type { InviteCard } from '../protocol/index.js'
 
 /** One member of a group. */
 export interface GroupMemberState {
