@@ -20,3 +20,4 @@ export {
   prepareGroupSend, processSenderKeyDistribution, sealForGroup, senderKeyKey
 } from './sender-keys.js'
 export type { GroupMessage, GroupRecipient, GroupSendPlan } from './sender-keys.js'
+export { loadGroupLog, loadGroupLogs, recordGroupChange } from './group-store.js'
