@@ -16,8 +16,8 @@ export {
   MAX_GROUP_DEPOSIT_TOKEN_BYTES, MAX_GROUP_MEMBERS, MAX_PENDING_GROUP_CHANGES
 } from './limits.js'
 export {
-  MAX_SENDER_KEY_DISTRIBUTION_BYTES, SottoSenderKeyStore, markSenderKeyDistributed, openGroupMessage,
-  prepareGroupSend, processSenderKeyDistribution, sealForGroup, senderKeyKey
+  MAX_SENDER_KEY_DISTRIBUTION_BYTES, SottoSenderKeyStore, checkGroupSender, markSenderKeyDistributed, openGroupMessage,
+  prepareGroupSend, processSenderKeyDistribution, recipientsOf, sealForGroup, senderKeyKey, startMemberSessions
 } from './sender-keys.js'
 export type { GroupMessage, GroupRecipient, GroupSendPlan } from './sender-keys.js'
 export { loadGroupLog, loadGroupLogs, recordGroupChange } from './group-store.js'

@@ -38,12 +38,14 @@ import {
 import SealedSenderMultiRecipientMessage from '@signalapp/libsignal-client/dist/SealedSenderMultiRecipientMessage.js'
 import { z } from 'zod'
 import {
-  DEVICE_ID, SEALED_V2_RECEIVED, addressOf, createSignalStores, hasSession, openSealedContent, senderCertificate, withSignal
+  DEVICE_ID, SEALED_V2_RECEIVED, addressOf, createSignalStores, hasSession, openSealedContent, senderCertificate,
+  startSession, withSignal
 } from '../crypto/index.js'
 import {
   BugError, DecryptionError, InvalidInputError, MissingSenderKeyError, NotFoundError, StorageCorruptError, TooLargeError
 } from '../errors.js'
 import { MAX_GROUP_MEMBERS } from './limits.js'
+import type { GroupState } from './state.js'
 import type { LocalIdentity, StoreContext } from '../crypto/index.js'
 import type { Key, StoreReader, Transaction } from '../storage/types.js'
 import type { ProtocolAddress, Uuid } from '@signalapp/libsignal-client'
@@ -337,4 +339,45 @@ export async function openGroupMessage (tx: Transaction, identity: LocalIdentity
       throw err
     }
   })
+}
+
+/** The members of `state` but `selfUserId`, with the identity keys their cards carry: whom a group message goes to. */
+export function recipientsOf (state: GroupState, selfUserId: string): GroupRecipient[] {
+  return [...state.members.values()]
+    .filter(m => m.userId !== selfUserId)
+    .map(m => ({ userId: m.userId, identityKey: m.card.bundle.identityKey }))
+}
+
+/**
+ * Starts a session from their card's bundle with every member of `state` (but oneself) there is
+ * none with yet: members reach each other without being contacts. Returns their user ids. Writes
+ * to `tx`; the caller commits.
+ *
+ * @throws the errors of `startSession`, IdentityKeyChangedError when a member's card carries
+ *   another identity key than the one recorded for them
+ */
+export async function startMemberSessions (tx: Transaction, identity: LocalIdentity, state: GroupState): Promise<string[]> {
+  const started: string[] = []
+  for (const member of state.members.values()) {
+    if (member.userId === identity.userId || await hasSession(tx, identity, member.userId)) continue
+    await startSession(tx, identity, member.userId, member.card.bundle)
+    started.push(member.userId)
+  }
+  return started
+}
+
+/**
+ * Throws unless `message` comes from a current member of the group `state` is of, under the
+ * identity key their card carries: a removed member's sender key still decrypts until deleted.
+ *
+ * @throws {DecryptionError} when it does not
+ */
+export function checkGroupSender (state: GroupState, message: GroupMessage): void {
+  const member = state.members.get(message.senderUserId)
+  if (message.groupId !== state.groupId || member === undefined) {
+    throw new DecryptionError('the group message does not come from a member of the group')
+  }
+  if (hexOf(member.card.bundle.identityKey) !== hexOf(message.senderIdentityKey)) {
+    throw new DecryptionError('the group message comes under another identity key than the member\'s card')
+  }
 }
