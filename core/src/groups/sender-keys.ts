@@ -241,11 +241,13 @@ export async function processSenderKeyDistribution (tx: Transaction, identity: L
  * Encrypts `plaintext` once with the local sender key of `groupId` and seals it once for every
  * recipient; returns each recipient's part (sealed sender v2, first byte 0x22), by user id. The
  * full multi-recipient message, which names them all, never leaves this function. Every recipient
- * needs a session and the current sender key ({@link prepareGroupSend}). Writes the advanced
- * sender key to `tx`; the caller commits it together with the outgoing messages.
+ * needs a session and the current sender key, and everyone who has that key must be a recipient
+ * ({@link prepareGroupSend} resets it otherwise): a group message goes to the whole group. Writes
+ * the advanced sender key to `tx`; the caller commits it together with the outgoing messages.
  *
  * @throws {NotFoundError} when there is no session with a recipient
- * @throws {InvalidInputError} when a recipient was not sent the current sender key
+ * @throws {InvalidInputError} when a recipient was not sent the current sender key, or someone
+ *   who was is not a recipient
  */
 export async function sealForGroup (tx: Transaction, identity: LocalIdentity, groupId: string, recipientUserIds: readonly string[], plaintext: Uint8Array): Promise<Map<string, Uint8Array>> {
   checkGroupId(groupId)
@@ -253,6 +255,10 @@ export async function sealForGroup (tx: Transaction, identity: LocalIdentity, gr
   const record = await readSending(tx, groupId)
   if (record === undefined || !recipientUserIds.every(id => record.sentTo[id] !== undefined)) {
     throw new InvalidInputError('a recipient does not have the current sender key: prepare the send first')
+  }
+  if (Object.keys(record.sentTo).length !== recipientUserIds.length) {
+    // Someone holding this key is not a recipient (removed, or left): the key must be reset first.
+    throw new InvalidInputError('the sender key was sent to someone who is no recipient now: prepare the send first')
   }
   const stores = createSignalStores(tx, identity)
   for (const userId of recipientUserIds) {

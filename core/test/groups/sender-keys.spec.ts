@@ -152,6 +152,7 @@ describe('groups sender keys', () => {
     const innerBefore = await innerOf(bob, before.get(bob.identity.userId) as Uint8Array)
     assert.equal(await canDecrypt(carol, alice, innerBefore), true, 'a member reads what is sent while a member')
 
+    await rejection(sendToGroup(alice, [bob, dave], 'the old key would reach carol'), InvalidInputError)
     const plan = await distribute(alice, [bob, dave])
     const afterParts = await sendToGroup(alice, [bob, dave], 'after removal')
     for (const part of afterParts.values()) {
