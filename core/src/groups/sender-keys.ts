@@ -252,6 +252,9 @@ export async function processSenderKeyDistribution (tx: Transaction, identity: L
 export async function sealForGroup (tx: Transaction, identity: LocalIdentity, groupId: string, recipientUserIds: readonly string[], plaintext: Uint8Array): Promise<Map<string, Uint8Array>> {
   checkGroupId(groupId)
   checkRecipients(identity, recipientUserIds)
+  if (recipientUserIds.length === 0) {
+    throw new InvalidInputError('a group message needs at least one recipient')
+  }
   const record = await readSending(tx, groupId)
   if (record === undefined || !recipientUserIds.every(id => record.sentTo[id] !== undefined)) {
     throw new InvalidInputError('a recipient does not have the current sender key: prepare the send first')

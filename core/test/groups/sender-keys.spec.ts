@@ -138,6 +138,7 @@ describe('groups sender keys', () => {
     const err = await rejection(tryOpen(alice, parts.get(alice.identity.userId) as Uint8Array), MissingSenderKeyError)
     assert.equal(err.senderUserId, bob.identity.userId)
     await rejection(inTx(bob.store, async tx => await sealForGroup(tx, bob.identity, GROUP, [carol.identity.userId], encoder.encode('x'))), InvalidInputError)
+    await rejection(inTx(bob.store, async tx => await sealForGroup(tx, bob.identity, GROUP, [], encoder.encode('x'))), InvalidInputError)
   })
 
   it('refuses a distribution already bound to another group', async () => {
