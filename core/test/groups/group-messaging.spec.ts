@@ -5,53 +5,21 @@
  * reads nothing sent after the removal.
  */
 import { strict as assert } from 'node:assert'
-import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { currentPreKeyBundle, seal, unseal } from '../../src/crypto/index.js'
 import { DecryptionError } from '../../src/errors.js'
-import {
-  GroupLog, checkGroupSender, createGroup, markSenderKeyDistributed, openGroupMessage, prepareGroupSend,
-  processSenderKeyDistribution, recipientsOf, sealForGroup, startMemberSessions
-} from '../../src/groups/index.js'
-import { signInviteCard } from '../../src/protocol/index.js'
-import { makeCard } from '../protocol/fixtures.js'
+import { GroupLog, checkGroupSender, createGroup, openGroupMessage } from '../../src/groups/index.js'
 import { cleanUp, inTx, newParty, rejection } from '../crypto/fixtures.js'
+import { entryOf, sendInGroup } from './parties.js'
 import type { Party } from '../crypto/fixtures.js'
 import type { GroupMemberEntry } from '../../src/groups/index.js'
 
-const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 interface Member { party: Party, log?: GroupLog }
 
-/** `party`'s group entry: a card signed by its identity, its bundle without a one-time prekey. */
-async function entryOf (party: Party): Promise<GroupMemberEntry> {
-  const bundle = await inTx(party.store, async tx => await currentPreKeyBundle(tx, party.identity, { oneTime: false }))
-  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
-  const card = makeCard({ identityKey: party.identity.keyPair.privateKey, bundle, peerId }, { userId: party.identity.userId })
-  return { card: signInviteCard(card, party.identity.keyPair.privateKey), depositToken: randomBytes(32) }
-}
-
 /** `from` sends `text` to its group, handing its sender key to whoever lacks it; returns the parts. */
 async function sendToGroup (from: Member, members: Member[], text: string): Promise<{ parts: Map<string, Uint8Array>, reset: boolean }> {
-  const log = from.log as GroupLog
-  const recipients = recipientsOf(log.state, from.party.identity.userId)
-  await inTx(from.party.store, async tx => await startMemberSessions(tx, from.party.identity, log.state))
-  const plan = await inTx(from.party.store, async tx => await prepareGroupSend(tx, from.party.identity, log.groupId, recipients))
-  for (const userId of plan.missing) {
-    const to = members.find(m => m.party.identity.userId === userId) as Member
-    const sealed = await inTx(from.party.store, async tx => await seal(tx, from.party.identity, userId, plan.distributionMessage))
-    await inTx(to.party.store, async tx => {
-      const opened = await unseal(tx, to.party.identity, sealed)
-      await processSenderKeyDistribution(tx, to.party.identity, opened.senderUserId, log.groupId, opened.plaintext)
-    })
-  }
-  await inTx(from.party.store, async tx => { await markSenderKeyDistributed(tx, log.groupId, recipients) })
-  const parts = await inTx(from.party.store, async tx =>
-    await sealForGroup(tx, from.party.identity, log.groupId, recipients.map(r => r.userId), encoder.encode(text)))
-  return { parts, reset: plan.reset }
+  return await sendInGroup(from.party, members.map(m => m.party), from.log as GroupLog, text)
 }
 
 /** `at` opens its part and checks the sender against its own copy of the membership. */

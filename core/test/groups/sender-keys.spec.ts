@@ -1,38 +1,25 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
-import { groupDecrypt, sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
-import { addressOf, createSignalStores, seal, unseal } from '../../src/crypto/index.js'
+import { sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
+import { createSignalStores, seal, unseal } from '../../src/crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, InvalidInputError, MissingSenderKeyError } from '../../src/errors.js'
 import {
-  SottoSenderKeyStore, markSenderKeyDistributed, openGroupMessage, prepareGroupSend, processSenderKeyDistribution, sealForGroup
+  markSenderKeyDistributed, openGroupMessage, prepareGroupSend, processSenderKeyDistribution, sealForGroup
 } from '../../src/groups/index.js'
 import { cleanUp, connect, inTx, newParty, rejection } from '../crypto/fixtures.js'
 import type { Party } from '../crypto/fixtures.js'
-import type { GroupRecipient, GroupSendPlan } from '../../src/groups/index.js'
+import { canDecrypt, distribute, recipient } from './parties.js'
+import type { GroupSendPlan } from '../../src/groups/index.js'
 
 const GROUP = 'a1'.repeat(16)
 const OTHER_GROUP = 'b2'.repeat(16)
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-function recipient (party: Party): GroupRecipient {
-  return { userId: party.identity.userId, identityKey: party.identity.identityKey }
-}
-
 /** `from` readies its sender key for `to` and sends it one to one to those who lack it. */
-async function distribute (from: Party, to: Party[], groupId = GROUP): Promise<GroupSendPlan> {
-  const plan = await inTx(from.store, async tx => await prepareGroupSend(tx, from.identity, groupId, to.map(recipient)))
-  for (const userId of plan.missing) {
-    const party = to.find(p => p.identity.userId === userId) as Party
-    const sealed = await inTx(from.store, async tx => await seal(tx, from.identity, userId, plan.distributionMessage))
-    await inTx(party.store, async tx => {
-      const opened = await unseal(tx, party.identity, sealed)
-      await processSenderKeyDistribution(tx, party.identity, opened.senderUserId, groupId, opened.plaintext)
-    })
-  }
-  await inTx(from.store, async tx => { await markSenderKeyDistributed(tx, groupId, to.map(recipient)) })
-  return plan
+async function distributeTo (from: Party, to: Party[], groupId = GROUP): Promise<GroupSendPlan> {
+  return await distribute(from, to, groupId)
 }
 
 async function sendToGroup (from: Party, to: Party[], text: string, groupId = GROUP): Promise<Map<string, Uint8Array>> {
@@ -54,17 +41,6 @@ async function innerOf (at: Party, sealed: Uint8Array): Promise<Uint8Array<Array
   return (await sealedSenderDecryptToUsmc(new Uint8Array(sealed), stores.identity)).contents()
 }
 
-/** Whether `at` can decrypt a sender-key message of `from` with the keys it holds. */
-async function canDecrypt (at: Party, from: Party, inner: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  const stores = createSignalStores(at.store.transaction(), at.identity)
-  try {
-    await groupDecrypt(addressOf(from.identity.userId), new SottoSenderKeyStore(stores.context), inner)
-    return true
-  } catch {
-    return false
-  }
-}
-
 function contains (haystack: Uint8Array, needle: Uint8Array): boolean {
   return Buffer.from(haystack).indexOf(Buffer.from(needle)) !== -1
 }
@@ -83,7 +59,7 @@ describe('groups sender keys', () => {
   })
 
   it('seals once for every member and gives each only their own part', async () => {
-    const plan = await distribute(alice, [bob, carol, dave])
+    const plan = await distributeTo(alice, [bob, carol, dave])
     assert.deepEqual(plan.missing.sort(), [bob, carol, dave].map(p => p.identity.userId).sort())
     assert.equal(plan.distributionMessage.byteLength <= 256, true)
     const parts = await sendToGroup(alice, [bob, carol, dave], 'hello all')
@@ -106,7 +82,7 @@ describe('groups sender keys', () => {
   })
 
   it('keeps the sender key: the next message needs no distribution, and a replay is refused', async () => {
-    const plan = await distribute(alice, [bob, carol, dave])
+    const plan = await distributeTo(alice, [bob, carol, dave])
     assert.deepEqual(plan.missing, [])
     assert.equal(plan.reset, false)
     const parts = await sendToGroup(alice, [bob, carol, dave], 'second')
@@ -154,7 +130,7 @@ describe('groups sender keys', () => {
     assert.equal(await canDecrypt(carol, alice, innerBefore), true, 'a member reads what is sent while a member')
 
     await rejection(sendToGroup(alice, [bob, dave], 'the old key would reach carol'), InvalidInputError)
-    const plan = await distribute(alice, [bob, dave])
+    const plan = await distributeTo(alice, [bob, dave])
     const afterParts = await sendToGroup(alice, [bob, dave], 'after removal')
     for (const part of afterParts.values()) {
       await rejection(tryOpen(carol, part), DecryptionError)
