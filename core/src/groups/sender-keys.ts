@@ -162,7 +162,7 @@ function writeSending (tx: Transaction, groupId: string, record: SendingRecord):
 }
 
 function checkRecipients (identity: LocalIdentity, userIds: readonly string[]): void {
-  if (userIds.length > MAX_GROUP_MEMBERS) {
+  if (userIds.length > MAX_GROUP_MEMBERS - 1) {
     throw new TooLargeError(`a group message goes to at most ${MAX_GROUP_MEMBERS - 1} others`)
   }
   if (new Set(userIds).size !== userIds.length || userIds.includes(identity.userId)) {
