@@ -154,3 +154,21 @@ export class InviteLinkExpiredError extends SottoError {}
 
 /** A relay admits new users with a join code only, and none (or a wrong one) was given. */
 export class JoinCodeRequiredError extends SottoError {}
+
+/** A group membership change is refused: it does not apply to the state it names, or to the group now. */
+export class GroupChangeRefusedError extends InvalidInputError {}
+
+/** A group change is signed by someone without the right to make it (not an admin, or not the one leaving). */
+export class NotGroupAdminError extends GroupChangeRefusedError {}
+
+/** A group change's version or previous-state hash does not follow the state it names. */
+export class GroupVersionError extends GroupChangeRefusedError {}
+
+/** A group would exceed its member limit (at most 100, or less when its creator chose so). */
+export class GroupFullError extends GroupChangeRefusedError {}
+
+/**
+ * A group message cannot be read: this identity holds no sender key of its sender for it. The
+ * sender can send their sender key and the message again.
+ */
+export class MissingSenderKeyError extends UndecryptableMessageError {}

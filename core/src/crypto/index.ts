@@ -12,9 +12,10 @@ export { DEVICE_ID, createLocalIdentity, loadLocalIdentity } from './local-ident
 export type { CreateLocalIdentityOptions, LocalIdentity } from './local-identity.js'
 export { PREKEY_POLICY, currentPreKeyBundle, maintainPreKeys } from './prekeys.js'
 export type { PreKeyBundleOptions, PreKeyMaintenance } from './prekeys.js'
-export { acceptIdentity, hasSession, recordedIdentityKey, startSession } from './sessions.js'
-export { seal, unseal } from './sealed-sender.js'
-export type { UnsealedMessage } from './sealed-sender.js'
+export { acceptIdentity, addressOf, hasSession, recordedIdentityKey, startSession } from './sessions.js'
+export { SEALED_V1, SEALED_V2_RECEIVED, openSealedContent, seal, senderCertificate, unseal } from './sealed-sender.js'
+export type { SealedContent, UnsealedMessage } from './sealed-sender.js'
+export { withSignal } from './signal-errors.js'
 export { safetyNumber } from './safety-number.js'
 export { signWithIdentity, verifyIdentitySignature } from './identity-signature.js'
 export {

@@ -36,6 +36,7 @@ import { withSignal } from './signal-errors.js'
 import { createSignalStores, readIdentity, readSession } from './stores.js'
 import type { Transaction } from '../storage/types.js'
 import type { LocalIdentity } from './local-identity.js'
+import type { SignalStores } from './stores.js'
 
 /** A self-issued certificate is as good as the key that signs it: let it outlive any install. */
 const CERTIFICATE_LIFETIME_MS = 100 * 365 * 24 * 60 * 60 * 1000
@@ -45,7 +46,15 @@ const CERTIFICATE_LIFETIME_MS = 100 * 365 * 24 * 60 * 60 * 1000
  * makes it). libsignal reads only its high nibble, so anything else is refused here: no two byte
  * strings open to the same message.
  */
-const SEALED_V1 = 0x11
+export const SEALED_V1 = 0x11
+
+/**
+ * The first byte of one recipient's part of a multi-recipient sealed message (sealed sender v2 as
+ * received, as `SealedSenderMultiRecipientMessage.messageForRecipient` cuts it): what group
+ * messages travel as. The whole multi-recipient message starts with 0x23 and is never sent, so it
+ * is refused, as is every other byte: each opening path accepts exactly the one version it makes.
+ */
+export const SEALED_V2_RECEIVED = 0x22
 
 const certificates = new WeakMap<LocalIdentity, SenderCertificate>()
 
@@ -78,7 +87,7 @@ function certificateVerifies (certificate: SenderCertificate, now: number): bool
 }
 
 /** The sender certificate of `identity`, issued by itself; made once per identity object. */
-function senderCertificate (identity: LocalIdentity): SenderCertificate {
+export function senderCertificate (identity: LocalIdentity): SenderCertificate {
   let certificate = certificates.get(identity)
   if (certificate === undefined) {
     const { publicKey, privateKey } = identity.keyPair
@@ -97,6 +106,50 @@ export interface UnsealedMessage {
   senderIdentityKey: Uint8Array
   /** The decrypted content. */
   plaintext: Uint8Array
+}
+
+/** The outer layer of a sealed message, removed and checked by {@link openSealedContent}. */
+export interface SealedContent {
+  /** What the sealed layer held: the inner message, its type, the certificate, the group id. */
+  content: UnidentifiedSenderMessageContent
+  /** The sender's user id, as their verified certificate states it. */
+  senderUserId: string
+  /** The sender's identity key (serialized), as their certificate states it. */
+  senderIdentityKey: Uint8Array
+  /** The identity key recorded for the sender before this message, if any (equal to the above when there is one). */
+  recorded: Uint8Array | undefined
+}
+
+/**
+ * Removes the sealed-sender layer of `sealed`, which must start with `version` and no other byte,
+ * and checks the sender certificate against its own key and that key against the one recorded for
+ * the sender's user id. Run it inside `withSignal` with the same stores.
+ *
+ * @throws {DecryptionError} when the bytes are not a sealed message of that version for this identity, or the certificate does not verify
+ * @throws {IdentityKeyChangedError} when the sender's key differs from the one recorded for their user id
+ */
+export async function openSealedContent (stores: SignalStores, sealed: Uint8Array, version: typeof SEALED_V1 | typeof SEALED_V2_RECEIVED): Promise<SealedContent> {
+  if (sealed[0] !== version) {
+    throw new DecryptionError('this is not a sealed message Sotto makes')
+  }
+  const content = await sealedSenderDecryptToUsmc(arrayBufferBytes(sealed), stores.identity)
+  const certificate = content.senderCertificate()
+  if (!certificateVerifies(certificate, Date.now())) {
+    throw new DecryptionError('the sender certificate does not verify')
+  }
+  const senderUserId = certificate.senderUuid()
+  if (!isUserId(senderUserId) || certificate.senderDeviceId() !== DEVICE_ID || certificate.senderE164() !== null) {
+    throw new DecryptionError('the sender certificate is not a Sotto certificate')
+  }
+  if (senderUserId === stores.context.identity.userId) {
+    throw new DecryptionError('the sealed message claims to come from this identity')
+  }
+  const senderIdentityKey = certificate.key().serialize()
+  const recorded = await readIdentity(stores.context.tx, senderUserId)
+  if (recorded !== undefined && !equalBytes(recorded, senderIdentityKey)) {
+    throw new IdentityKeyChangedError('the identity key of the sender changed', senderUserId, senderIdentityKey)
+  }
+  return { content, senderUserId, senderIdentityKey, recorded }
 }
 
 /**
@@ -142,28 +195,7 @@ export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: 
   const stores = createSignalStores(tx, identity)
   const fallback = (message: string, options: ErrorOptions): DecryptionError => new DecryptionError(`the sealed message could not be opened: ${message}`, options)
   return await withSignal(stores.context, fallback, async () => {
-    if (sealed[0] !== SEALED_V1) {
-      throw new DecryptionError('this is not a sealed message Sotto makes')
-    }
-    const content = await sealedSenderDecryptToUsmc(arrayBufferBytes(sealed), stores.identity)
-    const certificate = content.senderCertificate()
-    if (!certificateVerifies(certificate, Date.now())) {
-      throw new DecryptionError('the sender certificate does not verify')
-    }
-    const senderKey = certificate.key()
-    const senderUserId = certificate.senderUuid()
-    if (!isUserId(senderUserId) || certificate.senderDeviceId() !== DEVICE_ID || certificate.senderE164() !== null) {
-      throw new DecryptionError('the sender certificate is not a Sotto certificate')
-    }
-    if (senderUserId === identity.userId) {
-      throw new DecryptionError('the sealed message claims to come from this identity')
-    }
-    const senderIdentityKey = senderKey.serialize()
-    const recorded = await readIdentity(stores.context.tx, senderUserId)
-    if (recorded !== undefined && !equalBytes(recorded, senderIdentityKey)) {
-      throw new IdentityKeyChangedError('the identity key of the sender changed', senderUserId, senderIdentityKey)
-    }
-
+    const { content, senderUserId, senderIdentityKey, recorded } = await openSealedContent(stores, sealed, SEALED_V1)
     const address = addressOf(senderUserId)
     const localAddress = addressOf(identity.userId)
     let plaintext: Uint8Array
