@@ -16,6 +16,7 @@ import { circuitAddress } from '../net/node.js'
 import { decodeRecord, encodeRecord, keys } from './records.js'
 import { readContact, readMessage } from './context.js'
 import { AdaptiveWindow } from './window.js'
+import { Backoff, RunAgainByKey } from '../util/index.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { ContactRecord, MessageRecord, OutboxRecord } from './records.js'
@@ -73,9 +74,13 @@ export function contactAddresses (contact: ContactRecord): Multiaddr[] {
 
 /** Delivers outbox entries. */
 export class Courier {
-  private readonly pumps = new Map<string, Promise<void>>()
-  private readonly again = new Set<string>()
-  private readonly backoff = new Map<string, { delay: number, timer?: NodeJS.Timeout }>()
+  /** Per contact, one pump at a time; a kick while it runs makes it run again. */
+  private readonly pumps = new RunAgainByKey<string>(async contactId => this.pump(contactId), {
+    stopped: () => this.stopped,
+    onError: err => { this.ctx.log.warn('delivery pump failed', { error: err.name }) }
+  })
+
+  private readonly backoff = new Map<string, { delay: Backoff, timer?: NodeJS.Timeout }>()
   private readonly links = new Map<string, MessageLink>()
   /** Per contact, its stream on a direct link while one runs. */
   private readonly streams = new Map<string, DirectStream>()
@@ -83,7 +88,7 @@ export class Courier {
   private receipted: Receipted[] = []
   private settling = false
   /** Per contact: no direct attempt before this time (ms), after a failed one. */
-  private readonly directPause = new Map<string, { until: number, delay: number }>()
+  private readonly directPause = new Map<string, { until: number, delay: Backoff }>()
   /** Per contact, how many envelopes go out at once (see {@link WINDOW}). */
   private readonly windows = new Map<string, AdaptiveWindow>()
   /** Outbox entries whose commit is not yet durable: never sent before they are. */
@@ -122,23 +127,18 @@ export class Courier {
   /** Starts (or re-runs) delivery for a contact. */
   kick (contactId: string): void {
     if (this.stopped) return
+    this.cancelRetry(contactId)
+    if (this.pumps.busy(contactId)) this.streams.get(contactId)?.wake()
+    void this.pumps.run(contactId)
+  }
+
+  /** A retry of `contactId` waiting for its time is not needed: a pump runs now. */
+  private cancelRetry (contactId: string): void {
     const b = this.backoff.get(contactId)
     if (b?.timer != null) {
       clearTimeout(b.timer)
       b.timer = undefined
     }
-    if (this.pumps.has(contactId)) {
-      this.again.add(contactId)
-      this.streams.get(contactId)?.wake()
-      return
-    }
-    const pump = this.pump(contactId)
-      .catch(err => { this.ctx.log.warn('delivery pump failed', { error: (err as Error).name }) })
-      .finally(() => {
-        this.pumps.delete(contactId)
-        if (this.again.delete(contactId)) this.kick(contactId)
-      })
-    this.pumps.set(contactId, pump)
   }
 
   /** Kicks every contact that has something in its outbox (at start). */
@@ -166,10 +166,12 @@ export class Courier {
     for (const b of this.backoff.values()) clearTimeout(b.timer)
     for (const link of this.links.values()) link.close()
     for (const stream of this.streams.values()) stream.wake()
-    await Promise.allSettled([...this.pumps.values()])
+    await this.pumps.idle()
   }
 
   private async pump (contactId: string): Promise<void> {
+    // A run again after kicks made while the last one ran: as for a kick, no retry is waiting.
+    this.cancelRetry(contactId)
     while (!this.stopped) {
       const contact = await readContact(this.ctx.store, contactId)
       if (contact == null || contact.blocked) return
@@ -282,7 +284,7 @@ export class Courier {
         if (unanswered < Math.ceil(window.size / 2)) {
           woken = false
           // This look covers every kick so far: the pump need not run again for them.
-          this.again.delete(contact.id)
+          this.pumps.covered(contact.id)
           const limit = window.size - unanswered
           let entries: OutboxRecord[] = []
           // What the store also returned is in memory too: drop it.
@@ -427,9 +429,9 @@ export class Courier {
   }
 
   private pauseDirect (contactId: string): void {
-    const previous = this.directPause.get(contactId)
-    const delay = Math.min((previous?.delay ?? MIN_DIRECT_PAUSE_MS / 2) * 2, MAX_BACKOFF_MS)
-    this.directPause.set(contactId, { until: Date.now() + delay, delay })
+    const pause = this.directPause.get(contactId) ?? { until: 0, delay: new Backoff({ initialMs: MIN_DIRECT_PAUSE_MS, maxMs: MAX_BACKOFF_MS, jitter: 0 }) }
+    pause.until = Date.now() + pause.delay.next()
+    this.directPause.set(contactId, pause)
   }
 
   private async link (contact: ContactRecord): Promise<MessageLink> {
@@ -446,11 +448,9 @@ export class Courier {
 
   private retryLater (contactId: string, atLeastMs = 0): void {
     if (this.stopped) return
-    const b = this.backoff.get(contactId) ?? { delay: MIN_BACKOFF_MS / 2 }
-    b.delay = Math.min(b.delay * 2, MAX_BACKOFF_MS)
+    const b = this.backoff.get(contactId) ?? { delay: new Backoff({ initialMs: MIN_BACKOFF_MS, maxMs: MAX_BACKOFF_MS }) }
     clearTimeout(b.timer)
-    // Jitter keeps many contacts that went offline together from retrying in lockstep.
-    const wait = Math.max(b.delay * (0.75 + Math.random() / 2), Math.min(atLeastMs, 3_600_000))
+    const wait = Math.max(b.delay.next(), Math.min(atLeastMs, 3_600_000))
     b.timer = setTimeout(() => {
       b.timer = undefined
       // A retry dials again, whatever the pause new messages honour.

@@ -21,7 +21,7 @@ import { AdaptiveWindow } from './window.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay } from './tokens.js'
-import { equalBytes } from './inbox.js'
+import { Backoff, RunAgain, equalBytes, sleep, systemClock } from '../util/index.js'
 import type { Context } from './context.js'
 import type { MailboxClient, MailboxEnvelope, MailboxSubscription, RelayInfo } from '../mailbox/index.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
@@ -72,15 +72,6 @@ function mailboxGone (err: unknown): boolean {
  */
 function acknowledgeable (result: DeliveryResult): boolean {
   return result.status !== 'REJECTED' || result.reason !== 'identity'
-}
-
-/** Sleeps `ms`, or less if `wake` is called. */
-function sleep (ms: number, onWake: (wake: () => void) => void): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    timer.unref()
-    onWake(() => { clearTimeout(timer); resolve() })
-  })
 }
 
 /** The home relays of one messenger. */
@@ -261,7 +252,7 @@ export class HomeRelays {
       return record != null ? this.launch(record) : undefined
     })
     await this.hooks.announceTokens()
-    if (leaving != null) await Promise.race([leaving.finished, sleep(LEAVE_WAIT_MS, () => {})])
+    if (leaving != null) await Promise.race([leaving.finished, sleep(systemClock, LEAVE_WAIT_MS)])
   }
 
   /**
@@ -325,8 +316,7 @@ class RelayLoop {
   private drainQueued = false
   private highWater = 0
   private readonly readPage = new AdaptiveWindow({ initial: FIRST_READ_PAGE, min: MIN_READ_PAGE, max: READ_PAGE })
-  private syncing?: Promise<void>
-  private syncAgain = false
+  private readonly syncs = new RunAgain(async () => this.syncOnce(), { stopped: () => this.stopped })
   private lastState = ''
   private readonly log
 
@@ -382,17 +372,7 @@ class RelayLoop {
   /** Registers pending tokens and revokes revoked ones at the relay, then tells contacts. */
   async syncTokens (): Promise<void> {
     if (this.leaving || this.stopped || !this.reachable) return
-    if (this.syncing != null) {
-      this.syncAgain = true
-      return this.syncing
-    }
-    this.syncing = (async () => {
-      do {
-        this.syncAgain = false
-        await this.syncOnce()
-      } while (this.syncAgain && !this.stopped)
-    })().finally(() => { this.syncing = undefined })
-    return this.syncing
+    return this.syncs.run()
   }
 
   private reserved (): boolean {
@@ -414,7 +394,7 @@ class RelayLoop {
   }
 
   private async runHome (): Promise<void> {
-    let delay = 1000
+    const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000 })
     while (!this.stopped) {
       const began = Date.now()
       try {
@@ -428,9 +408,8 @@ class RelayLoop {
       this.subscription = undefined
       void this.announceState()
       if (this.stopped) break
-      if (Date.now() - began > 30_000) delay = 1000
-      await sleep(delay * (0.75 + Math.random() / 2), wake => { this.wake = wake })
-      delay = Math.min(delay * 2, 30_000)
+      if (Date.now() - began > 30_000) backoff.reset()
+      await sleep(systemClock, backoff.next(), wake => { this.wake = wake })
     }
   }
 
@@ -735,7 +714,7 @@ class RelayLoop {
   }
 
   private async runLeaving (): Promise<void> {
-    let delay = 1000
+    const backoff = new Backoff({ initialMs: 1000, maxMs: 600_000 })
     while (!this.stopped) {
       try {
         const current = await this.key()
@@ -766,8 +745,7 @@ class RelayLoop {
         }
         this.log.info('could not leave the relay yet', { relay: this.addr, error: (err as Error).name })
       }
-      await sleep(delay * (0.75 + Math.random() / 2), wake => { this.wake = wake })
-      delay = Math.min(delay * 2, 600_000)
+      await sleep(systemClock, backoff.next(), wake => { this.wake = wake })
     }
   }
 

@@ -12,7 +12,8 @@ import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { putContact, readContact, readMessage, toMessage } from './context.js'
-import { decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
+import { decodeRecord, encodeRecord, keys, messageOrder, tombstone } from './records.js'
+import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { Context } from './context.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Content } from '../protocol/types.js'
@@ -285,14 +286,6 @@ export class Inbox {
       addedAt: now
     }
   }
-}
-
-/** Constant-length comparison of two byte arrays. */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
-  return diff === 0
 }
 
 /** Decodes a stored message reference. */

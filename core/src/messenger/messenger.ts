@@ -23,9 +23,10 @@ import { Events, putContact, readContact, readMessage, requireContact, toContact
 import { Courier } from './courier.js'
 import { Disappearing } from './disappearing.js'
 import { HomeRelays } from './home-relays.js'
-import { Inbox, equalBytes } from './inbox.js'
+import { Inbox } from './inbox.js'
 import { Mutex } from './lock.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
+import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys, messageOrder, tombstone } from './records.js'
+import { RunAgain, equalBytes, fromHex, toHex } from '../util/index.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
 import { Upkeep } from './upkeep.js'
@@ -126,10 +127,12 @@ class SottoMessenger implements Messenger {
   private readonly upkeep: Upkeep
   private readonly byPeer = new Map<string, string>()
   private stopping?: Promise<void>
-  private receipts?: Promise<void>
-  private receiptsAgain = false
-  private announcing?: Promise<void>
-  private announceAgain = false
+  private readonly receipts = new RunAgain(async () => this.flushReceiptsOnce(), {
+    stopped: () => this.stopping != null,
+    onError: err => { this.ctx.log.warn('could not queue delivery receipts', { error: err.name }) }
+  })
+
+  private readonly announcing = new RunAgain(async () => this.announceOnce(), { stopped: () => this.stopping != null })
 
   constructor (private readonly ctx: Context) {
     this.courier = new Courier(ctx)
@@ -577,8 +580,8 @@ class SottoMessenger implements Messenger {
       await this.upkeep.stop()
       await this.homeRelays.stop()
       await this.courier.stop()
-      await this.receipts
-      await this.announcing
+      await this.receipts.idle()
+      await this.announcing.idle()
       await this.ctx.node.stop()
       await this.ctx.store.close()
     })()
@@ -641,17 +644,7 @@ class SottoMessenger implements Messenger {
    * relays for them. Runs one at a time; a call during a run makes it run again.
    */
   private async announceTokens (): Promise<void> {
-    if (this.announcing != null) {
-      this.announceAgain = true
-      return this.announcing
-    }
-    this.announcing = (async () => {
-      do {
-        this.announceAgain = false
-        await this.announceOnce()
-      } while (this.announceAgain && this.stopping == null)
-    })().finally(() => { this.announcing = undefined })
-    return this.announcing
+    return this.announcing.run()
   }
 
   private async announceOnce (): Promise<void> {
@@ -689,18 +682,7 @@ class SottoMessenger implements Messenger {
    */
   private flushReceipts (): void {
     if (this.stopping != null) return
-    if (this.receipts != null) {
-      this.receiptsAgain = true
-      return
-    }
-    this.receipts = (async () => {
-      do {
-        this.receiptsAgain = false
-        await this.flushReceiptsOnce()
-      } while (this.receiptsAgain && this.stopping == null)
-    })().catch(err => {
-      this.ctx.log.warn('could not queue delivery receipts', { error: (err as Error).name })
-    }).finally(() => { this.receipts = undefined })
+    void this.receipts.run()
   }
 
   private async flushReceiptsOnce (): Promise<void> {

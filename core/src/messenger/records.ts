@@ -15,7 +15,7 @@
  * - `['rcpt', contactId, messageId]` → {@link PendingReceipt}: a text that came through a relay,
  *   whose end-to-end delivery receipt is still to be sent
  */
-import { InvalidInputError, StorageCorruptError } from '../errors.js'
+import { StorageCorruptError } from '../errors.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
 import type { InviteRelay, RelayToken } from '../protocol/types.js'
 import type { RelayInfo } from '../mailbox/index.js'
@@ -268,15 +268,4 @@ function untagBytes (value: unknown): unknown {
   if (BYTES_TAG in object) return new Uint8Array(Buffer.from(String(object[BYTES_TAG]), 'base64'))
   for (const key of Object.keys(object)) object[key] = untagBytes(object[key])
   return object
-}
-
-/** Hex of bytes. */
-export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
-
-/** Bytes of a hex message id; a malformed id is bad input. */
-export function fromHex (hex: string): Uint8Array {
-  if (!/^([0-9a-f]{2})+$/.test(hex)) throw new InvalidInputError('not a hex id')
-  return new Uint8Array(Buffer.from(hex, 'hex'))
 }
