@@ -13,8 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { RateLimitedError } from '../errors.js'
 import { MessageLink } from '../net/message-protocol.js'
 import { circuitAddress } from '../net/node.js'
-import { decodeRecord, encodeRecord, keys } from './records.js'
-import { readContact, readMessage } from './context.js'
+import { keys } from './records.js'
 import { AdaptiveWindow } from './window.js'
 import { Backoff, RunAgainByKey } from '../util/index.js'
 import type { Context } from './context.js'
@@ -144,8 +143,7 @@ export class Courier {
   /** Kicks every contact that has something in its outbox (at start). */
   async kickAll (): Promise<void> {
     const seen = new Set<string>()
-    for await (const bytes of this.ctx.store.values(['outbox'])) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.ctx.repos.outbox.values(['outbox'])) {
       if (!seen.has(entry.contactId)) {
         seen.add(entry.contactId)
         this.kick(entry.contactId)
@@ -173,7 +171,7 @@ export class Courier {
     // A run again after kicks made while the last one ran: as for a kick, no retry is waiting.
     this.cancelRetry(contactId)
     while (!this.stopped) {
-      const contact = await readContact(this.ctx.store, contactId)
+      const contact = await this.ctx.repos.contacts.get(contactId)
       if (contact == null || contact.blocked) return
       if (this.directAllowed(contactId)) {
         const { done, progressed } = await this.streamDirect(contact)
@@ -210,8 +208,7 @@ export class Courier {
     const batch: OutboxRecord[] = []
     const size = this.windowOf(contactId).size
     let held = 0
-    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.ctx.repos.outbox.values(keys.outboxOf(contactId))) {
       if (this.notDurable.has(entry.envelopeId)) break
       if ((entry.heldBy?.length ?? 0) > 0 && held++ >= size / 2) continue
       batch.push(entry)
@@ -232,8 +229,7 @@ export class Courier {
   /** Durable outbox entries of a contact from sequence number `from` on, at most `limit`, in order. */
   private async readOutbox (contactId: string, from: number, limit: number): Promise<OutboxRecord[]> {
     const entries: OutboxRecord[] = []
-    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId), { gte: from, limit })) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.ctx.repos.outbox.values(keys.outboxOf(contactId), { gte: from, limit })) {
       // Later entries wait too: the outbox leaves in order.
       if (this.notDurable.has(entry.envelopeId)) break
       entries.push(entry)
@@ -409,17 +405,14 @@ export class Courier {
         out.push(entry)
         continue
       }
-      const message = await readMessage(this.ctx.store, entry.messageId)
+      const message = await this.ctx.repos.message(entry.messageId)
       if (message?.state === 'sent') out.push(entry)
       else settled.push(entry)
     }
     if (settled.length > 0) {
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        for (const entry of settled) tx.del(keys.outbox(entry.contactId, entry.seq))
-        return { done: tx.commit() }
+      await this.ctx.repos.state.change(async tx => {
+        for (const entry of settled) this.ctx.repos.outbox.del(tx, entry)
       })
-      await done
     }
     return out
   }
@@ -469,31 +462,27 @@ export class Courier {
     // A crash between the relay's answer and this commit leaves the entry as it was: it is
     // deposited again and the recipient drops the copy by its envelope id. A loss is not possible;
     // a duplicate is. (This pump is the only writer of the entry, so `entry.heldBy` is current.)
-    const { message, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const key = keys.outbox(entry.contactId, entry.seq)
+    const { outbox, messages } = this.ctx.repos
+    const message = await this.ctx.repos.state.change(async (tx, control) => {
       entry.heldBy = [...new Set([...entry.heldBy ?? [], addr])]
       if (enough(entry.heldBy)) {
-        tx.del(key)
+        outbox.del(tx, entry)
       } else {
         // Kept for the next copy, unless it was settled meanwhile (its contact removed): a
         // settled entry stays settled.
-        if (await tx.get(key) == null) return { message: undefined, done: Promise.resolve() }
-        tx.put(key, encodeRecord(entry))
-      }
-      let message: MessageRecord | undefined
-      if (entry.messageId != null) {
-        message = await readMessage(tx, entry.messageId)
-        if (message?.state === 'queued') {
-          message.state = 'sent'
-          tx.put(keys.message(message), encodeRecord(message))
-        } else {
-          message = undefined
+        if (await tx.get(keys.outbox(entry.contactId, entry.seq)) == null) {
+          control.discard()
+          return undefined
         }
+        outbox.put(tx, entry)
       }
-      return { message, done: tx.commit() }
+      if (entry.messageId == null) return undefined
+      const message = await this.ctx.repos.message(entry.messageId, tx)
+      if (message?.state !== 'queued') return undefined
+      message.state = 'sent'
+      messages.put(tx, message)
+      return message
     })
-    await done
     if (message != null) this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: 'sent' })
   }
 
@@ -524,24 +513,24 @@ export class Courier {
         const batch = this.receipted
         this.receipted = []
         try {
-          const { changed, done } = await this.ctx.lock.run(async () => {
-            const tx = this.ctx.store.transaction()
+          const { outbox, messages } = this.ctx.repos
+          const { result: changed, durable } = await this.ctx.repos.state.begin(async tx => {
             const changed: Array<{ message: MessageRecord, failure?: FailureReason }> = []
             for (const { entry, result } of batch) {
-              tx.del(keys.outbox(entry.contactId, entry.seq))
+              outbox.del(tx, entry)
               if (entry.messageId == null) continue
-              const message = await readMessage(tx, entry.messageId)
+              const message = await this.ctx.repos.message(entry.messageId, tx)
               if (message == null) continue
               const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
               message.state = failure != null ? 'failed' : 'delivered'
               if (failure != null) message.failure = failure
-              tx.put(keys.message(message), encodeRecord(message))
+              messages.put(tx, message)
               changed.push({ message, ...(failure != null ? { failure } : {}) })
             }
-            return { changed, done: tx.commit({ sync: false }) }
-          })
+            return changed
+          }, { sync: false })
           // The write is awaited outside the lock, while the next receipts are settled.
-          done.then(() => {
+          durable.then(() => {
             for (const { message, failure } of changed) {
               this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}) })
             }

@@ -4,17 +4,10 @@
  * deletes whatever is due, and on start everything that expired while the messenger was stopped
  * is deleted first.
  */
-import { putContact, readContact } from './context.js'
-import { decodeRecord, encodeRecord, keys, tombstone } from './records.js'
+import { keys, tombstone } from './records.js'
 import type { Context } from './context.js'
-import type { MessageRecord, MessageRef } from './records.js'
+import type { MessageRecord } from './records.js'
 import type { Transaction } from '../storage/types.js'
-
-/** An entry of the expiry index. */
-interface Due extends MessageRef {
-  id: string
-  expiresAt: number
-}
 
 /** Longest a timer is set for; a later expiry is re-armed when it fires. */
 const MAX_TIMER_MS = 60 * 60 * 1000
@@ -35,8 +28,7 @@ export class Disappearing {
   /** Indexes `message` under its expiry time in `tx`. Call {@link rearm} after the commit. */
   schedule (tx: Transaction, message: MessageRecord): void {
     if (message.expiresAt == null) return
-    const due: Due = { contactId: message.contactId, sentAt: message.sentAt, order: message.order, id: message.id, expiresAt: message.expiresAt }
-    tx.put(keys.expiry(message.expiresAt, message.order), encodeRecord(due))
+    this.ctx.repos.expiries.put(tx, { contactId: message.contactId, sentAt: message.sentAt, order: message.order, id: message.id, expiresAt: message.expiresAt })
     const delay = Math.max(0, message.expiresAt - Date.now())
     if (this.timer == null || delay < MAX_TIMER_MS) this.arm(delay)
   }
@@ -67,9 +59,7 @@ export class Disappearing {
   }
 
   private async next (): Promise<number | undefined> {
-    for await (const bytes of this.ctx.store.values(keys.expiries(), { limit: 1 })) {
-      return decodeRecord<Due>(bytes).expiresAt
-    }
+    for await (const due of this.ctx.repos.expiries.values(keys.expiries(), { limit: 1 })) return due.expiresAt
     return undefined
   }
 
@@ -81,32 +71,29 @@ export class Disappearing {
 
   private async purgeDue (): Promise<void> {
     if (this.stopped) return
-    const { gone, done } = await this.ctx.lock.run(async () => {
+    const { expiries, messages, unread, refs, contacts } = this.ctx.repos
+    const gone = await this.ctx.repos.state.change(async tx => {
       const now = Date.now()
-      const tx = this.ctx.store.transaction()
       const gone = new Map<string, string[]>()
-      for await (const bytes of tx.values(keys.expiries(), { lt: now + 1 })) {
-        const due = decodeRecord<Due>(bytes)
-        tx.del(keys.expiry(due.expiresAt, due.order))
-        const mBytes = await tx.get(keys.message(due))
-        if (mBytes != null) {
-          const m = decodeRecord<MessageRecord>(mBytes)
-          tx.del(keys.message(m))
-          tx.del(keys.unread(m))
+      for await (const due of expiries.values(keys.expiries(), { lt: now + 1 }, tx)) {
+        expiries.del(tx, due)
+        const m = await messages.get(due, tx)
+        if (m != null) {
+          messages.del(tx, m)
+          unread.del(tx, m)
           gone.set(m.contactId, [...gone.get(m.contactId) ?? [], m.id])
         }
-        tx.put(keys.messageRef(due.id), encodeRecord(tombstone(due.id, due, Date.now())))
+        refs.put(tx, tombstone(due.id, due, Date.now()))
       }
       for (const [contactId, ids] of gone) {
-        const c = await readContact(tx, contactId)
+        const c = await contacts.get(contactId, tx)
         if (c != null && c.lastMessageId != null && ids.includes(c.lastMessageId)) {
           delete c.lastMessageId
-          putContact(tx, c)
+          contacts.put(tx, c)
         }
       }
-      return { gone, done: tx.commit() }
+      return gone
     })
-    await done
     for (const [contactId, ids] of gone) this.ctx.events.emit('expired', { contactId, ids })
     this.rearm()
   }

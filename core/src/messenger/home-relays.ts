@@ -18,15 +18,15 @@ import { isCircuitThrough, listenOn } from '../net/node.js'
 import { MAX_CARD_RELAYS } from '../protocol/index.js'
 import { Mutex } from './lock.js'
 import { AdaptiveWindow } from './window.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys } from './records.js'
+import { keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
-import { eligibleForTokens, issueTokens, readRelay } from './tokens.js'
+import { eligibleForTokens, issueTokens } from './tokens.js'
 import { Backoff, RunAgain, equalBytes, sleep, systemClock } from '../util/index.js'
 import type { Context } from './context.js'
 import type { MailboxClient, MailboxEnvelope, MailboxSubscription, RelayInfo } from '../mailbox/index.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
-import type { ContactRecord, RelayRecord } from './records.js'
-import type { RelayView, Settings } from './types.js'
+import type { RelayRecord } from './records.js'
+import type { RelayView } from './types.js'
 import type { Connection, PrivateKey } from '@libp2p/interface'
 
 /** What the home relays need from the rest of the messenger. */
@@ -102,8 +102,7 @@ export class HomeRelays {
   /** Starts a loop for every relay in the store (home relays, and those being left). */
   async start (): Promise<void> {
     const known = new Set<string>()
-    for await (const bytes of this.ctx.store.values(keys.relays())) {
-      const record = decodeRecord<RelayRecord>(bytes)
+    for await (const record of this.ctx.repos.relays.values(keys.relays())) {
       if (record.leaving !== true) known.add(record.addr)
       this.launch(record)
     }
@@ -129,7 +128,7 @@ export class HomeRelays {
   async list (): Promise<RelayView[]> {
     const views: RelayView[] = []
     for (const addr of this.ctx.profile.relays) {
-      const record = await readRelay(this.ctx.store, addr)
+      const record = await this.ctx.repos.relays.get(addr)
       if (record != null) views.push(this.view(record))
     }
     return views
@@ -139,7 +138,7 @@ export class HomeRelays {
   async ready (): Promise<RelayRecord[]> {
     const out: RelayRecord[] = []
     for (const addr of this.ctx.profile.relays) {
-      const record = await readRelay(this.ctx.store, addr)
+      const record = await this.ctx.repos.relays.get(addr)
       if (record?.ready === true) out.push(record)
     }
     return out
@@ -154,7 +153,7 @@ export class HomeRelays {
     return this.changes.run(async () => {
       const known = this.ctx.profile.relays.find(a => relayPeerIdOf(a) === peerId)
       if (known != null) {
-        const record = await readRelay(this.ctx.store, known)
+        const record = await this.ctx.repos.relays.get(known)
         if (record != null) return this.view(record)
       }
       if (this.ctx.profile.relays.length >= MAX_CARD_RELAYS) throw new InvalidInputError(`at most ${MAX_CARD_RELAYS} relays`)
@@ -167,7 +166,7 @@ export class HomeRelays {
         await this.ctx.clients.drop(canonical)
         throw new RelayUnreachableError(`could not reach a Sotto relay at ${canonical}: ${(err as Error).message}`, { cause: err })
       }
-      const settings = await this.settings()
+      const settings = await this.ctx.repos.currentSettings()
       if (settings.excludedJurisdictions.includes(info.jurisdiction)) {
         await this.ctx.clients.drop(canonical)
         await this.ctx.node.hangUp(peerIdFromString(peerId)).catch(() => {})
@@ -176,7 +175,7 @@ export class HomeRelays {
       // A relay being left and added again keeps its mailbox: contacts may still have mail there.
       const leaving = [...this.loops.values()].find(l => l.peerId === peerId)
       await leaving?.stop()
-      const old = await readRelay(this.ctx.store, canonical)
+      const old = await this.ctx.repos.relays.get(canonical)
       const revived = old?.leaving === true ? old : undefined
       const key = revived != null ? privateKeyFromProtobuf(revived.mailboxKey) : await generateMailboxKey()
       const introToken = revived?.introToken ?? generateDepositToken()
@@ -198,18 +197,15 @@ export class HomeRelays {
         info,
         addedAt: Date.now()
       }
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        tx.put(keys.relay(canonical), encodeRecord(record))
+      const { repos } = this.ctx
+      await repos.state.change(async tx => {
+        repos.relays.put(tx, record)
         this.ctx.profile.relays = [...this.ctx.profile.relays.filter(a => a !== canonical), canonical]
-        tx.put(keys.profile(), encodeRecord(this.ctx.profile))
-        for await (const bytes of tx.values(keys.contacts())) {
-          const c = decodeRecord<ContactRecord>(bytes)
-          if (issueTokens(c, [canonical])) tx.put(keys.contact(c.id), encodeRecord(c))
+        repos.profile.put(tx, this.ctx.profile)
+        for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
+          if (issueTokens(c, [canonical])) repos.contacts.put(tx, c)
         }
-        return { done: tx.commit() }
       })
-      await done
       this.ctx.log.info('relay added', { relay: canonical, jurisdiction: info.jurisdiction })
       this.launch(record)
       return this.view(record)
@@ -223,13 +219,12 @@ export class HomeRelays {
     const leaving = await this.changes.run(async () => {
       const target = this.ctx.profile.relays.find(a => relayPeerIdOf(a) === peerId)
       if (target == null) throw new NotFoundError(`${addr} is not one of your relays`)
-      const { record, done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        const record = await readRelay(tx, target)
+      const { repos } = this.ctx
+      const record = await repos.state.change(async tx => {
+        const record = await repos.relays.get(target, tx)
         this.ctx.profile.relays = this.ctx.profile.relays.filter(a => a !== target)
-        tx.put(keys.profile(), encodeRecord(this.ctx.profile))
-        for await (const bytes of tx.values(keys.contacts())) {
-          const c = decodeRecord<ContactRecord>(bytes)
+        repos.profile.put(tx, this.ctx.profile)
+        for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
           if (c.issued?.some(t => t.relay === target) !== true) continue
           // Revoked before the mailbox is drained for the last time, so that nothing deposited
           // after that last read is deleted with the mailbox: later deposits are refused instead.
@@ -237,15 +232,14 @@ export class HomeRelays {
           c.issued = c.issued.filter(t => t.relay !== target)
           // Their list shrank: tell them, so they stop depositing there.
           c.tokensDirty = true
-          tx.put(keys.contact(c.id), encodeRecord(c))
+          repos.contacts.put(tx, c)
         }
         if (record != null) {
           record.leaving = true
-          tx.put(keys.relay(target), encodeRecord(record))
+          repos.relays.put(tx, record)
         }
-        return { record, done: tx.commit() }
+        return record
       })
-      await done
       await this.loops.get(target)?.stop()
       this.loops.delete(target)
       this.ctx.log.info('relay removed', { relay: target })
@@ -293,10 +287,6 @@ export class HomeRelays {
     }
   }
 
-  private async settings (): Promise<Settings> {
-    const bytes = await this.ctx.store.get(keys.settings())
-    return { ...DEFAULT_SETTINGS, ...(bytes != null ? decodeRecord<Partial<Settings>>(bytes) : {}) }
-  }
 }
 
 /**
@@ -384,7 +374,7 @@ class RelayLoop {
   }
 
   private async record (): Promise<RelayRecord | undefined> {
-    return readRelay(this.ctx.store, this.addr)
+    return this.ctx.repos.relays.get(this.addr)
   }
 
   private async key (): Promise<{ record: RelayRecord, key: PrivateKey } | undefined> {
@@ -468,49 +458,33 @@ class RelayLoop {
   private async createMailbox (client: MailboxClient, key: PrivateKey, record: RelayRecord): Promise<void> {
     await client.create(key)
     await client.registerToken(key, record.introToken, 'introduction')
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null) return { done: Promise.resolve() }
+    const { contacts } = this.ctx.repos
+    await this.ctx.repos.relays.update(this.addr, async (r, tx) => {
       r.ready = true
       r.revoke = []
-      tx.put(keys.relay(this.addr), encodeRecord(r))
       // A new mailbox has no tokens: register every contact's again (they keep the same ones).
-      for await (const bytes of tx.values(keys.contacts())) {
-        const c = decodeRecord<ContactRecord>(bytes)
+      for await (const c of contacts.values(keys.contacts(), {}, tx)) {
         if (c.issued?.some(t => t.relay === this.addr) !== true) continue
         for (const t of c.issued) if (t.relay === this.addr) t.registered = false
-        tx.put(keys.contact(c.id), encodeRecord(c))
+        contacts.put(tx, c)
       }
-      return { done: tx.commit() }
     })
-    await done
     this.log.info('mailbox created', { relay: this.addr })
   }
 
   private async markNotReady (): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null || !r.ready) return { done: Promise.resolve() }
+    await this.ctx.repos.relays.update(this.addr, r => {
+      if (!r.ready) return false
       r.ready = false
-      tx.put(keys.relay(this.addr), encodeRecord(r))
-      return { done: tx.commit() }
     })
-    await done
     this.log.warn('the relay does not know our mailbox; creating it again', { relay: this.addr })
   }
 
   private async saveInfo (info: RelayInfo): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null || JSON.stringify(r.info) === JSON.stringify(info)) return { done: Promise.resolve() }
+    await this.ctx.repos.relays.update(this.addr, r => {
+      if (JSON.stringify(r.info) === JSON.stringify(info)) return false
       r.info = info
-      tx.put(keys.relay(this.addr), encodeRecord(r))
-      return { done: tx.commit() }
     })
-    await done
   }
 
   private async ensureReservation (): Promise<void> {
@@ -663,20 +637,13 @@ class RelayLoop {
     const revoke = [...current.record.revoke]
     if (revoke.length > 0) {
       await Promise.all(revoke.map(async t => client.revokeToken(key, t)))
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        const r = await readRelay(tx, this.addr)
-        if (r == null) return { done: Promise.resolve() }
+      await this.ctx.repos.relays.update(this.addr, r => {
         r.revoke = r.revoke.filter(t => !revoke.some(x => equalBytes(x, t)))
-        tx.put(keys.relay(this.addr), encodeRecord(r))
-        return { done: tx.commit() }
       })
-      await done
       this.log.info('tokens revoked', { relay: this.addr, count: revoke.length })
     }
     const pending: Array<{ contactId: string, token: Uint8Array }> = []
-    for await (const bytes of this.ctx.store.values(keys.contacts())) {
-      const c = decodeRecord<ContactRecord>(bytes)
+    for await (const c of this.ctx.repos.contacts.values(keys.contacts())) {
       if (!eligibleForTokens(c)) continue
       for (const t of c.issued ?? []) {
         if (t.relay === this.addr && !t.registered) pending.push({ contactId: c.id, token: t.token })
@@ -686,20 +653,17 @@ class RelayLoop {
       const outcomes = await Promise.allSettled(pending.map(async p => client.registerToken(key, p.token, 'contact')))
       const registered = pending.filter((_, i) => outcomes[i]?.status === 'fulfilled')
       if (registered.length > 0) {
-        const { done } = await this.ctx.lock.run(async () => {
-          const tx = this.ctx.store.transaction()
+        const { contacts } = this.ctx.repos
+        await this.ctx.repos.state.change(async tx => {
           for (const contactId of new Set(registered.map(r => r.contactId))) {
-            const bytes = await tx.get(keys.contact(contactId))
-            if (bytes == null) continue
-            const c = decodeRecord<ContactRecord>(bytes)
+            const c = await contacts.get(contactId, tx)
+            if (c == null) continue
             for (const t of c.issued ?? []) {
               if (t.relay === this.addr && registered.some(r => r.contactId === contactId && equalBytes(r.token, t.token))) t.registered = true
             }
-            tx.put(keys.contact(c.id), encodeRecord(c))
+            contacts.put(tx, c)
           }
-          return { done: tx.commit() }
         })
-        await done
       }
       const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
       if (failure != null) {
@@ -751,14 +715,12 @@ class RelayLoop {
 
   /** The mailbox is gone: forget the relay and drop the connection (and so the reservation). */
   private async forget (): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r?.leaving !== true) return { done: Promise.resolve() }
-      tx.del(keys.relay(this.addr))
-      return { done: tx.commit() }
+    const { relays } = this.ctx.repos
+    await this.ctx.repos.state.change(async (tx, control) => {
+      const r = await relays.get(this.addr, tx)
+      if (r?.leaving === true) relays.del(tx, this.addr)
+      else control.discard()
     })
-    await done
     await this.ctx.clients.drop(this.addr)
     await this.ctx.node.hangUp(peerIdFromString(this.peerId)).catch(() => {})
     this.log.info('left the relay', { relay: this.addr })

@@ -7,10 +7,10 @@
  * `createMessenger`; this keeps both running for messengers that stay up for weeks.
  */
 import { maintainPreKeys } from '../crypto/index.js'
-import { RELAY_HORIZON_MS, decodeRecord, keys } from './records.js'
+import { RELAY_HORIZON_MS, keys } from './records.js'
 import type { Context } from './context.js'
 import type { PreKeyMaintenance } from '../crypto/index.js'
-import type { MessageRef, SentControl } from './records.js'
+import type { Repositories, Repository } from './state.js'
 import type { Key } from '../storage/types.js'
 
 /** What one upkeep run did. */
@@ -39,7 +39,7 @@ export class Upkeep {
   private readonly intervalMs: number
   private readonly now: () => number
 
-  constructor (private readonly ctx: Pick<Context, 'store' | 'identity' | 'lock' | 'log'>, options: UpkeepOptions = {}) {
+  constructor (private readonly ctx: Pick<Context, 'identity' | 'log'> & { repos: Repositories }, options: UpkeepOptions = {}) {
     this.intervalMs = options.intervalMs ?? UPKEEP_INTERVAL_MS
     this.now = options.now ?? Date.now
   }
@@ -70,24 +70,23 @@ export class Upkeep {
   async run (): Promise<UpkeepResult> {
     const now = this.now()
     // Found outside the lock (a read of every such record): what is old and gone stays so.
-    const controls = await this.outdated<SentControl>(keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)
-    const tombstones = await this.outdated<MessageRef>(keys.messageRefs(), r =>
+    const { repos } = this.ctx
+    const controls = await this.outdated(repos.controls, keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)
+    const tombstones = await this.outdated(repos.refs, keys.messageRefs(), r =>
       r.gone === true && r.id != null && r.goneAt != null && now - r.goneAt > RELAY_HORIZON_MS ? keys.messageRef(r.id) : undefined)
-    const { maintenance, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
+    const maintenance = await repos.state.change(async tx => {
       const maintenance = await maintainPreKeys(tx, this.ctx.identity, now)
       for (const key of [...controls, ...tombstones]) tx.del(key)
-      return { maintenance, done: tx.commit() }
+      return maintenance
     })
-    await done
     return { ...maintenance, controlsPurged: controls.length, tombstonesPurged: tombstones.length }
   }
 
   /** The keys of the records under `prefix` that `purge` names. */
-  private async outdated<T> (prefix: Key, purge: (record: T) => Key | undefined): Promise<Key[]> {
+  private async outdated<T> (records: Pick<Repository<T, never>, 'values'>, prefix: Key, purge: (record: T) => Key | undefined): Promise<Key[]> {
     const out: Key[] = []
-    for await (const bytes of this.ctx.store.values(prefix)) {
-      const key = purge(decodeRecord<T>(bytes))
+    for await (const record of records.values(prefix)) {
+      const key = purge(record)
       if (key != null) out.push(key)
     }
     return out

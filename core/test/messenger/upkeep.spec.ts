@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test'
 import { PREKEY_POLICY, currentPreKeyBundle } from '../../src/crypto/index.js'
 import { silentLoggers } from '../../src/logger.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { Repositories, State } from '../../src/messenger/state.js'
 import { RELAY_HORIZON_MS, encodeRecord, keys, tombstone } from '../../src/messenger/records.js'
 import { Upkeep } from '../../src/messenger/upkeep.js'
 import { cleanUp, newParty } from '../crypto/fixtures.js'
@@ -20,7 +21,7 @@ describe('upkeep', () => {
   after(async () => { await cleanUp(...parties) })
 
   async function upkeepOf (party: Party, now: () => number, intervalMs?: number): Promise<Upkeep> {
-    return new Upkeep({ ...party, lock: new Mutex(), log: silentLoggers.forComponent('test') }, { now, intervalMs })
+    return new Upkeep({ identity: party.identity, repos: new Repositories(new State(party.store, new Mutex())), log: silentLoggers.forComponent('test') }, { now, intervalMs })
   }
 
   it('rotates the signed prekey once it is due, and not before', async () => {
