@@ -37,7 +37,10 @@ export class Events {
   }
 }
 
-/** The shared parts of one running messenger. */
+/**
+ * The shared parts of one running messenger, as `createMessenger` opens them. No component takes it
+ * whole: each names what it uses in its own components interface.
+ */
 export interface Context {
   store: Store
   identity: LocalIdentity

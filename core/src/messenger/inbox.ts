@@ -14,7 +14,9 @@ import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protoc
 import { toMessage } from './context.js'
 import { keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
-import type { Context } from './context.js'
+import type { LocalIdentity } from '../crypto/index.js'
+import type { Logger } from '../logger.js'
+import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
 import type { Outbox } from './outbox.js'
@@ -28,11 +30,33 @@ import type { Message } from './types.js'
  */
 export type Route = 'direct' | 'relay'
 
-/** Most times one message is sealed again at its recipient's request. */
-const MAX_RESENDS = 5
+/** Options of the inbox. */
+export interface InboxInit {
+  /** Most times one message is sealed again at its recipient's request (default 5). */
+  maxResends?: number
+}
+
+/** What the inbox uses. */
+export interface InboxComponents {
+  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message'>
+  identity: LocalIdentity
+  log: Logger
+  /** Where answers (resend requests, messages sealed again) go. */
+  outbox: Outbox
+  /** Told what an accepted envelope changed, once it is durable. */
+  onAccepted(accepted: AcceptedView): void
+}
+
+/** What an accepted envelope changed, as announced: the message in its public view. */
+export type AcceptedView = Omit<Accepted, 'message'> & { message?: Message }
+
+/** Makes an inbox. */
+export function createInbox (components: InboxComponents, init: InboxInit = {}): Inbox {
+  return new Inbox(components, init)
+}
 
 /** What an accepted envelope changed, announced once it is durable. */
-interface Accepted {
+export interface Accepted {
   message?: MessageRecord
   request?: ContactRecord
   contact?: ContactRecord
@@ -52,11 +76,13 @@ interface Opened {
 
 /** Receives envelopes. */
 export class Inbox {
-  constructor (
-    private readonly ctx: Context,
-    private readonly announce: (accepted: Omit<Accepted, 'message'> & { message?: Message }) => void,
-    private readonly outbox: Outbox
-  ) {}
+  private readonly maxResends: number
+  private readonly outbox: Outbox
+
+  constructor (private readonly components: InboxComponents, init: InboxInit = {}) {
+    this.maxResends = init.maxResends ?? 5
+    this.outbox = components.outbox
+  }
 
   /**
    * Opens and stores one envelope. Resolves once the result is durable: `STORED` (new),
@@ -67,13 +93,13 @@ export class Inbox {
     try {
       envelope = decodeEnvelope(envelopeBytes)
     } catch (err) {
-      this.ctx.log.warn('malformed envelope', { error: (err as Error).name })
+      this.components.log.warn('malformed envelope', { error: (err as Error).name })
       return { status: 'REJECTED', reason: 'malformed' }
     }
     const id = toHex(envelope.id)
     // One envelope at a time: the sender is only known after decryption, and two envelopes of
     // one sender must not race on its session.
-    const { result: outcome, durable } = await this.ctx.repos.state.begin(async (tx, change) => {
+    const { result: outcome, durable } = await this.components.repos.state.begin(async (tx, change) => {
       const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route)
       // Whatever is refused leaves no trace.
       if (outcome.commit !== true) change.discard()
@@ -82,25 +108,25 @@ export class Inbox {
     await durable
     if (outcome.accepted != null) {
       const { message, ...rest } = outcome.accepted
-      this.announce({ ...rest, ...(message != null ? { message: toMessage(message) } : {}) })
+      this.components.onAccepted({ ...rest, ...(message != null ? { message: toMessage(message) } : {}) })
     }
     return outcome.result
   }
 
   private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<Opened> {
-    if (await this.ctx.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     let opened
     try {
-      opened = await unseal(tx, this.ctx.identity, sealed)
+      opened = await unseal(tx, this.components.identity, sealed)
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
       if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
       if (err instanceof IdentityChangedError) {
-        this.ctx.log.warn('envelope from a changed identity refused', {})
+        this.components.log.warn('envelope from a changed identity refused', {})
         return { result: { status: 'REJECTED', reason: 'identity' } }
       }
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
-        this.ctx.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
+        this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
         return { result: { status: 'REJECTED', reason: 'undecryptable' } }
       }
       throw err
@@ -109,21 +135,21 @@ export class Inbox {
     try {
       content = decodeContent(opened.plaintext)
     } catch (err) {
-      this.ctx.log.warn('envelope content malformed', { error: (err as Error).name })
+      this.components.log.warn('envelope content malformed', { error: (err as Error).name })
       return { result: { status: 'REJECTED', reason: 'malformed' } }
     }
     if (toHex(content.id) !== id) {
-      this.ctx.log.warn('envelope id does not match its content', {})
+      this.components.log.warn('envelope id does not match its content', {})
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
 
     const accepted: Accepted = { delivered: [], requeued: [] }
-    const { contacts, messages, unread, receipts, refs } = this.ctx.repos
+    const { contacts, messages, unread, receipts, refs } = this.components.repos
     let contact = await contacts.get(opened.senderUserId, tx)
     if (contact == null) {
       const request = this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard)
       if (request == null) {
-        this.ctx.log.warn('envelope from an unknown sender without an introduction refused', {})
+        this.components.log.warn('envelope from an unknown sender without an introduction refused', {})
         return { result: { status: 'REJECTED', reason: 'unknown' } }
       }
       contact = request
@@ -167,7 +193,7 @@ export class Inbox {
       for (const requested of content.resendRequest.ids) await this.resend(tx, change, contact, toHex(requested), accepted)
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
-        const delivered = await this.ctx.repos.message(toHex(receiptId), tx)
+        const delivered = await this.components.repos.message(toHex(receiptId), tx)
         if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
           delivered.state = 'delivered'
           messages.put(tx, delivered)
@@ -189,14 +215,14 @@ export class Inbox {
     const refused: DeliveryResult = { status: 'REJECTED', reason: 'undecryptable' }
     // A fresh transaction: the one the envelope failed in must not be committed.
     const tx = change.fresh()
-    const contact = await this.ctx.repos.contacts.get(senderUserId, tx)
+    const contact = await this.components.repos.contacts.get(senderUserId, tx)
     if (contact == null || contact.status !== 'contact' || contact.blocked || contact.pendingIdentityKey != null) {
-      this.ctx.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
+      this.components.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
       return { result: refused }
     }
     await this.outbox.add(tx, change, contact, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
-    this.ctx.repos.contacts.put(tx, contact)
-    this.ctx.log.info('envelope does not decrypt; asked its sender to seal it again', {})
+    this.components.repos.contacts.put(tx, contact)
+    this.components.log.info('envelope does not decrypt; asked its sender to seal it again', {})
     return { result: refused, commit: true }
   }
 
@@ -205,10 +231,10 @@ export class Inbox {
    * is delivered already, gone, or was sealed again too often. Resolves with the new outbox entry.
    */
   private async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
-    const message = await this.ctx.repos.message(messageId, tx)
+    const message = await this.components.repos.message(messageId, tx)
     if (message == null) return this.resendControl(tx, change, contact, messageId, accepted)
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
-    if ((message.resends ?? 0) >= MAX_RESENDS) return undefined
+    if ((message.resends ?? 0) >= this.maxResends) return undefined
     message.resends = (message.resends ?? 0) + 1
     // A direct refusal marked it failed; it is on its way again.
     if (message.state === 'failed') {
@@ -216,7 +242,7 @@ export class Inbox {
       delete message.failure
       accepted.requeued.push(message)
     }
-    this.ctx.repos.messages.put(tx, message)
+    this.components.repos.messages.put(tx, message)
     const seq = (message.order - messageOrder(0, 'out')) / 2
     return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
   }
@@ -228,10 +254,10 @@ export class Inbox {
    * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
    */
   private async resendControl (tx: Transaction, change: ChangeControl, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
-    const { controls } = this.ctx.repos
+    const { controls } = this.components.repos
     const control = await controls.get(id, tx)
     if (control == null) return undefined
-    if (control.contactId !== contact.id || (control.resends ?? 0) >= MAX_RESENDS) return undefined
+    if (control.contactId !== contact.id || (control.resends ?? 0) >= this.maxResends) return undefined
     if (control.tokens === true) {
       // A later list may have replaced it since: the contact gets the current one, afresh.
       contact.tokensDirty = true

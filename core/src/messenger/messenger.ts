@@ -13,10 +13,11 @@ import { openStore } from '../storage/index.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
-import { Courier } from './courier.js'
-import { Disappearing } from './disappearing.js'
-import { HomeRelays } from './home-relays.js'
-import { Inbox } from './inbox.js'
+import { createCourier } from './courier.js'
+import { libp2pDialer } from './courier-routes.js'
+import { createDisappearing } from './disappearing.js'
+import { createHomeRelays, libp2pReserver } from './home-relays.js'
+import { createInbox } from './inbox.js'
 import { Invites } from './invites.js'
 import { Mutex } from './lock.js'
 import { createOutbox } from './outbox.js'
@@ -26,8 +27,13 @@ import { DEFAULT_SETTINGS, keys } from './records.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
-import { Upkeep } from './upkeep.js'
+import { createUpkeep } from './upkeep.js'
 import type { Context } from './context.js'
+import type { Courier } from './courier.js'
+import type { Disappearing } from './disappearing.js'
+import type { Inbox } from './inbox.js'
+import type { Upkeep } from './upkeep.js'
+import type { HomeRelays } from './home-relays.js'
 import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type {
@@ -134,23 +140,30 @@ interface Parts {
  */
 function wire (ctx: Context): Parts {
   const { repos, identity, profile, node, events, log } = ctx
-  const courier = new Courier(ctx)
+  const courier = createCourier({ repos, dialer: libp2pDialer(node), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
   const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
   const tokens = new TokenAnnouncer({ repos, outbox, profile })
   const receipts = new Receipts({ repos, outbox, log })
-  const disappearing = new Disappearing(ctx)
-  const upkeep = new Upkeep(ctx)
-  const homeRelays: HomeRelays = new HomeRelays(ctx, {
-    receive: async envelope => inbox.receive(envelope, 'relay'),
-    announceTokens: async () => tokens.announce(),
-    flushReceipts: () => { receipts.flush() },
-    relayReachable: () => { void courier.kickAll().catch(() => {}) }
+  const disappearing = createDisappearing({ repos, events, log })
+  const upkeep = createUpkeep({ identity, repos, log })
+  const homeRelays: HomeRelays = createHomeRelays({
+    repos,
+    profile,
+    node,
+    reserver: libp2pReserver(node),
+    clients: ctx.clients,
+    events,
+    loggers: ctx.loggers,
+    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) },
+    tokens,
+    receipts,
+    courier
   })
   const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
-  const inbox: Inbox = new Inbox(ctx, accepted => {
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -165,7 +178,7 @@ function wire (ctx: Context): Parts {
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
-  }, outbox)
+  } })
   return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations }
 }
 

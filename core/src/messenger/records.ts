@@ -189,6 +189,11 @@ export interface OutboxRecord {
    * losing its disk cannot hold back or lose it. Absent: no relay holds it yet.
    */
   heldBy?: string[]
+  /**
+   * When the first relay took it (ms since epoch): the entry gives up waiting for a second copy
+   * some time after (the courier's `secondCopyGiveUpMs`). Absent in entries stored before it was.
+   */
+  heldSince?: number
 }
 
 /** Default settings: private by default, LAN discovery on. */

@@ -8,7 +8,10 @@
  */
 import { maintainPreKeys } from '../crypto/index.js'
 import { RELAY_HORIZON_MS, keys } from './records.js'
-import type { Context } from './context.js'
+import { every, systemClock } from '../util/index.js'
+import type { LocalIdentity } from '../crypto/index.js'
+import type { Logger } from '../logger.js'
+import type { Clock } from '../util/index.js'
 import type { PreKeyMaintenance } from '../crypto/index.js'
 import type { Repositories, Repository } from './state.js'
 import type { Key } from '../storage/types.js'
@@ -24,30 +27,42 @@ export interface UpkeepResult extends PreKeyMaintenance {
 /** How often upkeep runs: daily, so a key rotates at most a day after it is due. */
 export const UPKEEP_INTERVAL_MS = 24 * 60 * 60 * 1000
 
-/** Options for {@link Upkeep}. */
-export interface UpkeepOptions {
+/** Options of upkeep. */
+export interface UpkeepInit {
   /** Time between runs (default {@link UPKEEP_INTERVAL_MS}). */
   intervalMs?: number
-  /** The clock (default `Date.now`). */
-  now?: () => number
+}
+
+/** What upkeep uses. */
+export interface UpkeepComponents {
+  identity: LocalIdentity
+  repos: Pick<Repositories, 'state' | 'controls' | 'refs'>
+  log: Logger
+  /** Default: the system clock. */
+  clock?: Clock
+}
+
+/** Makes the upkeep component. */
+export function createUpkeep (components: UpkeepComponents, init: UpkeepInit = {}): Upkeep {
+  return new Upkeep(components, init)
 }
 
 /** Runs {@link maintainPreKeys} on a timer, under the messenger's lock. */
 export class Upkeep {
-  private timer?: NodeJS.Timeout
+  private disarm?: () => void
   private running?: Promise<void>
   private readonly intervalMs: number
-  private readonly now: () => number
+  private readonly clock: Clock
 
-  constructor (private readonly ctx: Pick<Context, 'identity' | 'log'> & { repos: Repositories }, options: UpkeepOptions = {}) {
-    this.intervalMs = options.intervalMs ?? UPKEEP_INTERVAL_MS
-    this.now = options.now ?? Date.now
+  constructor (private readonly ctx: UpkeepComponents, init: UpkeepInit = {}) {
+    this.intervalMs = init.intervalMs ?? UPKEEP_INTERVAL_MS
+    this.clock = ctx.clock ?? systemClock
   }
 
   /** Arms the timer; the first run is one interval from now. */
   start (): void {
-    if (this.timer != null) return
-    this.timer = setInterval(() => {
+    if (this.disarm != null) return
+    this.disarm = every(this.clock, this.intervalMs, () => {
       this.running ??= this.run()
         .then(done => {
           if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0 || done.tombstonesPurged > 0) {
@@ -55,20 +70,19 @@ export class Upkeep {
           }
         }, (err: Error) => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
         .finally(() => { this.running = undefined })
-    }, this.intervalMs)
-    this.timer.unref()
+    })
   }
 
   /** Disarms the timer and waits for a run in progress. */
   async stop (): Promise<void> {
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.disarm?.()
+    this.disarm = undefined
     await this.running
   }
 
   /** One upkeep run, committed durably. */
   async run (): Promise<UpkeepResult> {
-    const now = this.now()
+    const now = this.clock.now()
     // Found outside the lock (a read of every such record): what is old and gone stays so.
     const { repos } = this.ctx
     const controls = await this.outdated(repos.controls, keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)

@@ -7,6 +7,7 @@ import { Mutex } from '../../src/messenger/lock.js'
 import { Repositories, State } from '../../src/messenger/state.js'
 import { RELAY_HORIZON_MS, encodeRecord, keys, tombstone } from '../../src/messenger/records.js'
 import { Upkeep } from '../../src/messenger/upkeep.js'
+import { systemClock } from '../../src/util/index.js'
 import { cleanUp, newParty } from '../crypto/fixtures.js'
 import type { Party } from '../crypto/fixtures.js'
 
@@ -21,7 +22,8 @@ describe('upkeep', () => {
   after(async () => { await cleanUp(...parties) })
 
   async function upkeepOf (party: Party, now: () => number, intervalMs?: number): Promise<Upkeep> {
-    return new Upkeep({ identity: party.identity, repos: new Repositories(new State(party.store, new Mutex())), log: silentLoggers.forComponent('test') }, { now, intervalMs })
+    const clock = { ...systemClock, now }
+    return new Upkeep({ identity: party.identity, repos: new Repositories(new State(party.store, new Mutex())), log: silentLoggers.forComponent('test'), clock }, { intervalMs })
   }
 
   it('rotates the signed prekey once it is due, and not before', async () => {
