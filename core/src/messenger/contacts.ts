@@ -10,7 +10,7 @@ import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError } 
 import { decodeInviteLink } from '../protocol/index.js'
 import { equalBytes } from '../util/index.js'
 import { toContact } from './context.js'
-import { keys, tombstone } from './records.js'
+import { contactFromCard, keys, tombstone } from './records.js'
 import { issueTokens, revokeIssued } from './tokens.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Transaction } from '../storage/types.js'
@@ -87,18 +87,7 @@ export class ContactBook {
       }
       const now = Date.now()
       const contact: ContactRecord = {
-        ...(known ?? {
-          id: card.userId,
-          identityKey: card.bundle.identityKey,
-          verified: false,
-          blocked: false,
-          disappearingSeconds: 0,
-          unread: 0,
-          nextSeq: 0,
-          nextOutbox: 0,
-          heardFrom: false,
-          addedAt: now
-        }),
+        ...(known ?? contactFromCard(card, card.bundle.identityKey, 'contact', false, now)),
         peerId: card.peerId,
         displayName: card.name,
         alias: options.alias?.trim() || known?.alias || card.name,

@@ -12,7 +12,7 @@ import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
-import { keys, messageOrder, tombstone } from './records.js'
+import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Logger } from '../logger.js'
@@ -290,25 +290,6 @@ export class Inbox {
       return undefined
     }
     if (card.userId !== userId || !equalBytes(card.bundle.identityKey, identityKey)) return undefined
-    const now = Date.now()
-    return {
-      id: card.userId,
-      peerId: card.peerId,
-      displayName: card.name,
-      alias: card.name,
-      status: 'request',
-      identityKey,
-      addrs: card.addrs,
-      relays: card.relays,
-      verified: false,
-      blocked: false,
-      disappearingSeconds: 0,
-      unread: 0,
-      nextSeq: 0,
-      nextOutbox: 0,
-      heardFrom: true,
-      lastActivity: now,
-      addedAt: now
-    }
+    return contactFromCard(card, identityKey, 'request', true, Date.now())
   }
 }

@@ -17,7 +17,7 @@
  */
 import { StorageCorruptError } from '../errors.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
-import type { InviteRelay, RelayToken } from '../protocol/types.js'
+import type { InviteCard, InviteRelay, RelayToken } from '../protocol/types.js'
 import type { RelayInfo } from '../mailbox/index.js'
 import type { Key } from '../storage/types.js'
 
@@ -134,6 +134,35 @@ export interface ContactRecord {
   lastMessageId?: string
   lastActivity: number
   addedAt: number
+}
+
+/** A new contact record from an invite card: nothing sent or received yet. */
+export function contactFromCard (
+  card: Pick<InviteCard, 'userId' | 'peerId' | 'name' | 'addrs' | 'relays'>,
+  identityKey: Uint8Array,
+  status: ContactRecord['status'],
+  heardFrom: boolean,
+  now: number
+): ContactRecord {
+  return {
+    id: card.userId,
+    peerId: card.peerId,
+    displayName: card.name,
+    alias: card.name,
+    status,
+    identityKey,
+    addrs: card.addrs,
+    relays: card.relays,
+    verified: false,
+    blocked: false,
+    disappearingSeconds: 0,
+    unread: 0,
+    nextSeq: 0,
+    nextOutbox: 0,
+    heardFrom,
+    lastActivity: now,
+    addedAt: now
+  }
 }
 
 /** One stored message. */

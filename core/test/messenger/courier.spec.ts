@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert'
 import { afterEach, describe, it } from 'node:test'
 import { Events } from '../../src/messenger/context.js'
 import { createCourier } from '../../src/messenger/courier.js'
-import { keys } from '../../src/messenger/records.js'
+import { contactFromCard, keys } from '../../src/messenger/records.js'
 import { FakeClock } from '../util/fake-clock.js'
 import { FakeMailbox, eventually, loggers, tempRepos, until } from './fakes.js'
 import type { Courier, CourierInit } from '../../src/messenger/courier.js'
@@ -17,25 +17,10 @@ const RELAY_B = '/ip4/10.0.0.2/tcp/1/p2p/relayB'
 
 /** A contact with deposit tokens at `relays`. */
 function contactAt (relays: string[]): ContactRecord {
+  const card = { userId: 'bob', peerId: 'bob-peer', name: 'Bob', addrs: [], relays: [] }
   return {
-    id: 'bob',
-    peerId: 'bob-peer',
-    displayName: 'Bob',
-    alias: 'Bob',
-    status: 'contact',
-    identityKey: new Uint8Array(33),
-    addrs: [],
-    relays: [],
-    tokens: relays.map(addr => ({ addr, mailboxId: new Uint8Array(32), token: new Uint8Array(32) })),
-    verified: false,
-    blocked: false,
-    disappearingSeconds: 0,
-    unread: 0,
-    nextSeq: 0,
-    nextOutbox: 0,
-    heardFrom: true,
-    lastActivity: 0,
-    addedAt: 0
+    ...contactFromCard(card, new Uint8Array(33), 'contact', true, 0),
+    tokens: relays.map(addr => ({ addr, mailboxId: new Uint8Array(32), token: new Uint8Array(32) }))
   }
 }
 
