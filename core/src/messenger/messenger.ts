@@ -214,8 +214,9 @@ class SottoMessenger implements Messenger {
       await courier.stop()
       await receipts.stop()
       await tokens.stop()
-      peers.stop()
       await ctx.node.stop()
+      // After the node: its connections closing still update presence, as they always did.
+      peers.stop()
       await ctx.store.close()
     })()
     return this.stopping
