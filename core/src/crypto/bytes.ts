@@ -12,23 +12,7 @@ export function arrayBufferBytes (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
 }
 
-/** Whether two byte strings are equal (not constant time: only for public values). */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) {
-    return false
-  }
-  for (let i = 0; i < a.byteLength; i++) {
-    if (a[i] !== b[i]) {
-      return false
-    }
-  }
-  return true
-}
-
-/** Lower-case hex of the bytes. */
-export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
+export { equalBytes, toHex } from '../util/bytes.js'
 
 /** Standard base64 of the bytes. */
 export function toBase64 (bytes: Uint8Array): string {

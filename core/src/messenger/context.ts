@@ -2,14 +2,13 @@
 /**
  * What the parts of a messenger share: its store, identity, node, logger and event bus.
  */
-import { NotFoundError } from '../errors.js'
-import { decodeRecord, encodeRecord, keys } from './records.js'
 import type { Mutex } from './lock.js'
+import type { Repositories } from './state.js'
 import type { RelayClients } from './relay-clients.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Logger, LoggerFactory } from '../logger.js'
 import type { MessengerNode } from '../net/node.js'
-import type { Store, StoreReader, Transaction } from '../storage/types.js'
+import type { Store } from '../storage/types.js'
 import type { ContactRecord, MessageRecord, ProfileRecord } from './records.js'
 import type { Contact, Message, MessengerEvents, MessengerListener, Presence } from './types.js'
 
@@ -38,7 +37,10 @@ export class Events {
   }
 }
 
-/** The shared parts of one running messenger. */
+/**
+ * The shared parts of one running messenger, as `createMessenger` opens them. No component takes it
+ * whole: each names what it uses in its own components interface.
+ */
 export interface Context {
   store: Store
   identity: LocalIdentity
@@ -47,40 +49,12 @@ export interface Context {
   events: Events
   loggers: LoggerFactory
   log: Logger
-  /** Presence of contacts by contact id. */
-  presence: Map<string, Presence>
   /** Held by every read-modify-write of the messenger's state (see {@link Mutex}). */
   lock: Mutex
+  /** The records, and the one way to change them. */
+  repos: Repositories
   /** Mailbox clients of relays: our own and our contacts'. */
   clients: RelayClients
-}
-
-/** Reads a contact record, or undefined. */
-export async function readContact (reader: StoreReader, id: string): Promise<ContactRecord | undefined> {
-  const bytes = await reader.get(keys.contact(id))
-  return bytes == null ? undefined : decodeRecord<ContactRecord>(bytes)
-}
-
-/** Reads a contact record that must exist. */
-export async function requireContact (reader: StoreReader, id: string): Promise<ContactRecord> {
-  const record = await readContact(reader, id)
-  if (record == null) throw new NotFoundError(`no contact ${id}`)
-  return record
-}
-
-/** Writes a contact record. */
-export function putContact (tx: Transaction, record: ContactRecord): void {
-  tx.put(keys.contact(record.id), encodeRecord(record))
-}
-
-/** Reads a message record by id, or undefined (also when it has disappeared). */
-export async function readMessage (reader: StoreReader, id: string): Promise<MessageRecord | undefined> {
-  const refBytes = await reader.get(keys.messageRef(id))
-  if (refBytes == null) return undefined
-  const ref = decodeRecord<{ contactId: string, sentAt: number, order: number, gone?: boolean }>(refBytes)
-  if (ref.gone === true) return undefined
-  const bytes = await reader.get(keys.message(ref))
-  return bytes == null ? undefined : decodeRecord<MessageRecord>(bytes)
 }
 
 /** The public view of a message record. */

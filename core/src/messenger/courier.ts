@@ -5,92 +5,122 @@
  * and settles each with its receipt (`delivered`). When it cannot be reached within a few seconds,
  * the envelopes are deposited in the contact's mailboxes at two of its relays (one, if it has one):
  * an envelope is `sent` once the first relay has written it durably, and leaves the outbox once the
- * second has too (the recipient drops the second copy by envelope id), or once it is delivered.
+ * second has too (the recipient drops the second copy by envelope id), once it is delivered, or
+ * once it has waited {@link CourierInit.secondCopyGiveUpMs} for the second copy.
  * What neither route takes is retried with backoff, and at once when the contact connects.
  */
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { RateLimitedError } from '../errors.js'
-import { MessageLink } from '../net/message-protocol.js'
-import { circuitAddress } from '../net/node.js'
-import { decodeRecord, encodeRecord, keys } from './records.js'
-import { readContact, readMessage } from './context.js'
+import { Backoff, RunAgainByKey, systemClock } from '../util/index.js'
+import { depositTargets } from './courier-routes.js'
+import { keys } from './records.js'
+import { Settlement } from './settlement.js'
 import { AdaptiveWindow } from './window.js'
-import type { Context } from './context.js'
-import type { DeliveryResult } from '../net/message-protocol.js'
-import type { ContactRecord, MessageRecord, OutboxRecord } from './records.js'
-import type { FailureReason } from './types.js'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Logger } from '../logger.js'
+import type { MailboxClient } from '../mailbox/index.js'
+import type { Clock, TimerHandle } from '../util/index.js'
+import type { Events } from './context.js'
+import type { Dialer, DirectLink } from './courier-routes.js'
+import type { ContactRecord, OutboxRecord } from './records.js'
+import type { Repositories } from './state.js'
 
-/** How long a dial may take before the contact counts as unreachable for this attempt. */
-const DIAL_TIMEOUT_MS = 5_000
-/**
- * Most envelopes handed to a direct link and not yet answered (the link itself keeps fewer on the
- * wire), and most deposited at once. Per contact, the window starts at {@link FIRST_WINDOW},
- * doubles with each window's worth answered, and halves when a link breaks with envelopes
- * unanswered, down to {@link MIN_WINDOW}: everything unanswered is sent again, so on a link that
- * keeps breaking a large window would carry the same envelopes over and over.
- */
-const WINDOW = 256
-const FIRST_WINDOW = 32
-const MIN_WINDOW = 4
-const MIN_BACKOFF_MS = 1_000
-const MAX_BACKOFF_MS = 60_000
-/** After a failed dial, new messages go straight to a relay for this long (doubling) before dialling again. */
-const MIN_DIRECT_PAUSE_MS = 2_000
-/** Relays an envelope is deposited at, when the contact has that many. */
-const COPIES = 2
+export { contactAddresses, depositTargets } from './courier-routes.js'
 
-/** Where envelopes for a contact may be left: a mailbox at one of its relays, with a token. */
-interface DepositTarget {
-  addr: string
-  mailboxId: Uint8Array
-  token: Uint8Array
-  kind: 'contact' | 'introduction'
+/** Options of the courier; every one has a default. */
+export interface CourierInit {
+  /** How long a dial may take before the contact counts as unreachable for this attempt (default 5 s). */
+  dialTimeoutMs?: number
+  /**
+   * Most envelopes handed to a direct link and not yet answered (the link itself keeps fewer on
+   * the wire), and most deposited at once (default 256). Per contact, the window starts at
+   * {@link firstWindow} (default 32), doubles with each window's worth answered, and halves when a
+   * link breaks with envelopes unanswered, down to {@link minWindow} (default 4): everything
+   * unanswered is sent again, so on a link that keeps breaking a large window would carry the same
+   * envelopes over and over.
+   */
+  window?: number
+  /** See {@link window}. */
+  firstWindow?: number
+  /** See {@link window}. */
+  minWindow?: number
+  /** First wait before a retry of what neither route took (default 1 s; doubling, with jitter). */
+  minBackoffMs?: number
+  /** Longest wait before a retry, and longest direct pause (default 60 s). */
+  maxBackoffMs?: number
+  /** After a failed dial, new messages go straight to a relay for this long, doubling, before dialling again (default 2 s). */
+  minDirectPauseMs?: number
+  /** Relays an envelope is deposited at, when the contact has that many (default 2). */
+  copies?: number
+  /**
+   * How long an entry one relay holds durably waits for its second copy before it leaves the
+   * outbox anyway (default 24 h). Its message stays `sent`; what a second relay would add is only
+   * insurance against the first losing it, not worth retrying at a relay that is gone for good.
+   */
+  secondCopyGiveUpMs?: number
 }
 
-/** The contact's relays: its own tokens for us once it sent them, else its card's introduction tokens. */
-export function depositTargets (contact: ContactRecord): DepositTarget[] {
-  if (contact.tokens != null) return contact.tokens.map(t => ({ addr: t.addr, mailboxId: t.mailboxId, token: t.token, kind: 'contact' }))
-  return contact.relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, token: r.introToken, kind: 'introduction' }))
+/** What the courier uses. */
+export interface CourierComponents {
+  repos: Pick<Repositories, 'state' | 'contacts' | 'outbox' | 'messages' | 'message'>
+  /** Direct links to contacts. */
+  dialer: Dialer
+  /** Mailbox clients of contacts' relays. */
+  clients: { get(addr: string): MailboxClient }
+  events: Events
+  log: Logger
+  /** Default: the system clock. */
+  clock?: Clock
 }
 
-/** Every address a contact may be dialled at: its card's, then circuits through its relays. */
-export function contactAddresses (contact: ContactRecord): Multiaddr[] {
-  const out = new Map<string, Multiaddr>()
-  const add = (make: () => Multiaddr): void => {
-    try {
-      const addr = make()
-      out.set(addr.toString(), addr)
-    } catch {
-      // A malformed address from a peer is skipped.
-    }
-  }
-  for (const a of contact.addrs) add(() => multiaddr(a))
-  for (const t of depositTargets(contact)) add(() => circuitAddress(t.addr, contact.peerId))
-  return [...out.values()]
+/** The courier's options with their defaults filled in. */
+type Options = Required<CourierInit>
+
+const DEFAULTS: Options = {
+  dialTimeoutMs: 5_000,
+  window: 256,
+  firstWindow: 32,
+  minWindow: 4,
+  minBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  minDirectPauseMs: 2_000,
+  copies: 2,
+  secondCopyGiveUpMs: 24 * 60 * 60 * 1000
+}
+
+/** Makes a courier (start it with {@link Courier.kickAll}, stop it with {@link Courier.stop}). */
+export function createCourier (components: CourierComponents, init: CourierInit = {}): Courier {
+  return new Courier(components, init)
 }
 
 /** Delivers outbox entries. */
 export class Courier {
-  private readonly pumps = new Map<string, Promise<void>>()
-  private readonly again = new Set<string>()
-  private readonly backoff = new Map<string, { delay: number, timer?: NodeJS.Timeout }>()
-  private readonly links = new Map<string, MessageLink>()
+  /** Per contact, one pump at a time; a kick while it runs makes it run again. */
+  private readonly pumps = new RunAgainByKey<string>(async contactId => this.pump(contactId), {
+    stopped: () => this.stopped,
+    onError: err => { this.log.warn('delivery pump failed', { error: err.name }) }
+  })
+
+  private readonly backoff = new Map<string, { delay: Backoff, timer?: TimerHandle }>()
+  private readonly links = new Map<string, DirectLink>()
   /** Per contact, its stream on a direct link while one runs. */
   private readonly streams = new Map<string, DirectStream>()
-  /** Receipts waiting to be settled, in arrival order (see {@link settle}). */
-  private receipted: Receipted[] = []
-  private settling = false
   /** Per contact: no direct attempt before this time (ms), after a failed one. */
-  private readonly directPause = new Map<string, { until: number, delay: number }>()
-  /** Per contact, how many envelopes go out at once (see {@link WINDOW}). */
+  private readonly directPause = new Map<string, { until: number, delay: Backoff }>()
+  /** Per contact, how many envelopes go out at once (see {@link CourierInit.window}). */
   private readonly windows = new Map<string, AdaptiveWindow>()
   /** Outbox entries whose commit is not yet durable: never sent before they are. */
   private readonly notDurable = new Set<string>()
   private stopped = false
+  private readonly options: Options
+  private readonly clock: Clock
+  private readonly log: Logger
+  private readonly settlement: Settlement
 
-  constructor (private readonly ctx: Context) {}
+  constructor (private readonly components: CourierComponents, init: CourierInit = {}) {
+    this.options = { ...DEFAULTS, ...init }
+    this.clock = components.clock ?? systemClock
+    this.log = components.log
+    this.settlement = new Settlement({ repos: components.repos, events: components.events, log: components.log, clock: this.clock })
+  }
 
   /** Marks an outbox entry as not yet durable (call before its commit). */
   holdUntilDurable (entry: OutboxRecord): void {
@@ -105,7 +135,7 @@ export class Courier {
     this.notDurable.delete(entry.envelopeId)
     const stream = this.streams.get(entry.contactId)
     if (!durable || stream == null) return
-    if (stream.ready.length < WINDOW) stream.ready.push(entry)
+    if (stream.ready.length < this.options.window) stream.ready.push(entry)
     else stream.overflow = true
   }
 
@@ -122,30 +152,24 @@ export class Courier {
   /** Starts (or re-runs) delivery for a contact. */
   kick (contactId: string): void {
     if (this.stopped) return
+    this.cancelRetry(contactId)
+    if (this.pumps.busy(contactId)) this.streams.get(contactId)?.wake()
+    void this.pumps.run(contactId)
+  }
+
+  /** A retry of `contactId` waiting for its time is not needed: a pump runs now. */
+  private cancelRetry (contactId: string): void {
     const b = this.backoff.get(contactId)
     if (b?.timer != null) {
-      clearTimeout(b.timer)
+      this.clock.clearTimeout(b.timer)
       b.timer = undefined
     }
-    if (this.pumps.has(contactId)) {
-      this.again.add(contactId)
-      this.streams.get(contactId)?.wake()
-      return
-    }
-    const pump = this.pump(contactId)
-      .catch(err => { this.ctx.log.warn('delivery pump failed', { error: (err as Error).name }) })
-      .finally(() => {
-        this.pumps.delete(contactId)
-        if (this.again.delete(contactId)) this.kick(contactId)
-      })
-    this.pumps.set(contactId, pump)
   }
 
   /** Kicks every contact that has something in its outbox (at start). */
   async kickAll (): Promise<void> {
     const seen = new Set<string>()
-    for await (const bytes of this.ctx.store.values(['outbox'])) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.components.repos.outbox.values(['outbox'])) {
       if (!seen.has(entry.contactId)) {
         seen.add(entry.contactId)
         this.kick(entry.contactId)
@@ -163,15 +187,17 @@ export class Courier {
   /** Stops all pumps and closes links. */
   async stop (): Promise<void> {
     this.stopped = true
-    for (const b of this.backoff.values()) clearTimeout(b.timer)
+    for (const b of this.backoff.values()) this.clock.clearTimeout(b.timer)
     for (const link of this.links.values()) link.close()
     for (const stream of this.streams.values()) stream.wake()
-    await Promise.allSettled([...this.pumps.values()])
+    await this.pumps.idle()
   }
 
   private async pump (contactId: string): Promise<void> {
+    // A run again after kicks made while the last one ran: as for a kick, no retry is waiting.
+    this.cancelRetry(contactId)
     while (!this.stopped) {
-      const contact = await readContact(this.ctx.store, contactId)
+      const contact = await this.components.repos.contacts.get(contactId)
       // Nothing goes to a stranger before the user accepts: no receipt, no token, no dial.
       if (contact == null || contact.blocked || contact.status === 'request') return
       if (this.directAllowed(contactId)) {
@@ -202,15 +228,14 @@ export class Courier {
 
   /**
    * The next durable entries to deposit, in order. Entries a relay already holds (waiting for a
-   * second copy) take at most half of {@link WINDOW}, so new messages still go out while one of
+   * second copy) take at most half of {@link CourierInit.window}, so new messages still go out while one of
    * the contact's relays is down.
    */
   private async depositBatch (contactId: string): Promise<OutboxRecord[]> {
     const batch: OutboxRecord[] = []
     const size = this.windowOf(contactId).size
     let held = 0
-    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId))) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.components.repos.outbox.values(keys.outboxOf(contactId))) {
       if (this.notDurable.has(entry.envelopeId)) break
       if ((entry.heldBy?.length ?? 0) > 0 && held++ >= size / 2) continue
       batch.push(entry)
@@ -222,7 +247,7 @@ export class Courier {
   private windowOf (contactId: string): AdaptiveWindow {
     let window = this.windows.get(contactId)
     if (window == null) {
-      window = new AdaptiveWindow({ initial: FIRST_WINDOW, min: MIN_WINDOW, max: WINDOW })
+      window = new AdaptiveWindow({ initial: this.options.firstWindow, min: this.options.minWindow, max: this.options.window })
       this.windows.set(contactId, window)
     }
     return window
@@ -231,8 +256,7 @@ export class Courier {
   /** Durable outbox entries of a contact from sequence number `from` on, at most `limit`, in order. */
   private async readOutbox (contactId: string, from: number, limit: number): Promise<OutboxRecord[]> {
     const entries: OutboxRecord[] = []
-    for await (const bytes of this.ctx.store.values(keys.outboxOf(contactId), { gte: from, limit })) {
-      const entry = decodeRecord<OutboxRecord>(bytes)
+    for await (const entry of this.components.repos.outbox.values(keys.outboxOf(contactId), { gte: from, limit })) {
       // Later entries wait too: the outbox leaves in order.
       if (this.notDurable.has(entry.envelopeId)) break
       entries.push(entry)
@@ -250,11 +274,11 @@ export class Courier {
    * the link failed (what got no receipt stays in the outbox). `progressed` if any receipt came.
    */
   private async streamDirect (contact: ContactRecord): Promise<{ done: boolean, progressed: boolean }> {
-    let link: MessageLink
+    let link: DirectLink
     try {
       link = await this.link(contact)
     } catch (err) {
-      this.ctx.log.debug('contact unreachable', { error: (err as Error).name })
+      this.log.debug('contact unreachable', { error: (err as Error).name })
       return { done: false, progressed: false }
     }
     const window = this.windowOf(contact.id)
@@ -283,7 +307,7 @@ export class Courier {
         if (unanswered < Math.ceil(window.size / 2)) {
           woken = false
           // This look covers every kick so far: the pump need not run again for them.
-          this.again.delete(contact.id)
+          this.pumps.covered(contact.id)
           const limit = window.size - unanswered
           let entries: OutboxRecord[] = []
           // What the store also returned is in memory too: drop it.
@@ -310,7 +334,7 @@ export class Courier {
                 progressed = true
                 window.answered()
                 stream.wake()
-                await this.settle(entry, result)
+                await this.settlement.receipted(entry, result)
               },
               () => {
                 unanswered--
@@ -342,13 +366,13 @@ export class Courier {
 
   /**
    * Deposits a batch at the contact's relays, in order, until each entry is held by
-   * {@link COPIES} of them (or all, when it has fewer); each entry is settled as `sent` once the
+   * {@link CourierInit.copies} of them (or all, when it has fewer); each entry is settled as `sent` once the
    * first relay has written it durably. Resolves with the entries not yet held by enough relays.
    */
   private async deposit (contact: ContactRecord, batch: OutboxRecord[]): Promise<{ left: OutboxRecord[], retryAfterMs: number, progressed: boolean }> {
     const targets = depositTargets(contact)
     if (targets.length === 0) return { left: batch, retryAfterMs: 0, progressed: false }
-    const goal = Math.min(COPIES, targets.length)
+    const goal = Math.min(this.options.copies, targets.length)
     const current = new Set(targets.map(t => t.addr))
     // Relays the contact no longer uses do not count.
     const copies = (heldBy: string[] = []): number => heldBy.filter(a => current.has(a)).length
@@ -361,18 +385,18 @@ export class Courier {
       if (todo.length === 0 || this.stopped) continue
       let client
       try {
-        client = this.ctx.clients.get(target.addr)
+        client = this.components.clients.get(target.addr)
       } catch {
         continue
       }
       const depositOne = async (entry: OutboxRecord): Promise<void> => {
         await client.deposit(target.mailboxId, target.token, entry.envelope)
         progressed = true
-        await this.settleDeposited(entry, target.addr, enough)
+        await this.settlement.deposited(entry, target.addr, enough)
       }
       const note = (err: unknown): void => {
         if (err instanceof RateLimitedError) retryAfterMs = Math.max(retryAfterMs, err.retryAfterMs)
-        this.ctx.log.info('relay did not take a deposit', { relay: target.addr, kind: target.kind, error: (err as Error).name })
+        this.log.info('relay did not take a deposit', { relay: target.addr, kind: target.kind, error: (err as Error).name })
       }
       // The first deposit alone opens the relay stream; the rest are pipelined on it, in order,
       // so that the mailbox holds them in the order they were written.
@@ -398,164 +422,66 @@ export class Courier {
 
   /**
    * The entries still to deposit: an entry a relay already holds whose message is no longer `sent`
-   * (delivered, failed or deleted since) needs no second copy, and leaves the outbox here.
+   * (delivered, failed or deleted since) needs no second copy, and leaves the outbox here; so does
+   * one that waited {@link CourierInit.secondCopyGiveUpMs} for it.
    */
   private async withoutSettled (batch: OutboxRecord[]): Promise<OutboxRecord[]> {
     const out: OutboxRecord[] = []
     const settled: OutboxRecord[] = []
+    const now = this.clock.now()
     for (const entry of batch) {
+      if ((entry.heldBy?.length ?? 0) > 0 && entry.heldSince != null && now - entry.heldSince >= this.options.secondCopyGiveUpMs) {
+        this.log.info('gave up waiting for a second relay copy', { relays: entry.heldBy?.length ?? 0 })
+        settled.push(entry)
+        continue
+      }
       if ((entry.heldBy?.length ?? 0) === 0 || entry.messageId == null) {
         out.push(entry)
         continue
       }
-      const message = await readMessage(this.ctx.store, entry.messageId)
+      const message = await this.components.repos.message(entry.messageId)
       if (message?.state === 'sent') out.push(entry)
       else settled.push(entry)
     }
     if (settled.length > 0) {
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        for (const entry of settled) tx.del(keys.outbox(entry.contactId, entry.seq))
-        return { done: tx.commit() }
+      await this.components.repos.state.change(async tx => {
+        for (const entry of settled) this.components.repos.outbox.del(tx, entry)
       })
-      await done
     }
     return out
   }
 
   private directAllowed (contactId: string): boolean {
-    return Date.now() >= (this.directPause.get(contactId)?.until ?? 0)
+    return this.clock.now() >= (this.directPause.get(contactId)?.until ?? 0)
   }
 
   private pauseDirect (contactId: string): void {
-    const previous = this.directPause.get(contactId)
-    const delay = Math.min((previous?.delay ?? MIN_DIRECT_PAUSE_MS / 2) * 2, MAX_BACKOFF_MS)
-    this.directPause.set(contactId, { until: Date.now() + delay, delay })
+    const pause = this.directPause.get(contactId) ?? { until: 0, delay: new Backoff({ initialMs: this.options.minDirectPauseMs, maxMs: this.options.maxBackoffMs, jitter: 0 }) }
+    pause.until = this.clock.now() + pause.delay.next()
+    this.directPause.set(contactId, pause)
   }
 
-  private async link (contact: ContactRecord): Promise<MessageLink> {
+  private async link (contact: ContactRecord): Promise<DirectLink> {
     const existing = this.links.get(contact.id)
     if (existing?.usable === true) return existing
     existing?.close()
-    const peer = peerIdFromString(contact.peerId)
-    const addrs = contactAddresses(contact).filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
-    if (addrs.length > 0) await this.ctx.node.peerStore.merge(peer, { multiaddrs: addrs })
-    // Circuits through the contact's relays go from throwaway identities (see RelayClients).
-    const link = await this.ctx.clients.openLink(peer, depositTargets(contact).map(t => t.addr), DIAL_TIMEOUT_MS)
+    const link = await this.components.dialer.open(contact, this.options.dialTimeoutMs)
     this.links.set(contact.id, link)
     return link
   }
 
   private retryLater (contactId: string, atLeastMs = 0): void {
     if (this.stopped) return
-    const b = this.backoff.get(contactId) ?? { delay: MIN_BACKOFF_MS / 2 }
-    b.delay = Math.min(b.delay * 2, MAX_BACKOFF_MS)
-    clearTimeout(b.timer)
-    // Jitter keeps many contacts that went offline together from retrying in lockstep.
-    const wait = Math.max(b.delay * (0.75 + Math.random() / 2), Math.min(atLeastMs, 3_600_000))
-    b.timer = setTimeout(() => {
+    const b = this.backoff.get(contactId) ?? { delay: new Backoff({ initialMs: this.options.minBackoffMs, maxMs: this.options.maxBackoffMs }) }
+    this.clock.clearTimeout(b.timer)
+    const wait = Math.max(b.delay.next(), Math.min(atLeastMs, 3_600_000))
+    b.timer = this.clock.setTimeout(() => {
       b.timer = undefined
       // A retry dials again, whatever the pause new messages honour.
       this.directPause.delete(contactId)
       this.kick(contactId)
     }, wait)
-    b.timer.unref()
     this.backoff.set(contactId, b)
-  }
-
-  /**
-   * Relay `addr` holds the entry durably: recorded in the entry, which leaves the outbox once
-   * `enough` relays hold it; its message becomes `sent` (from `queued`); all atomically.
-   */
-  private async settleDeposited (entry: OutboxRecord, addr: string, enough: (heldBy: string[]) => boolean): Promise<void> {
-    // A crash between the relay's answer and this commit leaves the entry as it was: it is
-    // deposited again and the recipient drops the copy by its envelope id. A loss is not possible;
-    // a duplicate is. (This pump is the only writer of the entry, so `entry.heldBy` is current.)
-    const { message, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const key = keys.outbox(entry.contactId, entry.seq)
-      entry.heldBy = [...new Set([...entry.heldBy ?? [], addr])]
-      if (enough(entry.heldBy)) {
-        tx.del(key)
-      } else {
-        // Kept for the next copy, unless it was settled meanwhile (its contact removed): a
-        // settled entry stays settled.
-        if (await tx.get(key) == null) return { message: undefined, done: Promise.resolve() }
-        tx.put(key, encodeRecord(entry))
-      }
-      let message: MessageRecord | undefined
-      if (entry.messageId != null) {
-        message = await readMessage(tx, entry.messageId)
-        if (message?.state === 'queued') {
-          message.state = 'sent'
-          tx.put(keys.message(message), encodeRecord(message))
-        } else {
-          message = undefined
-        }
-      }
-      return { message, done: tx.commit() }
-    })
-    await done
-    if (message != null) this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: 'sent' })
-  }
-
-  /**
-   * Records a receipt: the entry leaves the outbox and its message changes state, atomically.
-   * Resolves once that is written. Receipts that arrive while an earlier settlement waits for the
-   * lock are settled together, in one transaction.
-   *
-   * The write is not synced: a receipt is the one thing a power cut may take back, and it is learnt
-   * again. The entry would be back in the outbox, go out again, and be answered as a duplicate. A
-   * killed process loses nothing, and the next synced write makes it durable.
-   */
-  private async settle (entry: OutboxRecord, result: DeliveryResult): Promise<void> {
-    if (result.status === 'REJECTED') {
-      this.ctx.log.warn('recipient refused an envelope', { reason: result.reason })
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.receipted.push({ entry, result, resolve, reject })
-      if (!this.settling) void this.settleReceipted()
-    })
-  }
-
-  /** Settles what {@link settle} queued, a transaction per turn of the lock, until none is left. */
-  private async settleReceipted (): Promise<void> {
-    this.settling = true
-    try {
-      while (this.receipted.length > 0) {
-        const batch = this.receipted
-        this.receipted = []
-        try {
-          const { changed, done } = await this.ctx.lock.run(async () => {
-            const tx = this.ctx.store.transaction()
-            const changed: Array<{ message: MessageRecord, failure?: FailureReason }> = []
-            for (const { entry, result } of batch) {
-              tx.del(keys.outbox(entry.contactId, entry.seq))
-              if (entry.messageId == null) continue
-              const message = await readMessage(tx, entry.messageId)
-              if (message == null) continue
-              const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
-              message.state = failure != null ? 'failed' : 'delivered'
-              if (failure != null) message.failure = failure
-              tx.put(keys.message(message), encodeRecord(message))
-              changed.push({ message, ...(failure != null ? { failure } : {}) })
-            }
-            return { changed, done: tx.commit({ sync: false }) }
-          })
-          // The write is awaited outside the lock, while the next receipts are settled.
-          done.then(() => {
-            for (const { message, failure } of changed) {
-              this.ctx.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}) })
-            }
-            for (const r of batch) r.resolve()
-          }, (err: Error) => { for (const r of batch) r.reject(err) })
-        } catch (err) {
-          for (const r of batch) r.reject(err as Error)
-        }
-      }
-    } finally {
-      this.settling = false
-    }
   }
 }
 
@@ -571,10 +497,3 @@ interface DirectStream {
   wake: () => void
 }
 
-/** A receipt waiting for {@link Courier.settle}'s transaction. */
-interface Receipted {
-  entry: OutboxRecord
-  result: DeliveryResult
-  resolve: () => void
-  reject: (err: Error) => void
-}

@@ -4,28 +4,47 @@
  * deletes whatever is due, and on start everything that expired while the messenger was stopped
  * is deleted first.
  */
-import { putContact, readContact } from './context.js'
-import { decodeRecord, encodeRecord, keys, tombstone } from './records.js'
-import type { Context } from './context.js'
-import type { MessageRecord, MessageRef } from './records.js'
+import { keys, tombstone } from './records.js'
+import { systemClock } from '../util/index.js'
+import type { Logger } from '../logger.js'
+import type { Clock, TimerHandle } from '../util/index.js'
+import type { Events } from './context.js'
+import type { Repositories } from './state.js'
+import type { MessageRecord } from './records.js'
 import type { Transaction } from '../storage/types.js'
 
-/** An entry of the expiry index. */
-interface Due extends MessageRef {
-  id: string
-  expiresAt: number
+/** Options of disappearing messages. */
+export interface DisappearingInit {
+  /** Longest a timer is set for; a later expiry is re-armed when it fires (default 1 h). */
+  maxTimerMs?: number
 }
 
-/** Longest a timer is set for; a later expiry is re-armed when it fires. */
-const MAX_TIMER_MS = 60 * 60 * 1000
+/** What disappearing messages use. */
+export interface DisappearingComponents {
+  repos: Pick<Repositories, 'state' | 'expiries' | 'messages' | 'unread' | 'refs' | 'contacts'>
+  events: Events
+  log: Logger
+  /** Default: the system clock. */
+  clock?: Clock
+}
+
+/** Makes the disappearing-messages component (start it to purge what expired while stopped). */
+export function createDisappearing (components: DisappearingComponents, init: DisappearingInit = {}): Disappearing {
+  return new Disappearing(components, init)
+}
 
 /** Deletes messages when their time is up. */
 export class Disappearing {
-  private timer?: NodeJS.Timeout
+  private timer?: TimerHandle
   private running?: Promise<void>
   private stopped = false
+  private readonly clock: Clock
+  private readonly maxTimerMs: number
 
-  constructor (private readonly ctx: Context) {}
+  constructor (private readonly components: DisappearingComponents, init: DisappearingInit = {}) {
+    this.clock = components.clock ?? systemClock
+    this.maxTimerMs = init.maxTimerMs ?? 60 * 60 * 1000
+  }
 
   /** Purges what expired while stopped, then arms the timer. */
   async start (): Promise<void> {
@@ -35,41 +54,37 @@ export class Disappearing {
   /** Indexes `message` under its expiry time in `tx`. Call {@link rearm} after the commit. */
   schedule (tx: Transaction, message: MessageRecord): void {
     if (message.expiresAt == null) return
-    const due: Due = { contactId: message.contactId, sentAt: message.sentAt, order: message.order, id: message.id, expiresAt: message.expiresAt }
-    tx.put(keys.expiry(message.expiresAt, message.order), encodeRecord(due))
-    const delay = Math.max(0, message.expiresAt - Date.now())
-    if (this.timer == null || delay < MAX_TIMER_MS) this.arm(delay)
+    this.components.repos.expiries.put(tx, { contactId: message.contactId, sentAt: message.sentAt, order: message.order, id: message.id, expiresAt: message.expiresAt })
+    const delay = Math.max(0, message.expiresAt - this.clock.now())
+    if (this.timer == null || delay < this.maxTimerMs) this.arm(delay)
   }
 
   /** Re-reads the next expiry and arms the timer for it. */
   rearm (): void {
     if (this.stopped) return
-    void this.next().then(at => { if (at != null) this.arm(Math.max(0, at - Date.now())) }, err => {
+    void this.next().then(at => { if (at != null) this.arm(Math.max(0, at - this.clock.now())) }, err => {
       // Stopping closes the store under a read in flight; anything else is worth a line.
-      if (!this.stopped) this.ctx.log.warn('could not read the next expiry', { error: (err as Error).name })
+      if (!this.stopped) this.components.log.warn('could not read the next expiry', { error: (err as Error).name })
     })
   }
 
   /** Stops the timer. */
   stop (): void {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
   }
 
   private arm (delay: number): void {
     if (this.stopped) return
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
+    this.clock.clearTimeout(this.timer)
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined
       void this.purge()
-    }, Math.min(delay, MAX_TIMER_MS))
-    this.timer.unref()
+    }, Math.min(delay, this.maxTimerMs))
   }
 
   private async next (): Promise<number | undefined> {
-    for await (const bytes of this.ctx.store.values(keys.expiries(), { limit: 1 })) {
-      return decodeRecord<Due>(bytes).expiresAt
-    }
+    for await (const due of this.components.repos.expiries.values(keys.expiries(), { limit: 1 })) return due.expiresAt
     return undefined
   }
 
@@ -81,33 +96,30 @@ export class Disappearing {
 
   private async purgeDue (): Promise<void> {
     if (this.stopped) return
-    const { gone, done } = await this.ctx.lock.run(async () => {
-      const now = Date.now()
-      const tx = this.ctx.store.transaction()
+    const { expiries, messages, unread, refs, contacts } = this.components.repos
+    const gone = await this.components.repos.state.change(async tx => {
+      const now = this.clock.now()
       const gone = new Map<string, string[]>()
-      for await (const bytes of tx.values(keys.expiries(), { lt: now + 1 })) {
-        const due = decodeRecord<Due>(bytes)
-        tx.del(keys.expiry(due.expiresAt, due.order))
-        const mBytes = await tx.get(keys.message(due))
-        if (mBytes != null) {
-          const m = decodeRecord<MessageRecord>(mBytes)
-          tx.del(keys.message(m))
-          tx.del(keys.unread(m))
+      for await (const due of expiries.values(keys.expiries(), { lt: now + 1 }, tx)) {
+        expiries.del(tx, due)
+        const m = await messages.get(due, tx)
+        if (m != null) {
+          messages.del(tx, m)
+          unread.del(tx, m)
           gone.set(m.contactId, [...gone.get(m.contactId) ?? [], m.id])
         }
-        tx.put(keys.messageRef(due.id), encodeRecord(tombstone(due.id, due, Date.now())))
+        refs.put(tx, tombstone(due.id, due, this.clock.now()))
       }
       for (const [contactId, ids] of gone) {
-        const c = await readContact(tx, contactId)
+        const c = await contacts.get(contactId, tx)
         if (c != null && c.lastMessageId != null && ids.includes(c.lastMessageId)) {
           delete c.lastMessageId
-          putContact(tx, c)
+          contacts.put(tx, c)
         }
       }
-      return { gone, done: tx.commit() }
+      return gone
     })
-    await done
-    for (const [contactId, ids] of gone) this.ctx.events.emit('expired', { contactId, ids })
+    for (const [contactId, ids] of gone) this.components.events.emit('expired', { contactId, ids })
     this.rearm()
   }
 }

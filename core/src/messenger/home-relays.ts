@@ -1,86 +1,126 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Home relays: the relays this messenger chose. For each, one loop keeps a session: connected,
- * relay-info fetched, a circuit relay reservation held (so contacts can reach us through it), the
- * mailbox created with its introduction token, contact tokens registered and revoked, and the
- * mailbox subscribed and drained. Envelopes go to the inbox and are acknowledged at the relay only
- * once what they carried is durable here.
+ * Home relays: the relays this messenger chose. For each, one loop keeps a session (see
+ * relay-session.ts): connected, relay-info fetched, a circuit relay reservation held (so contacts
+ * can reach us through it), the mailbox created with its introduction token, contact tokens
+ * registered and revoked, and the mailbox subscribed and drained. Envelopes go to the inbox and are
+ * acknowledged at the relay only once what they carried is durable here.
  */
 import { privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
   ExcludedJurisdictionError, InvalidInputError, JoinCodeRequiredError, NotFoundError, QuotaExceededError,
-  RateLimitedError, RelayUnreachableError, UnauthorizedError
+  RateLimitedError, RelayUnreachableError
 } from '../errors.js'
 import { generateDepositToken, generateMailboxKey, mailboxIdOf } from '../mailbox/index.js'
 import { isCircuitThrough, listenOn } from '../net/node.js'
 import { MAX_CARD_RELAYS } from '../protocol/index.js'
+import { sleep, systemClock } from '../util/index.js'
 import { Mutex } from './lock.js'
-import { AdaptiveWindow } from './window.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys } from './records.js'
+import { keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
-import { eligibleForTokens, issueTokens, readRelay } from './tokens.js'
-import { equalBytes } from './inbox.js'
-import type { Context } from './context.js'
-import type { MailboxClient, MailboxEnvelope, MailboxSubscription, RelayInfo } from '../mailbox/index.js'
+import { RelayLoop } from './relay-session.js'
+import { issueTokens } from './tokens.js'
+import type { LoggerFactory, Logger } from '../logger.js'
+import type { MailboxClient, RelayInfo } from '../mailbox/index.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
-import type { ContactRecord, RelayRecord } from './records.js'
-import type { RelayView, Settings } from './types.js'
+import type { MessengerNode } from '../net/node.js'
+import type { Clock } from '../util/index.js'
+import type { Events } from './context.js'
+import type { ProfileRecord, RelayRecord } from './records.js'
+import type { RelaySessionComponents } from './relay-session.js'
+import type { Repositories } from './state.js'
+import type { RelayView } from './types.js'
 import type { Connection, PrivateKey } from '@libp2p/interface'
 
-/** What the home relays need from the rest of the messenger. */
-export interface HomeRelayHooks {
+/** Options of the home relays; every one has a default. */
+export interface HomeRelaysInit {
+  /**
+   * Most envelopes read from a mailbox at once (default 250). A session's first read asks for
+   * {@link firstReadPage} (default 32); pages grow and shrink as an adaptive window, down to
+   * {@link minReadPage} (default 4): a page the connection broke under is read again, whole, by
+   * the next session.
+   */
+  readPage?: number
+  /** See {@link readPage}. */
+  firstReadPage?: number
+  /** See {@link readPage}. */
+  minReadPage?: number
+  /** How long to wait for a relay to be dialled and to answer (default 10 s). */
+  dialTimeoutMs?: number
+  /** How long `remove` waits for the mailbox to be drained and deleted before going on in the background (default 10 s). */
+  leaveWaitMs?: number
+  /** Longest wait for a circuit relay reservation to be made (default 15 s). */
+  reserveTimeoutMs?: number
+  /** How often a session checks that it still holds its reservation (default 60 s). */
+  reserveCheckMs?: number
+  /** A mailbox job (a page read and stored, or a push) running longer than this is logged (default 120 s). */
+  slowJobMs?: number
+  /** First wait before reconnecting to a relay (default 1 s; doubling, with jitter). */
+  reconnectMinMs?: number
+  /** Longest wait before reconnecting; a session that lasted longer starts the wait afresh (default 30 s). */
+  reconnectMaxMs?: number
+  /** Longest wait between attempts to leave a relay (default 10 min). */
+  leaveRetryMaxMs?: number
+}
+
+const DEFAULTS: Required<HomeRelaysInit> = {
+  readPage: 250,
+  firstReadPage: 32,
+  minReadPage: 4,
+  dialTimeoutMs: 10_000,
+  leaveWaitMs: 10_000,
+  reserveTimeoutMs: 15_000,
+  reserveCheckMs: 60_000,
+  slowJobMs: 120_000,
+  reconnectMinMs: 1_000,
+  reconnectMaxMs: 30_000,
+  leaveRetryMaxMs: 600_000
+}
+
+/** Circuit relay reservations: what the home relays use of libp2p for them. */
+export interface Reserver {
+  /** Asks the relay at `addr` for a reservation; resolves once held. */
+  reserve(addr: string): Promise<void>
+  /** Whether a reservation at the relay with this PeerId is held (our addresses show a circuit through it). */
+  reserved(relayPeerId: string): boolean
+}
+
+/** Reservations through libp2p's transport manager. */
+export function libp2pReserver (node: MessengerNode): Reserver {
+  return {
+    reserve: async addr => listenOn(node, [multiaddr(`${addr}/p2p-circuit`)]),
+    reserved: peer => node.getMultiaddrs().some(a => isCircuitThrough(a, peer))
+  }
+}
+
+/** What the home relays use. */
+export interface HomeRelaysComponents {
+  repos: Pick<Repositories, 'state' | 'relays' | 'contacts' | 'profile' | 'currentSettings'>
+  /** The profile, whose relay list the home relays keep. */
+  profile: ProfileRecord
+  node: Pick<MessengerNode, 'peerId' | 'dial' | 'hangUp' | 'addEventListener' | 'removeEventListener'>
+  reserver: Reserver
+  /** Mailbox clients of the relays (ours are asked for with `preferred`). */
+  clients: { get(addr: string, preferred?: boolean): MailboxClient, drop(addr: string): Promise<void>, close(): Promise<void> }
+  events: Events
+  loggers: LoggerFactory
   /** Opens and stores one envelope from a mailbox; resolves once the result is durable. */
-  receive(envelope: Uint8Array): Promise<DeliveryResult>
+  inbox: { receive(envelope: Uint8Array, route: 'relay'): Promise<DeliveryResult> }
   /** Sends a Tokens message to every contact whose list of tokens changed. */
-  announceTokens(): Promise<void>
+  tokens: { announce(): Promise<void> }
   /** Queues the delivery receipts of texts that came through relays. */
-  flushReceipts(): void
+  receipts: { flush(): void }
   /** A relay is reachable again: what waits in the outbox may go now. */
-  relayReachable(): void
+  courier: { kickAll(): Promise<void> }
+  /** Default: the system clock. */
+  clock?: Clock
 }
 
-/**
- * Most envelopes read from a mailbox at once. The loop's first read asks for
- * {@link FIRST_READ_PAGE}; pages grow and shrink as an {@link AdaptiveWindow}: a page the
- * connection broke under is read again, whole, by the next session.
- */
-const READ_PAGE = 250
-const FIRST_READ_PAGE = 32
-const MIN_READ_PAGE = 4
-/** How long to wait for a relay to be reached and to answer, when adding one. */
-const ADD_TIMEOUT_MS = 10_000
-/** How long `removeRelay` waits for the mailbox to be drained and deleted before going on in the background. */
-const LEAVE_WAIT_MS = 10_000
-/** Longest wait for a circuit relay reservation to be made. */
-const RESERVE_TIMEOUT_MS = 15_000
-/** How often a session checks that it still holds its reservation. */
-const RESERVE_CHECK_MS = 60_000
-/** A mailbox job (a page read and stored, or a push) running longer than this is logged. */
-const SLOW_JOB_MS = 120_000
-
-/** Whether the relay's answer means the mailbox is gone (the relay lost it, or never had it). */
-function mailboxGone (err: unknown): boolean {
-  return err instanceof UnauthorizedError
-}
-
-/**
- * Whether a mailbox envelope may be acknowledged (deleted at the relay) after this result: it is
- * stored, was stored before, or will never be accepted. An envelope refused only because its
- * sender's identity key changed stays, to be read again once the user accepted the change.
- */
-function acknowledgeable (result: DeliveryResult): boolean {
-  return result.status !== 'REJECTED' || result.reason !== 'identity'
-}
-
-/** Sleeps `ms`, or less if `wake` is called. */
-function sleep (ms: number, onWake: (wake: () => void) => void): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    timer.unref()
-    onWake(() => { clearTimeout(timer); resolve() })
-  })
+/** Makes the home relays (start them with {@link HomeRelays.start}). */
+export function createHomeRelays (components: HomeRelaysComponents, init: HomeRelaysInit = {}): HomeRelays {
+  return new HomeRelays(components, init)
 }
 
 /** The home relays of one messenger. */
@@ -106,39 +146,44 @@ export class HomeRelays {
     for (const loop of this.loops.values()) if (loop.peerId === peer) loop.poke()
   }
 
-  constructor (private readonly ctx: Context, private readonly hooks: HomeRelayHooks) {}
+  private readonly components: RelaySessionComponents
+  private readonly log: Logger
+
+  constructor (components: HomeRelaysComponents, init: HomeRelaysInit = {}) {
+    this.components = { ...components, clock: components.clock ?? systemClock, options: { ...DEFAULTS, ...init }, reservations: this.reservations }
+    this.log = components.loggers.forComponent('core:messenger')
+  }
 
   /** Starts a loop for every relay in the store (home relays, and those being left). */
   async start (): Promise<void> {
     const known = new Set<string>()
-    for await (const bytes of this.ctx.store.values(keys.relays())) {
-      const record = decodeRecord<RelayRecord>(bytes)
+    for await (const record of this.components.repos.relays.values(keys.relays())) {
       if (record.leaving !== true) known.add(record.addr)
       this.launch(record)
     }
     // A relay named in the profile without a mailbox record was never set up: it is not ours.
-    this.ctx.profile.relays = this.ctx.profile.relays.filter(a => known.has(a))
-    this.ctx.node.addEventListener('self:peer:update', this.onAddressesChanged)
-    this.ctx.node.addEventListener('connection:open', this.onConnectionOpen)
+    this.components.profile.relays = this.components.profile.relays.filter(a => known.has(a))
+    this.components.node.addEventListener('self:peer:update', this.onAddressesChanged)
+    this.components.node.addEventListener('connection:open', this.onConnectionOpen)
   }
 
   /** Stops every loop and closes the relay clients. */
   async stop (): Promise<void> {
     this.stopped = true
-    this.ctx.node.removeEventListener('self:peer:update', this.onAddressesChanged)
-    this.ctx.node.removeEventListener('connection:open', this.onConnectionOpen)
+    this.components.node.removeEventListener('self:peer:update', this.onAddressesChanged)
+    this.components.node.removeEventListener('connection:open', this.onConnectionOpen)
     const loops = [...this.loops.values()]
     for (const loop of loops) loop.halt()
     // Closing the clients ends requests in flight at once; the loops then finish their inbox work.
-    await this.ctx.clients.close()
+    await this.components.clients.close()
     await Promise.allSettled(loops.map(async l => l.stop()))
   }
 
   /** The home relays with their state, in order of preference. */
   async list (): Promise<RelayView[]> {
     const views: RelayView[] = []
-    for (const addr of this.ctx.profile.relays) {
-      const record = await readRelay(this.ctx.store, addr)
+    for (const addr of this.components.profile.relays) {
+      const record = await this.components.repos.relays.get(addr)
       if (record != null) views.push(this.view(record))
     }
     return views
@@ -147,8 +192,8 @@ export class HomeRelays {
   /** The home relays whose mailbox is ready, for invite cards. */
   async ready (): Promise<RelayRecord[]> {
     const out: RelayRecord[] = []
-    for (const addr of this.ctx.profile.relays) {
-      const record = await readRelay(this.ctx.store, addr)
+    for (const addr of this.components.profile.relays) {
+      const record = await this.components.repos.relays.get(addr)
       if (record?.ready === true) out.push(record)
     }
     return out
@@ -159,37 +204,37 @@ export class HomeRelays {
     if (typeof addr !== 'string' || addr.trim() === '') throw new InvalidInputError('name a relay by its multiaddr, ending in /p2p/<PeerId>')
     const peerId = relayPeerIdOf(addr.trim())
     const canonical = multiaddr(addr.trim()).toString()
-    if (peerId === this.ctx.node.peerId.toString()) throw new InvalidInputError('a messenger cannot be its own relay')
+    if (peerId === this.components.node.peerId.toString()) throw new InvalidInputError('a messenger cannot be its own relay')
     return this.changes.run(async () => {
-      const known = this.ctx.profile.relays.find(a => relayPeerIdOf(a) === peerId)
+      const known = this.components.profile.relays.find(a => relayPeerIdOf(a) === peerId)
       if (known != null) {
-        const record = await readRelay(this.ctx.store, known)
+        const record = await this.components.repos.relays.get(known)
         if (record != null) return this.view(record)
       }
-      if (this.ctx.profile.relays.length >= MAX_CARD_RELAYS) throw new InvalidInputError(`at most ${MAX_CARD_RELAYS} relays`)
-      const client = this.ctx.clients.get(canonical, true)
+      if (this.components.profile.relays.length >= MAX_CARD_RELAYS) throw new InvalidInputError(`at most ${MAX_CARD_RELAYS} relays`)
+      const client = this.components.clients.get(canonical, true)
       let info: RelayInfo
       try {
-        await this.ctx.node.dial(multiaddr(canonical), { signal: AbortSignal.timeout(ADD_TIMEOUT_MS) })
-        info = await client.relayInfo({ signal: AbortSignal.timeout(ADD_TIMEOUT_MS) })
+        await this.components.node.dial(multiaddr(canonical), { signal: AbortSignal.timeout(this.components.options.dialTimeoutMs) })
+        info = await client.relayInfo({ signal: AbortSignal.timeout(this.components.options.dialTimeoutMs) })
       } catch (err) {
-        await this.ctx.clients.drop(canonical)
+        await this.components.clients.drop(canonical)
         throw new RelayUnreachableError(`could not reach a Sotto relay at ${canonical}: ${(err as Error).message}`, { cause: err })
       }
       if (info.inviteOnly === true && join == null) {
-        await this.ctx.clients.drop(canonical)
+        await this.components.clients.drop(canonical)
         throw new JoinCodeRequiredError('this relay admits new users with a join code from its operator only')
       }
-      const settings = await this.settings()
+      const settings = await this.components.repos.currentSettings()
       if (settings.excludedJurisdictions.includes(info.jurisdiction)) {
-        await this.ctx.clients.drop(canonical)
-        await this.ctx.node.hangUp(peerIdFromString(peerId)).catch(() => {})
+        await this.components.clients.drop(canonical)
+        await this.components.node.hangUp(peerIdFromString(peerId)).catch(() => {})
         throw new ExcludedJurisdictionError(`the relay is in ${info.jurisdiction}, a jurisdiction you excluded`, info.jurisdiction)
       }
       // A relay being left and added again keeps its mailbox: contacts may still have mail there.
       const leaving = [...this.loops.values()].find(l => l.peerId === peerId)
       await leaving?.stop()
-      const old = await readRelay(this.ctx.store, canonical)
+      const old = await this.components.repos.relays.get(canonical)
       const revived = old?.leaving === true ? old : undefined
       const key = revived != null ? privateKeyFromProtobuf(revived.mailboxKey) : await generateMailboxKey()
       const introToken = revived?.introToken ?? generateDepositToken()
@@ -210,21 +255,18 @@ export class HomeRelays {
         ready: true,
         revoke: revived?.revoke ?? [],
         info,
-        addedAt: Date.now()
+        addedAt: this.components.clock.now()
       }
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        tx.put(keys.relay(canonical), encodeRecord(record))
-        this.ctx.profile.relays = [...this.ctx.profile.relays.filter(a => a !== canonical), canonical]
-        tx.put(keys.profile(), encodeRecord(this.ctx.profile))
-        for await (const bytes of tx.values(keys.contacts())) {
-          const c = decodeRecord<ContactRecord>(bytes)
-          if (issueTokens(c, [canonical])) tx.put(keys.contact(c.id), encodeRecord(c))
+      const { repos } = this.components
+      await repos.state.change(async tx => {
+        repos.relays.put(tx, record)
+        this.components.profile.relays = [...this.components.profile.relays.filter(a => a !== canonical), canonical]
+        repos.profile.put(tx, this.components.profile)
+        for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
+          if (issueTokens(c, [canonical])) repos.contacts.put(tx, c)
         }
-        return { done: tx.commit() }
       })
-      await done
-      this.ctx.log.info('relay added', { relay: canonical, jurisdiction: info.jurisdiction })
+      this.log.info('relay added', { relay: canonical, jurisdiction: info.jurisdiction })
       this.launch(record)
       return this.view(record)
     })
@@ -235,15 +277,14 @@ export class HomeRelays {
     if (typeof addr !== 'string' || addr.trim() === '') throw new InvalidInputError('name a relay by its multiaddr')
     const peerId = relayPeerIdOf(addr.trim())
     const leaving = await this.changes.run(async () => {
-      const target = this.ctx.profile.relays.find(a => relayPeerIdOf(a) === peerId)
+      const target = this.components.profile.relays.find(a => relayPeerIdOf(a) === peerId)
       if (target == null) throw new NotFoundError(`${addr} is not one of your relays`)
-      const { record, done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        const record = await readRelay(tx, target)
-        this.ctx.profile.relays = this.ctx.profile.relays.filter(a => a !== target)
-        tx.put(keys.profile(), encodeRecord(this.ctx.profile))
-        for await (const bytes of tx.values(keys.contacts())) {
-          const c = decodeRecord<ContactRecord>(bytes)
+      const { repos } = this.components
+      const record = await repos.state.change(async tx => {
+        const record = await repos.relays.get(target, tx)
+        this.components.profile.relays = this.components.profile.relays.filter(a => a !== target)
+        repos.profile.put(tx, this.components.profile)
+        for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
           if (c.issued?.some(t => t.relay === target) !== true) continue
           // Revoked before the mailbox is drained for the last time, so that nothing deposited
           // after that last read is deleted with the mailbox: later deposits are refused instead.
@@ -251,22 +292,21 @@ export class HomeRelays {
           c.issued = c.issued.filter(t => t.relay !== target)
           // Their list shrank: tell them, so they stop depositing there.
           c.tokensDirty = true
-          tx.put(keys.contact(c.id), encodeRecord(c))
+          repos.contacts.put(tx, c)
         }
         if (record != null) {
           record.leaving = true
-          tx.put(keys.relay(target), encodeRecord(record))
+          repos.relays.put(tx, record)
         }
-        return { record, done: tx.commit() }
+        return record
       })
-      await done
       await this.loops.get(target)?.stop()
       this.loops.delete(target)
-      this.ctx.log.info('relay removed', { relay: target })
+      this.log.info('relay removed', { relay: target })
       return record != null ? this.launch(record) : undefined
     })
-    await this.hooks.announceTokens()
-    if (leaving != null) await Promise.race([leaving.finished, sleep(LEAVE_WAIT_MS, () => {})])
+    await this.components.tokens.announce()
+    if (leaving != null) await Promise.race([leaving.finished, sleep(this.components.clock, this.components.options.leaveWaitMs)])
   }
 
   /**
@@ -275,19 +315,19 @@ export class HomeRelays {
    */
   async sync (timeoutMs: number): Promise<void> {
     const running = [...this.loops.values()].map(async l => l.syncTokens().catch(err => {
-      this.ctx.log.debug('token sync failed', { error: (err as Error).name })
+      this.log.debug('token sync failed', { error: (err as Error).name })
     }))
-    let timer: NodeJS.Timeout | undefined
+    let wake!: () => void
     await Promise.race([
       Promise.all(running),
-      new Promise<void>(resolve => { timer = setTimeout(resolve, timeoutMs) })
+      sleep(this.components.clock, timeoutMs, w => { wake = w })
     ])
-    clearTimeout(timer)
+    wake()
   }
 
   private launch (record: RelayRecord): RelayLoop | undefined {
     if (this.stopped) return undefined
-    const loop = new RelayLoop(this.ctx, record.addr, record.peerId, this.hooks, this.reservations, record.leaving === true, () => {
+    const loop = new RelayLoop(this.components, record.addr, record.peerId, record.leaving === true, () => {
       if (this.loops.get(record.addr) === loop) this.loops.delete(record.addr)
     })
     this.loops.set(record.addr, loop)
@@ -302,492 +342,9 @@ export class HomeRelays {
       peerId: record.peerId,
       ...(record.info != null ? { info: record.info } : {}),
       reachable: loop?.reachable ?? false,
-      reserved: this.ctx.node.getMultiaddrs().some(a => isCircuitThrough(a, record.peerId)),
+      reserved: this.components.reserver.reserved(record.peerId),
       mailboxReady: record.ready
     }
   }
 
-  private async settings (): Promise<Settings> {
-    const bytes = await this.ctx.store.get(keys.settings())
-    return { ...DEFAULT_SETTINGS, ...(bytes != null ? decodeRecord<Partial<Settings>>(bytes) : {}) }
-  }
-}
-
-/**
- * One relay's loop. As a home relay: keep a session (see the module comment), reconnecting with
- * backoff. As a relay being left: fetch what waits in the mailbox, delete it, forget the relay.
- */
-class RelayLoop {
-  reachable = false
-  readonly finished: Promise<void>
-  private resolveFinished!: () => void
-  private stopped = false
-  private wake?: () => void
-  private running?: Promise<void>
-  private subscription?: { close(): Promise<void> }
-  private reserving?: Promise<void>
-  private jobs: Promise<void> = Promise.resolve()
-  private drainQueued = false
-  private highWater = 0
-  private readonly readPage = new AdaptiveWindow({ initial: FIRST_READ_PAGE, min: MIN_READ_PAGE, max: READ_PAGE })
-  private syncing?: Promise<void>
-  private syncAgain = false
-  private lastState = ''
-  private readonly log
-
-  constructor (
-    private readonly ctx: Context,
-    readonly addr: string,
-    readonly peerId: string,
-    private readonly hooks: HomeRelayHooks,
-    private readonly reservations: Mutex,
-    private readonly leaving: boolean,
-    private readonly onFinished: () => void
-  ) {
-    this.log = ctx.loggers.forComponent('core:relay')
-    this.finished = new Promise(resolve => { this.resolveFinished = resolve })
-  }
-
-  start (): void {
-    this.running = (this.leaving ? this.runLeaving() : this.runHome())
-      .catch(err => { this.log.warn('relay loop failed', { relay: this.addr, error: (err as Error).name }) })
-      .finally(() => {
-        this.onFinished()
-        this.resolveFinished()
-      })
-  }
-
-  /** Retries now if the loop is waiting to reconnect. */
-  poke (): void {
-    if (!this.reachable) this.wake?.()
-  }
-
-  /** Tells the loop to stop, without waiting. */
-  halt (): void {
-    this.stopped = true
-    this.wake?.()
-  }
-
-  async stop (): Promise<void> {
-    this.halt()
-    await this.subscription?.close().catch(() => {})
-    await this.running
-    // A reservation still being made when the node stops would leave libp2p's refresh timer
-    // behind (it is set after the reservation store was cleared): let it finish first.
-    await this.reserving
-  }
-
-  /** Our addresses changed: perhaps the reservation came or went. */
-  addressesChanged (): void {
-    if (this.stopped || this.leaving) return
-    if (this.reachable && this.reserving == null && !this.reserved()) void this.ensureReservation()
-    void this.announceState()
-  }
-
-  /** Registers pending tokens and revokes revoked ones at the relay, then tells contacts. */
-  async syncTokens (): Promise<void> {
-    if (this.leaving || this.stopped || !this.reachable) return
-    if (this.syncing != null) {
-      this.syncAgain = true
-      return this.syncing
-    }
-    this.syncing = (async () => {
-      do {
-        this.syncAgain = false
-        await this.syncOnce()
-      } while (this.syncAgain && !this.stopped)
-    })().finally(() => { this.syncing = undefined })
-    return this.syncing
-  }
-
-  private reserved (): boolean {
-    return this.ctx.node.getMultiaddrs().some(a => isCircuitThrough(a, this.peerId))
-  }
-
-  private client (): MailboxClient {
-    return this.ctx.clients.get(this.addr, true)
-  }
-
-  private async record (): Promise<RelayRecord | undefined> {
-    return readRelay(this.ctx.store, this.addr)
-  }
-
-  private async key (): Promise<{ record: RelayRecord, key: PrivateKey } | undefined> {
-    const record = await this.record()
-    if (record == null) return undefined
-    return { record, key: privateKeyFromProtobuf(record.mailboxKey) }
-  }
-
-  private async runHome (): Promise<void> {
-    let delay = 1000
-    while (!this.stopped) {
-      const began = Date.now()
-      try {
-        await this.session()
-      } catch (err) {
-        if (this.stopped) break
-        this.log.info('relay session ended', { relay: this.addr, error: (err as Error).name })
-        if (mailboxGone(err)) await this.markNotReady()
-      }
-      this.reachable = false
-      this.subscription = undefined
-      void this.announceState()
-      if (this.stopped) break
-      if (Date.now() - began > 30_000) delay = 1000
-      await sleep(delay * (0.75 + Math.random() / 2), wake => { this.wake = wake })
-      delay = Math.min(delay * 2, 30_000)
-    }
-  }
-
-  /** One connected session; returns or throws when it ends. */
-  private async session (): Promise<void> {
-    const client = this.client()
-    await this.ctx.node.dial(multiaddr(this.addr), { signal: AbortSignal.timeout(ADD_TIMEOUT_MS) })
-    await this.saveInfo(await client.relayInfo())
-    let current = await this.key()
-    if (current == null || this.stopped) return
-    if (!current.record.ready) {
-      await this.createMailbox(client, current.key, current.record)
-      current = await this.key()
-      if (current == null) return
-    }
-    const { key } = current
-    this.reachable = true
-    void this.ensureReservation()
-    void this.announceState()
-    this.hooks.relayReachable()
-    await this.syncTokens()
-    // Ids are never reused: within a session, skip what was handed to the inbox already. A new
-    // session reads from the start, so what was stored but not acknowledged gets acknowledged.
-    // That first read is the first job, queued before subscribing: pushes, which may come before
-    // the subscription is even confirmed, queue behind it.
-    await this.jobs
-    this.highWater = 0
-    let subscribed!: (ok: boolean) => void
-    const ready = new Promise<boolean>(resolve => { subscribed = resolve })
-    this.enqueueDrain(ready)
-    let subscription: MailboxSubscription
-    try {
-      subscription = await client.subscribe(key, envelope => { this.pushed(envelope) }, {
-        onBehind: () => { this.enqueueDrain() }
-      })
-    } catch (err) {
-      subscribed(false)
-      throw err
-    }
-    this.subscription = subscription
-    if (this.stopped) {
-      subscribed(false)
-      await subscription.close()
-      return
-    }
-    this.log.debug('relay session began', { relay: this.addr })
-    subscribed(true)
-    // A reservation refused or lost while the session lasts is asked for again now and then.
-    const keep = setInterval(() => { void this.ensureReservation() }, RESERVE_CHECK_MS)
-    keep.unref()
-    const reason = await subscription.closed.finally(() => { clearInterval(keep) })
-    await this.jobs
-    if (reason != null && !this.stopped) throw reason
-  }
-
-  private async createMailbox (client: MailboxClient, key: PrivateKey, record: RelayRecord): Promise<void> {
-    await client.create(key)
-    await client.registerToken(key, record.introToken, 'introduction')
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null) return { done: Promise.resolve() }
-      r.ready = true
-      r.revoke = []
-      tx.put(keys.relay(this.addr), encodeRecord(r))
-      // A new mailbox has no tokens: register every contact's again (they keep the same ones).
-      for await (const bytes of tx.values(keys.contacts())) {
-        const c = decodeRecord<ContactRecord>(bytes)
-        if (c.issued?.some(t => t.relay === this.addr) !== true) continue
-        for (const t of c.issued) if (t.relay === this.addr) t.registered = false
-        tx.put(keys.contact(c.id), encodeRecord(c))
-      }
-      return { done: tx.commit() }
-    })
-    await done
-    this.log.info('mailbox created', { relay: this.addr })
-  }
-
-  private async markNotReady (): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null || !r.ready) return { done: Promise.resolve() }
-      r.ready = false
-      tx.put(keys.relay(this.addr), encodeRecord(r))
-      return { done: tx.commit() }
-    })
-    await done
-    this.log.warn('the relay does not know our mailbox; creating it again', { relay: this.addr })
-  }
-
-  private async saveInfo (info: RelayInfo): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r == null || JSON.stringify(r.info) === JSON.stringify(info)) return { done: Promise.resolve() }
-      r.info = info
-      tx.put(keys.relay(this.addr), encodeRecord(r))
-      return { done: tx.commit() }
-    })
-    await done
-  }
-
-  private async ensureReservation (): Promise<void> {
-    if (this.reserving != null || this.stopped || !this.reachable || this.reserved()) return
-    this.reserving = (async () => {
-      try {
-        await this.reservations.run(async () => {
-          if (this.stopped || !this.reachable || this.reserved()) return
-          let timer: NodeJS.Timeout | undefined
-          try {
-            // Bounded: a reservation libp2p dropped from its queue never settles (see HomeRelays).
-            await Promise.race([
-              listenOn(this.ctx.node, [multiaddr(`${this.addr}/p2p-circuit`)]),
-              new Promise<never>((_resolve, reject) => {
-                timer = setTimeout(() => { reject(new RelayUnreachableError('the reservation took too long')) }, RESERVE_TIMEOUT_MS)
-              })
-            ])
-          } finally {
-            clearTimeout(timer)
-          }
-        })
-      } catch (err) {
-        this.log.info('no reservation at the relay', { relay: this.addr, error: (err as Error).name })
-      } finally {
-        this.reserving = undefined
-        void this.announceState()
-      }
-    })()
-    await this.reserving
-  }
-
-  /** Emits a `relay` event when what the relays screen shows changed. */
-  private async announceState (): Promise<void> {
-    if (this.stopped || this.leaving) return
-    try {
-      const record = await this.record()
-      if (record == null) return
-      const view: RelayView = {
-        addr: record.addr,
-        peerId: record.peerId,
-        ...(record.info != null ? { info: record.info } : {}),
-        reachable: this.reachable,
-        reserved: this.reserved(),
-        mailboxReady: record.ready
-      }
-      const state = JSON.stringify(view)
-      if (state === this.lastState) return
-      this.lastState = state
-      this.ctx.events.emit('relay', view)
-    } catch {
-      // The store closed under us: the messenger is stopping.
-    }
-  }
-
-  private pushed (envelope: MailboxEnvelope): void {
-    this.enqueue(async () => {
-      if (envelope.id <= this.highWater) {
-        this.log.debug('push of an envelope handled already', { relay: this.addr })
-      } else if (envelope.id !== this.highWater + 1) {
-        // Something before it was never pushed (or ids jumped after the relay restarted): read
-        // instead, after what was handled. Taking the push alone would skip the rest for the session.
-        this.log.debug('push after a gap; reading the mailbox', { relay: this.addr })
-        await this.drain()
-      } else {
-        await this.process([envelope])
-      }
-    })
-  }
-
-  /** Queues a read of the mailbox, unless one is queued already; `when`: once it resolves true. */
-  private enqueueDrain (when?: Promise<boolean>): void {
-    if (this.drainQueued) return
-    this.drainQueued = true
-    this.enqueue(async () => {
-      this.drainQueued = false
-      if (when == null || await when) await this.drain()
-    })
-  }
-
-  /**
-   * Runs mailbox work one job at a time, in order: envelopes reach the inbox in deposit order. A
-   * job that fails ends the session: what it held was skipped, and a new session reads it again.
-   */
-  private enqueue (job: () => Promise<void>): void {
-    this.jobs = this.jobs.then(async () => {
-      // Every request in a job has a timeout; one that still runs this long is a bug worth a line.
-      const slow = setTimeout(() => { this.log.warn('a mailbox job is still running', { relay: this.addr, seconds: SLOW_JOB_MS / 1000 }) }, SLOW_JOB_MS)
-      slow.unref()
-      try {
-        await job()
-      } finally {
-        clearTimeout(slow)
-      }
-    }).catch(err => {
-      if (this.stopped) return
-      this.log.info('mailbox read failed; reconnecting', { relay: this.addr, error: (err as Error).name })
-      void this.subscription?.close().catch(() => {})
-    })
-  }
-
-  private async drain (): Promise<void> {
-    const current = await this.key()
-    if (current == null) return
-    const client = this.client()
-    let more = true
-    while (more && !this.stopped) {
-      let page
-      try {
-        page = await client.read(current.key, { after: this.highWater, limit: this.readPage.size })
-      } catch (err) {
-        this.readPage.broke()
-        throw err
-      }
-      this.log.debug('mailbox page read', { relay: this.addr, envelopes: page.envelopes.length, more: page.more })
-      this.readPage.answered(page.envelopes.length)
-      await this.process(page.envelopes, client, current.key)
-      more = page.more
-    }
-  }
-
-  /** Hands envelopes to the inbox, then acknowledges those whose result is durable. */
-  private async process (envelopes: MailboxEnvelope[], client?: MailboxClient, key?: PrivateKey): Promise<void> {
-    const fresh = envelopes.filter(e => e.id > this.highWater).sort((a, b) => a.id - b.id)
-    if (fresh.length === 0) return
-    this.highWater = fresh[fresh.length - 1]?.id ?? this.highWater
-    // The inbox takes them one at a time in call order (its lock is FIFO); their commits are grouped.
-    const results = await Promise.all(fresh.map(async e => {
-      try {
-        return { id: e.id, result: await this.hooks.receive(e.envelope) }
-      } catch (err) {
-        this.log.warn('could not store an envelope from the relay', { relay: this.addr, error: (err as Error).name })
-        return { id: e.id }
-      }
-    }))
-    const ids = results.filter(r => r.result != null && acknowledgeable(r.result)).map(r => r.id)
-    this.hooks.flushReceipts()
-    if (ids.length === 0) return
-    const mailboxKey = key ?? (await this.key())?.key
-    if (mailboxKey == null) return
-    // Only now, with the results durable, may the relay delete them.
-    await (client ?? this.client()).ack(mailboxKey, ids)
-    this.log.debug('mailbox envelopes acknowledged', { relay: this.addr, count: ids.length })
-  }
-
-  private async syncOnce (): Promise<void> {
-    const current = await this.key()
-    if (current?.record.ready !== true) return
-    const client = this.client()
-    const { key } = current
-    const revoke = [...current.record.revoke]
-    if (revoke.length > 0) {
-      await Promise.all(revoke.map(async t => client.revokeToken(key, t)))
-      const { done } = await this.ctx.lock.run(async () => {
-        const tx = this.ctx.store.transaction()
-        const r = await readRelay(tx, this.addr)
-        if (r == null) return { done: Promise.resolve() }
-        r.revoke = r.revoke.filter(t => !revoke.some(x => equalBytes(x, t)))
-        tx.put(keys.relay(this.addr), encodeRecord(r))
-        return { done: tx.commit() }
-      })
-      await done
-      this.log.info('tokens revoked', { relay: this.addr, count: revoke.length })
-    }
-    const pending: Array<{ contactId: string, token: Uint8Array }> = []
-    for await (const bytes of this.ctx.store.values(keys.contacts())) {
-      const c = decodeRecord<ContactRecord>(bytes)
-      if (!eligibleForTokens(c)) continue
-      for (const t of c.issued ?? []) {
-        if (t.relay === this.addr && !t.registered) pending.push({ contactId: c.id, token: t.token })
-      }
-    }
-    if (pending.length > 0) {
-      const outcomes = await Promise.allSettled(pending.map(async p => client.registerToken(key, p.token, 'contact')))
-      const registered = pending.filter((_, i) => outcomes[i]?.status === 'fulfilled')
-      if (registered.length > 0) {
-        const { done } = await this.ctx.lock.run(async () => {
-          const tx = this.ctx.store.transaction()
-          for (const contactId of new Set(registered.map(r => r.contactId))) {
-            const bytes = await tx.get(keys.contact(contactId))
-            if (bytes == null) continue
-            const c = decodeRecord<ContactRecord>(bytes)
-            for (const t of c.issued ?? []) {
-              if (t.relay === this.addr && registered.some(r => r.contactId === contactId && equalBytes(r.token, t.token))) t.registered = true
-            }
-            tx.put(keys.contact(c.id), encodeRecord(c))
-          }
-          return { done: tx.commit() }
-        })
-        await done
-      }
-      const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
-      if (failure != null) {
-        if (failure.reason instanceof QuotaExceededError) {
-          this.log.warn('the relay holds as many tokens as it allows for our mailbox', { relay: this.addr })
-        } else {
-          throw failure.reason
-        }
-      }
-    }
-    await this.hooks.announceTokens()
-  }
-
-  private async runLeaving (): Promise<void> {
-    let delay = 1000
-    while (!this.stopped) {
-      try {
-        const current = await this.key()
-        if (current == null) return
-        const client = this.client()
-        await this.ctx.node.dial(multiaddr(this.addr), { signal: AbortSignal.timeout(ADD_TIMEOUT_MS) })
-        if (current.record.ready) {
-          // First no more deposits (every token revoked), then fetch what is there, then delete:
-          // a deposit the relay accepted is never deleted unread.
-          await Promise.all([...current.record.revoke, current.record.introToken].map(async t => client.revokeToken(current.key, t)))
-          this.highWater = 0
-          let more = true
-          while (more && !this.stopped) {
-            const page = await client.read(current.key, { after: this.highWater, limit: READ_PAGE })
-            await this.process(page.envelopes, client, current.key)
-            more = page.more
-          }
-          if (this.stopped) return
-          await client.delete(current.key)
-        }
-        await this.forget()
-        return
-      } catch (err) {
-        if (this.stopped) return
-        if (mailboxGone(err)) {
-          await this.forget()
-          return
-        }
-        this.log.info('could not leave the relay yet', { relay: this.addr, error: (err as Error).name })
-      }
-      await sleep(delay * (0.75 + Math.random() / 2), wake => { this.wake = wake })
-      delay = Math.min(delay * 2, 600_000)
-    }
-  }
-
-  /** The mailbox is gone: forget the relay and drop the connection (and so the reservation). */
-  private async forget (): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const r = await readRelay(tx, this.addr)
-      if (r?.leaving !== true) return { done: Promise.resolve() }
-      tx.del(keys.relay(this.addr))
-      return { done: tx.commit() }
-    })
-    await done
-    await this.ctx.clients.drop(this.addr)
-    await this.ctx.node.hangUp(peerIdFromString(this.peerId)).catch(() => {})
-    this.log.info('left the relay', { relay: this.addr })
-  }
 }

@@ -11,13 +11,17 @@ import { randomBytes } from 'node:crypto'
 import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
-import { putContact, readContact, readMessage, toMessage } from './context.js'
-import { decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
-import type { Context } from './context.js'
+import { toMessage } from './context.js'
+import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
+import { equalBytes, fromHex, toHex } from '../util/index.js'
+import type { LocalIdentity } from '../crypto/index.js'
+import type { Logger } from '../logger.js'
+import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
-import type { Content } from '../protocol/types.js'
 import type { Transaction } from '../storage/types.js'
-import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord, SentControl } from './records.js'
+import type { Outbox } from './outbox.js'
+import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
+import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
 
 /**
@@ -26,19 +30,33 @@ import type { Message } from './types.js'
  */
 export type Route = 'direct' | 'relay'
 
-/** Most times one message is sealed again at its recipient's request. */
-const MAX_RESENDS = 5
+/** Options of the inbox. */
+export interface InboxInit {
+  /** Most times one message is sealed again at its recipient's request (default 5). */
+  maxResends?: number
+}
 
-/** How the inbox puts envelopes in the outbox, in its own transaction. */
-export interface OutboxWriter {
-  /** Seals `content` for `contact` into a new outbox entry in `tx`, held back until {@link commit}. */
-  enqueue(tx: Transaction, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
-  /** Commits `tx`, which added the outbox entries `held`; once durable they may be delivered. */
-  commit(tx: Transaction, held: OutboxRecord[]): Promise<void>
+/** What the inbox uses. */
+export interface InboxComponents {
+  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message'>
+  identity: LocalIdentity
+  log: Logger
+  /** Where answers (resend requests, messages sealed again) go. */
+  outbox: Outbox
+  /** Told what an accepted envelope changed, once it is durable. */
+  onAccepted(accepted: AcceptedView): void
+}
+
+/** What an accepted envelope changed, as announced: the message in its public view. */
+export type AcceptedView = Omit<Accepted, 'message'> & { message?: Message }
+
+/** Makes an inbox. */
+export function createInbox (components: InboxComponents, init: InboxInit = {}): Inbox {
+  return new Inbox(components, init)
 }
 
 /** What an accepted envelope changed, announced once it is durable. */
-interface Accepted {
+export interface Accepted {
   message?: MessageRecord
   request?: ContactRecord
   contact?: ContactRecord
@@ -49,13 +67,22 @@ interface Accepted {
   tokensAsked?: boolean
 }
 
+/** What opening an envelope came to: the answer, what changed, and whether to commit. */
+interface Opened {
+  result: DeliveryResult
+  accepted?: Accepted
+  commit?: boolean
+}
+
 /** Receives envelopes. */
 export class Inbox {
-  constructor (
-    private readonly ctx: Context,
-    private readonly announce: (accepted: Omit<Accepted, 'message'> & { message?: Message }) => void,
-    private readonly outbox: OutboxWriter
-  ) {}
+  private readonly maxResends: number
+  private readonly outbox: Outbox
+
+  constructor (private readonly components: InboxComponents, init: InboxInit = {}) {
+    this.maxResends = init.maxResends ?? 5
+    this.outbox = components.outbox
+  }
 
   /**
    * Opens and stores one envelope. Resolves once the result is durable: `STORED` (new),
@@ -66,37 +93,40 @@ export class Inbox {
     try {
       envelope = decodeEnvelope(envelopeBytes)
     } catch (err) {
-      this.ctx.log.warn('malformed envelope', { error: (err as Error).name })
+      this.components.log.warn('malformed envelope', { error: (err as Error).name })
       return { status: 'REJECTED', reason: 'malformed' }
     }
     const id = toHex(envelope.id)
     // One envelope at a time: the sender is only known after decryption, and two envelopes of
     // one sender must not race on its session.
-    const outcome = await this.ctx.lock.run(async () => this.open(id, envelope.id, envelope.sealed, route))
-    if (outcome.durable == null) return outcome.result
-    await outcome.durable
+    const { result: outcome, durable } = await this.components.repos.state.begin(async (tx, change) => {
+      const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route)
+      // Whatever is refused leaves no trace.
+      if (outcome.commit !== true) change.discard()
+      return outcome
+    })
+    await durable
     if (outcome.accepted != null) {
       const { message, ...rest } = outcome.accepted
-      this.announce({ ...rest, ...(message != null ? { message: toMessage(message) } : {}) })
+      this.components.onAccepted({ ...rest, ...(message != null ? { message: toMessage(message) } : {}) })
     }
     return outcome.result
   }
 
-  private async open (id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<{ result: DeliveryResult, durable?: Promise<void>, accepted?: Accepted }> {
-    if (await this.ctx.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
-    const tx = this.ctx.store.transaction()
+  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<Opened> {
+    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     let opened
     try {
-      opened = await unseal(tx, this.ctx.identity, sealed)
+      opened = await unseal(tx, this.components.identity, sealed)
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
-      if (err instanceof UndecryptableMessageError) return this.askResend(err.senderUserId, idBytes)
+      if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
       if (err instanceof IdentityChangedError) {
-        this.ctx.log.warn('envelope from a changed identity refused', {})
+        this.components.log.warn('envelope from a changed identity refused', {})
         return { result: { status: 'REJECTED', reason: 'identity' } }
       }
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
-        this.ctx.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
+        this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
         return { result: { status: 'REJECTED', reason: 'undecryptable' } }
       }
       throw err
@@ -105,21 +135,21 @@ export class Inbox {
     try {
       content = decodeContent(opened.plaintext)
     } catch (err) {
-      this.ctx.log.warn('envelope content malformed', { error: (err as Error).name })
+      this.components.log.warn('envelope content malformed', { error: (err as Error).name })
       return { result: { status: 'REJECTED', reason: 'malformed' } }
     }
     if (toHex(content.id) !== id) {
-      this.ctx.log.warn('envelope id does not match its content', {})
+      this.components.log.warn('envelope id does not match its content', {})
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
 
     const accepted: Accepted = { delivered: [], requeued: [] }
-    const held: OutboxRecord[] = []
-    let contact = await readContact(tx, opened.senderUserId)
+    const { contacts, messages, unread, receipts, refs } = this.components.repos
+    let contact = await contacts.get(opened.senderUserId, tx)
     if (contact == null) {
       const request = this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard)
       if (request == null) {
-        this.ctx.log.warn('envelope from an unknown sender without an introduction refused', {})
+        this.components.log.warn('envelope from an unknown sender without an introduction refused', {})
         return { result: { status: 'REJECTED', reason: 'unknown' } }
       }
       contact = request
@@ -142,15 +172,15 @@ export class Inbox {
         storedAt: Date.now(),
         state: 'delivered'
       }
-      tx.put(keys.message(message), encodeRecord(message))
-      tx.put(keys.unread(message), encodeRecord({ contactId: contact.id, sentAt: message.sentAt, order: message.order }))
+      messages.put(tx, message)
+      unread.put(tx, { contactId: contact.id, sentAt: message.sentAt, order: message.order })
       ref = { contactId: contact.id, sentAt: content.sentAt, order: message.order }
       contact.unread += 1
       contact.lastMessageId = id
       accepted.message = message
       if (route === 'relay') {
         // Stored with the message, so a crash cannot lose the receipt the sender waits for.
-        tx.put(keys.pendingReceipt(contact.id, id), encodeRecord({ contactId: contact.id, id }))
+        receipts.put(tx, { contactId: contact.id, id })
       }
     } else if (content.disappearingTimer != null) {
       contact.disappearingSeconds = content.disappearingTimer.seconds
@@ -160,24 +190,20 @@ export class Inbox {
       contact.tokens = content.tokens.relays
       if (accepted.request == null) accepted.contact = contact
     } else if (content.resendRequest != null) {
-      for (const requested of content.resendRequest.ids) {
-        const resent = await this.resend(tx, contact, toHex(requested), accepted)
-        if (resent != null) held.push(resent)
-      }
+      for (const requested of content.resendRequest.ids) await this.resend(tx, change, contact, toHex(requested), accepted)
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
-        const delivered = await readMessage(tx, toHex(receiptId))
+        const delivered = await this.components.repos.message(toHex(receiptId), tx)
         if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
           delivered.state = 'delivered'
-          tx.put(keys.message(delivered), encodeRecord(delivered))
+          messages.put(tx, delivered)
           accepted.delivered.push(delivered)
         }
       }
     }
-    tx.put(keys.messageRef(id), encodeRecord(ref))
-    putContact(tx, contact)
-    const durable = held.length === 0 ? tx.commit() : this.outbox.commit(tx, held)
-    return { result: { status: 'STORED' }, durable, accepted }
+    refs.put(tx, ref, id)
+    contacts.put(tx, contact)
+    return { result: { status: 'STORED' }, accepted, commit: true }
   }
 
   /**
@@ -185,30 +211,30 @@ export class Inbox {
    * Asks the sender to seal it again (the request is durable before the envelope is acknowledged);
    * the envelope itself is refused.
    */
-  private async askResend (senderUserId: string, envelopeId: Uint8Array): Promise<{ result: DeliveryResult, durable?: Promise<void> }> {
+  private async askResend (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<Opened> {
     const refused: DeliveryResult = { status: 'REJECTED', reason: 'undecryptable' }
     // A fresh transaction: the one the envelope failed in must not be committed.
-    const tx = this.ctx.store.transaction()
-    const contact = await readContact(tx, senderUserId)
+    const tx = change.fresh()
+    const contact = await this.components.repos.contacts.get(senderUserId, tx)
     if (contact == null || contact.status !== 'contact' || contact.blocked || contact.pendingIdentityKey != null) {
-      this.ctx.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
+      this.components.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
       return { result: refused }
     }
-    const held = await this.outbox.enqueue(tx, contact, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
-    putContact(tx, contact)
-    this.ctx.log.info('envelope does not decrypt; asked its sender to seal it again', {})
-    return { result: refused, durable: this.outbox.commit(tx, [held]) }
+    await this.outbox.add(tx, change, contact, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
+    this.components.repos.contacts.put(tx, contact)
+    this.components.log.info('envelope does not decrypt; asked its sender to seal it again', {})
+    return { result: refused, commit: true }
   }
 
   /**
    * Seals one of our messages to `contact` again, under its id, at the contact's request: unless it
    * is delivered already, gone, or was sealed again too often. Resolves with the new outbox entry.
    */
-  private async resend (tx: Transaction, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
-    const message = await readMessage(tx, messageId)
-    if (message == null) return this.resendControl(tx, contact, messageId, accepted)
+  private async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
+    const message = await this.components.repos.message(messageId, tx)
+    if (message == null) return this.resendControl(tx, change, contact, messageId, accepted)
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
-    if ((message.resends ?? 0) >= MAX_RESENDS) return undefined
+    if ((message.resends ?? 0) >= this.maxResends) return undefined
     message.resends = (message.resends ?? 0) + 1
     // A direct refusal marked it failed; it is on its way again.
     if (message.state === 'failed') {
@@ -216,9 +242,9 @@ export class Inbox {
       delete message.failure
       accepted.requeued.push(message)
     }
-    tx.put(keys.message(message), encodeRecord(message))
+    this.components.repos.messages.put(tx, message)
     const seq = (message.order - messageOrder(0, 'out')) / 2
-    return this.outbox.enqueue(tx, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
+    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
   }
 
   /**
@@ -227,17 +253,17 @@ export class Inbox {
    * was, a disappearing-timer change with the timer as it is now. A token list is answered with the
    * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
    */
-  private async resendControl (tx: Transaction, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
-    const bytes = await tx.get(keys.sentControl(id))
-    if (bytes == null) return undefined
-    const control = decodeRecord<SentControl>(bytes)
-    if (control.contactId !== contact.id || (control.resends ?? 0) >= MAX_RESENDS) return undefined
+  private async resendControl (tx: Transaction, change: ChangeControl, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
+    const { controls } = this.components.repos
+    const control = await controls.get(id, tx)
+    if (control == null) return undefined
+    if (control.contactId !== contact.id || (control.resends ?? 0) >= this.maxResends) return undefined
     if (control.tokens === true) {
       // A later list may have replaced it since: the contact gets the current one, afresh.
       contact.tokensDirty = true
       accepted.tokensAsked = true
       control.resends = (control.resends ?? 0) + 1
-      tx.put(keys.sentControl(id), encodeRecord(control))
+      controls.put(tx, control)
       return undefined
     }
     const content = control.deliveryReceipt != null
@@ -247,10 +273,10 @@ export class Inbox {
         // The timer as it is now: one changed again since must not be undone by the older change.
         : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : undefined
     if (content == null) return undefined
-    const entry = await this.outbox.enqueue(tx, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
+    const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.
     control.resends = (control.resends ?? 0) + 1
-    tx.put(keys.sentControl(id), encodeRecord(control))
+    controls.put(tx, control)
     return entry
   }
 
@@ -264,38 +290,6 @@ export class Inbox {
       return undefined
     }
     if (card.userId !== userId || !equalBytes(card.bundle.identityKey, identityKey)) return undefined
-    const now = Date.now()
-    return {
-      id: card.userId,
-      peerId: card.peerId,
-      displayName: card.name,
-      alias: card.name,
-      status: 'request',
-      identityKey,
-      addrs: card.addrs,
-      relays: card.relays,
-      verified: false,
-      blocked: false,
-      disappearingSeconds: 0,
-      unread: 0,
-      nextSeq: 0,
-      nextOutbox: 0,
-      heardFrom: true,
-      lastActivity: now,
-      addedAt: now
-    }
+    return contactFromCard(card, identityKey, 'request', true, Date.now())
   }
-}
-
-/** Constant-length comparison of two byte arrays. */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
-  return diff === 0
-}
-
-/** Decodes a stored message reference. */
-export function decodeRef (bytes: Uint8Array): MessageRef {
-  return decodeRecord<MessageRef>(bytes)
 }

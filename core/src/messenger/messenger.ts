@@ -1,61 +1,55 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * `createMessenger`: one identity, one data directory, one libp2p node.
+ * `createMessenger`: one identity, one data directory, one libp2p node — and the one place where
+ * the messenger's components are made and wired, in the order they depend on each other.
  */
-import { randomBytes } from 'node:crypto'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import {
-  acceptIdentity, createLocalIdentity, currentPreKeyBundle, loadLocalIdentity, maintainPreKeys,
-  safetyNumber, seal, startSession
-} from '../crypto/index.js'
-import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
+import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../crypto/index.js'
+import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
+import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
-import { DEFAULT_LISTEN, circuitAddress, createNode } from '../net/node.js'
-import {
-  MAX_CARD_ADDRS, MAX_RECEIPT_IDS, decodeInviteLink, encodeContent, encodeEnvelope, encodeInviteLink,
-  encodeInviteQr, signInviteCard
-} from '../protocol/index.js'
+import { DEFAULT_LISTEN, createNode } from '../net/node.js'
 import { openStore } from '../storage/index.js'
-import { Events, putContact, readContact, readMessage, requireContact, toContact, toMessage } from './context.js'
-import { Courier } from './courier.js'
-import { Disappearing } from './disappearing.js'
-import { HomeRelays } from './home-relays.js'
-import { ShortLinks } from './short-links.js'
-import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
-import { Inbox, equalBytes } from './inbox.js'
+import { ContactBook } from './contacts.js'
+import { Events } from './context.js'
+import { Conversations } from './conversations.js'
+import { createCourier } from './courier.js'
+import { libp2pDialer } from './courier-routes.js'
+import { createDisappearing } from './disappearing.js'
+import { createHomeRelays, libp2pReserver } from './home-relays.js'
+import { createInbox } from './inbox.js'
+import { Invites } from './invites.js'
 import { Mutex } from './lock.js'
-import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, fromHex, keys, messageOrder, toHex, tombstone } from './records.js'
+import { createOutbox } from './outbox.js'
+import { Peers } from './peers.js'
+import { Receipts } from './receipts.js'
+import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
-import { eligibleForTokens, issueTokens, readRelay, revokeIssued } from './tokens.js'
-import { Upkeep } from './upkeep.js'
+import { ShortLinks } from './short-links.js'
+import { Repositories, State } from './state.js'
+import { TokenAnnouncer } from './token-announcer.js'
+import { createUpkeep } from './upkeep.js'
 import type { Context } from './context.js'
-import type { ContactRecord, MessageRecord, OutboxRecord, PendingReceipt, ProfileRecord, SentControl } from './records.js'
+import type { Courier } from './courier.js'
+import type { Disappearing } from './disappearing.js'
+import type { Inbox } from './inbox.js'
+import type { Upkeep } from './upkeep.js'
+import type { HomeRelays } from './home-relays.js'
+import type { Outbox } from './outbox.js'
+import type { ProfileRecord } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, Presence, RelayView, Settings
+  MessengerOptions, OwnIdentity, RelayView, Settings
 } from './types.js'
-import type { Connection } from '@libp2p/interface'
-import type { Content, InviteCard, RelayToken } from '../protocol/index.js'
-import type { Transaction } from '../storage/types.js'
 
-/** Longest text a message may carry, in characters. */
-export const MAX_TEXT_LENGTH = 8000
-/** Longest disappearing timer: four weeks. */
-export const MAX_DISAPPEARING_SECONDS = 28 * 24 * 3600
+export { MAX_TEXT_LENGTH } from './conversations.js'
+export { MAX_DISAPPEARING_SECONDS } from './contacts.js'
+
 /** How long reading a short link's card at its relay may take. */
 const LINK_LOOKUP_TIMEOUT_MS = 15_000
-/** How long `block` waits for the relays to revoke the contact's tokens before returning. */
-const REVOKE_WAIT_MS = 5_000
-/**
- * How long other changes wait for reachable relays to register new tokens and for the Tokens
- * messages to be queued (what is left goes on in the background).
- */
-const REGISTER_WAIT_MS = 5_000
 
 /**
  * Opens (or creates) a data directory and starts a messenger on it.
@@ -65,30 +59,11 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
   const loggers = options.logger ?? silentLoggers
   const store = await openStore({ dir: options.dataDir, keySource: options.keySource, scryptLogN: options.scryptLogN })
   try {
-    const tx = store.transaction()
-    let identity = await loadLocalIdentity(tx)
-    const profileBytes = await tx.get(keys.profile())
-    let profile: ProfileRecord
-    if (identity == null || profileBytes == null) {
-      identity = await createLocalIdentity(tx, Date.now())
-      const peerKey = await generateKeyPair('Ed25519')
-      profile = {
-        name: (options.name ?? '').trim().slice(0, 64) || 'Me',
-        peerKey: privateKeyToProtobuf(peerKey),
-        listen: options.listen ?? DEFAULT_LISTEN,
-        // Relays are added by the messenger once it runs (they must be reached first).
-        relays: [],
-        createdAt: Date.now()
-      }
-      tx.put(keys.profile(), encodeRecord(profile))
-      tx.put(keys.settings(), encodeRecord(DEFAULT_SETTINGS))
-    } else {
-      profile = decodeRecord<ProfileRecord>(profileBytes)
-      await maintainPreKeys(tx, identity, Date.now())
-    }
-    await tx.commit()
-    const settings = decodeRecord<Settings>(await store.get(keys.settings()) ?? encodeRecord(DEFAULT_SETTINGS))
+    const repos = new Repositories(new State(store, new Mutex()))
+    const { identity, profile } = await openIdentity(repos, options)
+    const settings = await repos.currentSettings()
     let clients: RelayClients | undefined
+    let parts: Parts | undefined
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
@@ -105,11 +80,12 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       events: new Events(),
       loggers,
       log: loggers.forComponent('core:messenger'),
-      presence: new Map(),
-      lock: new Mutex(),
-      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { messenger.presenceChanged(peer) } })
+      lock: repos.state.lock,
+      repos,
+      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
     }
-    const messenger = new SottoMessenger(ctx)
+    parts = wire(ctx)
+    const messenger = new SottoMessenger(parts)
     try {
       await messenger.start()
       const known = new Set(profile.relays.map(relayPeerIdOf))
@@ -127,434 +103,191 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
   }
 }
 
-class SottoMessenger implements Messenger {
-  private readonly courier: Courier
-  private readonly inbox: Inbox
-  private readonly disappearing: Disappearing
-  private readonly homeRelays: HomeRelays
-  private readonly upkeep: Upkeep
-  private readonly shortLinks: ShortLinks
-  private readonly byPeer = new Map<string, string>()
-  private stopping?: Promise<void>
-  private receipts?: Promise<void>
-  private receiptsAgain = false
-  private announcing?: Promise<void>
-  private announceAgain = false
-
-  constructor (private readonly ctx: Context) {
-    this.courier = new Courier(ctx)
-    this.disappearing = new Disappearing(ctx)
-    this.upkeep = new Upkeep(ctx)
-    this.shortLinks = new ShortLinks(ctx, async () => signInviteCard(await this.inviteCard(), ctx.identity.keyPair.privateKey), async () => this.homeRelays.ready())
-    this.homeRelays = new HomeRelays(ctx, {
-      receive: async envelope => this.inbox.receive(envelope, 'relay'),
-      announceTokens: async () => this.announceTokens(),
-      flushReceipts: () => { this.flushReceipts() },
-      relayReachable: () => { void this.courier.kickAll().catch(() => {}) }
-    })
-    this.inbox = new Inbox(ctx, accepted => {
-      if (accepted.request != null) {
-        this.byPeer.set(accepted.request.peerId, accepted.request.id)
-        this.updatePresence(accepted.request.peerId)
-        void this.publicContact(accepted.request).then(c => { this.ctx.events.emit('request', c) })
-      }
-      if (accepted.contact != null) {
-        void this.publicContact(accepted.contact).then(c => { this.ctx.events.emit('contact', c) })
-        // Their tokens may have changed: what waits for them may now have somewhere to go.
-        this.courier.kick(accepted.contact.id)
-      }
-      if (accepted.message != null) this.ctx.events.emit('message', accepted.message)
-      if (accepted.tokensAsked) void this.announceTokens().catch(() => {})
-      for (const m of accepted.delivered) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
-      for (const m of accepted.requeued) this.ctx.events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
-    }, {
-      enqueue: async (tx, contact, content, messageId) => this.enqueue(tx, contact, content, messageId),
-      commit: async (tx, held) => {
-        await this.commitOutbox(tx, held)
-        for (const contactId of new Set(held.map(e => e.contactId))) this.courier.kick(contactId)
-      }
-    })
+/** The local identity and profile, made on first use; prekeys are maintained on every start. */
+async function openIdentity (repos: Repositories, options: MessengerOptions): Promise<{ identity: Awaited<ReturnType<typeof createLocalIdentity>>, profile: ProfileRecord }> {
+  const tx = repos.state.store.transaction()
+  const existing = await loadLocalIdentity(tx)
+  const stored = await repos.profile.get(tx)
+  if (existing != null && stored != null) {
+    await maintainPreKeys(tx, existing, Date.now())
+    await tx.commit()
+    return { identity: existing, profile: stored }
   }
+  const identity = await createLocalIdentity(tx, Date.now())
+  const profile: ProfileRecord = {
+    name: (options.name ?? '').trim().slice(0, 64) || 'Me',
+    peerKey: privateKeyToProtobuf(await generateKeyPair('Ed25519')),
+    listen: options.listen ?? DEFAULT_LISTEN,
+    // Relays are added by the messenger once it runs (they must be reached first).
+    relays: [],
+    createdAt: Date.now()
+  }
+  repos.profile.put(tx, profile)
+  repos.settings.put(tx, DEFAULT_SETTINGS)
+  await tx.commit()
+  return { identity, profile }
+}
 
-  async start (): Promise<void> {
-    const { node } = this.ctx
-    for await (const bytes of this.ctx.store.values(keys.contacts())) {
-      const c = decodeRecord<ContactRecord>(bytes)
-      this.byPeer.set(c.peerId, c.id)
-      await this.rememberAddresses(c)
+/** The components of one messenger. */
+interface Parts {
+  ctx: Context
+  courier: Courier
+  outbox: Outbox
+  peers: Peers
+  invites: Invites
+  tokens: TokenAnnouncer
+  receipts: Receipts
+  inbox: Inbox
+  homeRelays: HomeRelays
+  disappearing: Disappearing
+  upkeep: Upkeep
+  contacts: ContactBook
+  conversations: Conversations
+  shortLinks: ShortLinks
+}
+
+/**
+ * Makes the components, each given only what it uses. Components that call each other both ways
+ * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
+ * writes to the outbox) reach each other through functions called only once all exist.
+ */
+function wire (ctx: Context): Parts {
+  const { repos, identity, profile, node, events, log } = ctx
+  const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
+  const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
+  const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
+  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
+  const tokens = new TokenAnnouncer({ repos, outbox, profile })
+  const receipts = new Receipts({ repos, outbox, log })
+  const disappearing = createDisappearing({ repos, events, log })
+  const upkeep = createUpkeep({ identity, repos, log })
+  const homeRelays: HomeRelays = createHomeRelays({
+    repos,
+    profile,
+    node,
+    reserver: libp2pReserver(node),
+    clients: ctx.clients,
+    events,
+    loggers: ctx.loggers,
+    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) },
+    tokens,
+    receipts,
+    courier
+  })
+  const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
+  const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, onAccepted: accepted => {
+    if (accepted.request != null) {
+      peers.follow(accepted.request)
+      peers.update(accepted.request.peerId)
+      void contacts.view(accepted.request).then(c => { events.emit('request', c) })
     }
-    await handleMessages(node, async (envelope) => this.inbox.receive(envelope), this.ctx.loggers.forComponent('core:message-protocol'))
-    node.addEventListener('connection:open', (evt) => { this.connectionChanged(evt.detail) })
-    node.addEventListener('connection:close', (evt) => { this.connectionChanged(evt.detail) })
-    await this.disappearing.start()
-    await this.homeRelays.start()
-    await this.issueMissingTokens()
-    await this.courier.kickAll()
-    this.flushReceipts()
-    this.upkeep.start()
-    this.shortLinks.start()
+    if (accepted.contact != null) {
+      void contacts.view(accepted.contact).then(c => { events.emit('contact', c) })
+      // Their tokens may have changed: what waits for them may now have somewhere to go.
+      courier.kick(accepted.contact.id)
+    }
+    if (accepted.message != null) events.emit('message', accepted.message)
+    if (accepted.tokensAsked) void tokens.announce().catch(() => {})
+    for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
+    for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
+  } })
+  const shortLinks = new ShortLinks(ctx, async () => invites.ownCard(), async () => homeRelays.ready())
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+}
+
+/** The messenger's public surface over its components. */
+class SottoMessenger implements Messenger {
+  private stopping?: Promise<void>
+
+  constructor (private readonly parts: Parts) {}
+
+  /** Starts the components, in order: what receives first, what sends last. */
+  async start (): Promise<void> {
+    const { ctx, peers, inbox, disappearing, homeRelays, contacts, courier, receipts, upkeep } = this.parts
+    for await (const c of ctx.repos.contacts.values(keys.contacts())) {
+      peers.follow(c)
+      await peers.rememberAddresses(c)
+    }
+    await handleMessages(ctx.node, async (envelope) => inbox.receive(envelope), ctx.loggers.forComponent('core:message-protocol'))
+    peers.start()
+    await disappearing.start()
+    await homeRelays.start()
+    await contacts.issueMissingTokens()
+    await courier.kickAll()
+    receipts.flush()
+    upkeep.start()
+    this.parts.shortLinks.start()
   }
 
-  /** Every contact holds a token at every home relay (a crash may have cut issuing short). */
-  private async issueMissingTokens (): Promise<void> {
-    const { done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      let changed = false
-      for await (const bytes of tx.values(keys.contacts())) {
-        const c = decodeRecord<ContactRecord>(bytes)
-        if (issueTokens(c, this.ctx.profile.relays)) {
-          putContact(tx, c)
-          changed = true
-        }
-      }
-      return { done: changed ? tx.commit() : Promise.resolve() }
-    })
-    await done
+  async stop (): Promise<void> {
+    const { ctx, disappearing, upkeep, homeRelays, courier, receipts, tokens, peers, shortLinks } = this.parts
+    this.stopping ??= (async () => {
+      disappearing.stop()
+      shortLinks.stop()
+      await upkeep.stop()
+      await homeRelays.stop()
+      await courier.stop()
+      await receipts.stop()
+      await tokens.stop()
+      await ctx.node.stop()
+      // After the node: its connections closing still update presence, as they always did.
+      peers.stop()
+      await ctx.store.close()
+    })()
+    return this.stopping
   }
 
   identity (): OwnIdentity {
-    return { userId: this.ctx.identity.userId, peerId: this.ctx.node.peerId.toString(), name: this.ctx.profile.name }
+    const { identity, node, profile } = this.parts.ctx
+    return { userId: identity.userId, peerId: node.peerId.toString(), name: profile.name }
   }
 
   addresses (): string[] {
-    return this.ctx.node.getMultiaddrs().map(ma => ma.toString())
+    return this.parts.ctx.node.getMultiaddrs().map(ma => ma.toString())
   }
 
-  async invite (): Promise<string> {
-    return encodeInviteLink(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
-  }
-
-  async inviteQr (): Promise<string> {
-    return encodeInviteQr(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
-  }
-
-  async shortInvite (): Promise<string | undefined> {
-    return this.shortLinks.current()
-  }
-
-  async newShortInvite (): Promise<string | undefined> {
-    return this.shortLinks.renew()
-  }
-
-  /** The card behind invites and introductions: who we are and where to reach us. */
-  private async inviteCard (): Promise<Omit<InviteCard, 'version'>> {
-    // Without one-time prekeys: an invite may be used by several people, a one-time key only once.
-    const bundle = await currentPreKeyBundle(this.ctx.store.transaction(), this.ctx.identity, { oneTime: false })
-    const relays = await this.homeRelays.ready()
-    const me = this.ctx.node.peerId.toString()
-    // Circuits through our relays first: they reach us from anywhere the relay is reachable from.
-    const addrs = [...new Set([
-      ...relays.map(r => circuitAddress(r.addr, me).toString()),
-      ...this.addresses()
-    ])]
-    return {
-      name: this.ctx.profile.name,
-      userId: this.ctx.identity.userId,
-      peerId: me,
-      bundle,
-      addrs: addrs.slice(0, MAX_CARD_ADDRS),
-      relays: relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, introToken: r.introToken })),
-      createdAt: Date.now()
-    }
-  }
+  async invite (): Promise<string> { return this.parts.invites.link() }
+  async inviteQr (): Promise<string> { return this.parts.invites.qr() }
+  async shortInvite (): Promise<string | undefined> { return this.parts.shortLinks.current() }
+  async newShortInvite (): Promise<string | undefined> { return this.parts.shortLinks.renew() }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
-    const card = decodeInviteLink(isShortLink(invite) ? await resolveAnonymously(invite) : invite)
-    if (card.userId === this.ctx.identity.userId) throw new InvalidInputError('this is your own invite')
-    const record = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      let contact = await readContact(tx, card.userId)
-      if (contact != null && !equalBytes(contact.identityKey, card.bundle.identityKey)) {
-        contact.pendingIdentityKey = card.bundle.identityKey
-        putContact(tx, contact)
-        await tx.commit()
-        throw new IdentityChangedError(`${contact.alias}'s identity key changed: compare safety numbers, then accept the change`)
-      }
-      const now = Date.now()
-      const fresh = contact == null
-      const held: OutboxRecord[] = []
-      contact = {
-        ...(contact ?? {
-          id: card.userId,
-          identityKey: card.bundle.identityKey,
-          verified: false,
-          blocked: false,
-          disappearingSeconds: 0,
-          unread: 0,
-          nextSeq: 0,
-          nextOutbox: 0,
-          heardFrom: false,
-          addedAt: now
-        }),
-        peerId: card.peerId,
-        displayName: card.name,
-        alias: options.alias?.trim() || contact?.alias || card.name,
-        status: 'contact',
-        addrs: card.addrs,
-        relays: card.relays,
-        lastActivity: now
-      }
-      if (fresh) {
-        await startSession(tx, this.ctx.identity, card.userId, card.bundle)
-        // An introduction: the invite's owner learns who added them (a contact request).
-        held.push(await this.enqueue(tx, contact, { id: randomBytes(16), sentAt: now }))
-      }
-      issueTokens(contact, this.ctx.profile.relays)
-      putContact(tx, contact)
-      return { contact, done: this.commitOutbox(tx, held) }
-    })
-    await record.done
-    this.byPeer.set(record.contact.peerId, record.contact.id)
-    this.updatePresence(record.contact.peerId)
-    await this.rememberAddresses(record.contact)
-    this.courier.kick(record.contact.id)
-    await this.homeRelays.sync(REGISTER_WAIT_MS)
-    const contact = await this.publicContact(record.contact)
-    this.ctx.events.emit('contact', contact)
-    return contact
+    return this.parts.contacts.add(isShortLink(invite) ? await resolveAnonymously(invite) : invite, options)
   }
 
-  async contacts (): Promise<Contact[]> {
-    return this.listContacts('contact')
-  }
-
-  async requests (): Promise<Contact[]> {
-    return this.listContacts('request')
-  }
-
-  async contact (ref: string): Promise<Contact> {
-    return this.publicContact(await this.resolve(ref))
-  }
-
+  async contacts (): Promise<Contact[]> { return this.parts.contacts.list('contact') }
+  async requests (): Promise<Contact[]> { return this.parts.contacts.list('request') }
+  async contact (ref: string): Promise<Contact> { return this.parts.contacts.view(await this.parts.contacts.resolve(ref)) }
   async accept (ref: string): Promise<Contact> {
-    const contact = await this.updateContact(ref, c => {
-      c.status = 'contact'
-      issueTokens(c, this.ctx.profile.relays)
-    })
+    const contact = await this.parts.contacts.accept(ref)
     // What waited for the user's answer (receipts, anything queued to them) goes now.
-    this.flushReceipts()
-    this.courier.kick(contact.id)
-    await this.homeRelays.sync(REGISTER_WAIT_MS)
+    this.parts.receipts.flush()
+    this.parts.courier.kick(contact.id)
     return contact
   }
 
-  async block (ref: string): Promise<Contact> {
-    const contact = await this.updateContact(ref, c => { c.blocked = true }, async (tx, c) => { await revokeIssued(tx, c) })
-    // Revoked at every reachable relay before this returns: from now on their deposits are refused.
-    await this.homeRelays.sync(REVOKE_WAIT_MS)
-    return contact
-  }
-
-  async unblock (ref: string): Promise<Contact> {
-    const contact = await this.updateContact(ref, c => {
-      c.blocked = false
-      // Fresh tokens: the old ones are revoked for good.
-      issueTokens(c, this.ctx.profile.relays)
-    })
-    this.courier.kick(contact.id)
-    await this.homeRelays.sync(REGISTER_WAIT_MS)
-    return contact
-  }
-
-  async setAlias (ref: string, alias: string): Promise<Contact> {
-    const trimmed = alias.trim()
-    if (trimmed.length === 0 || trimmed.length > 64) throw new InvalidInputError('an alias has 1 to 64 characters')
-    return this.updateContact(ref, c => { c.alias = trimmed })
-  }
-
-  async setVerified (ref: string, verified: boolean): Promise<Contact> {
-    return this.updateContact(ref, c => { c.verified = verified })
-  }
-
-  async acceptIdentityChange (ref: string): Promise<Contact> {
-    const contact = await this.resolve(ref)
-    const { c, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
-      if (c.pendingIdentityKey == null) return { c, done: Promise.resolve() }
-      await acceptIdentity(tx, c.id, c.pendingIdentityKey)
-      c.identityKey = c.pendingIdentityKey
-      delete c.pendingIdentityKey
-      c.verified = false
-      putContact(tx, c)
-      return { c, done: tx.commit() }
-    })
-    await done
-    // Tokens held back while the key was in doubt can go now.
-    void this.announceTokens().catch(() => {})
-    return this.publicContact(c)
-  }
-
-  async deleteContact (ref: string): Promise<void> {
-    const contact = await this.resolve(ref)
-    await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      for await (const bytes of tx.values(keys.conversation(contact.id))) {
-        const m = decodeRecord<MessageRecord>(bytes)
-        tx.del(keys.message(m))
-        tx.put(keys.messageRef(m.id), encodeRecord(tombstone(m.id, m, Date.now())))
-        if (m.expiresAt != null) tx.del(keys.expiry(m.expiresAt, m.order))
-      }
-      for await (const bytes of tx.values(keys.unreadOf(contact.id))) {
-        const r = decodeRecord<{ contactId: string, sentAt: number, order: number }>(bytes)
-        tx.del(keys.unread(r))
-      }
-      for await (const bytes of tx.values(keys.outboxOf(contact.id))) {
-        const o = decodeRecord<OutboxRecord>(bytes)
-        tx.del(keys.outbox(o.contactId, o.seq))
-      }
-      const c = await readContact(tx, contact.id)
-      if (c != null) await revokeIssued(tx, c)
-      tx.del(keys.contact(contact.id))
-      const done = tx.commit()
-      this.courier.forget(contact.id)
-      return { done }
-    }).then(async ({ done }) => { await done })
-    this.byPeer.delete(contact.peerId)
-    await this.homeRelays.sync(REGISTER_WAIT_MS)
-  }
-
-  async setDisappearing (ref: string, seconds: number): Promise<Contact> {
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_DISAPPEARING_SECONDS) {
-      throw new InvalidInputError(`a disappearing timer is 0 (off) to ${MAX_DISAPPEARING_SECONDS} seconds`)
-    }
-    const contact = await this.resolve(ref)
-    this.assertSendable(contact)
-    const result = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
-      c.disappearingSeconds = seconds
-      const held = [await this.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), disappearingTimer: { seconds } })]
-      putContact(tx, c)
-      return { c, done: this.commitOutbox(tx, held) }
-    })
-    await result.done
-    this.courier.kick(contact.id)
-    return this.publicContact(result.c)
-  }
-
-  async send (ref: string, text: string): Promise<Message> {
-    if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
-    if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
-    // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
-    const result = await this.ctx.lock.run(async () => {
-      // Read under the mutex, the record is current: no second read through the transaction.
-      const c = await this.resolve(ref)
-      this.assertSendable(c)
-      const tx = this.ctx.store.transaction()
-      const id = randomBytes(16)
-      const sentAt = Date.now()
-      const seq = c.nextSeq++
-      const message: MessageRecord = {
-        id: toHex(id),
-        contactId: c.id,
-        direction: 'out',
-        text,
-        sentAt,
-        order: messageOrder(seq, 'out'),
-        storedAt: sentAt,
-        state: 'queued',
-        ...(c.disappearingSeconds > 0 ? { expiresAt: sentAt + c.disappearingSeconds * 1000 } : {})
-      }
-      const held = [await this.enqueue(tx, c, { id, sentAt, text: { text, seq } }, message.id)]
-      tx.put(keys.message(message), encodeRecord(message))
-      tx.put(keys.messageRef(message.id), encodeRecord({ contactId: c.id, sentAt, order: message.order }))
-      if (message.expiresAt != null) this.disappearing.schedule(tx, message)
-      c.lastMessageId = message.id
-      c.lastActivity = sentAt
-      putContact(tx, c)
-      return { message, done: this.commitOutbox(tx, held) }
-    })
-    await result.done
-    this.courier.kick(result.message.contactId)
-    return toMessage(result.message)
-  }
+  async block (ref: string): Promise<Contact> { return this.parts.contacts.block(ref) }
+  async unblock (ref: string): Promise<Contact> { return this.parts.contacts.unblock(ref) }
+  async setAlias (ref: string, alias: string): Promise<Contact> { return this.parts.contacts.setAlias(ref, alias) }
+  async setVerified (ref: string, verified: boolean): Promise<Contact> { return this.parts.contacts.setVerified(ref, verified) }
+  async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
+  async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
+  async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
+  async send (ref: string, text: string): Promise<Message> { return this.parts.conversations.send(ref, text) }
+  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
+  async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
-    const wanted = new Set<MessageState>([...states, 'failed'])
-    return new Promise<Message>((resolve, reject) => {
-      let settled = false
-      const finish = (err?: Error, message?: Message): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        this.off('status', onStatus)
-        if (err != null) reject(err)
-        else resolve(message as Message)
-      }
-      const check = async (): Promise<void> => {
-        const record = await readMessage(this.ctx.store, id)
-        if (record == null) finish(new NotFoundError(`no message ${id}`))
-        else if (wanted.has(record.state)) finish(undefined, toMessage(record))
-      }
-      const onStatus = (e: MessengerEvents['status']): void => {
-        if (e.id === id && wanted.has(e.state)) void check().catch(err => { finish(err as Error) })
-      }
-      const timer = setTimeout(() => {
-        void readMessage(this.ctx.store, id).then(record => {
-          finish(new TimeoutError(`message ${id} is still ${record?.state ?? 'unknown'} after ${timeoutMs} ms`))
-        }, err => { finish(err as Error) })
-      }, timeoutMs)
-      this.on('status', onStatus)
-      void check().catch(err => { finish(err as Error) })
-    })
-  }
-
-  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
-    const contact = await this.resolve(ref)
-    let lt: number | undefined
-    let beforeOrder: number | undefined
-    if (options.before != null) {
-      const before = await readMessage(this.ctx.store, options.before)
-      if (before == null) throw new NotFoundError(`no message ${options.before}`)
-      lt = before.sentAt + 1
-      beforeOrder = before.order
-    }
-    const newestFirst: Message[] = []
-    for await (const bytes of this.ctx.store.values(keys.conversation(contact.id), { reverse: true, ...(lt != null ? { lt } : {}) })) {
-      const m = decodeRecord<MessageRecord>(bytes)
-      if (beforeOrder != null && lt != null && m.sentAt === lt - 1 && m.order >= beforeOrder) continue
-      newestFirst.push(toMessage(m))
-      if (options.limit != null && newestFirst.length >= options.limit) break
-    }
-    return newestFirst.reverse()
-  }
-
-  async markRead (ref: string): Promise<void> {
-    const contact = await this.resolve(ref)
-    await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
-      const now = Date.now()
-      let changed = false
-      for await (const bytes of tx.values(keys.unreadOf(c.id))) {
-        const r = decodeRecord<{ contactId: string, sentAt: number, order: number }>(bytes)
-        tx.del(keys.unread(r))
-        changed = true
-        const mBytes = await tx.get(keys.message(r))
-        if (mBytes == null) continue
-        const m = decodeRecord<MessageRecord>(mBytes)
-        m.readAt = now
-        if (c.disappearingSeconds > 0) {
-          m.expiresAt = now + c.disappearingSeconds * 1000
-          this.disappearing.schedule(tx, m)
-        }
-        tx.put(keys.message(m), encodeRecord(m))
-      }
-      if (!changed && c.unread === 0) return { done: Promise.resolve() }
-      c.unread = 0
-      putContact(tx, c)
-      return { done: tx.commit() }
-    }).then(async ({ done }) => { await done })
-    this.disappearing.rearm()
+    return this.parts.conversations.waitForState(id, states, timeoutMs)
   }
 
   async settings (): Promise<Settings> {
-    const bytes = await this.ctx.store.get(keys.settings())
-    return { ...DEFAULT_SETTINGS, ...(bytes != null ? decodeRecord<Partial<Settings>>(bytes) : {}) }
+    return this.parts.ctx.repos.currentSettings()
   }
 
   async updateSettings (patch: Partial<Settings>): Promise<Settings> {
+    const { repos } = this.parts.ctx
     const next: Settings = { ...await this.settings() }
     if (patch.mdns != null) next.mdns = Boolean(patch.mdns)
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
@@ -563,289 +296,33 @@ class SottoMessenger implements Messenger {
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')
       next.excludedJurisdictions = [...new Set(codes)].sort()
     }
-    await this.ctx.store.put(keys.settings(), encodeRecord(next))
+    await repos.state.change(async tx => { repos.settings.put(tx, next) })
     if (patch.excludedJurisdictions != null) {
-      for (const relay of await this.homeRelays.list()) {
+      for (const relay of await this.parts.homeRelays.list()) {
         if (relay.info != null && next.excludedJurisdictions.includes(relay.info.jurisdiction)) {
-          await this.homeRelays.remove(relay.addr)
+          await this.parts.homeRelays.remove(relay.addr)
         }
       }
     }
     return next
   }
 
-  async relays (): Promise<RelayView[]> {
-    return this.homeRelays.list()
-  }
-
+  async relays (): Promise<RelayView[]> { return this.parts.homeRelays.list() }
   async addRelay (addr: string, options: { joinCode?: string } = {}): Promise<RelayView> {
     const link = isRelayLink(addr) ? decodeRelayLink(addr) : { addr, code: undefined }
     const code = options.joinCode ?? link.code
-    return this.homeRelays.add(link.addr, code == null ? undefined : async key => { await joinRelay(this.ctx.node, link.addr, key, code) })
+    const node = this.parts.ctx.node
+    return this.parts.homeRelays.add(link.addr, code == null ? undefined : async key => { await joinRelay(node, link.addr, key, code) })
   }
 
-  async removeRelay (addr: string): Promise<void> {
-    await this.homeRelays.remove(addr)
-  }
+  async removeRelay (addr: string): Promise<void> { await this.parts.homeRelays.remove(addr) }
 
   on<K extends keyof MessengerEvents> (event: K, listener: MessengerListener<K>): void {
-    this.ctx.events.on(event, listener)
+    this.parts.ctx.events.on(event, listener)
   }
 
   off<K extends keyof MessengerEvents> (event: K, listener: MessengerListener<K>): void {
-    this.ctx.events.off(event, listener)
-  }
-
-  async stop (): Promise<void> {
-    this.stopping ??= (async () => {
-      this.disappearing.stop()
-      this.shortLinks.stop()
-      await this.upkeep.stop()
-      await this.homeRelays.stop()
-      await this.courier.stop()
-      await this.receipts
-      await this.announcing
-      await this.ctx.node.stop()
-      await this.ctx.store.close()
-    })()
-    return this.stopping
-  }
-
-  /** Seals `content` for `contact` into a new outbox entry in `tx`. */
-  private async enqueue (
-    tx: Transaction,
-    contact: ContactRecord,
-    content: Omit<Content, 'senderCard'>,
-    messageId?: string
-  ): Promise<OutboxRecord> {
-    const senderCard = contact.heardFrom ? undefined : await this.ownCard()
-    const sealed = await seal(tx, this.ctx.identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
-    const entry: OutboxRecord = {
-      contactId: contact.id,
-      seq: contact.nextOutbox++,
-      envelopeId: toHex(content.id),
-      envelope: encodeEnvelope({ id: content.id, sealed }),
-      ...(messageId != null ? { messageId } : {}),
-      createdAt: content.sentAt,
-      attempts: 0,
-      sent: false
-    }
-    tx.put(keys.outbox(contact.id, entry.seq), encodeRecord(entry))
-    const control = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
-    if (control) {
-      const record: SentControl = {
-        id: entry.envelopeId,
-        contactId: contact.id,
-        sentAt: content.sentAt,
-        ...(content.deliveryReceipt != null ? { deliveryReceipt: content.deliveryReceipt.ids } : {}),
-        ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {}),
-        ...(content.disappearingTimer != null ? { disappearingTimer: true as const } : {}),
-        ...(content.tokens != null ? { tokens: true as const } : {})
-      }
-      tx.put(keys.sentControl(record.id), encodeRecord(record))
-    }
-    this.courier.holdUntilDurable(entry)
-    return entry
-  }
-
-  /**
-   * Commits a transaction that added the outbox entries `held`. They are released to the courier
-   * only once durable: an envelope must never leave before the session state that made it is on disk.
-   */
-  private async commitOutbox (tx: Transaction, held: OutboxRecord[]): Promise<void> {
-    let durable = false
-    try {
-      await tx.commit()
-      durable = true
-    } finally {
-      for (const entry of held) this.courier.release(entry, durable)
-    }
-  }
-
-  /**
-   * Sends a Tokens message to every contact whose list changed: the tokens registered at our home
-   * relays for them. Runs one at a time; a call during a run makes it run again.
-   */
-  private async announceTokens (): Promise<void> {
-    if (this.announcing != null) {
-      this.announceAgain = true
-      return this.announcing
-    }
-    this.announcing = (async () => {
-      do {
-        this.announceAgain = false
-        await this.announceOnce()
-      } while (this.announceAgain && this.stopping == null)
-    })().finally(() => { this.announcing = undefined })
-    return this.announcing
-  }
-
-  private async announceOnce (): Promise<void> {
-    const { touched, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const held: OutboxRecord[] = []
-      const touched: string[] = []
-      const mailboxes = new Map<string, Uint8Array>()
-      for (const addr of this.ctx.profile.relays) {
-        const relay = await readRelay(tx, addr)
-        if (relay?.ready === true) mailboxes.set(addr, relay.mailboxId)
-      }
-      for await (const bytes of tx.values(keys.contacts())) {
-        const c = decodeRecord<ContactRecord>(bytes)
-        if (!eligibleForTokens(c) || c.pendingIdentityKey != null) continue
-        const issued = c.issued ?? []
-        const ready = issued.filter(t => t.registered && mailboxes.has(t.relay))
-        if (c.tokensDirty !== true && !ready.some(t => !t.announced)) continue
-        const relays: RelayToken[] = ready.map(t => ({ addr: t.relay, mailboxId: mailboxes.get(t.relay) as Uint8Array, token: t.token }))
-        held.push(await this.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), tokens: { relays } }))
-        for (const t of ready) t.announced = true
-        c.tokensDirty = false
-        putContact(tx, c)
-        touched.push(c.id)
-      }
-      return { touched, done: held.length > 0 ? this.commitOutbox(tx, held) : Promise.resolve() }
-    })
-    await done
-    for (const id of touched) this.courier.kick(id)
-  }
-
-  /**
-   * Puts the delivery receipts of texts that came through relays into the outbox (up to 256 ids
-   * an envelope), in the same write that clears them. Coalesces calls made while it runs.
-   */
-  private flushReceipts (): void {
-    if (this.stopping != null) return
-    if (this.receipts != null) {
-      this.receiptsAgain = true
-      return
-    }
-    this.receipts = (async () => {
-      do {
-        this.receiptsAgain = false
-        await this.flushReceiptsOnce()
-      } while (this.receiptsAgain && this.stopping == null)
-    })().catch(err => {
-      this.ctx.log.warn('could not queue delivery receipts', { error: (err as Error).name })
-    }).finally(() => { this.receipts = undefined })
-  }
-
-  private async flushReceiptsOnce (): Promise<void> {
-    const { touched, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const byContact = new Map<string, string[]>()
-      for await (const bytes of tx.values(keys.pendingReceipts(), { limit: 4096 })) {
-        const r = decodeRecord<PendingReceipt>(bytes)
-        const ids = byContact.get(r.contactId) ?? []
-        ids.push(r.id)
-        byContact.set(r.contactId, ids)
-      }
-      const held: OutboxRecord[] = []
-      const touched: string[] = []
-      for (const [contactId, ids] of byContact) {
-        const c = await readContact(tx, contactId)
-        // Held while their key is in doubt or their request waits; nothing goes to a blocked (or deleted) contact.
-        if (c?.pendingIdentityKey != null || c?.status === 'request') continue
-        for (const id of ids) tx.del(keys.pendingReceipt(contactId, id))
-        if (c == null || c.blocked) continue
-        for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
-          const chunk = ids.slice(i, i + MAX_RECEIPT_IDS).map(fromHex)
-          held.push(await this.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), deliveryReceipt: { ids: chunk } }))
-        }
-        putContact(tx, c)
-        touched.push(c.id)
-      }
-      return { touched, done: byContact.size > 0 ? this.commitOutbox(tx, held) : Promise.resolve() }
-    })
-    await done
-    for (const id of touched) this.courier.kick(id)
-  }
-
-  /** This messenger's signed card, attached to envelopes until the contact has answered. */
-  private async ownCard (): Promise<Uint8Array> {
-    return signInviteCard(await this.inviteCard(), this.ctx.identity.keyPair.privateKey)
-  }
-
-  private assertSendable (contact: ContactRecord): void {
-    if (contact.blocked) throw new BlockedError(`${contact.alias} is blocked`)
-    if (contact.pendingIdentityKey != null) throw new IdentityChangedError(`${contact.alias}'s identity key changed: accept the change first`)
-  }
-
-  private async resolve (ref: string): Promise<ContactRecord> {
-    if (typeof ref !== 'string' || ref.length === 0) throw new InvalidInputError('name a contact by id or alias')
-    const byId = await readContact(this.ctx.store, ref)
-    if (byId != null) return byId
-    const matches: ContactRecord[] = []
-    for await (const bytes of this.ctx.store.values(keys.contacts())) {
-      const c = decodeRecord<ContactRecord>(bytes)
-      if (c.alias === ref || c.peerId === ref) matches.push(c)
-    }
-    if (matches.length === 0) throw new NotFoundError(`no contact named ${JSON.stringify(ref)}`)
-    if (matches.length > 1) throw new InvalidInputError(`several contacts are named ${JSON.stringify(ref)}: use the contact id`)
-    return matches[0] as ContactRecord
-  }
-
-  private async updateContact (ref: string, change: (c: ContactRecord) => void, alsoIn?: (tx: Transaction, c: ContactRecord) => Promise<void>): Promise<Contact> {
-    const contact = await this.resolve(ref)
-    const updated = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
-      const c = await requireContact(tx, contact.id)
-      change(c)
-      await alsoIn?.(tx, c)
-      putContact(tx, c)
-      return { c, done: tx.commit() }
-    }).then(async ({ c, done }) => { await done; return c })
-    const result = await this.publicContact(updated)
-    this.ctx.events.emit('contact', result)
-    return result
-  }
-
-  private async listContacts (status: 'contact' | 'request'): Promise<Contact[]> {
-    const records: ContactRecord[] = []
-    for await (const bytes of this.ctx.store.values(keys.contacts())) {
-      const c = decodeRecord<ContactRecord>(bytes)
-      if (c.status === status) records.push(c)
-    }
-    records.sort((a, b) => b.lastActivity - a.lastActivity)
-    return Promise.all(records.map(async c => this.publicContact(c)))
-  }
-
-  private async publicContact (c: ContactRecord): Promise<Contact> {
-    const last = c.lastMessageId != null ? await readMessage(this.ctx.store, c.lastMessageId) : undefined
-    const number = safetyNumber(this.ctx.identity, c.id, c.identityKey)
-    return toContact(c, number, this.ctx.presence.get(c.id) ?? 'offline', last)
-  }
-
-  private async rememberAddresses (c: ContactRecord): Promise<void> {
-    const addrs = c.addrs.flatMap(a => { try { return [multiaddr(a)] } catch { return [] } })
-    if (addrs.length === 0) return
-    try {
-      await this.ctx.node.peerStore.merge(peerIdFromString(c.peerId), { multiaddrs: addrs })
-    } catch (err) {
-      this.ctx.log.debug('could not remember addresses', { error: (err as Error).name })
-    }
-  }
-
-  private connectionChanged (connection: Connection): void {
-    this.updatePresence(connection.remotePeer.toString())
-  }
-
-  /** Recomputes a peer's presence from its open connections; announces a change. */
-  /** A connection to `peer` opened or closed on one of the throwaway nodes. */
-  presenceChanged (peer: string): void {
-    this.updatePresence(peer)
-  }
-
-  private updatePresence (peer: string): void {
-    const contactId = this.byPeer.get(peer)
-    if (contactId == null) return
-    const id = peerIdFromString(peer)
-    const open = [...this.ctx.node.getConnections(id), ...this.ctx.clients.connectionsTo(id)].filter(c => c.status === 'open')
-    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null && !c.remoteAddr.toString().includes('/p2p-circuit')) ? 'direct' : 'relay'
-    if ((this.ctx.presence.get(contactId) ?? 'offline') !== presence) {
-      this.ctx.presence.set(contactId, presence)
-      this.ctx.events.emit('connection', { contactId, presence })
-    }
-    if (presence !== 'offline') this.courier.peerConnected(contactId)
+    this.parts.ctx.events.off(event, listener)
   }
 }
 

@@ -15,9 +15,9 @@
  * - `['rcpt', contactId, messageId]` → {@link PendingReceipt}: a text that came through a relay,
  *   whose end-to-end delivery receipt is still to be sent
  */
-import { InvalidInputError, StorageCorruptError } from '../errors.js'
+import { StorageCorruptError } from '../errors.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
-import type { InviteRelay, RelayToken } from '../protocol/types.js'
+import type { InviteCard, InviteRelay, RelayToken } from '../protocol/types.js'
 import type { RelayInfo } from '../mailbox/index.js'
 import type { Key } from '../storage/types.js'
 
@@ -136,6 +136,35 @@ export interface ContactRecord {
   addedAt: number
 }
 
+/** A new contact record from an invite card: nothing sent or received yet. */
+export function contactFromCard (
+  card: Pick<InviteCard, 'userId' | 'peerId' | 'name' | 'addrs' | 'relays'>,
+  identityKey: Uint8Array,
+  status: ContactRecord['status'],
+  heardFrom: boolean,
+  now: number
+): ContactRecord {
+  return {
+    id: card.userId,
+    peerId: card.peerId,
+    displayName: card.name,
+    alias: card.name,
+    status,
+    identityKey,
+    addrs: card.addrs,
+    relays: card.relays,
+    verified: false,
+    blocked: false,
+    disappearingSeconds: 0,
+    unread: 0,
+    nextSeq: 0,
+    nextOutbox: 0,
+    heardFrom,
+    lastActivity: now,
+    addedAt: now
+  }
+}
+
 /** One stored message. */
 export interface MessageRecord {
   id: string
@@ -189,6 +218,11 @@ export interface OutboxRecord {
    * losing its disk cannot hold back or lose it. Absent: no relay holds it yet.
    */
   heldBy?: string[]
+  /**
+   * When the first relay took it (ms since epoch): the entry gives up waiting for a second copy
+   * some time after (the courier's `secondCopyGiveUpMs`). Absent in entries stored before it was.
+   */
+  heldSince?: number
 }
 
 /** Default settings: private by default, LAN discovery on. */
@@ -268,15 +302,4 @@ function untagBytes (value: unknown): unknown {
   if (BYTES_TAG in object) return new Uint8Array(Buffer.from(String(object[BYTES_TAG]), 'base64'))
   for (const key of Object.keys(object)) object[key] = untagBytes(object[key])
   return object
-}
-
-/** Hex of bytes. */
-export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
-
-/** Bytes of a hex message id; a malformed id is bad input. */
-export function fromHex (hex: string): Uint8Array {
-  if (!/^([0-9a-f]{2})+$/.test(hex)) throw new InvalidInputError('not a hex id')
-  return new Uint8Array(Buffer.from(hex, 'hex'))
 }

@@ -12,7 +12,6 @@ import { deleteLink, encodeShortLink, newLinkSecrets, putLink, sealCard } from '
 import { MAX_ADDRESS_HINT_BYTES } from '../links/constants.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { decodeRecord, encodeRecord } from './records.js'
-import { readRelay } from './tokens.js'
 import type { Context } from './context.js'
 import type { RelayRecord } from './records.js'
 import type { Key } from '../storage/types.js'
@@ -85,7 +84,7 @@ export class ShortLinks {
     await this.serially(async () => {
       const record = await this.read()
       if (record == null) return
-      const relay = await readRelay(this.ctx.store, record.relay)
+      const relay = await this.ctx.repos.relays.get(record.relay)
       if (relay != null) await deleteLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId)
       await this.write(undefined)
     })
@@ -93,7 +92,7 @@ export class ShortLinks {
   }
 
   private async put (record: ShortLinkRecord): Promise<void> {
-    const relay = await readRelay(this.ctx.store, record.relay)
+    const relay = await this.ctx.repos.relays.get(record.relay)
     if (relay == null) return
     const sealed = sealCard(await this.signedCard(), record.linkId, record.key)
     await putLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), { linkId: record.linkId, sealed, ttl: LINK_TTL_SECONDS })
@@ -102,7 +101,7 @@ export class ShortLinks {
 
   /** Drops a link whose relay is no longer a ready home relay (deleting it there if it can). */
   private async forget (record: ShortLinkRecord): Promise<void> {
-    const relay = await readRelay(this.ctx.store, record.relay)
+    const relay = await this.ctx.repos.relays.get(record.relay)
     if (relay != null) await deleteLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId).catch(() => {})
     await this.write(undefined)
   }

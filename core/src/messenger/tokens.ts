@@ -5,9 +5,9 @@
  * (a Tokens body); blocking or deleting a contact queues them for revocation.
  */
 import { generateDepositToken } from '../mailbox/index.js'
-import { decodeRecord, encodeRecord, keys } from './records.js'
 import type { Transaction } from '../storage/types.js'
 import type { ContactRecord, RelayRecord } from './records.js'
+import type { Repository } from './state.js'
 
 /** Whether a contact should hold deposit tokens: an accepted contact that is not blocked. */
 export function eligibleForTokens (c: ContactRecord): boolean {
@@ -32,20 +32,12 @@ export function issueTokens (c: ContactRecord, relays: readonly string[]): boole
  * Takes every token `c` holds from us and queues each for revocation at its relay (in `tx`).
  * The contact is not told: a blocked contact learns nothing from us.
  */
-export async function revokeIssued (tx: Transaction, c: ContactRecord): Promise<void> {
+export async function revokeIssued (relays: Repository<RelayRecord, string>, tx: Transaction, c: ContactRecord): Promise<void> {
   for (const t of c.issued ?? []) {
-    const bytes = await tx.get(keys.relay(t.relay))
-    if (bytes == null) continue
-    const relay = decodeRecord<RelayRecord>(bytes)
-    if (relay.leaving === true) continue
+    const relay = await relays.get(t.relay, tx)
+    if (relay == null || relay.leaving === true) continue
     relay.revoke.push(t.token)
-    tx.put(keys.relay(t.relay), encodeRecord(relay))
+    relays.put(tx, relay)
   }
   c.issued = []
-}
-
-/** Reads a relay record, or undefined. */
-export async function readRelay (reader: Pick<Transaction, 'get'>, addr: string): Promise<RelayRecord | undefined> {
-  const bytes = await reader.get(keys.relay(addr))
-  return bytes == null ? undefined : decodeRecord<RelayRecord>(bytes)
 }

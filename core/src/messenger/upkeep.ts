@@ -7,10 +7,13 @@
  * `createMessenger`; this keeps both running for messengers that stay up for weeks.
  */
 import { maintainPreKeys } from '../crypto/index.js'
-import { RELAY_HORIZON_MS, decodeRecord, keys } from './records.js'
-import type { Context } from './context.js'
+import { RELAY_HORIZON_MS, keys } from './records.js'
+import { every, systemClock } from '../util/index.js'
+import type { LocalIdentity } from '../crypto/index.js'
+import type { Logger } from '../logger.js'
+import type { Clock } from '../util/index.js'
 import type { PreKeyMaintenance } from '../crypto/index.js'
-import type { MessageRef, SentControl } from './records.js'
+import type { Repositories, Repository } from './state.js'
 import type { Key } from '../storage/types.js'
 
 /** What one upkeep run did. */
@@ -24,30 +27,42 @@ export interface UpkeepResult extends PreKeyMaintenance {
 /** How often upkeep runs: daily, so a key rotates at most a day after it is due. */
 export const UPKEEP_INTERVAL_MS = 24 * 60 * 60 * 1000
 
-/** Options for {@link Upkeep}. */
-export interface UpkeepOptions {
+/** Options of upkeep. */
+export interface UpkeepInit {
   /** Time between runs (default {@link UPKEEP_INTERVAL_MS}). */
   intervalMs?: number
-  /** The clock (default `Date.now`). */
-  now?: () => number
+}
+
+/** What upkeep uses. */
+export interface UpkeepComponents {
+  identity: LocalIdentity
+  repos: Pick<Repositories, 'state' | 'controls' | 'refs'>
+  log: Logger
+  /** Default: the system clock. */
+  clock?: Clock
+}
+
+/** Makes the upkeep component. */
+export function createUpkeep (components: UpkeepComponents, init: UpkeepInit = {}): Upkeep {
+  return new Upkeep(components, init)
 }
 
 /** Runs {@link maintainPreKeys} on a timer, under the messenger's lock. */
 export class Upkeep {
-  private timer?: NodeJS.Timeout
+  private disarm?: () => void
   private running?: Promise<void>
   private readonly intervalMs: number
-  private readonly now: () => number
+  private readonly clock: Clock
 
-  constructor (private readonly ctx: Pick<Context, 'store' | 'identity' | 'lock' | 'log'>, options: UpkeepOptions = {}) {
-    this.intervalMs = options.intervalMs ?? UPKEEP_INTERVAL_MS
-    this.now = options.now ?? Date.now
+  constructor (private readonly ctx: UpkeepComponents, init: UpkeepInit = {}) {
+    this.intervalMs = init.intervalMs ?? UPKEEP_INTERVAL_MS
+    this.clock = ctx.clock ?? systemClock
   }
 
   /** Arms the timer; the first run is one interval from now. */
   start (): void {
-    if (this.timer != null) return
-    this.timer = setInterval(() => {
+    if (this.disarm != null) return
+    this.disarm = every(this.clock, this.intervalMs, () => {
       this.running ??= this.run()
         .then(done => {
           if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0 || done.tombstonesPurged > 0) {
@@ -55,39 +70,37 @@ export class Upkeep {
           }
         }, (err: Error) => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
         .finally(() => { this.running = undefined })
-    }, this.intervalMs)
-    this.timer.unref()
+    })
   }
 
   /** Disarms the timer and waits for a run in progress. */
   async stop (): Promise<void> {
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.disarm?.()
+    this.disarm = undefined
     await this.running
   }
 
   /** One upkeep run, committed durably. */
   async run (): Promise<UpkeepResult> {
-    const now = this.now()
+    const now = this.clock.now()
     // Found outside the lock (a read of every such record): what is old and gone stays so.
-    const controls = await this.outdated<SentControl>(keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)
-    const tombstones = await this.outdated<MessageRef>(keys.messageRefs(), r =>
+    const { repos } = this.ctx
+    const controls = await this.outdated(repos.controls, keys.sentControls(), c => now - c.sentAt > RELAY_HORIZON_MS ? keys.sentControl(c.id) : undefined)
+    const tombstones = await this.outdated(repos.refs, keys.messageRefs(), r =>
       r.gone === true && r.id != null && r.goneAt != null && now - r.goneAt > RELAY_HORIZON_MS ? keys.messageRef(r.id) : undefined)
-    const { maintenance, done } = await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
+    const maintenance = await repos.state.change(async tx => {
       const maintenance = await maintainPreKeys(tx, this.ctx.identity, now)
       for (const key of [...controls, ...tombstones]) tx.del(key)
-      return { maintenance, done: tx.commit() }
+      return maintenance
     })
-    await done
     return { ...maintenance, controlsPurged: controls.length, tombstonesPurged: tombstones.length }
   }
 
   /** The keys of the records under `prefix` that `purge` names. */
-  private async outdated<T> (prefix: Key, purge: (record: T) => Key | undefined): Promise<Key[]> {
+  private async outdated<T> (records: Pick<Repository<T, never>, 'values'>, prefix: Key, purge: (record: T) => Key | undefined): Promise<Key[]> {
     const out: Key[] = []
-    for await (const bytes of this.ctx.store.values(prefix)) {
-      const key = purge(decodeRecord<T>(bytes))
+    for await (const record of records.values(prefix)) {
+      const key = purge(record)
       if (key != null) out.push(key)
     }
     return out

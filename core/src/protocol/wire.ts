@@ -80,14 +80,7 @@ export function copyBytes (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
 }
 
-/** True when the two byte arrays hold the same bytes. */
-export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) {
-    if (a[i] !== b[i]) return false
-  }
-  return true
-}
+export { equalBytes } from '../util/bytes.js'
 
 /** Bytes of `value` as an unsigned varint. */
 export function varintLength (value: number): number {

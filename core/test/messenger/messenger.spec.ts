@@ -5,13 +5,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { randomBytes } from 'node:crypto'
 import { createMessenger } from '../../src/messenger/index.js'
-import { putContact, requireContact } from '../../src/messenger/context.js'
-import { fromHex } from '../../src/messenger/records.js'
+import { fromHex } from '../../src/util/index.js'
 import { collectEvents, introduce, nextEvent, startMessenger, tempDir, testOptions } from './helpers.js'
 import type { Messenger } from '../../src/messenger/index.js'
 import type { Context } from '../../src/messenger/context.js'
-import type { ContactRecord, OutboxRecord } from '../../src/messenger/records.js'
-import type { Transaction } from '../../src/storage/types.js'
+import type { Outbox } from '../../src/messenger/outbox.js'
 
 describe('messenger: two people on loopback', () => {
   const dirs: Array<{ dir: string, cleanup(): Promise<void> }> = []
@@ -123,21 +121,10 @@ describe('messenger: two people on loopback', () => {
     // sealed through his own outbox (the messenger's internals; no public call makes one).
     const states = collectEvents(alice, 'status', 2, s => s.id === m.id)
     const shown = collectEvents(bob, 'message', 1, x => x.id === m.id)
-    const inner = bob as unknown as {
-      ctx: Context
-      enqueue: (tx: Transaction, c: ContactRecord, content: object) => Promise<OutboxRecord>
-      commitOutbox: (tx: Transaction, held: OutboxRecord[]) => Promise<void>
-      courier: { kick: (contactId: string) => void }
-    }
-    const { done } = await inner.ctx.lock.run(async () => {
-      const tx = inner.ctx.store.transaction()
-      const c = await requireContact(tx, aliceAtBob)
-      const held = [await inner.enqueue(tx, c, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [fromHex(m.id)] } })]
-      putContact(tx, c)
-      return { done: inner.commitOutbox(tx, held) }
+    const inner = bob as unknown as { parts: { ctx: Context, outbox: Outbox } }
+    await inner.parts.ctx.repos.contacts.update(aliceAtBob, async (c, tx, change) => {
+      await inner.parts.outbox.add(tx, change, c, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [fromHex(m.id)] } })
     })
-    await done
-    inner.courier.kick(aliceAtBob)
     assert.deepEqual((await states).map(s => s.state), ['queued', 'delivered'])
     assert.equal((await shown)[0]?.text, 'refused, then asked for')
     const atBob = (await bob.history(aliceAtBob)).filter(x => x.id === m.id)

@@ -4,9 +4,13 @@ import { after, describe, it } from 'node:test'
 import { PREKEY_POLICY, currentPreKeyBundle } from '../../src/crypto/index.js'
 import { silentLoggers } from '../../src/logger.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { Repositories, State } from '../../src/messenger/state.js'
 import { RELAY_HORIZON_MS, encodeRecord, keys, tombstone } from '../../src/messenger/records.js'
 import { Upkeep } from '../../src/messenger/upkeep.js'
+import { systemClock } from '../../src/util/index.js'
 import { cleanUp, newParty } from '../crypto/fixtures.js'
+import { FakeClock } from '../util/fake-clock.js'
+import { eventually } from './fakes.js'
 import type { Party } from '../crypto/fixtures.js'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -20,7 +24,8 @@ describe('upkeep', () => {
   after(async () => { await cleanUp(...parties) })
 
   async function upkeepOf (party: Party, now: () => number, intervalMs?: number): Promise<Upkeep> {
-    return new Upkeep({ ...party, lock: new Mutex(), log: silentLoggers.forComponent('test') }, { now, intervalMs })
+    const clock = { ...systemClock, now }
+    return new Upkeep({ identity: party.identity, repos: new Repositories(new State(party.store, new Mutex())), log: silentLoggers.forComponent('test'), clock }, { intervalMs })
   }
 
   it('rotates the signed prekey once it is due, and not before', async () => {
@@ -39,22 +44,22 @@ describe('upkeep', () => {
   it('runs on its timer until stopped', async () => {
     const party = await newParty(T0)
     parties.push(party)
-    let now = T0
-    const upkeep = await upkeepOf(party, () => now, 20)
+    // Time moves only when the test says so: no sleeps, no polling of the wall clock.
+    const clock = new FakeClock(T0)
+    const upkeep = new Upkeep({ identity: party.identity, repos: new Repositories(new State(party.store, new Mutex())), log: silentLoggers.forComponent('test'), clock }, { intervalMs: PREKEY_POLICY.rotateAfterMs })
     const first = await signedPreKeyId(party)
     upkeep.start()
-    now = T0 + PREKEY_POLICY.rotateAfterMs
-    const deadline = Date.now() + 10_000
-    while (await signedPreKeyId(party) === first) {
-      assert.ok(Date.now() < deadline, 'the timer never rotated the signed prekey')
-      await new Promise(resolve => setTimeout(resolve, 20))
-    }
+    await clock.advance(PREKEY_POLICY.rotateAfterMs - 1)
+    assert.equal(await signedPreKeyId(party), first, 'not before its interval')
+    await clock.advance(1)
+    await eventually(async () => await signedPreKeyId(party) !== first, 'the timer to rotate the signed prekey')
     await upkeep.stop()
     const rotated = await signedPreKeyId(party)
-    now += 2 * PREKEY_POLICY.rotateAfterMs
-    await new Promise(resolve => setTimeout(resolve, 100))
+    await clock.advance(2 * PREKEY_POLICY.rotateAfterMs)
+    assert.equal(clock.pending, 0, 'a stopped upkeep keeps no timer')
     assert.equal(await signedPreKeyId(party), rotated, 'a stopped upkeep ran again')
   })
+
   it('purges the receipts and resend requests kept for resending once they are too old to be asked for', async () => {
     const party = await newParty(T0)
     parties.push(party)

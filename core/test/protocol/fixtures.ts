@@ -65,10 +65,7 @@ export function fromHex (hex: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'))
 }
 
-/** Hex of a byte array. */
-export function toHex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
+export { toHex } from '../../src/util/index.js'
 
 /**
  * Runs `fn`; it must return, or throw an InvalidInputError (TooLargeError and BadSignatureError

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The outbox: sealing content for a contact into an entry, in the transaction of a state change.
+ * An entry is held back from the courier until that change is durable: an envelope must never
+ * leave before the session state that made it is on disk.
+ */
+import { seal } from '../crypto/index.js'
+import { encodeContent, encodeEnvelope } from '../protocol/index.js'
+import { toHex } from '../util/index.js'
+import type { LocalIdentity } from '../crypto/index.js'
+import type { Content } from '../protocol/types.js'
+import type { Transaction } from '../storage/types.js'
+import type { ContactRecord, OutboxRecord, SentControl } from './records.js'
+import type { ChangeControl, Repositories } from './state.js'
+
+/** What the outbox uses. */
+export interface OutboxComponents {
+  identity: LocalIdentity
+  repos: Pick<Repositories, 'outbox' | 'controls'>
+  /** Delivers entries once released. */
+  courier: {
+    holdUntilDurable(entry: OutboxRecord): void
+    release(entry: OutboxRecord, durable: boolean): void
+    kick(contactId: string): void
+  }
+  /** This messenger's signed card, attached until the contact has answered. */
+  ownCard(): Promise<Uint8Array>
+}
+
+/** Seals content into outbox entries. */
+export interface Outbox {
+  /**
+   * Seals `content` for `contact` into a new entry in `tx` (advancing `contact.nextOutbox`; the
+   * caller writes the contact). Once the change commits durably, the entry goes to the courier and
+   * its contact's delivery starts.
+   */
+  add(tx: Transaction, control: ChangeControl, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
+}
+
+/** The outbox of a messenger. */
+export function createOutbox (components: OutboxComponents): Outbox {
+  const { identity, repos, courier } = components
+  const heldBy = new WeakMap<ChangeControl, OutboxRecord[]>()
+  const hold = (control: ChangeControl, entry: OutboxRecord): void => {
+    courier.holdUntilDurable(entry)
+    let held = heldBy.get(control)
+    if (held == null) {
+      const entries: OutboxRecord[] = held = []
+      heldBy.set(control, held)
+      control.onSettled(durable => {
+        for (const e of entries) courier.release(e, durable)
+        if (durable) for (const contactId of new Set(entries.map(e => e.contactId))) courier.kick(contactId)
+      })
+    }
+    held.push(entry)
+  }
+  return {
+    async add (tx, change, contact, content, messageId) {
+      const senderCard = contact.heardFrom ? undefined : await components.ownCard()
+      const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
+      const entry: OutboxRecord = {
+        contactId: contact.id,
+        seq: contact.nextOutbox++,
+        envelopeId: toHex(content.id),
+        envelope: encodeEnvelope({ id: content.id, sealed }),
+        ...(messageId != null ? { messageId } : {}),
+        createdAt: content.sentAt,
+        attempts: 0,
+        sent: false
+      }
+      repos.outbox.put(tx, entry)
+      const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
+      if (isControl) repos.controls.put(tx, sentControl(entry, content))
+      hold(change, entry)
+      return entry
+    }
+  }
+}
+
+/** The record kept of a control envelope, to seal it again when asked. */
+function sentControl (entry: OutboxRecord, content: Omit<Content, 'senderCard'>): SentControl {
+  return {
+    id: entry.envelopeId,
+    contactId: entry.contactId,
+    sentAt: content.sentAt,
+    ...(content.deliveryReceipt != null ? { deliveryReceipt: content.deliveryReceipt.ids } : {}),
+    ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {}),
+    ...(content.disappearingTimer != null ? { disappearingTimer: true as const } : {}),
+    ...(content.tokens != null ? { tokens: true as const } : {})
+  }
+}
