@@ -63,7 +63,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     const { identity, profile } = await openIdentity(repos, options)
     const settings = await repos.currentSettings()
     let clients: RelayClients | undefined
-    let parts: Parts | undefined
+    let parts: Parts | undefined = undefined
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
