@@ -3,13 +3,10 @@
  * Every error `sotto-relay` throws on purpose. Callers check `.name` or `instanceof`.
  */
 
-/** Base class: sets `name` from the subclass so `.name` checks work across realms. */
-export class RelayError extends Error {
-  constructor (message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = new.target.name
-  }
-}
+import { SottoError } from '@sotto/core/errors'
+
+/** Base class of the relay's errors (its `name` is the subclass's, as for every Sotto error). */
+export class RelayError extends SottoError {}
 
 /** The configuration (flags, environment, file) is invalid; the message names every problem. */
 export class ConfigError extends RelayError {}

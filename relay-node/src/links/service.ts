@@ -5,6 +5,7 @@
  * its card; newcomers join an invite-only relay with a code. The relay never sees a link's key,
  * so it stores and hands out bytes it cannot read.
  */
+import { toHex } from '@sotto/core/util'
 import { createHash } from 'node:crypto'
 import { frameStream } from '@sotto/core/mailbox'
 import {
@@ -95,7 +96,7 @@ export class LinkService {
     if (request.type === 'get') {
       const rate = this.gets.take(source)
       if (!rate.ok) return { status: 'RATE_LIMITED', message: 'too many lookups from here', retryAfter: rate.retryAfterMs }
-      const record = await this.init.store.get(hex(request.linkId))
+      const record = await this.init.store.get(toHex(request.linkId))
       if (record == null || record.expiresAt <= this.init.now()) return { status: 'NOT_FOUND', message: 'no such link' }
       if (record.sealed == null) return { status: 'REVOKED', message: 'revoked by its owner' }
       return { status: 'OK', sealed: record.sealed, expiresAt: record.expiresAt }
@@ -103,7 +104,7 @@ export class LinkService {
     if (request.type === 'join') {
       const rate = this.joins.take(source)
       if (!rate.ok) return { status: 'RATE_LIMITED', message: 'too many join attempts from here', retryAfter: rate.retryAfterMs }
-      const ok = await this.init.admission.join(hex(request.mailboxId), request.code)
+      const ok = await this.init.admission.join(toHex(request.mailboxId), request.code)
       return ok ? { status: 'OK' } : { status: 'UNAUTHORIZED', message: 'wrong join code' }
     }
     return this.owner(request)
@@ -117,8 +118,8 @@ export class LinkService {
     if (!bound || !await this.init.mailboxExists(op.mailboxId)) return unauthorized
     const now = this.init.now()
     if (Math.abs(op.timestamp - now) > LINK_AUTH_WINDOW_MS) return { status: 'STALE_AUTH', message: 'sign again with the relay\'s time', serverTime: now }
-    const id = hex(op.linkId)
-    const mailbox = hex(op.mailboxId)
+    const id = toHex(op.linkId)
+    const mailbox = toHex(op.mailboxId)
     const existing = await this.init.store.get(id)
     const live = existing != null && existing.expiresAt > now
     if (live && existing.mailbox !== mailbox) return unauthorized
@@ -142,9 +143,6 @@ export class LinkService {
   }
 }
 
-function hex (bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
-}
 
 function sha256 (bytes: Uint8Array): Uint8Array {
   return createHash('sha256').update(bytes).digest()

@@ -12,9 +12,6 @@
 import type { DepositTokenKind } from '@sotto/core/mailbox'
 
 /** Lower-case hex of bytes. */
-export function hex (b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
-}
 
 /** A binary key of one-byte tags and byte strings, concatenated. */
 export function key (...parts: Array<number | Uint8Array>): Uint8Array {

@@ -10,11 +10,12 @@
  * (a mailbox may register thousands).
  */
 
+import { toHex } from '@sotto/core/util'
 import { ClassicLevel } from 'classic-level'
 import { CapacityError, MailboxFullError, MailboxNotFoundError, StoreClosedError, TokenConflictError } from '../errors.js'
 import { GroupCommit, Lane } from './group-commit.js'
 import {
-  ENVELOPE, EXPIRY, MAILBOX, MAILBOX_TOKEN, MAX_ID, TOKEN, expiryValue, hex, key, kindByte, kindOf,
+  ENVELOPE, EXPIRY, MAILBOX, MAILBOX_TOKEN, MAX_ID, TOKEN, expiryValue, key, kindByte, kindOf,
   metaValue, readExpiry, readMeta, readU64, u64
 } from './level-codec.js'
 import type { GroupCommitInit, Op } from './group-commit.js'
@@ -79,7 +80,7 @@ class LevelMailboxStore implements MailboxStore {
       const meta = readMeta(v)
       // Records from before owner activity was kept start their idle time now.
       const lastActive = meta.lastActive ?? now
-      this.mailboxes.set(hex(id), {
+      this.mailboxes.set(toHex(id), {
         record: { id, publicKey: meta.publicKey },
         nextId: meta.idCeiling,
         idCeiling: meta.idCeiling,
@@ -90,13 +91,13 @@ class LevelMailboxStore implements MailboxStore {
       })
     }
     for await (const v of this.db.values({ gt: key(TOKEN), lt: key(TOKEN + 1) })) {
-      const st = this.mailboxes.get(hex(v.subarray(1, 33)))
+      const st = this.mailboxes.get(toHex(v.subarray(1, 33)))
       if (st == null) continue
       st.tokens++
       this.total.tokens++
     }
     for await (const [k, v] of this.db.iterator({ gt: key(EXPIRY), lt: key(EXPIRY + 1) })) {
-      const st = this.mailboxes.get(hex(k.subarray(9, 41)))
+      const st = this.mailboxes.get(toHex(k.subarray(9, 41)))
       if (st == null) continue
       const { size, kind } = readExpiry(v)
       this.count(st, size, kind ?? await this.kindOnDisk(k), 1)
@@ -147,7 +148,7 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   async createMailbox (record: MailboxRecord, maxMailboxes: number, now = Date.now()): Promise<boolean> {
-    const h = hex(record.id)
+    const h = toHex(record.id)
     // A mailbox being deleted must be gone from disk before it can be made again.
     await this.deleting.get(h)
     if (this.mailboxes.has(h)) return false
@@ -160,7 +161,7 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   async touch (id: Uint8Array, now: number, persistAfterMs: number): Promise<void> {
-    const st = this.mailboxes.get(hex(id))
+    const st = this.mailboxes.get(toHex(id))
     if (st == null || now <= st.lastActive) return
     st.lastActive = now
     if (now - st.persistedActive < persistAfterMs) return
@@ -175,11 +176,11 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   async getMailbox (id: Uint8Array): Promise<MailboxRecord | undefined> {
-    return this.mailboxes.get(hex(id))?.record
+    return this.mailboxes.get(toHex(id))?.record
   }
 
   async deleteMailbox (id: Uint8Array): Promise<boolean> {
-    const h = hex(id)
+    const h = toHex(id)
     const st = this.mailboxes.get(h)
     if (st == null) return false
     this.mailboxes.delete(h)
@@ -195,7 +196,7 @@ class LevelMailboxStore implements MailboxStore {
       }
       for await (const k of this.db.keys({ gt: key(MAILBOX_TOKEN, id), lt: key(MAILBOX_TOKEN, id, 0xff) })) {
         ops.push({ type: 'del', key: k }, { type: 'del', key: key(TOKEN, k.subarray(33)) })
-        this.tokenCache.delete(hex(k.subarray(33)))
+        this.tokenCache.delete(toHex(k.subarray(33)))
       }
       await this.write(ops)
     })
@@ -210,11 +211,11 @@ class LevelMailboxStore implements MailboxStore {
 
   async putToken (tokenHash: Uint8Array, record: TokenRecord, limits: TokenLimits): Promise<void> {
     await this.tokenWrites.run(async () => {
-      const st = this.mailboxes.get(hex(record.mailboxId))
+      const st = this.mailboxes.get(toHex(record.mailboxId))
       if (st == null) throw new MailboxNotFoundError('no such mailbox')
-      const h = hex(tokenHash)
+      const h = toHex(tokenHash)
       const existing = await this.getToken(tokenHash)
-      if (existing != null && hex(existing.mailboxId) !== hex(record.mailboxId)) throw new TokenConflictError('token is registered to another mailbox')
+      if (existing != null && toHex(existing.mailboxId) !== toHex(record.mailboxId)) throw new TokenConflictError('token is registered to another mailbox')
       if (existing == null && st.tokens >= limits.perMailbox) throw new CapacityError('the mailbox has as many tokens as it may')
       if (existing == null && this.total.tokens >= limits.total) throw new CapacityError('the relay holds as many tokens as it may')
       if (existing == null) {
@@ -239,7 +240,7 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   async getToken (tokenHash: Uint8Array): Promise<TokenRecord | undefined> {
-    const h = hex(tokenHash)
+    const h = toHex(tokenHash)
     if (this.revoking.has(h)) return undefined
     let record = this.tokenCache.get(h)
     if (record == null) {
@@ -247,22 +248,22 @@ class LevelMailboxStore implements MailboxStore {
       const v = await this.db.get(key(TOKEN, tokenHash))
       // Revoked, or its mailbox deleted, while the disk was read.
       if (v == null || this.revoking.has(h)) return undefined
-      const st = this.mailboxes.get(hex(v.subarray(1, 33)))
+      const st = this.mailboxes.get(toHex(v.subarray(1, 33)))
       if (st == null) return undefined
       record = { mailboxId: st.record.id, kind: kindOf(v[0]) }
     }
     // A token of a deleted mailbox may linger in the cache until its deletion reaches it.
-    if (!this.mailboxes.has(hex(record.mailboxId))) return undefined
+    if (!this.mailboxes.has(toHex(record.mailboxId))) return undefined
     this.cache(h, record)
     return record
   }
 
   async deleteToken (mailboxId: Uint8Array, tokenHash: Uint8Array): Promise<boolean> {
     return this.tokenWrites.run(async () => {
-      const h = hex(tokenHash)
+      const h = toHex(tokenHash)
       const existing = await this.getToken(tokenHash)
-      if (existing == null || hex(existing.mailboxId) !== hex(mailboxId)) return false
-      const st = this.mailboxes.get(hex(mailboxId))
+      if (existing == null || toHex(existing.mailboxId) !== toHex(mailboxId)) return false
+      const st = this.mailboxes.get(toHex(mailboxId))
       if (st != null) st.tokens--
       this.total.tokens--
       this.tokenCache.delete(h)
@@ -282,7 +283,7 @@ class LevelMailboxStore implements MailboxStore {
   append (mailboxId: Uint8Array, envelope: Uint8Array, expiresAt: number, kind: DepositTokenKind, limits: AppendLimits): Promise<MailboxEnvelope> {
     // Everything up to the write happens now, synchronously: that is what orders calls.
     if (this.closed) return Promise.reject(new StoreClosedError('mailbox store is closed'))
-    const st = this.mailboxes.get(hex(mailboxId))
+    const st = this.mailboxes.get(toHex(mailboxId))
     if (st == null) return Promise.reject(new MailboxNotFoundError('no such mailbox'))
     const size = envelope.byteLength
     const u = st.usage
@@ -333,7 +334,7 @@ class LevelMailboxStore implements MailboxStore {
       const keys = [...new Set(ids)].map(id => key(ENVELOPE, mailboxId, u64(id)))
       const values = await this.db.getMany(keys)
       const ops: Op[] = []
-      const st = this.mailboxes.get(hex(mailboxId))
+      const st = this.mailboxes.get(toHex(mailboxId))
       values.forEach((v, i) => {
         const k = keys[i]
         if (v == null || k == null) return
@@ -352,7 +353,7 @@ class LevelMailboxStore implements MailboxStore {
       for await (const [k, v] of this.db.iterator({ gt: key(EXPIRY), lt: key(EXPIRY, u64(now + 1)) })) {
         const mailboxId = k.subarray(9, 41)
         ops.push({ type: 'del', key: k }, { type: 'del', key: key(ENVELOPE, mailboxId, k.subarray(41, 49)) })
-        const st = this.mailboxes.get(hex(mailboxId))
+        const st = this.mailboxes.get(toHex(mailboxId))
         if (st != null) {
           const { size, kind } = readExpiry(v)
           this.count(st, size, kind ?? await this.kindOnDisk(k), -1)
@@ -369,7 +370,7 @@ class LevelMailboxStore implements MailboxStore {
   }
 
   usage (mailboxId: Uint8Array): MailboxUsage | undefined {
-    const st = this.mailboxes.get(hex(mailboxId))
+    const st = this.mailboxes.get(toHex(mailboxId))
     return st == null ? undefined : { ...st.usage }
   }
 

@@ -8,6 +8,7 @@
  * deposits can share one group commit. Owner operations run concurrently.
  */
 
+import { toHex } from '@sotto/core/util'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   AUTH_WINDOW_MS, CHALLENGE_TTL_MS, MAX_ENVELOPE_BYTES, MAX_REQUEST_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES,
@@ -49,9 +50,6 @@ function sha256 (data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest()
 }
 
-function hex (b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
-}
 
 function equal (a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b)
@@ -253,7 +251,7 @@ export class MailboxService {
     if (token == null || !equal(token.mailboxId, request.mailboxId)) {
       return { answer: Promise.resolve(finish({ id, status: 'UNAUTHORIZED', message: 'unauthorized' })) }
     }
-    const refusal = this.rates.deposit(token.kind, hex(tokenHash), connection)
+    const refusal = this.rates.deposit(token.kind, toHex(tokenHash), connection)
     if (refusal != null) {
       return { answer: Promise.resolve(finish({ id, status: 'RATE_LIMITED', message: refusal.message, retryAfter: refusal.retryAfterMs })) }
     }
@@ -295,7 +293,7 @@ export class MailboxService {
     const before = this.components.now() - this.limits.mailboxExpirySeconds * 1000
     let expired = 0
     for (const id of this.store.idleMailboxes(before)) {
-      const key = hex(id)
+      const key = toHex(id)
       if (this.subscribers.has(key)) {
         this.touch(id)
         continue
@@ -316,7 +314,7 @@ export class MailboxService {
   }
 
   private notify (mailboxId: Uint8Array, stored: MailboxEnvelope): void {
-    const list = this.subscribers.get(hex(mailboxId))
+    const list = this.subscribers.get(toHex(mailboxId))
     if (list == null) return
     for (const s of list) s.push(stored)
   }
@@ -330,7 +328,7 @@ export class MailboxService {
         const oldest = session.challenges.keys().next().value
         if (oldest != null) session.challenges.delete(oldest)
       }
-      session.challenges.set(hex(challenge), this.components.now())
+      session.challenges.set(toHex(challenge), this.components.now())
       this.components.metrics?.request('challenge', 'OK')
       return { id, status: 'OK', challenge }
     }
@@ -353,14 +351,14 @@ export class MailboxService {
     const now = this.components.now()
     const stale = (message: string): MailboxResponseInit => ({ id, status: 'STALE_AUTH', message, serverTime: now })
     if ('challenge' in op.freshness) {
-      const key = hex(op.freshness.challenge)
+      const key = toHex(op.freshness.challenge)
       const issued = session.challenges.get(key)
       if (issued == null || now - issued > CHALLENGE_TTL_MS) return stale('challenge is unknown, used or expired')
       session.challenges.delete(key)
       return undefined
     }
     if (Math.abs(now - op.freshness.timestamp) > AUTH_WINDOW_MS) return stale('timestamp is outside the window')
-    const key = hex(signature)
+    const key = toHex(signature)
     if (this.replay.has(key)) return stale('signature was used already')
     if (this.replay.size >= MAX_REPLAY_ENTRIES) return stale('sign over a challenge')
     this.replay.set(key, now + 2 * AUTH_WINDOW_MS)
@@ -401,7 +399,7 @@ export class MailboxService {
       case 'read':
         // One read of a mailbox at a time, from listing until the stream took the page: a mailbox
         // makes the relay hold one page, however many reads are asked for on however many streams.
-        return this.reads.run(hex(mailbox.id), async () => {
+        return this.reads.run(toHex(mailbox.id), async () => {
           if (session.stream.status !== 'open') return { id, status: 'UNAVAILABLE', sent: true }
           const page = await this.store.list(mailbox.id, op.after, op.limit, READ_PAGE_BYTES, this.components.now())
           await session.send({ id, status: 'OK', envelopes: page.envelopes, more: page.more })
@@ -416,7 +414,7 @@ export class MailboxService {
         this.subscribe(mailbox.id, session)
         return { id, status: 'OK' }
       case 'delete': {
-        const key = hex(mailbox.id)
+        const key = toHex(mailbox.id)
         for (const s of [...(this.subscribers.get(key) ?? [])]) s.end('mailbox deleted')
         await this.store.deleteMailbox(mailbox.id)
         this.components.onDeleted?.()
@@ -426,7 +424,7 @@ export class MailboxService {
   }
 
   private subscribe (mailboxId: Uint8Array, session: Session): void {
-    const key = hex(mailboxId)
+    const key = toHex(mailboxId)
     if (session.subscription?.mailbox === key) return
     session.subscription?.end('')
     const pushes = new PushQueue(async res => session.send(res), MAX_PENDING_PUSHES, MAX_PENDING_PUSH_BYTES)
