@@ -55,6 +55,45 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(da, db)
 }
 
+function send (ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+}
+
+function refuseHttp (res: ServerResponse, code: number): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(code === 404 ? 'Not found\n' : 'Refused\n')
+}
+
+/** Answers a GET or HEAD for a file of the built renderer. */
+async function serveFile (req: IncomingMessage, res: ServerResponse, rendererDir: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') { refuseHttp(res, 405); return }
+  const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/'
+  const file = await readRendererFile(rendererDir, path)
+  if (file == null) { refuseHttp(res, 404); return }
+  res.writeHead(200, {
+    ...securityHeaders(`ws://${req.headers.host}${HEADLESS_IPC_PATH}`),
+    'Content-Type': file.contentType,
+    'Content-Length': file.body.length
+  })
+  res.end(req.method === 'HEAD' ? undefined : file.body)
+}
+
+/** Answers one frame from the browser; closes the socket on a malformed one. */
+function answerFrame (ws: WebSocket, service: DesktopService, text: string, isBinary: boolean): void {
+  if (isBinary) { ws.close(1003, 'text frames only'); return }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    ws.close(1007, 'not JSON')
+    return
+  }
+  const frame = clientFrameSchema.safeParse(json)
+  if (!frame.success) { ws.close(1008, 'malformed frame'); return }
+  void service.dispatch(frame.data.method, frame.data.payload)
+    .then(result => { send(ws, { id: frame.data.id, result }) })
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startHeadlessServer (init: HeadlessServerInit): Promise<HeadlessServer> {
   const log = init.logger?.forComponent('desktop:headless')
@@ -67,26 +106,10 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
   const hostAllowed = (hostHeader: string | undefined): hostHeader is string =>
     hostHeader != null && (wildcard ? /^[A-Za-z0-9.[\]:-]+$/.test(hostHeader) : allowedHosts.has(hostHeader))
 
-  const refuseHttp = (res: ServerResponse, code: number): void => {
-    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
-    res.end(code === 404 ? 'Not found\n' : 'Refused\n')
-  }
-
   const server = createServer((req, res) => {
-    void (async () => {
-      // A Host check keeps other web pages from reaching this server through DNS rebinding.
-      if (!hostAllowed(req.headers.host)) { refuseHttp(res, 421); return }
-      if (req.method !== 'GET' && req.method !== 'HEAD') { refuseHttp(res, 405); return }
-      const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/'
-      const file = await readRendererFile(init.rendererDir, path)
-      if (file == null) { refuseHttp(res, 404); return }
-      res.writeHead(200, {
-        ...securityHeaders(`ws://${req.headers.host}${HEADLESS_IPC_PATH}`),
-        'Content-Type': file.contentType,
-        'Content-Length': file.body.length
-      })
-      res.end(req.method === 'HEAD' ? undefined : file.body)
-    })().catch(() => {
+    // A Host check keeps other web pages from reaching this server through DNS rebinding.
+    if (!hostAllowed(req.headers.host)) { refuseHttp(res, 421); return }
+    serveFile(req, res, init.rendererDir).catch(() => {
       if (!res.headersSent) refuseHttp(res, 500)
       else res.destroy()
     })
@@ -122,10 +145,6 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
     wss.handleUpgrade(req, socket, head, ws => { wss.emit('connection', ws, req) })
   })
 
-  const send = (ws: WebSocket, frame: ServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
-  }
-
   const unsubscribe = init.service.subscribe(event => {
     const frame = { event: event.name, payload: event.payload } as ServerFrame
     for (const ws of wss.clients) send(ws, frame)
@@ -133,20 +152,7 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
 
   wss.on('connection', (ws: WebSocket) => {
     log?.info('browser connected', { clients: wss.clients.size })
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) { ws.close(1003, 'text frames only'); return }
-      let json: unknown
-      try {
-        json = JSON.parse(data.toString())
-      } catch {
-        ws.close(1007, 'not JSON')
-        return
-      }
-      const frame = clientFrameSchema.safeParse(json)
-      if (!frame.success) { ws.close(1008, 'malformed frame'); return }
-      void init.service.dispatch(frame.data.method, frame.data.payload)
-        .then(result => { send(ws, { id: frame.data.id, result }) })
-    })
+    ws.on('message', (data, isBinary) => { answerFrame(ws, init.service, data.toString(), isBinary) })
   })
 
   await new Promise<void>((resolve, reject) => {

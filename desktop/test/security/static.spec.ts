@@ -69,7 +69,7 @@ describe('static security checks', () => {
     const main = await Promise.all((await files(join(SRC, 'main'), /\.ts$/)).map(f => readFile(f, 'utf8')))
     const all = main.join('\n')
     assert.equal((all.match(/new electron\.BrowserWindow\(/g) ?? []).length, 1, 'one place creates windows')
-    assert.match(all, /webPreferences: \{ \.\.\.WEB_PREFERENCES, preload: init\.preloadFile \}/)
+    assert.match(all, /webPreferences: \{ \.\.\.WEB_PREFERENCES, preload: preloadFile \}/)
     assert.doesNotMatch(all, /nodeIntegration: true|contextIsolation: false|sandbox: false|webSecurity: false|allowRunningInsecureContent: true|enableRemoteModule|setWindowOpenHandler\(\(\) => \(\{ action: 'allow'/)
     assert.doesNotMatch(all, /--no-sandbox|disable-web-security|appendSwitch/)
   })
@@ -87,16 +87,18 @@ describe('static security checks', () => {
 
   it('shell.openExternal has one call site, behind a confirmation and an https check', async () => {
     const source = await readFile(join(SRC, 'main', 'electron-app.ts'), 'utf8')
-    const calls = [...source.matchAll(/openExternal\(/g)]
-    assert.equal(calls.length, 2, 'the surface type and the one call')
+    const surface = await readFile(join(SRC, 'main', 'electron-surface.ts'), 'utf8')
+    assert.equal([...source.matchAll(/openExternal\(/g)].length, 1, 'the one call')
+    assert.equal([...surface.matchAll(/openExternal\(/g)].length, 1, 'the surface type')
     const call = source.lastIndexOf('shell.openExternal(')
-    const fn = source.lastIndexOf('const openLink = async', call)
+    const fn = source.lastIndexOf('async function confirmAndOpen', call)
+    assert.ok(fn >= 0)
     const body = source.slice(fn, call)
     assert.match(body, /parsed\.protocol !== 'https:'/)
     assert.match(body, /showMessageBox/)
     assert.match(body, /if \(response !== 1\) return false/)
     for (const other of await files(SRC, /\.tsx?$/)) {
-      if (other.endsWith('electron-app.ts')) continue
+      if (other.endsWith('electron-app.ts') || other.endsWith('electron-surface.ts')) continue
       assert.doesNotMatch(await readFile(other, 'utf8'), /openExternal\(/, relative(SRC, other))
     }
   })
