@@ -26,7 +26,8 @@ if (preloaded != null) {
     )
   } else {
     const bridge = connectWebSocketBridge({
-      url: `ws://${window.location.host}${HEADLESS_IPC_PATH}`,
+      // wss when a TLS tunnel or proxy serves the page.
+      url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${HEADLESS_IPC_PATH}`,
       token,
       onDisconnect: () => {
         root.render(
