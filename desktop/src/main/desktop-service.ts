@@ -39,7 +39,7 @@ import type { Handlers } from './service/handlers.js'
 import type { OpenMessenger } from './service/onboarding-handlers.js'
 import type { Published } from './service/relay-views.js'
 import type { AppStatus, ContactView, ErrorView, MessageView, Phase, PushedEvent, Result } from '../shared/contract.js'
-import type { DesktopConfig, RelayInfo } from './desktop-config.js'
+import type { DesktopConfig, HostFeatures, RelayInfo } from './desktop-config.js'
 import type { KeyVault } from './key-vault.js'
 import type { NotificationContent } from './notifications.js'
 import type { KeySource, Logger, LoggerFactory, Messenger, MessengerOptions } from '@sotto/core'
@@ -70,6 +70,10 @@ export interface DesktopServiceInit {
   fetchRelayInfo?: (address: string) => Promise<Published>
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
   openLink?: (url: string) => Promise<boolean>
+  /** What the host offers beyond a window (tray, start at login); none by default (headless). */
+  features?: HostFeatures
+  /** Called with the desktop preferences once read at start, and after each change (to apply them). */
+  onPreferences?: (prefs: DesktopConfig['prefs']) => void
   /** Loggers. */
   logger?: LoggerFactory
 }
@@ -115,6 +119,7 @@ export class DesktopService {
       this.setPhase('failed', errorView(err, this.log))
       return this.status()
     }
+    if (this.config != null) this.init.onPreferences?.(this.config.prefs)
     if (this.config == null) {
       this.setPhase('setup')
       this.relays.askOffered(() => { if (this.phase === 'setup') this.events.push('app', this.status()) })
@@ -171,6 +176,12 @@ export class DesktopService {
       contact = undefined
     }
     return notificationFor(message, contact, config.prefs)
+  }
+
+  /** Pushes the `notification` for an incoming message, when the preferences allow one. */
+  private async pushNotification (message: MessageView): Promise<void> {
+    const content = await this.notificationFor(message)
+    if (content != null && this.stopping == null) this.events.push('notification', { ...content, contactId: message.contactId })
   }
 
   /** Subscribes to pushed events; returns the function that unsubscribes. */
@@ -244,6 +255,7 @@ export class DesktopService {
         events: this.events,
         homeRelayView: r => this.relays.homeView(r),
         onOnline: () => { this.events.push('app', this.status()) },
+        onMessage: message => { void this.pushNotification(message) },
         ...(this.log != null ? { log: this.log } : {})
       })
       this.watch.start()
@@ -281,6 +293,7 @@ export class DesktopService {
     const saveConfig = async (next: DesktopConfig): Promise<void> => {
       await writeConfig(this.init.dataDir, next)
       this.config = next
+      this.init.onPreferences?.(next.prefs)
     }
     return {
       ...onboardingHandlers({
@@ -300,7 +313,7 @@ export class DesktopService {
       ...contactHandlers({ messenger, refreshUnread }),
       ...messageHandlers({ messenger, refreshUnread }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
-      ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig }),
+      ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...linkHandlers({
         ...(this.init.openLink != null ? { openLink: this.init.openLink } : {}),
         takePendingInvite: () => {

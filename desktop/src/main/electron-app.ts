@@ -12,7 +12,8 @@ import { readRendererFile, securityHeaders } from './renderer-files.js'
 import type { DesktopService, DesktopServiceInit, MessengerFactory } from './desktop-service.js'
 import type { RelayInfo } from './desktop-config.js'
 import { APP_ENTRY, APP_SCHEME, LINK_SCHEME, WEB_PREFERENCES, hardenContents, inviteInArgv, isAppUrl } from './electron-surface.js'
-import type { ElectronSurface, InvokeEventLike, TrayLike, WindowLike } from './electron-surface.js'
+import { TrayPresence, hostFeatures } from './electron-tray.js'
+import type { ElectronSurface, InvokeEventLike, WindowLike } from './electron-surface.js'
 import type { Logger, LoggerFactory } from '@sotto/core'
 import type { Result } from '../shared/contract.js'
 
@@ -43,6 +44,8 @@ export interface ElectronAppInit {
    * unpackaged app (`process.defaultApp`) is Electron's binary plus the app's path.
    */
   linkHandler?: { path: string, args: string[] }
+  /** The OS (`process.platform` by default): it decides whether the app can start at login. */
+  platform?: string
 }
 
 /** What {@link startElectronApp} returns. */
@@ -77,7 +80,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
 
   const dataDir = init.dataDir ?? join(app.getPath('userData'), 'sotto')
   let window: W | undefined
-  let tray: TrayLike | undefined
+  const presence = new TrayPresence(electron, hostFeatures(electron, init.platform ?? process.platform))
   let finished = false
   let resolveStopped!: () => void
   const stopped = new Promise<void>(resolve => { resolveStopped = resolve })
@@ -96,6 +99,8 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     defaultRelays: init.defaultRelays ?? [],
     ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}),
     openLink: url => confirmAndOpen(electron, window, url),
+    features: hostFeatures(electron, init.platform ?? process.platform),
+    onPreferences: prefs => { presence.apply(prefs) },
     ...(init.logger != null ? { logger: init.logger } : {})
   })
 
@@ -116,7 +121,9 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
   })
   app.on('web-contents-created', (_event, contents) => { hardenContents(contents) })
   app.on('window-all-closed', () => { app.quit() })
+  app.on('activate', showWindow)
   app.on('before-quit', event => {
+    presence.quit()
     if (finished) return
     event.preventDefault()
     void shutdown().then(() => {
@@ -136,8 +143,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
       } catch (err) {
         log?.error('messenger did not stop cleanly', { error: (err as Error).name })
       }
-      tray?.destroy()
-      tray = undefined
+      presence.destroy()
     })()
     return shuttingDown
   }
@@ -147,10 +153,11 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     denyPermissions(electron)
     serveRenderer(electron, init.rendererDir)
     answerCalls(electron, service, event => trustedSender(window, event), log)
-    forwardEvents(electron, service, { window: () => window, tray: () => tray, showWindow })
+    forwardEvents(electron, service, { window: () => window, presence, showWindow })
     window = createWindow(electron, init.preloadFile)
     window.once('ready-to-show', showWindow)
-    tray = createTray(electron, init.trayIcon, showWindow)
+    presence.create(init.trayIcon, showWindow)
+    presence.keepOnClose(window)
     await service.start()
     offerInvite(inviteInArgv(init.argv ?? []))
     await window.loadURL(APP_ENTRY)
@@ -164,19 +171,16 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
 function forwardEvents (
   electron: ElectronSurface<WindowLike>,
   service: DesktopService,
-  { window, tray, showWindow }: { window: () => WindowLike | undefined, tray: () => TrayLike | undefined, showWindow: () => void }
+  { window, presence, showWindow }: { window: () => WindowLike | undefined, presence: TrayPresence, showWindow: () => void }
 ): void {
   service.subscribe(event => {
     const w = window()
     if (w != null && !w.isDestroyed()) w.webContents.send(EVENT_CHANNELS[event.name], event.payload)
-    if (event.name === 'unread') tray()?.setToolTip(trayText(event.payload.total))
-    if (event.name === 'message' && event.payload.direction === 'in' && w?.isFocused() !== true) {
-      void service.notificationFor(event.payload).then(content => {
-        if (content == null || !electron.Notification.isSupported()) return
-        const notification = new electron.Notification(content)
-        notification.on('click', showWindow)
-        notification.show()
-      })
+    if (event.name === 'unread') presence.showUnread(event.payload.total)
+    if (event.name === 'notification' && w?.isFocused() !== true && electron.Notification.isSupported()) {
+      const notification = new electron.Notification({ title: event.payload.title, body: event.payload.body })
+      notification.on('click', showWindow)
+      notification.show()
     }
   })
 }
@@ -273,19 +277,3 @@ function createWindow<W extends WindowLike> (electron: ElectronSurface<W>, prelo
   })
 }
 
-/** The tray icon with its menu, where the platform has a tray. */
-function createTray (electron: ElectronSurface<WindowLike>, icon: string, showWindow: () => void): TrayLike | undefined {
-  if (electron.Tray == null) return undefined
-  const tray = new electron.Tray(icon)
-  tray.setToolTip(trayText(0))
-  tray.setContextMenu(electron.Menu.buildFromTemplate([
-    { label: 'Show Sotto', click: showWindow },
-    { label: 'Quit Sotto', click: () => { electron.app.quit() } }
-  ]))
-  tray.on('click', showWindow)
-  return tray
-}
-
-function trayText (unread: number): string {
-  return unread === 0 ? 'Sotto' : `Sotto — ${unread} unread`
-}

@@ -81,8 +81,12 @@ export interface WindowLike {
   isFocused(): boolean
   /** Whether it was destroyed. */
   isDestroyed(): boolean
+  /** Hides the window (it lives on in the tray). */
+  hide(): void
   /** Window events. */
   once(event: 'ready-to-show', listener: () => void): unknown
+  /** Closing the window; cancelling it keeps the window. */
+  on(event: 'close', listener: (event: Preventable) => void): unknown
 }
 
 /** An IPC invoke event, as the handlers see it. */
@@ -118,9 +122,12 @@ export interface ElectronSurface<W extends WindowLike = WindowLike> {
     getPath(name: 'userData'): string
     quit(): void
     setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean
+    setBadgeCount(count: number): boolean
+    setLoginItemSettings(settings: { openAtLogin: boolean }): void
     on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown
     on(event: 'open-url', listener: (event: Preventable, url: string) => void): unknown
     on(event: 'window-all-closed', listener: () => void): unknown
+    on(event: 'activate', listener: () => void): unknown
     on(event: 'before-quit', listener: (event: Preventable) => void): unknown
     on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown
   }
@@ -163,6 +170,8 @@ export interface ElectronSurface<W extends WindowLike = WindowLike> {
 export interface TrayLike {
   /** Hover text. */
   setToolTip(text: string): void
+  /** Text beside the icon (macOS menu bar). */
+  setTitle(title: string): void
   /** The menu. */
   setContextMenu(menu: unknown): void
   /** Click on the icon. */

@@ -126,6 +126,10 @@ export interface SettingsView {
   notifications: boolean
   /** What notifications show. */
   notificationPreview: NotificationPreview
+  /** Closing the window keeps Sotto running in the tray; present where there is a tray (Electron). */
+  closeToTray?: boolean
+  /** Sotto starts when the user logs in; present where the OS offers it (Electron, macOS and Windows). */
+  startAtLogin?: boolean
 }
 
 /**
@@ -141,6 +145,19 @@ export interface ErrorView {
   name: string
   /** A message fit for the user. */
   message: string
+}
+
+/**
+ * A notification for an incoming message, as the user's preferences allow it: by default only
+ * "New message", with neither the sender's name nor the text.
+ */
+export interface NotificationView {
+  /** Title line. */
+  title: string
+  /** Body line. */
+  body: string
+  /** The conversation it is about (to open it on click). */
+  contactId: string
 }
 
 /** The state of the app. */
@@ -237,7 +254,9 @@ export const requestSchemas = {
     excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     notifications: z.boolean().optional(),
-    notificationPreview: z.enum(['none', 'name', 'name-and-text']).optional()
+    notificationPreview: z.enum(['none', 'name', 'name-and-text']).optional(),
+    closeToTray: z.boolean().optional(),
+    startAtLogin: z.boolean().optional()
   }),
   relays: empty,
   addRelay: z.strictObject({ address: relayAddressSchema }),
@@ -292,6 +311,7 @@ export interface Events {
   unread: { total: number }
   relay: RelayView
   invite: { invite: string }
+  notification: NotificationView
 }
 
 /** One pushed event. */

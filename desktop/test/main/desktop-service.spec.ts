@@ -185,8 +185,10 @@ describe('DesktopService', () => {
 
     const incoming = nextEvent(service, 'message')
     const unread = nextEvent(service, 'unread', u => u.total === 1)
+    const notification = nextEvent(service, 'notification')
     m.receive(bob.id, 'hello Ada')
     assert.equal((await incoming).text, 'hello Ada')
+    assert.deepEqual(await notification, { title: 'Sotto', body: 'New message', contactId: bob.id }, 'neither name nor text by default')
     assert.equal((await unread).total, 1)
     assert.equal(service.unreadTotal(), 1)
     const none = nextEvent(service, 'unread', u => u.total === 0)
@@ -219,7 +221,8 @@ describe('DesktopService', () => {
     assert.deepEqual(await connection, { contactId: bob.id, presence: 'relay' })
 
     const settings = value(await service.dispatch('updateSettings', { theme: 'dark', mdns: false, excludedJurisdictions: ['US'], notificationPreview: 'name' })) as Record<string, unknown>
-    assert.deepEqual(settings, { mdns: false, readReceipts: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' })
+    assert.deepEqual(settings, { mdns: false, readReceipts: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' }, 'no tray or login item in headless mode')
+    assert.equal(errorName(await service.dispatch('updateSettings', { closeToTray: false })), 'UnsupportedError')
     assert.deepEqual(value(await service.dispatch('settings', undefined)), settings)
 
     const relays = value(await service.dispatch('addRelay', { address: RELAY })) as Array<{ address: string, source: string }>

@@ -5,7 +5,7 @@
  */
 import { contactView, messageView } from '../views.js'
 import type { EventHub } from './event-hub.js'
-import type { Events, RelayView } from '../../shared/contract.js'
+import type { Events, MessageView, RelayView } from '../../shared/contract.js'
 import type { Logger, Messenger, MessengerEvents, RelayView as HomeRelay } from '@sotto/core'
 
 /** What a {@link MessengerWatch} uses. */
@@ -16,6 +16,8 @@ export interface MessengerWatchComponents {
   homeRelayView: (relay: HomeRelay) => RelayView
   /** Called once, when the messenger is first online. */
   onOnline: () => void
+  /** Called with each new incoming message, after it was pushed. */
+  onMessage?: (message: MessageView) => void
   /** Logger. */
   log?: Logger
 }
@@ -49,7 +51,9 @@ export class MessengerWatch {
   start (): void {
     const { events } = this.components
     this.on('message', message => {
-      events.push('message', messageView(message))
+      const view = messageView(message)
+      events.push('message', view)
+      this.components.onMessage?.(view)
       void this.refreshUnread()
     })
     this.on('status', s => {

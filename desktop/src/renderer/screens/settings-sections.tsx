@@ -4,6 +4,7 @@
  * excluded jurisdictions. Each shows `settings` and hands changes to `save`.
  */
 import { useId, useState } from 'react'
+import { askBrowserPermission, browserNotificationState } from '../browser-notifications.js'
 import type { FormEvent, ReactNode } from 'react'
 import type { Requests, SettingsView, Theme } from '../../shared/contract.js'
 
@@ -61,6 +62,35 @@ export function NotificationSection ({ settings, save }: SectionProps): ReactNod
         <option value='name'>The sender's name</option>
         <option value='name-and-text'>The sender's name and the message</option>
       </select>
+      <BrowserPermission />
+    </fieldset>
+  )
+}
+
+/** In headless mode: asks the browser for permission to notify, or says it refused. */
+function BrowserPermission (): ReactNode {
+  const [state, setState] = useState(browserNotificationState())
+  if (state === 'ask') {
+    const ask = (): void => { void askBrowserPermission().finally(() => { setState(browserNotificationState()) }) }
+    return <p><button type='button' onClick={ask}>Let this browser show notifications</button></p>
+  }
+  if (state === 'blocked') return <p className='hint'>This browser blocks Sotto's notifications; allow them in its site settings.</p>
+  return null
+}
+
+/** Closing into the tray and starting at login, where the app offers them (Electron). */
+export function BackgroundSection ({ settings, save }: SectionProps): ReactNode {
+  if (settings.closeToTray == null && settings.startAtLogin == null) return null
+  return (
+    <fieldset>
+      <legend>Staying online</legend>
+      <p className='hint'>While Sotto runs, contacts reach you directly; when it is closed, only your relays hold their messages.</p>
+      {settings.closeToTray != null && (
+        <Toggle checked={settings.closeToTray} onChange={closeToTray => { save({ closeToTray }) }}>Keep Sotto running in the tray when its window is closed</Toggle>
+      )}
+      {settings.startAtLogin != null && (
+        <Toggle checked={settings.startAtLogin} onChange={startAtLogin => { save({ startAtLogin }) }}>Start Sotto when I log in</Toggle>
+      )}
     </fieldset>
   )
 }

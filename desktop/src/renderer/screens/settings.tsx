@@ -6,7 +6,7 @@
 import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
-import { JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
+import { BackgroundSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
 import { RelaySection } from './settings-relays.js'
 import type { ReactNode } from 'react'
 import type { RelayView, Requests, SettingsView } from '../../shared/contract.js'
@@ -61,6 +61,7 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
       {error != null && <p role='alert' className='error'>{error}</p>}
       <ThemeSection {...sectionProps} />
       <NotificationSection {...sectionProps} />
+      <BackgroundSection {...sectionProps} />
       <PrivacySection {...sectionProps} />
       <JurisdictionSection {...sectionProps} onInvalid={setInputError} />
       <RelaySection initial={relays} onError={setInputError} />
