@@ -15,39 +15,39 @@ import type { Result } from '../../src/shared/contract.js'
 
 type Primary = Extract<ElectronApp, { role: 'primary' }>
 
-describe('Electron app (injected surface)', () => {
-  let dir: string
-  let cleanup: () => Promise<void>
-  let rendererDir: string
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir())
-    rendererDir = join(dir, 'renderer')
-    await mkdir(rendererDir)
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
-    await writeFile(join(dir, 'secret.txt'), 'outside the renderer')
+let dir: string
+let cleanup: () => Promise<void>
+let rendererDir: string
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir())
+  rendererDir = join(dir, 'renderer')
+  await mkdir(rendererDir)
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
+  await writeFile(join(dir, 'secret.txt'), 'outside the renderer')
+})
+afterEach(async () => { await cleanup() })
+
+async function start (electron: FakeElectron, factory = memoryFactory(), argv: string[] = [], platform = 'linux'): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
+  const started = startElectronApp(electron.surface, {
+    platform,
+    createMessenger: factory.factory,
+    preloadFile: '/app/dist/preload/preload.cjs',
+    rendererDir,
+    trayIcon: '/app/assets/tray.png',
+    dataDir: join(dir, 'data'),
+    argv,
+    linkHandler: { path: '/usr/lib/electron/electron', args: ['/app'] }
   })
-  afterEach(async () => { await cleanup() })
+  assert.equal(started.role, 'primary')
+  electron.app.becomeReady()
+  await (started as Primary).ready
+  return { started: started as Primary, window: electron.windows[0]!, created: factory.created }
+}
 
-  async function start (electron: FakeElectron, factory = memoryFactory(), argv: string[] = [], platform = 'linux'): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
-    const started = startElectronApp(electron.surface, {
-      platform,
-      createMessenger: factory.factory,
-      preloadFile: '/app/dist/preload/preload.cjs',
-      rendererDir,
-      trayIcon: '/app/assets/tray.png',
-      dataDir: join(dir, 'data'),
-      argv,
-      linkHandler: { path: '/usr/lib/electron/electron', args: ['/app'] }
-    })
-    assert.equal(started.role, 'primary')
-    electron.app.becomeReady()
-    await (started as Primary).ready
-    return { started: started as Primary, window: electron.windows[0]!, created: factory.created }
-  }
+const call = async (electron: FakeElectron, window: FakeWindow, method: keyof typeof METHOD_CHANNELS, payload?: unknown): Promise<Result<unknown>> =>
+  await electron.ipc.invoke(METHOD_CHANNELS[method], eventFrom(window), payload) as Result<unknown>
 
-  const call = async (electron: FakeElectron, window: FakeWindow, method: keyof typeof METHOD_CHANNELS, payload?: unknown): Promise<Result<unknown>> =>
-    await electron.ipc.invoke(METHOD_CHANNELS[method], eventFrom(window), payload) as Result<unknown>
-
+describe('Electron app: instances and the window', () => {
   it('a second instance hands over to the first and creates nothing', () => {
     const electron = fakeElectron(dir)
     electron.app.lock = false
@@ -111,6 +111,9 @@ describe('Electron app (injected surface)', () => {
     }
   })
 
+})
+
+describe('Electron app: IPC, keys and events', () => {
   it('answers IPC only from the main frame of its own window on its own page', async () => {
     const electron = fakeElectron(dir)
     const { window } = await start(electron)
@@ -186,6 +189,9 @@ describe('Electron app (injected surface)', () => {
     await started.stopped
   })
 
+})
+
+describe('Electron app: links', () => {
   describe('sotto:// invite links', () => {
     const link = 'sotto://invite/AbC-_123'
 
@@ -248,6 +254,9 @@ describe('Electron app (injected surface)', () => {
     await started.stopped
   })
 
+})
+
+describe('Electron app: shutdown and staying online', () => {
   it('shuts down cleanly: stops the messenger once, removes handlers, then quits', async () => {
     const electron = fakeElectron(dir)
     const { window, created, started } = await start(electron)

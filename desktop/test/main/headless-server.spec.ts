@@ -57,35 +57,36 @@ function nextFrame (ws: WebSocket, predicate: (frame: Record<string, unknown>) =
   })
 }
 
+let dir: string
+let cleanup: () => Promise<void>
+let service: DesktopService
+let server: HeadlessServer
+let token: string
+let origin: string
+const sockets: WebSocket[] = []
+
+// Every test below starts with a service and a server on loopback, and ends by closing them.
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir())
+  const rendererDir = join(dir, 'renderer')
+  await mkdir(join(rendererDir, 'assets'), { recursive: true })
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+  await writeFile(join(dir, 'secret.txt'), 'outside')
+  service = createDesktopService({ dataDir: join(dir, 'data'), createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
+  await service.start()
+  server = await startHeadlessServer({ service, rendererDir, port: 0 })
+  token = /#token=([A-Za-z0-9_-]+)$/.exec(server.url)?.[1] ?? ''
+  origin = `http://127.0.0.1:${server.port}`
+})
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate()
+  await server.close()
+  await service.stop()
+  await cleanup()
+})
+
 describe('headless server', () => {
-  let dir: string
-  let cleanup: () => Promise<void>
-  let service: DesktopService
-  let server: HeadlessServer
-  let token: string
-  let origin: string
-  const sockets: WebSocket[] = []
-
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir())
-    const rendererDir = join(dir, 'renderer')
-    await mkdir(join(rendererDir, 'assets'), { recursive: true })
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
-    await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
-    await writeFile(join(dir, 'secret.txt'), 'outside')
-    service = createDesktopService({ dataDir: join(dir, 'data'), createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
-    await service.start()
-    server = await startHeadlessServer({ service, rendererDir, port: 0 })
-    token = /#token=([A-Za-z0-9_-]+)$/.exec(server.url)?.[1] ?? ''
-    origin = `http://127.0.0.1:${server.port}`
-  })
-  afterEach(async () => {
-    for (const ws of sockets.splice(0)) ws.terminate()
-    await server.close()
-    await service.stop()
-    await cleanup()
-  })
-
   it('prints a loopback URL with a fresh random token', async () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/)
     const other = await startHeadlessServer({ service, rendererDir: dir, port: 0 })
@@ -146,6 +147,9 @@ describe('headless server', () => {
     await event
   })
 
+})
+
+describe('headless server beyond loopback', () => {
   it('refuses to bind beyond loopback unless the host names it is reached by are named', async () => {
     const rendererDir = join(dir, 'renderer')
     for (const host of ['0.0.0.0', '::', '192.0.2.1']) {

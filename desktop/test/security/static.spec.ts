@@ -49,7 +49,7 @@ function assertStrictCsp (csp: string, where: string): void {
   assert.doesNotMatch(csp, /unsafe-|\*|https?:|data:|blob:/, `${where}: no unsafe sources, wildcards, remote hosts or data URLs`)
 }
 
-describe('static security checks', () => {
+describe('static security checks: windows and links', () => {
   it('every window is isolated, sandboxed and without Node', async () => {
     assert.deepEqual({ ...WEB_PREFERENCES }, {
       contextIsolation: true,
@@ -103,6 +103,9 @@ describe('static security checks', () => {
     }
   })
 
+})
+
+describe('static security checks: CSP and imports', () => {
   it('the CSP is strict in the page, in Electron and in headless mode', async () => {
     const source = await readFile(join(SRC, 'renderer', 'index.html'), 'utf8')
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(source)?.[1]
@@ -152,6 +155,9 @@ describe('static security checks', () => {
     }
   })
 
+})
+
+describe('static security checks: preload and electronegativity', () => {
   it('the preload bundle requires only electron and exposes one function per call, nothing generic', async () => {
     const bundle = await readFile(PRELOAD_FILE, 'utf8')
     const required = [...bundle.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map(m => m[1])

@@ -91,6 +91,7 @@ export class MessengerWatch {
 
   /** Counts unread messages and pending requests again; pushes `unread` when the total changed. */
   async refreshUnread (): Promise<void> {
+    if (this.stopped) return
     try {
       const [contacts, requests] = await Promise.all([this.messenger.contacts(), this.messenger.requests()])
       const total = contacts.reduce((n, c) => n + (c.blocked ? 0 : c.unread), 0) +
@@ -100,7 +101,8 @@ export class MessengerWatch {
         this.components.events.push('unread', { total })
       }
     } catch (err) {
-      this.components.log?.warn('could not count unread messages', { error: (err as Error).name })
+      // A count still running when the messenger stops finds its store closed: nothing to report.
+      if (!this.stopped) this.components.log?.warn('could not count unread messages', { error: (err as Error).name })
     }
   }
 
