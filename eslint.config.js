@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-only
-// Lint, including the layering of STYLE.md: each layer may only import downwards.
+// Lint, including the layering in docs/CONTRIBUTING.md: each layer may only import downwards.
 import tseslint from 'typescript-eslint'
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'worker_threads']
@@ -7,6 +7,24 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'ne
 /** A no-restricted-imports rule from a list of forbidden patterns and the reason. */
 function forbid (patterns, message) {
   return { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] }
+}
+
+/**
+ * Like {@link forbid}, but lets `@sotto/core` in as types only (`import type`): the public types
+ * are defined once, in core, and no core code reaches the page.
+ */
+function forbidAllowingCoreTypes (patterns, message) {
+  return {
+    'no-restricted-imports': 'off',
+    // `import { type X }` keeps a bare `import 'm'` under verbatimModuleSyntax: it would load core.
+    '@typescript-eslint/no-import-type-side-effects': 'error',
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      patterns: [
+        { group: patterns, message },
+        { regex: '^@sotto/core$', allowTypeImports: true, message: `${message}; @sotto/core only with import type` }
+      ]
+    }]
+  }
 }
 
 export default tseslint.config(
@@ -42,12 +60,12 @@ export default tseslint.config(
   },
   {
     files: ['desktop/src/renderer/**/*.ts', 'desktop/src/renderer/**/*.tsx'],
-    rules: forbid(['electron', '@sotto/*', '**/main/**', '**/preload/**', '**/core/**', ...nodeBuiltins],
-      'desktop/renderer imports only desktop/shared and browser code')
+    rules: forbidAllowingCoreTypes(['electron', '@sotto/*', '!@sotto/core', '@sotto/core/*', '**/main/**', '**/preload/**', '**/core/**', ...nodeBuiltins],
+      'desktop/renderer imports only desktop/shared, browser code and the types of @sotto/core')
   },
   {
     files: ['desktop/src/shared/**/*.ts'],
-    rules: forbid(['electron', '@sotto/*', '**/main/**', '**/preload/**', '**/renderer/**', ...nodeBuiltins],
-      'desktop/shared is the IPC contract: plain types and schemas only')
+    rules: forbidAllowingCoreTypes(['electron', '@sotto/*', '!@sotto/core', '@sotto/core/*', '**/core/**', '**/main/**', '**/preload/**', '**/renderer/**', ...nodeBuiltins],
+      'desktop/shared is the IPC contract: plain types and schemas only, and the types of @sotto/core')
   }
 )

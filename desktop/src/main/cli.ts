@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { fetchRelayInfo, loadMessengerFactory } from './core-loader.js'
 import { createDesktopService } from './desktop-service.js'
 import { startHeadlessServer } from './headless-server.js'
+import { isLoopback } from './host-policy.js'
 import { pinoLoggers } from './logger.js'
 import { defaultRelays } from './relays.js'
 import { RENDERER_DIR } from './renderer-files.js'
@@ -30,7 +31,9 @@ const USAGE = `Usage:
 Options (headless):
   --port N          port to serve on (default 0: any free port)
   --data DIR        data directory (default ~/.local/share/sotto-desktop)
-  --host ADDR       address to bind (default 127.0.0.1; anything else exposes the app to the network)
+  --host ADDR       address to bind (default 127.0.0.1; anything else exposes the app to the network
+                    and needs --allow-host, and TLS or a tunnel in front)
+  --allow-host NAME a host name the app may be reached by besides loopback (repeatable)
   --relay ADDR      a relay to offer during set-up (repeatable; also SOTTO_RELAYS, comma-separated)
   --listen ADDR     a libp2p listen multiaddr (repeatable)
   --no-mdns         no LAN discovery for this run
@@ -45,6 +48,8 @@ export interface HeadlessArgs {
   dataDir: string
   /** Bind address. */
   host: string
+  /** Host names the app may be reached by besides loopback; required beyond loopback. */
+  allowedHosts: string[]
   /** Relays offered. */
   relays: string[]
   /** Listen multiaddrs. */
@@ -62,6 +67,7 @@ export function parseHeadlessArgs (argv: string[]): HeadlessArgs {
       port: { type: 'string', default: '0' },
       data: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
+      'allow-host': { type: 'string', multiple: true, default: [] },
       relay: { type: 'string', multiple: true, default: [] },
       listen: { type: 'string', multiple: true, default: [] },
       'no-mdns': { type: 'boolean', default: false }
@@ -71,10 +77,15 @@ export function parseHeadlessArgs (argv: string[]): HeadlessArgs {
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('--port must be 0–65535')
+  if (!isLoopback(values.host) && values['allow-host'].length === 0) {
+    throw new TypeError(`--host ${values.host} exposes Sotto to the network: name the host names it is reached by with ` +
+      '--allow-host NAME (repeatable), and put TLS or a tunnel in front')
+  }
   return {
     port,
     dataDir: resolve(values.data ?? join(homedir(), '.local', 'share', 'sotto-desktop')),
     host: values.host,
+    allowedHosts: values['allow-host'],
     relays: values.relay,
     listen: values.listen,
     noMdns: values['no-mdns']
@@ -105,7 +116,11 @@ export async function runHeadless (args: HeadlessArgs, createMessenger?: Messeng
     logger,
     ...(passphrase != null && passphrase !== '' ? { passphrase } : {})
   })
-  const server = await startHeadlessServer({ service, rendererDir: RENDERER_DIR, host: args.host, port: args.port, logger })
+  const server = await startHeadlessServer({ service, rendererDir: RENDERER_DIR, host: args.host, allowedHosts: args.allowedHosts, port: args.port, logger })
+  if (!isLoopback(args.host)) {
+    process.stderr.write(`sotto-desktop: WARNING: serving on ${args.host} for ${args.allowedHosts.join(', ')} over plain HTTP. ` +
+      'The page and its token must reach the browser through TLS (a reverse proxy) or a tunnel (SSH, WireGuard).\n')
+  }
 
   let signals = 0
   const shutdown = (): void => {

@@ -26,7 +26,10 @@ export const desktopConfigSchema = z.strictObject({
   prefs: z.strictObject({
     theme: z.enum(['system', 'light', 'dark']),
     notifications: z.boolean(),
-    notificationPreview: z.enum(['none', 'name', 'name-and-text'])
+    notificationPreview: z.enum(['none', 'name', 'name-and-text']),
+    // Added later: files written before lack them.
+    closeToTray: z.boolean().default(true),
+    startAtLogin: z.boolean().default(false)
   })
 })
 
@@ -46,11 +49,24 @@ export interface RelayInfo {
   jurisdiction?: string
 }
 
-/** Display preferences of a fresh install: notifications on, but showing neither name nor text. */
+/**
+ * Preferences of a fresh install: notifications on, but showing neither name nor text; closing the
+ * window keeps Sotto in the tray (so it stays reachable); not started at login.
+ */
 export const DEFAULT_PREFS: DesktopConfig['prefs'] = {
   theme: 'system',
   notifications: true,
-  notificationPreview: 'none'
+  notificationPreview: 'none',
+  closeToTray: true,
+  startAtLogin: false
+}
+
+/** What the host offers beyond a window: a tray, and starting at login. */
+export interface HostFeatures {
+  /** A tray icon exists, so the window may close into it. */
+  tray: boolean
+  /** The OS can start the app at login. */
+  loginItem: boolean
 }
 
 /** Path of the config file in a data directory. */

@@ -42,6 +42,9 @@ export class ConfigError extends DesktopError {}
 /** The operation is not available in this mode (for example opening links in headless mode). */
 export class UnsupportedError extends DesktopError {}
 
+/** Headless mode was asked to bind beyond loopback without the host names it may be reached by. */
+export class UnsafeBindError extends DesktopError {}
+
 /**
  * Error names whose messages are fit to show: this package's, and `@sotto/core`'s expected errors.
  * Anything else crosses the boundary as `InternalError` with a generic message.

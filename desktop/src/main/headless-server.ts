@@ -14,7 +14,9 @@ import {
   clientFrameSchema, HEADLESS_IPC_PATH, HEADLESS_SUBPROTOCOL, MAX_FRAME_BYTES, TOKEN_PROTOCOL_PREFIX
 } from '../shared/headless.js'
 import type { ServerFrame } from '../shared/headless.js'
+import { hostPolicy, isLoopback } from './host-policy.js'
 import { readRendererFile, securityHeaders } from './renderer-files.js'
+import type { HostPolicy } from './host-policy.js'
 import type { DesktopService } from './desktop-service.js'
 import type { LoggerFactory } from '@sotto/core'
 
@@ -26,6 +28,11 @@ export interface HeadlessServerInit {
   rendererDir: string
   /** Address to bind; `127.0.0.1` by default. */
   host?: string
+  /**
+   * Host names the server may be reached by besides loopback (through a TLS tunnel or proxy).
+   * Required when `host` is not a loopback address.
+   */
+  allowedHosts?: string[]
   /** Port; 0 picks a free one. */
   port?: number
   /** The token; random per start by default. Tests may fix it. */
@@ -55,38 +62,66 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(da, db)
 }
 
+function send (ws: WebSocket, frame: ServerFrame): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+}
+
+function refuseHttp (res: ServerResponse, code: number): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(code === 404 ? 'Not found\n' : 'Refused\n')
+}
+
+/** Answers a GET or HEAD for a file of the built renderer. */
+async function serveFile (req: IncomingMessage, res: ServerResponse, rendererDir: string, policy: HostPolicy): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') { refuseHttp(res, 405); return }
+  const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/'
+  const file = await readRendererFile(rendererDir, path)
+  if (file == null) { refuseHttp(res, 404); return }
+  const host = req.headers.host!
+  // Behind a TLS tunnel the page is https, and its socket wss.
+  const connect = `ws://${host}${HEADLESS_IPC_PATH}` + (policy.isAllowedName(host) ? ` wss://${host}${HEADLESS_IPC_PATH}` : '')
+  res.writeHead(200, {
+    ...securityHeaders(connect),
+    'Content-Type': file.contentType,
+    'Content-Length': file.body.length
+  })
+  res.end(req.method === 'HEAD' ? undefined : file.body)
+}
+
+/** Answers one frame from the browser; closes the socket on a malformed one. */
+function answerFrame (ws: WebSocket, service: DesktopService, text: string, isBinary: boolean): void {
+  if (isBinary) { ws.close(1003, 'text frames only'); return }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    ws.close(1007, 'not JSON')
+    return
+  }
+  const frame = clientFrameSchema.safeParse(json)
+  if (!frame.success) { ws.close(1008, 'malformed frame'); return }
+  void service.dispatch(frame.data.method, frame.data.payload)
+    .then(result => { send(ws, { id: frame.data.id, result }) })
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startHeadlessServer (init: HeadlessServerInit): Promise<HeadlessServer> {
   const log = init.logger?.forComponent('desktop:headless')
   const host = init.host ?? '127.0.0.1'
   const token = init.token ?? createToken()
   const wildcard = host === '0.0.0.0' || host === '::'
-  let port = init.port ?? 0
-  let allowedHosts = new Set<string>()
-
-  const hostAllowed = (hostHeader: string | undefined): hostHeader is string =>
-    hostHeader != null && (wildcard ? /^[A-Za-z0-9.[\]:-]+$/.test(hostHeader) : allowedHosts.has(hostHeader))
-
-  const refuseHttp = (res: ServerResponse, code: number): void => {
-    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
-    res.end(code === 404 ? 'Not found\n' : 'Refused\n')
+  const policy = hostPolicy({ bindHost: host, allowedHosts: init.allowedHosts ?? [] })
+  if (!isLoopback(host)) {
+    log?.warn('serving beyond loopback: reach it only through TLS or a tunnel, the page and its token travel unencrypted', { host, allowedHosts: init.allowedHosts })
   }
+  let port = init.port ?? 0
 
   const server = createServer((req, res) => {
-    void (async () => {
-      // A Host check keeps other web pages from reaching this server through DNS rebinding.
-      if (!hostAllowed(req.headers.host)) { refuseHttp(res, 421); return }
-      if (req.method !== 'GET' && req.method !== 'HEAD') { refuseHttp(res, 405); return }
-      const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/'
-      const file = await readRendererFile(init.rendererDir, path)
-      if (file == null) { refuseHttp(res, 404); return }
-      res.writeHead(200, {
-        ...securityHeaders(`ws://${req.headers.host}${HEADLESS_IPC_PATH}`),
-        'Content-Type': file.contentType,
-        'Content-Length': file.body.length
-      })
-      res.end(req.method === 'HEAD' ? undefined : file.body)
-    })().catch(() => {
+    // Host and Origin checks keep other web pages from reaching this server through DNS rebinding.
+    const hostHeader = req.headers.host
+    if (!policy.hostAllowed(hostHeader)) { refuseHttp(res, 421); return }
+    if (req.headers.origin != null && !policy.originAllowed(req.headers.origin, hostHeader)) { refuseHttp(res, 403); return }
+    serveFile(req, res, init.rendererDir, policy).catch(() => {
       if (!res.headersSent) refuseHttp(res, 500)
       else res.destroy()
     })
@@ -105,8 +140,8 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
 
   const authorised = (req: IncomingMessage): string | undefined => {
     const hostHeader = req.headers.host
-    if (!hostAllowed(hostHeader)) return 'host'
-    if (req.headers.origin !== `http://${hostHeader}`) return 'origin'
+    if (!policy.hostAllowed(hostHeader)) return 'host'
+    if (!policy.originAllowed(req.headers.origin, hostHeader)) return 'origin'
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map(s => s.trim())
     if (!offered.includes(HEADLESS_SUBPROTOCOL)) return 'protocol'
     const presented = offered.find(p => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length)
@@ -122,10 +157,6 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
     wss.handleUpgrade(req, socket, head, ws => { wss.emit('connection', ws, req) })
   })
 
-  const send = (ws: WebSocket, frame: ServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
-  }
-
   const unsubscribe = init.service.subscribe(event => {
     const frame = { event: event.name, payload: event.payload } as ServerFrame
     for (const ws of wss.clients) send(ws, frame)
@@ -133,20 +164,7 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
 
   wss.on('connection', (ws: WebSocket) => {
     log?.info('browser connected', { clients: wss.clients.size })
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) { ws.close(1003, 'text frames only'); return }
-      let json: unknown
-      try {
-        json = JSON.parse(data.toString())
-      } catch {
-        ws.close(1007, 'not JSON')
-        return
-      }
-      const frame = clientFrameSchema.safeParse(json)
-      if (!frame.success) { ws.close(1008, 'malformed frame'); return }
-      void init.service.dispatch(frame.data.method, frame.data.payload)
-        .then(result => { send(ws, { id: frame.data.id, result }) })
-    })
+    ws.on('message', (data, isBinary) => { answerFrame(ws, init.service, data.toString(), isBinary) })
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -161,11 +179,7 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
   port = address.port
   const urlHost = isIP(host) === 6 ? `[${host}]` : host
   const visibleHost = wildcard ? '127.0.0.1' : urlHost
-  allowedHosts = new Set([`${urlHost}:${port}`])
-  if (host === '127.0.0.1' || host === '::1' || wildcard) {
-    allowedHosts.add(`127.0.0.1:${port}`)
-    allowedHosts.add(`localhost:${port}`)
-  }
+  policy.bind(port)
   log?.info('listening', { host, port })
 
   let closing: Promise<void> | undefined

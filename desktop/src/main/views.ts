@@ -5,7 +5,7 @@
  */
 import type { Contact, Message, OwnIdentity, Settings } from '@sotto/core'
 import type { ContactView, IdentityView, MessageView, SettingsView } from '../shared/contract.js'
-import type { DesktopConfig } from './desktop-config.js'
+import type { DesktopConfig, HostFeatures } from './desktop-config.js'
 
 /** A message as the renderer sees it. */
 export function messageView (m: Message): MessageView {
@@ -49,9 +49,9 @@ export function identityView (i: OwnIdentity): IdentityView {
   return { userId: i.userId, peerId: i.peerId, name: i.name }
 }
 
-/** The messenger's settings joined with the desktop preferences. */
-export function settingsView (s: Settings, prefs: DesktopConfig['prefs']): SettingsView {
-  return {
+/** The messenger's settings joined with the desktop preferences the host can honour. */
+export function settingsView (s: Settings, prefs: DesktopConfig['prefs'], features: HostFeatures): SettingsView {
+  const view: SettingsView = {
     mdns: s.mdns,
     readReceipts: s.readReceipts,
     excludedJurisdictions: [...s.excludedJurisdictions],
@@ -59,4 +59,7 @@ export function settingsView (s: Settings, prefs: DesktopConfig['prefs']): Setti
     notifications: prefs.notifications,
     notificationPreview: prefs.notificationPreview
   }
+  if (features.tray) view.closeToTray = prefs.closeToTray
+  if (features.loginItem) view.startAtLogin = prefs.startAtLogin
+  return view
 }

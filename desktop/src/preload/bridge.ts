@@ -75,7 +75,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onExpired: subscribe('expired'),
     onUnread: subscribe('unread'),
     onRelay: subscribe('relay'),
-    onInvite: subscribe('invite')
+    onInvite: subscribe('invite'),
+    onNotification: subscribe('notification')
   } satisfies SottoBridge)
 }
 

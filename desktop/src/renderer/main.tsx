@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client'
 import { HEADLESS_IPC_PATH } from '../shared/headless.js'
 import { App } from './app.js'
 import { createClient } from './client.js'
+import { showBrowserNotifications } from './browser-notifications.js'
 import { connectWebSocketBridge, takeToken } from './ws-bridge.js'
 import type { SottoBridge } from '../shared/api.js'
 
@@ -26,7 +27,8 @@ if (preloaded != null) {
     )
   } else {
     const bridge = connectWebSocketBridge({
-      url: `ws://${window.location.host}${HEADLESS_IPC_PATH}`,
+      // wss when a TLS tunnel or proxy serves the page.
+      url: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${HEADLESS_IPC_PATH}`,
       token,
       onDisconnect: () => {
         root.render(
@@ -37,6 +39,7 @@ if (preloaded != null) {
         )
       }
     })
+    showBrowserNotifications(bridge)
     root.render(<App client={createClient(bridge)} />)
   }
 }

@@ -51,7 +51,8 @@ export const EVENT_CHANNELS = {
   expired: 'sotto:event:expired',
   unread: 'sotto:event:unread',
   relay: 'sotto:event:relay',
-  invite: 'sotto:event:invite'
+  invite: 'sotto:event:invite',
+  notification: 'sotto:event:notification'
 } as const
 
 /** The name of a pushed event. */

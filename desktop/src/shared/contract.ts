@@ -6,18 +6,14 @@
  */
 import { z } from 'zod'
 import type { EventName, Method } from './channels.js'
+import type { Contact, FailureReason, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
-// Data shown to the renderer. These mirror `@sotto/core`'s public types; the main side maps to them.
+// Data shown to the renderer. The value types are `@sotto/core`'s own (imported as types only: no
+// core code reaches the page); the views list their fields one by one, and the main side maps
+// each field, so nothing core adds later crosses to the renderer by accident.
 
-/** Where an outgoing message is: `queued`, `sent` (a relay holds it), `delivered`, `failed`. */
-export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed'
-
-/** Why an outgoing message failed. */
-export type FailureReason = 'blocked' | 'identity-changed' | 'rejected' | 'expired'
-
-/** How a contact is reachable: directly, through a relay, or not at all. */
-export type Presence = 'direct' | 'relay' | 'offline'
+export type { FailureReason, MessageState, Presence }
 
 /** One message of a conversation. `text` is untrusted when `direction` is `in`. */
 export interface MessageView {
@@ -26,7 +22,7 @@ export interface MessageView {
   /** The contact the conversation is with. */
   contactId: string
   /** `out`: written here; `in`: received. */
-  direction: 'in' | 'out'
+  direction: Message['direction']
   /** The text; always rendered as text. */
   text: string
   /** When the sender wrote it (ms since epoch, sender's clock). */
@@ -54,7 +50,7 @@ export interface ContactView {
   /** Their libp2p PeerId. */
   peerId: string
   /** `contact`, or `request` while a stranger's message waits. */
-  status: 'contact' | 'request'
+  status: Contact['status']
   /** 60 digits in groups of five. */
   safetyNumber: string
   /** The safety number was compared and marked verified. */
@@ -130,6 +126,10 @@ export interface SettingsView {
   notifications: boolean
   /** What notifications show. */
   notificationPreview: NotificationPreview
+  /** Closing the window keeps Sotto running in the tray; present where there is a tray (Electron). */
+  closeToTray?: boolean
+  /** Sotto starts when the user logs in; present where the OS offers it (Electron, macOS and Windows). */
+  startAtLogin?: boolean
 }
 
 /**
@@ -145,6 +145,19 @@ export interface ErrorView {
   name: string
   /** A message fit for the user. */
   message: string
+}
+
+/**
+ * A notification for an incoming message, as the user's preferences allow it: by default only
+ * "New message", with neither the sender's name nor the text.
+ */
+export interface NotificationView {
+  /** Title line. */
+  title: string
+  /** Body line. */
+  body: string
+  /** The conversation it is about (to open it on click). */
+  contactId: string
 }
 
 /** The state of the app. */
@@ -241,7 +254,9 @@ export const requestSchemas = {
     excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     notifications: z.boolean().optional(),
-    notificationPreview: z.enum(['none', 'name', 'name-and-text']).optional()
+    notificationPreview: z.enum(['none', 'name', 'name-and-text']).optional(),
+    closeToTray: z.boolean().optional(),
+    startAtLogin: z.boolean().optional()
   }),
   relays: empty,
   addRelay: z.strictObject({ address: relayAddressSchema }),
@@ -296,6 +311,7 @@ export interface Events {
   unread: { total: number }
   relay: RelayView
   invite: { invite: string }
+  notification: NotificationView
 }
 
 /** One pushed event. */

@@ -90,6 +90,9 @@ describe('sotto-desktop --headless (with @sotto/core)', () => {
     assert.equal(args.dataDir, '/tmp/x')
     assert.throws(() => parseHeadlessArgs(['--headless', '--port', '99999']), /port/)
     assert.throws(() => parseHeadlessArgs(['--headless', '--unknown']))
+    assert.throws(() => parseHeadlessArgs(['--headless', '--host', '0.0.0.0']), /--allow-host/, 'no network bind without named hosts')
+    const exposed = parseHeadlessArgs(['--headless', '--host', '0.0.0.0', '--allow-host', 'sotto.example.org', '--allow-host', 'home.lan'])
+    assert.deepEqual(exposed.allowedHosts, ['sotto.example.org', 'home.lan'])
   })
 
   it('serves, sets up, comes online, shuts down cleanly on SIGTERM and reopens the same identity', async () => {

@@ -27,12 +27,12 @@ function errorName (result: Result<unknown>): string {
   return (result as { ok: false, error: { name: string } }).error.name
 }
 
-describe('DesktopService', () => {
-  let dir: string
-  let cleanup: () => Promise<void>
-  beforeEach(async () => { ({ dir, cleanup } = await tempDir()) })
-  afterEach(async () => { await cleanup() })
+let dir: string
+let cleanup: () => Promise<void>
+beforeEach(async () => { ({ dir, cleanup } = await tempDir()) })
+afterEach(async () => { await cleanup() })
 
+describe('DesktopService: start and set-up', () => {
   it('offers relays in setup with what they publish, once they answer', async () => {
     const other = `/ip4/127.0.0.1/tcp/4002/p2p/${RELAY.split('/p2p/')[1]!}`
     const asked: string[] = []
@@ -120,6 +120,9 @@ describe('DesktopService', () => {
     await assert.rejects(stat(join(dir, 'desktop.json')), { code: 'ENOENT' })
   })
 
+})
+
+describe('DesktopService: refusals', () => {
   it('refuses unknown calls and malformed payloads without calling the messenger', async () => {
     const { factory, created } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
@@ -170,6 +173,9 @@ describe('DesktopService', () => {
     await service.stop()
   })
 
+})
+
+describe('DesktopService: calls and events', () => {
   it('answers every call of the contract and pushes the messenger events', async () => {
     const { factory, created } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
@@ -185,8 +191,10 @@ describe('DesktopService', () => {
 
     const incoming = nextEvent(service, 'message')
     const unread = nextEvent(service, 'unread', u => u.total === 1)
+    const notification = nextEvent(service, 'notification')
     m.receive(bob.id, 'hello Ada')
     assert.equal((await incoming).text, 'hello Ada')
+    assert.deepEqual(await notification, { title: 'Sotto', body: 'New message', contactId: bob.id }, 'neither name nor text by default')
     assert.equal((await unread).total, 1)
     assert.equal(service.unreadTotal(), 1)
     const none = nextEvent(service, 'unread', u => u.total === 0)
@@ -219,7 +227,8 @@ describe('DesktopService', () => {
     assert.deepEqual(await connection, { contactId: bob.id, presence: 'relay' })
 
     const settings = value(await service.dispatch('updateSettings', { theme: 'dark', mdns: false, excludedJurisdictions: ['US'], notificationPreview: 'name' })) as Record<string, unknown>
-    assert.deepEqual(settings, { mdns: false, readReceipts: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' })
+    assert.deepEqual(settings, { mdns: false, readReceipts: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' }, 'no tray or login item in headless mode')
+    assert.equal(errorName(await service.dispatch('updateSettings', { closeToTray: false })), 'UnsupportedError')
     assert.deepEqual(value(await service.dispatch('settings', undefined)), settings)
 
     const relays = value(await service.dispatch('addRelay', { address: RELAY })) as Array<{ address: string, source: string }>
@@ -233,6 +242,9 @@ describe('DesktopService', () => {
     await service.stop()
   })
 
+})
+
+describe('DesktopService: sending and failures', () => {
   it('stores messages in the order the send calls came, even when the messenger is slow to take one', async () => {
     const { factory, created } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
@@ -281,6 +293,9 @@ describe('DesktopService', () => {
     await service.stop()
   })
 
+})
+
+describe('DesktopService: relays and shutdown', () => {
   it('manages the messenger\'s home relays: what they publish, and refusal of excluded jurisdictions', async () => {
     const PUBLISHED = '/ip4/127.0.0.1/tcp/4011/p2p/12D3KooWPublishedPublishedPublishedPublished'
     PUBLISHED_RELAYS.set(PUBLISHED, { operator: 'Example Community', contact: 'mailto:relay@example.org', jurisdiction: 'DE' })

@@ -15,38 +15,39 @@ import type { Result } from '../../src/shared/contract.js'
 
 type Primary = Extract<ElectronApp, { role: 'primary' }>
 
-describe('Electron app (injected surface)', () => {
-  let dir: string
-  let cleanup: () => Promise<void>
-  let rendererDir: string
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir())
-    rendererDir = join(dir, 'renderer')
-    await mkdir(rendererDir)
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
-    await writeFile(join(dir, 'secret.txt'), 'outside the renderer')
+let dir: string
+let cleanup: () => Promise<void>
+let rendererDir: string
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir())
+  rendererDir = join(dir, 'renderer')
+  await mkdir(rendererDir)
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
+  await writeFile(join(dir, 'secret.txt'), 'outside the renderer')
+})
+afterEach(async () => { await cleanup() })
+
+async function start (electron: FakeElectron, factory = memoryFactory(), argv: string[] = [], platform = 'linux'): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
+  const started = startElectronApp(electron.surface, {
+    platform,
+    createMessenger: factory.factory,
+    preloadFile: '/app/dist/preload/preload.cjs',
+    rendererDir,
+    trayIcon: '/app/assets/tray.png',
+    dataDir: join(dir, 'data'),
+    argv,
+    linkHandler: { path: '/usr/lib/electron/electron', args: ['/app'] }
   })
-  afterEach(async () => { await cleanup() })
+  assert.equal(started.role, 'primary')
+  electron.app.becomeReady()
+  await (started as Primary).ready
+  return { started: started as Primary, window: electron.windows[0]!, created: factory.created }
+}
 
-  async function start (electron: FakeElectron, factory = memoryFactory(), argv: string[] = []): Promise<{ started: Primary, window: FakeWindow, created: MemoryMessenger[] }> {
-    const started = startElectronApp(electron.surface, {
-      createMessenger: factory.factory,
-      preloadFile: '/app/dist/preload/preload.cjs',
-      rendererDir,
-      trayIcon: '/app/assets/tray.png',
-      dataDir: join(dir, 'data'),
-      argv,
-      linkHandler: { path: '/usr/lib/electron/electron', args: ['/app'] }
-    })
-    assert.equal(started.role, 'primary')
-    electron.app.becomeReady()
-    await (started as Primary).ready
-    return { started: started as Primary, window: electron.windows[0]!, created: factory.created }
-  }
+const call = async (electron: FakeElectron, window: FakeWindow, method: keyof typeof METHOD_CHANNELS, payload?: unknown): Promise<Result<unknown>> =>
+  await electron.ipc.invoke(METHOD_CHANNELS[method], eventFrom(window), payload) as Result<unknown>
 
-  const call = async (electron: FakeElectron, window: FakeWindow, method: keyof typeof METHOD_CHANNELS, payload?: unknown): Promise<Result<unknown>> =>
-    await electron.ipc.invoke(METHOD_CHANNELS[method], eventFrom(window), payload) as Result<unknown>
-
+describe('Electron app: instances and the window', () => {
   it('a second instance hands over to the first and creates nothing', () => {
     const electron = fakeElectron(dir)
     electron.app.lock = false
@@ -110,6 +111,9 @@ describe('Electron app (injected surface)', () => {
     }
   })
 
+})
+
+describe('Electron app: IPC, keys and events', () => {
   it('answers IPC only from the main frame of its own window on its own page', async () => {
     const electron = fakeElectron(dir)
     const { window } = await start(electron)
@@ -173,6 +177,8 @@ describe('Electron app (injected surface)', () => {
     assert.ok(window.webContents.sent.some(s => s.channel === EVENT_CHANNELS.message))
     assert.ok(window.webContents.sent.some(s => s.channel === EVENT_CHANNELS.unread))
     assert.equal(tray.tooltip, 'Sotto — 1 unread')
+    assert.equal(tray.title, '1')
+    assert.equal(electron.app.badgeCounts.at(-1), 1, 'dock or taskbar badge')
     await electron.notified
     assert.deepEqual(electron.notifications, [{ title: 'Sotto', body: 'New message' }])
     window.focused = true
@@ -183,6 +189,9 @@ describe('Electron app (injected surface)', () => {
     await started.stopped
   })
 
+})
+
+describe('Electron app: links', () => {
   describe('sotto:// invite links', () => {
     const link = 'sotto://invite/AbC-_123'
 
@@ -245,6 +254,9 @@ describe('Electron app (injected surface)', () => {
     await started.stopped
   })
 
+})
+
+describe('Electron app: shutdown and staying online', () => {
   it('shuts down cleanly: stops the messenger once, removes handlers, then quits', async () => {
     const electron = fakeElectron(dir)
     const { window, created, started } = await start(electron)
@@ -263,6 +275,61 @@ describe('Electron app (injected surface)', () => {
     assert.equal(electron.ipc.handlers.size, 0)
     assert.equal(electron.trays[0]!.destroyed, true)
     assert.equal(started.service.status().phase, 'stopped')
+  })
+
+  it('closing the window keeps Sotto running in the tray, until Quit or the setting says otherwise', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started, created } = await start(electron)
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    const settings = await call(electron, window, 'settings') as { ok: true, value: { closeToTray?: boolean, startAtLogin?: boolean } }
+    assert.equal(settings.value.closeToTray, true, 'on by default')
+    assert.equal(settings.value.startAtLogin, undefined, 'no login items on Linux')
+    assert.equal(window.close(), false, 'closing hides the window')
+    assert.equal(window.hides, 1)
+    assert.equal(created[0]!.stopped, false, 'the messenger keeps running')
+    const shows = window.shows
+    electron.trays[0]!.emit('click')
+    assert.equal(window.shows, shows + 1, 'the tray shows it again')
+
+    assert.equal((await call(electron, window, 'updateSettings', { closeToTray: false })).ok, true)
+    assert.equal(window.close(), true, 'with the setting off, closing closes')
+    electron.app.emit('window-all-closed')
+    await started.stopped
+    await electron.app.quitted
+    assert.equal(created[0]!.stopped, true)
+  })
+
+  it('Quit in the tray menu quits, and the window then closes', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started, created } = await start(electron)
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    const menu = electron.trays[0]!.menu as Array<{ label: string, click: () => void }>
+    menu.find(item => item.label === 'Quit Sotto')!.click()
+    assert.equal(window.close(), true, 'not kept while quitting')
+    await started.stopped
+    await electron.app.quitted
+    assert.equal(created[0]!.stopped, true)
+  })
+
+  it('starts at login only once the user asks, where the OS offers it', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started } = await start(electron, memoryFactory(), [], 'win32')
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    assert.deepEqual(electron.app.loginItems, [{ openAtLogin: false }], 'off by default')
+    const updated = await call(electron, window, 'updateSettings', { startAtLogin: true }) as { ok: true, value: { startAtLogin?: boolean } }
+    assert.equal(updated.value.startAtLogin, true)
+    assert.deepEqual(electron.app.loginItems.at(-1), { openAtLogin: true })
+    electron.app.quit()
+    await started.stopped
+
+    const linux = fakeElectron(dir)
+    const again = await start(linux)
+    const refused = await call(linux, again.window, 'updateSettings', { startAtLogin: true })
+    assert.equal(refused.ok, false)
+    assert.equal((refused as { ok: false, error: { name: string } }).error.name, 'UnsupportedError')
+    assert.deepEqual(linux.app.loginItems, [])
+    linux.app.quit()
+    await again.started.stopped
   })
 
   it('quits when the window is closed', async () => {

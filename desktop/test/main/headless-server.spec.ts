@@ -57,35 +57,36 @@ function nextFrame (ws: WebSocket, predicate: (frame: Record<string, unknown>) =
   })
 }
 
+let dir: string
+let cleanup: () => Promise<void>
+let service: DesktopService
+let server: HeadlessServer
+let token: string
+let origin: string
+const sockets: WebSocket[] = []
+
+// Every test below starts with a service and a server on loopback, and ends by closing them.
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir())
+  const rendererDir = join(dir, 'renderer')
+  await mkdir(join(rendererDir, 'assets'), { recursive: true })
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+  await writeFile(join(dir, 'secret.txt'), 'outside')
+  service = createDesktopService({ dataDir: join(dir, 'data'), createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
+  await service.start()
+  server = await startHeadlessServer({ service, rendererDir, port: 0 })
+  token = /#token=([A-Za-z0-9_-]+)$/.exec(server.url)?.[1] ?? ''
+  origin = `http://127.0.0.1:${server.port}`
+})
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate()
+  await server.close()
+  await service.stop()
+  await cleanup()
+})
+
 describe('headless server', () => {
-  let dir: string
-  let cleanup: () => Promise<void>
-  let service: DesktopService
-  let server: HeadlessServer
-  let token: string
-  let origin: string
-  const sockets: WebSocket[] = []
-
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir())
-    const rendererDir = join(dir, 'renderer')
-    await mkdir(join(rendererDir, 'assets'), { recursive: true })
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Sotto</title>')
-    await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
-    await writeFile(join(dir, 'secret.txt'), 'outside')
-    service = createDesktopService({ dataDir: join(dir, 'data'), createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
-    await service.start()
-    server = await startHeadlessServer({ service, rendererDir, port: 0 })
-    token = /#token=([A-Za-z0-9_-]+)$/.exec(server.url)?.[1] ?? ''
-    origin = `http://127.0.0.1:${server.port}`
-  })
-  afterEach(async () => {
-    for (const ws of sockets.splice(0)) ws.terminate()
-    await server.close()
-    await service.stop()
-    await cleanup()
-  })
-
   it('prints a loopback URL with a fresh random token', async () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/)
     const other = await startHeadlessServer({ service, rendererDir: dir, port: 0 })
@@ -144,6 +145,45 @@ describe('headless server', () => {
     ws.send(JSON.stringify({ id: 4, method: 'setup', payload: { name: 'Ada', relays: [] } }))
     assert.equal(((await setup).result as { ok: boolean }).ok, true)
     await event
+  })
+
+})
+
+describe('headless server beyond loopback', () => {
+  it('refuses to bind beyond loopback unless the host names it is reached by are named', async () => {
+    const rendererDir = join(dir, 'renderer')
+    for (const host of ['0.0.0.0', '::', '192.0.2.1']) {
+      await assert.rejects(startHeadlessServer({ service, rendererDir, host, port: 0 }), (err: Error) =>
+        err.name === 'UnsafeBindError' && /--allow-host/.test(err.message) && /TLS|tunnel/.test(err.message), host)
+    }
+    await assert.rejects(startHeadlessServer({ service, rendererDir, port: 0, allowedHosts: ['evil.example/x'] }), { name: 'UnsafeBindError' })
+  })
+
+  it('bound beyond loopback, checks Host and Origin against loopback and the named hosts on every request', async () => {
+    const exposed = await startHeadlessServer({ service, rendererDir: join(dir, 'renderer'), host: '0.0.0.0', port: 0, allowedHosts: ['sotto.example.org'] })
+    try {
+      const { port } = exposed
+      for (const host of ['evil.example', `evil.example:${port}`, `sotto.example.org.evil.example:${port}`, `[::2]:${port}`]) {
+        assert.equal((await get(port, '/', { Host: host })).status, 421, host)
+        await assert.rejects(connect(port, { token, origin: `http://${host}`, host }), /refused 421/, host)
+      }
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'sotto.example.org', `SOTTO.example.org:${port}`, 'sotto.example.org:443']) {
+        assert.equal((await get(port, '/', { Host: host })).status, 200, host)
+      }
+      assert.equal((await get(port, '/', { Host: 'sotto.example.org', Origin: 'https://evil.example' })).status, 403, 'foreign Origin')
+      assert.equal((await get(port, '/', { Host: 'sotto.example.org', Origin: 'https://sotto.example.org' })).status, 200)
+      const csp = String((await get(port, '/', { Host: 'sotto.example.org' })).headers['content-security-policy'])
+      assert.match(csp, /connect-src 'self' ws:\/\/sotto\.example\.org\/ipc wss:\/\/sotto\.example\.org\/ipc/, 'wss behind a TLS tunnel')
+
+      const exposedToken = /#token=([A-Za-z0-9_-]+)$/.exec(exposed.url)?.[1] ?? ''
+      await assert.rejects(connect(port, { token: exposedToken, host: 'sotto.example.org', origin: 'https://evil.example' }), /refused 401/)
+      const ws = await connect(port, { token: exposedToken, host: 'sotto.example.org', origin: 'https://sotto.example.org' })
+      sockets.push(ws)
+      const local = await connect(port, { token: exposedToken, origin: `http://127.0.0.1:${port}` })
+      sockets.push(local)
+    } finally {
+      await exposed.close()
+    }
   })
 
   it('closes a socket that sends malformed frames', async () => {

@@ -10,25 +10,27 @@ import type { MessageView } from '../../src/shared/contract.js'
 
 const DAY = 86_400_000
 
-describe('chat screen', () => {
-  let h: Harness
-  afterEach(async () => { await h.close() })
+let h: Harness
+const closeHarness = async (): Promise<void> => { await h.close() }
 
-  let bob = ''
-  const bobId = (): string => bob
+let bob = ''
+const bobId = (): string => bob
 
-  async function openChat (seed?: (contactId: string, h: { receive: (text: string, at?: number) => void }) => void): Promise<string> {
-    h = await renderApp({
-      seed: m => {
-        bob = m.seedContact('Bob', { presence: 'relay' }).id
-        seed?.(bob, { receive: (text, at) => { m.receive(bob, text, at) } })
-      }
-    })
-    const list = await screen.findByRole('list', { name: 'Conversations' })
-    await h.user.click(within(list).getByRole('button', { name: /Bob/ }))
-    await screen.findByRole('heading', { level: 2, name: 'Bob' })
-    return bob
-  }
+async function openChat (seed?: (contactId: string, h: { receive: (text: string, at?: number) => void }) => void): Promise<string> {
+  h = await renderApp({
+    seed: m => {
+      bob = m.seedContact('Bob', { presence: 'relay' }).id
+      seed?.(bob, { receive: (text, at) => { m.receive(bob, text, at) } })
+    }
+  })
+  const list = await screen.findByRole('list', { name: 'Conversations' })
+  await h.user.click(within(list).getByRole('button', { name: /Bob/ }))
+  await screen.findByRole('heading', { level: 2, name: 'Bob' })
+  return bob
+}
+
+describe('chat screen: messages', () => {
+  afterEach(closeHarness)
 
   it('sends with Enter and shows each delivery state as it changes', async () => {
     await openChat()
@@ -123,6 +125,11 @@ describe('chat screen', () => {
     await h.user.keyboard('{Home}')
     await waitFor(() => { assert.equal(h.calls.filter(c => c === 'history').length, 2) })
   })
+
+})
+
+describe('chat screen: the conversation\'s controls', () => {
+  afterEach(closeHarness)
 
   it('sets the disappearing timer and shows it', async () => {
     await openChat()

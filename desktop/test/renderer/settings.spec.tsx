@@ -25,6 +25,25 @@ describe('settings screen', () => {
     assert.equal(settings.ok && (settings.value as { theme: string }).theme, 'dark')
   })
 
+  it('offers staying online in the tray and starting at login only where the app can', async () => {
+    h = await renderApp({ initialView: { kind: 'settings' } })
+    await screen.findByRole('checkbox', { name: 'Notify me of new messages' })
+    assert.equal(screen.queryByRole('group', { name: 'Staying online' }), null, 'not in headless mode')
+    await h.close()
+
+    h = await renderApp({ initialView: { kind: 'settings' }, service: { features: { tray: true, loginItem: true } } })
+    const tray = await screen.findByRole('checkbox', { name: /Keep Sotto running in the tray/ }) as HTMLInputElement
+    const login = screen.getByRole('checkbox', { name: 'Start Sotto when I log in' }) as HTMLInputElement
+    assert.equal(tray.checked, true, 'on by default')
+    assert.equal(login.checked, false, 'off by default')
+    await h.user.click(tray)
+    await h.user.click(login)
+    await waitFor(async () => {
+      const settings = await h.service.dispatch('settings', undefined)
+      assert.deepEqual(settings.ok && { ...settings.value as object }, { ...(settings.ok ? settings.value as object : {}), closeToTray: false, startAtLogin: true })
+    })
+  })
+
   it('changes notifications, LAN discovery and read receipts', async () => {
     h = await renderApp({ initialView: { kind: 'settings' } })
     const notify = await screen.findByRole('checkbox', { name: 'Notify me of new messages' }) as HTMLInputElement

@@ -30,6 +30,90 @@ export interface VirtualListProps<T> {
 /** Viewport height used before (or without) layout, e.g. in tests. */
 const FALLBACK_VIEWPORT = 600
 
+/** A rendered row and its offset from the top of the list. */
+interface Anchor {
+  /** The row's key. */
+  key: string
+  /** Its offset, in px. */
+  offset: number
+}
+
+/** Each row's offset from the top (and the total last): measured heights, else scaled estimates. */
+function rowOffsets<T> (items: readonly T[], getKey: (item: T) => string, estimateHeight: (item: T) => number, heights: ReadonlyMap<string, number>, scale: { measured: number, estimated: number }): number[] {
+  const ratio = scale.estimated > 0 ? scale.measured / scale.estimated : 1
+  const list = new Array<number>(items.length + 1)
+  list[0] = 0
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
+    list[i + 1] = list[i]! + (heights.get(getKey(item)) ?? estimateHeight(item) * ratio)
+  }
+  return list
+}
+
+/** The index of the row at height `y`, by binary search over the rows' offsets. */
+function rowAt (offsets: readonly number[], count: number, y: number): number {
+  let lo = 0
+  let hi = count
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (offsets[mid + 1]! <= y) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** Measures the rendered rows; true when a height changed. */
+function measureRows<T> (rendered: readonly T[], ctx: {
+  getKey: (item: T) => string
+  estimateHeight: (item: T) => number
+  rows: Map<string, HTMLDivElement>
+  heights: Map<string, number>
+  scale: { measured: number, estimated: number }
+}): boolean {
+  let changed = false
+  for (const item of rendered) {
+    const key = ctx.getKey(item)
+    // Fractional, as laid out: whole pixels would add up to a drift over many rows.
+    const h = ctx.rows.get(key)?.getBoundingClientRect().height ?? 0
+    const before = ctx.heights.get(key)
+    if (h > 0 && before !== h) {
+      ctx.heights.set(key, h)
+      ctx.scale.measured += h - (before ?? 0)
+      if (before == null) ctx.scale.estimated += ctx.estimateHeight(item)
+      changed = true
+    }
+  }
+  return changed
+}
+
+/** The first anchor row still in the list, with its new offset, when that offset changed. */
+function movedAnchor<T> (anchors: readonly Anchor[], items: readonly T[], getKey: (item: T) => string, offsets: readonly number[]): (Anchor & { was: number }) | undefined {
+  for (const { key, offset } of anchors) {
+    const index = items.findIndex(item => getKey(item) === key)
+    if (index < 0) continue
+    return offsets[index] !== offset ? { key, offset: offsets[index]!, was: offset } : undefined
+  }
+  return undefined
+}
+
+/**
+ * Home and End jump at once: the browser's animated scroll aims at a height that changes as the
+ * rows it passes are measured, and stops short of the end. Returns the new scroll position, or
+ * undefined when the key is not one of them.
+ */
+function edgeJump (event: KeyboardEvent<HTMLDivElement>, onReachTop: (() => void) | undefined): number | undefined {
+  if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return undefined
+  if (event.key !== 'End' && event.key !== 'Home') return undefined
+  event.preventDefault()
+  const el = event.currentTarget
+  const y = event.key === 'End' ? Math.max(0, el.scrollHeight - el.clientHeight) : 0
+  const was = el.scrollTop
+  el.scrollTop = y
+  // Already at the top, no scroll event follows: ask for older rows here.
+  if (event.key === 'Home' && was <= 0 && onReachTop != null) onReachTop()
+  return y
+}
+
 /** A virtualised list. */
 export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400 } = props
@@ -44,24 +128,15 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
    * still in the list keeps its place (a row can go away meanwhile, such as a header that now
    * sits above the added rows under a new key).
    */
-  const anchor = useRef<Array<{ key: string, offset: number }>>([])
+  const anchor = useRef<Anchor[]>([])
   /**
    * Measured heights against the estimates of the same rows: unmeasured rows are estimated at
    * this scale, so the list's height stays close to the truth and a jump to the end lands there.
    */
   const scale = useRef({ measured: 0, estimated: 0 })
 
-  const offsets = useMemo(() => {
-    const ratio = scale.current.estimated > 0 ? scale.current.measured / scale.current.estimated : 1
-    const list = new Array<number>(items.length + 1)
-    list[0] = 0
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!
-      list[i + 1] = list[i]! + (heights.current.get(getKey(item)) ?? estimateHeight(item) * ratio)
-    }
-    return list
-    // `measured` changes whenever a height in the ref changed.
-  }, [items, getKey, estimateHeight, measured])
+  // `measured` changes whenever a height in the ref changed.
+  const offsets = useMemo(() => rowOffsets(items, getKey, estimateHeight, heights.current, scale.current), [items, getKey, estimateHeight, measured])
 
   const total = offsets[items.length]!
   const totalRef = useRef(total)
@@ -71,34 +146,13 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
     : FALLBACK_VIEWPORT
   const top = scrollTop ?? Math.max(0, total - viewport)
 
-  const findIndex = (y: number): number => {
-    let lo = 0
-    let hi = items.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (offsets[mid + 1]! <= y) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-  const start = findIndex(Math.max(0, top - overscan))
-  const end = Math.min(items.length, findIndex(top + viewport + overscan) + 1)
+  const start = rowAt(offsets, items.length, Math.max(0, top - overscan))
+  const end = Math.min(items.length, rowAt(offsets, items.length, top + viewport + overscan) + 1)
 
   useLayoutEffect(() => {
-    let changed = false
-    for (const item of items.slice(start, end)) {
-      const key = getKey(item)
-      // Fractional, as laid out: whole pixels would add up to a drift over many rows.
-      const h = rowRefs.current.get(key)?.getBoundingClientRect().height ?? 0
-      const before = heights.current.get(key)
-      if (h > 0 && before !== h) {
-        heights.current.set(key, h)
-        scale.current.measured += h - (before ?? 0)
-        if (before == null) scale.current.estimated += estimateHeight(item)
-        changed = true
-      }
+    if (measureRows(items.slice(start, end), { getKey, estimateHeight, rows: rowRefs.current, heights: heights.current, scale: scale.current })) {
+      setMeasured(m => m + 1)
     }
-    if (changed) setMeasured(m => m + 1)
   })
 
   // Follow the bottom while the user is there; otherwise keep the first visible row where it was
@@ -106,20 +160,13 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   useLayoutEffect(() => {
     const el = container.current
     let next: number | undefined
-    let kept: { key: string, offset: number } | undefined
+    let kept: (Anchor & { was: number }) | undefined
     if (atBottom.current) {
       // The browser's own bottom where there is layout: the list's padding is not in `total`.
       next = el != null && el.scrollHeight > 0 ? Math.max(0, el.scrollHeight - el.clientHeight) : Math.max(0, total - viewport)
     } else {
-      for (const { key, offset } of anchor.current) {
-        const index = items.findIndex(item => getKey(item) === key)
-        if (index < 0) continue
-        if (offsets[index] !== offset) {
-          next = (scrollTop ?? 0) + offsets[index]! - offset
-          kept = { key, offset: offsets[index]! }
-        }
-        break
-      }
+      kept = movedAnchor(anchor.current, items, getKey, offsets)
+      if (kept != null) next = (scrollTop ?? 0) + kept.offset - kept.was
     }
     if (next != null) {
       if (el != null) el.scrollTop = next
@@ -128,7 +175,7 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
     // After a jump this render drew the rows of the old position: keep holding the same row until
     // the list has drawn (and measured) the rows around it.
     anchor.current = kept != null
-      ? [kept]
+      ? [{ key: kept.key, offset: kept.offset }]
       : items.slice(start, end).map((item, i) => ({ key: getKey(item), offset: offsets[start + i]! }))
   })
 
@@ -141,20 +188,11 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
     if (y <= 0 && onReachTop != null) onReachTop()
   }, [onReachTop])
 
-  // Home and End jump at once: the browser's animated scroll aims at a height that changes as the
-  // rows it passes are measured, and stops short of the end.
   const onKeyDown = useCallback((event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
-    if (event.key !== 'End' && event.key !== 'Home') return
-    event.preventDefault()
-    const el = event.currentTarget
+    const y = edgeJump(event, onReachTop)
+    if (y == null) return
     atBottom.current = event.key === 'End'
-    const y = event.key === 'End' ? Math.max(0, el.scrollHeight - el.clientHeight) : 0
-    const was = el.scrollTop
-    el.scrollTop = y
     setScrollTop(y)
-    // Already at the top, no scroll event follows: ask for older rows here.
-    if (event.key === 'Home' && was <= 0 && onReachTop != null) onReachTop()
   }, [onReachTop])
 
   const setRowRef = (key: string) => (el: HTMLDivElement | null): void => {

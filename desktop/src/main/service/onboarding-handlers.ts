@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Calls about the app's own state and identity: status, first set-up (keychain or passphrase,
+ * name, relays), unlocking with the passphrase, and the own identity.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { PassphraseRequiredError, WrongPhaseError } from '../errors.js'
+import { DEFAULT_PREFS, configPath } from '../desktop-config.js'
+import { identityView } from '../views.js'
+import type { HandlerGroup, MessengerComponents } from './handlers.js'
+import type { AppStatus, Phase } from '../../shared/contract.js'
+import type { DesktopConfig, RelayEntry } from '../desktop-config.js'
+import type { KeyVault } from '../key-vault.js'
+import type { KeySource } from '@sotto/core'
+
+/** How the service opens the messenger; on failure the phase becomes `failPhase` and it throws. */
+export type OpenMessenger = (keySource: KeySource, options: { name?: string, relays?: string[], failPhase: Phase }) => Promise<void>
+
+/** What the onboarding handlers use. */
+export interface OnboardingHandlersComponents extends MessengerComponents {
+  /** The app's data directory. */
+  dataDir: string
+  /** The messenger's data directory. */
+  messengerDir: string
+  /** The OS keychain; absent in headless mode. */
+  keyVault?: KeyVault
+  /** A passphrase supplied by the environment. */
+  passphrase?: string
+  /** The current phase. */
+  phase: () => Phase
+  /** The current status. */
+  status: () => AppStatus
+  /** Config entries for the relays chosen in onboarding. */
+  relayEntries: (addresses: readonly string[]) => RelayEntry[]
+  /** Writes the desktop config (and keeps it). */
+  saveConfig: (next: DesktopConfig) => Promise<void>
+  /** Forgets the desktop config after a failed set-up. */
+  forgetConfig: () => void
+  /** Opens the messenger. */
+  open: OpenMessenger
+  /** Runs one opening at a time; refuses a second with `WrongPhaseError`. */
+  guarded: (work: () => Promise<void>) => Promise<void>
+}
+
+/** The handlers of the onboarding calls. */
+export function onboardingHandlers (components: OnboardingHandlersComponents): HandlerGroup<'status' | 'setup' | 'unlock' | 'identity'> {
+  const { phase, status, keyVault, guarded, open } = components
+  return {
+    status: async () => status(),
+    setup: async ({ name, passphrase, relays }) => {
+      if (phase() !== 'setup') throw new WrongPhaseError('Sotto is already set up')
+      const secret = passphrase ?? components.passphrase
+      if (secret == null && keyVault?.available() !== true) {
+        throw new PassphraseRequiredError('This system has no keychain: choose a passphrase')
+      }
+      const chosen = components.relayEntries(relays)
+      await mkdir(components.dataDir, { recursive: true, mode: 0o700 })
+      await guarded(() => firstOpen(components, { name, secret, relays: chosen }))
+      return status()
+    },
+    unlock: async ({ passphrase }) => {
+      if (phase() !== 'locked') throw new WrongPhaseError('Sotto is not locked')
+      await guarded(() => open({ kind: 'passphrase', passphrase }, { failPhase: 'locked' }))
+      return status()
+    },
+    identity: async () => identityView(components.messenger().identity())
+  }
+}
+
+/** Creates the storage key (or takes the passphrase), writes the config and opens a new messenger. */
+async function firstOpen (
+  components: OnboardingHandlersComponents,
+  { name, secret, relays }: { name: string, secret: string | undefined, relays: RelayEntry[] }
+): Promise<void> {
+  const { keyVault, dataDir } = components
+  const keySource: KeySource = secret == null
+    ? { kind: 'host-key', key: await keyVault!.create() }
+    : { kind: 'passphrase', passphrase: secret }
+  await components.saveConfig({ version: 1, keyMode: keySource.kind, relays, prefs: { ...DEFAULT_PREFS } })
+  try {
+    await components.open(keySource, { name, relays: relays.map(r => r.address), failPhase: 'setup' })
+  } catch (err) {
+    // A fresh set-up that failed leaves nothing behind, so it can be tried again.
+    await rm(configPath(dataDir), { force: true })
+    await rm(components.messengerDir, { recursive: true, force: true })
+    if (secret == null) await keyVault!.remove()
+    components.forgetConfig()
+    throw err
+  }
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The sections of the settings screen that edit preferences: theme, notifications, privacy and
+ * excluded jurisdictions. Each shows `settings` and hands changes to `save`.
+ */
+import { useId, useState } from 'react'
+import { askBrowserPermission, browserNotificationState } from '../browser-notifications.js'
+import type { FormEvent, ReactNode } from 'react'
+import type { Requests, SettingsView, Theme } from '../../shared/contract.js'
+
+/** Props of each preference section. */
+export interface SectionProps {
+  /** The settings shown. */
+  settings: SettingsView
+  /** Saves a change. */
+  save: (patch: Requests['updateSettings']) => void
+}
+
+const THEMES: ReadonlyArray<[Theme, string]> = [['system', 'Same as the system'], ['light', 'Light'], ['dark', 'Dark']]
+
+/** The colour theme. */
+export function ThemeSection ({ settings, save }: SectionProps): ReactNode {
+  return (
+    <fieldset>
+      <legend>Theme</legend>
+      {THEMES.map(([value, label]) => (
+        <label key={value} className='choice'>
+          <input type='radio' name='theme' value={value} checked={settings.theme === value} onChange={() => { save({ theme: value }) }} />
+          {label}
+        </label>
+      ))}
+    </fieldset>
+  )
+}
+
+/** A checkbox with its label, on a line of its own. */
+function Toggle ({ checked, onChange, children }: { checked: boolean, onChange: (checked: boolean) => void, children: ReactNode }): ReactNode {
+  const id = useId()
+  return (
+    <p>
+      <input id={id} type='checkbox' checked={checked} onChange={e => { onChange(e.target.checked) }} />
+      <label htmlFor={id}>{children}</label>
+    </p>
+  )
+}
+
+/** Whether to notify, and what notifications show. */
+export function NotificationSection ({ settings, save }: SectionProps): ReactNode {
+  const previewId = useId()
+  return (
+    <fieldset>
+      <legend>Notifications</legend>
+      <Toggle checked={settings.notifications} onChange={notifications => { save({ notifications }) }}>Notify me of new messages</Toggle>
+      <label htmlFor={previewId}>Notifications show</label>
+      <select
+        id={previewId}
+        value={settings.notificationPreview}
+        disabled={!settings.notifications}
+        onChange={e => { save({ notificationPreview: e.target.value as SettingsView['notificationPreview'] }) }}
+      >
+        <option value='none'>Only that a message arrived</option>
+        <option value='name'>The sender's name</option>
+        <option value='name-and-text'>The sender's name and the message</option>
+      </select>
+      <BrowserPermission />
+    </fieldset>
+  )
+}
+
+/** In headless mode: asks the browser for permission to notify, or says it refused. */
+function BrowserPermission (): ReactNode {
+  const [state, setState] = useState(browserNotificationState())
+  if (state === 'ask') {
+    const ask = (): void => { void askBrowserPermission().finally(() => { setState(browserNotificationState()) }) }
+    return <p><button type='button' onClick={ask}>Let this browser show notifications</button></p>
+  }
+  if (state === 'blocked') return <p className='hint'>This browser blocks Sotto's notifications; allow them in its site settings.</p>
+  return null
+}
+
+/** Closing into the tray and starting at login, where the app offers them (Electron). */
+export function BackgroundSection ({ settings, save }: SectionProps): ReactNode {
+  if (settings.closeToTray == null && settings.startAtLogin == null) return null
+  return (
+    <fieldset>
+      <legend>Staying online</legend>
+      <p className='hint'>While Sotto runs, contacts reach you directly; when it is closed, only your relays hold their messages.</p>
+      {settings.closeToTray != null && (
+        <Toggle checked={settings.closeToTray} onChange={closeToTray => { save({ closeToTray }) }}>Keep Sotto running in the tray when its window is closed</Toggle>
+      )}
+      {settings.startAtLogin != null && (
+        <Toggle checked={settings.startAtLogin} onChange={startAtLogin => { save({ startAtLogin }) }}>Start Sotto when I log in</Toggle>
+      )}
+    </fieldset>
+  )
+}
+
+/** LAN discovery and read receipts. */
+export function PrivacySection ({ settings, save }: SectionProps): ReactNode {
+  return (
+    <fieldset>
+      <legend>Privacy</legend>
+      <Toggle checked={settings.mdns} onChange={mdns => { save({ mdns }) }}>Find contacts on this local network (LAN discovery)</Toggle>
+      <Toggle checked={settings.readReceipts} onChange={readReceipts => { save({ readReceipts }) }}>Send read receipts</Toggle>
+    </fieldset>
+  )
+}
+
+/** Countries whose relays are never used; `onInvalid` shows a malformed entry's error. */
+export function JurisdictionSection ({ settings, save, onInvalid }: SectionProps & { onInvalid: (error: string | undefined) => void }): ReactNode {
+  const inputId = useId()
+  const [jurisdiction, setJurisdiction] = useState('')
+  const excluded = settings.excludedJurisdictions
+  const add = (event: FormEvent): void => {
+    event.preventDefault()
+    const code = jurisdiction.trim().toUpperCase()
+    if (!/^[A-Z]{2}$/.test(code)) { onInvalid('Enter a two-letter country code, such as DE'); return }
+    onInvalid(undefined)
+    setJurisdiction('')
+    if (!excluded.includes(code)) save({ excludedJurisdictions: [...excluded, code] })
+  }
+  return (
+    <fieldset>
+      <legend>Excluded jurisdictions</legend>
+      <p className='hint'>Relays that say they run in these countries are never used.</p>
+      <ul className='chips' aria-label='Excluded jurisdictions'>
+        {excluded.map(code => (
+          <li key={code}>
+            {code}
+            <button type='button' aria-label={`Allow ${code} again`} onClick={() => { save({ excludedJurisdictions: excluded.filter(c => c !== code) }) }}>×</button>
+          </li>
+        ))}
+      </ul>
+      <form className='row' onSubmit={add} aria-label='Exclude a jurisdiction'>
+        <label htmlFor={inputId} className='visually-hidden'>Country code to exclude</label>
+        <input id={inputId} value={jurisdiction} onChange={e => { setJurisdiction(e.target.value) }} maxLength={2} placeholder='DE' autoComplete='off' />
+        <button type='submit'>Exclude</button>
+      </form>
+    </fieldset>
+  )
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * A conversation's state for the chat screen: the contact and its messages, loaded when the
+ * screen opens, kept current from pushed events, marked read as messages arrive, and paged back.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { useClient } from '../components/context.js'
+import type { Dispatch, SetStateAction } from 'react'
+import type { ContactView, MessageView } from '../../shared/contract.js'
+
+/** Messages loaded per page. */
+export const PAGE_SIZE = 100
+
+/** What {@link useConversation} returns. */
+export interface Conversation {
+  /** The contact, once loaded. */
+  contact: ContactView | undefined
+  /** Replaces the contact (after a change the user made). */
+  setContact: Dispatch<SetStateAction<ContactView | undefined>>
+  /** The messages loaded, oldest first. */
+  messages: MessageView[]
+  /** Adds a message the user sent, unless it arrived already. */
+  addMessage: (message: MessageView) => void
+  /** Why the conversation could not be loaded. */
+  loadError: string | undefined
+  /** Loads the page of messages before the oldest one shown. */
+  loadOlder: () => void
+}
+
+const withMessage = (message: MessageView) => (list: MessageView[]): MessageView[] =>
+  list.some(m => m.id === message.id) ? list : [...list, message]
+
+/** The conversation with `contactId`. */
+export function useConversation (contactId: string): Conversation {
+  const client = useClient()
+  const [contact, setContact] = useState<ContactView>()
+  const [messages, setMessages] = useState<MessageView[]>([])
+  const [complete, setComplete] = useState(false)
+  const [loadError, setLoadError] = useState<string>()
+  const loadingOlder = useRef(false)
+  const timer = useRef(0)
+  timer.current = contact?.disappearingSeconds ?? 0
+
+  useEffect(() => {
+    let live = true
+    /** Marks the conversation read; reading starts disappearing timers, so then shows when each message goes. */
+    const read = (): void => {
+      void client.markRead({ contactId })
+        .then(async () => {
+          if (timer.current === 0 || !live) return
+          const latest = new Map((await client.history({ contactId, limit: PAGE_SIZE })).map(m => [m.id, m]))
+          if (!live) return
+          setMessages(list => list.map(m => {
+            const l = latest.get(m.id)
+            return l?.expiresAt != null && m.expiresAt == null ? { ...m, ...l } : m
+          }))
+        })
+        .catch(() => {})
+    }
+    setContact(undefined)
+    setMessages([])
+    setComplete(false)
+    setLoadError(undefined)
+    Promise.all([client.contact({ contactId }), client.history({ contactId, limit: PAGE_SIZE })])
+      .then(([c, history]) => {
+        if (!live) return
+        setContact(c)
+        setMessages(history)
+        setComplete(history.length < PAGE_SIZE)
+        timer.current = c.disappearingSeconds
+        if (c.unread > 0) read()
+      })
+      .catch(err => { if (live) setLoadError((err as Error).message) })
+    const offs = [
+      client.bridge.onMessage(message => {
+        if (message.contactId !== contactId) return
+        setMessages(withMessage(message))
+        if (message.direction === 'in') read()
+      }),
+      client.bridge.onStatus(s => {
+        if (s.contactId !== contactId) return
+        setMessages(list => list.map(m => {
+          if (m.id !== s.id) return m
+          const next: MessageView = { ...m, state: s.state }
+          if (s.failure != null) next.failure = s.failure
+          return next
+        }))
+      }),
+      client.bridge.onExpired(e => {
+        if (e.contactId !== contactId) return
+        const gone = new Set(e.ids)
+        setMessages(list => list.filter(m => !gone.has(m.id)))
+      }),
+      client.bridge.onContact(c => { if (c.id === contactId) setContact(c) }),
+      client.bridge.onConnection(c => {
+        if (c.contactId === contactId) setContact(prev => prev != null ? { ...prev, presence: c.presence } : prev)
+      })
+    ]
+    return () => {
+      live = false
+      for (const off of offs) off()
+    }
+  }, [client, contactId])
+
+  const loadOlder = useCallback(() => {
+    if (complete || loadingOlder.current || messages.length === 0) return
+    loadingOlder.current = true
+    client.history({ contactId, before: messages[0]!.id, limit: PAGE_SIZE })
+      .then(older => {
+        setMessages(list => [...older.filter(o => !list.some(m => m.id === o.id)), ...list])
+        if (older.length < PAGE_SIZE) setComplete(true)
+      })
+      .catch(() => {})
+      .finally(() => { loadingOlder.current = false })
+  }, [client, complete, contactId, messages])
+
+  const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(message)) }, [])
+  return { contact, setContact, messages, addMessage, loadError, loadOlder }
+}
