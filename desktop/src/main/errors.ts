@@ -4,13 +4,10 @@
  * boundary they travel as `{ name, message }`.
  */
 
-/** Base class: sets `name` from the subclass. */
-export class DesktopError extends Error {
-  constructor (message: string, options?: ErrorOptions) {
-    super(message, options)
-    this.name = new.target.name
-  }
-}
+import { SottoError } from '@sotto/core/errors'
+
+/** Base class of the desktop's errors (its `name` is the subclass's, as for every Sotto error). */
+export class DesktopError extends SottoError {}
 
 /** A broken invariant of the desktop app: a bug, never caused by input. */
 export class BugError extends DesktopError {}
@@ -55,5 +52,6 @@ export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'InvalidInputError', 'TooLargeError', 'BadSignatureError', 'WrongPassphraseError',
   'DataDirectoryLockedError', 'StorageCorruptError', 'UnsupportedSchemaError',
   'IdentityChangedError', 'NotFoundError', 'BlockedError', 'ProtocolError', 'TimeoutError',
-  'ExcludedJurisdictionError', 'RelayUnreachableError', 'QuotaExceededError', 'RateLimitedError'
+  'ExcludedJurisdictionError', 'RelayUnreachableError', 'QuotaExceededError', 'RateLimitedError',
+  'WeakPassphraseError', 'InviteLinkRevokedError', 'InviteLinkExpiredError', 'JoinCodeRequiredError'
 ])

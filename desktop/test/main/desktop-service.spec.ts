@@ -109,6 +109,15 @@ describe('DesktopService: start and set-up', () => {
     await fromEnv.stop()
   })
 
+  it('holds a passphrase from the environment to the same rule as the form and the CLI', async () => {
+    const { factory } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: memoryVault(false), passphrase: 'short' })
+    await service.start()
+    assert.equal(errorName(await service.dispatch('setup', { name: 'Ada', relays: [] })), 'WeakPassphraseError')
+    assert.equal(service.status().phase, 'setup')
+    await service.stop()
+  })
+
   it('leaves nothing behind when a fresh set-up fails', async () => {
     const vault = memoryVault()
     const failing = async (): Promise<never> => { throw Object.assign(new Error('disk full'), { name: 'StorageCorruptError' }) }

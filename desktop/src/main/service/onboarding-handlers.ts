@@ -4,6 +4,7 @@
  * name, relays), unlocking with the passphrase, and the own identity.
  */
 import { mkdir, rm } from 'node:fs/promises'
+import { checkNewPassphrase } from '@sotto/core'
 import { PassphraseRequiredError, WrongPhaseError } from '../errors.js'
 import { DEFAULT_PREFS, configPath } from '../desktop-config.js'
 import { identityView } from '../views.js'
@@ -50,6 +51,8 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
     setup: async ({ name, passphrase, relays }) => {
       if (phase() !== 'setup') throw new WrongPhaseError('Sotto is already set up')
       const secret = passphrase ?? components.passphrase
+      // One rule for the app and the CLI: SOTTO_PASSPHRASE bypasses the form's own check.
+      if (secret != null) checkNewPassphrase(secret)
       if (secret == null && keyVault?.available() !== true) {
         throw new PassphraseRequiredError('This system has no keychain: choose a passphrase')
       }
