@@ -63,6 +63,20 @@ describe('settings screen', () => {
     await waitFor(async () => { assert.equal((await h.messenger().settings()).readReceipts, true) })
   })
 
+  it('saves every change, also one made while the one before is still being saved', async () => {
+    h = await renderApp({ initialView: { kind: 'settings' } })
+    const lan = await screen.findByRole('checkbox', { name: /LAN discovery/ })
+    await h.user.click(lan)
+    await h.user.click(screen.getByRole('checkbox', { name: 'Send read receipts' }))
+    await h.user.click(screen.getByRole('checkbox', { name: 'Notify me of new messages' }))
+    await waitFor(async () => {
+      const saved = await h.messenger().settings()
+      assert.deepEqual([saved.mdns, saved.readReceipts], [false, true])
+    })
+    await waitFor(() => { assert.equal((screen.getByRole('checkbox', { name: 'Notify me of new messages' }) as HTMLInputElement).checked, false) })
+    assert.equal((screen.getByRole('checkbox', { name: 'Send read receipts' }) as HTMLInputElement).checked, true)
+  })
+
   it('excludes jurisdictions and allows them again', async () => {
     h = await renderApp({ initialView: { kind: 'settings' } })
     const input = await screen.findByLabelText('Country code to exclude')

@@ -3,9 +3,10 @@
  * Settings: appearance, notifications, privacy (LAN discovery, read receipts, excluded
  * jurisdictions) and relays.
  */
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
+import { errorMessage } from '../client.js'
 import { BackgroundSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
 import { RelaySection } from './settings-relays.js'
 import type { ReactNode } from 'react'
@@ -35,25 +36,37 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
   // Load once when the screen opens.
   useEffect(() => { void load.run() }, [])
 
-  const save = useAction(async (patch: Requests['updateSettings']) => {
-    // Show the change at once (controls stay where the user put them); the reply confirms or reverts it.
-    const before = settings
+  // Changes are saved one after another, each one: a toggle flipped while the one before is still
+  // being saved must not be lost. The screen shows every change at once; replies confirm them.
+  const saving = useRef<Promise<void>>(Promise.resolve())
+  const unsaved = useRef<Array<Requests['updateSettings']>>([])
+  const [saveError, setSaveError] = useState<string>()
+  const shown = (confirmed: SettingsView): SettingsView => Object.assign({ ...confirmed }, ...unsaved.current)
+  const save = (patch: Requests['updateSettings']): void => {
+    unsaved.current.push(patch)
     setSettings(current => current != null ? { ...current, ...patch } : current)
-    try {
-      const next = await client.updateSettings(patch)
-      setSettings(next)
-      onChanged?.(next)
-    } catch (err) {
-      setSettings(before)
-      throw err
-    }
-  })
+    saving.current = saving.current.then(async () => {
+      try {
+        const next = await client.updateSettings(patch)
+        unsaved.current.shift()
+        setSaveError(undefined)
+        setSettings(shown(next))
+        onChanged?.(next)
+      } catch (err) {
+        unsaved.current.shift()
+        setSaveError(errorMessage(err))
+        // What the service holds is the truth: show it, with the changes still on their way.
+        const held = await client.settings().catch(() => undefined)
+        if (held != null) setSettings(shown(held))
+      }
+    })
+  }
 
   if (settings == null || relays == null) {
     return <section className='settings'>{load.error != null ? <p role='alert' className='error'>{load.error}</p> : <p aria-busy='true'>Loading…</p>}</section>
   }
-  const sectionProps = { settings, save: (patch: Requests['updateSettings']) => { void save.run(patch) } }
-  const error = save.error ?? inputError
+  const sectionProps = { settings, save }
+  const error = saveError ?? inputError
 
   return (
     <section className='settings' aria-labelledby={titleId}>
