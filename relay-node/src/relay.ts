@@ -29,7 +29,7 @@ import { AGENT, VERSION } from './version.js'
 import type { RelayConfig } from './config.js'
 import type { MailboxLimits, MailboxStore, RateLimit } from './mailbox/index.js'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
 import type { Logger } from 'pino'
 
@@ -116,11 +116,79 @@ export function relayLinkOf (config: RelayConfig, addrs: string[]): string {
   return encodeRelayLink({ addr, operator: config.operator, contact: config.contact, jurisdiction: config.jurisdiction })
 }
 
+/** The relay's databases, opened, with expired envelopes purged. */
+interface RelayStores {
+  store: MailboxStore
+  linkStore: LinkStore
+  admission: Admission
+  /** Whether a synced write of the mailbox store failed (its mailboxes are then closed). */
+  failed(): boolean
+}
+
+/** The relay's protocol services, handling their protocols on the node. */
+interface RelayServices {
+  mailbox: MailboxService
+  links: LinkService
+}
+
+/** The periodic upkeep of a started relay. */
+interface Upkeep {
+  /** Starts no more rounds. */
+  cancel(): void
+  /** Settles once the round in progress, if any, is over. */
+  settled(): Promise<void>
+}
+
 /** Builds and starts a relay. */
 export async function startRelay (config: RelayConfig, log: Logger): Promise<Relay> {
   const now = (): number => Date.now() + config.clockOffset
   const metrics = new RelayMetrics()
   const privateKey = await loadOrCreateIdentity(config.data)
+  const stores = await openRelayStores(config, log, metrics, now)
+  const limits = new IpLimits({
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    maxReservationsPerIp: config.maxReservationsPerIp,
+    coolDownSeconds: config.abuseCoolDown,
+    onRefuse: (reason) => { metrics.refuse(reason) }
+  })
+  const node = await createRelayNode(config, privateKey, limits)
+  limits.attach(node, node.services.relay)
+  // What any operator sees of each connection, so a client's privacy can be checked from outside.
+  node.addEventListener('connection:open', ({ detail: c }) => {
+    log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened')
+  })
+
+  const compaction = new Compaction(stores.store, config.compactInterval, log)
+  const services = await serveProtocols(node, config, stores, { log, metrics, now, limits, compaction })
+  metrics.setSources({
+    mailboxes: () => stores.store.stats().mailboxes,
+    tokens: () => stores.store.stats().tokens,
+    envelopes: () => stores.store.stats().envelopes,
+    envelopeBytes: () => stores.store.stats().bytes,
+    reservations: () => node.services.relay.reservations.size,
+    connections: () => node.getConnections().length,
+    subscriptions: () => services.mailbox.subscriptionCount
+  })
+  const idle = await services.mailbox.expireIdle()
+  log.info({ count: idle }, 'deleted mailboxes their owners left')
+  await node.start()
+  await reportInternals(undefined, message => { log.warn(message) })
+
+  const upkeep = startUpkeep(config, stores, services, { log, metrics, now, limits, compaction })
+  return relayHandle(config, node, metrics, stores, services, upkeep)
+}
+
+/** What the steps after the node share: the log, the metrics, the relay's clock, its limits. */
+interface RelayContext {
+  log: Logger
+  metrics: RelayMetrics
+  now: () => number
+  limits: IpLimits
+  compaction: Compaction
+}
+
+/** Opens the mailbox and link stores and the admission, and purges what expired while stopped. */
+async function openRelayStores (config: RelayConfig, log: Logger, metrics: RelayMetrics, now: () => number): Promise<RelayStores> {
   let failed = false
   const store: MailboxStore = levelMailboxStore({
     location: join(config.data, MAILBOX_DB_DIR),
@@ -142,15 +210,13 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   metrics.expired(startPurged)
   log.info({ count: startPurged, ...store.stats() }, 'purged expired envelopes')
   if (startPurged > 0) await store.compact()
+  return { store, linkStore, admission, failed: () => failed }
+}
 
-  const limits = new IpLimits({
-    maxConnectionsPerIp: config.maxConnectionsPerIp,
-    maxReservationsPerIp: config.maxReservationsPerIp,
-    coolDownSeconds: config.abuseCoolDown,
-    onRefuse: (reason) => { metrics.refuse(reason) }
-  })
+/** The relay's libp2p node, not yet started. */
+async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, limits: IpLimits): Promise<Libp2p<{ relay: CircuitRelayService }>> {
   const unlimited = config.relayDuration === 0 && config.relayData === 0
-  const node = await createLibp2p({
+  return await createLibp2p({
     start: false,
     privateKey,
     nodeInfo: { name: 'sotto-relay', version: VERSION, userAgent: AGENT },
@@ -188,29 +254,27 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       })
     }
   })
-  limits.attach(node, node.services.relay)
-  // What any operator sees of each connection, so a client's privacy can be checked from outside.
-  node.addEventListener('connection:open', ({ detail: c }) => {
-    log.debug({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction }, 'connection opened')
-  })
+}
 
+/** Creates the mailbox and link services and handles the mailbox, link and relay-info protocols. */
+async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayStores, context: RelayContext): Promise<RelayServices> {
+  const { log, metrics, now, limits, compaction } = context
   const mailbox = new MailboxService({
-    store: admission.guard(store),
+    store: stores.admission.guard(stores.store),
     relayId: node.peerId.toMultihash().bytes,
     limits: mailboxLimitsOf(config),
     log: log.child({ component: 'mailbox' }),
     metrics,
     now,
-    onDeleted: () => { dirty = true },
+    onDeleted: () => { compaction.markDirty() },
     onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
-  let dirty = false
   await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: MAX_MAILBOX_STREAMS_PER_CONNECTION, maxOutboundStreams: 0 })
   const links = new LinkService({
-    store: linkStore,
-    admission,
+    store: stores.linkStore,
+    admission: stores.admission,
     relayId: node.peerId.toMultihash().bytes,
-    mailboxExists: async (id) => await store.getMailbox(id) != null,
+    mailboxExists: async (id) => await stores.store.getMailbox(id) != null,
     maxLinksPerMailbox: config.maxLinksPerMailbox,
     maxTtlSeconds: config.linkTtl,
     now,
@@ -218,28 +282,47 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
   })
   await node.handle(LINK_PROTOCOL, links.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
-  metrics.setSources({
-    mailboxes: () => store.stats().mailboxes,
-    tokens: () => store.stats().tokens,
-    envelopes: () => store.stats().envelopes,
-    envelopeBytes: () => store.stats().bytes,
-    reservations: () => node.services.relay.reservations.size,
-    connections: () => node.getConnections().length,
-    subscriptions: () => mailbox.subscriptionCount
-  })
-  const idle = await mailbox.expireIdle()
-  log.info({ count: idle }, 'deleted mailboxes their owners left')
-  await node.start()
-  await reportInternals(undefined, message => { log.warn(message) })
+  return { mailbox, links }
+}
 
-  let lastCompaction = Date.now()
-  let maintaining: Promise<void> | undefined
-  const maintain = async (): Promise<void> => {
+/**
+ * Compacts the mailbox database once something was deleted, at most once per `intervalSeconds`:
+ * level reclaims the space of deleted entries only when it compacts.
+ */
+class Compaction {
+  private dirty = false
+  private last = Date.now()
+
+  constructor (private readonly store: MailboxStore, private readonly intervalSeconds: number, private readonly log: Logger) {}
+
+  /** Records that entries were deleted. */
+  markDirty (): void {
+    this.dirty = true
+  }
+
+  /** Compacts if entries were deleted and the interval has passed since the last compaction. */
+  async runIfDue (): Promise<void> {
+    if (this.dirty && Date.now() - this.last >= this.intervalSeconds * 1000) {
+      this.dirty = false
+      this.last = Date.now()
+      await this.store.compact()
+      this.log.debug('compacted the mailbox database')
+    }
+  }
+}
+
+/** Runs the relay's upkeep every purge interval, one round at a time. */
+function startUpkeep (config: RelayConfig, stores: RelayStores, services: RelayServices, context: RelayContext): Upkeep {
+  const { log, metrics, now, limits, compaction } = context
+  const { store, linkStore, admission } = stores
+  const { mailbox, links } = services
+  let running: Promise<void> | undefined
+  const round = async (): Promise<void> => {
     try {
       const purged = await store.purgeExpired(now())
       if (purged > 0) {
         metrics.expired(purged)
-        dirty = true
+        compaction.markDirty()
         log.info({ count: purged }, 'purged expired envelopes')
       }
       const idle = await mailbox.expireIdle()
@@ -249,21 +332,23 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       links.sweep()
       admission.sweep()
       await linkStore.purgeExpired(now())
-      if (dirty && Date.now() - lastCompaction >= config.compactInterval * 1000) {
-        dirty = false
-        lastCompaction = Date.now()
-        await store.compact()
-        log.debug('compacted the mailbox database')
-      }
+      await compaction.runIfDue()
     } catch (err) {
       log.error({ err: (err as Error).message }, 'maintenance failed')
     }
   }
   const timer = setInterval(() => {
-    maintaining ??= maintain().finally(() => { maintaining = undefined })
+    running ??= round().finally(() => { running = undefined })
   }, config.purgeInterval * 1000)
   timer.unref()
+  return {
+    cancel: () => { clearInterval(timer) },
+    settled: async () => { await running }
+  }
+}
 
+/** The handle of a started relay; `stop` drains the mailbox, then stops the node and the stores. */
+function relayHandle (config: RelayConfig, node: Libp2p<{ relay: CircuitRelayService }>, metrics: RelayMetrics, stores: RelayStores, services: RelayServices, upkeep: Upkeep): Relay {
   let stopping = false
   return {
     peerId: node.peerId,
@@ -271,16 +356,16 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     metrics,
     addrs: () => node.getMultiaddrs().map(a => a.toString()),
     link: () => relayLinkOf(config, node.getMultiaddrs().map(a => a.toString())),
-    ready: () => !stopping && !failed && node.status === 'started',
+    ready: () => !stopping && !stores.failed() && node.status === 'started',
     stop: async () => {
       if (stopping) return
       stopping = true
-      clearInterval(timer)
-      await mailbox.stop()
-      await maintaining
+      upkeep.cancel()
+      await services.mailbox.stop()
+      await upkeep.settled()
       await node.stop()
-      await store.close()
-      await linkStore.close()
+      await stores.store.close()
+      await stores.linkStore.close()
     }
   }
 }

@@ -65,147 +65,174 @@ function deferred (): Deferred {
  * paused until they are read.
  */
 export function frameStream (stream: Stream, maxFrameBytes: number, maxQueuedBytes = 4 * maxFrameBytes): FrameStream {
-  const maxPrefix = varintLength(maxFrameBytes)
-  const buffer = new Uint8ArrayList()
-  const frames: Uint8ArrayList[] = []
-  let queued = 0
-  let failure: Error | undefined
-  let ended = false
-  let streamError: Error | undefined
-  let paused = false
-  let wake: (() => void) | undefined
+  return new FramedStream(stream, maxFrameBytes, maxQueuedBytes)
+}
 
-  const parse = (): void => {
-    while (failure == null) {
-      let length = 0
-      let scale = 1
-      let prefix = 0
-      let complete = false
-      while (prefix < buffer.byteLength && prefix < maxPrefix) {
-        const b = buffer.get(prefix++)
-        length += (b & 0x7f) * scale
-        scale *= 0x80
-        if ((b & 0x80) === 0) {
-          complete = true
-          break
+/** How the length prefix at the start of `buffer` reads, looking at most `maxPrefix` bytes. */
+type LengthPrefix =
+  | { complete: true, length: number, prefix: number }
+  | { complete: false, malformed: boolean }
+
+function readLengthPrefix (buffer: Uint8ArrayList, maxPrefix: number): LengthPrefix {
+  let length = 0
+  let scale = 1
+  let prefix = 0
+  while (prefix < buffer.byteLength && prefix < maxPrefix) {
+    const b = buffer.get(prefix++)
+    length += (b & 0x7f) * scale
+    scale *= 0x80
+    if ((b & 0x80) === 0) return { complete: true, length, prefix }
+  }
+  return { complete: false, malformed: prefix >= maxPrefix }
+}
+
+/**
+ * Sends `batch` and settles `done` once the stream took it: at once, or when it drained (rejected
+ * if it closed first).
+ */
+function sendBatch (stream: Stream, batch: Uint8ArrayList, done: Deferred): void {
+  try {
+    if (stream.send(batch)) {
+      done.resolve()
+      return
+    }
+  } catch (err) {
+    done.reject(err as Error)
+    return
+  }
+  const onDrain = (): void => {
+    stream.removeEventListener('close', onClose)
+    done.resolve()
+  }
+  const onClose = (): void => {
+    stream.removeEventListener('drain', onDrain)
+    done.reject(new Error('stream closed before it drained'))
+  }
+  stream.addEventListener('drain', onDrain, { once: true })
+  stream.addEventListener('close', onClose, { once: true })
+}
+
+class FramedStream implements FrameStream {
+  readonly stream: Stream
+  private readonly maxFrameBytes: number
+  private readonly maxQueuedBytes: number
+  private readonly maxPrefix: number
+  private readonly buffer = new Uint8ArrayList()
+  private readonly frames: Uint8ArrayList[] = []
+  private queued = 0
+  private failure: Error | undefined
+  private ended = false
+  private streamError: Error | undefined
+  private paused = false
+  private wake: (() => void) | undefined
+  private outbox: Uint8Array[] = []
+  private flushed: Deferred | undefined
+
+  constructor (stream: Stream, maxFrameBytes: number, maxQueuedBytes: number) {
+    this.stream = stream
+    this.maxFrameBytes = maxFrameBytes
+    this.maxQueuedBytes = maxQueuedBytes
+    this.maxPrefix = varintLength(maxFrameBytes)
+    stream.addEventListener('message', (evt) => {
+      if (this.failure != null) return
+      this.buffer.append(evt.data)
+      this.parse()
+      if (this.queued > this.maxQueuedBytes) queueMicrotask(this.pauseIfFull)
+      this.notify()
+    })
+    stream.addEventListener('end', () => {
+      this.ended = true
+      this.notify()
+    })
+    stream.addEventListener('close', (evt) => {
+      this.ended = true
+      this.streamError ??= (evt as Event & { error?: Error }).error
+      this.notify()
+    })
+  }
+
+  async read (options?: AbortOptions): Promise<Uint8ArrayList | null> {
+    while (true) {
+      const frame = this.frames.shift()
+      if (frame != null) {
+        this.queued -= frame.byteLength
+        if (this.paused && this.queued <= this.maxQueuedBytes / 2 && this.stream.readStatus === 'paused') {
+          this.paused = false
+          this.stream.resume()
         }
+        return frame
       }
-      if (!complete) {
-        if (prefix >= maxPrefix) failure = new InvalidInputError('frame length prefix is malformed or too long')
-        return
+      if (this.failure != null) throw this.failure
+      if (this.streamError != null) throw this.streamError
+      if (this.ended) {
+        if (this.buffer.byteLength > 0) throw new InvalidInputError('stream ended inside a frame')
+        return null
       }
-      if (length > maxFrameBytes) {
-        failure = new TooLargeError(`frame of ${length} bytes exceeds ${maxFrameBytes}`)
-        return
-      }
-      if (buffer.byteLength < prefix + length) return
-      const frame = buffer.sublist(prefix, prefix + length)
-      buffer.consume(prefix + length)
-      frames.push(frame)
-      queued += frame.byteLength
+      options?.signal?.throwIfAborted()
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => { reject(options?.signal?.reason) }
+        options?.signal?.addEventListener('abort', onAbort, { once: true })
+        this.wake = () => {
+          options?.signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }
+      })
     }
   }
 
-  const notify = (): void => {
-    const w = wake
-    wake = undefined
+  async write (frame: Uint8Array, options?: AbortOptions): Promise<void> {
+    options?.signal?.throwIfAborted()
+    this.outbox.push(encodeVarint(frame.byteLength), frame)
+    if (this.flushed == null) {
+      this.flushed = deferred()
+      setImmediate(this.flush)
+    }
+    return this.flushed.promise
+  }
+
+  /** Cuts the whole frames at the start of the buffer into the queue. */
+  private parse (): void {
+    while (this.failure == null) {
+      const head = readLengthPrefix(this.buffer, this.maxPrefix)
+      if (!head.complete) {
+        if (head.malformed) this.failure = new InvalidInputError('frame length prefix is malformed or too long')
+        return
+      }
+      const { length, prefix } = head
+      if (length > this.maxFrameBytes) {
+        this.failure = new TooLargeError(`frame of ${length} bytes exceeds ${this.maxFrameBytes}`)
+        return
+      }
+      if (this.buffer.byteLength < prefix + length) return
+      const frame = this.buffer.sublist(prefix, prefix + length)
+      this.buffer.consume(prefix + length)
+      this.frames.push(frame)
+      this.queued += frame.byteLength
+    }
+  }
+
+  private notify (): void {
+    const w = this.wake
+    this.wake = undefined
     w?.()
   }
 
   // Paused in a microtask, not inside the message event: that event may come from `resume()`
   // dispatching what arrived while paused, and yamux's resume, which runs after the dispatch,
   // would undo a pause made inside it (granting window again to a stream that no longer reads).
-  const pauseIfFull = (): void => {
-    if (queued > maxQueuedBytes && !paused && stream.readStatus === 'readable') {
-      paused = true
-      stream.pause()
+  private readonly pauseIfFull = (): void => {
+    if (this.queued > this.maxQueuedBytes && !this.paused && this.stream.readStatus === 'readable') {
+      this.paused = true
+      this.stream.pause()
     }
   }
-  stream.addEventListener('message', (evt) => {
-    if (failure != null) return
-    buffer.append(evt.data)
-    parse()
-    if (queued > maxQueuedBytes) queueMicrotask(pauseIfFull)
-    notify()
-  })
-  stream.addEventListener('end', () => {
-    ended = true
-    notify()
-  })
-  stream.addEventListener('close', (evt) => {
-    ended = true
-    streamError ??= (evt as Event & { error?: Error }).error
-    notify()
-  })
 
-  let outbox: Uint8Array[] = []
-  let flushed: Deferred | undefined
-
-  const flush = (): void => {
-    const batch = new Uint8ArrayList(...outbox)
-    const done = flushed
-    outbox = []
-    flushed = undefined
+  private readonly flush = (): void => {
+    const batch = new Uint8ArrayList(...this.outbox)
+    const done = this.flushed
+    this.outbox = []
+    this.flushed = undefined
     if (done == null) return
-    try {
-      if (stream.send(batch)) {
-        done.resolve()
-        return
-      }
-    } catch (err) {
-      done.reject(err as Error)
-      return
-    }
-    const onDrain = (): void => {
-      stream.removeEventListener('close', onClose)
-      done.resolve()
-    }
-    const onClose = (): void => {
-      stream.removeEventListener('drain', onDrain)
-      done.reject(new Error('stream closed before it drained'))
-    }
-    stream.addEventListener('drain', onDrain, { once: true })
-    stream.addEventListener('close', onClose, { once: true })
-  }
-
-  return {
-    stream,
-    async read (options) {
-      while (true) {
-        const frame = frames.shift()
-        if (frame != null) {
-          queued -= frame.byteLength
-          if (paused && queued <= maxQueuedBytes / 2 && stream.readStatus === 'paused') {
-            paused = false
-            stream.resume()
-          }
-          return frame
-        }
-        if (failure != null) throw failure
-        if (streamError != null) throw streamError
-        if (ended) {
-          if (buffer.byteLength > 0) throw new InvalidInputError('stream ended inside a frame')
-          return null
-        }
-        options?.signal?.throwIfAborted()
-        await new Promise<void>((resolve, reject) => {
-          const onAbort = (): void => { reject(options?.signal?.reason) }
-          options?.signal?.addEventListener('abort', onAbort, { once: true })
-          wake = () => {
-            options?.signal?.removeEventListener('abort', onAbort)
-            resolve()
-          }
-        })
-      }
-    },
-    async write (frame, options) {
-      options?.signal?.throwIfAborted()
-      outbox.push(encodeVarint(frame.byteLength), frame)
-      if (flushed == null) {
-        flushed = deferred()
-        setImmediate(flush)
-      }
-      return flushed.promise
-    }
+    sendBatch(this.stream, batch, done)
   }
 }

@@ -27,14 +27,13 @@ import {
 } from './meta-record.js'
 import type { KdfParams } from './meta-record.js'
 import { BASE_SCHEMA_VERSION, latestSchemaVersion, storeMigrations } from './migrations.js'
+import { StoreTransaction } from './store-transaction.js'
+import type { BatchOp, TransactionHost } from './store-transaction.js'
+import type { BatchInfo, Key, KeySource, OpenStoreOptions, RangeOptions, Store, Transaction } from './types.js'
+import { ValueCache } from './value-cache.js'
 import { ValueCipher } from './value-cipher.js'
-import type { BatchInfo, CommitOptions, Key, KeySource, OpenStoreOptions, RangeOptions, Store, Transaction } from './types.js'
 
 type Database = ClassicLevel<Uint8Array, Uint8Array>
-
-type BatchOp =
-  | { type: 'put', key: Uint8Array, value: Uint8Array }
-  | { type: 'del', key: Uint8Array }
 
 interface PendingEntry extends LayerEntry {
   /** The commit that wrote it. */
@@ -47,7 +46,7 @@ interface PendingCommit {
   writes: readonly LayerEntry[]
   /** Raw operations (the meta record), written as they are. */
   raw: BatchOp[]
-  /** Must be synced (see {@link CommitOptions.sync}). */
+  /** Must be synced (see `CommitOptions.sync` in types.ts). */
   sync: boolean
   resolve: () => void
   reject: (err: Error) => void
@@ -153,7 +152,7 @@ function mapOpenError (err: unknown, dir: string): Error {
   return err instanceof Error ? err : new Error(String(err))
 }
 
-class EncryptedStore implements Store {
+class EncryptedStore implements Store, TransactionHost {
   private readonly db: Database
   private readonly codec: KeyCodec
   private readonly cipher: ValueCipher
@@ -445,97 +444,5 @@ class EncryptedStore implements Store {
       return new StoreClosedError('the store was closed during the read', { cause: err })
     }
     return err
-  }
-}
-
-class StoreTransaction implements Transaction {
-  private readonly store: EncryptedStore
-  private readonly writes = new Map<string, LayerEntry>()
-  private committed = false
-
-  constructor (store: EncryptedStore) {
-    this.store = store
-  }
-
-  put (key: Key, value: Uint8Array): void {
-    this.assertUsable()
-    if (!(value instanceof Uint8Array)) throw new BugError('a stored value must be a Uint8Array')
-    const encoded = this.store.encode(key)
-    // Copied (a Buffer's slice would share memory): the caller may reuse its buffer.
-    this.writes.set(byteString(encoded), { k: byteString(encoded), key: encoded, value: new Uint8Array(value) })
-  }
-
-  del (key: Key): void {
-    this.assertUsable()
-    const encoded = this.store.encode(key)
-    this.writes.set(byteString(encoded), { k: byteString(encoded), key: encoded, value: null })
-  }
-
-  async get (key: Key): Promise<Uint8Array | undefined> {
-    this.assertUsable()
-    this.store.assertOpen()
-    const encoded = this.store.encode(key)
-    const k = byteString(encoded)
-    const own = this.writes.get(k)
-    if (own !== undefined) return own.value?.slice()
-    return await this.store.read(encoded, k)
-  }
-
-  values (prefix: Key, options?: RangeOptions): AsyncIterable<Uint8Array> {
-    this.assertUsable()
-    return this.store.iterate(prefix, options, this.writes)
-  }
-
-  commit (options: CommitOptions = {}): Promise<void> {
-    return this.commitWith([], options.sync ?? true)
-  }
-
-  /** Commits the transaction's writes together with raw operations (the meta record). */
-  commitWith (raw: BatchOp[], sync = true): Promise<void> {
-    try {
-      this.assertUsable()
-    } catch (err) {
-      return Promise.reject(err)
-    }
-    this.committed = true
-    return this.store.commit([...this.writes.values()], raw, sync)
-  }
-
-  private assertUsable (): void {
-    if (this.committed) throw new BugError('this transaction was already committed')
-  }
-}
-
-/**
- * A bounded map of decrypted durable values. Evicts the oldest entries when full; large values are
- * not kept.
- */
-class ValueCache {
-  private static readonly MAX_ENTRIES = 4096
-  private static readonly MAX_VALUE_BYTES = 16 * 1024
-  private readonly entries = new Map<string, Uint8Array | null>()
-
-  /** The cached value (null: known absent), or undefined when not cached. */
-  get (k: string): Uint8Array | null | undefined {
-    return this.entries.get(k)
-  }
-
-  set (k: string, value: Uint8Array | null): void {
-    this.entries.delete(k)
-    if (value !== null && value.byteLength > ValueCache.MAX_VALUE_BYTES) return
-    this.entries.set(k, value === null ? null : value.slice())
-    // Evicted an eighth at a time: a Map finds its oldest entry by skipping the ones deleted before
-    // it, so evicting one per insertion costs a walk over ever more of them.
-    if (this.entries.size > ValueCache.MAX_ENTRIES + ValueCache.MAX_ENTRIES / 8) {
-      let excess = this.entries.size - ValueCache.MAX_ENTRIES
-      for (const oldest of this.entries.keys()) {
-        this.entries.delete(oldest)
-        if (--excess === 0) break
-      }
-    }
-  }
-
-  clear (): void {
-    this.entries.clear()
   }
 }
