@@ -32,7 +32,8 @@ describe('sotto CLI: short links, QR images, relay links', () => {
   it('invite --qr writes the short link\'s QR; add --qr adds its owner; invite --new revokes it', async () => {
     const alice = join(dir, 'alice')
     const bob = join(dir, 'bob')
-    await sotto(['--data', alice, 'init', '--name', 'Alice', '--relay', relay.tcp, ...LOCAL], 'alice passphrase')
+    const [made] = await sotto(['--data', alice, 'init', '--name', 'Alice', '--relay', relay.tcp, ...LOCAL], 'alice passphrase')
+    assert.match(made?.short as string, /^sotto:\/\/s\//, 'init prints the short link once its relay is ready')
     const png = join(dir, 'alice.png')
     const [printed] = await sotto(['--data', alice, 'invite', '--qr', png, '--no-mdns'], 'alice passphrase')
     const short = printed?.short as string

@@ -90,7 +90,8 @@ export const COMMANDS: readonly Command[] = [
     output: 'one',
     handler: async ({ messenger }, input) => {
       if (input['no-mdns'] === true) await messenger.updateSettings({ mdns: false })
-      return { peerId: messenger.identity().peerId, invite: await messenger.invite() }
+      const { invite, short } = await inviteCommand(messenger)
+      return { peerId: messenger.identity().peerId, invite, ...(short != null ? { short } : {}) }
     }
   },
   {
