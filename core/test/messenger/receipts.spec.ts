@@ -100,13 +100,11 @@ describe('receipts', () => {
 
   it('takes at most `batch` receipts in one write, and every one over several', async () => {
     const { repos, outbox } = await setUp()
-    await pending(repos, 'bob', contactNamed('bob'), ids(5, 1))
-    await flushOnce(repos, outbox, { batch: 2 })
-    assert.deepEqual(outbox.calls.map(c => c.content.deliveryReceipt?.ids.length), [2])
-    assert.equal((await left(repos)).length, 3)
-    await flushOnce(repos, outbox, { batch: 2 })
-    await flushOnce(repos, outbox, { batch: 2 })
-    assert.deepEqual(outbox.calls.map(c => c.content.deliveryReceipt?.ids.length), [2, 2, 1])
+    const texts = ids(5, 1)
+    await pending(repos, 'bob', contactNamed('bob'), texts)
+    for (let i = 0; i < 3; i++) await flushOnce(repos, outbox, { batch: 2 })
+    assert.ok(outbox.calls.every(c => (c.content.deliveryReceipt?.ids.length ?? 0) <= 2), 'more than `batch` in one write')
+    assert.deepEqual(outbox.calls.flatMap(c => c.content.deliveryReceipt?.ids.map(toHex) ?? []).sort(), [...texts].sort())
     assert.deepEqual(await left(repos), [])
   })
 
