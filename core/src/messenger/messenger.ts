@@ -28,7 +28,7 @@ import { Receipts } from './receipts.js'
 import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
-import { ShortLinks } from './short-links.js'
+import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
 import { createUpkeep } from './upkeep.js'
@@ -192,7 +192,7 @@ function wire (ctx: Context): Parts {
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
-  const shortLinks = new ShortLinks(ctx, async () => invites.ownCard(), async () => homeRelays.ready())
+  const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
   return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
 }
 

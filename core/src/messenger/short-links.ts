@@ -11,10 +11,16 @@ import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { deleteLink, encodeShortLink, newLinkSecrets, putLink, sealCard } from '../links/index.js'
 import { MAX_ADDRESS_HINT_BYTES } from '../links/constants.js'
 import { multiaddr } from '@multiformats/multiaddr'
+import { systemClock } from '../util/index.js'
 import { decodeRecord, encodeRecord } from './records.js'
-import type { Context } from './context.js'
+import type { LinkNode, PutLinkInit } from '../links/index.js'
+import type { Logger } from '../logger.js'
+import type { Clock, TimerHandle } from '../util/index.js'
+import type { Mutex } from './lock.js'
 import type { RelayRecord } from './records.js'
-import type { Key } from '../storage/types.js'
+import type { Repositories } from './state.js'
+import type { Key, Store } from '../storage/types.js'
+import type { PrivateKey } from '@libp2p/interface'
 
 /** What is kept of the short link. */
 interface ShortLinkRecord {
@@ -31,29 +37,67 @@ const KEY: Key = ['shortlink']
 const LINK_TTL_SECONDS = 30 * 86_400
 /** A link asked for is put again with a fresh card when it is older than this. */
 const STALE_MS = 3_600_000
-/** While running, the link is refreshed this often. */
-const REFRESH_MS = 12 * 3_600_000
+
+/** A home relay's link service, as the owner of a mailbox there calls it. */
+export interface LinkOwner {
+  put(relay: string, mailboxKey: PrivateKey, init: PutLinkInit): Promise<unknown>
+  delete(relay: string, mailboxKey: PrivateKey, linkId: Uint8Array): Promise<void>
+}
+
+/** The link service of relays reached through `node`. */
+export function linkOwner (node: LinkNode): LinkOwner {
+  return {
+    put: async (relay, mailboxKey, init) => putLink(node, relay, mailboxKey, init),
+    delete: async (relay, mailboxKey, linkId) => deleteLink(node, relay, mailboxKey, linkId)
+  }
+}
+
+/** Options of {@link ShortLinks}. */
+export interface ShortLinksInit {
+  /** While running, the link is refreshed this often (default 12 hours). */
+  refreshMs?: number
+  /** Time and timers (default the system's). */
+  clock?: Clock
+}
+
+/** What short links use. */
+export interface ShortLinksComponents {
+  store: Pick<Store, 'get' | 'transaction'>
+  lock: Pick<Mutex, 'run'>
+  log: Logger
+  repos: Pick<Repositories, 'relays'>
+  links: LinkOwner
+}
 
 /** The short link of one messenger. */
 export class ShortLinks {
-  private timer?: ReturnType<typeof setInterval>
+  private timer?: TimerHandle
   private work: Promise<unknown> = Promise.resolve()
+  private readonly refreshMs: number
+  private readonly clock: Clock
 
   /**
    * @param signedCard - the messenger's current signed invite card
    * @param readyRelays - the home relays that are ready, in order of preference
    */
-  constructor (private readonly ctx: Context, private readonly signedCard: () => Promise<Uint8Array>, private readonly readyRelays: () => Promise<RelayRecord[]>) {}
+  constructor (private readonly components: ShortLinksComponents, private readonly signedCard: () => Promise<Uint8Array>, private readonly readyRelays: () => Promise<RelayRecord[]>, init: ShortLinksInit = {}) {
+    this.refreshMs = init.refreshMs ?? 12 * 3_600_000
+    this.clock = init.clock ?? systemClock
+  }
 
   /** Starts refreshing the link (if there is one) while the messenger runs. */
   start (): void {
-    this.timer = setInterval(() => { void this.current(true).catch(err => { this.ctx.log.debug('short link refresh failed', { err: (err as Error).message }) }) }, REFRESH_MS)
-    this.timer.unref()
+    const tick = (): void => {
+      this.timer = this.clock.setTimeout(tick, this.refreshMs)
+      void this.current(true).catch(err => { this.components.log.debug('short link refresh failed', { err: (err as Error).message }) })
+    }
+    this.timer = this.clock.setTimeout(tick, this.refreshMs)
   }
 
   /** Stops refreshing. */
   stop (): void {
-    clearInterval(this.timer)
+    if (this.timer != null) this.clock.clearTimeout(this.timer)
+    this.timer = undefined
   }
 
   /**
@@ -74,7 +118,7 @@ export class ShortLinks {
         if (relay == null) return undefined
         record = { relay: relay.addr, ...newLinkSecrets(), refreshedAt: 0 }
       }
-      if (Date.now() - record.refreshedAt > STALE_MS || refreshOnly) await this.put(record)
+      if (this.clock.now() - record.refreshedAt > STALE_MS || refreshOnly) await this.put(record)
       return encodeShortLink({ relay: record.relay, linkId: record.linkId, key: record.key })
     })
   }
@@ -84,36 +128,36 @@ export class ShortLinks {
     await this.serially(async () => {
       const record = await this.read()
       if (record == null) return
-      const relay = await this.ctx.repos.relays.get(record.relay)
-      if (relay != null) await deleteLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId)
+      const relay = await this.components.repos.relays.get(record.relay)
+      if (relay != null) await this.components.links.delete(record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId)
       await this.write(undefined)
     })
     return this.current()
   }
 
   private async put (record: ShortLinkRecord): Promise<void> {
-    const relay = await this.ctx.repos.relays.get(record.relay)
+    const relay = await this.components.repos.relays.get(record.relay)
     if (relay == null) return
     const sealed = sealCard(await this.signedCard(), record.linkId, record.key)
-    await putLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), { linkId: record.linkId, sealed, ttl: LINK_TTL_SECONDS })
-    await this.write({ ...record, refreshedAt: Date.now() })
+    await this.components.links.put(record.relay, privateKeyFromProtobuf(relay.mailboxKey), { linkId: record.linkId, sealed, ttl: LINK_TTL_SECONDS })
+    await this.write({ ...record, refreshedAt: this.clock.now() })
   }
 
   /** Drops a link whose relay is no longer a ready home relay (deleting it there if it can). */
   private async forget (record: ShortLinkRecord): Promise<void> {
-    const relay = await this.ctx.repos.relays.get(record.relay)
-    if (relay != null) await deleteLink(this.ctx.node, record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId).catch(() => {})
+    const relay = await this.components.repos.relays.get(record.relay)
+    if (relay != null) await this.components.links.delete(record.relay, privateKeyFromProtobuf(relay.mailboxKey), record.linkId).catch(() => {})
     await this.write(undefined)
   }
 
   private async read (): Promise<ShortLinkRecord | undefined> {
-    const bytes = await this.ctx.store.get(KEY)
+    const bytes = await this.components.store.get(KEY)
     return bytes == null ? undefined : decodeRecord<ShortLinkRecord>(bytes)
   }
 
   private async write (record: ShortLinkRecord | undefined): Promise<void> {
-    await this.ctx.lock.run(async () => {
-      const tx = this.ctx.store.transaction()
+    await this.components.lock.run(async () => {
+      const tx = this.components.store.transaction()
       if (record == null) tx.del(KEY)
       else tx.put(KEY, encodeRecord(record))
       await tx.commit()

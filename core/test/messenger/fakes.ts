@@ -13,6 +13,12 @@ import { Repositories, State } from '../../src/messenger/state.js'
 import { openStore } from '../../src/storage/index.js'
 import type { MailboxClient, MailboxEnvelope, MailboxPage, MailboxSubscription, RelayInfo } from '../../src/mailbox/index.js'
 import type { MailboxSubscribeOptions } from '../../src/mailbox/client.js'
+import { contactFromCard } from '../../src/messenger/records.js'
+import type { Outbox } from '../../src/messenger/outbox.js'
+import type { ContactRecord, OutboxRecord } from '../../src/messenger/records.js'
+import type { ChangeControl } from '../../src/messenger/state.js'
+import type { Content } from '../../src/protocol/types.js'
+import type { Transaction } from '../../src/storage/types.js'
 
 /** Repositories over a real store in a temp directory; `close` removes it. */
 export async function tempRepos (): Promise<{ repos: Repositories, close(): Promise<void> }> {
@@ -154,4 +160,42 @@ export class FakeMailbox implements MailboxClient {
   private envelope (id: number): MailboxEnvelope {
     return { id, envelope: this.held.get(id) ?? new Uint8Array(), expiresAt: Date.now() + 1_000_000, kind: 'contact' } as MailboxEnvelope
   }
+}
+
+/** One call of {@link FakeOutbox.add}. */
+export interface OutboxCall {
+  contactId: string
+  content: Omit<Content, 'senderCard'>
+  messageId?: string
+  /** The change it was made in committed durably. */
+  durable?: boolean
+}
+
+/**
+ * An outbox that seals nothing: it records what it was given, advances the contact's outbox
+ * sequence as the real one does, and notes whether the change committed durably. `fail` makes
+ * the next adds throw.
+ */
+export class FakeOutbox implements Outbox {
+  readonly calls: OutboxCall[] = []
+  fail: Error | undefined
+
+  async add (_tx: Transaction, control: ChangeControl, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord> {
+    if (this.fail != null) throw this.fail
+    const call: OutboxCall = { contactId: contact.id, content, ...(messageId != null ? { messageId } : {}) }
+    this.calls.push(call)
+    control.onSettled(durable => { call.durable = durable })
+    return { contactId: contact.id, seq: contact.nextOutbox++, envelopeId: 'fake', envelope: new Uint8Array(), createdAt: content.sentAt, attempts: 0, sent: false, ...(messageId != null ? { messageId } : {}) }
+  }
+
+  /** The calls for one contact whose change committed durably. */
+  durableFor (contactId: string): OutboxCall[] {
+    return this.calls.filter(c => c.contactId === contactId && c.durable === true)
+  }
+}
+
+/** A contact record named `id`, as made from a card (accepted, heard from unless told). */
+export function contactNamed (id: string, fields: Partial<ContactRecord> = {}): ContactRecord {
+  const card = { userId: id, peerId: `${id}-peer`, name: id, addrs: [], relays: [] }
+  return { ...contactFromCard(card, new Uint8Array(33).fill(1), 'contact', true, 0), ...fields }
 }
