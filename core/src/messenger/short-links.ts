@@ -7,6 +7,8 @@
  * its last refresh). "New link" deletes it at the relay (it then answers "revoked") and makes
  * another.
  */
+import { z } from 'zod'
+import { StorageCorruptError } from '../errors.js'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { deleteLink, encodeShortLink, newLinkSecrets, putLink, sealCard } from '../links/index.js'
 import { MAX_ADDRESS_HINT_BYTES } from '../links/constants.js'
@@ -31,6 +33,13 @@ interface ShortLinkRecord {
   /** When it was last put (ms). */
   refreshedAt: number
 }
+
+const shortLinkSchema: z.ZodType<ShortLinkRecord> = z.looseObject({
+  relay: z.string(),
+  linkId: z.instanceof(Uint8Array),
+  key: z.instanceof(Uint8Array),
+  refreshedAt: z.number()
+})
 
 const KEY: Key = ['shortlink']
 /** Seconds a relay is asked to keep the link after each refresh. */
@@ -152,7 +161,10 @@ export class ShortLinks {
 
   private async read (): Promise<ShortLinkRecord | undefined> {
     const bytes = await this.components.store.get(KEY)
-    return bytes == null ? undefined : decodeRecord<ShortLinkRecord>(bytes)
+    if (bytes == null) return undefined
+    const parsed = shortLinkSchema.safeParse(decodeRecord<unknown>(bytes))
+    if (!parsed.success) throw new StorageCorruptError('the stored short link record is malformed', { cause: parsed.error })
+    return parsed.data
   }
 
   private async write (record: ShortLinkRecord | undefined): Promise<void> {

@@ -9,6 +9,7 @@ import { toHex } from '../../src/util/index.js'
 import { FakeClock } from '../util/fake-clock.js'
 import { loggers, tempRepos, until } from './fakes.js'
 import type { PutLinkInit } from '../../src/links/index.js'
+import { encodeRecord } from '../../src/messenger/records.js'
 import type { RelayRecord } from '../../src/messenger/records.js'
 import type { LinkOwner, ShortLinksInit } from '../../src/messenger/short-links.js'
 import type { Repositories } from '../../src/messenger/state.js'
@@ -73,6 +74,13 @@ describe('short links', () => {
     const { links, make } = await setUp([])
     assert.equal(await make().current(), undefined)
     assert.deepEqual(links.puts, [])
+  })
+
+  it('refuses a stored link record of the wrong shape as StorageCorruptError', async () => {
+    const relay = await relayAt('/ip4/10.0.0.1')
+    const { repos, make } = await setUp([relay])
+    await repos.state.change(async tx => { tx.put(['shortlink'], encodeRecord({ relay: relay.addr, linkId: 'not bytes', refreshedAt: 0 })) })
+    await assert.rejects(make().current(), { name: 'StorageCorruptError' })
   })
 
   it('puts the card sealed under the link\'s key at the first relay whose address fits, kept 30 days', async () => {
