@@ -11,7 +11,7 @@ function forbid (patterns, message) {
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'core/src/**/mailbox.ts', 'core/src/protocol/sotto.ts', 'e2e/test-results/**', 'e2e/playwright-report/**']
+    ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', 'core/src/**/mailbox.ts', 'core/src/protocol/sotto.ts', 'core/src/files/file.ts', 'e2e/test-results/**', 'e2e/playwright-report/**']
   },
   ...tseslint.configs.recommended,
   {
