@@ -34,3 +34,9 @@ export class TokenConflictError extends RelayError {}
 
 /** The store is closed, or closed itself after a failed synced write. */
 export class StoreClosedError extends RelayError {}
+
+/** A blob would take the mailbox past its file quota. */
+export class FileQuotaError extends RelayError {}
+
+/** A blob is larger than the relay accepts. */
+export class FileTooLargeError extends RelayError {}

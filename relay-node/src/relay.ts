@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The relay: a libp2p node (TCP, WebSockets, WebRTC-Direct; Noise; yamux; identify, ping, AutoNAT
- * server, circuit relay v2 server) with the mailbox service and relay-info, over a mailbox store
- * in the data directory.
+ * server, circuit relay v2 server) with the mailbox service, relay-info and blobs (files for offline
+ * recipients), over a mailbox store and a blob directory in the data directory.
  */
 
 import { join } from 'node:path'
@@ -14,10 +14,12 @@ import { ping } from '@libp2p/ping'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { FRAMED_STREAM_OPTIONS, MAILBOX_PROTOCOL, MAX_ENVELOPE_BYTES, RELAY_INFO_PROTOCOL } from '@sotto/core/mailbox'
+import { FILE_PROTOCOL } from '@sotto/core/files'
 import { coalescingTcp } from '@sotto/core/tcp'
 import { halfWindowYamux } from '@sotto/core/yamux'
 import { createLibp2p } from 'libp2p'
 import { loadOrCreateIdentity } from './identity.js'
+import { BlobService, BlobStore } from './blobs/index.js'
 import { IpLimits } from './ip-limits.js'
 import { MailboxService, levelMailboxStore } from './mailbox/index.js'
 import { RelayMetrics } from './metrics.js'
@@ -32,6 +34,8 @@ import type { Logger } from 'pino'
 
 /** The directory, inside the data directory, of the mailbox database. */
 export const MAILBOX_DB_DIR = 'mailboxes'
+/** The directory, inside the data directory, of blobs. */
+export const BLOB_DIR = 'blobs'
 
 /** A running relay. */
 export interface Relay {
@@ -148,7 +152,18 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
     onDeleted: () => { dirty = true },
     onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
+  const blobStore = new BlobStore(join(config.data, BLOB_DIR))
+  const blobs = new BlobService({
+    blobs: blobStore,
+    mailboxes: store,
+    relayId: node.peerId.toMultihash().bytes,
+    limits: { maxFileBytes: config.maxFileBytes, maxBytesPerMailbox: config.maxFileBytesPerMailbox, retentionSeconds: config.retention },
+    log: log.child({ component: 'blobs' }),
+    now
+  })
+  await blobStore.purgeExpired(now())
   let dirty = false
+  await node.handle(FILE_PROTOCOL, blobs.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
   await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
   metrics.setSources({
@@ -172,6 +187,8 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
         dirty = true
         log.info({ count: purged }, 'purged expired envelopes')
       }
+      const blobsPurged = await blobStore.purgeExpired(now())
+      if (blobsPurged > 0) log.info({ count: blobsPurged }, 'purged expired blobs')
       mailbox.sweep()
       limits.sweep()
       if (dirty && Date.now() - lastCompaction >= config.compactInterval * 1000) {
@@ -201,6 +218,7 @@ export async function startRelay (config: RelayConfig, log: Logger): Promise<Rel
       stopping = true
       clearInterval(timer)
       await mailbox.stop()
+      blobs.stop()
       await maintaining
       await node.stop()
       await store.close()

@@ -190,6 +190,11 @@ export class ChunkStore {
     return this.held
   }
 
+  /** Chunks written since the last commit. */
+  get pendingCount (): number {
+    return this.pending.length
+  }
+
   /** Whether every chunk is held durably. */
   get complete (): boolean {
     return this.held === this.count

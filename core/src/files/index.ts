@@ -9,6 +9,7 @@ export {
   plainChunkLength, rootOf, sealChunk, sealFile, sealedChunkLength
 } from './chunks.js'
 export type { FileSecrets } from './chunks.js'
+export { FileIntegrityError } from '../errors.js'
 export { ChunkStore, writeFileDurably } from './chunk-store.js'
 export type { ChunkLayout } from './chunk-store.js'
 export {
