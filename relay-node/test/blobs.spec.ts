@@ -80,8 +80,8 @@ describe('sotto-relay: blobs', () => {
   let big: { secrets: FileSecrets, store: ChunkStore }
   const relays: RelayProcess[] = []
 
-  const start = async (dataDir?: string): Promise<RelayProcess> => {
-    relay = await startRelay({ ...(dataDir != null ? { dataDir } : {}), args: ['--max-file-bytes', '60MiB', '--max-file-bytes-per-mailbox', '64MiB'] })
+  const start = async (dataDir?: string, ...extra: string[]): Promise<RelayProcess> => {
+    relay = await startRelay({ ...(dataDir != null ? { dataDir } : {}), args: ['--max-file-bytes', '60MiB', '--max-file-bytes-per-mailbox', '64MiB', ...extra] })
     relays.push(relay)
     return relay
   }
@@ -182,5 +182,14 @@ describe('sotto-relay: blobs', () => {
     }
     const have = await queryFile(owner, multiaddr(relay.tcp), big.secrets.id, { owner: await signed(FileOp.QUERY, big.secrets.id) })
     assert.equal(countBits(have.bitmap, have.count), big.store.count)
+  })
+
+  it('deletes blobs after the retention, like envelopes', { timeout: 120_000 }, async () => {
+    const blobDir = join(relay.dataDir, 'blobs', Buffer.from(mailboxId).toString('hex'))
+    assert.ok((await readdir(blobDir)).length > 0, 'the 50 MiB blob is held')
+    await relay.stop()
+    // Fifteen days on: past the default retention of fourteen.
+    await start(relay.dataDir, '--clock-offset', String(15 * 86_400_000))
+    assert.deepEqual(await readdir(blobDir), [])
   })
 })

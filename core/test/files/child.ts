@@ -7,8 +7,8 @@
  * - `fetch DIR ADDR SECRETS_JSON`: fetches into DIR from ADDR; prints `{"held","count"}` after each
  *   durable batch and `{"done":true}` at the end.
  */
-import { ChunkStore, fetchFile, handleFiles } from '../../src/files/index.js'
-import { fileNode, quietLog } from './helpers.js'
+import { fetchFile, handleFiles } from '../../src/files/index.js'
+import { countingSource, fileNode, quietLog } from './helpers.js'
 import { multiaddr } from '@multiformats/multiaddr'
 
 function print (line: Record<string, unknown>): void {
@@ -19,17 +19,7 @@ const [mode, dir, addr, secretsJson] = process.argv.slice(2)
 const node = await fileNode()
 if (mode === 'serve' && dir != null) {
   let served = 0
-  await handleFiles(node, async () => {
-    const store = await ChunkStore.open(dir)
-    if (store == null) return undefined
-    const read = store.read.bind(store)
-    store.read = async (i) => {
-      const sealed = await read(i)
-      print({ served: ++served })
-      return sealed
-    }
-    return store
-  }, quietLog)
+  await handleFiles(node, countingSource(dir, () => { print({ served: ++served }) }), quietLog)
   print({ addr: node.getMultiaddrs()[0]?.toString() })
 } else if (mode === 'fetch' && dir != null && addr != null && secretsJson != null) {
   const s = JSON.parse(secretsJson) as { id: string, key: string, size: number, chunkSize: number, root: string }

@@ -14,7 +14,7 @@ import { coalescingTcp } from '../../src/net/tcp.js'
 import { halfWindowYamux } from '../../src/net/yamux.js'
 import { FRAMED_STREAM_OPTIONS } from '../../src/protocol/index.js'
 import { ChunkStore, readPlaintext } from '../../src/files/index.js'
-import type { FileSecrets } from '../../src/files/index.js'
+import type { FileSecrets, FileSource } from '../../src/files/index.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { Logger } from '../../src/logger.js'
 
@@ -103,5 +103,20 @@ export function rssSampler (): { stop(): number } {
       clearInterval(timer)
       return Math.max(peak, process.memoryUsage.rss())
     }
+  }
+}
+
+/** Serves the chunk store at `dir` (for any file id), calling `onRead` after each chunk it reads. */
+export function countingSource (dir: string, onRead: () => void): FileSource {
+  return async () => {
+    const store = await ChunkStore.open(dir)
+    if (store == null) return undefined
+    const read = store.read.bind(store)
+    store.read = async (i) => {
+      const sealed = await read(i)
+      onRead()
+      return sealed
+    }
+    return store
   }
 }

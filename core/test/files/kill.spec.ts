@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ChunkStore, fetchFile, handleFiles, sealToStore } from '../../src/files/index.js'
-import { fileNode, plaintextAt, plaintextHash, quietLog, removeDirs, storedHash, tempDir } from './helpers.js'
+import { countingSource, fileNode, plaintextAt, plaintextHash, quietLog, removeDirs, storedHash, tempDir } from './helpers.js'
 import type { ChildProcess } from 'node:child_process'
 import type { FileSecrets } from '../../src/files/index.js'
 import type { Libp2p } from '@libp2p/interface'
@@ -120,13 +120,7 @@ describe('file protocol: kill -9 of either side', () => {
   it('resumes after the recipient is killed, from its persisted bitmap', { timeout: 300_000 }, async () => {
     const into = join(dir, 'after-recipient-kill')
     let served = 0
-    await handleFiles(node, async () => {
-      const store = await ChunkStore.open(join(dir, 'sent'))
-      if (store == null) return undefined
-      const read = store.read.bind(store)
-      store.read = async (i) => { served++; return read(i) }
-      return store
-    }, quietLog)
+    await handleFiles(node, countingSource(join(dir, 'sent'), () => { served++ }), quietLog)
     const recipient = child('fetch', into, node.getMultiaddrs()[0]!.toString(), secretsJson(secrets))
     children.push(recipient)
     const line = await recipient.waitFor(l => typeof l.held === 'number' && (l.held as number) >= (l.count as number) / 3)

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { ChunkStore, fetchFile, handleFiles, queryFile, resumePoint, sealToStore } from '../../src/files/index.js'
 import { countBits } from '../../src/files/frames.js'
-import { MARKER, fileNode, filesContaining, plaintextAt, plaintextHash, quietLog, removeDirs, rssSampler, storedHash, tempDir } from './helpers.js'
+import { MARKER, countingSource, fileNode, filesContaining, plaintextAt, plaintextHash, quietLog, removeDirs, rssSampler, storedHash, tempDir } from './helpers.js'
 import type { FileSecrets } from '../../src/files/index.js'
 import type { Libp2p } from '@libp2p/interface'
 
@@ -35,14 +35,8 @@ describe('file protocol: direct transfers', () => {
     secrets = sealed.secrets
     await sealed.store.close()
     expected = plaintextHash(SIZE)
-    await handleFiles(sender, async (id) => {
-      if (!Buffer.from(id).equals(secrets.id)) return undefined
-      const store = await ChunkStore.open(join(senderDir, 'file'))
-      if (store == null) return undefined
-      const read = store.read.bind(store)
-      store.read = async (i) => { served++; return read(i) }
-      return store
-    }, quietLog)
+    const source = countingSource(join(senderDir, 'file'), () => { served++ })
+    await handleFiles(sender, async (id) => Buffer.from(id).equals(secrets.id) ? source(id) : undefined, quietLog)
   })
 
   after(async () => {
