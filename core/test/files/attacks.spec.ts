@@ -23,7 +23,7 @@ const SIZE = 20 * 64 * 1024 - 5000
 
 type Lie = (f: Frames<FileFrame>, stream: Stream) => Promise<void>
 
-describe('file protocol: a lying sender', () => {
+describe('file protocol: a lying sender', { timeout: 60_000 }, () => {
   let liar: Libp2p
   let honest: Libp2p
   let receiver: Libp2p
