@@ -56,7 +56,7 @@ const multiaddrString = z.string().refine((s) => {
 
 /** The schema, with every default. Field descriptions double as `--help` text. */
 export const configSchema = z.object({
-  data: z.string().min(1).describe('data directory: identity key and mailbox database (required)'),
+  data: z.string().min(1).describe('data directory: identity key, mailbox database and blobs (required)'),
   listen: z.preprocess(commas, z.array(multiaddrString).min(1)).default([
     '/ip4/0.0.0.0/tcp/4001',
     '/ip4/0.0.0.0/tcp/4002/ws',
@@ -76,6 +76,8 @@ export const configSchema = z.object({
   retention: duration(60, 30 * DAY).default(14 * DAY).describe('longest time an envelope is kept (e.g. 14d; at most 30d)'),
   maxEnvelopesPerMailbox: int(1).default(10_000).describe('per mailbox: most envelopes held'),
   maxBytesPerMailbox: size(65_536).default(64 * 1024 ** 2).describe('per mailbox: most envelope bytes held (e.g. 64MiB)'),
+  maxFileBytes: size(1024).default(100 * 1024 ** 2).describe('largest file a sender may upload for an offline recipient (e.g. 100MiB)'),
+  maxFileBytesPerMailbox: size(1024).default(1024 ** 3).describe('per mailbox: most bytes of uploaded files held (e.g. 1GiB)'),
   maxMailboxes: int(1).default(100_000).describe('most mailboxes on this relay'),
   maxTokensPerMailbox: int(1).default(2000).describe('per mailbox: most deposit tokens'),
   maxTokens: int(1).default(2_000_000).describe('most deposit tokens on this relay'),

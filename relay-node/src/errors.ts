@@ -34,3 +34,9 @@ export class StoreClosedError extends RelayError {}
 
 /** A stream's output did not drain in time: its peer stopped reading. */
 export class StreamStalledError extends RelayError {}
+
+/** A blob would take the mailbox past its file quota. */
+export class FileQuotaError extends RelayError {}
+
+/** A blob is larger than the relay accepts. */
+export class FileTooLargeError extends RelayError {}

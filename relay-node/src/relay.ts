@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The relay: a libp2p node (TCP, WebSockets, WebRTC-Direct; Noise; yamux; identify, ping, AutoNAT
- * server, circuit relay v2 server) with the mailbox service and relay-info, over a mailbox store
- * in the data directory.
+ * server, circuit relay v2 server) with the mailbox service, short links, relay-info and blobs
+ * (files for offline recipients), over a mailbox store, a link store and a blob directory in the
+ * data directory.
  */
 
 import { join } from 'node:path'
@@ -18,7 +19,9 @@ import { reportInternals } from '@sotto/core/internals'
 import { coalescingTcp } from '@sotto/core/tcp'
 import { halfWindowYamux } from '@sotto/core/yamux'
 import { LINK_PROTOCOL, encodeRelayLink } from '@sotto/core/links'
+import { FILE_PROTOCOL } from '@sotto/core/files'
 import { createLibp2p } from 'libp2p'
+import { BlobService, BlobStore } from './blobs/index.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
 import { Admission, LinkService, LinkStore } from './links/index.js'
@@ -50,6 +53,9 @@ export const MAILBOX_DB_DIR = 'mailboxes'
 
 /** The directory, inside the data directory, of the short-link database. */
 export const LINK_DB_DIR = 'links'
+
+/** The directory, inside the data directory, of blobs (files for offline recipients). */
+export const BLOB_DIR = 'blobs'
 
 /** A running relay. */
 export interface Relay {
@@ -120,6 +126,7 @@ export function relayLinkOf (config: RelayConfig, addrs: string[]): string {
 interface RelayStores {
   store: MailboxStore
   linkStore: LinkStore
+  blobStore: BlobStore
   admission: Admission
   /** Whether a synced write of the mailbox store failed (its mailboxes are then closed). */
   failed(): boolean
@@ -129,6 +136,7 @@ interface RelayStores {
 interface RelayServices {
   mailbox: MailboxService
   links: LinkService
+  blobs: BlobService
 }
 
 /** The periodic upkeep of a started relay. */
@@ -210,7 +218,9 @@ async function openRelayStores (config: RelayConfig, log: Logger, metrics: Relay
   metrics.expired(startPurged)
   log.info({ count: startPurged, ...store.stats() }, 'purged expired envelopes')
   if (startPurged > 0) await store.compact()
-  return { store, linkStore, admission, failed: () => failed }
+  const blobStore = new BlobStore(join(config.data, BLOB_DIR))
+  await blobStore.purgeExpired(now())
+  return { store, linkStore, blobStore, admission, failed: () => failed }
 }
 
 /** The relay's libp2p node, not yet started. */
@@ -256,7 +266,7 @@ async function createRelayNode (config: RelayConfig, privateKey: PrivateKey, lim
   })
 }
 
-/** Creates the mailbox and link services and handles the mailbox, link and relay-info protocols. */
+/** Creates the mailbox, link and blob services and handles their protocols and relay-info. */
 async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayStores, context: RelayContext): Promise<RelayServices> {
   const { log, metrics, now, limits, compaction } = context
   const mailbox = new MailboxService({
@@ -281,8 +291,18 @@ async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayS
     log: log.child({ component: 'links' })
   })
   await node.handle(LINK_PROTOCOL, links.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
+  const blobs = new BlobService({
+    blobs: stores.blobStore,
+    mailboxes: stores.store,
+    relayId: node.peerId.toMultihash().bytes,
+    limits: { maxFileBytes: config.maxFileBytes, maxBytesPerMailbox: config.maxFileBytesPerMailbox, retentionSeconds: config.retention },
+    log: log.child({ component: 'blobs' }),
+    now
+  })
+  // An upload or a download takes one stream; a few in parallel are plenty.
+  await node.handle(FILE_PROTOCOL, blobs.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
-  return { mailbox, links }
+  return { mailbox, links, blobs }
 }
 
 /**
@@ -314,7 +334,7 @@ class Compaction {
 /** Runs the relay's upkeep every purge interval, one round at a time. */
 function startUpkeep (config: RelayConfig, stores: RelayStores, services: RelayServices, context: RelayContext): Upkeep {
   const { log, metrics, now, limits, compaction } = context
-  const { store, linkStore, admission } = stores
+  const { store, linkStore, blobStore, admission } = stores
   const { mailbox, links } = services
   let running: Promise<void> | undefined
   const round = async (): Promise<void> => {
@@ -327,6 +347,8 @@ function startUpkeep (config: RelayConfig, stores: RelayStores, services: RelayS
       }
       const idle = await mailbox.expireIdle()
       if (idle > 0) log.info({ count: idle }, 'deleted mailboxes their owners left')
+      const blobsPurged = await blobStore.purgeExpired(now())
+      if (blobsPurged > 0) log.info({ count: blobsPurged }, 'purged expired blobs')
       mailbox.sweep()
       limits.sweep()
       links.sweep()
@@ -362,6 +384,7 @@ function relayHandle (config: RelayConfig, node: Libp2p<{ relay: CircuitRelaySer
       stopping = true
       upkeep.cancel()
       await services.mailbox.stop()
+      services.blobs.stop()
       await upkeep.settled()
       await node.stop()
       await stores.store.close()
