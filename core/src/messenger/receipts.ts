@@ -14,7 +14,7 @@ import type { Repositories } from './state.js'
 
 /** Options of {@link Receipts}. */
 export interface ReceiptsInit {
-  /** Most pending receipts taken in one write (default 4096); a run takes more writes for more. */
+  /** Most pending receipts taken in one write (default 4096); a flush takes more writes for more. */
   batch?: number
 }
 
@@ -45,6 +45,11 @@ export class Receipts {
     void this.runs.run()
   }
 
+  /** Settles once no flush is running or asked for. */
+  async idle (): Promise<void> {
+    await this.runs.idle()
+  }
+
   /** No more runs; waits for one in progress. */
   async stop (): Promise<void> {
     this.stopped = true
@@ -53,9 +58,12 @@ export class Receipts {
 
   private async flushOnce (): Promise<void> {
     const { repos, outbox } = this.components
+    let seen = 0
+    let taken = 0
     await repos.state.change(async (tx, change) => {
       const byContact = new Map<string, string[]>()
       for await (const r of repos.receipts.values(keys.pendingReceipts(), { limit: this.batch }, tx)) {
+        seen++
         const ids = byContact.get(r.contactId) ?? []
         ids.push(r.id)
         byContact.set(r.contactId, ids)
@@ -66,6 +74,7 @@ export class Receipts {
         // Held while their key is in doubt or their request waits; nothing goes to a blocked (or deleted) contact.
         if (c?.pendingIdentityKey != null || c?.status === 'request') continue
         for (const id of ids) repos.receipts.del(tx, { contactId, id })
+        taken += ids.length
         if (c == null || c.blocked) continue
         for (let i = 0; i < ids.length; i += MAX_RECEIPT_IDS) {
           const chunk = ids.slice(i, i + MAX_RECEIPT_IDS).map(fromHex)
@@ -74,5 +83,7 @@ export class Receipts {
         repos.contacts.put(tx, c)
       }
     })
+    // A full batch that cleared something may have left more behind: go on (held ones stay put).
+    if (seen >= this.batch && taken > 0) this.flush()
   }
 }

@@ -108,6 +108,18 @@ describe('receipts', () => {
     assert.deepEqual(await left(repos), [])
   })
 
+  it('goes on past a full batch within one flush, until every receipt is queued', async () => {
+    const { repos, outbox } = await setUp()
+    const texts = ids(5, 1)
+    await pending(repos, 'bob', contactNamed('bob'), texts)
+    const receipts = new Receipts({ repos, outbox, log: loggers.forComponent('test') }, { batch: 2 })
+    receipts.flush()
+    await receipts.idle()
+    await receipts.stop()
+    assert.deepEqual(outbox.calls.flatMap(c => c.content.deliveryReceipt?.ids.map(toHex) ?? []).sort(), [...texts].sort())
+    assert.deepEqual(await left(repos), [])
+  })
+
   it('keeps the receipts when the outbox fails, and queues them on the next flush', async () => {
     const { repos, outbox } = await setUp()
     const texts = ids(2, 1)
