@@ -3,6 +3,7 @@
  * Signed group changes on the wire: encoding, signing, and decoding with every field checked.
  * Whether a change applies to a state is `state.ts`'s business; this file only reads and writes.
  */
+import { toHex } from '../util/index.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { InvalidInputError } from '../errors.js'
 import { MAX_NAME_LENGTH, MAX_SIGNED_INVITE_CARD_BYTES, verifySignedInviteCard } from '../protocol/index.js'
@@ -80,11 +81,6 @@ export interface GroupChange extends Omit<GroupChangeFields, 'action'> {
   readonly action: VerifiedGroupAction
 }
 
-/** Lower-case hex. */
-export function hex (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
-
 function fromHex (text: string, bytes: number, what: string): Uint8Array<ArrayBuffer> {
   if (typeof text !== 'string' || !new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(text)) {
     throw new InvalidInputError(`${what}: expected ${bytes * 2} lower-case hex digits`)
@@ -101,7 +97,7 @@ function uuidBytes (userId: string, what: string): Uint8Array<ArrayBuffer> {
 
 function uuidString (bytes: Uint8Array, what: string): string {
   checkBytes(bytes, 16, 16, what)
-  const h = hex(bytes)
+  const h = toHex(bytes)
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
@@ -234,7 +230,7 @@ export function decodeGroupChange (bytes: Uint8Array): GroupChange {
   checkBytes(raw.previousHash, HASH_BYTES, HASH_BYTES, 'group change previousHash')
   const parents = raw.parents.map(p => {
     checkBytes(p, HASH_BYTES, HASH_BYTES, 'group change parent')
-    return hex(p)
+    return toHex(p)
   })
   if (new Set(parents).size !== parents.length) {
     throw new InvalidInputError('group change: a parent is named twice')
@@ -246,9 +242,9 @@ export function decodeGroupChange (bytes: Uint8Array): GroupChange {
   }
   const copy = copyBytes(bytes)
   return {
-    id: hex(sha256(copy)),
+    id: toHex(sha256(copy)),
     bytes: copy,
-    groupId: hex(raw.groupId),
+    groupId: toHex(raw.groupId),
     version,
     previousHash: copyBytes(raw.previousHash),
     parents,

@@ -16,9 +16,10 @@
  * the ids. Every member that holds the same changes computes the same state, whatever order they
  * arrived in.
  */
+import { toHex } from '../util/index.js'
 import { randomBytes } from 'node:crypto'
 import { BadSignatureError, GroupChangeRefusedError, GroupVersionError, TooLargeError } from '../errors.js'
-import { decodeGroupChange, hex, signGroupChange } from './change.js'
+import { decodeGroupChange, signGroupChange } from './change.js'
 import { MAX_GROUP_MEMBERS, MAX_PENDING_GROUP_CHANGES } from './limits.js'
 import { NO_STATE_HASH, applyChange, genesisState } from './state.js'
 import type { GroupAction, GroupChange, GroupMemberEntry } from './change.js'
@@ -340,7 +341,7 @@ export class GroupLog {
  */
 export function createGroup (signer: GroupSigner, options: CreateGroupOptions): { log: GroupLog, create: Uint8Array } {
   const create = signGroupChange({
-    groupId: options.groupId ?? hex(randomBytes(16)),
+    groupId: options.groupId ?? toHex(randomBytes(16)),
     version: 1,
     previousHash: NO_STATE_HASH,
     parents: [],

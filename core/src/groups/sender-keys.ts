@@ -19,6 +19,7 @@
  * userId, distributionId]` (which group a sender's distribution belongs to), `['group-sending',
  * groupId]` (the local sender key of a group and whom it was sent to).
  */
+import { toHex } from '../util/index.js'
 import { randomUUID } from 'node:crypto'
 import {
   CiphertextMessageType,
@@ -79,10 +80,6 @@ function checkGroupId (groupId: string): void {
   if (typeof groupId !== 'string' || !GROUP_ID.test(groupId)) {
     throw new InvalidInputError('group id: expected 32 lower-case hex digits')
   }
-}
-
-function hexOf (bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
 function userIdOf (address: ProtocolAddress): string {
@@ -179,7 +176,7 @@ function checkRecipients (identity: LocalIdentity, userIds: readonly string[]): 
 export async function prepareGroupSend (tx: Transaction, identity: LocalIdentity, groupId: string, recipients: readonly GroupRecipient[]): Promise<GroupSendPlan> {
   checkGroupId(groupId)
   checkRecipients(identity, recipients.map(r => r.userId))
-  const keys = new Map(recipients.map(r => [r.userId, hexOf(r.identityKey)]))
+  const keys = new Map(recipients.map(r => [r.userId, toHex(r.identityKey)]))
   const previous = await readSending(tx, groupId)
   const stale = previous === undefined ||
     Object.entries(previous.sentTo).some(([userId, key]) => keys.get(userId) !== key)
@@ -206,7 +203,7 @@ export async function markSenderKeyDistributed (tx: Transaction, groupId: string
   checkGroupId(groupId)
   const record = await readSending(tx, groupId)
   if (record === undefined) throw new BugError('prepareGroupSend comes first')
-  for (const r of recipients) record.sentTo[r.userId] = hexOf(r.identityKey)
+  for (const r of recipients) record.sentTo[r.userId] = toHex(r.identityKey)
   writeSending(tx, groupId, record)
 }
 
@@ -229,7 +226,7 @@ export async function processSenderKeyDistribution (tx: Transaction, identity: L
     const message = SenderKeyDistributionMessage.deserialize(new Uint8Array(bytes))
     const binding = distributionGroupKey(senderUserId, message.distributionId())
     const bound = await stores.context.tx.get(binding)
-    if (bound !== undefined && hexOf(bound) !== groupId) {
+    if (bound !== undefined && toHex(bound) !== groupId) {
       throw new InvalidInputError('the sender key was sent for another group before')
     }
     await processSenderKeyDistributionMessage(addressOf(senderUserId), message, senderKeys)
@@ -329,13 +326,13 @@ export async function openGroupMessage (tx: Transaction, identity: LocalIdentity
     if (groupIdBytes?.byteLength !== 16) {
       throw new DecryptionError('a group message names its group')
     }
-    const groupId = hexOf(groupIdBytes)
+    const groupId = toHex(groupIdBytes)
     const distributionId = SenderKeyMessage.deserialize(content.contents()).distributionId()
     const bound = await stores.context.tx.get(distributionGroupKey(senderUserId, distributionId))
     if (recorded === undefined || bound === undefined) {
       throw new MissingSenderKeyError('no sender key of this sender is held for this message', senderUserId)
     }
-    if (hexOf(bound) !== groupId) {
+    if (toHex(bound) !== groupId) {
       throw new DecryptionError('the message names another group than its sender key was sent for')
     }
     try {
@@ -386,7 +383,7 @@ export function checkGroupSender (state: GroupState, message: GroupMessage): voi
   if (message.groupId !== state.groupId || member === undefined) {
     throw new DecryptionError('the group message does not come from a member of the group')
   }
-  if (hexOf(member.card.bundle.identityKey) !== hexOf(message.senderIdentityKey)) {
+  if (toHex(member.card.bundle.identityKey) !== toHex(message.senderIdentityKey)) {
     throw new DecryptionError('the group message comes under another identity key than the member\'s card')
   }
 }

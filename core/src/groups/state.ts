@@ -3,11 +3,11 @@
  * A group's state and the one step that changes it: who may do what, checked against the state a
  * change is applied to, with the author's signature verified under the key that state records.
  */
+import { toHex } from '../util/index.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { verifyIdentitySignature } from '../crypto/index.js'
 import { BadSignatureError, BugError, GroupChangeRefusedError, GroupFullError, NotGroupAdminError } from '../errors.js'
 import * as pb from './groups.js'
-import { hex } from './change.js'
 import type { GroupChange, VerifiedMemberEntry } from './change.js'
 import type { InviteCard } from '../protocol/index.js'
 
@@ -93,7 +93,7 @@ const verified = new Set<string>()
 const MAX_VERIFIED = 8192
 
 function checkSignature (change: GroupChange, identityKey: Uint8Array): void {
-  const id = `${change.id}:${hex(identityKey)}`
+  const id = `${change.id}:${toHex(identityKey)}`
   if (verified.has(id)) return
   if (!verifyIdentitySignature(identityKey, change.signingInput, change.signature)) {
     throw new BadSignatureError('group change: the signature does not verify under the author\'s key')
