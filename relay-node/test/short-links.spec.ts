@@ -14,6 +14,7 @@ import { decodeInviteLink, decodeShortLink, encodeShortLink, newLinkSecrets, qrV
 import { readTree, startRelay } from './helpers.js'
 import { Fleet, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
+import { previewInvite } from '@sotto/core'
 import type { Messenger } from '@sotto/core'
 
 const ZBARIMG = ['/usr/bin/zbarimg', '/usr/local/bin/zbarimg'].find(p => existsSync(p))
@@ -50,6 +51,16 @@ describe('short invite links through a relay', () => {
       assert.equal(stdout.trim(), short, 'an independent reader decodes the same link')
     }
     process.stdout.write(`# short link: ${short.length} characters, QR version ${version}\n`)
+  })
+
+  it('is read before adding: the owner\'s name and relays, the same as the long link\'s', async () => {
+    const preview = await previewInvite(short)
+    assert.equal(preview.name, 'Alice Liddell')
+    assert.equal(preview.userId, alice.identity().userId)
+    assert.deepEqual(preview.relays, [relay.tcp])
+    const [card, own] = [decodeInviteLink(preview.invite), decodeInviteLink(await alice.invite())]
+    assert.deepEqual(card.bundle.identityKey, own.bundle.identityKey, 'the card is Alice\'s, signed by her identity key')
+    assert.deepEqual(await alice.requests(), [], 'reading an invite sends nothing to its owner')
   })
 
   it('adds its owner: the adder reads the card from the relay, the owner gets the request', async () => {

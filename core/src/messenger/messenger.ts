@@ -7,8 +7,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../crypto/index.js'
 import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
-import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
-import { createEphemeralNode } from '../net/ephemeral-node.js'
+import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } from '../links/index.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode } from '../net/node.js'
 import { openStore } from '../storage/index.js'
@@ -21,6 +20,7 @@ import { createDisappearing } from './disappearing.js'
 import { createHomeRelays, libp2pReserver } from './home-relays.js'
 import { createInbox } from './inbox.js'
 import { Invites } from './invites.js'
+import { resolveAnonymously } from './invite-preview.js'
 import { Mutex } from './lock.js'
 import { createOutbox } from './outbox.js'
 import { Peers } from './peers.js'
@@ -47,9 +47,6 @@ import type {
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
 export { MAX_DISAPPEARING_SECONDS } from './contacts.js'
-
-/** How long reading a short link's card at its relay may take. */
-const LINK_LOOKUP_TIMEOUT_MS = 15_000
 
 /**
  * Opens (or creates) a data directory and starts a messenger on it.
@@ -323,18 +320,5 @@ class SottoMessenger implements Messenger {
 
   off<K extends keyof MessengerEvents> (event: K, listener: MessengerListener<K>): void {
     this.parts.ctx.events.off(event, listener)
-  }
-}
-
-/**
- * Reads a short link's card from a throwaway node: the link's relay is usually another person's,
- * and must not learn who looked the link up.
- */
-async function resolveAnonymously (link: string): Promise<string> {
-  const node = await createEphemeralNode()
-  try {
-    return await resolveShortLink(node, link, { signal: AbortSignal.timeout(LINK_LOOKUP_TIMEOUT_MS) })
-  } finally {
-    await Promise.resolve(node.stop()).catch(() => {})
   }
 }
