@@ -40,13 +40,14 @@ test('a new user creates a profile with a relay and gets an invite link and QR c
   await expect(entry).toContainText('Jurisdiction DE')
   await expect(entry).toContainText('Connected: holds your messages, and contacts reach you through it')
 
-  // Her invite: a link, and a QR code a camera can read (the compact form of an invite).
+  // Her invite: a short link held sealed at her relay, its QR code a camera can read, and the
+  // long link (which needs no relay) folded away.
   await ui.shell.go('My invite')
-  const link = await ui.invite.readLink()
-  expect(link).toMatch(/^sotto:\/\/invite\/[A-Za-z0-9_-]+$/)
-  await expect(ui.invite.qrCode).toBeVisible()
   const scanned = await readQrCode(ui.invite.qrCode)
-  expect(scanned).toMatch(/^SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+$/)
+  expect(scanned).toMatch(/^sotto:\/\/s\/[A-Za-z0-9_-]+#[A-Za-z0-9_-]+$/)
+  expect(await ui.invite.readLink()).toBe(scanned)
+  const link = await ui.invite.readLongLink()
+  expect(link).toMatch(/^sotto:\/\/invite\/[A-Za-z0-9_-]+$/)
   await docScreenshot(ui.page, '02-invite')
 
   // Both work: Bob adds her from what his camera read, Carol from the link; both land in her requests.

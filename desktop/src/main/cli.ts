@@ -109,6 +109,8 @@ export async function runHeadless (args: HeadlessArgs, createMessenger?: Messeng
     createMessenger: factory,
     defaultRelays: defaultRelays(process.env, args.relays),
     fetchRelayInfo,
+    // A distributor's relays.txt / relays.json beside the app (the package's directory).
+    relayListDirs: [fileURLToPath(new URL('../../../', import.meta.url))],
     messengerOptions: {
       ...(args.listen.length > 0 ? { listen: args.listen } : {}),
       ...(args.noMdns ? { mdns: false } : {})

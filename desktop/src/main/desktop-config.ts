@@ -47,6 +47,8 @@ export interface RelayInfo {
   operator?: string
   /** ISO 3166-1 alpha-2 code. */
   jurisdiction?: string
+  /** A join code for an invite-only relay, from a distributor's list. */
+  code?: string
 }
 
 /**

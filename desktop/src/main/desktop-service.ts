@@ -24,12 +24,15 @@ import { NotReadyError, UnknownMethodError, WrongPhaseError } from './errors.js'
 import { readConfig, writeConfig } from './desktop-config.js'
 import { notificationFor } from './notifications.js'
 import { contactView, identityView } from './views.js'
+import { readRelayLists } from './relay-list.js'
 import { EventHub } from './service/event-hub.js'
 import { running } from './service/handlers.js'
 import { MessengerWatch } from './service/messenger-watch.js'
 import { RelayViews } from './service/relay-views.js'
 import { errorView, failure, parseRequest } from './service/results.js'
+import { coreLinkReader } from './core-loader.js'
 import { contactHandlers } from './service/contact-handlers.js'
+import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
@@ -41,6 +44,7 @@ import type { Published } from './service/relay-views.js'
 import type { AppStatus, ContactView, ErrorView, MessageView, Phase, PushedEvent, Result } from '../shared/contract.js'
 import type { DesktopConfig, HostFeatures, RelayInfo } from './desktop-config.js'
 import type { KeyVault } from './key-vault.js'
+import type { LinkReader } from './core-loader.js'
 import type { NotificationContent } from './notifications.js'
 import type { KeySource, Logger, LoggerFactory, Messenger, MessengerOptions } from '@sotto/core'
 
@@ -68,6 +72,13 @@ export interface DesktopServiceInit {
    * shows the operator and jurisdiction of the offered relays before the user picks them.
    */
   fetchRelayInfo?: (address: string) => Promise<Published>
+  /**
+   * Directories where a distributor may put a relay list (`relays.txt`, `relays.json`), read at
+   * start after the data directory's own; see relay-list.ts.
+   */
+  relayListDirs?: string[]
+  /** Reads relay links and invites (default: `@sotto/core`'s, loaded on first use). */
+  links?: LinkReader
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
   openLink?: (url: string) => Promise<boolean>
   /** What the host offers beyond a window (tray, start at login); none by default (headless). */
@@ -101,6 +112,7 @@ export class DesktopService {
   private readonly relays: RelayViews
   private readonly messengerDir: string
   private readonly handlers: Handlers
+  private readonly links: LinkReader
 
   constructor (private readonly init: DesktopServiceInit) {
     this.log = init.logger?.forComponent('desktop:service')
@@ -108,6 +120,7 @@ export class DesktopService {
     this.messengerDir = join(init.dataDir, MESSENGER_DIR)
     const relays = new RelayViews({ defaultRelays: init.defaultRelays ?? [], ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}), ...(this.log != null ? { log: this.log } : {}) })
     this.relays = relays
+    this.links = init.links ?? coreLinkReader()
     this.handlers = this.createHandlers()
   }
 
@@ -121,6 +134,7 @@ export class DesktopService {
     }
     if (this.config != null) this.init.onPreferences?.(this.config.prefs)
     if (this.config == null) {
+      this.relays.offer(await readRelayLists([this.init.dataDir, ...this.init.relayListDirs ?? []], this.links, this.log))
       this.setPhase('setup')
       this.relays.askOffered(() => { if (this.phase === 'setup') this.events.push('app', this.status()) })
       return this.status()
@@ -290,6 +304,7 @@ export class DesktopService {
   private createHandlers (): Handlers {
     const messenger = (): Messenger => running(this.messenger, this.phase === 'ready')
     const refreshUnread = async (): Promise<void> => { await this.watch?.refreshUnread() }
+    const links = this.links
     const saveConfig = async (next: DesktopConfig): Promise<void> => {
       await writeConfig(this.init.dataDir, next)
       this.config = next
@@ -305,12 +320,20 @@ export class DesktopService {
         phase: () => this.phase,
         status: () => this.status(),
         relayEntries: addresses => this.relays.entries(addresses),
+        joinLink: async (addr, code) => links.encodeRelayLink({ addr, code }),
         saveConfig,
         forgetConfig: () => { this.config = undefined },
         open: this.open,
         guarded: this.guarded
       }),
       ...contactHandlers({ messenger, refreshUnread }),
+      ...firstContactHandlers({
+        messenger,
+        links,
+        relays: this.relays,
+        ...(this.init.fetchRelayInfo != null ? { fetchRelayInfo: this.init.fetchRelayInfo } : {}),
+        ...(this.log != null ? { log: this.log } : {})
+      }),
       ...messageHandlers({ messenger, refreshUnread }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),

@@ -33,6 +33,8 @@ export interface ElectronAppInit {
   trayIcon: string
   /** Relays offered in onboarding. */
   defaultRelays?: RelayInfo[]
+  /** Directories beside the app where a distributor may put a relay list (see relay-list.ts). */
+  relayListDirs?: string[]
   /** Overrides the data directory (default `<userData>/sotto`). */
   dataDir?: string
   /** Loggers. */
@@ -97,6 +99,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     createMessenger: init.createMessenger,
     keyVault: safeStorageKeyVault({ safeStorage: electron.safeStorage, file: join(dataDir, 'storage-key.bin') }),
     defaultRelays: init.defaultRelays ?? [],
+    ...(init.relayListDirs != null ? { relayListDirs: init.relayListDirs } : {}),
     ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}),
     openLink: url => confirmAndOpen(electron, window, url),
     features: hostFeatures(electron, init.platform ?? process.platform),

@@ -23,6 +23,8 @@ const started = startElectronApp(surface, {
   rendererDir: RENDERER_DIR,
   trayIcon: fileURLToPath(new URL('../../../assets/tray.png', import.meta.url)),
   defaultRelays: defaultRelays(),
+  // A distributor's relays.txt / relays.json in the app's resources directory.
+  relayListDirs: [process.resourcesPath],
   logger,
   argv: process.argv,
   ...(process.defaultApp && process.argv[1] != null ? { linkHandler: { path: process.execPath, args: [resolve(process.argv[1])] } } : {})

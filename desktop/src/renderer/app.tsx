@@ -36,6 +36,17 @@ export function App ({ client, initialView }: AppProps): ReactNode {
     return off
   }, [client])
 
+  // An invite opened from outside before the identity exists: onboarding offers the inviter's
+  // relays, and once running, Add contact asks about it.
+  const [arrived, setArrived] = useState<string>()
+  useEffect(() => {
+    if (status?.phase !== 'setup') return
+    const take = (): void => { client.pendingInvite().then(({ invite }) => { if (invite != null) setArrived(invite) }, () => {}) }
+    const off = client.bridge.onInvite(take)
+    take()
+    return off
+  }, [client, status?.phase])
+
   useEffect(() => {
     if (status?.phase !== 'ready') return
     client.settings().then(s => { applyTheme(s.theme) }, () => {})
@@ -47,11 +58,12 @@ export function App ({ client, initialView }: AppProps): ReactNode {
   } else if (status == null || status.phase === 'starting') {
     content = <main className='center' aria-busy='true'><h1>Sotto</h1><p>Starting…</p></main>
   } else if (status.phase === 'setup') {
-    content = <Onboarding status={status} />
+    content = <Onboarding status={status} {...(arrived != null ? { arrivedWith: arrived } : {})} />
   } else if (status.phase === 'locked') {
     content = <Unlock status={status} />
   } else if (status.phase === 'ready') {
-    content = <Shell status={status} onSettings={(s: SettingsView) => { applyTheme(s.theme) }} {...(initialView != null ? { initialView } : {})} />
+    const first: View | undefined = arrived != null ? { kind: 'add', invite: arrived } : initialView
+    content = <Shell status={status} onSettings={(s: SettingsView) => { applyTheme(s.theme) }} {...(first != null ? { initialView: first } : {})} />
   } else {
     content = (
       <main className='center'>

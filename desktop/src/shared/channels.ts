@@ -31,7 +31,10 @@ export const METHOD_CHANNELS = {
   addRelay: 'sotto:relays:add',
   removeRelay: 'sotto:relays:remove',
   openLink: 'sotto:links:open',
-  pendingInvite: 'sotto:invite:pending'
+  pendingInvite: 'sotto:invite:pending',
+  renewInvite: 'sotto:invite:renew',
+  readRelayLink: 'sotto:relays:read-link',
+  previewInvite: 'sotto:invite:preview'
 } as const
 
 /** The name of a call. */

@@ -104,6 +104,28 @@ export interface RelayView {
   reserved: boolean
   /** The mailbox there exists: contacts can leave messages while this messenger is offline. */
   mailboxReady: boolean
+  /** New users need a join code from the operator (as the relay says, when it was asked). */
+  inviteOnly?: boolean
+  /** A join code that came with the relay's link or list entry. */
+  joinCode?: string
+}
+
+/** An invite read before adding its owner: the question "Add Alice?" and the owner's relays. */
+export interface InvitePreviewView {
+  /** The owner's display name (untrusted text). */
+  name: string
+  /** The owner's relays that accept new users (answered relay-info and are not invite-only). */
+  openRelays: RelayView[]
+}
+
+/** The own invite: the short link (with a home relay that stores it), the long one, and a QR text. */
+export interface InviteView {
+  /** The short link, `sotto://s/…`; absent without a ready home relay. */
+  short?: string
+  /** The long link: works without any relay (on a LAN). */
+  link: string
+  /** The text of the QR code: the short link when there is one, else the long link's QR form. */
+  qr: string
 }
 
 /** Colour theme. */
@@ -201,9 +223,16 @@ export const relayAddressSchema = z.string().max(512)
 export const httpsUrlSchema = z.string().max(2048)
   .regex(/^https:\/\/[^\s/?#@\\]+(?:[/?#][^\s]*)?$/, 'must be an https URL')
 
-/** An invite: the link, or the text of its QR code (base45, what a scanner reads). */
+/** An invite: the long link, the text of its QR code (base45, what a scanner reads), or a short link. */
 export const inviteLinkSchema = z.string().max(32768)
-  .regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+)$/, 'must be a sotto://invite/ link')
+  .regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+|sotto:\/\/s\/[A-Za-z0-9_-]+#[A-Za-z0-9_-]+)$/, 'must be a sotto://invite/ or sotto://s/ link')
+
+/** A relay link, `sotto://relay/…` (main decodes it). */
+export const relayLinkSchema = z.string().trim().max(2048)
+  .regex(/^sotto:\/\/relay\/\S+$/, 'must be a sotto://relay/ link')
+
+/** A relay's join code. */
+export const joinCodeSchema = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces')
 
 /** Disappearing timers offered, in seconds; 0 is off. */
 export const DISAPPEARING_CHOICES = [0, 10, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
@@ -217,7 +246,8 @@ export const requestSchemas = {
   setup: z.strictObject({
     name,
     passphrase: passphrase.optional(),
-    relays: z.array(relayAddressSchema).max(16)
+    relays: z.array(relayAddressSchema).max(16),
+    joinCodes: z.array(z.strictObject({ address: relayAddressSchema, code: joinCodeSchema })).max(16).optional()
   }),
   unlock: z.strictObject({ passphrase: z.string().min(1).max(1024) }),
   identity: empty,
@@ -262,7 +292,10 @@ export const requestSchemas = {
   addRelay: z.strictObject({ address: relayAddressSchema }),
   removeRelay: z.strictObject({ address: relayAddressSchema }),
   openLink: z.strictObject({ url: httpsUrlSchema }),
-  pendingInvite: empty
+  pendingInvite: empty,
+  renewInvite: empty,
+  readRelayLink: z.strictObject({ link: relayLinkSchema }),
+  previewInvite: z.strictObject({ invite: inviteLinkSchema })
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -274,7 +307,7 @@ export interface Replies {
   setup: AppStatus
   unlock: AppStatus
   identity: IdentityView
-  createInvite: { link: string, qr: string }
+  createInvite: InviteView
   contacts: ContactView[]
   contact: ContactView
   addContact: ContactView
@@ -297,6 +330,9 @@ export interface Replies {
   removeRelay: RelayView[]
   openLink: { opened: boolean }
   pendingInvite: { invite: string | null }
+  renewInvite: InviteView
+  readRelayLink: RelayView
+  previewInvite: InvitePreviewView
 }
 
 /** The payload of each pushed event. */

@@ -3,33 +3,64 @@ import '../fixtures/dom.js'
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { screen, waitFor, within } from '@testing-library/react'
+import QRCode from 'qrcode'
 import { renderApp } from '../fixtures/app-harness.js'
+import { readCard, storeShortLink } from '../fixtures/memory-links.js'
 import type { Harness } from '../fixtures/app-harness.js'
+
+const RELAY = '/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWRelayRelayRelayRelayRelayRelayRelayRelay'
+
+/** The path the QR code component draws for `text`. */
+function qrPath (text: string): string {
+  const code = QRCode.create(text, { errorCorrectionLevel: 'L' })
+  let path = ''
+  for (let y = 0; y < code.modules.size; y++) {
+    for (let x = 0; x < code.modules.size; x++) if (code.modules.get(y, x) !== 0) path += `M${x + 4} ${y + 4}h1v1h-1z`
+  }
+  return path
+}
 
 describe('my invite screen', () => {
   let h: Harness
   afterEach(async () => { await h.close() })
 
-  it('shows the link, copies it, and draws it as a QR code', async () => {
+  it('without a relay: the long link, copied, and drawn as a QR code; no short link', async () => {
     h = await renderApp({ initialView: { kind: 'invite' } })
-    const field = await screen.findByLabelText('Invite link') as HTMLTextAreaElement
+    const field = await screen.findByLabelText('Long invite link') as HTMLTextAreaElement
     assert.match(field.value, /^sotto:\/\/invite\/[A-Za-z0-9_-]+$/)
     assert.equal(field.readOnly, true)
+    assert.equal(screen.queryByLabelText('Invite link'), null)
+    assert.ok(screen.getByText(/No relay holds a short link/))
     const qr = screen.getByRole('img', { name: 'QR code of your invite link' })
     assert.equal(qr.tagName.toLowerCase(), 'svg')
-    assert.match(qr.querySelector('path')?.getAttribute('d') ?? '', /^M\d+ \d+h1v1h-1z/)
+    assert.equal(qr.querySelector('path')?.getAttribute('d'), qrPath(field.value.replace(/^sotto:\/\/invite\//, 'SOTTO://INVITE/')))
 
-    await h.user.click(screen.getByRole('button', { name: 'Copy link' }))
+    await h.user.click(screen.getByRole('button', { name: 'Copy long invite link' }))
     await waitFor(() => { assert.match(screen.getByRole('status').textContent ?? '', /Copied|Selected/) })
     if (screen.getByRole('status').textContent === 'Copied') {
       assert.equal(await navigator.clipboard.readText(), field.value)
     }
+  })
 
-    const before = field.value
+  it('with a relay: the short link and its QR code first, the long link under a disclosure; New link revokes the old one', async () => {
+    h = await renderApp({ initialView: { kind: 'invite' }, seed: m => { void m.addRelay(RELAY) } })
+    const field = await screen.findByLabelText('Invite link') as HTMLTextAreaElement
+    const first = field.value
+    assert.match(first, /^sotto:\/\/s\/[A-Za-z0-9_-]+#[A-Za-z0-9_-]+$/)
+    const qr = screen.getByRole('img', { name: 'QR code of your invite link' })
+    assert.equal(qr.querySelector('path')?.getAttribute('d'), qrPath(first), 'the QR code is of the short link')
+    const details = screen.getByText(/^Long link/).closest('details')!
+    assert.equal(details.open, false, 'the long link is folded away')
+    assert.match((within(details).getByLabelText('Long invite link') as HTMLTextAreaElement).value, /^sotto:\/\/invite\//)
+
     await h.user.click(screen.getByRole('button', { name: 'New link' }))
-    await waitFor(() => { assert.equal(h.calls.filter(c => c === 'createInvite').length, 2) })
-    assert.match((screen.getByLabelText('Invite link') as HTMLTextAreaElement).value, /^sotto:\/\/invite\//)
-    assert.ok(before.length > 0)
+    await waitFor(() => { assert.notEqual((screen.getByLabelText('Invite link') as HTMLTextAreaElement).value, first) })
+    assert.deepEqual(h.calls.filter(c => c === 'renewInvite'), ['renewInvite'])
+    const second = (screen.getByLabelText('Invite link') as HTMLTextAreaElement).value
+    assert.equal(screen.getByRole('img', { name: 'QR code of your invite link' }).querySelector('path')?.getAttribute('d'), qrPath(second))
+    // The old link is dead for whoever holds it; the new one works.
+    assert.equal(readCard(second).name, 'Ada')
+    assert.throws(() => readCard(first), { name: 'InviteLinkRevokedError' })
   })
 })
 
@@ -63,15 +94,22 @@ describe('an invite link opened outside the app', () => {
   afterEach(async () => { await h.close() })
   const card = Buffer.from(JSON.stringify({ name: 'Carol', userId: 'carol' })).toString('base64url')
 
-  it('opens Add contact with the link filled in, and adds only when the user confirms', async () => {
+  it('asks "Add Carol?" before adding, and adds nothing when the user cancels', async () => {
     h = await renderApp()
     await screen.findByRole('navigation', { name: 'Sotto' })
     assert.equal(h.service.offerInvite(`sotto://invite/${card}`), true)
-    const link = await screen.findByLabelText('Their invite link') as HTMLTextAreaElement
-    assert.equal(link.value, `sotto://invite/${card}`)
+    const dialog = await screen.findByRole('dialog', { name: 'Add Carol?' })
     assert.equal(h.calls.includes('addContact'), false, 'nothing is added without the user')
-    await h.user.click(within(screen.getByRole('form', { name: 'Add a contact' })).getByRole('button', { name: 'Add contact' }))
+    await h.user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
+    assert.equal(screen.queryByRole('dialog'), null)
+    assert.deepEqual(await h.messenger().contacts(), [])
+    assert.equal(h.calls.includes('addContact'), false)
+
+    const short = storeShortLink(`sotto://invite/${card}`)
+    assert.equal(h.service.offerInvite(short), true, 'a short link is an invite too')
+    await h.user.click(within(await screen.findByRole('dialog', { name: 'Add Carol?' })).getByRole('button', { name: 'Add Carol' }))
     assert.ok(await screen.findByRole('heading', { level: 2, name: 'Carol' }))
+    assert.deepEqual((await h.messenger().contacts()).map(c => c.displayName), ['Carol'])
   })
 
   it('is kept for the window when it arrives before the window shows, and refused when not an invite', async () => {
@@ -81,8 +119,8 @@ describe('an invite link opened outside the app', () => {
         assert.equal(service.offerInvite(`sotto://invite/${card}`), true)
       }
     })
-    const link = await screen.findByLabelText('Their invite link') as HTMLTextAreaElement
-    assert.equal(link.value, `sotto://invite/${card}`)
+    assert.ok(await screen.findByRole('dialog', { name: 'Add Carol?' }))
+    assert.equal((screen.getByLabelText('Their invite link') as HTMLTextAreaElement).value, `sotto://invite/${card}`)
     assert.deepEqual(await h.service.dispatch('pendingInvite', undefined), { ok: true, value: { invite: null } }, 'taken once')
   })
 })

@@ -2,12 +2,14 @@
 import '../fixtures/dom.js'
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import { renderApp } from '../fixtures/app-harness.js'
 import type { Harness } from '../fixtures/app-harness.js'
 import type { KeyVault } from '../../src/main/key-vault.js'
 
 const RELAY = '/dns4/relay.example.org/tcp/4001/p2p/12D3KooWRelayRelayRelayRelayRelayRelayRelayRelay'
+const LINKED_ADDR = '/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWGE8Fj24EPMF35MWsCNBfqiHpC5aGRRKjyQKQyzR9HbQi'
+const LINKED = `sotto://relay${LINKED_ADDR}`
 
 function vault (): KeyVault {
   let key: Uint8Array | undefined
@@ -50,10 +52,11 @@ describe('onboarding screen', () => {
     assert.deepEqual(h.messenger().options.keySource, { kind: 'passphrase', passphrase: 'correct horse battery' })
   })
 
-  it('adds an own relay only when it is a relay address', async () => {
+  it('adds an own relay, under Advanced, only when it is a relay address', async () => {
     h = await renderApp({ ready: false })
     await screen.findByRole('heading', { name: 'Welcome to Sotto' })
     assert.ok(screen.getByText(/comes from the environment/))
+    await h.user.click(screen.getByText('Advanced: add a relay by its address'))
     await h.user.type(screen.getByLabelText('Add my own relay'), 'javascript:alert(1)')
     await h.user.click(screen.getByRole('button', { name: 'Add relay' }))
     assert.match((await screen.findByRole('alert')).textContent ?? '', /multiaddr/)
@@ -65,5 +68,68 @@ describe('onboarding screen', () => {
     await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
     await screen.findByRole('navigation', { name: 'Sotto' })
     await waitFor(() => { assert.deepEqual(h.messenger().options.relays, [RELAY]) })
+  })
+})
+
+describe('onboarding with relay links and invites', () => {
+  let h: Harness
+  afterEach(async () => { await h.close() })
+
+  it('reads a pasted relay link: the relay\'s own word over the link\'s, and a join code when it is invite-only', async () => {
+    const asked: string[] = []
+    h = await renderApp({
+      ready: false,
+      service: {
+        fetchRelayInfo: async address => {
+          asked.push(address)
+          return { operator: 'Hackerspace Amsterdam', contact: 'mailto:ops@example.org', jurisdiction: 'NL', retentionSeconds: 1209600, inviteOnly: true }
+        }
+      }
+    })
+    await screen.findByRole('heading', { name: 'Welcome to Sotto' })
+    assert.ok(screen.getByRole('note').textContent?.includes('Without a relay'), 'no relay: what it costs is said')
+    await h.user.click(screen.getByLabelText('Relay link'))
+    await h.user.paste(`${LINKED}?operator=Claimed&jurisdiction=US`)
+    const list = screen.getByRole('list', { name: 'Chosen and offered relays' })
+    assert.ok(await within(list).findByText('Hackerspace Amsterdam'))
+    assert.ok(within(list).getByText('Jurisdiction NL'))
+    assert.equal(within(list).queryByText('Claimed'), null, 'what the relay publishes wins over what its link claims')
+    assert.ok(within(list).getByText('Invite only'))
+    assert.deepEqual(asked, [LINKED_ADDR])
+    assert.equal(screen.queryByRole('note'), null)
+    assert.match(screen.getByText(/two relays in different countries/).textContent ?? '', /still wait for you/)
+
+    await h.user.type(screen.getByLabelText('Your name'), 'Ada')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
+    assert.match((await screen.findByRole('alert')).textContent ?? '', /join code of Hackerspace Amsterdam/)
+    assert.equal(h.service.status().phase, 'setup')
+    await h.user.type(screen.getByLabelText('Join code for Hackerspace Amsterdam'), 'poster-42')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
+    await screen.findByRole('navigation', { name: 'Sotto' })
+    // The messenger joins with the code: core's relay link carries it.
+    assert.deepEqual(h.messenger().options.relays, [`sotto://relay${LINKED_ADDR}?code=poster-42`])
+  })
+
+  it('offers the relays of whoever invited the user, when they accept newcomers', async () => {
+    const OPEN = '/ip4/192.0.2.8/tcp/4001/p2p/12D3KooWOpenOpenOpenOpenOpenOpenOpenOpenOpenOpen'
+    const CLOSED = '/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWShutShutShutShutShutShutShutShutShutShut'
+    const published = new Map([[OPEN, { operator: 'Open Collective', jurisdiction: 'IS' }], [CLOSED, { operator: 'Closed Club', jurisdiction: 'CH', inviteOnly: true }]])
+    const card = Buffer.from(JSON.stringify({ name: 'Carol', userId: 'carol', relays: [OPEN, CLOSED] })).toString('base64url')
+    h = await renderApp({
+      ready: false,
+      service: { fetchRelayInfo: async address => ({ retentionSeconds: 1, contact: '', ...published.get(address)! }) },
+      prepare: service => { assert.equal(service.offerInvite(`sotto://invite/${card}`), true) }
+    })
+    const use = await screen.findByRole('button', { name: 'Use the relays of the person who invited me (Carol)' })
+    await h.user.click(use)
+    const list = screen.getByRole('list', { name: 'Chosen and offered relays' })
+    assert.ok(within(list).getByText('Open Collective'))
+    assert.equal(within(list).queryByText('Closed Club'), null, 'an invite-only relay of the inviter is not offered')
+    assert.equal(screen.queryByRole('button', { name: /Use the relays/ }), null)
+    await h.user.type(screen.getByLabelText('Your name'), 'Ada')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
+    // Once running, the invite that brought her asks its question.
+    assert.ok(await screen.findByRole('dialog', { name: 'Add Carol?' }))
+    assert.deepEqual(h.messenger().options.relays, [OPEN])
   })
 })

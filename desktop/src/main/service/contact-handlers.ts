@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Calls about contacts and requests: the list, adding by invite, renaming, verifying, blocking,
- * accepting, deleting, the disappearing timer, and the own invite.
+ * accepting, deleting and the disappearing timer.
  */
 import { contactView } from '../views.js'
 import type { HandlerGroup, MessengerComponents } from './handlers.js'
@@ -14,7 +14,7 @@ export interface ContactHandlersComponents extends MessengerComponents {
   refreshUnread: () => Promise<void>
 }
 
-type ContactCalls = 'createInvite' | 'contacts' | 'contact' | 'addContact' | 'renameContact' | 'block' |
+type ContactCalls = 'contacts' | 'contact' | 'addContact' | 'renameContact' | 'block' |
 'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept'
 
 const viewOf = async (promise: Promise<Contact>): Promise<ContactView> => contactView(await promise)
@@ -28,12 +28,6 @@ export function contactHandlers ({ messenger, refreshUnread }: ContactHandlersCo
     return result
   }
   return {
-    createInvite: async () => {
-      const m = messenger()
-      // The QR code carries the compact form: with relays, the link is too long for one.
-      const [link, qr] = await Promise.all([m.invite(), m.inviteQr()])
-      return { link, qr }
-    },
     contacts: async () => (await messenger().contacts()).map(contactView),
     contact: async ({ contactId }) => viewOf(messenger().contact(contactId)),
     addContact: async ({ invite, alias }) => viewOf(messenger().addContact(invite, alias != null ? { alias } : undefined)),

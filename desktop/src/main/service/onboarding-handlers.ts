@@ -31,6 +31,8 @@ export interface OnboardingHandlersComponents extends MessengerComponents {
   phase: () => Phase
   /** The current status. */
   status: () => AppStatus
+  /** A relay link carrying a join code, as the messenger takes an invite-only relay. */
+  joinLink: (address: string, code: string) => Promise<string>
   /** Config entries for the relays chosen in onboarding. */
   relayEntries: (addresses: readonly string[]) => RelayEntry[]
   /** Writes the desktop config (and keeps it). */
@@ -48,7 +50,7 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
   const { phase, status, keyVault, guarded, open } = components
   return {
     status: async () => status(),
-    setup: async ({ name, passphrase, relays }) => {
+    setup: async ({ name, passphrase, relays, joinCodes }) => {
       if (phase() !== 'setup') throw new WrongPhaseError('Sotto is already set up')
       const secret = passphrase ?? components.passphrase
       // One rule for the app and the CLI: SOTTO_PASSPHRASE bypasses the form's own check.
@@ -57,8 +59,12 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
         throw new PassphraseRequiredError('This system has no keychain: choose a passphrase')
       }
       const chosen = components.relayEntries(relays)
+      // An invite-only relay goes to the messenger as a relay link with its code: a refused code
+      // fails the set-up, which leaves nothing behind.
+      const codes = new Map((joinCodes ?? []).map(j => [j.address, j.code]))
+      const joining = await Promise.all(relays.map(async a => codes.has(a) ? components.joinLink(a, codes.get(a)!) : a))
       await mkdir(components.dataDir, { recursive: true, mode: 0o700 })
-      await guarded(() => firstOpen(components, { name, secret, relays: chosen }))
+      await guarded(() => firstOpen(components, { name, secret, relays: chosen, joining }))
       return status()
     },
     unlock: async ({ passphrase }) => {
@@ -73,7 +79,7 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
 /** Creates the storage key (or takes the passphrase), writes the config and opens a new messenger. */
 async function firstOpen (
   components: OnboardingHandlersComponents,
-  { name, secret, relays }: { name: string, secret: string | undefined, relays: RelayEntry[] }
+  { name, secret, relays, joining }: { name: string, secret: string | undefined, relays: RelayEntry[], joining: string[] }
 ): Promise<void> {
   const { keyVault, dataDir } = components
   const keySource: KeySource = secret == null
@@ -81,7 +87,7 @@ async function firstOpen (
     : { kind: 'passphrase', passphrase: secret }
   await components.saveConfig({ version: 1, keyMode: keySource.kind, relays, prefs: { ...DEFAULT_PREFS } })
   try {
-    await components.open(keySource, { name, relays: relays.map(r => r.address), failPhase: 'setup' })
+    await components.open(keySource, { name, relays: joining, failPhase: 'setup' })
   } catch (err) {
     // A fresh set-up that failed leaves nothing behind, so it can be tried again.
     await rm(configPath(dataDir), { force: true })

@@ -4,11 +4,12 @@
  * asked, else what Sotto's list says), and the messenger's home relays with their state.
  */
 import type { RelayView } from '../../shared/contract.js'
+import type { RelayLinkData } from '../core-loader.js'
 import type { RelayEntry, RelayInfo } from '../desktop-config.js'
 import type { Logger, RelayInfo as PublishedInfo, RelayView as HomeRelay } from '@sotto/core'
 
 /** What a relay publishes about itself, as far as onboarding shows it. */
-export type Published = Pick<PublishedInfo, 'operator' | 'jurisdiction' | 'contact' | 'retentionSeconds'>
+export type Published = Pick<PublishedInfo, 'operator' | 'jurisdiction' | 'contact' | 'retentionSeconds' | 'inviteOnly'>
 
 /** What {@link RelayViews} uses. */
 export interface RelayViewsComponents {
@@ -23,12 +24,20 @@ export interface RelayViewsComponents {
 /** Maps relays to their views, remembering what the offered relays published. */
 export class RelayViews {
   private readonly published = new Map<string, Published>()
+  private defaults: RelayInfo[]
 
-  constructor (private readonly components: RelayViewsComponents) {}
+  constructor (private readonly components: RelayViewsComponents) {
+    this.defaults = [...components.defaultRelays]
+  }
+
+  /** Offers more relays (a distributor's list), after those already offered; known addresses are skipped. */
+  offer (more: readonly RelayInfo[]): void {
+    this.defaults = [...this.defaults, ...more.filter(m => !this.defaults.some(d => d.address === m.address))]
+  }
 
   /** The offered relays, as onboarding shows them. */
   offered (): RelayView[] {
-    return this.components.defaultRelays.map(r => this.offeredView({ ...r, source: 'default', enabled: true }))
+    return this.defaults.map(r => this.offeredView({ ...r, source: 'default', enabled: true }))
   }
 
   /** A relay offered in onboarding: what it published when asked, else what Sotto's list says. */
@@ -42,7 +51,30 @@ export class RelayViews {
     if (info != null) {
       view.contact = info.contact
       view.retentionSeconds = info.retentionSeconds
+      view.inviteOnly = info.inviteOnly === true
     }
+    const code = this.defaults.find(d => d.address === r.address)?.code
+    if (code != null) view.joinCode = code
+    return view
+  }
+
+  /**
+   * A relay named by a relay link: what the relay itself published when asked (authenticated by
+   * its PeerId), else what the link claims; `joinCode` when the link carries one.
+   */
+  linkView (link: RelayLinkData, info: Published | undefined): RelayView {
+    const view: RelayView = { address: link.addr, source: 'user', enabled: true, reachable: info != null, reserved: false, mailboxReady: false }
+    const operator = info?.operator ?? link.operator
+    const jurisdiction = info?.jurisdiction ?? link.jurisdiction
+    const contact = info?.contact ?? link.contact
+    if (operator != null) view.operator = operator
+    if (jurisdiction != null) view.jurisdiction = jurisdiction
+    if (contact != null) view.contact = contact
+    if (info != null) {
+      view.retentionSeconds = info.retentionSeconds
+      view.inviteOnly = info.inviteOnly === true
+    }
+    if (link.code != null) view.joinCode = link.code
     return view
   }
 
@@ -50,7 +82,7 @@ export class RelayViews {
   homeView (r: HomeRelay): RelayView {
     const view: RelayView = {
       address: r.addr,
-      source: this.components.defaultRelays.some(d => d.address === r.addr) ? 'default' : 'user',
+      source: this.defaults.some(d => d.address === r.addr) ? 'default' : 'user',
       enabled: true,
       reachable: r.reachable,
       reserved: r.reserved,
@@ -61,6 +93,7 @@ export class RelayViews {
       view.contact = r.info.contact
       view.jurisdiction = r.info.jurisdiction
       view.retentionSeconds = r.info.retentionSeconds
+      view.inviteOnly = r.info.inviteOnly === true
     }
     return view
   }
@@ -68,7 +101,7 @@ export class RelayViews {
   /** The config entries for relays chosen in onboarding, with what Sotto's list says of each. */
   entries (addresses: readonly string[]): RelayEntry[] {
     return addresses.map(address => {
-      const known = this.components.defaultRelays.find(d => d.address === address)
+      const known = this.defaults.find(d => d.address === address)
       const entry: RelayEntry = { address, source: known != null ? 'default' : 'user', enabled: true }
       if (known?.operator != null) entry.operator = known.operator
       if (known?.jurisdiction != null) entry.jurisdiction = known.jurisdiction
@@ -78,7 +111,8 @@ export class RelayViews {
 
   /** Asks each offered relay what it publishes; `onAnswer` runs after each answer. */
   askOffered (onAnswer: () => void): void {
-    const { fetchRelayInfo, defaultRelays, log } = this.components
+    const { fetchRelayInfo, log } = this.components
+    const defaultRelays = this.defaults
     if (fetchRelayInfo == null) return
     for (const { address } of defaultRelays) {
       fetchRelayInfo(address).then(info => {

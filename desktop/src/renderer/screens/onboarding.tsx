@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Onboarding: a name, an optional (or, without a keychain, required) passphrase, and relays.
+ * The offered relays (a distributor's list) are chosen by default, with their join codes.
  */
-import { useId, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
 import { RelayChoice } from './onboarding-relays.js'
 import type { FormEvent, ReactNode } from 'react'
-import type { AppStatus } from '../../shared/contract.js'
+import type { RelayChoiceProps } from './onboarding-relays.js'
+import type { AppStatus, InvitePreviewView, RelayView } from '../../shared/contract.js'
 
 /** Props of {@link KeyProtection}. */
 interface KeyProtectionProps {
@@ -51,8 +53,23 @@ function KeyProtection (props: KeyProtectionProps): ReactNode {
   )
 }
 
+/** Props of {@link Onboarding}. */
+export interface OnboardingProps {
+  /** App status. */
+  status: AppStatus
+  /** The invite link that brought the user (opened from outside the app), if any. */
+  arrivedWith?: string
+  /** Reads a relay link from a QR code; absent: not offered. */
+  scan?: RelayChoiceProps['scan']
+}
+
+/** The join codes to send: typed ones, for the chosen relays only. */
+function joinCodesFor (relays: readonly string[], codes: Readonly<Record<string, string>>): Array<{ address: string, code: string }> {
+  return relays.filter(a => (codes[a] ?? '').trim() !== '').map(address => ({ address, code: codes[address]!.trim() }))
+}
+
 /** The onboarding screen. */
-export function Onboarding ({ status }: { status: AppStatus }): ReactNode {
+export function Onboarding ({ status, arrivedWith, scan }: OnboardingProps): ReactNode {
   const client = useClient()
   const nameId = useId()
   const [name, setName] = useState('')
@@ -60,12 +77,26 @@ export function Onboarding ({ status }: { status: AppStatus }): ReactNode {
   const [passphrase, setPassphrase] = useState('')
   const [confirm, setConfirm] = useState('')
   const [selected, setSelected] = useState<string[]>(status.defaultRelays.map(r => r.address))
-  const [own, setOwn] = useState<string[]>([])
+  const [codes, setCodes] = useState<Record<string, string>>(() => Object.fromEntries(status.defaultRelays.filter(r => r.joinCode != null).map(r => [r.address, r.joinCode!])))
+  const [own, setOwn] = useState<RelayView[]>([])
+  const [inviter, setInviter] = useState<InvitePreviewView>()
   const [formError, setFormError] = useState<string>()
   const needsPassphrase = !status.passphraseProvided && (status.keyStorage === 'passphrase' || usePassphrase)
 
+  const relays = [...selected, ...own.map(r => r.address)]
+  const chosen = [...status.defaultRelays.filter(r => selected.includes(r.address)), ...own]
+  const missingCode = chosen.find(r => r.inviteOnly === true && (codes[r.address] ?? '').trim() === '')
+
+  // The relays of whoever invited the user, when the invite came before the identity.
+  useEffect(() => {
+    if (arrivedWith == null) return
+    client.previewInvite({ invite: arrivedWith }).then(setInviter, () => {})
+  }, [client, arrivedWith])
+
   const create = useAction(async () => {
-    const request: { name: string, relays: string[], passphrase?: string } = { name: name.trim(), relays: [...selected, ...own] }
+    const request: { name: string, relays: string[], passphrase?: string, joinCodes?: Array<{ address: string, code: string }> } = { name: name.trim(), relays }
+    const joinCodes = joinCodesFor(relays, codes)
+    if (joinCodes.length > 0) request.joinCodes = joinCodes
     if (needsPassphrase) request.passphrase = passphrase
     await client.setup(request)
   })
@@ -76,6 +107,7 @@ export function Onboarding ({ status }: { status: AppStatus }): ReactNode {
     if (name.trim() === '') { setFormError('Enter a name'); return }
     if (needsPassphrase && passphrase.length < 8) { setFormError('The passphrase needs at least 8 characters'); return }
     if (needsPassphrase && passphrase !== confirm) { setFormError('The passphrases differ'); return }
+    if (missingCode != null) { setFormError(`Enter the join code of ${missingCode.operator ?? missingCode.address}, or remove that relay`); return }
     void create.run()
   }
 
@@ -92,7 +124,10 @@ export function Onboarding ({ status }: { status: AppStatus }): ReactNode {
           status={status} usePassphrase={usePassphrase} onUsePassphrase={setUsePassphrase} needsPassphrase={needsPassphrase}
           passphrase={passphrase} onPassphrase={setPassphrase} confirm={confirm} onConfirm={setConfirm}
         />
-        <RelayChoice offered={status.defaultRelays} selected={selected} onSelected={setSelected} own={own} onOwn={setOwn} />
+        <RelayChoice
+          offered={status.defaultRelays} selected={selected} onSelected={setSelected} own={own} onOwn={setOwn} codes={codes} onCodes={setCodes}
+          {...(inviter != null ? { inviter } : {})} {...(scan != null ? { scan } : {})}
+        />
         {error != null && <p role='alert' className='error'>{error}</p>}
         <button type='submit' className='primary' disabled={create.busy}>{create.busy ? 'Creating…' : 'Create my identity'}</button>
       </form>
