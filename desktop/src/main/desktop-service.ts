@@ -77,6 +77,8 @@ export interface DesktopServiceInit {
    * start after the data directory's own; see relay-list.ts.
    */
   relayListDirs?: string[]
+  /** Lets the window's next camera request through (Electron), when the user pressed "Scan". */
+  allowCamera?: () => void
   /** Reads relay links and invites (default: `@sotto/core`'s, loaded on first use). */
   links?: LinkReader
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
@@ -331,6 +333,7 @@ export class DesktopService {
         messenger,
         links,
         relays: this.relays,
+        ...(this.init.allowCamera != null ? { allowCamera: this.init.allowCamera } : {}),
         ...(this.init.fetchRelayInfo != null ? { fetchRelayInfo: this.init.fetchRelayInfo } : {}),
         ...(this.log != null ? { log: this.log } : {})
       }),

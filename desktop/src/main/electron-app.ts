@@ -11,7 +11,7 @@ import { safeStorageKeyVault } from './key-vault.js'
 import { readRendererFile, securityHeaders } from './renderer-files.js'
 import type { DesktopService, DesktopServiceInit, MessengerFactory } from './desktop-service.js'
 import type { RelayInfo } from './desktop-config.js'
-import { APP_ENTRY, APP_SCHEME, LINK_SCHEME, WEB_PREFERENCES, hardenContents, inviteInArgv, isAppUrl } from './electron-surface.js'
+import { APP_ENTRY, APP_SCHEME, CameraGate, LINK_SCHEME, WEB_PREFERENCES, hardenContents, inviteInArgv, isAppUrl } from './electron-surface.js'
 import { TrayPresence, hostFeatures } from './electron-tray.js'
 import type { ElectronSurface, InvokeEventLike, WindowLike } from './electron-surface.js'
 import type { Logger, LoggerFactory } from '@sotto/core'
@@ -94,8 +94,10 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     window.focus()
   }
 
+  const camera = new CameraGate()
   const service = createDesktopService({
     dataDir,
+    allowCamera: () => { camera.open() },
     createMessenger: init.createMessenger,
     keyVault: safeStorageKeyVault({ safeStorage: electron.safeStorage, file: join(dataDir, 'storage-key.bin') }),
     defaultRelays: init.defaultRelays ?? [],
@@ -109,10 +111,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
 
   // Invite links: the OS starts the app with the link (Windows, Linux), hands it to the running
   // instance (second-instance), or sends it as open-url (macOS). The user then confirms.
-  const offerInvite = (link: string | undefined): void => {
-    if (link == null) return
-    if (service.offerInvite(link)) showWindow()
-  }
+  const offerInvite = (link: string | undefined): void => { if (link != null && service.offerInvite(link)) showWindow() }
   registerLinkHandler(electron, init, log)
   app.on('open-url', (event, url) => {
     event.preventDefault()
@@ -153,7 +152,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
 
   const ready = (async () => {
     await app.whenReady()
-    denyPermissions(electron)
+    guardPermissions(electron, () => window, camera)
     serveRenderer(electron, init.rendererDir)
     answerCalls(electron, service, event => trustedSender(window, event), log)
     forwardEvents(electron, service, { window: () => window, presence, showWindow })
@@ -219,10 +218,16 @@ function registerLinkHandler (electron: ElectronSurface<WindowLike>, init: Elect
   if (!registered) log?.warn('could not register as the handler of sotto:// links')
 }
 
-/** Denies every permission request and check (camera, notifications in the page, ...). */
-function denyPermissions (electron: ElectronSurface<WindowLike>): void {
+/**
+ * Denies every permission request and check (notifications in the page, microphone, ...), except
+ * the camera for the app's own window right after the user pressed "Scan".
+ */
+function guardPermissions (electron: ElectronSurface<WindowLike>, window: () => WindowLike | undefined, camera: CameraGate): void {
   const session = electron.session.defaultSession
-  session.setPermissionRequestHandler((_contents, _permission, callback) => { callback(false) })
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const own = window()?.webContents.id === contents.id
+    callback(permission === 'media' && own && isAppUrl(details?.requestingUrl ?? '') && camera.take(details?.mediaTypes))
+  })
   session.setPermissionCheckHandler(() => false)
 }
 

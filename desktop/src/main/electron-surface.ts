@@ -105,10 +105,18 @@ export interface IpcMainLike {
   removeHandler(channel: string): void
 }
 
+/** What a permission request says beyond its name (Electron's `details`). */
+export interface PermissionDetails {
+  /** The URL of the frame that asks. */
+  requestingUrl: string
+  /** For `media`: the kinds of device asked for (`video`, `audio`). */
+  mediaTypes?: string[]
+}
+
 /** The parts of `Session` used here. */
 export interface SessionLike {
   /** Asynchronous permission requests (camera, notifications, ...). */
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
+  setPermissionRequestHandler(handler: (webContents: { readonly id: number }, permission: string, callback: (granted: boolean) => void, details: PermissionDetails) => void): void
   /** Synchronous permission checks. */
   setPermissionCheckHandler(handler: () => boolean): void
 }
@@ -190,9 +198,35 @@ export function isAppUrl (url: string): boolean {
   }
 }
 
-/** The first `sotto://invite/` link in a command line, if any. */
+/** The first invite link (`sotto://invite/…`, or a short `sotto://s/…`) in a command line, if any. */
 export function inviteInArgv (argv: readonly string[]): string | undefined {
-  return argv.find(arg => arg.toLowerCase().startsWith(`${LINK_SCHEME}://invite/`))
+  return argv.find(arg => arg.toLowerCase().startsWith(`${LINK_SCHEME}://invite/`) || arg.startsWith(`${LINK_SCHEME}://s/`))
+}
+
+/** How long after "Scan" the window's camera request is let through, in ms. */
+const CAMERA_GRANT_MS = 30_000
+
+/**
+ * The camera, for reading a QR code: closed, except for the one request of the app's window that
+ * follows the user pressing "Scan" (within {@link CAMERA_GRANT_MS}), and only for video.
+ */
+export class CameraGate {
+  private openUntil = 0
+
+  constructor (private readonly now: () => number = Date.now) {}
+
+  /** The user pressed "Scan": the next camera request may pass. */
+  open (): void {
+    this.openUntil = this.now() + CAMERA_GRANT_MS
+  }
+
+  /** Whether a `media` request for `mediaTypes` passes; a request that passes closes the gate. */
+  take (mediaTypes: readonly string[] | undefined): boolean {
+    const videoOnly = mediaTypes != null && mediaTypes.length > 0 && mediaTypes.every(t => t === 'video')
+    if (!videoOnly || this.now() > this.openUntil) return false
+    this.openUntil = 0
+    return true
+  }
 }
 
 /** Cancels every navigation, redirect, webview and new window of a WebContents. */

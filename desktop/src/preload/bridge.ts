@@ -69,6 +69,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     renewInvite: () => call('renewInvite'),
     readRelayLink: request => call('readRelayLink', request),
     previewInvite: request => call('previewInvite', request),
+    requestCamera: () => call('requestCamera'),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),

@@ -34,7 +34,8 @@ export const METHOD_CHANNELS = {
   pendingInvite: 'sotto:invite:pending',
   renewInvite: 'sotto:invite:renew',
   readRelayLink: 'sotto:relays:read-link',
-  previewInvite: 'sotto:invite:preview'
+  previewInvite: 'sotto:invite:preview',
+  requestCamera: 'sotto:camera:request'
 } as const
 
 /** The name of a call. */

@@ -295,7 +295,8 @@ export const requestSchemas = {
   pendingInvite: empty,
   renewInvite: empty,
   readRelayLink: z.strictObject({ link: relayLinkSchema }),
-  previewInvite: z.strictObject({ invite: inviteLinkSchema })
+  previewInvite: z.strictObject({ invite: inviteLinkSchema }),
+  requestCamera: empty
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -333,6 +334,7 @@ export interface Replies {
   renewInvite: InviteView
   readRelayLink: RelayView
   previewInvite: InvitePreviewView
+  requestCamera: null
 }
 
 /** The payload of each pushed event. */

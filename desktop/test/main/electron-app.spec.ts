@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
-import { APP_ENTRY, APP_SCHEME, startElectronApp } from '../../src/main/electron-app.js'
+import { APP_ENTRY, APP_SCHEME, CameraGate, startElectronApp } from '../../src/main/electron-app.js'
 import { EVENT_CHANNELS, METHOD_CHANNELS, METHODS } from '../../src/shared/channels.js'
 import { eventFrom, fakeElectron, preventable } from '../fixtures/fake-electron.js'
 import { tempDir } from '../fixtures/helpers.js'
@@ -92,7 +92,7 @@ describe('Electron app: instances and the window', () => {
     assert.deepEqual(window.webContents.windowOpenHandler?.({ url: 'https://example.org/' }), { action: 'deny' })
 
     let granted: boolean | undefined
-    electron.permissionRequest?.({}, 'media', g => { granted = g })
+    electron.permissionRequest?.(window.webContents, 'media', g => { granted = g }, { requestingUrl: APP_ENTRY, mediaTypes: ['video'] })
     assert.equal(granted, false)
     assert.equal(electron.permissionCheck?.(), false)
   })
@@ -235,6 +235,16 @@ describe('Electron app: links', () => {
     })
   })
 
+  it('takes a short link from a second instance', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started } = await start(electron)
+    const short = 'sotto://s/AQIDBAUGBwgJCgsMDQ4PEA#a2V5LWtleS1rZXk'
+    electron.app.emit('second-instance', {}, ['/usr/bin/sotto', short])
+    assert.deepEqual(window.webContents.sent.filter(s => s.channel === EVENT_CHANNELS.invite).map(s => s.payload), [{ invite: short }])
+    electron.app.quit()
+    await started.stopped
+  })
+
   it('opens only https links, and only after the user confirmed', async () => {
     const electron = fakeElectron(dir)
     const { window, started } = await start(electron)
@@ -341,3 +351,38 @@ describe('Electron app: shutdown and staying online', () => {
   })
 })
 
+describe('Electron app: the camera for QR codes', () => {
+  const ask = (electron: FakeElectron, contents: { id: number }, permission: string, details: { requestingUrl: string, mediaTypes?: string[] }): boolean => {
+    let granted: boolean | undefined
+    electron.permissionRequest?.(contents, permission, g => { granted = g }, details)
+    assert.notEqual(granted, undefined, 'every request is answered at once')
+    return granted!
+  }
+  const video = { requestingUrl: APP_ENTRY, mediaTypes: ['video'] }
+
+  it('is granted only for the one video request of the window that follows "Scan"', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started } = await start(electron)
+    assert.equal(ask(electron, window.webContents, 'media', video), false, 'not before Scan')
+    assert.deepEqual(await call(electron, window, 'requestCamera'), { ok: true, value: null })
+    assert.equal(ask(electron, window.webContents, 'media', { requestingUrl: APP_ENTRY, mediaTypes: ['video', 'audio'] }), false, 'never the microphone')
+    assert.equal(ask(electron, { id: window.webContents.id + 1 }, 'media', video), false, 'never another contents')
+    assert.equal(ask(electron, window.webContents, 'media', { requestingUrl: 'https://example.org/', mediaTypes: ['video'] }), false, 'never another page')
+    assert.equal(ask(electron, window.webContents, 'notifications', video), false, 'never another permission')
+    assert.equal(ask(electron, window.webContents, 'media', video), true, 'the camera, once')
+    assert.equal(ask(electron, window.webContents, 'media', video), false, 'and only once')
+    electron.app.quit()
+    await started.stopped
+  })
+
+  it('closes again when the request does not follow "Scan" soon', () => {
+    let now = 1_000
+    const gate = new CameraGate(() => now)
+    gate.open()
+    now += 30_001
+    assert.equal(gate.take(['video']), false)
+    gate.open()
+    now += 29_000
+    assert.equal(gate.take(['video']), true)
+  })
+})

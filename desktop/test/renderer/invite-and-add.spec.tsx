@@ -5,6 +5,7 @@ import { afterEach, describe, it } from 'node:test'
 import { screen, waitFor, within } from '@testing-library/react'
 import QRCode from 'qrcode'
 import { renderApp } from '../fixtures/app-harness.js'
+import { qrPng } from '@sotto/core/links'
 import { readCard, storeShortLink } from '../fixtures/memory-links.js'
 import type { Harness } from '../fixtures/app-harness.js'
 
@@ -122,5 +123,34 @@ describe('an invite link opened outside the app', () => {
     assert.ok(await screen.findByRole('dialog', { name: 'Add Carol?' }))
     assert.equal((screen.getByLabelText('Their invite link') as HTMLTextAreaElement).value, `sotto://invite/${card}`)
     assert.deepEqual(await h.service.dispatch('pendingInvite', undefined), { ok: true, value: { invite: null } }, 'taken once')
+  })
+})
+
+describe('reading an invite from a QR code', () => {
+  let h: Harness
+  afterEach(async () => { await h.close() })
+  const card = Buffer.from(JSON.stringify({ name: 'Dora', userId: 'dora' })).toString('base64url')
+  const png = async (text: string): Promise<File> => new File([new Uint8Array(await qrPng(text))], 'qr.png', { type: 'image/png' })
+
+  it('from an image file: asks "Add Dora?" and adds once confirmed; an image without a code is refused', async () => {
+    h = await renderApp({ initialView: { kind: 'add' } })
+    const input = await screen.findByLabelText('QR code image of the invite')
+    await h.user.upload(input, new File([new Uint8Array([137, 80, 78, 71])], 'broken.png', { type: 'image/png' }))
+    assert.match((await screen.findByRole('alert')).textContent ?? '', /No QR code could be read/)
+    await h.user.upload(input, await png(storeShortLink(`sotto://invite/${card}`)))
+    const dialog = await screen.findByRole('dialog', { name: 'Add Dora?' })
+    assert.equal(h.calls.includes('addContact'), false)
+    await h.user.click(within(dialog).getByRole('button', { name: 'Add Dora' }))
+    assert.ok(await screen.findByRole('heading', { level: 2, name: 'Dora' }))
+  })
+
+  it('from a pasted screenshot, wherever the focus is', async () => {
+    h = await renderApp({ initialView: { kind: 'add' } })
+    await h.user.click(await screen.findByLabelText('Name for them (optional)'))
+    const clipboard = new DataTransfer()
+    clipboard.items.add(await png(`sotto://invite/${card}`))
+    await h.user.paste(clipboard)
+    assert.ok(await screen.findByRole('dialog', { name: 'Add Dora?' }))
+    assert.equal((screen.getByLabelText('Name for them (optional)') as HTMLInputElement).value, '', 'the image is not pasted as text')
   })
 })

@@ -3,6 +3,7 @@ import '../fixtures/dom.js'
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { screen, waitFor, within } from '@testing-library/react'
+import { qrPng } from '@sotto/core/links'
 import { renderApp } from '../fixtures/app-harness.js'
 import type { Harness } from '../fixtures/app-harness.js'
 import type { KeyVault } from '../../src/main/key-vault.js'
@@ -108,6 +109,19 @@ describe('onboarding with relay links and invites', () => {
     await screen.findByRole('navigation', { name: 'Sotto' })
     // The messenger joins with the code: core's relay link carries it.
     assert.deepEqual(h.messenger().options.relays, [`sotto://relay${LINKED_ADDR}?code=poster-42`])
+  })
+
+  it('reads a relay link from the QR code of a poster', async () => {
+    h = await renderApp({ ready: false, service: { fetchRelayInfo: async () => ({ operator: 'Poster Relay', contact: '', jurisdiction: 'FR', retentionSeconds: 1 }) } })
+    const png = new Uint8Array(await qrPng(`${LINKED}?operator=Poster+Relay`))
+    await h.user.upload(await screen.findByLabelText('QR code image of the relay link'), new File([png], 'poster.png', { type: 'image/png' }))
+    const list = screen.getByRole('list', { name: 'Chosen and offered relays' })
+    assert.ok(await within(list).findByText('Poster Relay'))
+    assert.ok(within(list).getByText('Open to new users'))
+    await h.user.type(screen.getByLabelText('Your name'), 'Ada')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
+    await screen.findByRole('navigation', { name: 'Sotto' })
+    assert.deepEqual(h.messenger().options.relays, [LINKED_ADDR])
   })
 
   it('offers the relays of whoever invited the user, when they accept newcomers', async () => {

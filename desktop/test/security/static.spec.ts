@@ -130,7 +130,7 @@ describe('static security checks: CSP and imports', () => {
   })
 
   it('the renderer imports only the contract, browser packages and itself', async () => {
-    const allowed = new Set(['react', 'react-dom/client', 'react/jsx-runtime', 'qrcode', 'zod'])
+    const allowed = new Set(['react', 'react-dom/client', 'react/jsx-runtime', 'qrcode', 'jsqr', 'zod'])
     for (const file of await files(join(SRC, 'renderer'), /\.tsx?$/)) {
       const text = await readFile(file, 'utf8')
       // Core's types may be named (erased from the build); nothing else of core.

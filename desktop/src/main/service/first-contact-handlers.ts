@@ -2,8 +2,9 @@
 /**
  * Calls of first contact: the own invite (short link first, "New link" revoking the old one),
  * reading a relay link (what the relay itself publishes: operator, jurisdiction, open or
- * invite-only), and reading an invite before adding its owner ("Add Alice?", and which of the
- * owner's relays accept newcomers). None of them sends anything to the invite's owner.
+ * invite-only), reading an invite before adding its owner ("Add Alice?", and which of the
+ * owner's relays accept newcomers), and the camera for reading a QR code, asked for only when
+ * the user presses "Scan". None of them sends anything to the invite's owner.
  */
 import type { HandlerGroup, MessengerComponents } from './handlers.js'
 import type { Published, RelayViews } from './relay-views.js'
@@ -19,6 +20,11 @@ export interface FirstContactComponents extends MessengerComponents {
   relays: Pick<RelayViews, 'linkView'>
   /** Reads what a relay publishes; absent: relays are shown as their links describe them. */
   fetchRelayInfo?: (address: string) => Promise<Published>
+  /**
+   * Lets the next camera request of the app's window through (Electron); absent where the browser
+   * asks the user itself (headless).
+   */
+  allowCamera?: () => void
   /** Logger. */
   log?: Logger
 }
@@ -30,7 +36,7 @@ async function inviteView (m: Messenger, short: string | undefined): Promise<Inv
 }
 
 /** The handlers of the first-contact calls. */
-export function firstContactHandlers (components: FirstContactComponents): HandlerGroup<'createInvite' | 'renewInvite' | 'readRelayLink' | 'previewInvite'> {
+export function firstContactHandlers (components: FirstContactComponents): HandlerGroup<'createInvite' | 'renewInvite' | 'readRelayLink' | 'previewInvite' | 'requestCamera'> {
   const { messenger, links, relays, fetchRelayInfo, log } = components
   /** What a relay publishes, or undefined when it cannot be asked or does not answer. */
   const published = async (address: string): Promise<Published | undefined> => {
@@ -66,6 +72,10 @@ export function firstContactHandlers (components: FirstContactComponents): Handl
         .filter(a => a.info != null && a.info.inviteOnly !== true)
         .map(a => relays.linkView({ addr: a.addr }, a.info))
       return { name: preview.name, openRelays }
+    },
+    requestCamera: async () => {
+      components.allowCamera?.()
+      return null
     }
   }
 }

@@ -9,6 +9,7 @@ import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { ConfirmDialog } from '../components/dialog.js'
 import { PeerName, cleanName } from '../components/peer-text.js'
+import { QrReader } from '../components/qr-reader.js'
 import { useAction } from '../components/use-action.js'
 import type { FormEvent, ReactNode } from 'react'
 
@@ -18,12 +19,10 @@ export interface AddContactProps {
   invite?: string
   /** Opens the new conversation. */
   onAdded: (contactId: string) => void
-  /** Reads an invite from a QR code (image, screenshot or camera); absent: not offered. */
-  scan?: (onText: (text: string) => void) => ReactNode
 }
 
 /** The add-contact screen. */
-export function AddContact ({ invite: offered, onAdded, scan }: AddContactProps): ReactNode {
+export function AddContact ({ invite: offered, onAdded }: AddContactProps): ReactNode {
   const client = useClient()
   const ids = { link: useId(), alias: useId(), title: useId() }
   const [invite, setInvite] = useState('')
@@ -53,7 +52,7 @@ export function AddContact ({ invite: offered, onAdded, scan }: AddContactProps)
       <form onSubmit={submit} aria-label='Add a contact'>
         <label htmlFor={ids.link}>Their invite link</label>
         <textarea id={ids.link} value={invite} onChange={e => { setInvite(e.target.value) }} rows={3} placeholder='sotto://s/…' autoComplete='off' spellCheck={false} />
-        {scan?.(text => { void ask.run(text) })}
+        <QrReader what='invite' onText={text => { void ask.run(text) }} />
         <label htmlFor={ids.alias}>Name for them (optional)</label>
         <input id={ids.alias} value={alias} onChange={e => { setAlias(e.target.value) }} maxLength={64} autoComplete='off' />
         {error != null && <p role='alert' className='error'>{error}</p>}

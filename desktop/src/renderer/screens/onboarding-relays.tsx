@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Onboarding's choice of relays: a relay link pasted (or read from a QR code), the relays of the
+ * Onboarding's choice of relays: a relay link pasted (or read from a QR code: image, screenshot, camera), the relays of the
  * person who invited the user, the relays the app offers (a distributor's list), a raw multiaddr
  * under "Advanced" — or none, with what that costs said plainly.
  */
 import { useId, useState } from 'react'
 import { relayAddressSchema } from '../../shared/contract.js'
 import { useClient } from '../components/context.js'
+import { QrReader } from '../components/qr-reader.js'
 import { RelayDescription } from '../components/relay-description.js'
 import { useAction } from '../components/use-action.js'
 import type { ReactNode } from 'react'
@@ -30,8 +31,6 @@ export interface RelayChoiceProps {
   onCodes: (codes: Record<string, string>) => void
   /** The person whose invite brought the user, with their relays that accept newcomers. */
   inviter?: { name: string, openRelays: RelayView[] }
-  /** Reads a relay link from a QR code (image, screenshot or camera); absent: not offered. */
-  scan?: (onText: (text: string) => void) => ReactNode
 }
 
 /** Whether a relay link looks complete enough to read at once (a paste, not typing). */
@@ -66,7 +65,7 @@ function RelayLine ({ relay, code, onCode, control }: { relay: RelayView, code: 
 }
 
 /** A relay link field: read as soon as a whole link is pasted, or with "Add". */
-function RelayLinkField ({ onRelay, scan }: { onRelay: (relay: RelayView) => void, scan: RelayChoiceProps['scan'] }): ReactNode {
+function RelayLinkField ({ onRelay }: { onRelay: (relay: RelayView) => void }): ReactNode {
   const client = useClient()
   const id = useId()
   const [text, setText] = useState('')
@@ -86,7 +85,7 @@ function RelayLinkField ({ onRelay, scan }: { onRelay: (relay: RelayView) => voi
         <button type='button' onClick={() => { void read.run(text.trim()) }} disabled={read.busy || text.trim() === ''}>{read.busy ? 'Reading…' : 'Add'}</button>
       </div>
       <p className='hint'>A community running a relay shares its link (on a poster, a web page, in a message).</p>
-      {scan?.(link => { void read.run(link) })}
+      <QrReader what='relay link' onText={link => { void read.run(link.trim()) }} />
       {read.error != null && <p role='alert' className='error'>{read.error}</p>}
     </>
   )
@@ -141,7 +140,7 @@ export function RelayChoice (props: RelayChoiceProps): ReactNode {
       {inviter != null && inviterRelays.length > 0 && (
         <button type='button' onClick={() => { addOwn(inviterRelays) }}>Use the relays of the person who invited me ({inviter.name})</button>
       )}
-      <RelayLinkField onRelay={relay => { addOwn([relay]) }} scan={props.scan} />
+      <RelayLinkField onRelay={relay => { addOwn([relay]) }} />
       <ul className='relay-list' aria-label='Chosen and offered relays'>
         {offered.map(relay => (
           <RelayLine

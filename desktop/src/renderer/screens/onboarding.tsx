@@ -8,7 +8,6 @@ import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
 import { RelayChoice } from './onboarding-relays.js'
 import type { FormEvent, ReactNode } from 'react'
-import type { RelayChoiceProps } from './onboarding-relays.js'
 import type { AppStatus, InvitePreviewView, RelayView } from '../../shared/contract.js'
 
 /** Props of {@link KeyProtection}. */
@@ -59,8 +58,6 @@ export interface OnboardingProps {
   status: AppStatus
   /** The invite link that brought the user (opened from outside the app), if any. */
   arrivedWith?: string
-  /** Reads a relay link from a QR code; absent: not offered. */
-  scan?: RelayChoiceProps['scan']
 }
 
 /** The join codes to send: typed ones, for the chosen relays only. */
@@ -69,7 +66,7 @@ function joinCodesFor (relays: readonly string[], codes: Readonly<Record<string,
 }
 
 /** The onboarding screen. */
-export function Onboarding ({ status, arrivedWith, scan }: OnboardingProps): ReactNode {
+export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode {
   const client = useClient()
   const nameId = useId()
   const [name, setName] = useState('')
@@ -126,7 +123,7 @@ export function Onboarding ({ status, arrivedWith, scan }: OnboardingProps): Rea
         />
         <RelayChoice
           offered={status.defaultRelays} selected={selected} onSelected={setSelected} own={own} onOwn={setOwn} codes={codes} onCodes={setCodes}
-          {...(inviter != null ? { inviter } : {})} {...(scan != null ? { scan } : {})}
+          {...(inviter != null ? { inviter } : {})}
         />
         {error != null && <p role='alert' className='error'>{error}</p>}
         <button type='submit' className='primary' disabled={create.busy}>{create.busy ? 'Creating…' : 'Create my identity'}</button>
