@@ -23,10 +23,12 @@ export interface AppProps {
   client: SottoClient
   /** The screen to open first once running. */
   initialView?: View
+  /** An invite link the page was opened with (headless `?open=`): asked about, as one from outside. */
+  opened?: string
 }
 
 /** The app. */
-export function App ({ client, initialView }: AppProps): ReactNode {
+export function App ({ client, initialView, opened }: AppProps): ReactNode {
   const [status, setStatus] = useState<AppStatus>()
   const [error, setError] = useState<string>()
 
@@ -38,7 +40,7 @@ export function App ({ client, initialView }: AppProps): ReactNode {
 
   // An invite opened from outside before the identity exists: onboarding offers the inviter's
   // relays, and once running, Add contact asks about it.
-  const [arrived, setArrived] = useState<string>()
+  const [arrived, setArrived] = useState<string | undefined>(opened)
   useEffect(() => {
     if (status?.phase !== 'setup') return
     const take = (): void => { client.pendingInvite().then(({ invite }) => { if (invite != null) setArrived(invite) }, () => {}) }

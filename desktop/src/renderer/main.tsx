@@ -8,6 +8,7 @@ import { HEADLESS_IPC_PATH } from '../shared/headless.js'
 import { App } from './app.js'
 import { createClient } from './client.js'
 import { showBrowserNotifications } from './browser-notifications.js'
+import { takeOpenLink } from './open-link.js'
 import { connectWebSocketBridge, takeToken } from './ws-bridge.js'
 import type { SottoBridge } from '../shared/api.js'
 
@@ -17,6 +18,8 @@ const preloaded = (window as unknown as { sotto?: SottoBridge }).sotto
 if (preloaded != null) {
   root.render(<App client={createClient(preloaded)} />)
 } else {
+  // Taken first: it leaves the rest of the address (the token) in place.
+  const opened = takeOpenLink(window.location, window.history)
   const token = takeToken(window.location, window.history, window.sessionStorage)
   if (token == null) {
     root.render(
@@ -40,6 +43,6 @@ if (preloaded != null) {
       }
     })
     showBrowserNotifications(bridge)
-    root.render(<App client={createClient(bridge)} />)
+    root.render(<App client={createClient(bridge)} {...(opened != null ? { opened } : {})} />)
   }
 }
