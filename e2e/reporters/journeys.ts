@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Prints, after a run, each journey's result and duration per project, says why a project did not
- * run, and writes the same as `test-results/journeys.json` and `journeys.md`. Ends with one plain
- * line, `e2e: N passed, N failed, N skipped`.
+ * Prints, after a run, each journey's result and duration per project (and, for journeys that
+ * count them, the user actions each person needed), says why a project did not run, and writes
+ * the same as `test-results/journeys.json` and `journeys.md`. Ends with one plain line,
+ * `e2e: N passed, N failed, N skipped`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -20,6 +21,8 @@ interface Row {
   status: string
   durationMs: number
   note: string
+  /** User actions each person needed, when the journey counts them. */
+  actions?: string
 }
 
 /** The journeys reporter. */
@@ -37,7 +40,9 @@ export default class JourneysReporter implements Reporter {
     const fixme = test.annotations.find(a => a.type === 'fixme')
     const skip = result.annotations.find(a => a.type === 'skip') ?? test.annotations.find(a => a.type === 'skip')
     const status = fixme != null ? 'fixme (not run)' : result.status
+    const actions = [...test.annotations, ...result.annotations].find(a => a.type === 'user-actions')?.description
     this.rows.set(test, {
+      ...(actions != null ? { actions } : {}),
       project: test.parent.project()?.name ?? '',
       spec: basename(test.location.file),
       title: test.title,
@@ -63,7 +68,8 @@ export default class JourneysReporter implements Reporter {
       for (const r of mine) {
         const seconds = (r.durationMs / 1000).toFixed(1)
         lines.push(`    ${r.status.padEnd(15)} ${seconds.padStart(6)} s  ${r.spec} › ${r.title}${r.status !== 'passed' && r.note !== '' ? `  (${r.note})` : ''}`)
-        table.push(`| ${project} | ${r.spec} | ${r.title} | ${r.status} | ${seconds} s |`)
+        table.push(`| ${project} | ${r.spec} | ${r.title}${r.actions != null ? ` (user actions: ${r.actions})` : ''} | ${r.status} | ${seconds} s |`)
+        if (r.actions != null) lines.push(`${' '.repeat(29)}user actions: ${r.actions}`)
       }
     }
     const passed = rows.filter(r => r.status === 'passed').length

@@ -8,6 +8,7 @@ import { PeerName } from '../components/peer-text.js'
 import { AddContact } from './add-contact.js'
 import { Chat } from './chat.js'
 import { ConversationList } from './conversation-list.js'
+import { FirstContact } from './first-contact.js'
 import { Invite } from './invite.js'
 import { Requests } from './requests.js'
 import { Settings } from './settings.js'
@@ -39,6 +40,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
   const [view, setView] = useState<View>(initialView ?? { kind: 'chats' })
   const [contacts, setContacts] = useState<ContactView[]>([])
   const [requests, setRequests] = useState<ContactView[]>([])
+  const [loaded, setLoaded] = useState(false)
   const [error, setError] = useState<string>()
 
   const reload = useCallback(() => {
@@ -46,6 +48,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
       .then(([c, r]) => {
         setContacts(c)
         setRequests(r)
+        setLoaded(true)
         setError(undefined)
       })
       .catch(err => { setError((err as Error).message) })
@@ -84,7 +87,9 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
     case 'settings': pane = <Settings {...(onSettings != null ? { onChanged: onSettings } : {})} />; break
-    default: pane = <section className='placeholder'><p>Choose a conversation, or add a contact to start one.</p></section>
+    default: pane = loaded && contacts.length === 0
+      ? <FirstContact onAdded={id => { reload(); open(id) }} />
+      : <section className='placeholder'><p>Choose a conversation, or add a contact to start one.</p></section>
   }
 
   return (
