@@ -109,6 +109,7 @@ export class DesktopService {
   private opening: Promise<void> | undefined
   private stopping: Promise<void> | undefined
   private pendingInvite: string | undefined
+  private starting: Promise<AppStatus> | undefined
   private readonly log: Logger | undefined
   private readonly events: EventHub
   private readonly relays: RelayViews
@@ -126,8 +127,16 @@ export class DesktopService {
     this.handlers = this.createHandlers()
   }
 
-  /** Opens the messenger if the data directory is set up and unlockable; resolves with the status. */
-  async start (): Promise<AppStatus> {
+  /**
+   * Opens the messenger if the data directory is set up and unlockable; resolves with the status.
+   * Calls that depend on the phase (`setup`, `unlock`) wait until it is known.
+   */
+  start (): Promise<AppStatus> {
+    this.starting ??= this.startOnce()
+    return this.starting
+  }
+
+  private async startOnce (): Promise<AppStatus> {
     try {
       this.config = await readConfig(this.init.dataDir)
     } catch (err) {
@@ -320,6 +329,7 @@ export class DesktopService {
         ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
         ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
         phase: () => this.phase,
+        settled: async () => { await this.starting },
         status: () => this.status(),
         relayEntries: addresses => this.relays.entries(addresses),
         joinLink: async (addr, code) => links.encodeRelayLink({ addr, code }),

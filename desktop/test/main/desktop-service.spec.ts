@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 import assert from 'node:assert/strict'
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createDesktopService } from '../../src/main/desktop-service.js'
 import { METHODS } from '../../src/shared/channels.js'
+import { memoryLinkReader } from '../fixtures/memory-links.js'
 import { memoryFactory, PUBLISHED_RELAYS } from '../fixtures/memory-messenger.js'
 import { nextEvent, tempDir, value } from '../fixtures/helpers.js'
 import type { KeyVault } from '../../src/main/key-vault.js'
@@ -53,6 +54,17 @@ describe('DesktopService: start and set-up', () => {
     assert.deepEqual(asked.sort(), [RELAY, other].sort())
     assert.deepEqual(status.defaultRelays.map(r => [r.operator, r.jurisdiction, r.reachable]), [['Published', 'CH', true], [undefined, undefined, false]])
     assert.equal(status.defaultRelays[0]!.retentionSeconds, 86400)
+    await service.stop()
+  })
+
+  it('a set-up asked for while the service starts (reading the relay lists) waits for it', async () => {
+    await writeFile(join(dir, 'relays.txt'), `sotto://relay${RELAY}?operator=Listed\n`)
+    const service = createDesktopService({ dataDir: dir, createMessenger: memoryFactory().factory, passphrase: 'correct horse battery', links: memoryLinkReader() })
+    const started = service.start()
+    const setup = await service.dispatch('setup', { name: 'Ada', relays: [] })
+    assert.equal(setup.ok, true, JSON.stringify(setup))
+    assert.equal((await started).defaultRelays[0]?.operator, 'Listed')
+    assert.equal(service.status().phase, 'ready')
     await service.stop()
   })
 

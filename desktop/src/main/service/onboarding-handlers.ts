@@ -29,6 +29,8 @@ export interface OnboardingHandlersComponents extends MessengerComponents {
   passphrase?: string
   /** The current phase. */
   phase: () => Phase
+  /** Resolves once the service's start has settled the phase (setup, locked, ready, failed). */
+  settled: () => Promise<void>
   /** The current status. */
   status: () => AppStatus
   /** A relay link carrying a join code, as the messenger takes an invite-only relay. */
@@ -51,6 +53,7 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
   return {
     status: async () => status(),
     setup: async ({ name, passphrase, relays, joinCodes }) => {
+      await components.settled()
       if (phase() !== 'setup') throw new WrongPhaseError('Sotto is already set up')
       const secret = passphrase ?? components.passphrase
       // One rule for the app and the CLI: SOTTO_PASSPHRASE bypasses the form's own check.
@@ -68,6 +71,7 @@ export function onboardingHandlers (components: OnboardingHandlersComponents): H
       return status()
     },
     unlock: async ({ passphrase }) => {
+      await components.settled()
       if (phase() !== 'locked') throw new WrongPhaseError('Sotto is not locked')
       await guarded(() => open({ kind: 'passphrase', passphrase }, { failPhase: 'locked' }))
       return status()
