@@ -86,6 +86,8 @@ export class Network {
     await this.plug(ns, 'eth0', port)
     for (const addr of [ip, ...aliases]) await ipIn(ns, ['addr', 'add', `${addr}/25`, 'dev', 'eth0'])
     await ipIn(ns, ['link', 'set', 'eth0', 'up'])
+    // Multicast goes out on the LAN, as through a real host's default route: mDNS needs it.
+    await ipIn(ns, ['route', 'add', '224.0.0.0/4', 'dev', 'eth0'])
     const host = new Host(this, name, ns, ip, aliases, port, 'eth0')
     this.hosts.push(host)
     return host

@@ -93,6 +93,8 @@ export interface PeerOptions {
   label?: string
   /** `SOTTO_LOG_LEVEL`; default: the rig's own `SOTTO_LOG_LEVEL`, else `warn`. */
   logLevel?: string
+  /** Discover peers on the LAN with mDNS (default off: the rig's peers find each other by their cards). */
+  mdns?: boolean
 }
 
 /** A `sotto` identity on one host: one-shot commands, and a `sotto run` process. */
@@ -135,9 +137,13 @@ export class SottoPeer {
 
   /** `sotto init`; returns the invite. */
   async init (name: string, relays: string[] = []): Promise<string> {
-    const [line] = await this.oneShot(['init', '--name', name, '--no-mdns', ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
+    const [line] = await this.oneShot(['init', '--name', name, ...this.mdnsFlag, ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
     this.peerId = String(line?.peerId)
     return String(line?.invite)
+  }
+
+  private get mdnsFlag (): string[] {
+    return this.options.mdns === true ? [] : ['--no-mdns']
   }
 
   get label (): string {
@@ -149,7 +155,7 @@ export class SottoPeer {
     const program = this.options.host.spawn({
       label: `sotto run (${this.label})`,
       env: this.env(),
-      args: [SOTTO_CLI, '--data', this.options.dataDir, 'run', '--no-mdns', ...this.listen.flatMap(a => ['--listen', a])]
+      args: [SOTTO_CLI, '--data', this.options.dataDir, 'run', ...this.mdnsFlag, ...this.listen.flatMap(a => ['--listen', a])]
     })
     this.program = program
     const incarnation = ++this.starts
