@@ -38,6 +38,14 @@ export function App ({ client, initialView, opened }: AppProps): ReactNode {
     return off
   }, [client])
 
+  // While a set-up runs (phase `starting`), onboarding stays on screen: if it fails (a refused
+  // join code, an unreachable relay), the form is still as the user filled it.
+  const [settingUp, setSettingUp] = useState(false)
+  useEffect(() => {
+    if (status?.phase === 'setup') setSettingUp(true)
+    else if (status != null && status.phase !== 'starting') setSettingUp(false)
+  }, [status?.phase])
+
   // An invite opened from outside before the identity exists: onboarding offers the inviter's
   // relays, and once running, Add contact asks about it.
   const [arrived, setArrived] = useState<string | undefined>(opened)
@@ -57,10 +65,10 @@ export function App ({ client, initialView, opened }: AppProps): ReactNode {
   let content: ReactNode
   if (error != null) {
     content = <main className='center'><h1>Sotto</h1><p role='alert' className='error'>{error}</p></main>
+  } else if (status?.phase === 'setup' || (status?.phase === 'starting' && settingUp)) {
+    content = <Onboarding status={status} {...(arrived != null ? { arrivedWith: arrived } : {})} />
   } else if (status == null || status.phase === 'starting') {
     content = <main className='center' aria-busy='true'><h1>Sotto</h1><p>Starting…</p></main>
-  } else if (status.phase === 'setup') {
-    content = <Onboarding status={status} {...(arrived != null ? { arrivedWith: arrived } : {})} />
   } else if (status.phase === 'locked') {
     content = <Unlock status={status} />
   } else if (status.phase === 'ready') {

@@ -104,6 +104,13 @@ describe('onboarding with relay links and invites', () => {
     await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
     assert.match((await screen.findByRole('alert')).textContent ?? '', /join code of Hackerspace Amsterdam/)
     assert.equal(h.service.status().phase, 'setup')
+    await h.user.type(screen.getByLabelText('Join code for Hackerspace Amsterdam'), 'wrong-code')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
+    assert.match((await screen.findByRole('alert')).textContent ?? '', /refused this join code/)
+    // The form is as she left it: only the code needs another try.
+    assert.equal((screen.getByLabelText('Your name') as HTMLInputElement).value, 'Ada')
+    assert.ok(within(screen.getByRole('list', { name: 'Chosen and offered relays' })).getByText('Hackerspace Amsterdam'))
+    await h.user.clear(screen.getByLabelText('Join code for Hackerspace Amsterdam'))
     await h.user.type(screen.getByLabelText('Join code for Hackerspace Amsterdam'), 'poster-42')
     await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
     await screen.findByRole('navigation', { name: 'Sotto' })
