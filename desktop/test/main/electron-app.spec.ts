@@ -235,12 +235,15 @@ describe('Electron app: links', () => {
     })
   })
 
-  it('takes a short link from a second instance', async () => {
+  it('takes a short link from a second instance or open-url', async () => {
     const electron = fakeElectron(dir)
     const { window, started } = await start(electron)
     const short = 'sotto://s/AQIDBAUGBwgJCgsMDQ4PEA#a2V5LWtleS1rZXk'
     electron.app.emit('second-instance', {}, ['/usr/bin/sotto', short])
-    assert.deepEqual(window.webContents.sent.filter(s => s.channel === EVENT_CHANNELS.invite).map(s => s.payload), [{ invite: short }])
+    const event = preventable()
+    electron.app.emit('open-url', event, `${short}x`)
+    assert.equal(event.prevented, true)
+    assert.deepEqual(window.webContents.sent.filter(s => s.channel === EVENT_CHANNELS.invite).map(s => s.payload), [{ invite: short }, { invite: `${short}x` }])
     electron.app.quit()
     await started.stopped
   })
