@@ -35,6 +35,8 @@ Options (headless):
                     and needs --allow-host, and TLS or a tunnel in front)
   --allow-host NAME a host name the app may be reached by besides loopback (repeatable)
   --relay ADDR      a relay to offer during set-up (repeatable; also SOTTO_RELAYS, comma-separated)
+                    (relay links listed in relays.txt or relays.json, in the data directory or
+                    beside the app, are offered too)
   --listen ADDR     a libp2p listen multiaddr (repeatable)
   --no-mdns         no LAN discovery for this run
 
