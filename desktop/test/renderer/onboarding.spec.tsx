@@ -89,6 +89,10 @@ describe('onboarding with relay links and invites', () => {
     })
     await screen.findByRole('heading', { name: 'Welcome to Sotto' })
     assert.ok(screen.getByRole('note').textContent?.includes('Without a relay'), 'no relay: what it costs is said')
+    // Typed by hand, it waits for Add: a link half typed is not read.
+    await h.user.type(screen.getByLabelText('Relay link'), LINKED.slice(0, -3))
+    assert.deepEqual(asked, [])
+    await h.user.clear(screen.getByLabelText('Relay link'))
     await h.user.click(screen.getByLabelText('Relay link'))
     await h.user.paste(`${LINKED}?operator=Claimed&jurisdiction=US`)
     const list = screen.getByRole('list', { name: 'Chosen and offered relays' })

@@ -33,7 +33,7 @@ export interface RelayChoiceProps {
   inviter?: { name: string, openRelays: RelayView[] }
 }
 
-/** Whether a relay link looks complete enough to read at once (a paste, not typing). */
+/** Whether a relay link looks complete enough to read at once. */
 const RELAY_LINK = /^sotto:\/\/relay\/\S+\/p2p\/[A-Za-z0-9]{32,128}(\?\S*)?$/
 
 /** One sentence asking for two relays in different jurisdictions, when that is still possible. */
@@ -74,8 +74,10 @@ function RelayLinkField ({ onRelay }: { onRelay: (relay: RelayView) => void }): 
     setText('')
   })
   const change = (value: string): void => {
+    // A link that arrives whole (pasted, dropped) is read at once; one being typed waits for "Add".
+    const whole = value.length - text.length > 8
     setText(value)
-    if (RELAY_LINK.test(value.trim())) void read.run(value.trim())
+    if (whole && RELAY_LINK.test(value.trim())) void read.run(value.trim())
   }
   return (
     <>
