@@ -31,6 +31,7 @@ import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
+import { TokenRotation } from './token-rotation.js'
 import { createUpkeep } from './upkeep.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
@@ -84,7 +85,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       repos,
       clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
     }
-    parts = wire(ctx)
+    parts = wire(ctx, options.tokenRotation)
     const messenger = new SottoMessenger(parts)
     try {
       await messenger.start()
@@ -136,6 +137,7 @@ interface Parts {
   peers: Peers
   invites: Invites
   tokens: TokenAnnouncer
+  tokenRotation: TokenRotation
   receipts: Receipts
   inbox: Inbox
   homeRelays: HomeRelays
@@ -151,16 +153,17 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context): Parts {
+function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): Parts {
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
   const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
-  const tokens = new TokenAnnouncer({ repos, outbox, profile })
+  const tokens = new TokenAnnouncer({ repos, outbox, profile, log })
   const receipts = new Receipts({ repos, outbox, log })
   const disappearing = createDisappearing({ repos, events, log })
   const upkeep = createUpkeep({ identity, repos, log })
+  const tokenRotation = new TokenRotation({ repos, profile, homeRelays: { sync: async ms => homeRelays.sync(ms) }, tokens, log, clock: rotation.clock }, rotation)
   const homeRelays: HomeRelays = createHomeRelays({
     repos,
     profile,
@@ -193,7 +196,7 @@ function wire (ctx: Context): Parts {
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
 }
 
 /** The messenger's public surface over its components. */
@@ -217,6 +220,7 @@ class SottoMessenger implements Messenger {
     await courier.kickAll()
     receipts.flush()
     upkeep.start()
+    this.parts.tokenRotation.start()
     this.parts.shortLinks.start()
   }
 
@@ -226,6 +230,7 @@ class SottoMessenger implements Messenger {
       disappearing.stop()
       shortLinks.stop()
       await upkeep.stop()
+      await this.parts.tokenRotation.stop()
       await homeRelays.stop()
       await courier.stop()
       await receipts.stop()

@@ -6,6 +6,8 @@ import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
 import type { RelayClientsOptions } from './relay-clients.js'
+import type { TokenRotationInit } from './token-rotation.js'
+import type { Clock } from '../util/index.js'
 
 export type { RateLimitInfo, RelayInfo }
 
@@ -168,6 +170,8 @@ export interface MessengerOptions {
    * clock rather than wait a day).
    */
   anonymity?: Pick<RelayClientsOptions, 'now' | 'rotateAfterMs'>
+  /** Deposit token rotation: its clock and periods (tests move the clock rather than wait a week). */
+  tokenRotation?: TokenRotationInit & { clock?: Clock }
 }
 
 /** A listener for one messenger event. */
