@@ -10,7 +10,7 @@ import { silentLoggers } from '../logger.js'
 import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, resolveShortLink } from '../links/index.js'
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
-import { DEFAULT_LISTEN, createNode } from '../net/node.js'
+import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
 import { openStore } from '../storage/index.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
@@ -65,13 +65,16 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     const settings = await repos.currentSettings()
     let clients: RelayClients | undefined
     let parts: Parts | undefined = undefined
+    const hideIp = options.hideIp ?? settings.hideIp
+    const isHomeRelay = (peer: string): boolean => clients?.isHome(peer) === true || profile.relays.some(a => relayPeerIdOf(a) === peer)
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
       iceServers: options.iceServers ?? [],
       log: loggers.forComponent('core:net'),
-      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true)
+      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true),
+      ...(hideIp ? { hideIp: { isHomeRelay } } : {})
     })
     const ctx: Context = {
       store,
@@ -83,7 +86,11 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       lock: repos.state.lock,
       repos,
-      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
+      clients: clients = new RelayClients(node, loggers, {
+        ...options.anonymity,
+        onConnection: peer => { parts?.peers.update(peer) },
+        ...(hideIp ? { forwardVia: () => profile.relays.find(a => node.getMultiaddrs().some(m => isCircuitThrough(m, relayPeerIdOf(a)))) } : {})
+      })
     }
     parts = wire(ctx, options.tokenRotation)
     const messenger = new SottoMessenger(parts)
@@ -258,6 +265,10 @@ class SottoMessenger implements Messenger {
   async newShortInvite (): Promise<string | undefined> { return this.parts.shortLinks.renew() }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
+    if (isShortLink(invite) && this.parts.ctx.clients.hidden) {
+      // Its relay would see the user's address: a short link is read only with the address shown.
+      throw new InvalidInputError('with your IP address hidden, short links cannot be opened: ask for the long invite link')
+    }
     return this.parts.contacts.add(isShortLink(invite) ? await resolveAnonymously(invite) : invite, options)
   }
 
@@ -296,6 +307,7 @@ class SottoMessenger implements Messenger {
     const next: Settings = { ...await this.settings() }
     if (patch.mdns != null) next.mdns = Boolean(patch.mdns)
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
+    if (patch.hideIp != null) next.hideIp = Boolean(patch.hideIp)
     if (patch.excludedJurisdictions != null) {
       const codes = patch.excludedJurisdictions.map(c => String(c).toUpperCase())
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')

@@ -233,6 +233,7 @@ export interface OutboxRecord {
 export const DEFAULT_SETTINGS: Settings = {
   mdns: true,
   readReceipts: false,
+  hideIp: false,
   excludedJurisdictions: []
 }
 

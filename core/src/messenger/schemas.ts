@@ -39,6 +39,7 @@ export const profileSchema: z.ZodType<ProfileRecord> = z.looseObject({
 export const settingsSchema: z.ZodType<Partial<Settings>> = z.looseObject({
   mdns: z.boolean().optional(),
   readReceipts: z.boolean().optional(),
+  hideIp: z.boolean().optional(),
   excludedJurisdictions: z.array(z.string()).optional()
 })
 

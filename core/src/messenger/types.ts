@@ -109,6 +109,12 @@ export interface Settings {
   mdns: boolean
   /** Send read receipts (off by default). */
   readReceipts: boolean
+  /**
+   * Hide the IP address from contacts and their relays (off by default; takes effect at the next
+   * start): reached only through one's own relays, which forward what goes to others' relays.
+   * One's own relays still see it.
+   */
+  hideIp: boolean
   /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
   excludedJurisdictions: string[]
 }
@@ -161,6 +167,8 @@ export interface MessengerOptions {
   logger?: LoggerFactory
   /** Turn mDNS off for this run regardless of settings (tests, namespaces). */
   mdns?: boolean
+  /** Hide the IP address for this run regardless of settings (`sotto init --hide-ip` stores it too). */
+  hideIp?: boolean
   /** ICE servers for WebRTC; none by default, so no third party learns the user's address. */
   iceServers?: string[]
   /** scrypt cost (log2 N) for a new data directory; tests lower it. */
