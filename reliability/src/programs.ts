@@ -93,6 +93,8 @@ export interface PeerOptions {
   label?: string
   /** `SOTTO_LOG_LEVEL`; default: the rig's own `SOTTO_LOG_LEVEL`, else `warn`. */
   logLevel?: string
+  /** `init --hide-ip`: the peer hides its IP address from everyone but its home relays. */
+  hideIp?: boolean
 }
 
 /** A `sotto` identity on one host: one-shot commands, and a `sotto run` process. */
@@ -135,7 +137,7 @@ export class SottoPeer {
 
   /** `sotto init`; returns the invite. */
   async init (name: string, relays: string[] = []): Promise<string> {
-    const [line] = await this.oneShot(['init', '--name', name, '--no-mdns', ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
+    const [line] = await this.oneShot(['init', '--name', name, '--no-mdns', ...(this.options.hideIp === true ? ['--hide-ip'] : []), ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
     this.peerId = String(line?.peerId)
     return String(line?.invite)
   }
