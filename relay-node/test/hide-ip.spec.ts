@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { InvalidInputError } from '@sotto/core'
 import { metric, removeDir, startRelay } from './helpers.js'
 import { Fleet, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
@@ -48,6 +49,10 @@ describe('hide-IP mode between two real relays', () => {
     for (const a of alice.addresses()) assert.match(a, new RegExp(`/p2p/${ra.peerId}/p2p-circuit/`), 'only circuits through her relay')
     assert.equal((await alice.settings()).hideIp, false, 'a run option, not stored (init --hide-ip stores it)')
 
+    // A short link is read at its relay, which would see her address: she is asked for the long one.
+    const short = await bob.newShortInvite()
+    assert.ok(short != null)
+    await assert.rejects(alice.addContact(short), (err: Error) => err instanceof InvalidInputError && /short links cannot be opened/.test(err.message))
     const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
     // Live: Bob reaches Alice through her relay's circuit; her messages go by her relay's forward.
     const toBob = await alice.send(bobAtAlice, 'hello from hidden Alice')
