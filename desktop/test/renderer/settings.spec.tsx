@@ -63,18 +63,6 @@ describe('settings screen', () => {
     await waitFor(async () => { assert.equal((await h.messenger().settings()).readReceipts, true) })
   })
 
-  it('hides the IP address on request, saying what it costs and what it does not hide', async () => {
-    h = await renderApp({ initialView: { kind: 'settings' } })
-    const hide = await screen.findByRole('checkbox', { name: 'Hide my IP address from contacts' }) as HTMLInputElement
-    assert.equal(hide.checked, false)
-    const explained = screen.getByText(/Your own relays still see your IP address/)
-    assert.match(explained.textContent ?? '', /detour through a\s+relay/)
-    assert.match(explained.textContent ?? '', /relays carry more traffic/)
-    await h.user.click(hide)
-    await waitFor(async () => { assert.equal((await h.messenger().settings()).hideIp, true) })
-    await waitFor(() => { assert.equal((screen.getByRole('checkbox', { name: 'Hide my IP address from contacts' }) as HTMLInputElement).checked, true) })
-  })
-
   it('saves every change, also one made while the one before is still being saved', async () => {
     h = await renderApp({ initialView: { kind: 'settings' } })
     const lan = await screen.findByRole('checkbox', { name: /LAN discovery/ })
