@@ -91,7 +91,9 @@ export function rotateContact (c: ContactRecord, now: number, init: Required<Pic
       changed = true
     }
   }
-  const due = issued.filter(t => t.retiredAt == null && now - (t.issuedAt ?? now) >= init.rotateMs).map(t => t.relay)
+  // A token not registered yet is not replaced: its relay has been out of reach, and a replacement
+  // would only wait beside it.
+  const due = issued.filter(t => t.retiredAt == null && t.registered && now - (t.issuedAt ?? now) >= init.rotateMs).map(t => t.relay)
   if (replaceTokens(c, due, now) > 0) changed = true
   const current = c.issued ?? []
   const expired = current.filter(t => t.retiredAt != null && now - t.retiredAt >= init.graceMs &&

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert'
 import { afterEach, describe, it } from 'node:test'
 import { silentLoggers } from '../../src/logger.js'
-import { TOKEN_GRACE_MS, TOKEN_ROTATE_MS, TokenRotation, replaceTokens } from '../../src/messenger/token-rotation.js'
+import { TOKEN_GRACE_MS, TOKEN_ROTATE_MS, TokenRotation, replaceTokens, rotateContact } from '../../src/messenger/token-rotation.js'
 import { TokenAnnouncer } from '../../src/messenger/token-announcer.js'
 import { FakeClock } from '../util/fake-clock.js'
 import { FakeOutbox, contactNamed, eventually, tempRepos } from './fakes.js'
@@ -107,7 +107,8 @@ describe('token rotation', () => {
     assert.deepEqual(await rotation.run(), { rotated: 1, revoked: 0 })
     await repos.contacts.update('bob', c => { c.tokensDirty = true })
     await tokens.announce()
-    await clock.advance(TOKEN_GRACE_MS * 3)
+    // Long past the grace, not yet a week after the replacement.
+    await clock.advance(TOKEN_ROTATE_MS - 1)
     assert.deepEqual(await rotation.run(), { rotated: 0, revoked: 0 })
     assert.deepEqual(announced(outbox), [[7]], 'the list sent meanwhile still holds the old token')
     assert.equal(revoked.length, 0)
@@ -133,6 +134,12 @@ describe('token rotation', () => {
     await rotation.stop()
     await clock.advance(TOKEN_ROTATE_MS + 3_600_000)
     assert.equal((await repos.contacts.require('bob')).issued?.length, 2, 'no run after stop')
+  })
+
+  it('does not replace a token its relay has not registered yet, however old', () => {
+    const bob = contactNamed('bob', { issued: [{ ...token(RELAY_A, 1), registered: false, issuedAt: 0 }] })
+    assert.deepEqual(rotateContact(bob, TOKEN_ROTATE_MS * 10, { rotateMs: TOKEN_ROTATE_MS, graceMs: TOKEN_GRACE_MS }), { changed: false, expired: [] })
+    assert.equal(bob.issued?.length, 1)
   })
 
   it('replaces tokens at the relays named only, and none of a blocked contact', () => {
