@@ -8,10 +8,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidInputError } from '@sotto/core'
 import { metric, removeDir, startRelay } from './helpers.js'
 import { Fleet, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
+import type { Libp2p } from '@libp2p/interface'
 import type { Messenger } from '@sotto/core'
 
 /** Resolves once `m` holds an incoming message with `text` from `contactId`. */
@@ -79,6 +81,12 @@ describe('hide-IP mode between two real relays', () => {
     assert.ok(!seen.has(alicePeer), 'Bob\'s relay never saw Alice\'s PeerId')
     assert.ok(seen.has(ra.peerId), 'it took her deposits from her relay')
     assert.ok(await metric(ra, /^sotto_relay_forwarded_deposits_total\{status="OK"\} (\d+)/m) >= 3, 'her relay forwarded them')
+    // Bob's peer store (read past the messenger's surface, which does not show it): Alice only at
+    // circuits through her relay, never at an address of her own.
+    const bobNode = (bob as unknown as { parts: { ctx: { node: Libp2p } } }).parts.ctx.node
+    const known = await bobNode.peerStore.get(peerIdFromString(alicePeer)).catch(() => undefined)
+    for (const a of known?.addresses ?? []) assert.match(a.multiaddr.toString(), new RegExp(`/p2p/${ra.peerId}/p2p-circuit`), 'Bob\'s peer store holds a direct address of Alice')
+    assert.equal(bobNode.getConnections(peerIdFromString(alicePeer)).length, 0, 'Bob\'s own node is not connected to Alice')
     const texts = (await bob.history(aliceAtBob)).filter(m => m.direction === 'in').map(m => m.text)
     assert.deepEqual(texts, ['hello from hidden Alice', 'while you were away'], 'each once, in order')
   })
