@@ -6,6 +6,7 @@
  * address are all refused before any connection is made (a TCP listener counts what reaches it).
  */
 import assert from 'node:assert/strict'
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -20,6 +21,27 @@ import { createNode } from '../../src/net/node.js'
 import type { MessengerNode } from '../../src/net/node.js'
 import type { Libp2p } from '@libp2p/interface'
 import type { AddressInfo, Server } from 'node:net'
+
+/** The local ports of the UDP sockets this process holds (from /proc: its fds, and the kernel's tables). */
+function ownUdpPorts (): number[] {
+  const inodes = new Set<string>()
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))
+      if (m != null) inodes.add(m[1] as string)
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const ports: number[] = []
+  for (const table of ['/proc/self/net/udp', '/proc/self/net/udp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/)
+      if (fields.length > 9 && inodes.has(fields[9] as string)) ports.push(parseInt((fields[1] as string).split(':')[1] as string, 16))
+    }
+  }
+  return ports
+}
 
 /** A plain libp2p node listening on loopback. */
 async function peer (): Promise<Libp2p> {
@@ -66,6 +88,7 @@ describe('net: the node of a messenger that hides its IP address', () => {
   })
 
   it('listens nowhere directly and runs no DCUtR, AutoNAT, WebRTC or mDNS', () => {
+    assert.ok(!ownUdpPorts().includes(5353), 'no mDNS socket, though the options asked for mDNS')
     assert.deepEqual(hidden.getMultiaddrs(), [])
     const services = Object.keys(hidden.services).sort()
     assert.deepEqual(services, ['identify', 'identifyPush', 'ping'])
