@@ -143,6 +143,9 @@ export class ExcludedJurisdictionError extends SottoError {
 /** A relay could not be reached, or did not answer as a Sotto relay. */
 export class RelayUnreachableError extends SottoError {}
 
+/** A relay refused to forward a deposit (`FORWARD_NOT_A_USER`): forwarding is for the relay's own users, who hold a reservation there. */
+export class NotRelayUserError extends SottoError {}
+
 /** A file chunk, or a file's list of chunk hashes, failed its check: tampered, reordered, cut short or foreign. */
 export class FileIntegrityError extends InvalidInputError {}
 

@@ -29,6 +29,7 @@ export class RelayMetrics implements MailboxMetrics {
   private readonly commitDuration: Histogram
   private readonly purged: Counter
   private readonly refused: Counter<'reason'>
+  private readonly forwards: Counter<'status'>
   private sources?: MetricSources
 
   constructor () {
@@ -45,6 +46,7 @@ export class RelayMetrics implements MailboxMetrics {
     this.commitWrites = new Histogram({ name: 'sotto_relay_commit_writes', help: 'Writes carried by one synced batch (group commit)', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers })
     this.commitDuration = new Histogram({ name: 'sotto_relay_commit_duration_seconds', help: 'Duration of one synced batch', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers })
     this.purged = new Counter({ name: 'sotto_relay_expired_envelopes_purged_total', help: 'Envelopes deleted because their time-to-live ran out', registers })
+    this.forwards = new Counter({ name: 'sotto_relay_forwarded_deposits_total', help: 'Deposits users asked this relay to forward to other relays, by outcome', labelNames: ['status'], registers })
     this.refused = new Counter({ name: 'sotto_relay_refused_total', help: 'Connections and reservations refused by the relay\'s own limits', labelNames: ['reason'], registers })
     const gauge = (name: string, help: string, read: (s: MetricSources) => number): void => {
       const sources = (): MetricSources | undefined => this.sources
@@ -85,6 +87,11 @@ export class RelayMetrics implements MailboxMetrics {
   /** `count` expired envelopes were purged. */
   expired (count: number): void {
     this.purged.inc(count)
+  }
+
+  /** A forwarded deposit ended with `status` (OK, or why not). */
+  forwarded (status: string): void {
+    this.forwards.inc({ status })
   }
 
   /** The relay's own limits refused something, for `reason`. */

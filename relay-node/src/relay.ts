@@ -22,6 +22,7 @@ import { LINK_PROTOCOL, encodeRelayLink } from '@sotto/core/links'
 import { FILE_PROTOCOL } from '@sotto/core/files'
 import { createLibp2p } from 'libp2p'
 import { BlobService, BlobStore } from './blobs/index.js'
+import { FORWARD_PROTOCOL, ForwardService } from './forward.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { IpLimits } from './ip-limits.js'
 import { Admission, LinkService, LinkStore } from './links/index.js'
@@ -137,6 +138,7 @@ interface RelayServices {
   mailbox: MailboxService
   links: LinkService
   blobs: BlobService
+  forward: ForwardService
 }
 
 /** The periodic upkeep of a started relay. */
@@ -279,7 +281,8 @@ async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayS
     onDeleted: () => { compaction.markDirty() },
     onUnreadable: (connection) => { limits.offended(connection.remoteAddr) }
   })
-  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: MAX_MAILBOX_STREAMS_PER_CONNECTION, maxOutboundStreams: 0 })
+  // Outbound: the forward service's deposits at other relays, one stream per relay (and its replacement).
+  await node.handle(MAILBOX_PROTOCOL, mailbox.handle, { maxInboundStreams: MAX_MAILBOX_STREAMS_PER_CONNECTION, maxOutboundStreams: 2 })
   const links = new LinkService({
     store: stores.linkStore,
     admission: stores.admission,
@@ -302,7 +305,18 @@ async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayS
   // An upload or a download takes one stream; a few in parallel are plenty.
   await node.handle(FILE_PROTOCOL, blobs.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
   await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
-  return { mailbox, links, blobs }
+  const forward = new ForwardService({
+    node,
+    isUser: peer => (node as Libp2p<{ relay: CircuitRelayService }>).services.relay.reservations.has(peer),
+    rate: { burst: config.forwardBurst, perHour: config.forwardPerHour },
+    allowPrivateTargets: config.forwardPrivate === 'on',
+    log: log.child({ component: 'forward' }),
+    now,
+    onForward: status => { metrics.forwarded(status) }
+  })
+  // A user's deposits to several contacts' relays may be under way at once.
+  await node.handle(FORWARD_PROTOCOL, forward.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
+  return { mailbox, links, blobs, forward }
 }
 
 /**
@@ -352,6 +366,7 @@ function startUpkeep (config: RelayConfig, stores: RelayStores, services: RelayS
       mailbox.sweep()
       limits.sweep()
       links.sweep()
+      services.forward.sweep()
       admission.sweep()
       await linkStore.purgeExpired(now())
       await compaction.runIfDue()
@@ -385,6 +400,7 @@ function relayHandle (config: RelayConfig, node: Libp2p<{ relay: CircuitRelaySer
       upkeep.cancel()
       await services.mailbox.stop()
       services.blobs.stop()
+      await services.forward.stop()
       await upkeep.settled()
       await node.stop()
       await stores.store.close()

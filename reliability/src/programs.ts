@@ -95,6 +95,8 @@ export interface PeerOptions {
   logLevel?: string
   /** Discover peers on the LAN with mDNS (default off: the rig's peers find each other by their cards). */
   mdns?: boolean
+  /** `init --hide-ip`: the peer hides its IP address from everyone but its home relays. */
+  hideIp?: boolean
 }
 
 /** A `sotto` identity on one host: one-shot commands, and a `sotto run` process. */
@@ -137,7 +139,7 @@ export class SottoPeer {
 
   /** `sotto init`; returns the invite. */
   async init (name: string, relays: string[] = []): Promise<string> {
-    const [line] = await this.oneShot(['init', '--name', name, ...this.mdnsFlag, ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
+    const [line] = await this.oneShot(['init', '--name', name, ...this.mdnsFlag, ...(this.options.hideIp === true ? ['--hide-ip'] : []), ...this.listen.flatMap(a => ['--listen', a]), ...relays.flatMap(r => ['--relay', r])])
     this.peerId = String(line?.peerId)
     return String(line?.invite)
   }

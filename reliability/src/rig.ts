@@ -25,6 +25,8 @@ export interface RigPeerOptions {
   logLevel?: string
   /** Do not start `sotto run` yet. */
   stopped?: boolean
+  /** `init --hide-ip`. */
+  hideIp?: boolean
 }
 
 /** A scenario's world. */
@@ -75,7 +77,8 @@ export class Rig {
       dataDir: await this.dir(name),
       passphrase: `${name} passphrase`,
       label: name,
-      ...(options.logLevel != null ? { logLevel: options.logLevel } : {})
+      ...(options.logLevel != null ? { logLevel: options.logLevel } : {}),
+      ...(options.hideIp === true ? { hideIp: true } : {})
     })
     this.peers.push(peer)
     await peer.init(name, relays.map(r => r.addr))

@@ -56,7 +56,8 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo(),
     ...(input.name != null ? { name: input.name as string } : {}),
     ...(input.listen != null ? { listen: input.listen as string[] } : {}),
     ...(input.relay != null ? { relays: input.relay as string[] } : {}),
-    ...(input['no-mdns'] === true ? { mdns: false } : {})
+    ...(input['no-mdns'] === true ? { mdns: false } : {}),
+    ...(input['hide-ip'] === true ? { hideIp: true } : {})
   })
   try {
     const serve = async (): Promise<void> => serveSession(messenger, io, async line => dispatchLine(messenger, line))

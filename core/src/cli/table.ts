@@ -8,6 +8,7 @@
  * A command of two words (`relays add`) is, in `run`, its first word with the second as a key:
  * `{"cmd":"relays","add":MULTIADDR}`.
  */
+import { InvalidInputError } from '../errors.js'
 import { addCommand, inviteCommand } from './invite-links.js'
 import { contactLine, messageLine, relayLine, settledRelays, settledState } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
@@ -85,11 +86,14 @@ export const COMMANDS: readonly Command[] = [
       { key: 'name', label: 'NAME', what: 'a name', kind: 'string', optional: true },
       listen,
       { key: 'relay', label: 'MULTIADDR|RELAY-LINK', what: 'a relay multiaddr or link', kind: 'strings', optional: true },
-      noMdns
+      noMdns,
+      { key: 'hide-ip', label: '', what: 'no value', kind: 'flag', optional: true }
     ],
+    help: '--hide-ip: contacts and their relays never see your IP address (your own relays do); see settings hide-ip',
     output: 'one',
     handler: async ({ messenger }, input) => {
       if (input['no-mdns'] === true) await messenger.updateSettings({ mdns: false })
+      if (input['hide-ip'] === true) await messenger.updateSettings({ hideIp: true })
       const { invite, short } = await inviteCommand(messenger)
       return { peerId: messenger.identity().peerId, invite, ...(short != null ? { short } : {}) }
     }
@@ -221,6 +225,17 @@ export const COMMANDS: readonly Command[] = [
       const named = upper(input, 'include')
       const excluded = (await messenger.settings()).excludedJurisdictions
       return messenger.updateSettings({ excludedJurisdictions: excluded.filter(c => !named.includes(c)) })
+    }
+  },
+  {
+    name: 'settings hide-ip',
+    fields: [{ key: 'hide-ip', label: 'on|off', what: 'on or off', kind: 'string', positional: true }],
+    help: 'from the next start: reached only through your relays, which forward what you send (slower; they carry more); your own relays still see your IP address',
+    output: 'one',
+    handler: async ({ messenger }, input) => {
+      const state = str(input, 'hide-ip')
+      if (state !== 'on' && state !== 'off') throw new InvalidInputError('hide-ip is on or off')
+      return messenger.updateSettings({ hideIp: state === 'on' })
     }
   },
   { name: 'run', only: 'argv', fields: [listen, noMdns], output: 'none', handler: async ({ serve }) => { await serve() } }

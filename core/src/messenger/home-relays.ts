@@ -21,6 +21,7 @@ import { Mutex } from './lock.js'
 import { keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
 import { RelayLoop } from './relay-session.js'
+import { replaceTokens } from './token-rotation.js'
 import { issueTokens } from './tokens.js'
 import type { LoggerFactory, Logger } from '../logger.js'
 import type { MailboxClient, RelayInfo } from '../mailbox/index.js'
@@ -262,12 +263,17 @@ export class HomeRelays {
         repos.relays.put(tx, record)
         this.components.profile.relays = [...this.components.profile.relays.filter(a => a !== canonical), canonical]
         repos.profile.put(tx, this.components.profile)
+        const others = this.components.profile.relays.filter(a => a !== canonical)
         for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
-          if (issueTokens(c, [canonical])) repos.contacts.put(tx, c)
+          // Their list changes anyway: the tokens at the other relays are replaced with it.
+          const replaced = replaceTokens(c, others, record.addedAt)
+          if (issueTokens(c, [canonical], record.addedAt) || replaced > 0) repos.contacts.put(tx, c)
         }
       })
       this.log.info('relay added', { relay: canonical, jurisdiction: info.jurisdiction })
       this.launch(record)
+      // The replacements at the other relays are registered there, then announced.
+      void this.sync(this.components.options.dialTimeoutMs)
       return this.view(record)
     })
   }
@@ -290,6 +296,7 @@ export class HomeRelays {
           // after that last read is deleted with the mailbox: later deposits are refused instead.
           for (const t of c.issued) if (t.relay === target && t.registered) record?.revoke.push(t.token)
           c.issued = c.issued.filter(t => t.relay !== target)
+          replaceTokens(c, this.components.profile.relays, this.components.clock.now())
           // Their list shrank: tell them, so they stop depositing there.
           c.tokensDirty = true
           repos.contacts.put(tx, c)
@@ -306,6 +313,8 @@ export class HomeRelays {
       return record != null ? this.launch(record) : undefined
     })
     await this.components.tokens.announce()
+    // The replacements at the remaining relays are registered there, then announced.
+    void this.sync(this.components.options.dialTimeoutMs)
     if (leaving != null) await Promise.race([leaving.finished, sleep(this.components.clock, this.components.options.leaveWaitMs)])
   }
 

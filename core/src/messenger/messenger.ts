@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
 import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } from '../links/index.js'
 import { handleMessages } from '../net/message-protocol.js'
-import { DEFAULT_LISTEN, createNode } from '../net/node.js'
+import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
 import { openStore } from '../storage/index.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
@@ -31,6 +31,7 @@ import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
+import { TokenRotation } from './token-rotation.js'
 import { createUpkeep } from './upkeep.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
@@ -61,13 +62,16 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     const settings = await repos.currentSettings()
     let clients: RelayClients | undefined
     let parts: Parts | undefined = undefined
+    const hideIp = options.hideIp ?? settings.hideIp
+    const isHomeRelay = (peer: string): boolean => clients?.isHome(peer) === true || profile.relays.some(a => relayPeerIdOf(a) === peer)
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
       iceServers: options.iceServers ?? [],
       log: loggers.forComponent('core:net'),
-      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true)
+      dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true),
+      ...(hideIp ? { hideIp: { isHomeRelay } } : {})
     })
     const ctx: Context = {
       store,
@@ -79,9 +83,13 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       lock: repos.state.lock,
       repos,
-      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
+      clients: clients = new RelayClients(node, loggers, {
+        ...options.anonymity,
+        onConnection: peer => { parts?.peers.update(peer) },
+        ...(hideIp ? { forwardVia: () => profile.relays.find(a => node.getMultiaddrs().some(m => isCircuitThrough(m, relayPeerIdOf(a)))) } : {})
+      })
     }
-    parts = wire(ctx)
+    parts = wire(ctx, options.tokenRotation)
     const messenger = new SottoMessenger(parts)
     try {
       await messenger.start()
@@ -133,6 +141,7 @@ interface Parts {
   peers: Peers
   invites: Invites
   tokens: TokenAnnouncer
+  tokenRotation: TokenRotation
   receipts: Receipts
   inbox: Inbox
   homeRelays: HomeRelays
@@ -148,16 +157,17 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context): Parts {
+function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): Parts {
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
   const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
-  const tokens = new TokenAnnouncer({ repos, outbox, profile })
+  const tokens = new TokenAnnouncer({ repos, outbox, profile, log })
   const receipts = new Receipts({ repos, outbox, log })
   const disappearing = createDisappearing({ repos, events, log })
   const upkeep = createUpkeep({ identity, repos, log })
+  const tokenRotation = new TokenRotation({ repos, profile, homeRelays: { sync: async ms => homeRelays.sync(ms) }, tokens, log, clock: rotation.clock }, rotation)
   const homeRelays: HomeRelays = createHomeRelays({
     repos,
     profile,
@@ -190,7 +200,7 @@ function wire (ctx: Context): Parts {
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
 }
 
 /** The messenger's public surface over its components. */
@@ -214,6 +224,7 @@ class SottoMessenger implements Messenger {
     await courier.kickAll()
     receipts.flush()
     upkeep.start()
+    this.parts.tokenRotation.start()
     this.parts.shortLinks.start()
   }
 
@@ -223,6 +234,7 @@ class SottoMessenger implements Messenger {
       disappearing.stop()
       shortLinks.stop()
       await upkeep.stop()
+      await this.parts.tokenRotation.stop()
       await homeRelays.stop()
       await courier.stop()
       await receipts.stop()
@@ -250,6 +262,10 @@ class SottoMessenger implements Messenger {
   async newShortInvite (): Promise<string | undefined> { return this.parts.shortLinks.renew() }
 
   async addContact (invite: string, options: { alias?: string } = {}): Promise<Contact> {
+    if (isShortLink(invite) && this.parts.ctx.clients.hidden) {
+      // Its relay would see the user's address: a short link is read only with the address shown.
+      throw new InvalidInputError('with your IP address hidden, short links cannot be opened: ask for the long invite link')
+    }
     return this.parts.contacts.add(isShortLink(invite) ? await resolveAnonymously(invite) : invite, options)
   }
 
@@ -288,6 +304,7 @@ class SottoMessenger implements Messenger {
     const next: Settings = { ...await this.settings() }
     if (patch.mdns != null) next.mdns = Boolean(patch.mdns)
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
+    if (patch.hideIp != null) next.hideIp = Boolean(patch.hideIp)
     if (patch.excludedJurisdictions != null) {
       const codes = patch.excludedJurisdictions.map(c => String(c).toUpperCase())
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')

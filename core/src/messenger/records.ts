@@ -42,6 +42,10 @@ export interface IssuedToken {
   registered: boolean
   /** The contact was sent it (in a Tokens body). */
   announced: boolean
+  /** When the rotation first saw it (ms); it is replaced once the rotation period (token-rotation.ts) old. */
+  issuedAt?: number
+  /** When a newer token replaced it (ms); it stays valid at the relay for a grace period. */
+  retiredAt?: number
 }
 
 /** One of this messenger's relays: its mailbox there and what the relay said about itself. */
@@ -229,6 +233,7 @@ export interface OutboxRecord {
 export const DEFAULT_SETTINGS: Settings = {
   mdns: true,
   readReceipts: false,
+  hideIp: false,
   excludedJurisdictions: []
 }
 

@@ -15,7 +15,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidInputError, RelayUnreachableError } from '../errors.js'
-import { createMailboxClient } from '../mailbox/index.js'
+import { ForwardingClient, createMailboxClient } from '../mailbox/index.js'
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { MessageLink } from '../net/message-protocol.js'
 import { circuitAddress } from '../net/node.js'
@@ -62,14 +62,21 @@ export interface RelayClientsOptions {
    * closes: a contact reached through its relay is online, though not to the messenger's node.
    */
   onConnection?: (peer: string) => void
+  /**
+   * Set when the user hides their IP address: the home relay (its address) to forward deposits
+   * through, if one is ready. Then nothing is done at others' relays but deposits, forwarded by
+   * a home relay (`/sotto/forward/1.0.0`), and no throwaway node is made.
+   */
+  forwardVia?: () => string | undefined
 }
 
-type Settings = Required<Omit<RelayClientsOptions, 'onConnection'>> & Pick<RelayClientsOptions, 'onConnection'>
+type Settings = Required<Omit<RelayClientsOptions, 'onConnection' | 'forwardVia'>> & Pick<RelayClientsOptions, 'onConnection' | 'forwardVia'>
 
 /** Mailbox clients by relay PeerId: home relays' over the messenger's node, others anonymous. */
 export class RelayClients {
   private readonly home = new Map<string, MailboxClient>()
   private readonly foreign = new Map<string, AnonymousRelay>()
+  private readonly forwarded = new Map<string, MailboxClient>()
   private readonly settings: Settings
   private readonly sweeper: NodeJS.Timeout
   private closed = false
@@ -80,7 +87,8 @@ export class RelayClients {
       idleCloseMs: options.idleCloseMs ?? IDLE_CLOSE_MS,
       now: options.now ?? Date.now,
       createNode: options.createNode ?? createEphemeralNode,
-      onConnection: options.onConnection
+      onConnection: options.onConnection,
+      forwardVia: options.forwardVia
     }
     this.sweeper = setInterval(() => { this.sweep() }, Math.min(this.settings.idleCloseMs, 60_000))
     this.sweeper.unref()
@@ -95,6 +103,7 @@ export class RelayClients {
   get (addr: string, preferred = false): MailboxClient {
     if (this.closed) throw new InvalidInputError('the messenger is stopping')
     const peer = relayPeerIdOf(addr)
+    if (!preferred && this.settings.forwardVia != null) return this.home.get(peer) ?? this.forwarding(addr, peer)
     if (!preferred) {
       let relay = this.foreign.get(peer)
       if (relay == null) {
@@ -117,6 +126,21 @@ export class RelayClients {
     return client
   }
 
+  /** A client of another's relay whose deposits a home relay forwards (the IP address hidden). */
+  private forwarding (addr: string, peer: string): MailboxClient {
+    let client = this.forwarded.get(peer)
+    if (client == null) {
+      client = new ForwardingClient(this.node, addr, this.settings.forwardVia as () => string | undefined)
+      this.forwarded.set(peer, client)
+    }
+    return client
+  }
+
+  /** Whether the user hides their IP address: others' relays are reached only through a home relay. */
+  get hidden (): boolean {
+    return this.settings.forwardVia != null
+  }
+
   /** True when `peer` (a relay's PeerId, as text) is one of our home relays, or being added as one. */
   isHome (peer: string): boolean {
     return this.home.has(peer)
@@ -131,7 +155,8 @@ export class RelayClients {
   async openLink (peer: PeerId, relays: string[], timeoutMs: number): Promise<MessageLink> {
     if (this.closed) throw new InvalidInputError('the messenger is stopping')
     const attempts: Array<Promise<MessageLink>> = [MessageLink.open(this.node, peer, timeoutMs)]
-    for (const addr of relays) {
+    // With the IP address hidden, only a connection the contact opened to us carries a link.
+    for (const addr of this.settings.forwardVia != null ? [] : relays) {
       let relay: AnonymousRelay
       try {
         relay = this.get(addr) as AnonymousRelay

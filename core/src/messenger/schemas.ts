@@ -39,6 +39,7 @@ export const profileSchema: z.ZodType<ProfileRecord> = z.looseObject({
 export const settingsSchema: z.ZodType<Partial<Settings>> = z.looseObject({
   mdns: z.boolean().optional(),
   readReceipts: z.boolean().optional(),
+  hideIp: z.boolean().optional(),
   excludedJurisdictions: z.array(z.string()).optional()
 })
 
@@ -60,7 +61,7 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   nextSeq: count,
   nextOutbox: count,
   heardFrom: z.boolean(),
-  issued: z.array(z.looseObject({ relay: z.string(), token: bytes, registered: z.boolean(), announced: z.boolean() })).optional(),
+  issued: z.array(z.looseObject({ relay: z.string(), token: bytes, registered: z.boolean(), announced: z.boolean(), issuedAt: count.optional(), retiredAt: count.optional() })).optional(),
   tokensDirty: z.boolean().optional(),
   tokens: z.array(z.looseObject({ addr: z.string(), mailboxId: bytes, token: bytes })).optional(),
   lastMessageId: z.string().optional(),

@@ -14,14 +14,17 @@ export function eligibleForTokens (c: ContactRecord): boolean {
   return c.status === 'contact' && !c.blocked
 }
 
-/** Gives `c` a fresh token at each of `relays` it has none at (if eligible). True if any was made. */
-export function issueTokens (c: ContactRecord, relays: readonly string[]): boolean {
+/**
+ * Gives `c` a fresh token at each of `relays` it has none at (if eligible), dated `now` for the
+ * rotation (token-rotation.ts). True if any was made.
+ */
+export function issueTokens (c: ContactRecord, relays: readonly string[], now = Date.now()): boolean {
   if (!eligibleForTokens(c)) return false
   const issued = c.issued ?? []
   let changed = false
   for (const relay of relays) {
     if (issued.some(t => t.relay === relay)) continue
-    issued.push({ relay, token: generateDepositToken(), registered: false, announced: false })
+    issued.push({ relay, token: generateDepositToken(), registered: false, announced: false, issuedAt: now })
     changed = true
   }
   c.issued = issued

@@ -6,6 +6,8 @@ import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
 import type { RelayClientsOptions } from './relay-clients.js'
+import type { TokenRotationInit } from './token-rotation.js'
+import type { Clock } from '../util/index.js'
 
 export type { RateLimitInfo, RelayInfo }
 
@@ -107,6 +109,12 @@ export interface Settings {
   mdns: boolean
   /** Send read receipts (off by default). */
   readReceipts: boolean
+  /**
+   * Hide the IP address from contacts and their relays (off by default; takes effect at the next
+   * start): reached only through one's own relays, which forward what goes to others' relays.
+   * One's own relays still see it.
+   */
+  hideIp: boolean
   /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
   excludedJurisdictions: string[]
 }
@@ -159,6 +167,8 @@ export interface MessengerOptions {
   logger?: LoggerFactory
   /** Turn mDNS off for this run regardless of settings (tests, namespaces). */
   mdns?: boolean
+  /** Hide the IP address for this run regardless of settings (`sotto init --hide-ip` stores it too). */
+  hideIp?: boolean
   /** ICE servers for WebRTC; none by default, so no third party learns the user's address. */
   iceServers?: string[]
   /** scrypt cost (log2 N) for a new data directory; tests lower it. */
@@ -168,6 +178,8 @@ export interface MessengerOptions {
    * clock rather than wait a day).
    */
   anonymity?: Pick<RelayClientsOptions, 'now' | 'rotateAfterMs'>
+  /** Deposit token rotation: its clock and periods (tests move the clock rather than wait a week). */
+  tokenRotation?: TokenRotationInit & { clock?: Clock }
 }
 
 /** A listener for one messenger event. */

@@ -15,6 +15,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
+import { createHiddenNode } from './hidden-node.js'
 import { reportInternals } from './internals.js'
 import { coalescingTcp } from './tcp.js'
 import { halfWindowYamux } from './yamux.js'
@@ -23,6 +24,7 @@ import type { Libp2p, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export { listenOn } from './internals.js'
+export { hiddenGater } from './hidden-node.js'
 
 /** Listen addresses used when none are given: TCP and WebSockets on every interface, any port. */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
@@ -50,6 +52,12 @@ export interface NodeOptions {
    * it, only peers found by mDNS may.
    */
   dialRules?: DialRules
+  /**
+   * Hide the user's IP address from everyone but their own relays: no direct listener (the node
+   * is reached only through circuits at its home relays, the only addresses it announces), no
+   * WebRTC, DCUtR, AutoNAT or mDNS, and no outgoing connection to anyone but a home relay.
+   */
+  hideIp?: { isHomeRelay(peer: string): boolean }
 }
 
 /** What the connection gater asks the messenger about a peer it is about to dial. */
@@ -102,6 +110,7 @@ export type MessengerNode = Libp2p<NodeServices>
  * each with at most a couple of connections, and relays.
  */
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
+  if (options.hideIp != null) return createHiddenNode(options, options.hideIp)
   const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
   const foundByMdns = new Set<string>()
   const peerDiscovery = options.mdns ? [withFoundPeers(mdns({ serviceTag: 'sotto.local' }), foundByMdns)] : []

@@ -30,7 +30,8 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   'relays remove': { argv: ['relays', 'remove', RELAY], json: { cmd: 'relays', remove: RELAY } },
   settings: { argv: ['settings'], json: { cmd: 'settings' } },
   'settings exclude': { argv: ['settings', 'exclude', 'ch', 'US'], json: { cmd: 'settings', exclude: ['ch', 'US'] } },
-  'settings include': { argv: ['settings', 'include', 'CH'], json: { cmd: 'settings', include: ['CH'] } }
+  'settings include': { argv: ['settings', 'include', 'CH'], json: { cmd: 'settings', include: ['CH'] } },
+  'settings hide-ip': { argv: ['settings', 'hide-ip', 'on'], json: { cmd: 'settings', 'hide-ip': 'on' } }
 }
 
 describe('sotto command table', () => {

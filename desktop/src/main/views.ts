@@ -54,6 +54,7 @@ export function settingsView (s: Settings, prefs: DesktopConfig['prefs'], featur
   const view: SettingsView = {
     mdns: s.mdns,
     readReceipts: s.readReceipts,
+    hideIp: s.hideIp,
     excludedJurisdictions: [...s.excludedJurisdictions],
     theme: prefs.theme,
     notifications: prefs.notifications,

@@ -140,6 +140,8 @@ export interface SettingsView {
   mdns: boolean
   /** Send read receipts. */
   readReceipts: boolean
+  /** Hide the IP address from contacts and their relays (from the next start). */
+  hideIp: boolean
   /** ISO 3166-1 alpha-2 codes whose relays are refused. */
   excludedJurisdictions: string[]
   /** Colour theme. */
@@ -281,6 +283,7 @@ export const requestSchemas = {
   updateSettings: z.strictObject({
     mdns: z.boolean().optional(),
     readReceipts: z.boolean().optional(),
+    hideIp: z.boolean().optional(),
     excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     notifications: z.boolean().optional(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Calls about settings: the messenger's own (LAN discovery, receipts, jurisdictions) and the
+ * Calls about settings: the messenger's own (LAN discovery, receipts, hiding the IP address,
+ * jurisdictions) and the
  * desktop app's preferences (theme, notifications, tray, start at login), which live in
  * `desktop.json`.
  */

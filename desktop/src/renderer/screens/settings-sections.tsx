@@ -95,13 +95,20 @@ export function BackgroundSection ({ settings, save }: SectionProps): ReactNode 
   )
 }
 
-/** LAN discovery and read receipts. */
+/** LAN discovery, read receipts and hiding the IP address. */
 export function PrivacySection ({ settings, save }: SectionProps): ReactNode {
   return (
     <fieldset>
       <legend>Privacy</legend>
       <Toggle checked={settings.mdns} onChange={mdns => { save({ mdns }) }}>Find contacts on this local network (LAN discovery)</Toggle>
       <Toggle checked={settings.readReceipts} onChange={readReceipts => { save({ readReceipts }) }}>Send read receipts</Toggle>
+      <Toggle checked={settings.hideIp} onChange={hideIp => { save({ hideIp }) }}>Hide my IP address from contacts</Toggle>
+      <p className='hint' id='hide-ip-explained'>
+        Contacts and their relays then never see your IP address: you are reached only through your own
+        relays, and they pass on what you send. It costs time — every message takes a detour through a
+        relay — and your relays carry more traffic. Your own relays still see your IP address. It takes
+        effect the next time Sotto starts; LAN discovery is off while it is on.
+      </p>
     </fieldset>
   )
 }
