@@ -220,7 +220,7 @@ class SottoMessenger implements Messenger {
       await peers.rememberAddresses(c)
     }
     // Before anything arrives: the index follows the events from here on.
-    await this.parts.search.start()
+    this.parts.search.start()
     await handleMessages(ctx.node, async (envelope) => inbox.receive(envelope), ctx.loggers.forComponent('core:message-protocol'))
     peers.start()
     await disappearing.start()
@@ -237,7 +237,7 @@ class SottoMessenger implements Messenger {
     this.stopping ??= (async () => {
       disappearing.stop()
       shortLinks.stop()
-      this.parts.search.stop()
+      await this.parts.search.stop()
       await upkeep.stop()
       await homeRelays.stop()
       await courier.stop()
