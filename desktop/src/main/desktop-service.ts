@@ -31,6 +31,7 @@ import { RelayViews } from './service/relay-views.js'
 import { errorView, failure, parseRequest } from './service/results.js'
 import { contactHandlers } from './service/contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
+import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
@@ -312,6 +313,7 @@ export class DesktopService {
       }),
       ...contactHandlers({ messenger, refreshUnread }),
       ...messageHandlers({ messenger, refreshUnread }),
+      ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...linkHandlers({

@@ -102,6 +102,7 @@ export function PrivacySection ({ settings, save }: SectionProps): ReactNode {
       <legend>Privacy</legend>
       <Toggle checked={settings.mdns} onChange={mdns => { save({ mdns }) }}>Find contacts on this local network (LAN discovery)</Toggle>
       <Toggle checked={settings.readReceipts} onChange={readReceipts => { save({ readReceipts }) }}>Send read receipts</Toggle>
+      <Toggle checked={settings.typingIndicators} onChange={typingIndicators => { save({ typingIndicators }) }}>Send typing indicators</Toggle>
     </fieldset>
   )
 }
