@@ -92,10 +92,14 @@ export class Conversations {
     return toMessage(message)
   }
 
-  /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */
+  /**
+   * Resolves when the message reaches one of `states` (`read` counts as `delivered`) or `failed`;
+   * rejects with TimeoutError.
+   */
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
     const { repos, events } = this.components
-    const wanted = new Set<MessageState>([...states, 'failed'])
+    // A read message was delivered first: waiting for `delivered` is over at `read` too.
+    const wanted = new Set<MessageState>([...states, ...(states.includes('delivered') ? ['read' as const] : []), 'failed'])
     return new Promise<Message>((resolve, reject) => {
       let settled = false
       const finish = (err?: Error, message?: Message): void => {

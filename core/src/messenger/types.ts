@@ -267,7 +267,7 @@ export interface Messenger {
   setDisappearing(contact: string, seconds: number): Promise<Contact>
   /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */
   send(contact: string, text: string): Promise<Message>
-  /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */
+  /** Resolves when the message reaches one of `states` (`read` counts as `delivered`) or `failed`; rejects with TimeoutError. */
   waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
   /** A conversation's messages, oldest first. */
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
