@@ -12,6 +12,9 @@ import type { SottoClient } from '../client.js'
 /** Messages loaded per page. */
 export const PAGE_SIZE = 100
 
+/** How long "typing…" stays without news: the sender repeats it every 5 s while typing. */
+const TYPING_SHOWN_MS = 15_000
+
 /** What {@link useConversation} returns. */
 export interface Conversation {
   /** The contact, once loaded. */
@@ -45,6 +48,7 @@ function followChanges (
   setMessages: Dispatch<SetStateAction<MessageView[]>>,
   setTyping: (typing: boolean) => void
 ): Array<() => void> {
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
   return [
     client.bridge.onEdit(edited => {
       if (edited.contactId === contactId) setMessages(list => list.map(m => m.id === edited.id ? edited : m))
@@ -63,7 +67,14 @@ function followChanges (
         return { ...m, reactions: r.emoji === '' ? reactions : [...reactions, { by: r.by, emoji: r.emoji }] }
       }))
     }),
-    client.bridge.onTyping(t => { if (t.contactId === contactId) setTyping(t.started) })
+    client.bridge.onTyping(t => {
+      if (t.contactId !== contactId) return
+      clearTimeout(typingTimer)
+      setTyping(t.started)
+      // A "stopped" that never comes (the contact closed the app) must not leave it shown.
+      if (t.started) typingTimer = setTimeout(() => { setTyping(false) }, TYPING_SHOWN_MS)
+    }),
+    () => { clearTimeout(typingTimer) }
   ]
 }
 
