@@ -13,12 +13,14 @@ import type { Harness } from '../fixtures/app-harness.js'
 
 let h: Harness
 
-/** Opens Bob's conversation, where Bob wrote "lunch at the harbour?". */
-async function openChat (): Promise<string> {
+/** Opens Bob's conversation, where Bob wrote "lunch at the harbour?" after `earlier` older messages. */
+async function openChat (earlier: string[] = []): Promise<string> {
   let bob = ''
   h = await renderApp({
     seed: m => {
       bob = m.seedContact('Bob').id
+      const start = Date.now() - 3_600_000
+      m.seedHistory(bob, earlier.map((text, i) => ({ direction: 'in' as const, text, sentAt: start + i })))
       m.receive(bob, 'lunch at the harbour?')
     }
   })
@@ -84,5 +86,19 @@ describe('chat screen: conversation features', () => {
     const results = await screen.findByRole('list', { name: 'Search results' })
     await waitFor(() => { assert.match(results.textContent ?? '', /lunch at the harbour\?/) })
     assert.doesNotMatch(results.textContent ?? '', /see you there/)
+  })
+
+  it('a search result older than the first page loads pages until it is shown, and is focused', async () => {
+    const earlier = ['the very first message', ...Array.from({ length: 150 }, (_, i) => `filler ${i}`)]
+    await openChat(earlier)
+    const log = await screen.findByRole('log', { name: 'Messages with Bob' })
+    assert.equal(within(log).queryByText('the very first message'), null, 'not on the first page')
+    await h.user.type(screen.getByRole('searchbox', { name: 'Search this conversation' }), 'very first')
+    const results = await screen.findByRole('list', { name: 'Search results' })
+    await h.user.click(await within(results).findByRole('button', { name: /the very first message/ }))
+    await waitFor(() => {
+      const first = within(log).getByText('the very first message').closest('.message')
+      assert.equal(document.activeElement, first)
+    })
   })
 })

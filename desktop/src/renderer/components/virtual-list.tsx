@@ -25,6 +25,8 @@ export interface VirtualListProps<T> {
   role?: string
   /** Extra pixels rendered above and below the viewport. */
   overscan?: number
+  /** Scrolls the row with this key to the middle of the view, once it is one of the items. */
+  revealKey?: string | undefined
 }
 
 /** Viewport height used before (or without) layout, e.g. in tests. */
@@ -116,7 +118,7 @@ function edgeJump (event: KeyboardEvent<HTMLDivElement>, onReachTop: (() => void
 
 /** A virtualised list. */
 export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
-  const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400 } = props
+  const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400, revealKey } = props
   const container = useRef<HTMLDivElement>(null)
   const heights = useRef(new Map<string, number>())
   const rowRefs = useRef(new Map<string, HTMLDivElement>())
@@ -178,6 +180,17 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
       ? [{ key: kept.key, offset: kept.offset }]
       : items.slice(start, end).map((item, i) => ({ key: getKey(item), offset: offsets[start + i]! }))
   })
+
+  useLayoutEffect(() => {
+    const index = revealKey == null ? -1 : items.findIndex(item => getKey(item) === revealKey)
+    const el = container.current
+    if (index < 0 || el == null) return
+    atBottom.current = false
+    const y = Math.max(0, offsets[index]! - (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) / 2)
+    el.scrollTop = y
+    setScrollTop(y)
+    // Only when the key or the rows change, not at every measurement (`offsets` changes with those).
+  }, [revealKey, items, getKey])
 
   const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
     const el = event.currentTarget

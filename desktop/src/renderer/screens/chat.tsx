@@ -3,7 +3,7 @@
  * A conversation: its messages (virtualised, with day separators and per-message delivery state),
  * the composer, and the conversation's controls: safety number, disappearing timer, block, delete.
  */
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
@@ -40,10 +40,18 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
   const { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing } = useConversation(contactId)
   const [dialog, setDialog] = useState<ChatDialog | undefined>()
   const [replyTo, setReplyTo] = useState<MessageView>()
-  const jumped = useRef(false)
+  // A message to show (a search result): older pages load until it is there, or none is left.
+  const [target, setTarget] = useState(jumpToId)
   useEffect(() => {
-    if (jumpToId != null && !jumped.current && messages.some(m => m.id === jumpToId)) jumped.current = jumpTo(jumpToId)
-  }, [jumpToId, messages])
+    if (target == null) return
+    if (!messages.some(m => m.id === target)) {
+      loadOlder()
+      return
+    }
+    // Drawn on the next frame, once the list has laid it out.
+    const frame = requestAnimationFrame(() => { if (jumpTo(target)) setTarget(undefined) })
+    return () => { cancelAnimationFrame(frame) }
+  }, [target, messages, loadOlder])
   const update = useAction(async (fn: () => Promise<ContactView>) => { setContact(await fn()) })
   const timer = useTimerChoice(contactId, setContact)
   const remove = useAction(async () => {
@@ -69,8 +77,17 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
         <p className='banner info'>Messages disappear {disappearingLabel(contact.disappearingSeconds)} after they are read.</p>
       )}
       {error != null && <p role='alert' className='error'>{error}</p>}
-      <SearchBox contactId={contactId} label='Search this conversation' onOpen={m => { jumpTo(m.id) }} />
-      <MessageList messages={messages} alias={contact.alias} contactId={contactId} onReply={setReplyTo} onChanged={changeMessage} onReachTop={loadOlder} />
+      <SearchBox contactId={contactId} label='Search this conversation' onOpen={m => { setTarget(m.id) }} />
+      <MessageList
+        messages={messages}
+        alias={contact.alias}
+        contactId={contactId}
+        onReply={setReplyTo}
+        onChanged={changeMessage}
+        onJump={setTarget}
+        reveal={target}
+        onReachTop={loadOlder}
+      />
       {typing && <p className='typing' role='status'><PeerName name={contact.alias} /> is typing…</p>}
       <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} />
       <ChatDialogs

@@ -28,11 +28,13 @@ export function jumpTo (id: string): boolean {
   return true
 }
 
-/** The quoted message of a reply, as a button that jumps to it. */
-export function MessageQuote ({ quoted }: { quoted: MessageView | undefined }): ReactNode {
-  if (quoted == null) return <p className='message-quote message-quote-missing'>Reply to a message not shown here</p>
+/** The quoted message of a reply (`quoted`, when loaded), as a button that shows it. */
+export function MessageQuote ({ id, quoted, onJump }: { id: string, quoted: MessageView | undefined, onJump: (id: string) => void }): ReactNode {
+  if (quoted == null) {
+    return <button type='button' className='message-quote message-quote-missing' onClick={() => { onJump(id) }}>Reply to an earlier message</button>
+  }
   return (
-    <button type='button' className='message-quote' onClick={() => { jumpTo(quoted.id) }} aria-label='Show the message this replies to'>
+    <button type='button' className='message-quote' onClick={() => { onJump(id) }} aria-label='Show the message this replies to'>
       {quoted.deleted === true ? <em>Deleted message</em> : <PeerText text={quoted.text.slice(0, 140)} />}
     </button>
   )
