@@ -5,7 +5,7 @@
  * and asks for older rows when scrolled to the top.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { KeyboardEvent, ReactNode, UIEvent } from 'react'
+import type { KeyboardEvent, ReactNode, RefObject, UIEvent } from 'react'
 
 /** Props of {@link VirtualList}. */
 export interface VirtualListProps<T> {
@@ -116,6 +116,28 @@ function edgeJump (event: KeyboardEvent<HTMLDivElement>, onReachTop: (() => void
   return y
 }
 
+/**
+ * Scrolls the row with key `revealKey` to the middle of the view once it is among `items`; only
+ * when the key or the rows change, not at every measurement.
+ */
+function useReveal<T> (
+  revealKey: string | undefined,
+  items: readonly T[],
+  getKey: (item: T) => string,
+  offsets: readonly number[],
+  list: { container: RefObject<HTMLDivElement | null>, atBottom: RefObject<boolean>, setScrollTop: (y: number) => void }
+): void {
+  useLayoutEffect(() => {
+    const index = revealKey == null ? -1 : items.findIndex(item => getKey(item) === revealKey)
+    const el = list.container.current
+    if (index < 0 || el == null) return
+    list.atBottom.current = false
+    const y = Math.max(0, offsets[index]! - (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) / 2)
+    el.scrollTop = y
+    list.setScrollTop(y)
+  }, [revealKey, items, getKey])
+}
+
 /** A virtualised list. */
 export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
   const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400, revealKey } = props
@@ -181,16 +203,7 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
       : items.slice(start, end).map((item, i) => ({ key: getKey(item), offset: offsets[start + i]! }))
   })
 
-  useLayoutEffect(() => {
-    const index = revealKey == null ? -1 : items.findIndex(item => getKey(item) === revealKey)
-    const el = container.current
-    if (index < 0 || el == null) return
-    atBottom.current = false
-    const y = Math.max(0, offsets[index]! - (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) / 2)
-    el.scrollTop = y
-    setScrollTop(y)
-    // Only when the key or the rows change, not at every measurement (`offsets` changes with those).
-  }, [revealKey, items, getKey])
+  useReveal(revealKey, items, getKey, offsets, { container, atBottom, setScrollTop })
 
   const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
     const el = event.currentTarget
