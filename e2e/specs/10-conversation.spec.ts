@@ -4,9 +4,8 @@
  * reacts to the reply, edits her message and deletes another for everyone; Bob sees each, and
  * search finds what is visible and nothing of the deleted message.
  */
-import { introduce, setUp } from '../fixtures/flows.ts'
+import { openPair } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
-import { Screens } from '../fixtures/screens.ts'
 import type { Locator } from '@playwright/test'
 
 /** A message's action button (the actions show on hover or focus). */
@@ -16,12 +15,7 @@ async function action (message: Locator, name: string): Promise<void> {
 }
 
 test('reply, react, edit, delete for everyone, and search', async ({ sotto }) => {
-  const alice = await sotto.app('Alice')
-  const bob = await sotto.app('Bob')
-  await Promise.all([setUp(alice, 'Alice'), setUp(bob, 'Bob')])
-  await introduce(alice, bob)
-  const a = new Screens(await alice.open())
-  const b = new Screens(await bob.open())
+  const { a, b } = await openPair(sotto)
   await a.openChat('Bob')
   await b.openChat('Alice')
 

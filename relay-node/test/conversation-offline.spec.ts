@@ -17,13 +17,11 @@ describe('conversation actions through sotto-relay', () => {
   const fleet = new Fleet()
   let relay: RelayProcess
 
-  before(async () => {
-    relay = await startRelay()
-  })
-
+  before(async () => { relay = await startRelay() })
   after(async () => {
     await fleet.cleanup()
-    if (relay != null && relay.proc.exitCode == null) await relay.kill9()
+    // Killed outright: nothing of its state matters after these tests.
+    if (relay?.proc.exitCode === null) await relay.kill9()
     await removeDir(relay?.dataDir)
   })
 
