@@ -96,6 +96,8 @@ export class DesktopService {
   private lastError: ErrorView | undefined
   private opening: Promise<void> | undefined
   private stopping: Promise<void> | undefined
+  /** Settles once `start` knows its phase: a call made before then waits for it. */
+  private phaseKnown: Promise<void> = Promise.resolve()
   private pendingInvite: string | undefined
   private readonly log: Logger | undefined
   private readonly events: EventHub
@@ -114,18 +116,9 @@ export class DesktopService {
 
   /** Opens the messenger if the data directory is set up and unlockable; resolves with the status. */
   async start (): Promise<AppStatus> {
-    try {
-      this.config = await readConfig(this.init.dataDir)
-    } catch (err) {
-      this.setPhase('failed', errorView(err, this.log))
-      return this.status()
-    }
-    if (this.config != null) this.init.onPreferences?.(this.config.prefs)
-    if (this.config == null) {
-      this.setPhase('setup')
-      this.relays.askOffered(() => { if (this.phase === 'setup') this.events.push('app', this.status()) })
-      return this.status()
-    }
+    const reading = this.readPhase()
+    this.phaseKnown = reading.then(() => {}, () => {})
+    if (!await reading || this.config == null) return this.status()
     try {
       await this.reopen(this.config)
     } catch (err) {
@@ -134,9 +127,31 @@ export class DesktopService {
     return this.status()
   }
 
+  /**
+   * Reads the config and takes the phase it means (`setup` without one); resolves true when there
+   * is an identity to reopen.
+   */
+  private async readPhase (): Promise<boolean> {
+    try {
+      this.config = await readConfig(this.init.dataDir)
+    } catch (err) {
+      this.setPhase('failed', errorView(err, this.log))
+      return false
+    }
+    if (this.config != null) {
+      this.init.onPreferences?.(this.config.prefs)
+      return true
+    }
+    this.setPhase('setup')
+    this.relays.askOffered(() => { if (this.phase === 'setup') this.events.push('app', this.status()) })
+    return false
+  }
+
   /** Answers one call. Never throws: bad input and failures come back as `{ ok: false }`. */
   async dispatch (method: unknown, payload: unknown): Promise<Result<unknown>> {
     if (!isMethod(method)) return failure(new UnknownMethodError('Unknown call'), this.log)
+    // The headless server answers as soon as it listens, which may be before `start` read the config.
+    await this.phaseKnown
     if (this.stopping != null) return failure(new NotReadyError('Sotto is shutting down'), this.log)
     try {
       const request = parseRequest(method, payload)

@@ -56,6 +56,17 @@ describe('DesktopService: start and set-up', () => {
     await service.stop()
   })
 
+  it('answers a call made while it starts once it knows its phase, not before', async () => {
+    const { factory } = memoryFactory()
+    const service = createDesktopService({ dataDir: dir, createMessenger: factory, passphrase: 'correct horse battery' })
+    // As the headless server may: a call as soon as it listens, before start has read the config.
+    const started = service.start()
+    const setup = service.dispatch('setup', { name: 'Ada', relays: [] })
+    assert.equal((value(await setup) as { phase: string }).phase, 'ready')
+    assert.equal((await started).phase, 'setup', 'start itself found no identity')
+    await service.stop()
+  })
+
   it('starts in setup, creates an identity with the keychain, and reopens it', async () => {
     const vault = memoryVault()
     const { factory, created } = memoryFactory()
