@@ -175,3 +175,9 @@ export class GroupFullError extends GroupChangeRefusedError {}
  * sender can send their sender key and the message again.
  */
 export class MissingSenderKeyError extends UndecryptableMessageError {}
+
+/** An edit or delete for everyone of a message this user did not write. */
+export class NotYourMessageError extends InvalidInputError {}
+
+/** An edit or delete for everyone after the window for it (24 hours from sending) closed. */
+export class EditWindowClosedError extends InvalidInputError {}

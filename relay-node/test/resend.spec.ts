@@ -7,8 +7,8 @@
  * arrive, once each, in order. (Found by the crash-consistency scenario of `reliability`.)
  * The same for Bob's delivery receipts of such texts, waiting in Alice's mailbox: without them
  * the texts would show `sent` for ever; for a change of the disappearing timer, which would
- * leave the two sides with different timers; and for a token list, without which Bob could not
- * use Alice's new relay.
+ * leave the two sides with different timers; for a token list, without which Bob could not
+ * use Alice's new relay; and for an edit, a reaction and a delete, sealed as they are then.
  */
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
@@ -16,7 +16,7 @@ import { after, describe, it } from 'node:test'
 import { metric, removeDir, startRelay, until } from './helpers.js'
 import { Fleet, collectEvents, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
-import type { Messenger } from '@sotto/core'
+import type { Message, Messenger } from '@sotto/core'
 
 /** A TCP port free on 127.0.0.1 now: the relay restarts on it, at the address the messengers know. */
 async function freePort (): Promise<number> {
@@ -200,5 +200,39 @@ describe('sotto-relay: envelopes that waited while the session moved on', () => 
     // The relay returns: the list no longer decrypts; Bob asks for it again, and gets the current one.
     relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
     await until(async () => (await p.bob.contact(p.aliceAtBob)).mailboxes === 2, 'both of Alice\'s relays at Bob', 60_000)
+  })
+
+  it('seals an edit, a reaction and a delete again, as they are now', { timeout: 120_000 }, async () => {
+    const p = await pair()
+    const plan = nextEvent(p.bob, 'message', m => m.text === 'see you at 8')
+    const text = await p.alice.send(p.bobAtAlice, 'see you at 8')
+    await plan
+    const typo = nextEvent(p.bob, 'message', m => m.text === 'a typo')
+    const regret = await p.alice.send(p.bobAtAlice, 'a typo')
+    await typo
+    const answer = nextEvent(p.alice, 'message', m => m.text === 'great')
+    const bobs = await p.bob.send(p.aliceAtBob, 'great')
+    await answer
+    // Bob is away: Alice's edit, reaction and delete wait in his mailbox, then a text after them.
+    await fleet.stop(p.bob)
+    await p.alice.edit(text.id, 'see you at 9')
+    await p.alice.react(bobs.id, '👍')
+    await p.alice.deleteMessage(regret.id, { everyone: true })
+    const marker = await p.alice.send(p.bobAtAlice, 'after the changes')
+    await p.alice.waitForState(marker.id, ['sent'], 30_000)
+
+    // The relay goes down with them; Bob returns and they chat directly, turning the ratchet.
+    await p.relay.stop()
+    p.bob = await fleet.start(p.bobDir, 'Bob', p.bobAt)
+    await chatDirectly(p)
+    const atBob = async (id: string): Promise<Message | undefined> => (await p.bob.history(p.aliceAtBob)).find(m => m.id === id)
+    assert.equal((await atBob(text.id))?.text, 'see you at 8', 'the edit is still at the relay')
+
+    // The relay returns: none of them decrypts; Bob asks for them again, and they apply.
+    relays.push(await startRelay({ dataDir: p.relay.dataDir, args: p.listen }))
+    await until(async () => (await atBob(marker.id)) != null, 'the text after the changes at Bob', 60_000)
+    await until(async () => (await atBob(text.id))?.text === 'see you at 9', 'the edit at Bob', 60_000)
+    await until(async () => (await atBob(regret.id))?.deleted === true, 'the delete at Bob', 60_000)
+    await until(async () => (await atBob(bobs.id))?.reactions?.[0]?.emoji === '👍', 'the reaction at Bob', 60_000)
   })
 })

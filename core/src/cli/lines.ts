@@ -51,7 +51,19 @@ export function contactLine (c: Contact): Record<string, unknown> {
 
 /** A message's line (its text included: this is the user's own display). */
 export function messageLine (m: Message): Record<string, unknown> {
-  return { id: m.id, contact: m.contactId, direction: m.direction, text: m.text, sentAt: m.sentAt, state: m.state, ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }
+  return {
+    id: m.id,
+    contact: m.contactId,
+    direction: m.direction,
+    text: m.text,
+    sentAt: m.sentAt,
+    state: m.state,
+    ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}),
+    ...(m.replyTo != null ? { replyTo: m.replyTo } : {}),
+    ...(m.reactions != null ? { reactions: m.reactions } : {}),
+    ...(m.editedAt != null ? { editedAt: m.editedAt } : {}),
+    ...(m.deleted === true ? { deleted: true } : {})
+  }
 }
 
 /** Waits up to `timeoutMs` for the message to be delivered; answers the state it reached. */

@@ -31,7 +31,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
     await Promise.all(contacts.map(async contactId => { await messenger.markRead(contactId).catch(() => {}) }))
   }
   messenger.on('message', m => {
-    json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt })
+    json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt, ...(m.replyTo != null ? { replyTo: m.replyTo } : {}) })
     unread.add(m.contactId)
     marking ??= setTimeout(() => { void markRead() }, 100)
   })
@@ -41,6 +41,10 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
   messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })
   messenger.on('relay', r => { json({ event: 'relay', ...relayLine(r) }) })
+  messenger.on('reaction', r => { json({ event: 'reaction', contact: r.contactId, id: r.id, by: r.by, emoji: r.emoji }) })
+  messenger.on('edit', m => { json({ event: 'edit', contact: m.contactId, id: m.id, text: m.text, editedAt: m.editedAt }) })
+  messenger.on('delete', d => { json({ event: 'delete', contact: d.contactId, id: d.id, everyone: d.everyone }) })
+  messenger.on('typing', t => { json({ event: 'typing', contact: t.contactId, started: t.started }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
 
   let pending = Promise.resolve()

@@ -9,6 +9,7 @@
  * `{"cmd":"relays","add":MULTIADDR}`.
  */
 import { InvalidInputError } from '../errors.js'
+import { CONVERSATION_COMMANDS } from './conversation-commands.js'
 import { addCommand, inviteCommand } from './invite-links.js'
 import { contactLine, messageLine, relayLine, settledRelays, settledState } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
@@ -166,6 +167,7 @@ export const COMMANDS: readonly Command[] = [
     output: 'one',
     handler: async ({ messenger }, input) => { await messenger.markRead(str(input, 'contact')); return {} }
   },
+  ...CONVERSATION_COMMANDS,
   {
     name: 'disappearing',
     fields: [contact, { key: 'seconds', label: 'SECONDS', what: 'a number of seconds', kind: 'number', positional: true }],
@@ -200,11 +202,15 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'settings',
-    fields: [{ key: 'excludedJurisdictions', label: 'CC', what: 'a list of ISO 3166-1 codes', kind: 'strings', optional: true, only: 'json' }],
+    fields: [
+      { key: 'excludedJurisdictions', label: 'CC', what: 'a list of ISO 3166-1 codes', kind: 'strings', optional: true, only: 'json' },
+      { key: 'readReceipts', label: '', what: 'true or false', kind: 'flag', optional: true, only: 'json' },
+      { key: 'typingIndicators', label: '', what: 'true or false', kind: 'flag', optional: true, only: 'json' }
+    ],
     output: 'one',
     handler: async ({ messenger }, input) => {
-      const excluded = input.excludedJurisdictions as string[] | undefined
-      return excluded != null ? await messenger.updateSettings({ excludedJurisdictions: excluded }) : await messenger.settings()
+      const patch = Object.fromEntries(['excludedJurisdictions', 'readReceipts', 'typingIndicators'].filter(k => input[k] != null).map(k => [k, input[k]]))
+      return Object.keys(patch).length > 0 ? await messenger.updateSettings(patch) : await messenger.settings()
     }
   },
   {
@@ -277,5 +283,6 @@ ${COMMANDS.filter(c => offers(c, 'argv')).map(c => `  ${usageLine(c)}`).join('\n
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
 In \`run\`, each command is a JSON line on stdin: {"cmd":"send","to":CONTACT,"text":TEXT}, with
 "ref" to find its answer; a two-word command is its first word with the second as a key:
-{"cmd":"relays","add":MULTIADDR}. init and run exist on the command line only.
+{"cmd":"relays","add":MULTIADDR}. init and run exist on the command line only; typing
+({"cmd":"typing","to":CONTACT,"started":BOOL}) in run only.
 `

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
-import { systemClock, toHex } from '../util/index.js'
+import { fromHex, systemClock, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
 import { keys, messageOrder } from './records.js'
 import type { Clock } from '../util/index.js'
@@ -13,7 +13,9 @@ import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
 import type { Outbox } from './outbox.js'
 import type { MessageRecord } from './records.js'
-import type { Repositories } from './state.js'
+import type { ChangeControl, Repositories } from './state.js'
+import type { Transaction } from '../storage/types.js'
+import type { ContactRecord } from './records.js'
 import type { HistoryOptions, Message, MessageState, MessengerEvents } from './types.js'
 
 /** Longest text a message may carry, in characters. */
@@ -27,6 +29,14 @@ export interface ConversationsComponents {
   contacts: Pick<ContactBook, 'resolve' | 'assertSendable'>
   disappearing: Pick<Disappearing, 'schedule' | 'rearm'>
   clock?: Clock
+  /** Told, in the write that marks them read, which messages of `contact` were just read (read receipts). */
+  onRead?(tx: Transaction, change: ChangeControl, contact: ContactRecord, ids: string[]): Promise<void>
+}
+
+/** Options of {@link Conversations.send}. */
+export interface SendOptions {
+  /** A reply: the id of the quoted message, in the same conversation. */
+  replyTo?: string
 }
 
 /** The conversations of a messenger. */
@@ -37,8 +47,12 @@ export class Conversations {
     this.clock = components.clock ?? systemClock
   }
 
-  /** Stores a text (state `queued`) and starts delivering it; resolves once it is durable. */
-  async send (ref: string, text: string): Promise<Message> {
+  /**
+   * Stores a text (state `queued`) and starts delivering it; resolves once it is durable. A reply
+   * to a message the conversation does not have (or no longer shows) is a `NotFoundError`.
+   */
+  async send (ref: string, text: string, options: SendOptions = {}): Promise<Message> {
+    const { replyTo } = options
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
     const { repos, contacts, outbox, disappearing } = this.components
@@ -47,6 +61,10 @@ export class Conversations {
       // Read under the lock, the record is current: no second read through the transaction.
       const c = await contacts.resolve(ref)
       contacts.assertSendable(c)
+      if (replyTo != null) {
+        const quoted = /^[0-9a-f]{32}$/.test(replyTo) ? await repos.message(replyTo, tx) : undefined
+        if (quoted?.contactId !== c.id || quoted.deleted === true) throw new NotFoundError(`no message ${replyTo} in this conversation`)
+      }
       const id = randomBytes(16)
       const sentAt = Date.now()
       const seq = c.nextSeq++
@@ -59,9 +77,10 @@ export class Conversations {
         order: messageOrder(seq, 'out'),
         storedAt: sentAt,
         state: 'queued',
+        ...(replyTo != null ? { replyTo } : {}),
         ...(c.disappearingSeconds > 0 ? { expiresAt: sentAt + c.disappearingSeconds * 1000 } : {})
       }
-      await outbox.add(tx, change, c, { id, sentAt, text: { text, seq } }, message.id)
+      await outbox.add(tx, change, c, { id, sentAt, text: { text, seq, ...(replyTo != null ? { replyTo: fromHex(replyTo) } : {}) } }, message.id)
       repos.messages.put(tx, message)
       repos.refs.put(tx, { contactId: c.id, sentAt, order: message.order }, message.id)
       if (message.expiresAt != null) disappearing.schedule(tx, message)
@@ -73,10 +92,14 @@ export class Conversations {
     return toMessage(message)
   }
 
-  /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */
+  /**
+   * Resolves when the message reaches one of `states` (`read` counts as `delivered`) or `failed`;
+   * rejects with TimeoutError.
+   */
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
     const { repos, events } = this.components
-    const wanted = new Set<MessageState>([...states, 'failed'])
+    // A read message was delivered first: waiting for `delivered` is over at `read` too.
+    const wanted = new Set<MessageState>([...states, ...(states.includes('delivered') ? ['read' as const] : []), 'failed'])
     return new Promise<Message>((resolve, reject) => {
       let settled = false
       const finish = (err?: Error, message?: Message): void => {
@@ -134,11 +157,13 @@ export class Conversations {
       const c = await repos.contacts.require(contact.id, tx)
       const now = Date.now()
       let changed = false
+      const read: string[] = []
       for await (const r of repos.unread.values(keys.unreadOf(c.id), {}, tx)) {
         repos.unread.del(tx, r)
         changed = true
         const m = await repos.messages.get(r, tx)
         if (m == null) continue
+        read.push(m.id)
         m.readAt = now
         if (c.disappearingSeconds > 0) {
           m.expiresAt = now + c.disappearingSeconds * 1000
@@ -150,6 +175,7 @@ export class Conversations {
         change.discard()
         return
       }
+      await this.components.onRead?.(tx, change, c, read)
       c.unread = 0
       repos.contacts.put(tx, c)
     })

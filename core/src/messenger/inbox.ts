@@ -12,6 +12,7 @@ import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
+import { isConversationAction } from './conversation-actions.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -23,6 +24,7 @@ import type { Outbox } from './outbox.js'
 import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
 import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
+import type { ActionEvent, ConversationActions } from './conversation-actions.js'
 
 /**
  * How an envelope arrived: `direct` on a `/sotto/message/1.0.0` stream (whose receipt tells the
@@ -45,6 +47,8 @@ export interface InboxComponents {
   outbox: Outbox
   /** Told what an accepted envelope changed, once it is durable. */
   onAccepted(accepted: AcceptedView): void
+  /** Applies reactions, edits, deletes, read receipts and typing; seals ours again when asked. */
+  actions?: Pick<ConversationActions, 'receive' | 'resealed'>
 }
 
 /** What an accepted envelope changed, as announced: the message in its public view. */
@@ -65,6 +69,8 @@ export interface Accepted {
   requeued: MessageRecord[]
   /** The contact asked for a token list again: it gets the current one. */
   tokensAsked?: boolean
+  /** What a reaction, edit, delete, read receipt or typing indicator changed, to announce. */
+  events?: ActionEvent[]
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
@@ -170,7 +176,8 @@ export class Inbox {
         sentAt: content.sentAt,
         order: messageOrder(content.text.seq, 'in'),
         storedAt: Date.now(),
-        state: 'delivered'
+        state: 'delivered',
+        ...(content.text.replyTo != null ? { replyTo: toHex(content.text.replyTo) } : {})
       }
       messages.put(tx, message)
       unread.put(tx, { contactId: contact.id, sentAt: message.sentAt, order: message.order })
@@ -194,12 +201,15 @@ export class Inbox {
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
         const delivered = await this.components.repos.message(toHex(receiptId), tx)
-        if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
+        // A read message stays read: the delivery receipt may come after the read receipt.
+        if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered' && delivered.state !== 'read') {
           delivered.state = 'delivered'
           messages.put(tx, delivered)
           accepted.delivered.push(delivered)
         }
       }
+    } else if (this.components.actions != null && isConversationAction(content)) {
+      accepted.events = await this.components.actions.receive(tx, contact, content, route)
     }
     refs.put(tx, ref, id)
     contacts.put(tx, contact)
@@ -233,7 +243,7 @@ export class Inbox {
   private async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const message = await this.components.repos.message(messageId, tx)
     if (message == null) return this.resendControl(tx, change, contact, messageId, accepted)
-    if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
+    if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered' || message.state === 'read' || message.deleted === true) return undefined
     if ((message.resends ?? 0) >= this.maxResends) return undefined
     message.resends = (message.resends ?? 0) + 1
     // A direct refusal marked it failed; it is on its way again.
@@ -244,7 +254,8 @@ export class Inbox {
     }
     this.components.repos.messages.put(tx, message)
     const seq = (message.order - messageOrder(0, 'out')) / 2
-    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
+    const replyTo = message.replyTo != null ? { replyTo: fromHex(message.replyTo) } : {}
+    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq, ...replyTo } }, message.id)
   }
 
   /**
@@ -271,7 +282,7 @@ export class Inbox {
       : control.resendRequest != null
         ? { resendRequest: { ids: control.resendRequest } }
         // The timer as it is now: one changed again since must not be undone by the older change.
-        : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : undefined
+        : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : await this.components.actions?.resealed(tx, control)
     if (content == null) return undefined
     const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.

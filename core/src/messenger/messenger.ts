@@ -14,6 +14,9 @@ import { openStore } from '../storage/index.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
+import { ConversationActions } from './conversation-actions.js'
+import { MessageSearch } from './message-search.js'
+import { TypingIndicators, directDialer } from './typing.js'
 import { createCourier } from './courier.js'
 import { libp2pDialer } from './courier-routes.js'
 import { createDisappearing } from './disappearing.js'
@@ -43,7 +46,7 @@ import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, RelayView, Settings
+  MessengerOptions, OwnIdentity, RelayView, SearchQueryOptions, Settings
 } from './types.js'
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
@@ -150,6 +153,9 @@ interface Parts {
   contacts: ContactBook
   conversations: Conversations
   shortLinks: ShortLinks
+  actions: ConversationActions
+  search: MessageSearch
+  typing: TypingIndicators
 }
 
 /**
@@ -182,8 +188,11 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
     courier
   })
   const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
-  const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, onAccepted: accepted => {
+  const actions = new ConversationActions({ repos, events, outbox, contacts, ownId: identity.userId, log })
+  const conversations = new Conversations({ repos, events, outbox, contacts, disappearing, onRead: async (tx, change, c, ids) => actions.queueReadReceipts(tx, change, c, ids) })
+  const search = new MessageSearch({ repos, events, log })
+  const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -198,9 +207,10 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
+    for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing }
 }
 
 /** The messenger's public surface over its components. */
@@ -216,6 +226,8 @@ class SottoMessenger implements Messenger {
       peers.follow(c)
       await peers.rememberAddresses(c)
     }
+    // Before anything arrives: the index follows the events from here on.
+    this.parts.search.start()
     await handleMessages(ctx.node, async (envelope) => inbox.receive(envelope), ctx.loggers.forComponent('core:message-protocol'))
     peers.start()
     await disappearing.start()
@@ -233,6 +245,7 @@ class SottoMessenger implements Messenger {
     this.stopping ??= (async () => {
       disappearing.stop()
       shortLinks.stop()
+      await this.parts.search.stop()
       await upkeep.stop()
       await this.parts.tokenRotation.stop()
       await homeRelays.stop()
@@ -285,9 +298,31 @@ class SottoMessenger implements Messenger {
   async setAlias (ref: string, alias: string): Promise<Contact> { return this.parts.contacts.setAlias(ref, alias) }
   async setVerified (ref: string, verified: boolean): Promise<Contact> { return this.parts.contacts.setVerified(ref, verified) }
   async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
-  async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
+  async deleteContact (ref: string): Promise<void> {
+    const contact = await this.parts.contacts.resolve(ref)
+    await this.parts.contacts.delete(contact.id)
+    this.parts.search.forget(contact.id)
+  }
+
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
-  async send (ref: string, text: string): Promise<Message> { return this.parts.conversations.send(ref, text) }
+  async send (ref: string, text: string): Promise<Message> { return this.sent(await this.parts.conversations.send(ref, text)) }
+  async reply (ref: string, replyTo: string, text: string): Promise<Message> { return this.sent(await this.parts.conversations.send(ref, text, { replyTo })) }
+  async react (id: string, emoji: string): Promise<Message> { return this.parts.actions.react(id, emoji) }
+  async edit (id: string, text: string): Promise<Message> { return this.parts.actions.edit(id, text) }
+  async deleteMessage (id: string, options: { everyone?: boolean } = {}): Promise<void> { await this.parts.actions.delete(id, options.everyone === true) }
+  async typing (ref: string, started: boolean): Promise<void> { await this.parts.typing.send(ref, started) }
+
+  async search (query: string, options: SearchQueryOptions = {}): Promise<Message[]> {
+    if (typeof query !== 'string') throw new InvalidInputError('search for a text')
+    const conversationId = options.in != null ? (await this.parts.contacts.resolve(options.in)).id : undefined
+    return this.parts.search.search(query, { ...(conversationId != null ? { conversationId } : {}), ...(options.limit != null ? { limit: options.limit } : {}) })
+  }
+
+  /** A message sent here is searchable at once. */
+  private sent (message: Message): Message {
+    this.parts.search.put(message)
+    return message
+  }
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
   async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
@@ -305,6 +340,7 @@ class SottoMessenger implements Messenger {
     if (patch.mdns != null) next.mdns = Boolean(patch.mdns)
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
     if (patch.hideIp != null) next.hideIp = Boolean(patch.hideIp)
+    if (patch.typingIndicators != null) next.typingIndicators = Boolean(patch.typingIndicators)
     if (patch.excludedJurisdictions != null) {
       const codes = patch.excludedJurisdictions.map(c => String(c).toUpperCase())
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')

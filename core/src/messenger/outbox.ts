@@ -69,7 +69,8 @@ export function createOutbox (components: OutboxComponents): Outbox {
         sent: false
       }
       repos.outbox.put(tx, entry)
-      const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
+      const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens ??
+        content.readReceipt ?? content.reaction ?? content.edit ?? content.delete) != null
       if (isControl) repos.controls.put(tx, sentControl(entry, content))
       hold(change, entry)
       return entry
@@ -86,6 +87,12 @@ function sentControl (entry: OutboxRecord, content: Omit<Content, 'senderCard'>)
     ...(content.deliveryReceipt != null ? { deliveryReceipt: content.deliveryReceipt.ids } : {}),
     ...(content.resendRequest != null ? { resendRequest: content.resendRequest.ids } : {}),
     ...(content.disappearingTimer != null ? { disappearingTimer: true as const } : {}),
-    ...(content.tokens != null ? { tokens: true as const } : {})
+    ...(content.tokens != null ? { tokens: true as const } : {}),
+    ...(content.readReceipt != null ? { readReceipt: content.readReceipt.ids } : {}),
+    // Reactions and edits keep only their target: sealed again, they carry the state as it is then
+    // (so no text outlives a delete in this record).
+    ...(content.reaction != null ? { reaction: toHex(content.reaction.target) } : {}),
+    ...(content.edit != null ? { edit: toHex(content.edit.target) } : {}),
+    ...(content.delete != null ? { delete: toHex(content.delete.target) } : {})
   }
 }

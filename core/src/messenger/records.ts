@@ -93,6 +93,14 @@ export interface SentControl {
   disappearingTimer?: true
   /** A token list: answered with the list as it is then, in a Tokens message of its own. */
   tokens?: true
+  /** The message ids a read receipt carried. */
+  readReceipt?: Uint8Array[]
+  /** A reaction to this message id: sealed again, it carries our reaction as it is then. */
+  reaction?: string
+  /** An edit of this message id: sealed again, it carries the text as it is then. */
+  edit?: string
+  /** A delete for everyone of this message id. */
+  delete?: string
   /** Times sealed again. */
   resends?: number
 }
@@ -184,6 +192,14 @@ export interface MessageRecord {
   expiresAt?: number
   /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
   resends?: number
+  /** A reply: the id of the quoted message. */
+  replyTo?: string
+  /** Reactions, one per person (a contact id, or our own user id). */
+  reactions?: Array<{ by: string, emoji: string }>
+  /** When the text was last edited (the editor's clock). */
+  editedAt?: number
+  /** Deleted for everyone: text, quote and reactions are gone. */
+  deleted?: boolean
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */
@@ -234,6 +250,7 @@ export const DEFAULT_SETTINGS: Settings = {
   mdns: true,
   readReceipts: false,
   hideIp: false,
+  typingIndicators: false,
   excludedJurisdictions: []
 }
 

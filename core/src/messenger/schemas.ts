@@ -40,6 +40,7 @@ export const settingsSchema: z.ZodType<Partial<Settings>> = z.looseObject({
   mdns: z.boolean().optional(),
   readReceipts: z.boolean().optional(),
   hideIp: z.boolean().optional(),
+  typingIndicators: z.boolean().optional(),
   excludedJurisdictions: z.array(z.string()).optional()
 })
 
@@ -78,11 +79,15 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   sentAt: count,
   order: count,
   storedAt: count,
-  state: z.enum(['queued', 'sent', 'delivered', 'failed']),
+  state: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']),
   failure: z.enum(['blocked', 'identity-changed', 'rejected', 'expired']).optional(),
   readAt: count.optional(),
   expiresAt: count.optional(),
-  resends: count.optional()
+  resends: count.optional(),
+  replyTo: z.string().optional(),
+  reactions: z.array(z.looseObject({ by: z.string(), emoji: z.string() })).optional(),
+  editedAt: count.optional(),
+  deleted: z.boolean().optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */
@@ -147,5 +152,9 @@ export const sentControlSchema: z.ZodType<SentControl> = z.looseObject({
   resendRequest: z.array(bytes).optional(),
   disappearingTimer: z.literal(true).optional(),
   tokens: z.literal(true).optional(),
+  readReceipt: z.array(bytes).optional(),
+  reaction: z.string().optional(),
+  edit: z.string().optional(),
+  delete: z.string().optional(),
   resends: count.optional()
 })

@@ -95,7 +95,8 @@ export class Settlement {
               outbox.del(tx, entry)
               if (entry.messageId == null) continue
               const message = await this.components.repos.message(entry.messageId, tx)
-              if (message == null) continue
+              // A read receipt may have come first (through another route): read stays read.
+              if (message == null || message.state === 'read') continue
               const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
               message.state = failure != null ? 'failed' : 'delivered'
               if (failure != null) message.failure = failure

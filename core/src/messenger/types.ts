@@ -13,10 +13,18 @@ export type { RateLimitInfo, RelayInfo }
 
 /**
  * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
- * it durably. `delivered`: the recipient stored it durably. `failed`: it will not be retried
- * (see `failure`).
+ * it durably. `delivered`: the recipient stored it durably. `read`: the recipient saw it (only when
+ * both sides allow read receipts). `failed`: it will not be retried (see `failure`).
  */
-export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed'
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
+
+/** One person's reaction to a message. */
+export interface Reaction {
+  /** Who reacted: a contact id, or this messenger's own user id. */
+  by: string
+  /** The emoji. */
+  emoji: string
+}
 
 /** Why an outgoing message failed. */
 export type FailureReason = 'blocked' | 'identity-changed' | 'rejected' | 'expired'
@@ -46,6 +54,14 @@ export interface Message {
   readAt?: number
   /** When it will be deleted (ms since epoch), for disappearing messages. */
   expiresAt?: number
+  /** A reply: the id of the message it quotes, in the same conversation. */
+  replyTo?: string
+  /** Reactions, one per person. */
+  reactions?: Reaction[]
+  /** When the text was last edited (ms since epoch, the editor's clock). */
+  editedAt?: number
+  /** Deleted for everyone by its sender: its text is gone, it shows as deleted. */
+  deleted?: boolean
 }
 
 /** Someone this messenger knows: a contact, or a stranger whose message waits in requests. */
@@ -107,7 +123,10 @@ export interface RelayView {
 export interface Settings {
   /** Discover peers on the local network with mDNS. */
   mdns: boolean
-  /** Send read receipts (off by default). */
+  /**
+   * Send read receipts, and show those of others (off by default): off, neither is done, as in
+   * Signal.
+   */
   readReceipts: boolean
   /**
    * Hide the IP address from contacts and their relays (off by default; takes effect at the next
@@ -115,6 +134,8 @@ export interface Settings {
    * One's own relays still see it.
    */
   hideIp: boolean
+  /** Send typing indicators, and show those of others (off by default). */
+  typingIndicators: boolean
   /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
   excludedJurisdictions: string[]
 }
@@ -145,6 +166,22 @@ export interface MessengerEvents {
   expired: { contactId: string, ids: string[] }
   /** A home relay's state changed (reachable, reserved, mailbox ready, relay-info). */
   relay: RelayView
+  /** Someone's reaction to a message was set (or removed: `emoji` is empty). */
+  reaction: { contactId: string, id: string, by: string, emoji: string }
+  /** A message's text was edited (here or by its sender): the message as it is now. */
+  edit: Message
+  /** A message was deleted: for everyone (it stays, marked deleted), or here only (it is gone). */
+  delete: { contactId: string, id: string, everyone: boolean }
+  /** A contact started or stopped typing (only when typing indicators are on). */
+  typing: { contactId: string, started: boolean }
+}
+
+/** Options for {@link Messenger.search}. */
+export interface SearchQueryOptions {
+  /** Only this conversation (a contact id or alias). */
+  in?: string
+  /** At most this many results (default 50). */
+  limit?: number
 }
 
 /** Options for `createMessenger`. */
@@ -242,12 +279,36 @@ export interface Messenger {
   setDisappearing(contact: string, seconds: number): Promise<Contact>
   /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */
   send(contact: string, text: string): Promise<Message>
-  /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */
+  /** Resolves when the message reaches one of `states` (`read` counts as `delivered`) or `failed`; rejects with TimeoutError. */
   waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
   /** A conversation's messages, oldest first. */
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
-  /** Marks every incoming message of a conversation read (starting disappearing timers). */
+  /**
+   * Marks every incoming message of a conversation read (starting disappearing timers), and sends
+   * read receipts when the settings allow.
+   */
   markRead(contact: string): Promise<void>
+  /** Sends a reply quoting message `replyTo` of the conversation; `NotFoundError` if it has no such message. */
+  reply(contact: string, replyTo: string, text: string): Promise<Message>
+  /**
+   * Sets this user's reaction to a message (replacing an earlier one); an empty emoji removes it.
+   * `NotFoundError` for an unknown or deleted message.
+   */
+  react(messageId: string, emoji: string): Promise<Message>
+  /**
+   * Changes the text of one of this user's messages, within 24 hours of sending it:
+   * `NotYourMessageError`, `EditWindowClosedError`, `NotFoundError`.
+   */
+  edit(messageId: string, text: string): Promise<Message>
+  /**
+   * Deletes a message here; with `everyone`, one of this user's messages for the contact too,
+   * within 24 hours (`NotYourMessageError`, `EditWindowClosedError`). `NotFoundError` if unknown.
+   */
+  deleteMessage(messageId: string, options?: { everyone?: boolean }): Promise<void>
+  /** Tells a directly connected contact that this user started or stopped typing (if the settings allow). */
+  typing(contact: string, started: boolean): Promise<void>
+  /** Messages whose visible text holds every word of `query` (the last may be a prefix), newest first. */
+  search(query: string, options?: SearchQueryOptions): Promise<Message[]>
   /** Current settings. */
   settings(): Promise<Settings>
   /**

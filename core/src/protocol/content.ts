@@ -7,7 +7,7 @@ import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
 import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
-  MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
+  MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
 import * as pb from './sotto.js'
 import {
@@ -26,14 +26,24 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }
-  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest].filter(b => b != null)
+  const bodies = [
+    content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest,
+    content.readReceipt, content.typing, content.reaction, content.edit, content.delete
+  ].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
   checkContent(content)
   const message: pb.Content = { id: wireBytes(content.id), sentAt: BigInt(content.sentAt), padding: [] }
   if (content.senderCard != null) message.senderCard = wireBytes(content.senderCard)
-  if (content.text != null) message.text = { text: content.text.text, seq: BigInt(content.text.seq) }
+  if (content.text != null) {
+    message.text = { text: content.text.text, seq: BigInt(content.text.seq), ...(content.text.replyTo != null ? { replyTo: wireBytes(content.text.replyTo) } : {}) }
+  }
+  if (content.readReceipt != null) message.readReceipt = { ids: content.readReceipt.ids.map(wireBytes) }
+  if (content.typing != null) message.typing = { started: content.typing.started }
+  if (content.reaction != null) message.reaction = { target: wireBytes(content.reaction.target), emoji: content.reaction.emoji }
+  if (content.edit != null) message.edit = { target: wireBytes(content.edit.target), text: content.edit.text }
+  if (content.delete != null) message.delete = { target: wireBytes(content.delete.target) }
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
   if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
@@ -74,7 +84,13 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
 export function decodeContent (bytes: Uint8Array): Content {
   checkSize(bytes, MAX_CONTENT_BYTES, 'content')
   const raw = decodeProto(() => pb.Content.decode(bytes, {
-    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, resendRequest: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS } }
+    limits: {
+      padding: 2,
+      deliveryReceipt: { ids: MAX_RECEIPT_IDS },
+      resendRequest: { ids: MAX_RECEIPT_IDS },
+      readReceipt: { ids: MAX_RECEIPT_IDS },
+      tokens: { relays: MAX_CARD_RELAYS }
+    }
   }), 'content')
   checkPadding(raw.padding, 'content')
   const content: Content = {
@@ -82,7 +98,15 @@ export function decodeContent (bytes: Uint8Array): Content {
     sentAt: toSafeNumber(raw.sentAt, 'content sentAt')
   }
   if (raw.senderCard != null) content.senderCard = copyBytes(raw.senderCard)
-  if (raw.text != null) content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
+  if (raw.text != null) {
+    content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
+    if (raw.text.replyTo != null) content.text.replyTo = copyBytes(raw.text.replyTo)
+  }
+  if (raw.readReceipt != null) content.readReceipt = { ids: raw.readReceipt.ids.map(id => copyBytes(id)) }
+  if (raw.typing != null) content.typing = { started: raw.typing.started }
+  if (raw.reaction != null) content.reaction = { target: copyBytes(raw.reaction.target), emoji: raw.reaction.emoji }
+  if (raw.edit != null) content.edit = { target: copyBytes(raw.edit.target), text: raw.edit.text }
+  if (raw.delete != null) content.delete = { target: copyBytes(raw.delete.target) }
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
   if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
@@ -108,21 +132,11 @@ function checkContent (content: Content): void {
   if (content.text != null) {
     checkText(content.text.text, MAX_TEXT_LENGTH, 'content text', false)
     checkInteger(content.text.seq, 0, Number.MAX_SAFE_INTEGER, 'content text seq')
+    if (content.text.replyTo != null) checkBytes(content.text.replyTo, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content text replyTo')
   }
-  if (content.deliveryReceipt != null) {
-    const { ids } = content.deliveryReceipt
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_RECEIPT_IDS) {
-      throw new InvalidInputError(`content delivery receipt: 1-${MAX_RECEIPT_IDS} ids expected`)
-    }
-    for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content delivery receipt id')
-  }
-  if (content.resendRequest != null) {
-    const { ids } = content.resendRequest
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_RECEIPT_IDS) {
-      throw new InvalidInputError(`content resend request: 1-${MAX_RECEIPT_IDS} ids expected`)
-    }
-    for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content resend request id')
-  }
+  if (content.deliveryReceipt != null) checkIds(content.deliveryReceipt.ids, 'content delivery receipt')
+  if (content.resendRequest != null) checkIds(content.resendRequest.ids, 'content resend request')
+  checkActions(content)
   if (content.disappearingTimer != null) {
     checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')
   }
@@ -142,4 +156,30 @@ function checkContent (content: Content): void {
       seen.add(key)
     }
   }
+}
+
+/** 1–{@link MAX_RECEIPT_IDS} envelope ids of 16 bytes. */
+function checkIds (ids: unknown, what: string): void {
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_RECEIPT_IDS) {
+    throw new InvalidInputError(`${what}: 1-${MAX_RECEIPT_IDS} ids expected`)
+  }
+  for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, `${what} id`)
+}
+
+/** The bodies that act on the conversation: read receipts, typing, reactions, edits, deletes. */
+function checkActions (content: Content): void {
+  if (content.readReceipt != null) checkIds(content.readReceipt.ids, 'content read receipt')
+  if (content.typing != null && typeof content.typing.started !== 'boolean') {
+    throw new InvalidInputError('content typing: started must be a boolean')
+  }
+  if (content.reaction != null) {
+    checkBytes(content.reaction.target, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content reaction target')
+    checkText(content.reaction.emoji, MAX_EMOJI_LENGTH, 'content reaction emoji', true)
+  }
+  if (content.edit != null) {
+    checkBytes(content.edit.target, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content edit target')
+    checkText(content.edit.text, MAX_TEXT_LENGTH, 'content edit text', false)
+    if (content.edit.text.length === 0) throw new InvalidInputError('content edit text: empty')
+  }
+  if (content.delete != null) checkBytes(content.delete.target, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content delete target')
 }

@@ -21,12 +21,13 @@ export {
 export {
   CONTENT_PADDING_BLOCK, ENVELOPE_BUCKETS, ENVELOPE_ID_BYTES, INVITE_CARD_SIGNATURE_CONTEXT,
   INVITE_CARD_VERSION, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS, MAX_CARD_RELAYS, MAX_CONTENT_BYTES,
-  MAX_DISAPPEARING_SECONDS, MAX_ENVELOPE_BYTES, MAX_INVITE_LINK_LENGTH, MAX_MESSAGE_FRAME_BYTES,
+  MAX_DISAPPEARING_SECONDS, MAX_EMOJI_LENGTH, MAX_ENVELOPE_BYTES, MAX_INVITE_LINK_LENGTH, MAX_MESSAGE_FRAME_BYTES,
   MAX_NAME_LENGTH, MAX_RECEIPT_IDS, MAX_RECEIPT_REASON_LENGTH, MAX_SEALED_BYTES,
   MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, MESSAGE_PROTOCOL
 } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export type {
-  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
+  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentReaction, ContentReadReceipt,
+  ContentResendRequest, ContentText, ContentTokens, ContentTyping, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -81,5 +81,8 @@ export const CONTENT_PADDING_BLOCK = 256
 /** Most envelope ids in one delivery receipt. */
 export const MAX_RECEIPT_IDS = 256
 
+/** Longest reaction, in Unicode code points (an emoji with skin tone and joiners fits). */
+export const MAX_EMOJI_LENGTH = 16
+
 /** Longest disappearing-messages timer: one year, in seconds. */
 export const MAX_DISAPPEARING_SECONDS = 365 * 24 * 60 * 60

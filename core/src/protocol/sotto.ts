@@ -1083,6 +1083,11 @@ export interface Content {
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
   resendRequest?: Content.ResendRequest
+  readReceipt?: Content.ReadReceipt
+  typing?: Content.Typing
+  reaction?: Content.Reaction
+  edit?: Content.Edit
+  delete?: Content.Delete
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1090,6 +1095,7 @@ export namespace Content {
   export interface Text {
     text: string
     seq: bigint
+    replyTo?: Uint8Array<ArrayBuffer>
   }
 
   export namespace Text {
@@ -1110,6 +1116,11 @@ export namespace Content {
           if ((obj.seq != null && obj.seq !== 0n)) {
             w.uint32(16)
             w.uint64(obj.seq)
+          }
+
+          if (obj.replyTo != null) {
+            w.uint32(26)
+            w.bytes(obj.replyTo)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1133,6 +1144,10 @@ export namespace Content {
               }
               case 2: {
                 obj.seq = reader.uint64()
+                break
+              }
+              case 3: {
+                obj.replyTo = reader.bytes()
                 break
               }
               default: {
@@ -1164,6 +1179,13 @@ export namespace Content {
                 }
                 break
               }
+              case 3: {
+                yield {
+                  field: `${prefix}.replyTo`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1186,6 +1208,11 @@ export namespace Content {
       value: bigint
     }
 
+    export interface TextReplyToFieldEvent {
+      field: '$.replyTo'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<Text>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Text.codec())
     }
@@ -1194,8 +1221,518 @@ export namespace Content {
       return decodeMessage(buf, Text.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextSeqFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextSeqFieldEvent | TextReplyToFieldEvent> {
       return streamMessage(buf, Text.codec(), opts)
+    }
+  }
+
+  export interface ReadReceipt {
+    ids: Uint8Array<ArrayBuffer>[]
+  }
+
+  export namespace ReadReceipt {
+    let _codec: Codec<ReadReceipt>
+
+    export const codec = (): Codec<ReadReceipt> => {
+      if (_codec == null) {
+        _codec = message<ReadReceipt>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if (obj.ids != null && obj.ids.length > 0) {
+            for (const value of obj.ids) {
+              w.uint32(10)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            ids: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                  throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+                }
+
+                obj.ids.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            ids: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.ids[]`,
+                  index: obj.ids,
+                  value: reader.bytes()
+                }
+
+                obj.ids++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface ReadReceiptIdsFieldEvent {
+      field: '$.ids[]'
+      index: number
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<ReadReceipt>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, ReadReceipt.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadReceipt>): ReadReceipt {
+      return decodeMessage(buf, ReadReceipt.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadReceipt>): Generator<ReadReceiptIdsFieldEvent> {
+      return streamMessage(buf, ReadReceipt.codec(), opts)
+    }
+  }
+
+  export interface Typing {
+    started: boolean
+  }
+
+  export namespace Typing {
+    let _codec: Codec<Typing>
+
+    export const codec = (): Codec<Typing> => {
+      if (_codec == null) {
+        _codec = message<Typing>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.started != null && obj.started !== false)) {
+            w.uint32(8)
+            w.bool(obj.started)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            started: false
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.started = reader.bool()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.started`,
+                  value: reader.bool()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface TypingStartedFieldEvent {
+      field: '$.started'
+      value: boolean
+    }
+
+    export function encode (obj: Partial<Typing>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Typing.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Typing>): Typing {
+      return decodeMessage(buf, Typing.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Typing>): Generator<TypingStartedFieldEvent> {
+      return streamMessage(buf, Typing.codec(), opts)
+    }
+  }
+
+  export interface Reaction {
+    target: Uint8Array<ArrayBuffer>
+    emoji: string
+  }
+
+  export namespace Reaction {
+    let _codec: Codec<Reaction>
+
+    export const codec = (): Codec<Reaction> => {
+      if (_codec == null) {
+        _codec = message<Reaction>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.target != null && obj.target.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if ((obj.emoji != null && obj.emoji !== '')) {
+            w.uint32(18)
+            w.string(obj.emoji)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            target: new Uint8Array(0),
+            emoji: ''
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.emoji = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.emoji`,
+                  value: reader.string()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface ReactionTargetFieldEvent {
+      field: '$.target'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface ReactionEmojiFieldEvent {
+      field: '$.emoji'
+      value: string
+    }
+
+    export function encode (obj: Partial<Reaction>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Reaction.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Reaction {
+      return decodeMessage(buf, Reaction.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Generator<ReactionTargetFieldEvent | ReactionEmojiFieldEvent> {
+      return streamMessage(buf, Reaction.codec(), opts)
+    }
+  }
+
+  export interface Edit {
+    target: Uint8Array<ArrayBuffer>
+    text: string
+  }
+
+  export namespace Edit {
+    let _codec: Codec<Edit>
+
+    export const codec = (): Codec<Edit> => {
+      if (_codec == null) {
+        _codec = message<Edit>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.target != null && obj.target.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if ((obj.text != null && obj.text !== '')) {
+            w.uint32(18)
+            w.string(obj.text)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            target: new Uint8Array(0),
+            text: ''
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.text = reader.string()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.text`,
+                  value: reader.string()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface EditTargetFieldEvent {
+      field: '$.target'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface EditTextFieldEvent {
+      field: '$.text'
+      value: string
+    }
+
+    export function encode (obj: Partial<Edit>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Edit.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Edit>): Edit {
+      return decodeMessage(buf, Edit.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Edit>): Generator<EditTargetFieldEvent | EditTextFieldEvent> {
+      return streamMessage(buf, Edit.codec(), opts)
+    }
+  }
+
+  export interface Delete {
+    target: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace Delete {
+    let _codec: Codec<Delete>
+
+    export const codec = (): Codec<Delete> => {
+      if (_codec == null) {
+        _codec = message<Delete>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.target != null && obj.target.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            target: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface DeleteTargetFieldEvent {
+      field: '$.target'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<Delete>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Delete.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delete>): Delete {
+      return decodeMessage(buf, Delete.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delete>): Generator<DeleteTargetFieldEvent> {
+      return streamMessage(buf, Delete.codec(), opts)
     }
   }
 
@@ -1776,7 +2313,72 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.delete != null) {
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.edit != null) {
+          obj.delete = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.reaction != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.typing != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.readReceipt = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.readReceipt != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.resendRequest != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1784,6 +2386,11 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1791,6 +2398,11 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
@@ -1798,6 +2410,11 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1805,6 +2422,11 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1849,6 +2471,31 @@ export namespace Content {
         if (obj.resendRequest != null) {
           w.uint32(66)
           Content.ResendRequest.codec().encode(obj.resendRequest, w)
+        }
+
+        if (obj.readReceipt != null) {
+          w.uint32(82)
+          Content.ReadReceipt.codec().encode(obj.readReceipt, w)
+        }
+
+        if (obj.typing != null) {
+          w.uint32(90)
+          Content.Typing.codec().encode(obj.typing, w)
+        }
+
+        if (obj.reaction != null) {
+          w.uint32(98)
+          Content.Reaction.codec().encode(obj.reaction, w)
+        }
+
+        if (obj.edit != null) {
+          w.uint32(106)
+          Content.Edit.codec().encode(obj.edit, w)
+        }
+
+        if (obj.delete != null) {
+          w.uint32(114)
+          Content.Delete.codec().encode(obj.delete, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1916,6 +2563,36 @@ export namespace Content {
               })
               break
             }
+            case 10: {
+              obj.readReceipt = Content.ReadReceipt.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.readReceipt
+              })
+              break
+            }
+            case 11: {
+              obj.typing = Content.Typing.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.typing
+              })
+              break
+            }
+            case 12: {
+              obj.reaction = Content.Reaction.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.reaction
+              })
+              break
+            }
+            case 13: {
+              obj.edit = Content.Edit.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.edit
+              })
+              break
+            }
+            case 14: {
+              obj.delete = Content.Delete.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.delete
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1932,7 +2609,72 @@ export namespace Content {
         }
 
 
+        if (obj.delete != null) {
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.edit != null) {
+          delete obj.delete
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.reaction != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.typing != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.readReceipt
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.readReceipt != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.resendRequest != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1940,6 +2682,11 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1947,6 +2694,11 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
@@ -1954,6 +2706,11 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -1961,6 +2718,11 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2035,6 +2797,41 @@ export namespace Content {
 
               break
             }
+            case 10: {
+              yield * Content.ReadReceipt.codec().stream(reader, reader.uint32(), `${prefix}.readReceipt`, {
+                limits: opts.limits?.readReceipt
+              })
+
+              break
+            }
+            case 11: {
+              yield * Content.Typing.codec().stream(reader, reader.uint32(), `${prefix}.typing`, {
+                limits: opts.limits?.typing
+              })
+
+              break
+            }
+            case 12: {
+              yield * Content.Reaction.codec().stream(reader, reader.uint32(), `${prefix}.reaction`, {
+                limits: opts.limits?.reaction
+              })
+
+              break
+            }
+            case 13: {
+              yield * Content.Edit.codec().stream(reader, reader.uint32(), `${prefix}.edit`, {
+                limits: opts.limits?.edit
+              })
+
+              break
+            }
+            case 14: {
+              yield * Content.Delete.codec().stream(reader, reader.uint32(), `${prefix}.delete`, {
+                limits: opts.limits?.delete
+              })
+
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding === opts.limits.padding) {
                 throw new MaxLengthError('Streaming decode error - repeated field "padding" had too many elements')
@@ -2087,6 +2884,11 @@ export namespace Content {
     value: bigint
   }
 
+  export interface ContentTextReplyToFieldEvent {
+    field: '$.text.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentDeliveryReceiptIdsFieldEvent {
     field: '$.deliveryReceipt.ids[]'
     index: number
@@ -2122,6 +2924,42 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentReadReceiptIdsFieldEvent {
+    field: '$.readReceipt.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentTypingStartedFieldEvent {
+    field: '$.typing.started'
+    value: boolean
+  }
+
+  export interface ContentReactionTargetFieldEvent {
+    field: '$.reaction.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentReactionEmojiFieldEvent {
+    field: '$.reaction.emoji'
+    value: string
+  }
+
+  export interface ContentEditTargetFieldEvent {
+    field: '$.edit.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentEditTextFieldEvent {
+    field: '$.edit.text'
+    value: string
+  }
+
+  export interface ContentDeleteTargetFieldEvent {
+    field: '$.delete.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -2136,7 +2974,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -72,6 +72,42 @@ export interface ContentText {
   text: string
   /** The sender's sequence number in this conversation (for ordering), a safe integer ≥ 0. */
   seq: number
+  /** A reply: the 16-byte id of the message it quotes. */
+  replyTo?: Uint8Array
+}
+
+/** "I have seen these messages of yours": sent only by those who allow read receipts. */
+export interface ContentReadReceipt {
+  /** 1–256 envelope ids of 16 bytes. */
+  ids: Uint8Array[]
+}
+
+/** The sender started or stopped typing; live only, never left at a relay. */
+export interface ContentTyping {
+  /** True: started; false: stopped. */
+  started: boolean
+}
+
+/** The sender's reaction to a message; it replaces the sender's earlier one. */
+export interface ContentReaction {
+  /** The 16-byte id of the message. */
+  target: Uint8Array
+  /** One emoji, at most 16 code points; empty removes the reaction. */
+  emoji: string
+}
+
+/** The sender changed the text of one of its messages. */
+export interface ContentEdit {
+  /** The 16-byte id of the sender's message. */
+  target: Uint8Array
+  /** The new text, 1–8,000 code points. */
+  text: string
+}
+
+/** The sender deleted one of its messages for everyone. */
+export interface ContentDelete {
+  /** The 16-byte id of the sender's message. */
+  target: Uint8Array
 }
 
 /** "These messages are stored here": the ids of the envelopes that carried them. */
@@ -116,7 +152,7 @@ export interface ContentTokens {
 
 /**
  * The plaintext inside the end-to-end encryption. At most one body (`text`, `deliveryReceipt`,
- * `disappearingTimer`, `tokens`) is set. A Content without one (none was sent, or one this version does not
+ * `disappearingTimer`, `tokens`, `resendRequest`, `readReceipt`, `typing`, `reaction`, `edit`, `delete`) is set. A Content without one (none was sent, or one this version does not
  * know) shows nothing, but its other fields count: one with only a `senderCard` introduces the
  * sender.
  */
@@ -141,6 +177,16 @@ export interface Content {
   tokens?: ContentTokens
   /** A request to seal messages again that did not decrypt. */
   resendRequest?: ContentResendRequest
+  /** A read receipt. */
+  readReceipt?: ContentReadReceipt
+  /** A typing indicator. */
+  typing?: ContentTyping
+  /** A reaction to a message. */
+  reaction?: ContentReaction
+  /** An edit of one of the sender's messages. */
+  edit?: ContentEdit
+  /** A delete for everyone of one of the sender's messages. */
+  delete?: ContentDelete
 }
 
 /** The recipient's verdict on one delivered envelope. */

@@ -28,7 +28,7 @@ function fakeRelay (addr: string): RelayView {
 export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
   const calls: Call[] = []
   const events = new EventEmitter()
-  let settings: Settings = { mdns: true, readReceipts: true, hideIp: false, excludedJurisdictions: [] }
+  let settings: Settings = { mdns: true, readReceipts: true, typingIndicators: false, hideIp: false, excludedJurisdictions: [] }
   const contact = (name: unknown): Contact => {
     if (name !== 'bob' && name !== 'id-bob') throw new NotFoundError(`no contact ${String(name)}`)
     return fakeContact('bob')
@@ -49,6 +49,12 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     waitForState: async () => { throw new TimeoutError('not delivered') },
     history: async (c) => { contact(c); return [message] },
     markRead: async (c) => { contact(c) },
+    reply: async (c, id) => { contact(c); return { ...message, replyTo: id } },
+    react: async (_id, emoji) => ({ ...message, reactions: [{ by: 'me', emoji }] }),
+    edit: async (_id, text) => ({ ...message, text, editedAt: 2 }),
+    deleteMessage: async () => {},
+    search: async (_q, options) => { if ((options as { in?: string }).in != null) contact((options as { in: string }).in); return [message] },
+    typing: async (c) => { contact(c) },
     settings: async () => settings,
     updateSettings: async (patch) => { settings = { ...settings, ...(patch as Partial<Settings>) }; return settings },
     relays: async () => [fakeRelay('/ip4/10.0.0.1/tcp/1/p2p/relay')],

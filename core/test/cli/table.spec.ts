@@ -24,6 +24,11 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   send: { argv: ['send', 'bob', 'hi', '--timeout', '0'], json: { cmd: 'send', to: 'bob', text: 'hi' } },
   history: { argv: ['history', 'bob'], json: { cmd: 'history', contact: 'bob' } },
   read: { argv: ['read', 'bob'], json: { cmd: 'read', contact: 'bob' } },
+  reply: { argv: ['reply', 'bob', 'm1', 'yes'], json: { cmd: 'reply', to: 'bob', id: 'm1', text: 'yes' } },
+  react: { argv: ['react', 'm1', '👍'], json: { cmd: 'react', id: 'm1', emoji: '👍' } },
+  edit: { argv: ['edit', 'm1', 'hello'], json: { cmd: 'edit', id: 'm1', text: 'hello' } },
+  delete: { argv: ['delete', 'm1', '--everyone'], json: { cmd: 'delete', id: 'm1', everyone: true } },
+  search: { argv: ['search', 'hi', '--in', 'bob'], json: { cmd: 'search', query: 'hi', in: 'bob' } },
   disappearing: { argv: ['disappearing', 'bob', '60'], json: { cmd: 'disappearing', contact: 'bob', seconds: 60 } },
   relays: { argv: ['relays'], json: { cmd: 'relays' } },
   'relays add': { argv: ['relays', 'add', RELAY], json: { cmd: 'relays', add: RELAY } },
@@ -123,7 +128,10 @@ describe('sotto command table', () => {
       [{ cmd: 'send', to: 3, text: 'hi' }, '"to" must be a string'],
       [{ cmd: 'disappearing', contact: 'bob', seconds: '60' }, '"seconds" must be a number'],
       [{ cmd: 'settings', excludedJurisdictions: 'CH' }, '"excludedJurisdictions" must be a list of strings'],
-      [{ cmd: 'add', invite: 'sotto://invite/bob', alias: 5 }, '"alias" must be a string']
+      [{ cmd: 'add', invite: 'sotto://invite/bob', alias: 5 }, '"alias" must be a string'],
+      [{ cmd: 'delete', id: 'm1', everyone: 'yes' }, '"everyone" must be true or false'],
+      [{ cmd: 'typing', to: 'bob' }, '"started" must be true or false'],
+      [{ cmd: 'settings', readReceipts: 1 }, '"readReceipts" must be true or false']
     ]
     for (const [request, message] of cases) {
       const { answer, calls } = await viaJson({ ...request, ref: 'r' })
@@ -131,6 +139,14 @@ describe('sotto command table', () => {
       assert.deepEqual(calls, [])
     }
     assert.deepEqual(await dispatchLine(fakeMessenger().messenger, '[1]'), { event: 'error', name: 'InvalidInputError', message: 'a command is a JSON object' })
+  })
+
+  it('turns read receipts and typing indicators on in run, and sends typing there', async () => {
+    const settings = await viaJson({ cmd: 'settings', readReceipts: true, typingIndicators: false })
+    assert.deepEqual(settings.calls[0], { method: 'updateSettings', args: [{ readReceipts: true, typingIndicators: false }] })
+    assert.equal((settings.answer.result as Record<string, unknown>).readReceipts, true)
+    const typing = await viaJson({ cmd: 'typing', to: 'bob', started: true })
+    assert.deepEqual(typing.calls[0], { method: 'typing', args: ['bob', true] })
   })
 
   it('passes a messenger\'s own error back the same way on both sides', async () => {

@@ -143,6 +143,15 @@ describe('conversations', () => {
     await assert.rejects(conversations.waitForState('f'.repeat(32), ['sent'], 1000), { name: 'NotFoundError' })
   })
 
+  it('a wait for delivered ends at read, which a read receipt may bring before the delivery is recorded', async () => {
+    const { conversations, repos, events } = await setUp()
+    const m = await conversations.send('bob', 'hi')
+    const delivered = conversations.waitForState(m.id, ['delivered'], 60_000)
+    await repos.messages.update(await repos.refs.require(m.id), r => { r.state = 'read' })
+    events.emit('status', { id: m.id, contactId: 'bob', state: 'delivered' })
+    assert.equal((await delivered).state, 'read')
+  })
+
   it('reads history oldest first, with a limit, and before a message (ties broken by order)', async () => {
     const { conversations, repos } = await setUp()
     await incoming(repos, 'a', 100, 0, true)

@@ -77,3 +77,34 @@ export async function introduce (alice: Messenger, bob: Messenger): Promise<{ bo
   await bob.accept(aliceRequest.id)
   return { bobAtAlice: bobContact.id, aliceAtBob: aliceRequest.id }
 }
+
+/** Alice and Bob in temp directories, introduced; `stop` stops both and removes the directories. */
+export interface Pair {
+  alice: Messenger
+  bob: Messenger
+  bobAtAlice: string
+  aliceAtBob: string
+  dirs: { alice: string, bob: string }
+  stop(): Promise<void>
+}
+
+/** Starts Alice and Bob on loopback and introduces them. */
+export async function startPair (): Promise<Pair> {
+  const a = await tempDir()
+  const b = await tempDir()
+  const alice = await startMessenger(a.dir, 'Alice')
+  const bob = await startMessenger(b.dir, 'Bob')
+  const pair: Pair = {
+    alice,
+    bob,
+    ...await introduce(alice, bob),
+    dirs: { alice: a.dir, bob: b.dir },
+    stop: async () => {
+      await pair.alice.stop()
+      await pair.bob.stop()
+      await a.cleanup()
+      await b.cleanup()
+    }
+  }
+  return pair
+}

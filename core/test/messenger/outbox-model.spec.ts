@@ -29,7 +29,7 @@ interface Real {
   states: Map<string, MessageState[]>
 }
 
-const RANK: Record<MessageState, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 }
+const RANK: Record<MessageState, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 2 }
 
 function watch (real: Real): void {
   real.alice.on('status', s => { real.states.get(s.id)?.push(s.state) })

@@ -123,7 +123,15 @@ const contents: Array<{ name: string, content: ContentJson }> = [
   {
     name: 'deposit tokens, one relay (the relay of the invite card above)',
     content: { id: toHex(id2), sentAt, tokens: { relays: [{ addr: `/ip4/198.51.100.20/tcp/4001/p2p/${relay}`, mailboxId: 'aa'.repeat(32), token: 'cc'.repeat(32) }] } }
-  }
+  },
+  { name: 'reply: a text quoting the first text above', content: { id: toHex(id2), sentAt, text: { text: 'Hello to you too', seq: 2, replyTo: toHex(id) } } },
+  { name: 'read receipt', content: { id: toHex(id2), sentAt, readReceipt: { ids: [toHex(id)] } } },
+  { name: 'typing started', content: { id: toHex(id2), sentAt, typing: { started: true } } },
+  { name: 'typing stopped (an empty Typing: started is false)', content: { id: toHex(id2), sentAt, typing: { started: false } } },
+  { name: 'reaction', content: { id: toHex(id2), sentAt, reaction: { target: toHex(id), emoji: '👍' } } },
+  { name: 'reaction removed (empty emoji)', content: { id: toHex(id2), sentAt, reaction: { target: toHex(id), emoji: '' } } },
+  { name: 'edit', content: { id: toHex(id2), sentAt, edit: { target: toHex(id), text: 'Hello, Bob! 👋 (edited)' } } },
+  { name: 'delete for everyone', content: { id: toHex(id2), sentAt, delete: { target: toHex(id) } } }
 ]
 
 const frames: Array<{ name: string, frame: FrameJson }> = [
@@ -159,6 +167,8 @@ const vectors: Vectors = {
   invalid: [
     { name: 'envelope of 3 bytes (not a bucket size)', decoder: 'decodeEnvelope', bytes: '0a0100', error: 'InvalidInputError' },
     { name: 'content with a 15-byte id', decoder: 'decodeContent', bytes: '0a0f' + toHex(counting(0, 15)) + '2202100a', error: 'InvalidInputError' },
+    { name: 'content: an edit with an empty text', decoder: 'decodeContent', bytes: '0a10' + toHex(id) + '1000' + '6a12' + '0a10' + toHex(id), error: 'InvalidInputError' },
+    { name: 'content: a reaction with a 15-byte target', decoder: 'decodeContent', bytes: '0a10' + toHex(id) + '1000' + '6211' + '0a0f' + toHex(counting(0, 15)), error: 'InvalidInputError' },
     { name: 'frame: a Receipt without a status', decoder: 'decodeMessageFrame', bytes: '1212' + '0a10' + toHex(id), error: 'InvalidInputError' },
     { name: 'frame: a Receipt with status 9', decoder: 'decodeMessageFrame', bytes: '1214' + '0a10' + toHex(id) + '1009', error: 'InvalidInputError' },
     { name: 'frame: neither Deliver nor Receipt', decoder: 'decodeMessageFrame', bytes: '1a00', error: 'InvalidInputError' }

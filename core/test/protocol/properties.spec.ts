@@ -79,7 +79,13 @@ const contentArb: fc.Arbitrary<Content> = rec({
     fc.constant({}),
     rec({ text: rec({ text, seq: safeInteger }) }),
     rec({ deliveryReceipt: rec({ ids: fc.array(id16, { minLength: 1, maxLength: MAX_RECEIPT_IDS }) }) }),
-    rec({ disappearingTimer: rec({ seconds: fc.integer({ min: 0, max: MAX_DISAPPEARING_SECONDS }) }) })
+    rec({ disappearingTimer: rec({ seconds: fc.integer({ min: 0, max: MAX_DISAPPEARING_SECONDS }) }) }),
+    rec({ text: rec({ text, seq: safeInteger, replyTo: id16 }) }),
+    rec({ readReceipt: rec({ ids: fc.array(id16, { minLength: 1, maxLength: MAX_RECEIPT_IDS }) }) }),
+    rec({ typing: rec({ started: fc.boolean() }) }),
+    rec({ reaction: rec({ target: id16, emoji: fc.constantFrom('', '👍', '❤️', '👩🏽‍💻', '😂') }) }),
+    rec({ edit: rec({ target: id16, text: text.filter(t => t.length > 0) }) }),
+    rec({ delete: rec({ target: id16 }) })
   )
 }).map(({ body, senderCard, ...rest }) => ({ ...rest, ...(senderCard != null ? { senderCard } : {}), ...body }))
 

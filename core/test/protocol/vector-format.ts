@@ -44,8 +44,13 @@ export interface ContentJson {
   id: string
   sentAt: number
   senderCard?: string
-  text?: { text: string, seq: number }
+  text?: { text: string, seq: number, replyTo?: string }
   deliveryReceipt?: { ids: string[] }
+  readReceipt?: { ids: string[] }
+  typing?: { started: boolean }
+  reaction?: { target: string, emoji: string }
+  edit?: { target: string, text: string }
+  delete?: { target: string }
   disappearingTimer?: { seconds: number }
   tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
 }
@@ -130,7 +135,15 @@ export function cardToJson (card: InviteCard): CardJson {
 export function contentFromJson (json: ContentJson): Content {
   const content: Content = { id: fromHex(json.id), sentAt: json.sentAt }
   if (json.senderCard != null) content.senderCard = fromHex(json.senderCard)
-  if (json.text != null) content.text = { ...json.text }
+  if (json.text != null) {
+    const { replyTo, ...text } = json.text
+    content.text = { ...text, ...(replyTo != null ? { replyTo: fromHex(replyTo) } : {}) }
+  }
+  if (json.readReceipt != null) content.readReceipt = { ids: json.readReceipt.ids.map(fromHex) }
+  if (json.typing != null) content.typing = { ...json.typing }
+  if (json.reaction != null) content.reaction = { target: fromHex(json.reaction.target), emoji: json.reaction.emoji }
+  if (json.edit != null) content.edit = { target: fromHex(json.edit.target), text: json.edit.text }
+  if (json.delete != null) content.delete = { target: fromHex(json.delete.target) }
   if (json.deliveryReceipt != null) content.deliveryReceipt = { ids: json.deliveryReceipt.ids.map(fromHex) }
   if (json.disappearingTimer != null) content.disappearingTimer = { ...json.disappearingTimer }
   if (json.tokens != null) {

@@ -34,6 +34,7 @@ import { coreLinkReader } from './core-loader.js'
 import { contactHandlers } from './service/contact-handlers.js'
 import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
+import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
@@ -348,6 +349,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       }),
       ...messageHandlers({ messenger, refreshUnread }),
+      ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...linkHandlers({

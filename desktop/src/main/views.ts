@@ -21,6 +21,10 @@ export function messageView (m: Message): MessageView {
   if (m.failure != null) view.failure = m.failure
   if (m.readAt != null) view.readAt = m.readAt
   if (m.expiresAt != null) view.expiresAt = m.expiresAt
+  if (m.replyTo != null) view.replyTo = m.replyTo
+  if (m.reactions != null) view.reactions = m.reactions.map(r => ({ by: r.by, emoji: r.emoji }))
+  if (m.editedAt != null) view.editedAt = m.editedAt
+  if (m.deleted === true) view.deleted = true
   return view
 }
 
@@ -55,6 +59,7 @@ export function settingsView (s: Settings, prefs: DesktopConfig['prefs'], featur
     mdns: s.mdns,
     readReceipts: s.readReceipts,
     hideIp: s.hideIp,
+    typingIndicators: s.typingIndicators,
     excludedJurisdictions: [...s.excludedJurisdictions],
     theme: prefs.theme,
     notifications: prefs.notifications,

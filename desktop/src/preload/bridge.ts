@@ -59,6 +59,12 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     history: request => call('history', request),
     send: request => call('send', request),
     markRead: request => call('markRead', request),
+    reply: request => call('reply', request),
+    react: request => call('react', request),
+    editMessage: request => call('editMessage', request),
+    deleteMessage: request => call('deleteMessage', request),
+    search: request => call('search', request),
+    typing: request => call('typing', request),
     settings: () => call('settings'),
     updateSettings: request => call('updateSettings', request),
     relays: () => call('relays'),
@@ -80,7 +86,11 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onUnread: subscribe('unread'),
     onRelay: subscribe('relay'),
     onInvite: subscribe('invite'),
-    onNotification: subscribe('notification')
+    onNotification: subscribe('notification'),
+    onReaction: subscribe('reaction'),
+    onEdit: subscribe('edit'),
+    onDelete: subscribe('delete'),
+    onTyping: subscribe('typing')
   } satisfies SottoBridge)
 }
 

@@ -25,6 +25,12 @@ export const METHOD_CHANNELS = {
   history: 'sotto:messages:history',
   send: 'sotto:messages:send',
   markRead: 'sotto:messages:mark-read',
+  reply: 'sotto:messages:reply',
+  react: 'sotto:messages:react',
+  editMessage: 'sotto:messages:edit',
+  deleteMessage: 'sotto:messages:delete',
+  search: 'sotto:messages:search',
+  typing: 'sotto:messages:typing',
   settings: 'sotto:settings:get',
   updateSettings: 'sotto:settings:update',
   relays: 'sotto:relays:list',
@@ -56,7 +62,11 @@ export const EVENT_CHANNELS = {
   unread: 'sotto:event:unread',
   relay: 'sotto:event:relay',
   invite: 'sotto:event:invite',
-  notification: 'sotto:event:notification'
+  notification: 'sotto:event:notification',
+  reaction: 'sotto:event:reaction',
+  edit: 'sotto:event:edit',
+  delete: 'sotto:event:delete',
+  typing: 'sotto:event:typing'
 } as const
 
 /** The name of a pushed event. */

@@ -37,6 +37,14 @@ export interface MessageView {
   readAt?: number
   /** When it will disappear (ms since epoch). */
   expiresAt?: number
+  /** A reply: the id of the quoted message, in the same conversation. */
+  replyTo?: string
+  /** Reactions, one per person (`by`: a contact id, or the own user id). */
+  reactions?: Array<{ by: string, emoji: string }>
+  /** When it was last edited (ms since epoch, the editor's clock). */
+  editedAt?: number
+  /** Deleted for everyone: no text, shown as deleted. */
+  deleted?: boolean
 }
 
 /** A contact or a contact request. `displayName` is untrusted. */
@@ -138,10 +146,12 @@ export type NotificationPreview = 'none' | 'name' | 'name-and-text'
 export interface SettingsView {
   /** Discover peers on the local network (mDNS). */
   mdns: boolean
-  /** Send read receipts. */
+  /** Send read receipts and show others' (both sides must allow them). */
   readReceipts: boolean
   /** Hide the IP address from contacts and their relays (from the next start). */
   hideIp: boolean
+  /** Send typing indicators and show others' (both sides must allow them). */
+  typingIndicators: boolean
   /** ISO 3166-1 alpha-2 codes whose relays are refused. */
   excludedJurisdictions: string[]
   /** Colour theme. */
@@ -212,6 +222,7 @@ export type Result<T> = { ok: true, value: T } | { ok: false, error: ErrorView }
 export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 
 const contactId = z.string().min(1).max(128)
+const messageId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a message id')
 const name = z.string().trim().min(1).max(64)
   .refine(s => !/[\p{Cc}]/u.test(s), 'must not contain control characters')
 const passphrase = z.string().min(8, 'must be at least 8 characters').max(1024)
@@ -279,11 +290,22 @@ export const requestSchemas = {
     text: z.string().max(16000).refine(s => s.trim().length > 0, 'must not be empty')
   }),
   markRead: ref,
+  reply: z.strictObject({
+    contactId,
+    replyTo: messageId,
+    text: z.string().max(16000).refine(s => s.trim().length > 0, 'must not be empty')
+  }),
+  react: z.strictObject({ messageId, emoji: z.string().max(64).refine(s => !/\p{Cc}/u.test(s), 'must not contain control characters') }),
+  editMessage: z.strictObject({ messageId, text: z.string().max(16000).refine(s => s.trim().length > 0, 'must not be empty') }),
+  deleteMessage: z.strictObject({ messageId, everyone: z.boolean() }),
+  search: z.strictObject({ query: z.string().max(256), contactId: contactId.optional() }),
+  typing: z.strictObject({ contactId, started: z.boolean() }),
   settings: empty,
   updateSettings: z.strictObject({
     mdns: z.boolean().optional(),
     readReceipts: z.boolean().optional(),
     hideIp: z.boolean().optional(),
+    typingIndicators: z.boolean().optional(),
     excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     notifications: z.boolean().optional(),
@@ -327,6 +349,12 @@ export interface Replies {
   history: MessageView[]
   send: MessageView
   markRead: null
+  reply: MessageView
+  react: MessageView
+  editMessage: MessageView
+  deleteMessage: null
+  search: MessageView[]
+  typing: null
   settings: SettingsView
   updateSettings: SettingsView
   relays: RelayView[]
@@ -353,6 +381,10 @@ export interface Events {
   relay: RelayView
   invite: { invite: string }
   notification: NotificationView
+  reaction: { contactId: string, id: string, by: string, emoji: string }
+  edit: MessageView
+  delete: { contactId: string, id: string, everyone: boolean }
+  typing: { contactId: string, started: boolean }
 }
 
 /** One pushed event. */

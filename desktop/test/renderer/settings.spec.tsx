@@ -61,6 +61,10 @@ describe('settings screen', () => {
     await waitFor(async () => { assert.equal((await h.messenger().settings()).mdns, false) })
     await h.user.click(screen.getByRole('checkbox', { name: 'Send read receipts' }))
     await waitFor(async () => { assert.equal((await h.messenger().settings()).readReceipts, true) })
+    const typing = screen.getByRole('checkbox', { name: 'Send typing indicators' }) as HTMLInputElement
+    assert.equal(typing.checked, false, 'off by default')
+    await h.user.click(typing)
+    await waitFor(async () => { assert.equal((await h.messenger().settings()).typingIndicators, true) })
   })
 
   it('saves every change, also one made while the one before is still being saved', async () => {

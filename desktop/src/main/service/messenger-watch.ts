@@ -74,6 +74,10 @@ export class MessengerWatch {
       events.push('expired', { contactId: e.contactId, ids: [...e.ids] })
       void this.refreshUnread()
     })
+    this.on('reaction', r => { events.push('reaction', { contactId: r.contactId, id: r.id, by: r.by, emoji: r.emoji }) })
+    this.on('edit', m => { events.push('edit', messageView(m)) })
+    this.on('delete', d => { events.push('delete', { contactId: d.contactId, id: d.id, everyone: d.everyone }) })
+    this.on('typing', t => { events.push('typing', { contactId: t.contactId, started: t.started }) })
     this.on('relay', r => {
       events.push('relay', this.components.homeRelayView(r))
       this.checkOnline()

@@ -51,6 +51,7 @@ export function stateLabel (state: MessageState, failure?: FailureReason): strin
     case 'queued': return 'Queued'
     case 'sent': return 'Sent to relay'
     case 'delivered': return 'Delivered'
+    case 'read': return 'Read ✓✓'
     default: return failure != null ? `Not sent: ${FAILURES[failure]}` : 'Not sent'
   }
 }

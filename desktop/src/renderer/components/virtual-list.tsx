@@ -5,7 +5,7 @@
  * and asks for older rows when scrolled to the top.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { KeyboardEvent, ReactNode, UIEvent } from 'react'
+import type { KeyboardEvent, ReactNode, RefObject, UIEvent } from 'react'
 
 /** Props of {@link VirtualList}. */
 export interface VirtualListProps<T> {
@@ -25,6 +25,8 @@ export interface VirtualListProps<T> {
   role?: string
   /** Extra pixels rendered above and below the viewport. */
   overscan?: number
+  /** Scrolls the row with this key to the middle of the view, once it is one of the items. */
+  revealKey?: string | undefined
 }
 
 /** Viewport height used before (or without) layout, e.g. in tests. */
@@ -114,9 +116,31 @@ function edgeJump (event: KeyboardEvent<HTMLDivElement>, onReachTop: (() => void
   return y
 }
 
+/**
+ * Scrolls the row with key `revealKey` to the middle of the view once it is among `items`; only
+ * when the key or the rows change, not at every measurement.
+ */
+function useReveal<T> (
+  revealKey: string | undefined,
+  items: readonly T[],
+  getKey: (item: T) => string,
+  offsets: readonly number[],
+  list: { container: RefObject<HTMLDivElement | null>, atBottom: RefObject<boolean>, setScrollTop: (y: number) => void }
+): void {
+  useLayoutEffect(() => {
+    const index = revealKey == null ? -1 : items.findIndex(item => getKey(item) === revealKey)
+    const el = list.container.current
+    if (index < 0 || el == null) return
+    list.atBottom.current = false
+    const y = Math.max(0, offsets[index]! - (el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT) / 2)
+    el.scrollTop = y
+    list.setScrollTop(y)
+  }, [revealKey, items, getKey])
+}
+
 /** A virtualised list. */
 export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
-  const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400 } = props
+  const { items, getKey, renderItem, estimateHeight, onReachTop, label, role, overscan = 400, revealKey } = props
   const container = useRef<HTMLDivElement>(null)
   const heights = useRef(new Map<string, number>())
   const rowRefs = useRef(new Map<string, HTMLDivElement>())
@@ -178,6 +202,8 @@ export function VirtualList<T> (props: VirtualListProps<T>): ReactNode {
       ? [{ key: kept.key, offset: kept.offset }]
       : items.slice(start, end).map((item, i) => ({ key: getKey(item), offset: offsets[start + i]! }))
   })
+
+  useReveal(revealKey, items, getKey, offsets, { container, atBottom, setScrollTop })
 
   const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
     const el = event.currentTarget

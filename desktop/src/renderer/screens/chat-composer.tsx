@@ -3,7 +3,8 @@
  * The composer of a conversation: Enter sends, Shift+Enter starts a new line. The text is emptied
  * at once, so the next message can be typed while one is sent, and given back if sending failed.
  */
-import { useId, useState } from 'react'
+import { useId, useRef, useState } from 'react'
+import { PeerText } from '../components/peer-text.js'
 import { useClient } from '../components/context.js'
 import { errorMessage } from '../client.js'
 import type { FormEvent, KeyboardEvent, ReactNode } from 'react'
@@ -17,21 +18,45 @@ export interface ComposerProps {
   blocked: boolean
   /** Called with each message sent. */
   onSent: (message: MessageView) => void
+  /** The message the next one replies to, if any. */
+  replyTo?: MessageView | undefined
+  /** The user dropped the reply (or it was sent). */
+  onCancelReply?: () => void
 }
 
+/** How often "still typing" is sent while the user types, in ms. */
+const TYPING_EVERY_MS = 5000
+
 /** The message composer. */
-export function Composer ({ contactId, blocked, onSent }: ComposerProps): ReactNode {
+export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply }: ComposerProps): ReactNode {
   const client = useClient()
   const composerId = useId()
   const [text, setText] = useState('')
   const [sendError, setSendError] = useState<string>()
+  const typingSince = useRef(0)
+  // Typing indicators go only when the settings allow, to a directly connected contact: the engine decides.
+  const typed = (next: string): void => {
+    setText(next)
+    const now = Date.now()
+    if (next !== '' && now - typingSince.current > TYPING_EVERY_MS) {
+      typingSince.current = now
+      void client.typing({ contactId, started: true }).catch(() => {})
+    } else if (next === '' && typingSince.current !== 0) {
+      typingSince.current = 0
+      void client.typing({ contactId, started: false }).catch(() => {})
+    }
+  }
 
   const send = (): void => {
     const body = text
     if (body.trim() === '' || blocked) return
     setText('')
     setSendError(undefined)
-    client.send({ contactId, text: body })
+    typingSince.current = 0
+    const quoted = replyTo
+    onCancelReply?.()
+    const sent = quoted != null ? client.reply({ contactId, replyTo: quoted.id, text: body }) : client.send({ contactId, text: body })
+    sent
       .then(onSent)
       .catch(err => {
         setSendError(errorMessage(err))
@@ -52,12 +77,18 @@ export function Composer ({ contactId, blocked, onSent }: ComposerProps): ReactN
 
   return (
     <>
+      {replyTo != null && (
+        <div className='composer-reply' role='status'>
+          <span>Replying to: {replyTo.deleted === true ? <em>Deleted message</em> : <PeerText text={replyTo.text.slice(0, 140)} />}</span>
+          <button type='button' onClick={onCancelReply}>Cancel reply</button>
+        </div>
+      )}
       <form className='composer' onSubmit={submit} aria-label='Write a message'>
         <label htmlFor={composerId} className='visually-hidden'>Message</label>
         <textarea
           id={composerId}
           value={text}
-          onChange={e => { setText(e.target.value) }}
+          onChange={e => { typed(e.target.value) }}
           onKeyDown={onKey}
           placeholder={blocked ? 'Unblock to send messages' : 'Message'}
           disabled={blocked}

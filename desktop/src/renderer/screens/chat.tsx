@@ -3,7 +3,7 @@
  * A conversation: its messages (virtualised, with day separators and per-message delivery state),
  * the composer, and the conversation's controls: safety number, disappearing timer, block, delete.
  */
-import { useId, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
@@ -12,9 +12,11 @@ import { ChatDialogs } from './chat-dialogs.js'
 import { ChatHeader, useTimerChoice } from './chat-header.js'
 import { Composer } from './chat-composer.js'
 import { MessageList } from './chat-rows.js'
+import { SearchBox } from './search-box.js'
+import { jumpTo } from './message-extras.js'
 import { useConversation } from './use-conversation.js'
 import type { ReactNode } from 'react'
-import type { ContactView } from '../../shared/contract.js'
+import type { ContactView, MessageView } from '../../shared/contract.js'
 import type { ChatDialog } from './chat-header.js'
 
 export { chatRows } from './chat-rows.js'
@@ -27,14 +29,29 @@ export interface ChatProps {
   contactId: string
   /** Called after the contact was deleted. */
   onDeleted: () => void
+  /** A message to show once it is loaded (a search result). */
+  jumpToId?: string
 }
 
 /** The chat screen. */
-export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
+export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode {
   const client = useClient()
   const titleId = useId()
-  const { contact, setContact, messages, addMessage, loadError, loadOlder } = useConversation(contactId)
+  const { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing } = useConversation(contactId)
   const [dialog, setDialog] = useState<ChatDialog | undefined>()
+  const [replyTo, setReplyTo] = useState<MessageView>()
+  // A message to show (a search result): older pages load until it is there, or none is left.
+  const [target, setTarget] = useState(jumpToId)
+  useEffect(() => {
+    if (target == null) return
+    if (!messages.some(m => m.id === target)) {
+      loadOlder()
+      return
+    }
+    // Drawn on the next frame, once the list has laid it out.
+    const frame = requestAnimationFrame(() => { if (jumpTo(target)) setTarget(undefined) })
+    return () => { cancelAnimationFrame(frame) }
+  }, [target, messages, loadOlder])
   const update = useAction(async (fn: () => Promise<ContactView>) => { setContact(await fn()) })
   const timer = useTimerChoice(contactId, setContact)
   const remove = useAction(async () => {
@@ -60,8 +77,19 @@ export function Chat ({ contactId, onDeleted }: ChatProps): ReactNode {
         <p className='banner info'>Messages disappear {disappearingLabel(contact.disappearingSeconds)} after they are read.</p>
       )}
       {error != null && <p role='alert' className='error'>{error}</p>}
-      <MessageList messages={messages} alias={contact.alias} onReachTop={loadOlder} />
-      <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} />
+      <SearchBox contactId={contactId} label='Search this conversation' onOpen={m => { setTarget(m.id) }} />
+      <MessageList
+        messages={messages}
+        alias={contact.alias}
+        contactId={contactId}
+        onReply={setReplyTo}
+        onChanged={changeMessage}
+        onJump={setTarget}
+        reveal={target}
+        onReachTop={loadOlder}
+      />
+      {typing && <p className='typing' role='status'><PeerName name={contact.alias} /> is typing…</p>}
+      <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} />
       <ChatDialogs
         dialog={dialog}
         contact={contact}

@@ -109,6 +109,7 @@ export function PrivacySection ({ settings, save }: SectionProps): ReactNode {
         relay — and your relays carry more traffic. Your own relays still see your IP address. It takes
         effect the next time Sotto starts; LAN discovery is off while it is on.
       </p>
+      <Toggle checked={settings.typingIndicators} onChange={typingIndicators => { save({ typingIndicators }) }}>Send typing indicators</Toggle>
     </fieldset>
   )
 }

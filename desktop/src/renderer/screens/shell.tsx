@@ -9,6 +9,7 @@ import { AddContact } from './add-contact.js'
 import { Chat } from './chat.js'
 import { ConversationList } from './conversation-list.js'
 import { FirstContact } from './first-contact.js'
+import { SearchBox } from './search-box.js'
 import { Invite } from './invite.js'
 import { Requests } from './requests.js'
 import { Settings } from './settings.js'
@@ -18,7 +19,7 @@ import type { AppStatus, ContactView, SettingsView } from '../../shared/contract
 /** Which screen is open. */
 export type View =
   | { kind: 'chats' }
-  | { kind: 'chat', contactId: string }
+  | { kind: 'chat', contactId: string, messageId?: string }
   | { kind: 'requests' }
   | { kind: 'add', invite?: string }
   | { kind: 'invite' }
@@ -82,7 +83,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
 
   let pane: ReactNode
   switch (view.kind) {
-    case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
+    case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} {...(view.messageId != null ? { jumpToId: view.messageId } : {})} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
@@ -113,6 +114,11 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
       {(view.kind === 'chats' || view.kind === 'chat') && (
         <aside className='list-pane' aria-label='Conversations'>
           {error != null && <p role='alert' className='error'>{error}</p>}
+          <SearchBox
+            label='Search all conversations'
+            nameOf={id => contacts.find(c => c.id === id)?.alias ?? ''}
+            onOpen={m => { setView({ kind: 'chat', contactId: m.contactId, messageId: m.id }) }}
+          />
           <ConversationList contacts={contacts} {...(view.kind === 'chat' ? { selected: view.contactId } : {})} onOpen={open} />
         </aside>
       )}

@@ -7,9 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import type { Dispatch, SetStateAction } from 'react'
 import type { ContactView, MessageView } from '../../shared/contract.js'
+import type { SottoClient } from '../client.js'
 
 /** Messages loaded per page. */
 export const PAGE_SIZE = 100
+
+/** How long "typing…" stays without news: the sender repeats it every 5 s while typing. */
+const TYPING_SHOWN_MS = 15_000
 
 /** What {@link useConversation} returns. */
 export interface Conversation {
@@ -25,10 +29,54 @@ export interface Conversation {
   loadError: string | undefined
   /** Loads the page of messages before the oldest one shown. */
   loadOlder: () => void
+  /** Replaces a message as changed here (a reaction, an edit); `undefined` removes it. */
+  changeMessage: (id: string, message: MessageView | undefined) => void
+  /** The contact is typing now (typing indicators on both sides). */
+  typing: boolean
 }
 
 const withMessage = (message: MessageView) => (list: MessageView[]): MessageView[] =>
   list.some(m => m.id === message.id) ? list : [...list, message]
+
+/**
+ * Follows what changes messages already shown (edits, deletes, reactions) and the contact's
+ * typing; returns the functions that unsubscribe.
+ */
+function followChanges (
+  client: SottoClient,
+  contactId: string,
+  setMessages: Dispatch<SetStateAction<MessageView[]>>,
+  setTyping: (typing: boolean) => void
+): Array<() => void> {
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  return [
+    client.bridge.onEdit(edited => {
+      if (edited.contactId === contactId) setMessages(list => list.map(m => m.id === edited.id ? edited : m))
+    }),
+    client.bridge.onDelete(d => {
+      if (d.contactId !== contactId) return
+      setMessages(list => d.everyone
+        ? list.map(m => m.id === d.id ? { ...m, text: '', deleted: true, reactions: [] } : m)
+        : list.filter(m => m.id !== d.id))
+    }),
+    client.bridge.onReaction(r => {
+      if (r.contactId !== contactId) return
+      setMessages(list => list.map(m => {
+        if (m.id !== r.id) return m
+        const reactions = (m.reactions ?? []).filter(x => x.by !== r.by)
+        return { ...m, reactions: r.emoji === '' ? reactions : [...reactions, { by: r.by, emoji: r.emoji }] }
+      }))
+    }),
+    client.bridge.onTyping(t => {
+      if (t.contactId !== contactId) return
+      clearTimeout(typingTimer)
+      setTyping(t.started)
+      // A "stopped" that never comes (the contact closed the app) must not leave it shown.
+      if (t.started) typingTimer = setTimeout(() => { setTyping(false) }, TYPING_SHOWN_MS)
+    }),
+    () => { clearTimeout(typingTimer) }
+  ]
+}
 
 /** The conversation with `contactId`. */
 export function useConversation (contactId: string): Conversation {
@@ -37,6 +85,7 @@ export function useConversation (contactId: string): Conversation {
   const [messages, setMessages] = useState<MessageView[]>([])
   const [complete, setComplete] = useState(false)
   const [loadError, setLoadError] = useState<string>()
+  const [typing, setTyping] = useState(false)
   const loadingOlder = useRef(false)
   const timer = useRef(0)
   timer.current = contact?.disappearingSeconds ?? 0
@@ -75,7 +124,10 @@ export function useConversation (contactId: string): Conversation {
       client.bridge.onMessage(message => {
         if (message.contactId !== contactId) return
         setMessages(withMessage(message))
-        if (message.direction === 'in') read()
+        if (message.direction === 'in') {
+          setTyping(false)
+          read()
+        }
       }),
       client.bridge.onStatus(s => {
         if (s.contactId !== contactId) return
@@ -92,6 +144,7 @@ export function useConversation (contactId: string): Conversation {
         setMessages(list => list.filter(m => !gone.has(m.id)))
       }),
       client.bridge.onContact(c => { if (c.id === contactId) setContact(c) }),
+      ...followChanges(client, contactId, setMessages, setTyping),
       client.bridge.onConnection(c => {
         if (c.contactId === contactId) setContact(prev => prev != null ? { ...prev, presence: c.presence } : prev)
       })
@@ -115,5 +168,8 @@ export function useConversation (contactId: string): Conversation {
   }, [client, complete, contactId, messages])
 
   const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(message)) }, [])
-  return { contact, setContact, messages, addMessage, loadError, loadOlder }
+  const changeMessage = useCallback((id: string, message: MessageView | undefined) => {
+    setMessages(list => message == null ? list.filter(m => m.id !== id) : list.map(m => m.id === id ? message : m))
+  }, [])
+  return { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing }
 }
