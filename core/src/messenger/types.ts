@@ -44,6 +44,33 @@ export interface Message {
   readAt?: number
   /** When it will be deleted (ms since epoch), for disappearing messages. */
   expiresAt?: number
+  /** The file it carries, for a file message (its `text` is empty). */
+  file?: MessageFile
+}
+
+/**
+ * Where a file's chunks are. Outgoing: `waiting` (the recipient has not fetched them and no relay
+ * holds them yet), `done` (the recipient or one of its relays holds them). Incoming: `waiting` (not
+ * fetched: over the automatic download size, from a request, or nowhere to fetch from yet),
+ * `transferring`, `done` (held here, encrypted, ready to save). `failed` (see `error`) and
+ * `cancelled` either way.
+ */
+export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
+
+/** The file of a file message, as shown. */
+export interface MessageFile {
+  /** The file name the sender gave (untrusted text, no path). */
+  name: string
+  /** Its size in bytes. */
+  size: number
+  /** Its MIME type as the sender named it (untrusted). */
+  mime: string
+  /** Where its chunks are. */
+  state: FileState
+  /** The error's name when `state` is `failed` (`FileTooLargeError`, `QuotaExceededError`, …). */
+  error?: string
+  /** An image's thumbnail (JPEG, at most 16 KiB). */
+  thumbnail?: Uint8Array
 }
 
 /** Someone this messenger knows: a contact, or a stranger whose message waits in requests. */

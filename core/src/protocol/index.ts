@@ -25,8 +25,9 @@ export {
   MAX_NAME_LENGTH, MAX_RECEIPT_IDS, MAX_RECEIPT_REASON_LENGTH, MAX_SEALED_BYTES,
   MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, MESSAGE_PROTOCOL
 } from './limits.js'
+export { MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export type {
-  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
+  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentFile, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -1083,6 +1083,7 @@ export interface Content {
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
   resendRequest?: Content.ResendRequest
+  file?: Content.File
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1196,6 +1197,301 @@ export namespace Content {
 
     export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Text>): Generator<TextTextFieldEvent | TextSeqFieldEvent> {
       return streamMessage(buf, Text.codec(), opts)
+    }
+  }
+
+  export interface File {
+    id: Uint8Array<ArrayBuffer>
+    key: Uint8Array<ArrayBuffer>
+    size: bigint
+    paddedSize: bigint
+    chunkSize: number
+    root: Uint8Array<ArrayBuffer>
+    mime: string
+    name: string
+    thumbnail?: Uint8Array<ArrayBuffer>
+    seq: bigint
+  }
+
+  export namespace File {
+    let _codec: Codec<File>
+
+    export const codec = (): Codec<File> => {
+      if (_codec == null) {
+        _codec = message<File>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.id != null && obj.id.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.id)
+          }
+
+          if ((obj.key != null && obj.key.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.key)
+          }
+
+          if ((obj.size != null && obj.size !== 0n)) {
+            w.uint32(24)
+            w.uint64(obj.size)
+          }
+
+          if ((obj.paddedSize != null && obj.paddedSize !== 0n)) {
+            w.uint32(32)
+            w.uint64(obj.paddedSize)
+          }
+
+          if ((obj.chunkSize != null && obj.chunkSize !== 0)) {
+            w.uint32(40)
+            w.uint32(obj.chunkSize)
+          }
+
+          if ((obj.root != null && obj.root.byteLength > 0)) {
+            w.uint32(50)
+            w.bytes(obj.root)
+          }
+
+          if ((obj.mime != null && obj.mime !== '')) {
+            w.uint32(58)
+            w.string(obj.mime)
+          }
+
+          if ((obj.name != null && obj.name !== '')) {
+            w.uint32(66)
+            w.string(obj.name)
+          }
+
+          if (obj.thumbnail != null) {
+            w.uint32(74)
+            w.bytes(obj.thumbnail)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0n)) {
+            w.uint32(80)
+            w.uint64(obj.seq)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            id: new Uint8Array(0),
+            key: new Uint8Array(0),
+            size: 0n,
+            paddedSize: 0n,
+            chunkSize: 0,
+            root: new Uint8Array(0),
+            mime: '',
+            name: '',
+            seq: 0n
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.id = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.key = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.size = reader.uint64()
+                break
+              }
+              case 4: {
+                obj.paddedSize = reader.uint64()
+                break
+              }
+              case 5: {
+                obj.chunkSize = reader.uint32()
+                break
+              }
+              case 6: {
+                obj.root = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.mime = reader.string()
+                break
+              }
+              case 8: {
+                obj.name = reader.string()
+                break
+              }
+              case 9: {
+                obj.thumbnail = reader.bytes()
+                break
+              }
+              case 10: {
+                obj.seq = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.id`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.key`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.size`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.paddedSize`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.chunkSize`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.root`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.mime`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 9: {
+                yield {
+                  field: `${prefix}.thumbnail`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 10: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface FileIdFieldEvent {
+      field: '$.id'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileKeyFieldEvent {
+      field: '$.key'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileSizeFieldEvent {
+      field: '$.size'
+      value: bigint
+    }
+
+    export interface FilePaddedSizeFieldEvent {
+      field: '$.paddedSize'
+      value: bigint
+    }
+
+    export interface FileChunkSizeFieldEvent {
+      field: '$.chunkSize'
+      value: number
+    }
+
+    export interface FileRootFieldEvent {
+      field: '$.root'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileMimeFieldEvent {
+      field: '$.mime'
+      value: string
+    }
+
+    export interface FileNameFieldEvent {
+      field: '$.name'
+      value: string
+    }
+
+    export interface FileThumbnailFieldEvent {
+      field: '$.thumbnail'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileSeqFieldEvent {
+      field: '$.seq'
+      value: bigint
+    }
+
+    export function encode (obj: Partial<File>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, File.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<File>): File {
+      return decodeMessage(buf, File.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<File>): Generator<FileIdFieldEvent | FileKeyFieldEvent | FileSizeFieldEvent | FilePaddedSizeFieldEvent | FileChunkSizeFieldEvent | FileRootFieldEvent | FileMimeFieldEvent | FileNameFieldEvent | FileThumbnailFieldEvent | FileSeqFieldEvent> {
+      return streamMessage(buf, File.codec(), opts)
     }
   }
 
@@ -1776,7 +2072,16 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.file != null) {
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.resendRequest != null) {
+          obj.file = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1784,6 +2089,7 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1791,6 +2097,7 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
@@ -1798,6 +2105,7 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1805,6 +2113,7 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1849,6 +2158,11 @@ export namespace Content {
         if (obj.resendRequest != null) {
           w.uint32(66)
           Content.ResendRequest.codec().encode(obj.resendRequest, w)
+        }
+
+        if (obj.file != null) {
+          w.uint32(74)
+          Content.File.codec().encode(obj.file, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1916,6 +2230,12 @@ export namespace Content {
               })
               break
             }
+            case 9: {
+              obj.file = Content.File.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.file
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1932,7 +2252,16 @@ export namespace Content {
         }
 
 
+        if (obj.file != null) {
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.resendRequest != null) {
+          delete obj.file
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1940,6 +2269,7 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.file
           delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1947,6 +2277,7 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
@@ -1954,6 +2285,7 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -1961,6 +2293,7 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2031,6 +2364,13 @@ export namespace Content {
             case 8: {
               yield * Content.ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resendRequest`, {
                 limits: opts.limits?.resendRequest
+              })
+
+              break
+            }
+            case 9: {
+              yield * Content.File.codec().stream(reader, reader.uint32(), `${prefix}.file`, {
+                limits: opts.limits?.file
               })
 
               break
@@ -2122,6 +2462,56 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentFileIdFieldEvent {
+    field: '$.file.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileKeyFieldEvent {
+    field: '$.file.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileSizeFieldEvent {
+    field: '$.file.size'
+    value: bigint
+  }
+
+  export interface ContentFilePaddedSizeFieldEvent {
+    field: '$.file.paddedSize'
+    value: bigint
+  }
+
+  export interface ContentFileChunkSizeFieldEvent {
+    field: '$.file.chunkSize'
+    value: number
+  }
+
+  export interface ContentFileRootFieldEvent {
+    field: '$.file.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileMimeFieldEvent {
+    field: '$.file.mime'
+    value: string
+  }
+
+  export interface ContentFileNameFieldEvent {
+    field: '$.file.name'
+    value: string
+  }
+
+  export interface ContentFileThumbnailFieldEvent {
+    field: '$.file.thumbnail'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileSeqFieldEvent {
+    field: '$.file.seq'
+    value: bigint
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -2136,7 +2526,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -123,6 +123,25 @@ const contents: Array<{ name: string, content: ContentJson }> = [
   {
     name: 'deposit tokens, one relay (the relay of the invite card above)',
     content: { id: toHex(id2), sentAt, tokens: { relays: [{ addr: `/ip4/198.51.100.20/tcp/4001/p2p/${relay}`, mailboxId: 'aa'.repeat(32), token: 'cc'.repeat(32) }] } }
+  },
+  {
+    name: 'file: the file of the file test vectors (1,500 bytes in 1 KiB chunks), as notes.txt, with a 4-byte thumbnail',
+    content: {
+      id: toHex(id2),
+      sentAt,
+      file: {
+        id: toHex(counting(0x00, 16)),
+        key: toHex(counting(0x20, 32)),
+        size: 1500,
+        paddedSize: 1507,
+        chunkSize: 1024,
+        root: '7066002d063dd3482e502ad91c3768dfae4336354fb85efa65fc1ae2e8eb4dc0',
+        mime: 'text/plain',
+        name: 'notes.txt',
+        thumbnail: 'ffd8ffd9',
+        seq: 2
+      }
+    }
   }
 ]
 
