@@ -172,3 +172,12 @@ export class GroupFullError extends GroupChangeRefusedError {}
  * sender can send their sender key and the message again.
  */
 export class MissingSenderKeyError extends UndecryptableMessageError {}
+
+/** A file is larger than this messenger sends (`Settings.maxFileBytes`) or a relay takes. */
+export class FileTooLargeError extends TooLargeError {}
+
+/** The recipient's relay holds as many bytes of files for its mailbox as it takes (its file quota). */
+export class FileQuotaError extends QuotaExceededError {}
+
+/** A file of a contact request is never fetched: accept the request first. */
+export class FileFromRequestError extends SottoError {}

@@ -14,7 +14,12 @@ import type { Disappearing } from './disappearing.js'
 import type { Outbox } from './outbox.js'
 import type { MessageRecord } from './records.js'
 import type { Repositories } from './state.js'
+import type { Content } from '../protocol/types.js'
+import type { Transaction } from '../storage/types.js'
 import type { HistoryOptions, Message, MessageState, MessengerEvents } from './types.js'
+
+/** The body of a Content, without what every Content has. */
+export type ContentBody = Omit<Content, 'id' | 'sentAt' | 'senderCard'>
 
 /** Longest text a message may carry, in characters. */
 export const MAX_TEXT_LENGTH = 8000
@@ -41,9 +46,18 @@ export class Conversations {
   async send (ref: string, text: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
+    return toMessage(await this.post(ref, seq => ({ text: { text, seq } }), { text }))
+  }
+
+  /**
+   * Stores an outgoing message (state `queued`) whose body `bodyOf` makes from its sequence number,
+   * with the record's `fields`, and starts delivering it; `also` writes what goes with it in the
+   * same change. Resolves with the record once it is durable.
+   */
+  async post (ref: string, bodyOf: (seq: number) => ContentBody, fields: Pick<MessageRecord, 'text' | 'file'>, also?: (tx: Transaction, message: MessageRecord) => void): Promise<MessageRecord> {
     const { repos, contacts, outbox, disappearing } = this.components
     // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
-    const message = await repos.state.change(async (tx, change) => {
+    return repos.state.change(async (tx, change) => {
       // Read under the lock, the record is current: no second read through the transaction.
       const c = await contacts.resolve(ref)
       contacts.assertSendable(c)
@@ -54,23 +68,23 @@ export class Conversations {
         id: toHex(id),
         contactId: c.id,
         direction: 'out',
-        text,
+        ...fields,
         sentAt,
         order: messageOrder(seq, 'out'),
         storedAt: sentAt,
         state: 'queued',
         ...(c.disappearingSeconds > 0 ? { expiresAt: sentAt + c.disappearingSeconds * 1000 } : {})
       }
-      await outbox.add(tx, change, c, { id, sentAt, text: { text, seq } }, message.id)
+      await outbox.add(tx, change, c, { id, sentAt, ...bodyOf(seq) }, message.id)
       repos.messages.put(tx, message)
       repos.refs.put(tx, { contactId: c.id, sentAt, order: message.order }, message.id)
       if (message.expiresAt != null) disappearing.schedule(tx, message)
+      also?.(tx, message)
       c.lastMessageId = message.id
       c.lastActivity = sentAt
       repos.contacts.put(tx, c)
       return message
     })
-    return toMessage(message)
   }
 
   /** Resolves when the message reaches one of `states` or `failed`; rejects with TimeoutError. */

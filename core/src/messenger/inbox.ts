@@ -12,6 +12,7 @@ import { unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
+import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -38,7 +39,7 @@ export interface InboxInit {
 
 /** What the inbox uses. */
 export interface InboxComponents {
-  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message'>
+  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message' | 'files'>
   identity: LocalIdentity
   log: Logger
   /** Where answers (resend requests, messages sealed again) go. */
@@ -161,18 +162,21 @@ export class Inbox {
     contact.lastActivity = Date.now()
 
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
-    if (content.text != null) {
+    const shown = content.text ?? content.file
+    if (shown != null) {
       const message: MessageRecord = {
         id,
         contactId: contact.id,
         direction: 'in',
-        text: content.text.text,
+        text: content.text?.text ?? '',
         sentAt: content.sentAt,
-        order: messageOrder(content.text.seq, 'in'),
+        order: messageOrder(shown.seq, 'in'),
         storedAt: Date.now(),
-        state: 'delivered'
+        state: 'delivered',
+        ...(content.file != null ? { file: fileRecordOf(content.file) } : {})
       }
       messages.put(tx, message)
+      if (message.file != null) this.components.repos.files.put(tx, fileRefOf({ ...message, file: message.file }))
       unread.put(tx, { contactId: contact.id, sentAt: message.sentAt, order: message.order })
       ref = { contactId: contact.id, sentAt: content.sentAt, order: message.order }
       contact.unread += 1
@@ -244,7 +248,8 @@ export class Inbox {
     }
     this.components.repos.messages.put(tx, message)
     const seq = (message.order - messageOrder(0, 'out')) / 2
-    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq } }, message.id)
+    const body = message.file != null ? { file: contentFileOf(message.file, seq) } : { text: { text: message.text, seq } }
+    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, ...body }, message.id)
   }
 
   /**

@@ -12,6 +12,7 @@ import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode } from '../net/node.js'
 import { openStore } from '../storage/index.js'
+import { Attachments } from './attachments.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
@@ -42,7 +43,7 @@ import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, RelayView, Settings
+  MessengerOptions, OwnIdentity, RelayView, SavedFile, Settings
 } from './types.js'
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
@@ -82,7 +83,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       log: loggers.forComponent('core:messenger'),
       lock: repos.state.lock,
       repos,
-      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
+      clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } }),
+      dataDir: options.dataDir
     }
     parts = wire(ctx)
     const messenger = new SottoMessenger(parts)
@@ -144,6 +146,7 @@ interface Parts {
   contacts: ContactBook
   conversations: Conversations
   shortLinks: ShortLinks
+  attachments: Attachments
 }
 
 /**
@@ -187,13 +190,21 @@ function wire (ctx: Context): Parts {
       // Their tokens may have changed: what waits for them may now have somewhere to go.
       courier.kick(accepted.contact.id)
     }
-    if (accepted.message != null) events.emit('message', accepted.message)
+    if (accepted.message != null) {
+      events.emit('message', accepted.message)
+      attachments.arrived(accepted.message)
+    }
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  const attachments = new Attachments({
+    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, dataDir: ctx.dataDir
+  })
+  events.on('connection', () => { attachments.wake() })
+  events.on('expired', () => { void attachments.sweep().catch(() => {}) })
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, attachments }
 }
 
 /** The messenger's public surface over its components. */
@@ -212,6 +223,7 @@ class SottoMessenger implements Messenger {
     await handleMessages(ctx.node, async (envelope) => inbox.receive(envelope), ctx.loggers.forComponent('core:message-protocol'))
     peers.start()
     await disappearing.start()
+    await this.parts.attachments.start()
     await homeRelays.start()
     await contacts.issueMissingTokens()
     await courier.kickAll()
@@ -225,6 +237,7 @@ class SottoMessenger implements Messenger {
     this.stopping ??= (async () => {
       disappearing.stop()
       shortLinks.stop()
+      await this.parts.attachments.stop()
       await upkeep.stop()
       await homeRelays.stop()
       await courier.stop()
@@ -264,6 +277,8 @@ class SottoMessenger implements Messenger {
     // What waited for the user's answer (receipts, anything queued to them) goes now.
     this.parts.receipts.flush()
     this.parts.courier.kick(contact.id)
+    // Files of a request wait for this.
+    await this.parts.attachments.resume()
     return contact
   }
 
@@ -272,10 +287,19 @@ class SottoMessenger implements Messenger {
   async setAlias (ref: string, alias: string): Promise<Contact> { return this.parts.contacts.setAlias(ref, alias) }
   async setVerified (ref: string, verified: boolean): Promise<Contact> { return this.parts.contacts.setVerified(ref, verified) }
   async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
-  async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
+  async deleteContact (ref: string): Promise<void> {
+    await this.parts.contacts.delete(ref)
+    await this.parts.attachments.sweep()
+  }
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
   async send (ref: string, text: string): Promise<Message> { return this.parts.conversations.send(ref, text) }
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
+  async sendFile (ref: string, path: string): Promise<Message> { return this.parts.attachments.send(ref, path) }
+  async saveFile (id: string, path: string, options: { timeoutMs?: number } = {}): Promise<SavedFile> {
+    return this.parts.attachments.save(id, path, options.timeoutMs ?? 60_000)
+  }
+
+  async cancelFile (id: string): Promise<void> { await this.parts.attachments.cancel(id) }
   async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
@@ -291,12 +315,19 @@ class SottoMessenger implements Messenger {
     const next: Settings = { ...await this.settings() }
     if (patch.mdns != null) next.mdns = Boolean(patch.mdns)
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
+    for (const key of ['autoDownloadBytes', 'maxFileBytes'] as const) {
+      const value = patch[key]
+      if (value == null) continue
+      if (!Number.isSafeInteger(value) || value < 0) throw new InvalidInputError(`${key} is a number of bytes`)
+      next[key] = value
+    }
     if (patch.excludedJurisdictions != null) {
       const codes = patch.excludedJurisdictions.map(c => String(c).toUpperCase())
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')
       next.excludedJurisdictions = [...new Set(codes)].sort()
     }
     await repos.state.change(async tx => { repos.settings.put(tx, next) })
+    if (patch.autoDownloadBytes != null) await this.parts.attachments.resume()
     if (patch.excludedJurisdictions != null) {
       for (const relay of await this.parts.homeRelays.list()) {
         if (relay.info != null && next.excludedJurisdictions.includes(relay.info.jurisdiction)) {

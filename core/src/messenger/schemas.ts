@@ -5,6 +5,7 @@
  * as a TypeError somewhere later. Unknown fields are kept (a newer version may have written them).
  */
 import { z } from 'zod'
+import { fileRecordSchema } from './file-records.js'
 import type {
   ContactRecord, MessageRecord, MessageRef, OutboxRecord, PendingReceipt, ProfileRecord, RelayRecord, SentControl
 } from './records.js'
@@ -39,7 +40,9 @@ export const profileSchema: z.ZodType<ProfileRecord> = z.looseObject({
 export const settingsSchema: z.ZodType<Partial<Settings>> = z.looseObject({
   mdns: z.boolean().optional(),
   readReceipts: z.boolean().optional(),
-  excludedJurisdictions: z.array(z.string()).optional()
+  excludedJurisdictions: z.array(z.string()).optional(),
+  autoDownloadBytes: count.optional(),
+  maxFileBytes: count.optional()
 })
 
 /** {@link ContactRecord}. */
@@ -81,7 +84,8 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   failure: z.enum(['blocked', 'identity-changed', 'rejected', 'expired']).optional(),
   readAt: count.optional(),
   expiresAt: count.optional(),
-  resends: count.optional()
+  resends: count.optional(),
+  file: fileRecordSchema.optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */

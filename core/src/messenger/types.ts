@@ -136,6 +136,10 @@ export interface Settings {
   readReceipts: boolean
   /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
   excludedJurisdictions: string[]
+  /** Files from contacts up to this size (bytes) are fetched as they arrive; larger ones when saved. */
+  autoDownloadBytes: number
+  /** Largest file this messenger sends, in bytes (100 MiB by default). */
+  maxFileBytes: number
 }
 
 /** This messenger's own identity, safe to show. */
@@ -164,6 +168,32 @@ export interface MessengerEvents {
   expired: { contactId: string, ids: string[] }
   /** A home relay's state changed (reachable, reserved, mailbox ready, relay-info). */
   relay: RelayView
+  /** A file's transfer moved: its state, and bytes of it held by the other side (out) or here (in). */
+  file: FileProgress
+}
+
+/** What `saveFile` wrote. */
+export interface SavedFile {
+  /** The absolute path written. */
+  path: string
+  /** Bytes written. */
+  size: number
+  /** SHA-256 of what was written, hex. */
+  sha256: string
+}
+
+/** Where a file's transfer is: the message, its state, bytes of `total` moved. */
+export interface FileProgress {
+  /** The message id. */
+  id: string
+  contactId: string
+  state: FileState
+  /** Bytes of the file held at the far end (outgoing) or here (incoming). */
+  bytes: number
+  /** The file's size. */
+  total: number
+  /** The error's name when `state` is `failed`. */
+  error?: string
 }
 
 /** Options for `createMessenger`. */
@@ -261,6 +291,20 @@ export interface Messenger {
   waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
   /** A conversation's messages, oldest first. */
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
+  /**
+   * Sends the file at `path` (state `queued`, its `file.state` `waiting`): sealed into the data
+   * directory, then fetched by the contact directly or uploaded to one of its relays. Resolves once
+   * it is durable. Throws `FileTooLargeError` over `Settings.maxFileBytes`.
+   */
+  sendFile(contact: string, path: string): Promise<Message>
+  /**
+   * Decrypts a file message's file to `path`, fetching it first if needed and waiting up to
+   * `timeoutMs` (default 60 s) for it. Throws `FileFromRequestError` for a request's file,
+   * `TimeoutError`, `NotFoundError`.
+   */
+  saveFile(id: string, path: string, options?: { timeoutMs?: number }): Promise<SavedFile>
+  /** Stops a file's transfer (`file.state` `cancelled`); saving an incoming file starts it again. */
+  cancelFile(id: string): Promise<void>
   /** Marks every incoming message of a conversation read (starting disappearing timers). */
   markRead(contact: string): Promise<void>
   /** Current settings. */

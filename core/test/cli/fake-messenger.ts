@@ -28,7 +28,7 @@ function fakeRelay (addr: string): RelayView {
 export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
   const calls: Call[] = []
   const events = new EventEmitter()
-  let settings: Settings = { mdns: true, readReceipts: true, excludedJurisdictions: [] }
+  let settings: Settings = { mdns: true, readReceipts: true, excludedJurisdictions: [], autoDownloadBytes: 1024, maxFileBytes: 4096 }
   const contact = (name: unknown): Contact => {
     if (name !== 'bob' && name !== 'id-bob') throw new NotFoundError(`no contact ${String(name)}`)
     return fakeContact('bob')
