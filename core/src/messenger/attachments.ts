@@ -192,11 +192,14 @@ export class Attachments {
 
   /**
    * Decrypts a message's file to `path` (written whole, then renamed into place), fetching it first
-   * if it is not here yet and waiting up to `timeoutMs` for it. Throws {@link FileFromRequestError}
+   * if it is not here yet and waiting up to `timeoutMs` for it (and for its message, which a relay
+   * may still be handing over). Throws {@link FileFromRequestError}
    * for a file of a contact request, `TimeoutError`, or the transfer's failure.
    */
   async save (messageId: string, path: string, timeoutMs: number): Promise<SavedFile> {
-    const message = await this.fileMessage(messageId)
+    const deadline = this.clock.now() + timeoutMs
+    const message = await this.arrivedMessage(messageId, timeoutMs)
+    timeoutMs = Math.max(0, deadline - this.clock.now())
     if (message.direction === 'in' && message.file.state !== 'done') {
       const contact = await this.components.repos.contacts.get(message.contactId)
       if (contact?.status !== 'contact') throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
@@ -241,6 +244,24 @@ export class Attachments {
     const message = await this.components.repos.message(messageId)
     if (message?.file == null) throw new NotFoundError(`no file message ${messageId}`)
     return message as MessageRecord & { file: FileRecord }
+  }
+
+  /** A file message, waiting up to `timeoutMs` for it to arrive (a relay may still be handing it over). */
+  private async arrivedMessage (messageId: string, timeoutMs: number): Promise<MessageRecord & { file: FileRecord }> {
+    const { events } = this.components
+    let onMessage = (_m: Message): void => {}
+    const arrived = new Promise<void>(resolve => { onMessage = m => { if (m.id === messageId) resolve() } })
+    events.on('message', onMessage)
+    let timer: unknown
+    try {
+      if (await this.components.repos.message(messageId) == null) {
+        await Promise.race([arrived, new Promise<void>(resolve => { timer = this.clock.setTimeout(resolve, timeoutMs) })])
+      }
+      return await this.fileMessage(messageId)
+    } finally {
+      this.clock.clearTimeout(timer)
+      events.off('message', onMessage)
+    }
   }
 
   private async waitUntilHere (message: MessageRecord & { file: FileRecord }, timeoutMs: number): Promise<void> {

@@ -46,6 +46,8 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     unblock: async (c) => contact(c),
     setDisappearing: async (c, seconds) => ({ ...contact(c), disappearingSeconds: seconds }),
     send: async (c) => { contact(c); return message },
+    sendFile: async (c) => { contact(c); return { ...message, text: '', file: { name: 'photo.jpg', size: 3, mime: 'image/jpeg', state: 'waiting' } } },
+    saveFile: async (id, path) => ({ path, size: 3, sha256: `sha256 of ${String(id)}` }),
     waitForState: async () => { throw new TimeoutError('not delivered') },
     history: async (c) => { contact(c); return [message] },
     markRead: async (c) => { contact(c) },
