@@ -16,10 +16,11 @@
  * by the sweep, which also runs at start, so a crash cannot leave them behind.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { FileFromRequestError, FileQuotaError, FileTooLargeError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
+import { cleanImage, isCleanable } from '../media/index.js'
 import { ChunkStore, countBits, handleFiles, newFileKeys, queryFile, readPlaintext, sealToStore } from '../files/index.js'
 import { systemClock, sleep, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
@@ -145,7 +146,9 @@ export class Attachments {
 
   /**
    * Seals the file at `path` into this messenger's store and sends it to `ref` as a File message
-   * (state `queued`); resolves once both are durable. Throws {@link FileTooLargeError} over
+   * (state `queued`); resolves once both are durable. A JPEG or PNG is decoded and encoded again
+   * first, without its metadata, and gets a thumbnail; one that cannot be decoded is refused
+   * (`InvalidInputError`) rather than sent with whatever it carries. Throws {@link FileTooLargeError} over
    * `Settings.maxFileBytes`.
    */
   async send (ref: string, path: string): Promise<Message> {
@@ -155,13 +158,19 @@ export class Attachments {
     if (!info.isFile()) throw new InvalidInputError(`${path} is not a file`)
     if (info.size > settings.maxFileBytes) throw new FileTooLargeError(`a file may have at most ${settings.maxFileBytes} bytes; this one has ${info.size}`)
     contacts.assertSendable(await contacts.resolve(ref))
+    const name = fileNameOf(path)
+    const mime = mimeOf(name)
+    // A photo travels re-encoded: its metadata (a location, a camera's serial number) stays here.
+    const image = isCleanable(mime) ? cleanImage(await readFile(path), mime) : undefined
+    if (image != null && image.bytes.byteLength > settings.maxFileBytes) throw new FileTooLargeError(`a file may have at most ${settings.maxFileBytes} bytes`)
     const keys = newFileKeys()
     const fileId = toHex(keys.id)
     this.sealing.add(fileId)
     try {
-      const secrets = await this.seal(path, info.size, keys)
-      const name = fileNameOf(path)
-      const file: FileRecord = { ...secrets, mime: mimeOf(name), name, state: 'waiting' }
+      const secrets = image != null
+        ? await this.seal(keys, image.bytes.byteLength, async (offset, length) => image.bytes.subarray(offset, offset + length))
+        : await this.sealFrom(path, info.size, keys)
+      const file: FileRecord = { ...secrets, mime, name, ...(image != null ? { thumbnail: image.thumbnail } : {}), state: 'waiting' }
       const message = await conversations.post(ref, seq => ({ file: contentFileOf(file, seq) }), { text: '', file }, (tx, m) => {
         repos.files.put(tx, fileRefOf({ ...m, file }))
       })
@@ -175,19 +184,23 @@ export class Attachments {
     }
   }
 
-  private async seal (path: string, size: number, keys: ReturnType<typeof newFileKeys>): Promise<FileSecrets> {
+  private async sealFrom (path: string, size: number, keys: ReturnType<typeof newFileKeys>): Promise<FileSecrets> {
     const fd = await open(path, 'r')
     try {
-      const { secrets, store } = await sealToStore(this.dirOf(toHex(keys.id)), size, async (offset, length) => {
+      return await this.seal(keys, size, async (offset, length) => {
         const buffer = new Uint8Array(length)
         const { bytesRead } = await fd.read(buffer, 0, length, offset)
         return buffer.subarray(0, bytesRead)
-      }, keys)
-      await store.close()
-      return secrets
+      })
     } finally {
       await fd.close()
     }
+  }
+
+  private async seal (keys: ReturnType<typeof newFileKeys>, size: number, read: (offset: number, length: number) => Promise<Uint8Array>): Promise<FileSecrets> {
+    const { secrets, store } = await sealToStore(this.dirOf(toHex(keys.id)), size, read, keys)
+    await store.close()
+    return secrets
   }
 
   /**
