@@ -83,6 +83,8 @@ function uploadTargets (c: ContactRecord): UploadTarget[] {
 /** Files in conversations. */
 export class Attachments {
   private readonly jobs = new Map<string, { done: Promise<void>, controller: AbortController }>()
+  /** Files whose job was kicked while it ran. */
+  private readonly again = new Set<string>()
   /** Incoming files the user asked for, whatever their size. */
   private readonly wanted = new Set<string>()
   /** Files being sealed: the sweep leaves their directories alone. */
@@ -304,13 +306,20 @@ export class Attachments {
     }
   }
 
-  /** Starts a file's transfer job unless one runs. */
+  /** Starts a file's transfer job; if one runs, it runs again once it ends (it may have decided on old facts). */
   private kick (messageId: string): void {
-    if (this.stopped || this.jobs.has(messageId)) return
+    if (this.stopped) return
+    if (this.jobs.has(messageId)) {
+      this.again.add(messageId)
+      return
+    }
     const controller = new AbortController()
     const done = this.run(messageId, controller.signal).catch((err: Error) => {
       if (!this.stopped) this.components.log.warn('a file transfer stopped', { error: err.name })
-    }).finally(() => { this.jobs.delete(messageId) })
+    }).finally(() => {
+      this.jobs.delete(messageId)
+      if (this.again.delete(messageId) && !controller.signal.aborted) this.kick(messageId)
+    })
     this.jobs.set(messageId, { done, controller })
   }
 
@@ -363,7 +372,9 @@ export class Attachments {
     const contact = await repos.contacts.get(m.contactId)
     // Never from a request, nor a blocked contact; accepting a request wakes its files.
     if (contact == null || contact.status !== 'contact' || contact.blocked) return 'stop'
-    if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !this.wanted.has(m.id)) return 'stop'
+    // One the user asked for was `transferring` before a restart: it goes on whatever its size.
+    const asked = this.wanted.has(m.id) || m.file.state === 'transferring'
+    if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !asked) return 'stop'
     if (m.file.state !== 'transferring') await this.setState(m.id, 'transferring')
     const dir = this.dirOf(toHex(m.file.id))
     const options = { signal, onProgress: (held: number, count: number) => { this.progress(m, held, count) } }
