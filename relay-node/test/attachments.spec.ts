@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { FileFromRequestError, FileTooLargeError } from '@sotto/core/errors'
+import { FileFromRequestError, FileTooLargeError, TimeoutError } from '@sotto/core/errors'
 import { readTree, removeDir, startRelay, tempDir } from './helpers.js'
 import { Fleet, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
@@ -39,6 +39,17 @@ async function aliceAndBob (fleet: Fleet, relayAddr: string): Promise<{ aliceDir
   const alice = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr] })
   const bob = await fleet.start(bobDir, 'Bob', { relays: [relayAddr] })
   return { aliceDir, bobDir, alice, bob, ...await introduce(alice, bob) }
+}
+
+/** Runs `fn` with a relay of its own (started with `args`), killed and removed after. */
+async function withRelay<T> (args: string[], fn: (relay: RelayProcess) => Promise<T>): Promise<T> {
+  const relay = await startRelay({ args })
+  try {
+    return await fn(relay)
+  } finally {
+    await relay.kill9()
+    await removeDir(relay.dataDir)
+  }
 }
 
 async function fileDone (m: Messenger, id: string): Promise<void> {
@@ -125,8 +136,7 @@ describe('attachments: limits and requests', () => {
 
   it('names the errors: a file over the sender\'s limit, and over the relay\'s quota', { timeout: 90_000 }, async () => {
     const files = filesOf()
-    const small = await startRelay({ args: ['--max-file-bytes-per-mailbox', '1MiB'] })
-    try {
+    await withRelay(['--max-file-bytes-per-mailbox', '1MiB'], async (small) => {
       const { alice, bob, bobAtAlice } = await aliceAndBob(fleet, small.tcp)
       await fleet.stop(bob)
       const path = join(files, 'big.bin')
@@ -140,10 +150,34 @@ describe('attachments: limits and requests', () => {
       assert.deepEqual({ state: failed.state, error: failed.error }, { state: 'failed', error: 'FileQuotaError' })
       const [shown] = (await alice.history(bobAtAlice)).filter(m => m.id === message.id)
       assert.equal(shown?.file?.error, 'FileQuotaError')
-    } finally {
-      await small.kill9()
-      await removeDir(small.dataDir)
-    }
+    })
+  })
+
+  it('refuses a chunk changed at the relay: the file never counts as here, no chunk of it is kept', { timeout: 90_000 }, async () => {
+    const files = filesOf()
+    await withRelay([], async (relay) => {
+      const pair = await aliceAndBob(fleet, relay.tcp)
+      const { bobDir, alice, bobAtAlice } = pair
+      await fleet.stop(pair.bob)
+      const path = join(files, 'tampered.bin')
+      await testFile(path, 512 * 1024)
+      const message = await alice.sendFile(bobAtAlice, path)
+      await fileDone(alice, message.id)
+      // Alice goes too: Bob can only fetch from the relay.
+      await fleet.stop(alice)
+      const [blob] = (await readTree(join(relay.dataDir, 'blobs'))).filter(f => f.path.endsWith('chunks'))
+      assert.ok(blob != null)
+      blob.bytes[100] = (blob.bytes[100] ?? 0) ^ 0x01
+      await writeFile(blob.path, blob.bytes)
+
+      const bob = await fleet.start(bobDir, 'Bob')
+      const out = join(files, 'tampered-saved.bin')
+      await assert.rejects(bob.saveFile(message.id, out, { timeoutMs: 5000 }), TimeoutError)
+      await assert.rejects(readFile(out), { code: 'ENOENT' })
+      const bitmaps = (await readTree(join(bobDir, 'files'))).filter(f => f.path.endsWith('bitmap'))
+      assert.ok(bitmaps.every(b => b.bytes.every(x => x === 0)), 'no chunk of it is held')
+      assert.ok((await readTree(join(relay.dataDir, 'blobs'))).some(f => f.path.endsWith('chunks')), 'the relay keeps the blob: it was never fetched')
+    })
   })
 
   it('never fetches a file from a request; accepting it fetches the file', { timeout: 120_000 }, async () => {
