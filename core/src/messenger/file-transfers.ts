@@ -57,7 +57,11 @@ export async function uploadToRelays (components: TransferComponents, store: Chu
   let refused: Error | undefined
   let failed: Error | undefined
   for (const target of targets) {
+    if (options.signal.aborted) break
     const node = await components.throwaway()
+    // Stopping the node ends the upload at once when the messenger stops or the user cancels.
+    const stop = (): void => { void Promise.resolve(node.stop()).catch(() => {}) }
+    options.signal.addEventListener('abort', stop, { once: true })
     try {
       await uploadFile(node, multiaddr(target.addr), fileId, store, { mailboxId: target.mailboxId, token: target.token }, options)
       return
@@ -67,6 +71,7 @@ export async function uploadToRelays (components: TransferComponents, store: Chu
       else failed = err as Error
       components.log.info('a relay did not take a file', { error: (err as Error).name })
     } finally {
+      options.signal.removeEventListener('abort', stop)
       await Promise.resolve(node.stop()).catch(() => {})
     }
   }
