@@ -21,6 +21,7 @@ export function messageView (m: Message): MessageView {
   if (m.failure != null) view.failure = m.failure
   if (m.readAt != null) view.readAt = m.readAt
   if (m.expiresAt != null) view.expiresAt = m.expiresAt
+  if (m.file != null) view.file = { name: m.file.name, size: m.file.size, mime: m.file.mime }
   return view
 }
 

@@ -37,6 +37,18 @@ export interface MessageView {
   readAt?: number
   /** When it will disappear (ms since epoch). */
   expiresAt?: number
+  /** The file of a file message (its `text` is empty). */
+  file?: FileView
+}
+
+/** The file of a file message: what the sender said of it (untrusted text). */
+export interface FileView {
+  /** The file name, no path. */
+  name: string
+  /** Its size in bytes. */
+  size: number
+  /** Its MIME type. */
+  mime: string
 }
 
 /** A contact or a contact request. `displayName` is untrusted. */

@@ -4,6 +4,7 @@
  * disappearing time and delivery state, in a virtualised list.
  */
 import { useCallback, useMemo } from 'react'
+import { FileCard } from '../components/file-card.js'
 import { dayKey, dayLabel, stateLabel, timeLabel } from '../components/format.js'
 import { PeerName, PeerText } from '../components/peer-text.js'
 import { VirtualList } from '../components/virtual-list.js'
@@ -37,7 +38,7 @@ function MessageRow ({ message, alias }: { message: MessageView, alias: string }
   return (
     <div className={`message ${out ? 'message-out' : 'message-in'}`} data-state={message.state}>
       <span className='visually-hidden'>{out ? 'You' : <PeerName name={alias} />}: </span>
-      <p className='message-text'><PeerText text={message.text} /></p>
+      {message.file != null ? <FileCard file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>
         {message.expiresAt != null && <span className='disappearing' title='Disappears'> · disappears {timeLabel(message.expiresAt)}</span>}
