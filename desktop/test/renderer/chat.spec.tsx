@@ -56,18 +56,6 @@ describe('chat screen: messages', () => {
     assert.equal(row.dataset.state, 'delivered')
   })
 
-  it('shows a file message by its kind, name and size, the name as text', async () => {
-    await openChat((_id, c) => {
-      c.receiveFile({ name: 'minutes <b>2025</b>.pdf', size: 1536 * 1024, mime: 'application/pdf' })
-    })
-    const log = await screen.findByRole('log', { name: 'Messages with Bob' })
-    const card = (await within(log).findByText('minutes <b>2025</b>.pdf')).closest('.message-file') as HTMLElement
-    assert.equal(card.textContent, 'PDF minutes <b>2025</b>.pdf 1.5 MB')
-    assert.equal(card.querySelector('b'), null)
-    const list = screen.getByRole('list', { name: 'Conversations' })
-    assert.match(within(list).getByRole('button', { name: /Bob/ }).textContent ?? '', /PDF: minutes <b>2025<\/b>\.pdf/)
-  })
-
   it('separates days and marks incoming messages read', async () => {
     const now = Date.now()
     await openChat((_id, c) => {
@@ -203,6 +191,22 @@ describe('chat screen: the conversation\'s controls', () => {
     await h.user.click(screen.getByRole('button', { name: 'Accept the new key' }))
     await waitFor(() => { assert.equal(screen.queryByText(/The safety number with/), null) })
     assert.equal((await h.messenger().contact('Bob')).identityChanged, false)
+  })
+})
+
+describe('chat screen: files', () => {
+  afterEach(closeHarness)
+
+  it('shows a file message by its kind, name and size, the name as text', async () => {
+    await openChat((_id, c) => {
+      c.receiveFile({ name: 'minutes <b>2025</b>.pdf', size: 1536 * 1024, mime: 'application/pdf' })
+    })
+    const log = await screen.findByRole('log', { name: 'Messages with Bob' })
+    const card = (await within(log).findByText('minutes <b>2025</b>.pdf')).closest('.message-file') as HTMLElement
+    assert.equal(card.textContent, 'PDF minutes <b>2025</b>.pdf 1.5 MB')
+    assert.equal(card.querySelector('b'), null)
+    const list = screen.getByRole('list', { name: 'Conversations' })
+    assert.match(within(list).getByRole('button', { name: /Bob/ }).textContent ?? '', /PDF: minutes <b>2025<\/b>\.pdf/)
   })
 })
 
