@@ -181,3 +181,12 @@ export class NotYourMessageError extends InvalidInputError {}
 
 /** An edit or delete for everyone after the window for it (24 hours from sending) closed. */
 export class EditWindowClosedError extends InvalidInputError {}
+
+/** A file is larger than this messenger sends (`Settings.maxFileBytes`) or a relay takes. */
+export class FileTooLargeError extends TooLargeError {}
+
+/** The recipient's relay holds as many bytes of files for its mailbox as it takes (its file quota). */
+export class FileQuotaError extends QuotaExceededError {}
+
+/** A file of a contact request is never fetched: accept the request first. */
+export class FileFromRequestError extends SottoError {}

@@ -4,7 +4,7 @@
  * commands (a fresh process has just dialled its relays and contacts).
  */
 import { TimeoutError } from '../errors.js'
-import type { Contact, Message, Messenger, RelayView } from '../messenger/index.js'
+import type { Contact, FileState, Message, Messenger, MessengerEvents, RelayView } from '../messenger/index.js'
 
 /** A relay's line: its address, what it publishes about itself, and its state. */
 export function relayLine (r: RelayView): Record<string, unknown> {
@@ -56,6 +56,7 @@ export function messageLine (m: Message): Record<string, unknown> {
     contact: m.contactId,
     direction: m.direction,
     text: m.text,
+    ...fileField(m),
     sentAt: m.sentAt,
     state: m.state,
     ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}),
@@ -63,6 +64,43 @@ export function messageLine (m: Message): Record<string, unknown> {
     ...(m.reactions != null ? { reactions: m.reactions } : {}),
     ...(m.editedAt != null ? { editedAt: m.editedAt } : {}),
     ...(m.deleted === true ? { deleted: true } : {})
+  }
+}
+
+/** `{"file":{"name","size","mime","state"}}` for a file message, else nothing. */
+export function fileField (m: Message): Record<string, unknown> {
+  if (m.file == null) return {}
+  return { file: { name: m.file.name, size: m.file.size, mime: m.file.mime, state: m.file.state, ...(m.file.error != null ? { error: m.file.error } : {}) } }
+}
+
+/**
+ * Sends a file; with `timeoutMs` (a one-shot command line, which exits after its answer), waits
+ * that long for delivery and for the file's chunks to reach the contact or its relay (`file`: its
+ * state then).
+ */
+export async function sendFileCommand (messenger: Messenger, to: string, path: string, timeoutMs?: number): Promise<Record<string, unknown>> {
+  const settled = new Map<string, FileState>()
+  let wake = (): void => {}
+  const onFile = (e: MessengerEvents['file']): void => {
+    if (e.state === 'waiting' || e.state === 'transferring') return
+    settled.set(e.id, e.state)
+    wake()
+  }
+  messenger.on('file', onFile)
+  try {
+    const message = await messenger.sendFile(to, path)
+    if (timeoutMs == null) return { id: message.id, state: message.state, file: message.file?.state ?? 'waiting' }
+    const deadline = Date.now() + timeoutMs
+    const state = await settledState(messenger, message, timeoutMs)
+    if (!settled.has(message.id)) {
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+        wake = () => { if (settled.has(message.id)) { clearTimeout(timer); resolve() } }
+      })
+    }
+    return { id: message.id, state, file: settled.get(message.id) ?? message.file?.state ?? 'waiting' }
+  } finally {
+    messenger.off('file', onFile)
   }
 }
 

@@ -11,7 +11,7 @@
 import { InvalidInputError } from '../errors.js'
 import { CONVERSATION_COMMANDS } from './conversation-commands.js'
 import { addCommand, inviteCommand } from './invite-links.js'
-import { contactLine, messageLine, relayLine, settledRelays, settledState } from './lines.js'
+import { contactLine, messageLine, relayLine, sendFileCommand, settledRelays, settledState } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
 
 /** The type of a value a command takes. */
@@ -73,9 +73,13 @@ export interface Command {
 const contact: Field = { key: 'contact', label: 'CONTACT', what: 'a contact', kind: 'string', positional: true }
 const listen: Field = { key: 'listen', label: 'MULTIADDR', what: 'a multiaddr', kind: 'strings', optional: true, global: true, only: 'argv' }
 const noMdns: Field = { key: 'no-mdns', label: '', what: 'no value', kind: 'flag', optional: true, global: true, only: 'argv' }
+const path: Field = { key: 'path', label: 'PATH', what: 'a file path', kind: 'string', positional: true }
+const timeout: Field = { key: 'timeout', label: 'SECONDS', what: 'a number of seconds', kind: 'number', min: 0, optional: true, only: 'argv' }
 const codes = (verb: string): Field => ({ key: verb, label: 'CC', what: 'jurisdiction codes', kind: 'strings', positional: true })
 
 const str = (input: Input, key: string): string => input[key] as string
+/** The `--timeout` given, else `fallback`, in ms. */
+const seconds = (input: Input, fallback: number): number => ((input.timeout as number | undefined) ?? fallback) * 1000
 const upper = (input: Input, key: string): string[] => (input[key] as string[]).map(c => c.toUpperCase())
 
 /** Every command, in the order the usage text lists them. */
@@ -139,16 +143,30 @@ export const COMMANDS: readonly Command[] = [
     fields: [
       { ...contact, key: 'to' },
       { key: 'text', label: 'TEXT', what: 'a text', kind: 'string', positional: true },
-      { key: 'timeout', label: 'SECONDS', what: 'a number of seconds', kind: 'number', min: 0, optional: true, only: 'argv' }
+      timeout
     ],
     help: 'waits up to SECONDS, 10 by default, for delivery',
     output: 'one',
     handler: async ({ messenger, oneShot }, input) => {
       const message = await messenger.send(str(input, 'to'), str(input, 'text'))
       if (!oneShot) return { id: message.id, state: message.state }
-      const timeoutMs = ((input.timeout as number | undefined) ?? 10) * 1000
+      const timeoutMs = seconds(input, 10)
       return { id: message.id, state: await settledState(messenger, message, timeoutMs) }
     }
+  },
+  {
+    name: 'send-file',
+    fields: [{ ...contact, key: 'to' }, path, timeout],
+    help: 'waits up to SECONDS, 60 by default, for delivery and for the file to reach the contact or its relay',
+    output: 'one',
+    handler: async ({ messenger, oneShot }, input) => sendFileCommand(messenger, str(input, 'to'), str(input, 'path'), oneShot ? seconds(input, 60) : undefined)
+  },
+  {
+    name: 'save',
+    fields: [{ key: 'id', label: 'MESSAGE_ID', what: 'a message id', kind: 'string', positional: true }, path, timeout],
+    help: 'waits up to SECONDS, 60 by default, for the file; decrypts it to PATH',
+    output: 'one',
+    handler: async ({ messenger }, input) => messenger.saveFile(str(input, 'id'), str(input, 'path'), { timeoutMs: seconds(input, 60) })
   },
   {
     name: 'history',

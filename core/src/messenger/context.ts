@@ -2,6 +2,7 @@
 /**
  * What the parts of a messenger share: its store, identity, node, logger and event bus.
  */
+import { publicFile } from './file-records.js'
 import type { Mutex } from './lock.js'
 import type { Repositories } from './state.js'
 import type { RelayClients } from './relay-clients.js'
@@ -55,12 +56,14 @@ export interface Context {
   repos: Repositories
   /** Mailbox clients of relays: our own and our contacts'. */
   clients: RelayClients
+  /** The data directory (the store lives in its `db`, files in its `files`). */
+  dataDir: string
 }
 
 /** The public view of a message record. */
 export function toMessage (record: MessageRecord): Message {
-  const { order: _order, ...message } = record
-  return message
+  const { order: _order, file, ...message } = record
+  return file != null ? { ...message, file: publicFile(file) } : message
 }
 
 /** The public view of a contact record. */

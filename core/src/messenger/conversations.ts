@@ -12,11 +12,14 @@ import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
 import type { Outbox } from './outbox.js'
-import type { MessageRecord } from './records.js'
 import type { ChangeControl, Repositories } from './state.js'
 import type { Transaction } from '../storage/types.js'
-import type { ContactRecord } from './records.js'
+import type { ContactRecord, MessageRecord } from './records.js'
+import type { Content } from '../protocol/types.js'
 import type { HistoryOptions, Message, MessageState, MessengerEvents } from './types.js'
+
+/** The body of a Content, without what every Content has. */
+export type ContentBody = Omit<Content, 'id' | 'sentAt' | 'senderCard'>
 
 /** Longest text a message may carry, in characters. */
 export const MAX_TEXT_LENGTH = 8000
@@ -55,12 +58,24 @@ export class Conversations {
     const { replyTo } = options
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
+    const quote = replyTo != null ? { replyTo: fromHex(replyTo) } : {}
+    return toMessage(await this.post(ref, seq => ({ text: { text, seq, ...quote } }), { text, ...(replyTo != null ? { replyTo } : {}) }))
+  }
+
+  /**
+   * Stores an outgoing message (state `queued`) whose body `bodyOf` makes from its sequence number,
+   * with the record's `fields`, and starts delivering it; `also` writes what goes with it in the
+   * same change. Resolves with the record once it is durable. A reply (`fields.replyTo`) to a
+   * message the conversation does not have (or no longer shows) is a `NotFoundError`.
+   */
+  async post (ref: string, bodyOf: (seq: number) => ContentBody, fields: Pick<MessageRecord, 'text' | 'file' | 'replyTo'>, also?: (tx: Transaction, message: MessageRecord) => void): Promise<MessageRecord> {
     const { repos, contacts, outbox, disappearing } = this.components
     // The contact is resolved under the lock, taken at once: the outbox keeps the order of the calls.
-    const message = await repos.state.change(async (tx, change) => {
+    return repos.state.change(async (tx, change) => {
       // Read under the lock, the record is current: no second read through the transaction.
       const c = await contacts.resolve(ref)
       contacts.assertSendable(c)
+      const { replyTo } = fields
       if (replyTo != null) {
         const quoted = /^[0-9a-f]{32}$/.test(replyTo) ? await repos.message(replyTo, tx) : undefined
         if (quoted?.contactId !== c.id || quoted.deleted === true) throw new NotFoundError(`no message ${replyTo} in this conversation`)
@@ -72,24 +87,23 @@ export class Conversations {
         id: toHex(id),
         contactId: c.id,
         direction: 'out',
-        text,
+        ...fields,
         sentAt,
         order: messageOrder(seq, 'out'),
         storedAt: sentAt,
         state: 'queued',
-        ...(replyTo != null ? { replyTo } : {}),
         ...(c.disappearingSeconds > 0 ? { expiresAt: sentAt + c.disappearingSeconds * 1000 } : {})
       }
-      await outbox.add(tx, change, c, { id, sentAt, text: { text, seq, ...(replyTo != null ? { replyTo: fromHex(replyTo) } : {}) } }, message.id)
+      await outbox.add(tx, change, c, { id, sentAt, ...bodyOf(seq) }, message.id)
       repos.messages.put(tx, message)
       repos.refs.put(tx, { contactId: c.id, sentAt, order: message.order }, message.id)
       if (message.expiresAt != null) disappearing.schedule(tx, message)
+      also?.(tx, message)
       c.lastMessageId = message.id
       c.lastActivity = sentAt
       repos.contacts.put(tx, c)
       return message
     })
-    return toMessage(message)
   }
 
   /**

@@ -13,6 +13,7 @@ import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidI
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
+import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -40,7 +41,7 @@ export interface InboxInit {
 
 /** What the inbox uses. */
 export interface InboxComponents {
-  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message'>
+  repos: Pick<Repositories, 'state' | 'contacts' | 'messages' | 'unread' | 'receipts' | 'refs' | 'controls' | 'message' | 'files'>
   identity: LocalIdentity
   log: Logger
   /** Where answers (resend requests, messages sealed again) go. */
@@ -167,19 +168,22 @@ export class Inbox {
     contact.lastActivity = Date.now()
 
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
-    if (content.text != null) {
+    const shown = content.text ?? content.file
+    if (shown != null) {
       const message: MessageRecord = {
         id,
         contactId: contact.id,
         direction: 'in',
-        text: content.text.text,
+        text: content.text?.text ?? '',
         sentAt: content.sentAt,
-        order: messageOrder(content.text.seq, 'in'),
+        order: messageOrder(shown.seq, 'in'),
         storedAt: Date.now(),
         state: 'delivered',
-        ...(content.text.replyTo != null ? { replyTo: toHex(content.text.replyTo) } : {})
+        ...(content.text?.replyTo != null ? { replyTo: toHex(content.text.replyTo) } : {}),
+        ...(content.file != null ? { file: fileRecordOf(content.file) } : {})
       }
       messages.put(tx, message)
+      if (message.file != null) this.components.repos.files.put(tx, fileRefOf({ ...message, file: message.file }))
       unread.put(tx, { contactId: contact.id, sentAt: message.sentAt, order: message.order })
       ref = { contactId: contact.id, sentAt: content.sentAt, order: message.order }
       contact.unread += 1
@@ -255,7 +259,8 @@ export class Inbox {
     this.components.repos.messages.put(tx, message)
     const seq = (message.order - messageOrder(0, 'out')) / 2
     const replyTo = message.replyTo != null ? { replyTo: fromHex(message.replyTo) } : {}
-    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, text: { text: message.text, seq, ...replyTo } }, message.id)
+    const body = message.file != null ? { file: contentFileOf(message.file, seq) } : { text: { text: message.text, seq, ...replyTo } }
+    return this.outbox.add(tx, change, contact, { id: fromHex(message.id), sentAt: message.sentAt, ...body }, message.id)
   }
 
   /**

@@ -8,9 +8,11 @@ import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../cryp
 import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
 import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } from '../links/index.js'
+import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
 import { openStore } from '../storage/index.js'
+import { Attachments } from './attachments.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
@@ -46,7 +48,7 @@ import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, RelayView, SearchQueryOptions, Settings
+  MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings
 } from './types.js'
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
@@ -90,7 +92,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
         ...options.anonymity,
         onConnection: peer => { parts?.peers.update(peer) },
         ...(hideIp ? { forwardVia: () => profile.relays.find(a => node.getMultiaddrs().some(m => isCircuitThrough(m, relayPeerIdOf(a)))) } : {})
-      })
+      }),
+      dataDir: options.dataDir
     }
     parts = wire(ctx, options.tokenRotation)
     const messenger = new SottoMessenger(parts)
@@ -156,6 +159,7 @@ interface Parts {
   actions: ConversationActions
   search: MessageSearch
   typing: TypingIndicators
+  attachments: Attachments
 }
 
 /**
@@ -203,14 +207,22 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
       // Their tokens may have changed: what waits for them may now have somewhere to go.
       courier.kick(accepted.contact.id)
     }
-    if (accepted.message != null) events.emit('message', accepted.message)
+    if (accepted.message != null) {
+      events.emit('message', accepted.message)
+      attachments.arrived(accepted.message)
+    }
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing }
+  const attachments = new Attachments({
+    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, dataDir: ctx.dataDir
+  })
+  events.on('connection', () => { attachments.wake() })
+  events.on('expired', () => { void attachments.sweep().catch(() => {}) })
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments }
 }
 
 /** The messenger's public surface over its components. */
@@ -231,6 +243,7 @@ class SottoMessenger implements Messenger {
     await handleMessages(ctx.node, async (envelope) => inbox.receive(envelope), ctx.loggers.forComponent('core:message-protocol'))
     peers.start()
     await disappearing.start()
+    await this.parts.attachments.start()
     await homeRelays.start()
     await contacts.issueMissingTokens()
     await courier.kickAll()
@@ -246,6 +259,7 @@ class SottoMessenger implements Messenger {
       disappearing.stop()
       shortLinks.stop()
       await this.parts.search.stop()
+      await this.parts.attachments.stop()
       await upkeep.stop()
       await this.parts.tokenRotation.stop()
       await homeRelays.stop()
@@ -290,6 +304,8 @@ class SottoMessenger implements Messenger {
     // What waited for the user's answer (receipts, anything queued to them) goes now.
     this.parts.receipts.flush()
     this.parts.courier.kick(contact.id)
+    // Files of a request wait for this.
+    await this.parts.attachments.resume()
     return contact
   }
 
@@ -302,6 +318,7 @@ class SottoMessenger implements Messenger {
     const contact = await this.parts.contacts.resolve(ref)
     await this.parts.contacts.delete(contact.id)
     this.parts.search.forget(contact.id)
+    await this.parts.attachments.sweep()
   }
 
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
@@ -324,6 +341,12 @@ class SottoMessenger implements Messenger {
     return message
   }
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
+  async sendFile (ref: string, path: string): Promise<Message> { return this.parts.attachments.send(ref, path) }
+  async saveFile (id: string, path: string, options: { timeoutMs?: number } = {}): Promise<SavedFile> {
+    return this.parts.attachments.save(id, path, options.timeoutMs ?? 60_000)
+  }
+
+  async cancelFile (id: string): Promise<void> { await this.parts.attachments.cancel(id) }
   async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
@@ -341,12 +364,19 @@ class SottoMessenger implements Messenger {
     if (patch.readReceipts != null) next.readReceipts = Boolean(patch.readReceipts)
     if (patch.hideIp != null) next.hideIp = Boolean(patch.hideIp)
     if (patch.typingIndicators != null) next.typingIndicators = Boolean(patch.typingIndicators)
+    for (const key of ['autoDownloadBytes', 'maxFileBytes'] as const) {
+      const value = patch[key]
+      if (value == null) continue
+      if (!Number.isSafeInteger(value) || value < 0) throw new InvalidInputError(`${key} is a number of bytes`)
+      next[key] = value
+    }
     if (patch.excludedJurisdictions != null) {
       const codes = patch.excludedJurisdictions.map(c => String(c).toUpperCase())
       if (!codes.every(c => /^[A-Z]{2}$/.test(c))) throw new InvalidInputError('jurisdictions are ISO 3166-1 alpha-2 codes')
       next.excludedJurisdictions = [...new Set(codes)].sort()
     }
     await repos.state.change(async tx => { repos.settings.put(tx, next) })
+    if (patch.autoDownloadBytes != null) await this.parts.attachments.resume()
     if (patch.excludedJurisdictions != null) {
       for (const relay of await this.parts.homeRelays.list()) {
         if (relay.info != null && next.excludedJurisdictions.includes(relay.info.jurisdiction)) {

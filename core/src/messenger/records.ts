@@ -16,6 +16,7 @@
  *   whose end-to-end delivery receipt is still to be sent
  */
 import { StorageCorruptError } from '../errors.js'
+import type { FileRecord } from './file-records.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
 import type { InviteCard, InviteRelay, RelayToken } from '../protocol/types.js'
 import type { RelayInfo } from '../mailbox/index.js'
@@ -200,6 +201,8 @@ export interface MessageRecord {
   editedAt?: number
   /** Deleted for everyone: text, quote and reactions are gone. */
   deleted?: boolean
+  /** The file of a file message (its text is empty). */
+  file?: FileRecord
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */
@@ -251,7 +254,9 @@ export const DEFAULT_SETTINGS: Settings = {
   readReceipts: false,
   hideIp: false,
   typingIndicators: false,
-  excludedJurisdictions: []
+  excludedJurisdictions: [],
+  autoDownloadBytes: 25 * 1024 * 1024,
+  maxFileBytes: 100 * 1024 * 1024
 }
 
 /** Key builders, so every module spells keys the same way. */

@@ -5,6 +5,7 @@
  * as a TypeError somewhere later. Unknown fields are kept (a newer version may have written them).
  */
 import { z } from 'zod'
+import { fileRecordSchema } from './file-records.js'
 import type {
   ContactRecord, MessageRecord, MessageRef, OutboxRecord, PendingReceipt, ProfileRecord, RelayRecord, SentControl
 } from './records.js'
@@ -41,7 +42,9 @@ export const settingsSchema: z.ZodType<Partial<Settings>> = z.looseObject({
   readReceipts: z.boolean().optional(),
   hideIp: z.boolean().optional(),
   typingIndicators: z.boolean().optional(),
-  excludedJurisdictions: z.array(z.string()).optional()
+  excludedJurisdictions: z.array(z.string()).optional(),
+  autoDownloadBytes: count.optional(),
+  maxFileBytes: count.optional()
 })
 
 /** {@link ContactRecord}. */
@@ -87,7 +90,8 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   replyTo: z.string().optional(),
   reactions: z.array(z.looseObject({ by: z.string(), emoji: z.string() })).optional(),
   editedAt: count.optional(),
-  deleted: z.boolean().optional()
+  deleted: z.boolean().optional(),
+  file: fileRecordSchema.optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */

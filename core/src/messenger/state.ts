@@ -9,6 +9,8 @@
  */
 import { BugError, NotFoundError, StorageCorruptError } from '../errors.js'
 import { DEFAULT_SETTINGS, decodeRecord, encodeRecord, keys } from './records.js'
+import { fileKey, fileRefSchema } from './file-records.js'
+import type { FileRef } from './file-records.js'
 import {
   contactSchema, dueSchema, messageRefSchema, messageSchema, outboxSchema, pendingReceiptSchema, profileSchema,
   relaySchema, sentControlSchema, settingsSchema
@@ -187,6 +189,8 @@ export class Repositories {
   readonly relays: Repository<RelayRecord, string>
   readonly receipts: Repository<PendingReceipt, { contactId: string, id: string }>
   readonly controls: Repository<SentControl, string>
+  /** The files of messages, by file id (hex). */
+  readonly files: Repository<FileRef, string>
 
   constructor (readonly state: State) {
     this.profile = new Singleton(state, profileSchema, keys.profile(), 'profile')
@@ -203,6 +207,7 @@ export class Repositories {
     this.relays = new Repository(state, relaySchema, keys.relay, r => r.addr, 'relay')
     this.receipts = new Repository(state, pendingReceiptSchema, r => keys.pendingReceipt(r.contactId, r.id), r => r, 'pending receipt')
     this.controls = new Repository(state, sentControlSchema, keys.sentControl, c => c.id, 'sent control')
+    this.files = new Repository(state, fileRefSchema, fileKey, f => f.fileId, 'file')
   }
 
   /** The settings, with defaults for what is not stored. */

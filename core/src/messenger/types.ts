@@ -62,6 +62,33 @@ export interface Message {
   editedAt?: number
   /** Deleted for everyone by its sender: its text is gone, it shows as deleted. */
   deleted?: boolean
+  /** The file it carries, for a file message (its `text` is empty). */
+  file?: MessageFile
+}
+
+/**
+ * Where a file's chunks are. Outgoing: `waiting` (the recipient has not fetched them and no relay
+ * holds them yet), `done` (the recipient or one of its relays holds them). Incoming: `waiting` (not
+ * fetched: over the automatic download size, from a request, or nowhere to fetch from yet),
+ * `transferring`, `done` (held here, encrypted, ready to save). `failed` (see `error`) and
+ * `cancelled` either way.
+ */
+export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
+
+/** The file of a file message, as shown. */
+export interface MessageFile {
+  /** The file name the sender gave (untrusted text, no path). */
+  name: string
+  /** Its size in bytes. */
+  size: number
+  /** Its MIME type as the sender named it (untrusted). */
+  mime: string
+  /** Where its chunks are. */
+  state: FileState
+  /** The error's name when `state` is `failed` (`FileTooLargeError`, `QuotaExceededError`, …). */
+  error?: string
+  /** An image's thumbnail (JPEG, at most 16 KiB). */
+  thumbnail?: Uint8Array
 }
 
 /** Someone this messenger knows: a contact, or a stranger whose message waits in requests. */
@@ -138,6 +165,10 @@ export interface Settings {
   typingIndicators: boolean
   /** ISO 3166-1 alpha-2 codes of jurisdictions whose relays are refused. */
   excludedJurisdictions: string[]
+  /** Files from contacts up to this size (bytes) are fetched as they arrive; larger ones when saved. */
+  autoDownloadBytes: number
+  /** Largest file this messenger sends, in bytes (100 MiB by default). */
+  maxFileBytes: number
 }
 
 /** This messenger's own identity, safe to show. */
@@ -174,6 +205,8 @@ export interface MessengerEvents {
   delete: { contactId: string, id: string, everyone: boolean }
   /** A contact started or stopped typing (only when typing indicators are on). */
   typing: { contactId: string, started: boolean }
+  /** A file's transfer moved: its state, and bytes of it held by the other side (out) or here (in). */
+  file: FileProgress
 }
 
 /** Options for {@link Messenger.search}. */
@@ -182,6 +215,30 @@ export interface SearchQueryOptions {
   in?: string
   /** At most this many results (default 50). */
   limit?: number
+}
+
+/** What `saveFile` wrote. */
+export interface SavedFile {
+  /** The absolute path written. */
+  path: string
+  /** Bytes written. */
+  size: number
+  /** SHA-256 of what was written, hex. */
+  sha256: string
+}
+
+/** Where a file's transfer is: the message, its state, bytes of `total` moved. */
+export interface FileProgress {
+  /** The message id. */
+  id: string
+  contactId: string
+  state: FileState
+  /** Bytes of the file held at the far end (outgoing) or here (incoming). */
+  bytes: number
+  /** The file's size. */
+  total: number
+  /** The error's name when `state` is `failed`. */
+  error?: string
 }
 
 /** Options for `createMessenger`. */
@@ -283,6 +340,20 @@ export interface Messenger {
   waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
   /** A conversation's messages, oldest first. */
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
+  /**
+   * Sends the file at `path` (state `queued`, its `file.state` `waiting`): sealed into the data
+   * directory, then fetched by the contact directly or uploaded to one of its relays. Resolves once
+   * it is durable. Throws `FileTooLargeError` over `Settings.maxFileBytes`.
+   */
+  sendFile(contact: string, path: string): Promise<Message>
+  /**
+   * Decrypts a file message's file to `path`, fetching it first if needed and waiting up to
+   * `timeoutMs` (default 60 s) for it. Throws `FileFromRequestError` for a request's file,
+   * `TimeoutError`, `NotFoundError`.
+   */
+  saveFile(id: string, path: string, options?: { timeoutMs?: number }): Promise<SavedFile>
+  /** Stops a file's transfer (`file.state` `cancelled`); saving an incoming file starts it again. */
+  cancelFile(id: string): Promise<void>
   /**
    * Marks every incoming message of a conversation read (starting disappearing timers), and sends
    * read receipts when the settings allow.

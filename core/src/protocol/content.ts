@@ -9,6 +9,7 @@ import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
   MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
+import { checkFileBody, fileFromWire, fileToWire } from './content-file.js'
 import * as pb from './sotto.js'
 import {
   checkBytes, checkInteger, checkPadding, checkSize, checkText, copyBytes, decodeProto,
@@ -28,7 +29,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   }
   const bodies = [
     content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest,
-    content.readReceipt, content.typing, content.reaction, content.edit, content.delete
+    content.readReceipt, content.typing, content.reaction, content.edit, content.delete, content.file
   ].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
@@ -47,6 +48,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
   if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
+  if (content.file != null) message.file = fileToWire(content.file)
   if (content.tokens != null) {
     message.tokens = {
       relays: content.tokens.relays.map(r => ({
@@ -110,6 +112,7 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
   if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
+  if (raw.file != null) content.file = fileFromWire(raw.file)
   if (raw.tokens != null) {
     content.tokens = {
       relays: raw.tokens.relays.map(r => ({
@@ -137,6 +140,7 @@ function checkContent (content: Content): void {
   if (content.deliveryReceipt != null) checkIds(content.deliveryReceipt.ids, 'content delivery receipt')
   if (content.resendRequest != null) checkIds(content.resendRequest.ids, 'content resend request')
   checkActions(content)
+  if (content.file != null) checkFileBody(content.file)
   if (content.disappearingTimer != null) {
     checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')
   }

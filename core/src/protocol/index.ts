@@ -25,9 +25,10 @@ export {
   MAX_NAME_LENGTH, MAX_RECEIPT_IDS, MAX_RECEIPT_REASON_LENGTH, MAX_SEALED_BYTES,
   MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, MESSAGE_PROTOCOL
 } from './limits.js'
+export { MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export type {
-  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentReaction, ContentReadReceipt,
+  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentFile, ContentReaction, ContentReadReceipt,
   ContentResendRequest, ContentText, ContentTokens, ContentTyping, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -86,3 +86,12 @@ export const MAX_EMOJI_LENGTH = 16
 
 /** Longest disappearing-messages timer: one year, in seconds. */
 export const MAX_DISAPPEARING_SECONDS = 365 * 24 * 60 * 60
+
+/** Longest file name in a file message, in Unicode code points. */
+export const MAX_FILE_NAME_LENGTH = 255
+
+/** Longest MIME type in a file message, in characters. */
+export const MAX_MIME_LENGTH = 127
+
+/** Largest thumbnail in a file message (16 KiB). */
+export const MAX_THUMBNAIL_BYTES = 16 * 1024

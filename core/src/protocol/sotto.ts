@@ -1083,6 +1083,7 @@ export interface Content {
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
   resendRequest?: Content.ResendRequest
+  file?: Content.File
   readReceipt?: Content.ReadReceipt
   typing?: Content.Typing
   reaction?: Content.Reaction
@@ -1736,6 +1737,301 @@ export namespace Content {
     }
   }
 
+  export interface File {
+    id: Uint8Array<ArrayBuffer>
+    key: Uint8Array<ArrayBuffer>
+    size: bigint
+    paddedSize: bigint
+    chunkSize: number
+    root: Uint8Array<ArrayBuffer>
+    mime: string
+    name: string
+    thumbnail?: Uint8Array<ArrayBuffer>
+    seq: bigint
+  }
+
+  export namespace File {
+    let _codec: Codec<File>
+
+    export const codec = (): Codec<File> => {
+      if (_codec == null) {
+        _codec = message<File>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.id != null && obj.id.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.id)
+          }
+
+          if ((obj.key != null && obj.key.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.key)
+          }
+
+          if ((obj.size != null && obj.size !== 0n)) {
+            w.uint32(24)
+            w.uint64(obj.size)
+          }
+
+          if ((obj.paddedSize != null && obj.paddedSize !== 0n)) {
+            w.uint32(32)
+            w.uint64(obj.paddedSize)
+          }
+
+          if ((obj.chunkSize != null && obj.chunkSize !== 0)) {
+            w.uint32(40)
+            w.uint32(obj.chunkSize)
+          }
+
+          if ((obj.root != null && obj.root.byteLength > 0)) {
+            w.uint32(50)
+            w.bytes(obj.root)
+          }
+
+          if ((obj.mime != null && obj.mime !== '')) {
+            w.uint32(58)
+            w.string(obj.mime)
+          }
+
+          if ((obj.name != null && obj.name !== '')) {
+            w.uint32(66)
+            w.string(obj.name)
+          }
+
+          if (obj.thumbnail != null) {
+            w.uint32(74)
+            w.bytes(obj.thumbnail)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0n)) {
+            w.uint32(80)
+            w.uint64(obj.seq)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            id: new Uint8Array(0),
+            key: new Uint8Array(0),
+            size: 0n,
+            paddedSize: 0n,
+            chunkSize: 0,
+            root: new Uint8Array(0),
+            mime: '',
+            name: '',
+            seq: 0n
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.id = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.key = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.size = reader.uint64()
+                break
+              }
+              case 4: {
+                obj.paddedSize = reader.uint64()
+                break
+              }
+              case 5: {
+                obj.chunkSize = reader.uint32()
+                break
+              }
+              case 6: {
+                obj.root = reader.bytes()
+                break
+              }
+              case 7: {
+                obj.mime = reader.string()
+                break
+              }
+              case 8: {
+                obj.name = reader.string()
+                break
+              }
+              case 9: {
+                obj.thumbnail = reader.bytes()
+                break
+              }
+              case 10: {
+                obj.seq = reader.uint64()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.id`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.key`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.size`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.paddedSize`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 5: {
+                yield {
+                  field: `${prefix}.chunkSize`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              case 6: {
+                yield {
+                  field: `${prefix}.root`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 7: {
+                yield {
+                  field: `${prefix}.mime`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 8: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 9: {
+                yield {
+                  field: `${prefix}.thumbnail`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 10: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface FileIdFieldEvent {
+      field: '$.id'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileKeyFieldEvent {
+      field: '$.key'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileSizeFieldEvent {
+      field: '$.size'
+      value: bigint
+    }
+
+    export interface FilePaddedSizeFieldEvent {
+      field: '$.paddedSize'
+      value: bigint
+    }
+
+    export interface FileChunkSizeFieldEvent {
+      field: '$.chunkSize'
+      value: number
+    }
+
+    export interface FileRootFieldEvent {
+      field: '$.root'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileMimeFieldEvent {
+      field: '$.mime'
+      value: string
+    }
+
+    export interface FileNameFieldEvent {
+      field: '$.name'
+      value: string
+    }
+
+    export interface FileThumbnailFieldEvent {
+      field: '$.thumbnail'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileSeqFieldEvent {
+      field: '$.seq'
+      value: bigint
+    }
+
+    export function encode (obj: Partial<File>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, File.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<File>): File {
+      return decodeMessage(buf, File.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<File>): Generator<FileIdFieldEvent | FileKeyFieldEvent | FileSizeFieldEvent | FilePaddedSizeFieldEvent | FileChunkSizeFieldEvent | FileRootFieldEvent | FileMimeFieldEvent | FileNameFieldEvent | FileThumbnailFieldEvent | FileSeqFieldEvent> {
+      return streamMessage(buf, File.codec(), opts)
+    }
+  }
+
   export interface DeliveryReceipt {
     ids: Uint8Array<ArrayBuffer>[]
   }
@@ -2318,6 +2614,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2330,6 +2627,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2342,6 +2640,7 @@ export namespace Content {
           obj.edit = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2354,6 +2653,7 @@ export namespace Content {
           obj.edit = undefined
           obj.reaction = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2366,6 +2666,20 @@ export namespace Content {
           obj.edit = undefined
           obj.reaction = undefined
           obj.typing = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.file != null) {
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2379,6 +2693,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -2391,6 +2706,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -2403,6 +2719,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
@@ -2415,6 +2732,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2427,6 +2745,7 @@ export namespace Content {
           obj.reaction = undefined
           obj.typing = undefined
           obj.readReceipt = undefined
+          obj.file = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -2471,6 +2790,11 @@ export namespace Content {
         if (obj.resendRequest != null) {
           w.uint32(66)
           Content.ResendRequest.codec().encode(obj.resendRequest, w)
+        }
+
+        if (obj.file != null) {
+          w.uint32(74)
+          Content.File.codec().encode(obj.file, w)
         }
 
         if (obj.readReceipt != null) {
@@ -2563,6 +2887,12 @@ export namespace Content {
               })
               break
             }
+            case 9: {
+              obj.file = Content.File.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.file
+              })
+              break
+            }
             case 10: {
               obj.readReceipt = Content.ReadReceipt.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.readReceipt
@@ -2614,6 +2944,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2626,6 +2957,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2638,6 +2970,7 @@ export namespace Content {
           delete obj.edit
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2650,6 +2983,7 @@ export namespace Content {
           delete obj.edit
           delete obj.reaction
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2662,6 +2996,20 @@ export namespace Content {
           delete obj.edit
           delete obj.reaction
           delete obj.typing
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.file != null) {
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2675,6 +3023,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -2687,6 +3036,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -2699,6 +3049,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
@@ -2711,6 +3062,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2723,6 +3075,7 @@ export namespace Content {
           delete obj.reaction
           delete obj.typing
           delete obj.readReceipt
+          delete obj.file
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2793,6 +3146,13 @@ export namespace Content {
             case 8: {
               yield * Content.ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resendRequest`, {
                 limits: opts.limits?.resendRequest
+              })
+
+              break
+            }
+            case 9: {
+              yield * Content.File.codec().stream(reader, reader.uint32(), `${prefix}.file`, {
+                limits: opts.limits?.file
               })
 
               break
@@ -2924,6 +3284,56 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentFileIdFieldEvent {
+    field: '$.file.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileKeyFieldEvent {
+    field: '$.file.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileSizeFieldEvent {
+    field: '$.file.size'
+    value: bigint
+  }
+
+  export interface ContentFilePaddedSizeFieldEvent {
+    field: '$.file.paddedSize'
+    value: bigint
+  }
+
+  export interface ContentFileChunkSizeFieldEvent {
+    field: '$.file.chunkSize'
+    value: number
+  }
+
+  export interface ContentFileRootFieldEvent {
+    field: '$.file.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileMimeFieldEvent {
+    field: '$.file.mime'
+    value: string
+  }
+
+  export interface ContentFileNameFieldEvent {
+    field: '$.file.name'
+    value: string
+  }
+
+  export interface ContentFileThumbnailFieldEvent {
+    field: '$.file.thumbnail'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileSeqFieldEvent {
+    field: '$.file.seq'
+    value: bigint
+  }
+
   export interface ContentReadReceiptIdsFieldEvent {
     field: '$.readReceipt.ids[]'
     index: number
@@ -2974,7 +3384,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -110,6 +110,33 @@ export interface ContentDelete {
   target: Uint8Array
 }
 
+/**
+ * A file: its id and key, sizes, chunk size and root (the chunks travel on `/sotto/file/1.0.0`),
+ * what to show (MIME type, name, an image's thumbnail), and its place in the conversation.
+ */
+export interface ContentFile {
+  /** 16 random bytes, bound into every chunk. */
+  id: Uint8Array
+  /** The AES-256-GCM key, 32 bytes. */
+  key: Uint8Array
+  /** The real size in bytes. */
+  size: number
+  /** The size the plaintext is padded to: `paddedSize(size)`, nothing else. */
+  paddedSize: number
+  /** Plaintext bytes per chunk, 1,024–262,144. */
+  chunkSize: number
+  /** SHA-256 over the sealed chunks' SHA-256 hashes, in order (32 bytes). */
+  root: Uint8Array
+  /** The MIME type, at most 127 characters (may be empty). */
+  mime: string
+  /** The file name, 1–255 characters, no path separator or control character. */
+  name: string
+  /** An image's JPEG thumbnail, at most 16,384 bytes. */
+  thumbnail?: Uint8Array
+  /** The sender's sequence number in this conversation (shared with texts). */
+  seq: number
+}
+
 /** "These messages are stored here": the ids of the envelopes that carried them. */
 export interface ContentDeliveryReceipt {
   /** 1–256 envelope ids of 16 bytes. */
@@ -187,6 +214,8 @@ export interface Content {
   edit?: ContentEdit
   /** A delete for everyone of one of the sender's messages. */
   delete?: ContentDelete
+  /** A file: where its sealed chunks are and how to open them. */
+  file?: ContentFile
 }
 
 /** The recipient's verdict on one delivered envelope. */

@@ -28,7 +28,7 @@ function fakeRelay (addr: string): RelayView {
 export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
   const calls: Call[] = []
   const events = new EventEmitter()
-  let settings: Settings = { mdns: true, readReceipts: true, typingIndicators: false, hideIp: false, excludedJurisdictions: [] }
+  let settings: Settings = { mdns: true, readReceipts: true, typingIndicators: false, hideIp: false, excludedJurisdictions: [], autoDownloadBytes: 1024, maxFileBytes: 4096 }
   const contact = (name: unknown): Contact => {
     if (name !== 'bob' && name !== 'id-bob') throw new NotFoundError(`no contact ${String(name)}`)
     return fakeContact('bob')
@@ -46,6 +46,8 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     unblock: async (c) => contact(c),
     setDisappearing: async (c, seconds) => ({ ...contact(c), disappearingSeconds: seconds }),
     send: async (c) => { contact(c); return message },
+    sendFile: async (c) => { contact(c); return { ...message, text: '', file: { name: 'photo.jpg', size: 3, mime: 'image/jpeg', state: 'waiting' } } },
+    saveFile: async (id, path) => ({ path, size: 3, sha256: `sha256 of ${String(id)}` }),
     waitForState: async () => { throw new TimeoutError('not delivered') },
     history: async (c) => { contact(c); return [message] },
     markRead: async (c) => { contact(c) },

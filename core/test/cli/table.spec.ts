@@ -22,6 +22,8 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   block: { argv: ['block', 'bob'], json: { cmd: 'block', contact: 'bob' } },
   unblock: { argv: ['unblock', 'bob'], json: { cmd: 'unblock', contact: 'bob' } },
   send: { argv: ['send', 'bob', 'hi', '--timeout', '0'], json: { cmd: 'send', to: 'bob', text: 'hi' } },
+  'send-file': { argv: ['send-file', 'bob', '/tmp/photo.jpg', '--timeout', '0'], json: { cmd: 'send-file', to: 'bob', path: '/tmp/photo.jpg' } },
+  save: { argv: ['save', 'm2', '/tmp/saved.pdf'], json: { cmd: 'save', id: 'm2', path: '/tmp/saved.pdf' } },
   history: { argv: ['history', 'bob'], json: { cmd: 'history', contact: 'bob' } },
   read: { argv: ['read', 'bob'], json: { cmd: 'read', contact: 'bob' } },
   reply: { argv: ['reply', 'bob', 'm1', 'yes'], json: { cmd: 'reply', to: 'bob', id: 'm1', text: 'yes' } },

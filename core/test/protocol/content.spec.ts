@@ -61,8 +61,8 @@ describe('content', () => {
   })
 
   it('decodes a body it does not know as a Content with no body, to be ignored', () => {
-    // Field 9 is reserved for a future body.
-    const future = new Uint8Array([...raw({}), 0x4a, 0x02, 0x08, 0x01])
+    // Field 30 is unknown to this version (a future body reads the same to it).
+    const future = new Uint8Array([...raw({}), 0xf2, 0x01, 0x02, 0x08, 0x01])
     assert.deepEqual(decodeContent(future), { id, sentAt })
   })
 
@@ -113,5 +113,44 @@ describe('content', () => {
     for (const length of [1, 5, 20, 30, 40, 44, 100]) {
       assert.throws(() => decodeContent(bytes.subarray(0, length)), InvalidInputError, `cut at ${length}`)
     }
+  })
+  describe('File body', () => {
+    const file = {
+      id: new Uint8Array(16).fill(1),
+      key: new Uint8Array(32).fill(2),
+      size: 1500,
+      paddedSize: 1507,
+      chunkSize: 1024,
+      root: new Uint8Array(32).fill(3),
+      mime: 'text/plain',
+      name: 'notes.txt',
+      seq: 4
+    }
+
+    it('round-trips, with and without a thumbnail', () => {
+      for (const f of [file, { ...file, thumbnail: new Uint8Array(16 * 1024).fill(9) }]) {
+        assert.deepEqual(decodeContent(encodeContent({ id, sentAt, file: f })).file, f)
+      }
+    })
+
+    it('refuses a File body that breaks a rule', () => {
+      const bad: Array<[string, Record<string, unknown>]> = [
+        ['a short id', { id: new Uint8Array(15) }],
+        ['a short key', { key: new Uint8Array(31) }],
+        ['a padded size that is not the rule\'s', { paddedSize: 1500 }],
+        ['a chunk size under 1 KiB', { chunkSize: 512 }],
+        ['a path in the name', { name: '../etc/passwd' }],
+        ['a backslash in the name', { name: 'a\\b' }],
+        ['an empty name', { name: '' }],
+        ['a control character in the name', { name: 'a\u202eb' }],
+        ['a space in the MIME type', { mime: 'text/plain; x' }],
+        ['a thumbnail over 16 KiB', { thumbnail: new Uint8Array(16 * 1024 + 1) }],
+        ['a fractional seq', { seq: 0.5 }]
+      ]
+      for (const [what, change] of bad) {
+        assert.throws(() => encodeContent({ id, sentAt, file: { ...file, ...change } }), InvalidInputError, what)
+      }
+      assert.throws(() => encodeContent({ id, sentAt, file, text: { text: 'a', seq: 1 } }), /2 bodies/)
+    })
   })
 })

@@ -131,7 +131,26 @@ const contents: Array<{ name: string, content: ContentJson }> = [
   { name: 'reaction', content: { id: toHex(id2), sentAt, reaction: { target: toHex(id), emoji: '👍' } } },
   { name: 'reaction removed (empty emoji)', content: { id: toHex(id2), sentAt, reaction: { target: toHex(id), emoji: '' } } },
   { name: 'edit', content: { id: toHex(id2), sentAt, edit: { target: toHex(id), text: 'Hello, Bob! 👋 (edited)' } } },
-  { name: 'delete for everyone', content: { id: toHex(id2), sentAt, delete: { target: toHex(id) } } }
+  { name: 'delete for everyone', content: { id: toHex(id2), sentAt, delete: { target: toHex(id) } } },
+  {
+    name: 'file: the file of the file test vectors (1,500 bytes in 1 KiB chunks), as notes.txt, with a 4-byte thumbnail',
+    content: {
+      id: toHex(id2),
+      sentAt,
+      file: {
+        id: toHex(counting(0x00, 16)),
+        key: toHex(counting(0x20, 32)),
+        size: 1500,
+        paddedSize: 1507,
+        chunkSize: 1024,
+        root: '7066002d063dd3482e502ad91c3768dfae4336354fb85efa65fc1ae2e8eb4dc0',
+        mime: 'text/plain',
+        name: 'notes.txt',
+        thumbnail: 'ffd8ffd9',
+        seq: 2
+      }
+    }
+  }
 ]
 
 const frames: Array<{ name: string, frame: FrameJson }> = [

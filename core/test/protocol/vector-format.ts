@@ -53,6 +53,7 @@ export interface ContentJson {
   delete?: { target: string }
   disappearingTimer?: { seconds: number }
   tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
+  file?: { id: string, key: string, size: number, paddedSize: number, chunkSize: number, root: string, mime: string, name: string, thumbnail?: string, seq: number }
 }
 
 /** A MessageFrame with hex byte strings. */
@@ -148,6 +149,10 @@ export function contentFromJson (json: ContentJson): Content {
   if (json.disappearingTimer != null) content.disappearingTimer = { ...json.disappearingTimer }
   if (json.tokens != null) {
     content.tokens = { relays: json.tokens.relays.map(r => ({ addr: r.addr, mailboxId: fromHex(r.mailboxId), token: fromHex(r.token) })) }
+  }
+  if (json.file != null) {
+    const { thumbnail, ...file } = json.file
+    content.file = { ...file, id: fromHex(file.id), key: fromHex(file.key), root: fromHex(file.root), ...(thumbnail != null ? { thumbnail: fromHex(thumbnail) } : {}) }
   }
   return content
 }

@@ -25,6 +25,7 @@ export function messageView (m: Message): MessageView {
   if (m.reactions != null) view.reactions = m.reactions.map(r => ({ by: r.by, emoji: r.emoji }))
   if (m.editedAt != null) view.editedAt = m.editedAt
   if (m.deleted === true) view.deleted = true
+  if (m.file != null) view.file = { name: m.file.name, size: m.file.size, mime: m.file.mime }
   return view
 }
 

@@ -45,6 +45,18 @@ export interface MessageView {
   editedAt?: number
   /** Deleted for everyone: no text, shown as deleted. */
   deleted?: boolean
+  /** The file of a file message (its `text` is empty). */
+  file?: FileView
+}
+
+/** The file of a file message: what the sender said of it (untrusted text). */
+export interface FileView {
+  /** The file name, no path. */
+  name: string
+  /** Its size in bytes. */
+  size: number
+  /** Its MIME type. */
+  mime: string
 }
 
 /** A contact or a contact request. `displayName` is untrusted. */

@@ -16,11 +16,13 @@ const closeHarness = async (): Promise<void> => { await h.close() }
 let bob = ''
 const bobId = (): string => bob
 
-async function openChat (seed?: (contactId: string, h: { receive: (text: string, at?: number) => void }) => void): Promise<string> {
+type Seed = (contactId: string, h: { receive: (text: string, at?: number) => void, receiveFile: (file: { name: string, size: number, mime: string }) => void }) => void
+
+async function openChat (seed?: Seed): Promise<string> {
   h = await renderApp({
     seed: m => {
       bob = m.seedContact('Bob', { presence: 'relay' }).id
-      seed?.(bob, { receive: (text, at) => { m.receive(bob, text, at) } })
+      seed?.(bob, { receive: (text, at) => { m.receive(bob, text, at) }, receiveFile: file => { m.receiveFile(bob, file) } })
     }
   })
   const list = await screen.findByRole('list', { name: 'Conversations' })
@@ -191,6 +193,22 @@ describe('chat screen: the conversation\'s controls', () => {
     await h.user.click(screen.getByRole('button', { name: 'Accept the new key' }))
     await waitFor(() => { assert.equal(screen.queryByText(/The safety number with/), null) })
     assert.equal((await h.messenger().contact('Bob')).identityChanged, false)
+  })
+})
+
+describe('chat screen: files', () => {
+  afterEach(closeHarness)
+
+  it('shows a file message by its kind, name and size, the name as text', async () => {
+    await openChat((_id, c) => {
+      c.receiveFile({ name: 'minutes <b>2025</b>.pdf', size: 1536 * 1024, mime: 'application/pdf' })
+    })
+    const log = await screen.findByRole('log', { name: 'Messages with Bob' })
+    const card = (await within(log).findByText('minutes <b>2025</b>.pdf')).closest('.message-file') as HTMLElement
+    assert.equal(card.textContent, 'PDF minutes <b>2025</b>.pdf 1.5 MB')
+    assert.equal(card.querySelector('b'), null)
+    const list = screen.getByRole('list', { name: 'Conversations' })
+    assert.match(within(list).getByRole('button', { name: /Bob/ }).textContent ?? '', /PDF: minutes <b>2025<\/b>\.pdf/)
   })
 })
 

@@ -4,6 +4,7 @@
  * disappearing time and delivery state, in a virtualised list.
  */
 import { useCallback, useMemo } from 'react'
+import { FileCard } from '../components/file-card.js'
 import { dayKey, dayLabel, stateLabel, timeLabel } from '../components/format.js'
 import { PeerName, PeerText } from '../components/peer-text.js'
 import { VirtualList } from '../components/virtual-list.js'
@@ -45,7 +46,7 @@ function MessageRow ({ message, ctx }: { message: MessageView, ctx: RowContext }
       {message.replyTo != null && <MessageQuote id={message.replyTo} quoted={ctx.byId.get(message.replyTo)} onJump={ctx.onJump} />}
       {message.deleted === true
         ? <p className='message-text message-deleted'><em>This message was deleted</em></p>
-        : <p className='message-text'><PeerText text={message.text} /></p>}
+        : message.file != null ? <FileCard file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
       <MessageReactions message={message} />
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>

@@ -2,6 +2,7 @@
 /**
  * The conversation list: one entry per contact with presence, unread count and the last message.
  */
+import { kindLabel } from '../components/file-card.js'
 import { PeerName } from '../components/peer-text.js'
 import { presenceLabel } from '../components/format.js'
 import type { ReactNode } from 'react'
@@ -21,7 +22,7 @@ export interface ConversationListProps {
 function preview (contact: ContactView): string {
   const m = contact.lastMessage
   if (m == null) return 'No messages yet'
-  const text = m.text.replace(/\s+/g, ' ')
+  const text = (m.file != null ? `${kindLabel(m.file.mime)}: ${m.file.name}` : m.text).replace(/\s+/g, ' ')
   const short = text.length > 80 ? text.slice(0, 79) + '…' : text
   return m.direction === 'out' ? `You: ${short}` : short
 }

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Attachments: files in conversations. Sending seals the file into a chunk store in the data
+ * directory and posts a File message through the outbox (delivery states apply to it). One job
+ * per file then moves its chunks until they are where they need to be:
+ *
+ * - outgoing: while the recipient is connected directly, it fetches them from this messenger
+ *   (`/sotto/file/1.0.0` served from the store); the job asks it which chunks it holds. Otherwise
+ *   the job uploads them to one of the recipient's relays with its deposit token.
+ * - incoming: from contacts only, up to `Settings.autoDownloadBytes` by itself and any size once
+ *   the user saves it: from the sender directly, else from the messenger's own relays.
+ *
+ * Chunks stay sealed on disk (the key lives in the encrypted message record); `save` decrypts to
+ * the path the user chose and nowhere else. Transfers resume from the store's bitmap after a
+ * restart. A file whose message is gone (disappeared, conversation deleted) has its chunks removed
+ * by the sweep, which also runs at start, so a crash cannot leave them behind.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { FileFromRequestError, FileQuotaError, FileTooLargeError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
+import { cleanImage, isCleanable } from '../media/index.js'
+import { ChunkStore, countBits, handleFiles, newFileKeys, queryFile, readPlaintext, sealToStore } from '../files/index.js'
+import { systemClock, sleep, toHex } from '../util/index.js'
+import { toMessage } from './context.js'
+import { contentFileOf, fileKeys, fileRefOf } from './file-records.js'
+import { fileNameOf, mimeOf } from './file-names.js'
+import { fetchFromOwnRelays, fetchFromSender, uploadToRelays } from './file-transfers.js'
+import type { FileNode, FileSecrets } from '../files/index.js'
+import type { Logger } from '../logger.js'
+import type { Clock } from '../util/index.js'
+import type { ContactBook } from './contacts.js'
+import type { Events } from './context.js'
+import type { Conversations } from './conversations.js'
+import type { FileRecord, FileRef } from './file-records.js'
+import type { ThrowawayNode, TransferComponents, UploadTarget } from './file-transfers.js'
+import type { Peers } from './peers.js'
+import type { ContactRecord, MessageRecord } from './records.js'
+import type { Repositories } from './state.js'
+import type { FileState, Message, SavedFile } from './types.js'
+
+/** Options of attachments. */
+export interface AttachmentsInit {
+  /** First wait before a transfer is tried again, in ms (default 1 s); it doubles each time. */
+  retryMs?: number
+  /** Longest wait between two attempts, in ms (default 30 s). */
+  maxRetryMs?: number
+}
+
+/** What attachments use. */
+export interface AttachmentsComponents {
+  repos: Repositories
+  events: Events
+  log: Logger
+  /** The messenger's node: serves this messenger's files, fetches from senders and own relays. */
+  node: FileNode
+  /** Makes a dial-only node with a throwaway identity, for uploads to contacts' relays. */
+  throwaway(): Promise<ThrowawayNode>
+  contacts: Pick<ContactBook, 'resolve' | 'assertSendable'>
+  conversations: Pick<Conversations, 'post'>
+  peers: Pick<Peers, 'presenceOf'>
+  /** The data directory: chunk stores live in its `files/`. */
+  dataDir: string
+  clock?: Clock
+}
+
+type Outcome = 'stop' | 'retry'
+
+const SETTLED: readonly FileState[] = ['done', 'failed', 'cancelled']
+
+/** The secrets of a stored file. */
+function secretsOf (file: FileRecord): FileSecrets {
+  return { id: file.id, key: file.key, size: file.size, chunkSize: file.chunkSize, root: file.root }
+}
+
+/** Where a contact's mailboxes take deposits from this messenger: its tokens, else its card's. */
+function uploadTargets (c: ContactRecord): UploadTarget[] {
+  return c.tokens?.map(t => ({ addr: t.addr, mailboxId: t.mailboxId, token: t.token })) ??
+    c.relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, token: r.introToken }))
+}
+
+/** Files in conversations. */
+export class Attachments {
+  private readonly jobs = new Map<string, { done: Promise<void>, controller: AbortController }>()
+  /** Files whose job was kicked while it ran. */
+  private readonly again = new Set<string>()
+  /** Incoming files the user asked for, whatever their size. */
+  private readonly wanted = new Set<string>()
+  /** Files being sealed: the sweep leaves their directories alone. */
+  private readonly sealing = new Set<string>()
+  private readonly wakers = new Set<() => void>()
+  private readonly clock: Clock
+  private readonly retryMs: number
+  private readonly maxRetryMs: number
+  private readonly transfers: TransferComponents
+  private stopped = false
+
+  constructor (private readonly components: AttachmentsComponents, init: AttachmentsInit = {}) {
+    this.clock = components.clock ?? systemClock
+    this.retryMs = init.retryMs ?? 1000
+    this.maxRetryMs = init.maxRetryMs ?? 30_000
+    this.transfers = { node: components.node, throwaway: components.throwaway, log: components.log }
+  }
+
+  private get dir (): string {
+    return join(this.components.dataDir, 'files')
+  }
+
+  private dirOf (fileId: string): string {
+    return join(this.dir, fileId)
+  }
+
+  /** Serves this messenger's files, removes what is left of deleted ones, resumes transfers. */
+  async start (): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+    await handleFiles(this.components.node, async (fileId) => {
+      const hex = toHex(fileId)
+      return await this.components.repos.files.get(hex) != null ? ChunkStore.open(this.dirOf(hex)) : undefined
+    }, this.components.log)
+    await this.sweep(true)
+    await this.resume()
+  }
+
+  /** Stops every transfer (each resumes at the next start). */
+  async stop (): Promise<void> {
+    this.stopped = true
+    for (const job of this.jobs.values()) job.controller.abort()
+    this.wake()
+    await Promise.allSettled([...this.jobs.values()].map(async j => j.done))
+  }
+
+  /** Something changed that a waiting transfer may be waiting for (a contact connected, a request accepted). */
+  wake (): void {
+    for (const wake of [...this.wakers]) wake()
+  }
+
+  /** Starts the transfer of every file not yet where it needs to be. */
+  async resume (): Promise<void> {
+    for await (const ref of this.components.repos.files.values(fileKeys())) this.kick(ref.messageId)
+    this.wake()
+  }
+
+  /** A new message arrived: if it carries a file, its transfer may start. */
+  arrived (message: Message): void {
+    if (message.file != null) this.kick(message.id)
+  }
+
+  /**
+   * Seals the file at `path` into this messenger's store and sends it to `ref` as a File message
+   * (state `queued`); resolves once both are durable. A JPEG or PNG is decoded and encoded again
+   * first, without its metadata, and gets a thumbnail; one that cannot be decoded is refused
+   * (`InvalidInputError`) rather than sent with whatever it carries. Throws {@link FileTooLargeError} over
+   * `Settings.maxFileBytes`.
+   */
+  async send (ref: string, path: string): Promise<Message> {
+    const { repos, contacts, conversations } = this.components
+    const settings = await repos.currentSettings()
+    const info = await stat(path).catch((err: Error) => { throw new NotFoundError(`cannot read ${path}`, { cause: err }) })
+    if (!info.isFile()) throw new InvalidInputError(`${path} is not a file`)
+    if (info.size > settings.maxFileBytes) throw new FileTooLargeError(`a file may have at most ${settings.maxFileBytes} bytes; this one has ${info.size}`)
+    contacts.assertSendable(await contacts.resolve(ref))
+    const name = fileNameOf(path)
+    const mime = mimeOf(name)
+    // A photo travels re-encoded: its metadata (a location, a camera's serial number) stays here.
+    const image = isCleanable(mime) ? cleanImage(await readFile(path), mime) : undefined
+    if (image != null && image.bytes.byteLength > settings.maxFileBytes) throw new FileTooLargeError(`a file may have at most ${settings.maxFileBytes} bytes`)
+    const keys = newFileKeys()
+    const fileId = toHex(keys.id)
+    this.sealing.add(fileId)
+    try {
+      const secrets = image != null
+        ? await this.seal(keys, image.bytes.byteLength, async (offset, length) => image.bytes.subarray(offset, offset + length))
+        : await this.sealFrom(path, info.size, keys)
+      const file: FileRecord = { ...secrets, mime, name, ...(image != null ? { thumbnail: image.thumbnail } : {}), state: 'waiting' }
+      const message = await conversations.post(ref, seq => ({ file: contentFileOf(file, seq) }), { text: '', file }, (tx, m) => {
+        repos.files.put(tx, fileRefOf({ ...m, file }))
+      })
+      this.kick(message.id)
+      return toMessage(message)
+    } catch (err) {
+      await ChunkStore.remove(this.dirOf(fileId))
+      throw err
+    } finally {
+      this.sealing.delete(fileId)
+    }
+  }
+
+  private async sealFrom (path: string, size: number, keys: ReturnType<typeof newFileKeys>): Promise<FileSecrets> {
+    const fd = await open(path, 'r')
+    try {
+      return await this.seal(keys, size, async (offset, length) => {
+        const buffer = new Uint8Array(length)
+        const { bytesRead } = await fd.read(buffer, 0, length, offset)
+        return buffer.subarray(0, bytesRead)
+      })
+    } finally {
+      await fd.close()
+    }
+  }
+
+  private async seal (keys: ReturnType<typeof newFileKeys>, size: number, read: (offset: number, length: number) => Promise<Uint8Array>): Promise<FileSecrets> {
+    const { secrets, store } = await sealToStore(this.dirOf(toHex(keys.id)), size, read, keys)
+    await store.close()
+    return secrets
+  }
+
+  /**
+   * Decrypts a message's file to `path` (written whole, then renamed into place), fetching it first
+   * if it is not here yet and waiting up to `timeoutMs` for it (and for its message, which a relay
+   * may still be handing over). Throws {@link FileFromRequestError}
+   * for a file of a contact request, `TimeoutError`, or the transfer's failure.
+   */
+  async save (messageId: string, path: string, timeoutMs: number): Promise<SavedFile> {
+    const deadline = this.clock.now() + timeoutMs
+    const message = await this.arrivedMessage(messageId, timeoutMs)
+    timeoutMs = Math.max(0, deadline - this.clock.now())
+    if (message.direction === 'in' && message.file.state !== 'done') {
+      const contact = await this.components.repos.contacts.get(message.contactId)
+      if (contact?.status !== 'contact') throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
+      this.wanted.add(messageId)
+      await this.waitUntilHere(message, timeoutMs)
+    }
+    const store = await ChunkStore.open(this.dirOf(toHex(message.file.id)))
+    if (store?.complete !== true) {
+      await store?.close()
+      throw new NotFoundError(`the file of message ${messageId} is not here`)
+    }
+    const target = resolve(path)
+    const part = `${target}.part-${randomBytes(4).toString('hex')}`
+    const hash = createHash('sha256')
+    const fd = await open(part, 'wx', 0o600)
+    try {
+      for await (const piece of readPlaintext(store, secretsOf(message.file))) {
+        hash.update(piece)
+        await fd.write(piece)
+      }
+      await fd.sync()
+    } catch (err) {
+      await rm(part, { force: true })
+      throw err
+    } finally {
+      await fd.close()
+      await store.close()
+    }
+    await rename(part, target)
+    return { path: target, size: message.file.size, sha256: hash.digest('hex') }
+  }
+
+  /** Stops a file's transfer for good (saving an incoming one starts it again). */
+  async cancel (messageId: string): Promise<void> {
+    const message = await this.fileMessage(messageId)
+    this.wanted.delete(messageId)
+    this.jobs.get(messageId)?.controller.abort()
+    if (!SETTLED.includes(message.file.state)) await this.setState(messageId, 'cancelled')
+  }
+
+  private async fileMessage (messageId: string): Promise<MessageRecord & { file: FileRecord }> {
+    const message = await this.components.repos.message(messageId)
+    if (message?.file == null) throw new NotFoundError(`no file message ${messageId}`)
+    return message as MessageRecord & { file: FileRecord }
+  }
+
+  /** A file message, waiting up to `timeoutMs` for it to arrive (a relay may still be handing it over). */
+  private async arrivedMessage (messageId: string, timeoutMs: number): Promise<MessageRecord & { file: FileRecord }> {
+    const { events } = this.components
+    let onMessage = (_m: Message): void => {}
+    const arrived = new Promise<void>(resolve => { onMessage = m => { if (m.id === messageId) resolve() } })
+    events.on('message', onMessage)
+    let timer: unknown
+    try {
+      if (await this.components.repos.message(messageId) == null) {
+        await Promise.race([arrived, new Promise<void>(resolve => { timer = this.clock.setTimeout(resolve, timeoutMs) })])
+      }
+      return await this.fileMessage(messageId)
+    } finally {
+      this.clock.clearTimeout(timer)
+      events.off('message', onMessage)
+    }
+  }
+
+  private async waitUntilHere (message: MessageRecord & { file: FileRecord }, timeoutMs: number): Promise<void> {
+    const { events } = this.components
+    let onFile = (_e: { id: string, state: FileState, error?: string }): void => {}
+    const here = new Promise<void>((resolve, reject) => {
+      onFile = e => {
+        if (e.id !== message.id) return
+        if (e.state === 'done') resolve()
+        if (e.state === 'failed' || e.state === 'cancelled') reject(new NotFoundError(`the file could not be fetched (${e.error ?? e.state})`))
+      }
+    })
+    events.on('file', onFile)
+    let timer: unknown
+    try {
+      if (message.file.state !== 'waiting' && message.file.state !== 'transferring') await this.setState(message.id, 'waiting')
+      this.kick(message.id)
+      // It may have completed between the read and the subscription.
+      const current = await this.components.repos.message(message.id)
+      if (current?.file?.state === 'done') return
+      await Promise.race([here, new Promise<never>((_resolve, reject) => {
+        timer = this.clock.setTimeout(() => { reject(new TimeoutError(`the file of message ${message.id} is not here after ${timeoutMs} ms`)) }, timeoutMs)
+      })])
+    } finally {
+      this.clock.clearTimeout(timer)
+      events.off('file', onFile)
+    }
+  }
+
+  /** Starts a file's transfer job; if one runs, it runs again once it ends (it may have decided on old facts). */
+  private kick (messageId: string): void {
+    if (this.stopped) return
+    if (this.jobs.has(messageId)) {
+      this.again.add(messageId)
+      return
+    }
+    const controller = new AbortController()
+    const done = this.run(messageId, controller.signal).catch((err: Error) => {
+      if (!this.stopped) this.components.log.warn('a file transfer stopped', { error: err.name })
+    }).finally(() => {
+      this.jobs.delete(messageId)
+      if (this.again.delete(messageId) && !controller.signal.aborted) this.kick(messageId)
+    })
+    this.jobs.set(messageId, { done, controller })
+  }
+
+  private async run (messageId: string, signal: AbortSignal): Promise<void> {
+    let delay = this.retryMs
+    while (!signal.aborted) {
+      const message = await this.components.repos.message(messageId)
+      if (message?.file == null || SETTLED.includes(message.file.state)) return
+      const m = message as MessageRecord & { file: FileRecord }
+      const outcome = m.direction === 'out' ? await this.push(m, signal) : await this.pull(m, signal)
+      if (outcome === 'stop' || signal.aborted) return
+      await sleep(this.clock, delay, wake => {
+        const once = (): void => { this.wakers.delete(once); wake() }
+        this.wakers.add(once)
+        signal.addEventListener('abort', once, { once: true })
+      })
+      delay = Math.min(delay * 2, this.maxRetryMs)
+    }
+  }
+
+  /** One attempt to get an outgoing file's chunks to the recipient or one of its relays. */
+  private async push (m: MessageRecord & { file: FileRecord }, signal: AbortSignal): Promise<Outcome> {
+    const contact = await this.components.repos.contacts.get(m.contactId)
+    if (contact == null) return 'stop'
+    if (this.components.peers.presenceOf(contact.id) === 'direct') {
+      // The recipient fetches them itself; done once it holds them all.
+      const have = await queryFile(this.components.node, peerIdFromString(contact.peerId), m.file.id, { signal }).catch(() => undefined)
+      if (have != null && have.count > 0 && countBits(have.bitmap, have.count) === have.count) return this.finish(m, 'done')
+      return 'retry'
+    }
+    const store = await ChunkStore.open(this.dirOf(toHex(m.file.id)))
+    if (store == null) return this.finish(m, 'failed', 'NotFoundError')
+    try {
+      await uploadToRelays(this.transfers, store, m.file.id, uploadTargets(contact), {
+        signal,
+        onProgress: (held, count) => { this.progress(m, held, count) }
+      })
+      return await this.finish(m, 'done')
+    } catch (err) {
+      if (err instanceof FileQuotaError || err instanceof FileTooLargeError) return this.finish(m, 'failed', err.name)
+      return 'retry'
+    } finally {
+      await store.close()
+    }
+  }
+
+  /** One attempt to fetch an incoming file: from its sender directly, else from own relays. */
+  private async pull (m: MessageRecord & { file: FileRecord }, signal: AbortSignal): Promise<Outcome> {
+    const { repos, peers } = this.components
+    const contact = await repos.contacts.get(m.contactId)
+    // Never from a request, nor a blocked contact; accepting a request wakes its files.
+    if (contact == null || contact.status !== 'contact' || contact.blocked) return 'stop'
+    // One the user asked for was `transferring` before a restart: it goes on whatever its size.
+    const asked = this.wanted.has(m.id) || m.file.state === 'transferring'
+    if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !asked) return 'stop'
+    if (m.file.state !== 'transferring') await this.setState(m.id, 'transferring')
+    const dir = this.dirOf(toHex(m.file.id))
+    const options = { signal, onProgress: (held: number, count: number) => { this.progress(m, held, count) } }
+    if (peers.presenceOf(contact.id) === 'direct') {
+      try {
+        await fetchFromSender(this.transfers, contact.peerId, secretsOf(m.file), dir, options)
+        return await this.finish(m, 'done')
+      } catch (err) {
+        this.components.log.info('a file did not come from its sender', { error: (err as Error).name })
+      }
+    }
+    const relays = []
+    for await (const r of repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
+    if (await fetchFromOwnRelays(this.transfers, relays, secretsOf(m.file), dir, options)) return this.finish(m, 'done')
+    return 'retry'
+  }
+
+  private progress (m: MessageRecord & { file: FileRecord }, held: number, count: number): void {
+    const bytes = held === count ? m.file.size : Math.min(m.file.size, held * m.file.chunkSize)
+    this.components.events.emit('file', { id: m.id, contactId: m.contactId, state: 'transferring', bytes, total: m.file.size })
+  }
+
+  private async finish (m: MessageRecord, state: FileState, error?: string): Promise<Outcome> {
+    await this.setState(m.id, state, error)
+    return 'stop'
+  }
+
+  private async setState (messageId: string, state: FileState, error?: string): Promise<void> {
+    const { repos, events } = this.components
+    const changed = await repos.state.change(async (tx, change) => {
+      const m = await repos.message(messageId, tx)
+      if (m?.file == null) {
+        change.discard()
+        return undefined
+      }
+      m.file.state = state
+      if (error != null) m.file.error = error
+      else delete m.file.error
+      repos.messages.put(tx, m)
+      return m
+    })
+    if (changed?.file == null) return
+    const bytes = state === 'done' ? changed.file.size : 0
+    events.emit('file', { id: messageId, contactId: changed.contactId, state, bytes, total: changed.file.size, ...(error != null ? { error } : {}) })
+  }
+
+  /**
+   * Removes the chunks of files whose message is gone, and directories no message names (left by
+   * a crash while sealing). At start, also the leftovers of stores being built.
+   */
+  async sweep (atStart = false): Promise<void> {
+    const { repos } = this.components
+    const gone: FileRef[] = []
+    for await (const ref of repos.files.values(fileKeys())) {
+      if (!this.sealing.has(ref.fileId) && (await repos.message(ref.messageId))?.file == null) gone.push(ref)
+    }
+    for (const ref of gone) {
+      this.jobs.get(ref.messageId)?.controller.abort()
+      await this.jobs.get(ref.messageId)?.done
+      await ChunkStore.remove(this.dirOf(ref.fileId))
+    }
+    if (gone.length > 0) await repos.state.change(async tx => { for (const ref of gone) repos.files.del(tx, ref.fileId) })
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      const base = name.split('.')[0] ?? name
+      if (this.sealing.has(base) || (name !== base && !atStart)) continue
+      if (name !== base || await repos.files.get(name) == null) await rm(join(this.dir, name), { recursive: true, force: true })
+    }
+  }
+}
