@@ -24,6 +24,7 @@ import { Invites } from './invites.js'
 import { Mutex } from './lock.js'
 import { createOutbox } from './outbox.js'
 import { Peers } from './peers.js'
+import { createQuarantine } from './quarantine.js'
 import { Receipts } from './receipts.js'
 import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
@@ -113,7 +114,7 @@ async function openIdentity (repos: Repositories, options: MessengerOptions): Pr
     await tx.commit()
     return { identity: existing, profile: stored }
   }
-  const identity = await createLocalIdentity(tx, Date.now())
+  const identity = await createLocalIdentity(tx, Date.now(), options.userId != null ? { userId: options.userId } : {})
   const profile: ProfileRecord = {
     name: (options.name ?? '').trim().slice(0, 64) || 'Me',
     peerKey: privateKeyToProtobuf(await generateKeyPair('Ed25519')),
@@ -174,9 +175,13 @@ function wire (ctx: Context): Parts {
     receipts,
     courier
   })
-  const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
+  const quarantine = createQuarantine(repos.state)
+  const contacts = new ContactBook({
+    repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens, quarantine, receipts,
+    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) }
+  })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, onAccepted: accepted => {
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, quarantine, onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -214,6 +219,7 @@ class SottoMessenger implements Messenger {
     await disappearing.start()
     await homeRelays.start()
     await contacts.issueMissingTokens()
+    await contacts.settleHeld()
     await courier.kickAll()
     receipts.flush()
     upkeep.start()

@@ -66,6 +66,11 @@ export interface Contact {
   blocked: boolean
   /** Their identity key changed and the change has not been accepted. */
   identityChanged: boolean
+  /**
+   * Envelopes that came through a relay under their changed identity key, held unopened: accepting
+   * the change opens them (in order), blocking drops them. At most 32 (and 1 MiB); the oldest go first.
+   */
+  held: number
   /** Disappearing-messages timer of the conversation in seconds; 0 is off. */
   disappearingSeconds: number
   /** Incoming messages not yet read. */
@@ -147,6 +152,11 @@ export interface MessengerOptions {
   keySource: KeySource
   /** Display name, used when the data directory is new. */
   name?: string
+  /**
+   * The user id to take when the data directory is new (an account's id restored under a new key:
+   * contacts see a changed identity); a fresh random one by default.
+   */
+  userId?: string
   /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
   listen?: string[]
   /**

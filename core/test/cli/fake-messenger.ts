@@ -16,7 +16,7 @@ export interface Call {
 /** A contact as the fake answers it; `name` is its alias and id. */
 export function fakeContact (name: string): Contact {
   const flags = { verified: false, blocked: false, identityChanged: false }
-  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0 }
+  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0, held: 0 }
   return { id: `id-${name}`, alias: name, displayName: name, peerId: `peer-${name}`, status: 'contact', safetyNumber: '12345', presence: 'offline', ...flags, ...counts }
 }
 

@@ -7,6 +7,7 @@ import { PrivateKey } from '@signalapp/libsignal-client'
 import { ContactBook, MAX_DISAPPEARING_SECONDS } from '../../src/messenger/contacts.js'
 import { Events } from '../../src/messenger/context.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { createQuarantine } from '../../src/messenger/quarantine.js'
 import { keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
 import { encodeInviteLink } from '../../src/protocol/index.js'
@@ -15,6 +16,7 @@ import { FakeOutbox, contactNamed } from './fakes.js'
 import type { Contact } from '../../src/messenger/types.js'
 import type { ContactRecord, RelayRecord } from '../../src/messenger/records.js'
 import type { Party } from '../crypto/fixtures.js'
+import type { Quarantine } from '../../src/messenger/quarantine.js'
 import type { Key } from '../../src/storage/types.js'
 
 const RELAY_A = '/ip4/10.0.0.1/tcp/1/p2p/relayA'
@@ -31,6 +33,7 @@ interface Rig {
   told: Told
   emitted: Contact[]
   me: Party
+  quarantine: Quarantine
 }
 
 const IDS: Record<string, number> = { bob: 1, carol: 2, dave: 3, old: 4, new: 5, req: 6, eve: 7 }
@@ -77,6 +80,7 @@ describe('contact book', () => {
     const events = new Events()
     const emitted: Contact[] = []
     events.on('contact', c => { emitted.push(c) })
+    const quarantine = createQuarantine(repos.state)
     const book = new ContactBook({
       repos,
       identity: me.identity,
@@ -92,9 +96,12 @@ describe('contact book', () => {
       },
       courier: { kick: id => { told.push(`kick ${id}`) }, forget: id => { told.push(`courier forget ${id}`) } },
       homeRelays: { sync: async ms => { told.push(`sync ${ms}`) } },
-      tokens: { announce: async () => { told.push('announce') } }
+      tokens: { announce: async () => { told.push('announce') } },
+      quarantine,
+      inbox: { receive: async envelope => { told.push(`receive ${envelope.join()}`) } },
+      receipts: { flush: () => {} }
     }, { registerWaitMs: REGISTER_WAIT, revokeWaitMs: REVOKE_WAIT })
-    return { book, repos, outbox, told, emitted, me }
+    return { book, repos, outbox, told, emitted, me, quarantine }
   }
 
   async function revoked (repos: Repositories): Promise<number> {
@@ -154,6 +161,39 @@ describe('contact book', () => {
     assert.deepEqual(stored.identityKey, mallory.identity.keyPair.publicKey.serialize())
     assert.equal(stored.pendingIdentityKey, undefined)
     assert.deepEqual(told.filter(t => t === 'announce'), ['announce'], 'tokens held back may go now')
+  })
+
+  it('opens what was held under a changed key once the change is accepted, in order; blocking drops it', async () => {
+    const NEW_KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob', { pendingIdentityKey: NEW_KEY }), person('carol', { pendingIdentityKey: NEW_KEY })])
+    await repos.state.change(async tx => {
+      for (const n of [1, 2, 3]) await quarantine.hold(tx, { contactId: idOf('bob'), envelopeId: `b${n}`, envelope: Uint8Array.of(n), identityKey: NEW_KEY })
+      await quarantine.hold(tx, { contactId: idOf('carol'), envelopeId: 'c1', envelope: Uint8Array.of(9), identityKey: NEW_KEY })
+    })
+    assert.equal((await book.view(await book.resolve('bob'))).held, 3)
+    told.length = 0
+    const accepted = await book.acceptIdentityChange('bob')
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 1', 'receive 2', 'receive 3'], 'each opened once, in the order held')
+    assert.equal(accepted.held, 0)
+    assert.equal(await quarantine.count(idOf('bob')), 0)
+    assert.equal((await book.view(await book.resolve('carol'))).held, 1)
+    const blocked = await book.block('carol')
+    assert.equal(blocked.held, 0, 'blocking drops what was held')
+    assert.equal(await quarantine.count(idOf('carol')), 0)
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 1', 'receive 2', 'receive 3'], 'nothing of the blocked contact opened')
+  })
+
+  it('settles at start what was held for contacts decided about: opened once accepted, dropped once blocked or gone', async () => {
+    const KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob'), person('carol', { blocked: true }), person('dave', { pendingIdentityKey: KEY })])
+    await repos.state.change(async tx => {
+      for (const [n, name] of ['bob', 'carol', 'dave', 'eve'].entries()) {
+        await quarantine.hold(tx, { contactId: idOf(name), envelopeId: name, envelope: Uint8Array.of(n), identityKey: KEY })
+      }
+    })
+    await book.settleHeld()
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 0'], 'bob\'s change was accepted (a crash cut opening short)')
+    assert.deepEqual(await quarantine.contacts(), [idOf('dave')], 'dave\'s change still waits; carol blocked and eve gone')
   })
 
   it('resolves a contact by id, alias or PeerId, and refuses none, several, or an empty name', async () => {

@@ -2,9 +2,10 @@
 import { strict as assert } from 'node:assert'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
-import { seal, unseal } from '../../src/crypto/index.js'
+import { acceptIdentity, seal, unseal } from '../../src/crypto/index.js'
 import { createInbox } from '../../src/messenger/inbox.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { createQuarantine } from '../../src/messenger/quarantine.js'
 import { contactFromCard, keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
 import { encodeContent, encodeEnvelope } from '../../src/protocol/index.js'
@@ -13,6 +14,7 @@ import { loggers } from './fakes.js'
 import type { Party } from '../crypto/fixtures.js'
 import type { AcceptedView, Inbox } from '../../src/messenger/inbox.js'
 import type { Outbox } from '../../src/messenger/outbox.js'
+import type { Quarantine } from '../../src/messenger/quarantine.js'
 import type { OutboxRecord } from '../../src/messenger/records.js'
 
 /** Alice's text to Bob as an envelope, sealed on Alice's session. */
@@ -28,7 +30,7 @@ describe('inbox', () => {
   after(async () => { await cleanUp(...parties) })
 
   /** Bob's inbox, Alice a contact of his (with a session to him). */
-  async function bobAndAlice (options: { blocked?: boolean } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[] }> {
+  async function bobAndAlice (options: { blocked?: boolean } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine }> {
     const alice = await newParty()
     const bob = await newParty()
     parties.push(alice, bob)
@@ -46,8 +48,9 @@ describe('inbox', () => {
         return { contactId: contact.id, seq: contact.nextOutbox++ } as OutboxRecord
       }
     }
-    const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, onAccepted: a => { accepted.push(a) } })
-    return { inbox, repos, alice, bob, accepted, answers }
+    const quarantine = createQuarantine(repos.state)
+    const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, onAccepted: a => { accepted.push(a) } })
+    return { inbox, repos, alice, bob, accepted, answers, quarantine }
   }
 
   async function count (repos: Repositories, prefix: readonly [string, ...string[]]): Promise<number> {
@@ -91,5 +94,40 @@ describe('inbox', () => {
     assert.deepEqual(answers, [])
     assert.deepEqual(await inbox.receive(late), { status: 'REJECTED', reason: 'undecryptable' })
     assert.deepEqual(answers, ['resend request'], 'its sender is asked to seal it again')
+  })
+
+  it('holds an envelope from a relay under a changed identity key until the user decides; a direct one is only refused', async () => {
+    const { inbox, repos, alice, bob, accepted, quarantine } = await bobAndAlice()
+    assert.deepEqual(await inbox.receive(await envelopeOf(alice, bob, 'hello', 0), 'relay'), { status: 'STORED' }, 'Alice\'s key recorded')
+    accepted.length = 0
+    const mallory = await newParty(Date.now(), { userId: alice.identity.userId })
+    parties.push(mallory)
+    await connect(mallory, bob)
+    const claim = { status: 'REJECTED', reason: 'identity' }
+    assert.deepEqual(await inbox.receive(await envelopeOf(mallory, bob, 'it is me', 0), 'direct'), claim)
+    assert.equal(await quarantine.count(alice.identity.userId), 0, 'a direct sender hears the refusal: nothing held')
+    assert.deepEqual((await repos.contacts.require(alice.identity.userId)).pendingIdentityKey, mallory.identity.identityKey, 'the contact shows the change')
+    const viaRelay = await envelopeOf(mallory, bob, 'it is me, again', 1)
+    assert.deepEqual(await inbox.receive(viaRelay, 'relay'), claim)
+    assert.deepEqual(await inbox.receive(viaRelay, 'relay'), claim, 'a second relay\'s copy')
+    const held = await quarantine.heldFor(alice.identity.userId)
+    assert.deepEqual(held.map(h => h.envelope), [viaRelay], 'held once, as it came')
+    assert.deepEqual(held[0]?.identityKey, mallory.identity.identityKey)
+    assert.equal(accepted.filter(a => a.contact != null).length, 1, 'the change is announced once')
+    assert.equal(await count(repos, ['msg']), 1, 'nothing of it shown')
+    // The contact's own key still opens: the change waits, the conversation goes on.
+    assert.deepEqual(await inbox.receive(await envelopeOf(alice, bob, 'still me', 1), 'relay'), { status: 'STORED' })
+  })
+
+  it('drops a blocked contact\'s envelope whatever its key, holding nothing and showing no change', async () => {
+    const { inbox, repos, alice, bob, quarantine } = await bobAndAlice({ blocked: true })
+    // Alice's key is recorded as it would be for a contact (blocked ones' messages are not opened).
+    await inTx(bob.store, async tx => { await acceptIdentity(tx, alice.identity.userId, alice.identity.identityKey) })
+    const mallory = await newParty(Date.now(), { userId: alice.identity.userId })
+    parties.push(mallory)
+    await connect(mallory, bob)
+    assert.deepEqual(await inbox.receive(await envelopeOf(mallory, bob, 'let me in', 0), 'relay'), { status: 'REJECTED', reason: 'refused' })
+    assert.equal(await quarantine.count(alice.identity.userId), 0)
+    assert.equal((await repos.contacts.require(alice.identity.userId)).pendingIdentityKey, undefined)
   })
 })
