@@ -247,7 +247,9 @@ async function sottoRss (peers = RESERVATIONS, mailboxes = false): Promise<{ idl
   const relay = await startRelay({
     args: [
       '--max-reservations', room, '--max-reservations-per-ip', room, '--max-connections', room, '--max-connections-per-ip', room,
-      '--inbound-connections-per-second', room, '--max-pending-connections', '5000', '--create-burst', room, '--create-burst48', room
+      '--inbound-connections-per-second', room, '--max-pending-connections', '5000', '--create-burst', room, '--create-burst48', room,
+      // One token per mailbox, all from one address: the per-IP registration rate would refuse most.
+      '--token-burst', room
     ]
   })
   try {

@@ -130,6 +130,13 @@ export const COMMANDS: readonly Command[] = [
   { name: 'block', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.block(str(input, 'contact'))) },
   { name: 'unblock', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.unblock(str(input, 'contact'))) },
   {
+    name: 'accept-identity',
+    fields: [contact],
+    help: 'their safety number changed: once compared, take the new key and open what it sent',
+    output: 'one',
+    handler: async ({ messenger }, input) => contactLine(await messenger.acceptIdentityChange(str(input, 'contact')))
+  },
+  {
     name: 'send',
     fields: [
       { ...contact, key: 'to' },
