@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { discardRelays, metric, startRelay, until } from './helpers.js'
+import { WITHOUT_INTRODUCTION_RATES, discardRelays, metric, startRelay, until } from './helpers.js'
 import { Fleet, contactReaches, introduce } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Messenger } from '@sotto/core'
@@ -26,11 +26,8 @@ describe('a changed identity at the owner\'s relay', () => {
   let relay: RelayProcess
 
   before(async () => {
-    // The introduction rates out of the way: what is tested is the quota and what the app does.
-    relay = await startRelay({
-      args: ['--introduction-burst', '100000', '--introduction-per-hour', '100000'],
-      env: { SOTTO_RELAY_INTRODUCTION_PEER_BURST: '100000', SOTTO_RELAY_INTRODUCTION_IP_BURST: '100000' }
-    })
+    // What is tested is the quota and what the app does.
+    relay = await startRelay(WITHOUT_INTRODUCTION_RATES)
     relays.push(relay)
   })
 

@@ -125,7 +125,17 @@ export const COMMANDS: readonly Command[] = [
     }))
   },
   { name: 'contacts', fields: [], output: 'lines', handler: async ({ messenger }) => (await messenger.contacts()).map(contactLine) },
-  { name: 'requests', fields: [], output: 'lines', handler: async ({ messenger }) => (await messenger.requests()).map(contactLine) },
+  {
+    name: 'requests',
+    fields: [],
+    help: 'then {"dropped":N} once older requests were dropped to keep the newest',
+    output: 'lines',
+    handler: async ({ messenger }) => {
+      const lines: unknown[] = (await messenger.requests()).map(contactLine)
+      const dropped = await messenger.droppedRequests()
+      return dropped > 0 ? [...lines, { dropped }] : lines
+    }
+  },
   { name: 'accept', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.accept(str(input, 'contact'))) },
   { name: 'block', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.block(str(input, 'contact'))) },
   { name: 'unblock', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.unblock(str(input, 'contact'))) },

@@ -10,7 +10,8 @@ import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError } 
 import { decodeInviteLink } from '../protocol/index.js'
 import { equalBytes } from '../util/index.js'
 import { toContact } from './context.js'
-import { contactFromCard, keys, tombstone } from './records.js'
+import { contactFromCard, keys } from './records.js'
+import { eraseConversation } from './requests.js'
 import { issueTokens, revokeIssued } from './tokens.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Transaction } from '../storage/types.js'
@@ -251,13 +252,7 @@ export class ContactBook {
     const contact = await this.resolve(ref)
     const { repos, courier } = this.components
     await repos.state.change(async (tx, change) => {
-      for await (const m of repos.messages.values(keys.conversation(contact.id), {}, tx)) {
-        repos.messages.del(tx, m)
-        repos.refs.put(tx, tombstone(m.id, m, Date.now()))
-        if (m.expiresAt != null) repos.expiries.del(tx, { expiresAt: m.expiresAt, order: m.order })
-      }
-      for await (const r of repos.unread.values(keys.unreadOf(contact.id), {}, tx)) repos.unread.del(tx, r)
-      for await (const o of repos.outbox.values(keys.outboxOf(contact.id), {}, tx)) repos.outbox.del(tx, o)
+      await eraseConversation(repos, tx, contact.id)
       const c = await repos.contacts.get(contact.id, tx)
       if (c != null) await revokeIssued(repos.relays, tx, c)
       await this.components.quarantine.drop(tx, contact.id)

@@ -21,6 +21,7 @@ import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
 import type { Outbox } from './outbox.js'
 import type { Quarantine } from './quarantine.js'
+import type { RequestLimits } from './requests.js'
 import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
 import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
@@ -46,6 +47,8 @@ export interface InboxComponents {
   outbox: Outbox
   /** Where envelopes from a relay under a contact's changed identity key wait for the user. */
   quarantine: Pick<Quarantine, 'hold'>
+  /** Room for a new request, and what a waiting request may keep. */
+  requests: Pick<RequestLimits, 'admit' | 'full'>
   /** Told what an accepted envelope changed, once it is durable. */
   onAccepted(accepted: AcceptedView): void
 }
@@ -68,6 +71,8 @@ export interface Accepted {
   requeued: MessageRecord[]
   /** The contact asked for a token list again: it gets the current one. */
   tokensAsked?: boolean
+  /** Older requests were dropped to make room for this one: how many ever were. */
+  droppedRequests?: number
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
@@ -154,7 +159,12 @@ export class Inbox {
       }
       contact = request
       accepted.request = contact
+      const dropped = await this.components.requests.admit(tx, request)
+      if (dropped != null) accepted.droppedRequests = dropped
     } else if (contact.blocked) {
+      return { result: { status: 'REJECTED', reason: 'refused' } }
+    } else if (contact.status === 'request' && content.text != null && await this.components.requests.full(tx, contact)) {
+      this.components.log.info('a waiting request holds as many messages as it may; refused another', {})
       return { result: { status: 'REJECTED', reason: 'refused' } }
     }
     contact.heardFrom = true

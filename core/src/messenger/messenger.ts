@@ -25,6 +25,7 @@ import { Mutex } from './lock.js'
 import { createOutbox } from './outbox.js'
 import { Peers } from './peers.js'
 import { createQuarantine } from './quarantine.js'
+import { RequestLimits } from './requests.js'
 import { Receipts } from './receipts.js'
 import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
@@ -85,7 +86,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       repos,
       clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
     }
-    parts = wire(ctx)
+    parts = wire(ctx, options)
     const messenger = new SottoMessenger(parts)
     try {
       await messenger.start()
@@ -145,6 +146,7 @@ interface Parts {
   contacts: ContactBook
   conversations: Conversations
   shortLinks: ShortLinks
+  requests: RequestLimits
 }
 
 /**
@@ -152,7 +154,7 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context): Parts {
+function wire (ctx: Context, options: Pick<MessengerOptions, 'maxRequests'> = {}): Parts {
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
@@ -181,7 +183,8 @@ function wire (ctx: Context): Parts {
     inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) }
   })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, quarantine, onAccepted: accepted => {
+  const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, quarantine, requests, onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -192,13 +195,14 @@ function wire (ctx: Context): Parts {
       // Their tokens may have changed: what waits for them may now have somewhere to go.
       courier.kick(accepted.contact.id)
     }
+    if (accepted.droppedRequests != null) events.emit('requestsDropped', { dropped: accepted.droppedRequests })
     if (accepted.message != null) events.emit('message', accepted.message)
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, requests }
 }
 
 /** The messenger's public surface over its components. */
@@ -264,6 +268,7 @@ class SottoMessenger implements Messenger {
 
   async contacts (): Promise<Contact[]> { return this.parts.contacts.list('contact') }
   async requests (): Promise<Contact[]> { return this.parts.contacts.list('request') }
+  async droppedRequests (): Promise<number> { return this.parts.requests.droppedCount() }
   async contact (ref: string): Promise<Contact> { return this.parts.contacts.view(await this.parts.contacts.resolve(ref)) }
   async accept (ref: string): Promise<Contact> {
     const contact = await this.parts.contacts.accept(ref)

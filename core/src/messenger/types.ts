@@ -134,6 +134,8 @@ export interface MessengerEvents {
   status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
   /** A stranger's message arrived: a new contact request. */
   request: Contact
+  /** Older requests were dropped to make room for a new one; `dropped`: how many ever were. */
+  requestsDropped: { dropped: number }
   /** A contact was added, accepted or changed. */
   contact: Contact
   /** A contact's presence changed. */
@@ -167,6 +169,8 @@ export interface MessengerOptions {
   relays?: string[]
   /** Loggers; silent by default. */
   logger?: LoggerFactory
+  /** Most contact requests kept waiting for the user; a new one drops the oldest (default 200). */
+  maxRequests?: number
   /** Turn mDNS off for this run regardless of settings (tests, namespaces). */
   mdns?: boolean
   /** ICE servers for WebRTC; none by default, so no third party learns the user's address. */
@@ -220,6 +224,8 @@ export interface Messenger {
   contacts(): Promise<Contact[]>
   /** Pending contact requests. */
   requests(): Promise<Contact[]>
+  /** How many requests were dropped, oldest first, to keep the newest 200 (or {@link MessengerOptions.maxRequests}). */
+  droppedRequests(): Promise<number>
   /** One contact or request. */
   contact(contact: string): Promise<Contact>
   /** Accepts a request: the stranger becomes a contact. */

@@ -41,6 +41,7 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     addContact: async () => fakeContact('bob'),
     contacts: async () => [fakeContact('bob'), fakeContact('carol')],
     requests: async () => [fakeContact('dave')],
+    droppedRequests: async () => 3,
     accept: async (c) => contact(c),
     block: async (c) => contact(c),
     unblock: async (c) => contact(c),

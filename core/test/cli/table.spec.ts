@@ -76,6 +76,12 @@ describe('sotto command table', () => {
     })
   }
 
+  it('ends the requests with how many older ones were dropped', async () => {
+    const { lines } = await viaArgv(['requests'])
+    assert.deepEqual(lines.at(-1), { dropped: 3 })
+    assert.equal(lines.length, 2, 'one request, then the count')
+  })
+
   it('serves JSON lines in run, answering each with its ref', async () => {
     const { lines, calls } = await viaArgv(['run', '--no-mdns'], [JSON.stringify({ cmd: 'accept', contact: 'bob', ref: 7 }), '{"cmd":"nope"}'])
     assert.deepEqual((lines[0] as Record<string, unknown>).event, 'ready')

@@ -2,20 +2,35 @@
 import { strict as assert } from 'node:assert'
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { acceptIdentity, seal, unseal } from '../../src/crypto/index.js'
 import { createInbox } from '../../src/messenger/inbox.js'
 import { Mutex } from '../../src/messenger/lock.js'
 import { createQuarantine } from '../../src/messenger/quarantine.js'
+import { RequestLimits } from '../../src/messenger/requests.js'
 import { contactFromCard, keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
-import { encodeContent, encodeEnvelope } from '../../src/protocol/index.js'
-import { cleanUp, connect, inTx, newParty } from '../crypto/fixtures.js'
+import { encodeContent, encodeEnvelope, signInviteCard } from '../../src/protocol/index.js'
+import { bundleOf, cleanUp, connect, inTx, newParty } from '../crypto/fixtures.js'
 import { loggers } from './fakes.js'
 import type { Party } from '../crypto/fixtures.js'
 import type { AcceptedView, Inbox } from '../../src/messenger/inbox.js'
 import type { Outbox } from '../../src/messenger/outbox.js'
 import type { Quarantine } from '../../src/messenger/quarantine.js'
+import type { RequestsInit } from '../../src/messenger/requests.js'
 import type { OutboxRecord } from '../../src/messenger/records.js'
+
+/** A stranger's first text to Bob, with their signed card: an introduction. */
+async function introductionOf (stranger: Party, bob: Party, text: string, seq: number): Promise<Uint8Array> {
+  const id = randomBytes(16)
+  const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+  const card = { name: 'Stranger', userId: stranger.identity.userId, peerId, bundle: await bundleOf(stranger, { oneTime: false }), addrs: [], relays: [], createdAt: 1 }
+  const senderCard = signInviteCard(card, stranger.identity.keyPair.privateKey)
+  const plaintext = encodeContent({ id, sentAt: 1000 + seq, text: { text, seq }, senderCard })
+  const sealed = await inTx(stranger.store, async tx => seal(tx, stranger.identity, bob.identity.userId, plaintext))
+  return encodeEnvelope({ id, sealed })
+}
 
 /** Alice's text to Bob as an envelope, sealed on Alice's session. */
 async function envelopeOf (alice: Party, bob: Party, text: string, seq: number): Promise<Uint8Array> {
@@ -30,7 +45,7 @@ describe('inbox', () => {
   after(async () => { await cleanUp(...parties) })
 
   /** Bob's inbox, Alice a contact of his (with a session to him). */
-  async function bobAndAlice (options: { blocked?: boolean } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine }> {
+  async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsInit } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine, requests: RequestLimits }> {
     const alice = await newParty()
     const bob = await newParty()
     parties.push(alice, bob)
@@ -49,8 +64,9 @@ describe('inbox', () => {
       }
     }
     const quarantine = createQuarantine(repos.state)
-    const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, onAccepted: a => { accepted.push(a) } })
-    return { inbox, repos, alice, bob, accepted, answers, quarantine }
+    const requests = new RequestLimits({ repos }, options.requests)
+    const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, requests, onAccepted: a => { accepted.push(a) } })
+    return { inbox, repos, alice, bob, accepted, answers, quarantine, requests }
   }
 
   async function count (repos: Repositories, prefix: readonly [string, ...string[]]): Promise<number> {
@@ -129,5 +145,41 @@ describe('inbox', () => {
     assert.deepEqual(await inbox.receive(await envelopeOf(mallory, bob, 'let me in', 0), 'relay'), { status: 'REJECTED', reason: 'refused' })
     assert.equal(await quarantine.count(alice.identity.userId), 0)
     assert.equal((await repos.contacts.require(alice.identity.userId)).pendingIdentityKey, undefined)
+  })
+
+  /** Strangers who started sessions with Bob. */
+  async function strangers (bob: Party, n: number): Promise<Party[]> {
+    const made = await Promise.all(Array.from({ length: n }, async () => newParty()))
+    parties.push(...made)
+    for (const s of made) await connect(s, bob)
+    return made
+  }
+
+  it('keeps the newest requests, dropping the oldest with their messages, and counts them durably', async () => {
+    const { inbox, repos, bob, accepted, requests } = await bobAndAlice({ requests: { maxRequests: 3 } })
+    const five = await strangers(bob, 5)
+    for (const [i, s] of five.entries()) {
+      assert.deepEqual(await inbox.receive(await introductionOf(s, bob, `hello ${i}`, 0), 'relay'), { status: 'STORED' })
+    }
+    const waiting = []
+    for await (const c of repos.contacts.values(keys.contacts())) if (c.status === 'request') waiting.push(c.id)
+    assert.deepEqual(waiting.sort(), five.slice(2).map(s => s.identity.userId).sort(), 'the three newest wait')
+    assert.equal(await requests.droppedCount(), 2)
+    assert.deepEqual(accepted.flatMap(a => a.droppedRequests ?? []), [1, 2], 'each drop announced with the count so far')
+    assert.equal(await count(repos, ['msg']), 3, 'the dropped requests\' messages are gone')
+    // A contact is never dropped for a request, and the count survives (it is in the store).
+    assert.ok(await repos.contacts.get(five[0]?.identity.userId ?? '') == null)
+    assert.equal((await new RequestLimits({ repos }).droppedCount()), 2)
+  })
+
+  it('keeps so many messages of a waiting request, refusing more until it is accepted', async () => {
+    const { inbox, repos, bob } = await bobAndAlice({ requests: { maxRequestMessages: 3 } })
+    const [stranger] = await strangers(bob, 1)
+    if (stranger == null) throw new Error('no stranger')
+    const results = []
+    for (let seq = 0; seq < 5; seq++) results.push((await inbox.receive(await introductionOf(stranger, bob, `hi ${seq}`, seq), 'relay')).status)
+    assert.deepEqual(results, ['STORED', 'STORED', 'STORED', 'REJECTED', 'REJECTED'])
+    await repos.contacts.update(stranger.identity.userId, c => { c.status = 'contact' })
+    assert.equal((await inbox.receive(await introductionOf(stranger, bob, 'now a contact', 5), 'relay')).status, 'STORED')
   })
 })

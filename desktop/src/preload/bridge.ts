@@ -56,6 +56,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     setDisappearing: request => call('setDisappearing', request),
     requests: () => call('requests'),
     accept: request => call('accept', request),
+    droppedRequests: () => call('droppedRequests'),
     history: request => call('history', request),
     send: request => call('send', request),
     markRead: request => call('markRead', request),

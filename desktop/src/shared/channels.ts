@@ -22,6 +22,7 @@ export const METHOD_CHANNELS = {
   setDisappearing: 'sotto:contacts:set-disappearing',
   requests: 'sotto:requests:list',
   accept: 'sotto:requests:accept',
+  droppedRequests: 'sotto:requests:dropped',
   history: 'sotto:messages:history',
   send: 'sotto:messages:send',
   markRead: 'sotto:messages:mark-read',

@@ -236,6 +236,7 @@ export const requestSchemas = {
     seconds: z.number().int().refine(n => (DISAPPEARING_CHOICES as readonly number[]).includes(n), 'is not an offered timer')
   }),
   requests: empty,
+  droppedRequests: empty,
   accept: ref,
   history: z.strictObject({
     contactId,
@@ -286,6 +287,8 @@ export interface Replies {
   acceptKeyChange: ContactView
   setDisappearing: ContactView
   requests: ContactView[]
+  /** How many older requests were dropped to keep the newest. */
+  droppedRequests: { dropped: number }
   accept: ContactView
   history: MessageView[]
   send: MessageView

@@ -15,7 +15,7 @@ export interface ContactHandlersComponents extends MessengerComponents {
 }
 
 type ContactCalls = 'createInvite' | 'contacts' | 'contact' | 'addContact' | 'renameContact' | 'block' |
-'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept'
+'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept' | 'droppedRequests'
 
 const viewOf = async (promise: Promise<Contact>): Promise<ContactView> => contactView(await promise)
 
@@ -48,6 +48,7 @@ export function contactHandlers ({ messenger, refreshUnread }: ContactHandlersCo
     acceptKeyChange: async ({ contactId }) => viewOf(messenger().acceptIdentityChange(contactId)),
     setDisappearing: async ({ contactId, seconds }) => viewOf(messenger().setDisappearing(contactId, seconds)),
     requests: async () => (await messenger().requests()).map(contactView),
+    droppedRequests: async () => ({ dropped: await messenger().droppedRequests() }),
     accept: async ({ contactId }) => recount(viewOf(messenger().accept(contactId)))
   }
 }
