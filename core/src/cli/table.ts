@@ -147,6 +147,13 @@ export const COMMANDS: readonly Command[] = [
     handler: async ({ messenger }, input) => contactLine(await messenger.acceptIdentityChange(str(input, 'contact')))
   },
   {
+    name: 'keep-identity',
+    fields: [contact],
+    help: 'their safety number changed, but not by them: keep the key they had, drop what the new one sent',
+    output: 'one',
+    handler: async ({ messenger }, input) => contactLine(await messenger.keepIdentity(str(input, 'contact')))
+  },
+  {
     name: 'send',
     fields: [
       { ...contact, key: 'to' },

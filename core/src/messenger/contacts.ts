@@ -159,7 +159,8 @@ export class ContactBook {
   /** The public view of a contact record. */
   async view (c: ContactRecord): Promise<Contact> {
     const last = c.lastMessageId != null ? await this.components.repos.message(c.lastMessageId) : undefined
-    const number = safetyNumber(this.components.identity, c.id, c.identityKey)
+    // While a change waits, the number to compare is the new key's: it matches the one their app shows only if it is theirs.
+    const number = safetyNumber(this.components.identity, c.id, c.pendingIdentityKey ?? c.identityKey)
     // Only a contact whose change waits for the user has envelopes held (a crash aside, settled at start).
     const held = c.pendingIdentityKey != null ? await this.components.quarantine.count(c.id) : 0
     return toContact(c, number, this.components.peers.presenceOf(c.id), last, held)
@@ -226,6 +227,17 @@ export class ContactBook {
     // Tokens held back while the key was in doubt can go now.
     void this.components.tokens.announce().catch(() => {})
     return this.view(c)
+  }
+
+  /**
+   * Keeps the identity key the contact had: the change is dismissed (someone else claimed their
+   * user id, as anyone can) and what came under the new key is dropped. Sending goes on.
+   */
+  async keepIdentity (ref: string): Promise<Contact> {
+    return this.update(ref, async (c, tx) => {
+      delete c.pendingIdentityKey
+      await this.components.quarantine.drop(tx, c.id)
+    })
   }
 
   /**

@@ -283,6 +283,7 @@ class SottoMessenger implements Messenger {
   async setAlias (ref: string, alias: string): Promise<Contact> { return this.parts.contacts.setAlias(ref, alias) }
   async setVerified (ref: string, verified: boolean): Promise<Contact> { return this.parts.contacts.setVerified(ref, verified) }
   async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
+  async keepIdentity (ref: string): Promise<Contact> { return this.parts.contacts.keepIdentity(ref) }
   async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
   async send (ref: string, text: string): Promise<Message> { return this.parts.conversations.send(ref, text) }

@@ -242,6 +242,11 @@ export interface Messenger {
   setVerified(contact: string, verified: boolean): Promise<Contact>
   /** Accepts a changed identity key so messaging can go on. */
   acceptIdentityChange(contact: string): Promise<Contact>
+  /**
+   * Dismisses a changed identity key, keeping the one the contact had (anyone can claim a user id
+   * under a key of their own): what came under the new key is dropped, and sending goes on.
+   */
+  keepIdentity(contact: string): Promise<Contact>
   /** Sets the disappearing-messages timer of a conversation and tells the contact. 0 turns it off. */
   setDisappearing(contact: string, seconds: number): Promise<Contact>
   /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */

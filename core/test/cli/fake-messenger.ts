@@ -46,6 +46,7 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     block: async (c) => contact(c),
     unblock: async (c) => contact(c),
     acceptIdentityChange: async (c) => contact(c),
+    keepIdentity: async (c) => contact(c),
     setDisappearing: async (c, seconds) => ({ ...contact(c), disappearingSeconds: seconds }),
     send: async (c) => { contact(c); return message },
     waitForState: async () => { throw new TimeoutError('not delivered') },

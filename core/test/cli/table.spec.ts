@@ -22,6 +22,7 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   block: { argv: ['block', 'bob'], json: { cmd: 'block', contact: 'bob' } },
   unblock: { argv: ['unblock', 'bob'], json: { cmd: 'unblock', contact: 'bob' } },
   'accept-identity': { argv: ['accept-identity', 'bob'], json: { cmd: 'accept-identity', contact: 'bob' } },
+  'keep-identity': { argv: ['keep-identity', 'bob'], json: { cmd: 'keep-identity', contact: 'bob' } },
   send: { argv: ['send', 'bob', 'hi', '--timeout', '0'], json: { cmd: 'send', to: 'bob', text: 'hi' } },
   history: { argv: ['history', 'bob'], json: { cmd: 'history', contact: 'bob' } },
   read: { argv: ['read', 'bob'], json: { cmd: 'read', contact: 'bob' } },

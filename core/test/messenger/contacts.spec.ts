@@ -152,6 +152,8 @@ describe('contact book', () => {
     assert.deepEqual(doubted.identityKey, bob.identity.keyPair.publicKey.serialize(), 'the old key stays until accepted')
     assert.deepEqual(doubted.pendingIdentityKey, mallory.identity.keyPair.publicKey.serialize())
     assert.throws(() => { book.assertSendable(doubted) }, { name: 'IdentityChangedError' })
+    const shown = await book.view(doubted)
+    assert.equal(shown.safetyNumber, (await book.view({ ...doubted, identityKey: mallory.identity.keyPair.publicKey.serialize(), pendingIdentityKey: undefined })).safetyNumber, 'the number to compare is the new key\'s')
     await assert.rejects(book.setDisappearing(contact.id, 60), { name: 'IdentityChangedError' })
     await book.setVerified(contact.id, true)
     const accepted = await book.acceptIdentityChange(contact.id)
@@ -181,6 +183,21 @@ describe('contact book', () => {
     assert.equal(blocked.held, 0, 'blocking drops what was held')
     assert.equal(await quarantine.count(idOf('carol')), 0)
     assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 1', 'receive 2', 'receive 3'], 'nothing of the blocked contact opened')
+  })
+
+  it('keeps the old key when asked: the change is dismissed, what was held dropped, sending goes on', async () => {
+    const NEW_KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob', { pendingIdentityKey: NEW_KEY })])
+    await repos.state.change(async tx => {
+      await quarantine.hold(tx, { contactId: idOf('bob'), envelopeId: 'b1', envelope: Uint8Array.of(1), identityKey: NEW_KEY })
+    })
+    const kept = await book.keepIdentity('bob')
+    assert.equal(kept.identityChanged, false)
+    assert.equal(await quarantine.count(idOf('bob')), 0)
+    const stored = await repos.contacts.require(idOf('bob'))
+    assert.deepEqual(stored.identityKey, IDENTITY_KEY, 'the key it had stays')
+    book.assertSendable(stored)
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), [], 'nothing of the new key opened')
   })
 
   it('settles at start what was held for contacts decided about: opened once accepted, dropped once blocked or gone', async () => {

@@ -53,6 +53,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     deleteContact: request => call('deleteContact', request),
     setVerified: request => call('setVerified', request),
     acceptKeyChange: request => call('acceptKeyChange', request),
+    keepKey: request => call('keepKey', request),
     setDisappearing: request => call('setDisappearing', request),
     requests: () => call('requests'),
     accept: request => call('accept', request),

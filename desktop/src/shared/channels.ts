@@ -19,6 +19,7 @@ export const METHOD_CHANNELS = {
   deleteContact: 'sotto:contacts:delete',
   setVerified: 'sotto:contacts:verify',
   acceptKeyChange: 'sotto:contacts:accept-key',
+  keepKey: 'sotto:contacts:keep-key',
   setDisappearing: 'sotto:contacts:set-disappearing',
   requests: 'sotto:requests:list',
   accept: 'sotto:requests:accept',

@@ -231,6 +231,7 @@ export const requestSchemas = {
   deleteContact: ref,
   setVerified: z.strictObject({ contactId, verified: z.boolean() }),
   acceptKeyChange: ref,
+  keepKey: ref,
   setDisappearing: z.strictObject({
     contactId,
     seconds: z.number().int().refine(n => (DISAPPEARING_CHOICES as readonly number[]).includes(n), 'is not an offered timer')
@@ -285,6 +286,7 @@ export interface Replies {
   deleteContact: null
   setVerified: ContactView
   acceptKeyChange: ContactView
+  keepKey: ContactView
   setDisappearing: ContactView
   requests: ContactView[]
   /** How many older requests were dropped to keep the newest. */

@@ -191,6 +191,18 @@ describe('chat screen: the conversation\'s controls', () => {
     assert.equal((await h.messenger().contact('Bob')).identityChanged, false)
   })
 
+  it('keeps the old key from the changed safety number banner', async () => {
+    await openChat()
+    act(() => { h.messenger().changeIdentity(bobId()) })
+    await screen.findByText(/The safety number with/)
+    await h.user.click(screen.getByRole('button', { name: 'Keep the old key' }))
+    await waitFor(() => { assert.equal(screen.queryByText(/The safety number with/), null) })
+    const bob = await h.messenger().contact('Bob')
+    assert.equal(bob.identityChanged, false)
+    assert.equal(bob.held, 0)
+    assert.equal(bob.blocked, false)
+  })
+
   it('blocks from the changed safety number banner, after asking', async () => {
     await openChat()
     act(() => { h.messenger().changeIdentity(bobId()) })

@@ -15,7 +15,7 @@ export interface ContactHandlersComponents extends MessengerComponents {
 }
 
 type ContactCalls = 'createInvite' | 'contacts' | 'contact' | 'addContact' | 'renameContact' | 'block' |
-'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept' | 'droppedRequests'
+'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept' | 'droppedRequests' | 'keepKey'
 
 const viewOf = async (promise: Promise<Contact>): Promise<ContactView> => contactView(await promise)
 
@@ -46,6 +46,7 @@ export function contactHandlers ({ messenger, refreshUnread }: ContactHandlersCo
     },
     setVerified: async ({ contactId, verified }) => viewOf(messenger().setVerified(contactId, verified)),
     acceptKeyChange: async ({ contactId }) => viewOf(messenger().acceptIdentityChange(contactId)),
+    keepKey: async ({ contactId }) => viewOf(messenger().keepIdentity(contactId)),
     setDisappearing: async ({ contactId, seconds }) => viewOf(messenger().setDisappearing(contactId, seconds)),
     requests: async () => (await messenger().requests()).map(contactView),
     droppedRequests: async () => ({ dropped: await messenger().droppedRequests() }),
