@@ -241,6 +241,8 @@ export class Inbox {
     }
     if (route === 'relay') {
       const held = await this.components.quarantine.hold(tx, { contactId: contact.id, envelopeId: id, envelope: envelopeBytes, identityKey: err.identityKey })
+      // The contact's view counts what is held.
+      if (held.held) accepted.contact = contact
       this.components.log.warn('envelope from a changed identity held until the user decides', { dropped: held.dropped })
     } else {
       this.components.log.warn('envelope from a changed identity refused', {})
