@@ -40,41 +40,49 @@ async function envelopeOf (alice: Party, bob: Party, text: string, seq: number):
   return encodeEnvelope({ id, sealed })
 }
 
-describe('inbox', () => {
-  const parties: Party[] = []
-  after(async () => { await cleanUp(...parties) })
+const parties: Party[] = []
+after(async () => { await cleanUp(...parties) })
 
-  /** Bob's inbox, Alice a contact of his (with a session to him). */
-  async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsInit } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine, requests: RequestLimits }> {
-    const alice = await newParty()
-    const bob = await newParty()
-    parties.push(alice, bob)
-    await connect(alice, bob)
-    const repos = new Repositories(new State(bob.store, new Mutex()))
-    const card = { userId: alice.identity.userId, peerId: 'alice-peer', name: 'Alice', addrs: [], relays: [] }
-    await repos.state.change(async tx => {
-      repos.contacts.put(tx, { ...contactFromCard(card, alice.identity.identityKey, 'contact', true, 0), blocked: options.blocked === true })
-    })
-    const accepted: AcceptedView[] = []
-    const answers: string[] = []
-    const outbox: Outbox = {
-      add: async (_tx, _change, contact, content) => {
-        answers.push(content.resendRequest != null ? 'resend request' : 'other')
-        return { contactId: contact.id, seq: contact.nextOutbox++ } as OutboxRecord
-      }
+/** Bob's inbox, Alice a contact of his (with a session to him). */
+async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsInit } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine, requests: RequestLimits }> {
+  const alice = await newParty()
+  const bob = await newParty()
+  parties.push(alice, bob)
+  await connect(alice, bob)
+  const repos = new Repositories(new State(bob.store, new Mutex()))
+  const card = { userId: alice.identity.userId, peerId: 'alice-peer', name: 'Alice', addrs: [], relays: [] }
+  await repos.state.change(async tx => {
+    repos.contacts.put(tx, { ...contactFromCard(card, alice.identity.identityKey, 'contact', true, 0), blocked: options.blocked === true })
+  })
+  const accepted: AcceptedView[] = []
+  const answers: string[] = []
+  const outbox: Outbox = {
+    add: async (_tx, _change, contact, content) => {
+      answers.push(content.resendRequest != null ? 'resend request' : 'other')
+      return { contactId: contact.id, seq: contact.nextOutbox++ } as OutboxRecord
     }
-    const quarantine = createQuarantine(repos.state)
-    const requests = new RequestLimits({ repos }, options.requests)
-    const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, requests, onAccepted: a => { accepted.push(a) } })
-    return { inbox, repos, alice, bob, accepted, answers, quarantine, requests }
   }
+  const quarantine = createQuarantine(repos.state)
+  const requests = new RequestLimits({ repos }, options.requests)
+  const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, requests, onAccepted: a => { accepted.push(a) } })
+  return { inbox, repos, alice, bob, accepted, answers, quarantine, requests }
+}
 
-  async function count (repos: Repositories, prefix: readonly [string, ...string[]]): Promise<number> {
-    let n = 0
-    for await (const _ of repos.state.store.values(prefix)) n++
-    return n
-  }
+async function count (repos: Repositories, prefix: readonly [string, ...string[]]): Promise<number> {
+  let n = 0
+  for await (const _ of repos.state.store.values(prefix)) n++
+  return n
+}
 
+/** Strangers who started sessions with Bob. */
+async function strangers (bob: Party, n: number): Promise<Party[]> {
+  const made = await Promise.all(Array.from({ length: n }, async () => newParty()))
+  parties.push(...made)
+  for (const s of made) await connect(s, bob)
+  return made
+}
+
+describe('inbox', () => {
   it('stores a text once: a replay is a duplicate, announced once; through a relay it owes a receipt', async () => {
     const { inbox, repos, alice, bob, accepted } = await bobAndAlice()
     const envelope = await envelopeOf(alice, bob, 'hello', 0)
@@ -146,15 +154,9 @@ describe('inbox', () => {
     assert.equal(await quarantine.count(alice.identity.userId), 0)
     assert.equal((await repos.contacts.require(alice.identity.userId)).pendingIdentityKey, undefined)
   })
+})
 
-  /** Strangers who started sessions with Bob. */
-  async function strangers (bob: Party, n: number): Promise<Party[]> {
-    const made = await Promise.all(Array.from({ length: n }, async () => newParty()))
-    parties.push(...made)
-    for (const s of made) await connect(s, bob)
-    return made
-  }
-
+describe('inbox: contact requests', () => {
   it('keeps the newest requests, dropping the oldest with their messages, and counts them durably', async () => {
     const { inbox, repos, bob, accepted, requests } = await bobAndAlice({ requests: { maxRequests: 3 } })
     const five = await strangers(bob, 5)
