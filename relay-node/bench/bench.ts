@@ -7,8 +7,9 @@
  * deposit latency, the drain rate to a returning owner, and memory with 0 and 1,000 peers holding
  * circuit relay reservations (for mosquitto: persistent sessions connected), and with 10,000 peers
  * holding reservations, mailboxes and subscriptions. Prints one table.
+ * Also an honest contact's deposit p99 while strangers flood the relay, beside the same calm.
  * Not a test. With the argument `rss`, measures only the relay's memory; with `floors`, only a
- * synced put and a libp2p round trip.
+ * synced put and a libp2p round trip; with `attack`, only the deposit p99 under attack.
  */
 
 import { spawn } from 'node:child_process'
@@ -28,7 +29,9 @@ import { ClassicLevel } from 'classic-level'
 import { createLibp2p } from 'libp2p'
 import { clientNode, startRelay } from '../test/helpers.js'
 import { MqttClient } from './mqtt.js'
+import { depositP99UnderAttack } from './under-attack.js'
 import type { RelayProcess } from '../test/helpers.js'
+import type { AttackResult } from './under-attack.js'
 import type { ChildProcess } from 'node:child_process'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { MailboxClient } from '@sotto/core/mailbox'
@@ -247,7 +250,9 @@ async function sottoRss (peers = RESERVATIONS, mailboxes = false): Promise<{ idl
   const relay = await startRelay({
     args: [
       '--max-reservations', room, '--max-reservations-per-ip', room, '--max-connections', room, '--max-connections-per-ip', room,
-      '--inbound-connections-per-second', room, '--max-pending-connections', '5000', '--create-burst', room, '--create-burst48', room
+      '--inbound-connections-per-second', room, '--max-pending-connections', '5000', '--create-burst', room, '--create-burst48', room,
+      // One token per mailbox, all from one address: the per-IP registration rate would refuse most.
+      '--token-burst', room
     ]
   })
   try {
@@ -370,11 +375,32 @@ async function libp2pRoundTripFloor (): Promise<Floor> {
 
 const fmt = (n: number, digits = 0): string => Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–'
 
+/** The relay of the deposit runs: contacts' rates and mailbox quotas out of the way (the strangers' stay). */
+const DEPOSIT_RUN_ARGS = [
+  '--contact-burst', '1000000000', '--contact-per-hour', '1000000000', '--max-envelopes-per-mailbox', '10000000',
+  '--max-bytes-per-mailbox', '16GiB', '--max-connections-per-ip', '1000', '--inbound-connections-per-second', '1000'
+]
+
+/** The row of an honest contact's deposit p99, calm and under attack, and their ratio. */
+function attackLine (a: AttackResult): string {
+  return `deposit latency p99 ms, 256 B, 1 contact: calm / while 4 strangers keep 128 deposits in flight (${fmt(a.refused)} of ${fmt(a.attackDeposits)} refused) | ${fmt(a.calmP99, 2)} / ${fmt(a.attackP99, 2)} (${fmt(a.attackP99 / a.calmP99, 1)}× calm)`
+}
+
 async function main (): Promise<void> {
   if (process.argv[2] === 'rss') {
     // Only the relay's memory, for profiling it: `rss [peers] [mailboxes]`.
     const r = await sottoRss(Number(process.argv[3] ?? RESERVATIONS), process.argv[4] === 'mailboxes')
     process.stdout.write(`RSS MiB: idle ${fmt(r.idle)}, ${r.reservations} reservations and ${r.mailboxes} mailboxes ${fmt(r.loaded)}\n`)
+    return
+  }
+  if (process.argv[2] === 'attack') {
+    const relay = await startRelay({ args: DEPOSIT_RUN_ARGS })
+    try {
+      process.stdout.write(attackLine(await depositP99UnderAttack(relay)) + '\n')
+    } finally {
+      await relay.stop()
+      await rm(relay.dataDir, { recursive: true, force: true })
+    }
     return
   }
   if (process.argv[2] === 'floors') {
@@ -383,13 +409,9 @@ async function main (): Promise<void> {
     process.stdout.write(`synced put ${fmt(f.rate)}/s (p50 ${fmt(f.p50, 3)} ms), libp2p round trip ${fmt(r.rate)}/s (p50 ${fmt(r.p50, 3)} ms)\n`)
     return
   }
-  const relay = await startRelay({
-    args: [
-      '--contact-burst', '1000000000', '--contact-per-hour', '1000000000', '--max-envelopes-per-mailbox', '10000000',
-      '--max-bytes-per-mailbox', '16GiB', '--max-connections-per-ip', '1000', '--inbound-connections-per-second', '1000'
-    ]
-  })
+  const relay = await startRelay({ args: DEPOSIT_RUN_ARGS })
   const rows: Array<{ label: string, sotto: RunResult, mDefault: RunResult, mDurable: RunResult }> = []
+  let attack: AttackResult
   try {
     for (const { size, depositors, window } of RUNS) {
       const label = `${size === 256 ? '256 B' : '4 KiB'}, ${depositors} depositor${depositors > 1 ? 's' : ''}${window > 1 ? `, ${window} in flight each` : ''}`
@@ -399,6 +421,8 @@ async function main (): Promise<void> {
       const mDurable = await mosquittoRun(true, size, depositors, window)
       rows.push({ label, sotto, mDefault, mDurable })
     }
+    process.stderr.write('measuring an honest deposit\'s p99, calm and under attack…\n')
+    attack = await depositP99UnderAttack(relay)
   } finally {
     await relay.stop()
     await rm(relay.dataDir, { recursive: true, force: true })
@@ -423,6 +447,7 @@ async function main (): Promise<void> {
   out.push(`| RSS MiB, idle | ${fmt(sRss.idle)} | – | ${fmt(mRss.idle)} |`)
   out.push(`| RSS MiB, ${RESERVATIONS} peers with reservations (mosquitto: persistent sessions) | ${fmt(sRss.loaded)} (${sRss.reservations} reservations) | – | ${fmt(mRss.loaded)} |`)
   out.push(`| RSS MiB, ${fmt(BIG_PEERS)} peers with reservations, mailboxes and subscriptions | ${fmt(bigRss.loaded)} (${bigRss.reservations} reservations, ${bigRss.mailboxes} mailboxes) | – | – |`)
+  out.push(`| ${attackLine(attack)} | – | – |`)
   out.push('')
   out.push(`Floors for one depositor with one deposit in flight, measured in this run: a synced 256 B LevelDB put in ${tmpdir()}: ${fmt(fsyncFloor.rate)}/s (p50 ${fmt(fsyncFloor.p50, 3)} ms); a 256 B request and its echo over TCP, Noise and yamux on one open stream, no disk: ${fmt(rttFloor.rate)}/s (p50 ${fmt(rttFloor.p50, 3)} ms). An acknowledged durable deposit needs both, one after the other: at most about ${fmt(1000 / (fsyncFloor.p50 + rttFloor.p50))}/s.`)
   out.push('')

@@ -64,6 +64,15 @@ export interface StartRelayOptions {
   webrtc?: boolean
 }
 
+/**
+ * The introduction rates out of the way (per token, per depositing peer, per address), the
+ * introduction quota as by default: for tests of what the quota holds.
+ */
+export const WITHOUT_INTRODUCTION_RATES: StartRelayOptions = {
+  args: ['--introduction-burst', '100000', '--introduction-per-hour', '100000'],
+  env: { SOTTO_RELAY_INTRODUCTION_PEER_BURST: '100000', SOTTO_RELAY_INTRODUCTION_IP_BURST: '100000' }
+}
+
 /** A fresh temporary directory. */
 export async function tempDir (prefix = 'sotto-relay-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix))

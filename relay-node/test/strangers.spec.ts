@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { MAX_ENVELOPE_BYTES, createMailboxClient, generateDepositToken, generateMailboxKey } from '@sotto/core/mailbox'
-import { clientNode, discardRelays, startRelay } from './helpers.js'
+import { WITHOUT_INTRODUCTION_RATES, clientNode, discardRelays, startRelay } from './helpers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import type { MailboxClient } from '@sotto/core/mailbox'
@@ -63,10 +63,7 @@ describe('strangers with an introduction token', () => {
     let relay: RelayProcess
     before(async () => {
       // Rates out of the way: what is tested here is the quota.
-      relay = await startRelay({
-        args: ['--introduction-burst', '100000', '--introduction-per-hour', '100000'],
-        env: { SOTTO_RELAY_INTRODUCTION_PEER_BURST: '100000', SOTTO_RELAY_INTRODUCTION_IP_BURST: '100000' }
-      })
+      relay = await startRelay(WITHOUT_INTRODUCTION_RATES)
       relays.push(relay)
     })
 

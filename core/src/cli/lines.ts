@@ -42,6 +42,8 @@ export function contactLine (c: Contact): Record<string, unknown> {
     safetyNumber: c.safetyNumber,
     verified: c.verified,
     blocked: c.blocked,
+    identityChanged: c.identityChanged,
+    held: c.held,
     unread: c.unread,
     disappearingSeconds: c.disappearingSeconds,
     presence: c.presence,

@@ -37,6 +37,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   })
   messenger.on('status', s => { json({ event: 'status', id: s.id, contact: s.contactId, state: s.state, ...(s.failure != null ? { failure: s.failure } : {}) }) })
   messenger.on('request', c => { json({ event: 'request', ...contactLine(c) }) })
+  messenger.on('requestsDropped', e => { json({ event: 'requests-dropped', dropped: e.dropped }) })
   messenger.on('connection', c => { json({ event: 'connection', contact: c.contactId, presence: c.presence }) })
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
   messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })

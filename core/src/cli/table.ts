@@ -134,10 +134,34 @@ export const COMMANDS: readonly Command[] = [
     }))
   },
   { name: 'contacts', fields: [], output: 'lines', handler: async ({ messenger }) => (await messenger.contacts()).map(contactLine) },
-  { name: 'requests', fields: [], output: 'lines', handler: async ({ messenger }) => (await messenger.requests()).map(contactLine) },
+  {
+    name: 'requests',
+    fields: [],
+    help: 'then {"dropped":N} once older requests were dropped to keep the newest',
+    output: 'lines',
+    handler: async ({ messenger }) => {
+      const lines: unknown[] = (await messenger.requests()).map(contactLine)
+      const dropped = await messenger.droppedRequests()
+      return dropped > 0 ? [...lines, { dropped }] : lines
+    }
+  },
   { name: 'accept', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.accept(str(input, 'contact'))) },
   { name: 'block', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.block(str(input, 'contact'))) },
   { name: 'unblock', fields: [contact], output: 'one', handler: async ({ messenger }, input) => contactLine(await messenger.unblock(str(input, 'contact'))) },
+  {
+    name: 'accept-identity',
+    fields: [contact],
+    help: 'their safety number changed: once compared, take the new key and open what it sent',
+    output: 'one',
+    handler: async ({ messenger }, input) => contactLine(await messenger.acceptIdentityChange(str(input, 'contact')))
+  },
+  {
+    name: 'keep-identity',
+    fields: [contact],
+    help: 'their safety number changed, but not by them: keep the key they had, drop what the new one sent',
+    output: 'one',
+    handler: async ({ messenger }, input) => contactLine(await messenger.keepIdentity(str(input, 'contact')))
+  },
   {
     name: 'send',
     fields: [

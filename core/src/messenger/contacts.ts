@@ -10,13 +10,15 @@ import { BlockedError, IdentityChangedError, InvalidInputError, NotFoundError } 
 import { decodeInviteLink } from '../protocol/index.js'
 import { equalBytes } from '../util/index.js'
 import { toContact } from './context.js'
-import { contactFromCard, keys, tombstone } from './records.js'
+import { contactFromCard, keys } from './records.js'
+import { eraseConversation } from './requests.js'
 import { issueTokens, revokeIssued } from './tokens.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Transaction } from '../storage/types.js'
 import type { Events } from './context.js'
 import type { Outbox } from './outbox.js'
 import type { Peers } from './peers.js'
+import type { Quarantine } from './quarantine.js'
 import type { ContactRecord, ProfileRecord } from './records.js'
 import type { Repositories } from './state.js'
 import type { Contact } from './types.js'
@@ -46,6 +48,12 @@ export interface ContactsComponents {
   courier: { kick(contactId: string): void, forget(contactId: string): void }
   homeRelays: { sync(timeoutMs: number): Promise<void> }
   tokens: { announce(): Promise<void> }
+  /** Envelopes held while a contact's identity change waits for the user. */
+  quarantine: Pick<Quarantine, 'drop' | 'release' | 'count' | 'contacts'>
+  /** Opens an envelope that came from a relay (see `Inbox.receive`). */
+  inbox: { receive(envelope: Uint8Array, route: 'relay'): Promise<unknown> }
+  /** Queues the delivery receipts of texts that came through a relay. */
+  receipts: { flush(): void }
 }
 
 /** The contacts of a messenger. */
@@ -151,8 +159,11 @@ export class ContactBook {
   /** The public view of a contact record. */
   async view (c: ContactRecord): Promise<Contact> {
     const last = c.lastMessageId != null ? await this.components.repos.message(c.lastMessageId) : undefined
-    const number = safetyNumber(this.components.identity, c.id, c.identityKey)
-    return toContact(c, number, this.components.peers.presenceOf(c.id), last)
+    // While a change waits, the number to compare is the new key's: it matches the one their app shows only if it is theirs.
+    const number = safetyNumber(this.components.identity, c.id, c.pendingIdentityKey ?? c.identityKey)
+    // Only a contact whose change waits for the user has envelopes held (a crash aside, settled at start).
+    const held = c.pendingIdentityKey != null ? await this.components.quarantine.count(c.id) : 0
+    return toContact(c, number, this.components.peers.presenceOf(c.id), last, held)
   }
 
   /** Accepts a request. */
@@ -170,6 +181,8 @@ export class ContactBook {
     const contact = await this.update(ref, async (c, tx) => {
       c.blocked = true
       await revokeIssued(this.components.repos.relays, tx, c)
+      // What their changed identity left in the quarantine goes with them.
+      await this.components.quarantine.drop(tx, c.id)
     })
     await this.components.homeRelays.sync(this.revokeWaitMs)
     return contact
@@ -209,9 +222,41 @@ export class ContactBook {
       c.verified = false
     })
     if (c == null) throw new NotFoundError(`no contact ${contact.id}`)
+    // What came under the new key is opened now, in the order it came.
+    await this.releaseHeld(c.id)
     // Tokens held back while the key was in doubt can go now.
     void this.components.tokens.announce().catch(() => {})
     return this.view(c)
+  }
+
+  /**
+   * Keeps the identity key the contact had: the change is dismissed (someone else claimed their
+   * user id, as anyone can) and what came under the new key is dropped. Sending goes on.
+   */
+  async keepIdentity (ref: string): Promise<Contact> {
+    return this.update(ref, async (c, tx) => {
+      delete c.pendingIdentityKey
+      await this.components.quarantine.drop(tx, c.id)
+    })
+  }
+
+  /**
+   * Settles what the quarantine holds for contacts the user decided about (a crash may have cut
+   * that short): opens it for a contact whose change was accepted, drops it for one blocked or gone.
+   */
+  async settleHeld (): Promise<void> {
+    const { repos, quarantine } = this.components
+    for (const id of await quarantine.contacts()) {
+      const c = await repos.contacts.get(id)
+      if (c == null || c.blocked) await repos.state.change(async tx => { await quarantine.drop(tx, id) })
+      else if (c.pendingIdentityKey == null) await this.releaseHeld(id)
+    }
+  }
+
+  /** Opens what the quarantine holds for `contactId`; emits the contact's view when something was. */
+  private async releaseHeld (contactId: string): Promise<void> {
+    const opened = await this.components.quarantine.release(contactId, async envelope => this.components.inbox.receive(envelope, 'relay'))
+    if (opened > 0) this.components.receipts.flush()
   }
 
   /** Deletes a contact and the whole conversation. */
@@ -219,15 +264,10 @@ export class ContactBook {
     const contact = await this.resolve(ref)
     const { repos, courier } = this.components
     await repos.state.change(async (tx, change) => {
-      for await (const m of repos.messages.values(keys.conversation(contact.id), {}, tx)) {
-        repos.messages.del(tx, m)
-        repos.refs.put(tx, tombstone(m.id, m, Date.now()))
-        if (m.expiresAt != null) repos.expiries.del(tx, { expiresAt: m.expiresAt, order: m.order })
-      }
-      for await (const r of repos.unread.values(keys.unreadOf(contact.id), {}, tx)) repos.unread.del(tx, r)
-      for await (const o of repos.outbox.values(keys.outboxOf(contact.id), {}, tx)) repos.outbox.del(tx, o)
+      await eraseConversation(repos, tx, contact.id)
       const c = await repos.contacts.get(contact.id, tx)
       if (c != null) await revokeIssued(repos.relays, tx, c)
+      await this.components.quarantine.drop(tx, contact.id)
       repos.contacts.del(tx, contact.id)
       change.afterCommit(() => { courier.forget(contact.id) })
     })

@@ -67,7 +67,7 @@ export function toMessage (record: MessageRecord): Message {
 }
 
 /** The public view of a contact record. */
-export function toContact (record: ContactRecord, safetyNumber: string, presence: Presence, lastMessage?: MessageRecord): Contact {
+export function toContact (record: ContactRecord, safetyNumber: string, presence: Presence, lastMessage?: MessageRecord, held = 0): Contact {
   return {
     id: record.id,
     alias: record.alias,
@@ -78,6 +78,7 @@ export function toContact (record: ContactRecord, safetyNumber: string, presence
     verified: record.verified,
     blocked: record.blocked,
     identityChanged: record.pendingIdentityKey != null,
+    held,
     disappearingSeconds: record.disappearingSeconds,
     unread: record.unread,
     ...(lastMessage != null ? { lastMessage: toMessage(lastMessage) } : {}),

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { unseal } from '../crypto/index.js'
-import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
+import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
@@ -22,6 +22,8 @@ import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
 import type { Outbox } from './outbox.js'
+import type { Quarantine } from './quarantine.js'
+import type { RequestLimits } from './requests.js'
 import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
 import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
@@ -46,6 +48,10 @@ export interface InboxComponents {
   log: Logger
   /** Where answers (resend requests, messages sealed again) go. */
   outbox: Outbox
+  /** Where envelopes from a relay under a contact's changed identity key wait for the user. */
+  quarantine: Pick<Quarantine, 'hold'>
+  /** Room for a new request, and what a waiting request may keep. */
+  requests: Pick<RequestLimits, 'admit' | 'full'>
   /** Told what an accepted envelope changed, once it is durable. */
   onAccepted(accepted: AcceptedView): void
   /** Applies reactions, edits, deletes, read receipts and typing; seals ours again when asked. */
@@ -72,6 +78,8 @@ export interface Accepted {
   tokensAsked?: boolean
   /** What a reaction, edit, delete, read receipt or typing indicator changed, to announce. */
   events?: ActionEvent[]
+  /** Older requests were dropped to make room for this one: how many ever were. */
+  droppedRequests?: number
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
@@ -107,7 +115,7 @@ export class Inbox {
     // One envelope at a time: the sender is only known after decryption, and two envelopes of
     // one sender must not race on its session.
     const { result: outcome, durable } = await this.components.repos.state.begin(async (tx, change) => {
-      const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route)
+      const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route, envelopeBytes)
       // Whatever is refused leaves no trace.
       if (outcome.commit !== true) change.discard()
       return outcome
@@ -120,7 +128,7 @@ export class Inbox {
     return outcome.result
   }
 
-  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<Opened> {
+  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<Opened> {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     let opened
     try {
@@ -128,10 +136,7 @@ export class Inbox {
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
       if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
-      if (err instanceof IdentityChangedError) {
-        this.components.log.warn('envelope from a changed identity refused', {})
-        return { result: { status: 'REJECTED', reason: 'identity' } }
-      }
+      if (err instanceof IdentityChangedError) return this.identityChanged(change, err, id, envelopeBytes, route)
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
         this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
         return { result: { status: 'REJECTED', reason: 'undecryptable' } }
@@ -161,7 +166,12 @@ export class Inbox {
       }
       contact = request
       accepted.request = contact
+      const dropped = await this.components.requests.admit(tx, request)
+      if (dropped != null) accepted.droppedRequests = dropped
     } else if (contact.blocked) {
+      return { result: { status: 'REJECTED', reason: 'refused' } }
+    } else if (contact.status === 'request' && content.text != null && await this.components.requests.full(tx, contact)) {
+      this.components.log.info('a waiting request holds as many messages as it may; refused another', {})
       return { result: { status: 'REJECTED', reason: 'refused' } }
     }
     contact.heardFrom = true
@@ -218,6 +228,40 @@ export class Inbox {
     refs.put(tx, ref, id)
     contacts.put(tx, contact)
     return { result: { status: 'STORED' }, accepted, commit: true }
+  }
+
+  /**
+   * The sender's certificate names another identity key than the one recorded for its user id: a
+   * contact who reinstalled, or an impostor. Refused either way, and decided at once, so that a relay
+   * may delete it: a blocked contact's is dropped (block counts before the key); otherwise the
+   * contact shows the change, and an envelope from a relay is held in the quarantine until the user
+   * accepts the change (then it is opened) or blocks (then it is dropped).
+   */
+  private async identityChanged (change: ChangeControl, err: IdentityChangedError, id: string, envelopeBytes: Uint8Array, route: Route): Promise<Opened> {
+    const refused: DeliveryResult = { status: 'REJECTED', reason: 'identity' }
+    // A fresh transaction: the one the envelope failed in must not be committed.
+    const tx = change.fresh()
+    const contact = err instanceof IdentityKeyChangedError ? await this.components.repos.contacts.get(err.userId, tx) : undefined
+    if (contact == null || !(err instanceof IdentityKeyChangedError)) {
+      this.components.log.warn('envelope from a changed identity of no contact refused', {})
+      return { result: refused }
+    }
+    if (contact.blocked) return { result: { status: 'REJECTED', reason: 'refused' } }
+    const accepted: Accepted = { delivered: [], requeued: [] }
+    if (contact.pendingIdentityKey == null || !equalBytes(contact.pendingIdentityKey, err.identityKey)) {
+      contact.pendingIdentityKey = err.identityKey
+      this.components.repos.contacts.put(tx, contact)
+      accepted.contact = contact
+    }
+    if (route === 'relay') {
+      const held = await this.components.quarantine.hold(tx, { contactId: contact.id, envelopeId: id, envelope: envelopeBytes, identityKey: err.identityKey })
+      // The contact's view counts what is held.
+      if (held.held) accepted.contact = contact
+      this.components.log.warn('envelope from a changed identity held until the user decides', { dropped: held.dropped })
+    } else {
+      this.components.log.warn('envelope from a changed identity refused', {})
+    }
+    return { result: refused, accepted, commit: true }
   }
 
   /**

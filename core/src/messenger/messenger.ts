@@ -29,6 +29,8 @@ import { resolveAnonymously } from './invite-preview.js'
 import { Mutex } from './lock.js'
 import { createOutbox } from './outbox.js'
 import { Peers } from './peers.js'
+import { createQuarantine } from './quarantine.js'
+import { RequestLimits } from './requests.js'
 import { Receipts } from './receipts.js'
 import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
@@ -95,7 +97,7 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       }),
       dataDir: options.dataDir
     }
-    parts = wire(ctx, options.tokenRotation)
+    parts = wire(ctx, options)
     const messenger = new SottoMessenger(parts)
     try {
       await messenger.start()
@@ -124,7 +126,7 @@ async function openIdentity (repos: Repositories, options: MessengerOptions): Pr
     await tx.commit()
     return { identity: existing, profile: stored }
   }
-  const identity = await createLocalIdentity(tx, Date.now())
+  const identity = await createLocalIdentity(tx, Date.now(), options.userId != null ? { userId: options.userId } : {})
   const profile: ProfileRecord = {
     name: (options.name ?? '').trim().slice(0, 64) || 'Me',
     peerKey: privateKeyToProtobuf(await generateKeyPair('Ed25519')),
@@ -160,6 +162,7 @@ interface Parts {
   search: MessageSearch
   typing: TypingIndicators
   attachments: Attachments
+  requests: RequestLimits
 }
 
 /**
@@ -167,7 +170,8 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): Parts {
+function wire (ctx: Context, options: Pick<MessengerOptions, 'maxRequests' | 'tokenRotation'> = {}): Parts {
+  const rotation = options.tokenRotation ?? {}
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
@@ -191,12 +195,17 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
     receipts,
     courier
   })
-  const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
+  const quarantine = createQuarantine(repos.state)
+  const contacts = new ContactBook({
+    repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens, quarantine, receipts,
+    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) }
+  })
   const actions = new ConversationActions({ repos, events, outbox, contacts, ownId: identity.userId, log })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing, onRead: async (tx, change, c, ids) => actions.queueReadReceipts(tx, change, c, ids) })
   const search = new MessageSearch({ repos, events, log })
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, onAccepted: accepted => {
+  const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -207,6 +216,7 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
       // Their tokens may have changed: what waits for them may now have somewhere to go.
       courier.kick(accepted.contact.id)
     }
+    if (accepted.droppedRequests != null) events.emit('requestsDropped', { dropped: accepted.droppedRequests })
     if (accepted.message != null) {
       events.emit('message', accepted.message)
       attachments.arrived(accepted.message)
@@ -222,7 +232,7 @@ function wire (ctx: Context, rotation: MessengerOptions['tokenRotation'] = {}): 
   })
   events.on('connection', () => { attachments.wake() })
   events.on('expired', () => { void attachments.sweep().catch(() => {}) })
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments }
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests }
 }
 
 /** The messenger's public surface over its components. */
@@ -246,6 +256,7 @@ class SottoMessenger implements Messenger {
     await this.parts.attachments.start()
     await homeRelays.start()
     await contacts.issueMissingTokens()
+    await contacts.settleHeld()
     await courier.kickAll()
     receipts.flush()
     upkeep.start()
@@ -298,6 +309,7 @@ class SottoMessenger implements Messenger {
 
   async contacts (): Promise<Contact[]> { return this.parts.contacts.list('contact') }
   async requests (): Promise<Contact[]> { return this.parts.contacts.list('request') }
+  async droppedRequests (): Promise<number> { return this.parts.requests.droppedCount() }
   async contact (ref: string): Promise<Contact> { return this.parts.contacts.view(await this.parts.contacts.resolve(ref)) }
   async accept (ref: string): Promise<Contact> {
     const contact = await this.parts.contacts.accept(ref)
@@ -314,6 +326,7 @@ class SottoMessenger implements Messenger {
   async setAlias (ref: string, alias: string): Promise<Contact> { return this.parts.contacts.setAlias(ref, alias) }
   async setVerified (ref: string, verified: boolean): Promise<Contact> { return this.parts.contacts.setVerified(ref, verified) }
   async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
+  async keepIdentity (ref: string): Promise<Contact> { return this.parts.contacts.keepIdentity(ref) }
   async deleteContact (ref: string): Promise<void> {
     const contact = await this.parts.contacts.resolve(ref)
     await this.parts.contacts.delete(contact.id)

@@ -14,6 +14,8 @@
  * - `['relay', addr]` → {@link RelayRecord}: a home relay, or one being left
  * - `['rcpt', contactId, messageId]` → {@link PendingReceipt}: a text that came through a relay,
  *   whose end-to-end delivery receipt is still to be sent
+ * - `['held-index']`, `['held', seq]` → the quarantine (see quarantine.ts)
+ * - `['requests-dropped']` → how many requests were dropped to keep the newest (see requests.ts)
  */
 import { StorageCorruptError } from '../errors.js'
 import type { FileRecord } from './file-records.js'

@@ -15,7 +15,6 @@ import { eligibleForTokens } from './tokens.js'
 import { AdaptiveWindow } from './window.js'
 import type { Logger } from '../logger.js'
 import type { MailboxClient, MailboxEnvelope, MailboxSubscription, RelayInfo } from '../mailbox/index.js'
-import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Clock, TimerHandle } from '../util/index.js'
 import type { HomeRelaysComponents, HomeRelaysInit } from './home-relays.js'
 import type { Mutex } from './lock.js'
@@ -37,15 +36,6 @@ export interface RelaySessionComponents extends Omit<HomeRelaysComponents, 'cloc
 /** Whether the relay's answer means the mailbox is gone (the relay lost it, or never had it). */
 function mailboxGone (err: unknown): boolean {
   return err instanceof UnauthorizedError
-}
-
-/**
- * Whether a mailbox envelope may be acknowledged (deleted at the relay) after this result: it is
- * stored, was stored before, or will never be accepted. An envelope refused only because its
- * sender's identity key changed stays, to be read again once the user accepted the change.
- */
-function acknowledgeable (result: DeliveryResult): boolean {
-  return result.status !== 'REJECTED' || result.reason !== 'identity'
 }
 
 /**
@@ -381,7 +371,9 @@ export class RelayLoop {
         return { id: e.id }
       }
     }))
-    const ids = results.filter(r => r.result != null && acknowledgeable(r.result)).map(r => r.id)
+    // Every envelope the inbox decided about leaves the relay: stored, seen before, refused for good,
+    // or held in the quarantine (a changed identity) until the user decides.
+    const ids = results.filter(r => r.result != null).map(r => r.id)
     this.components.receipts.flush()
     if (ids.length === 0) return
     const mailboxKey = key ?? (await this.key())?.key

@@ -111,6 +111,11 @@ export interface Contact {
   blocked: boolean
   /** Their identity key changed and the change has not been accepted. */
   identityChanged: boolean
+  /**
+   * Envelopes that came through a relay under their changed identity key, held unopened: accepting
+   * the change opens them (in order), blocking drops them. At most 32 (and 1 MiB); the oldest go first.
+   */
+  held: number
   /** Disappearing-messages timer of the conversation in seconds; 0 is off. */
   disappearingSeconds: number
   /** Incoming messages not yet read. */
@@ -189,6 +194,8 @@ export interface MessengerEvents {
   status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
   /** A stranger's message arrived: a new contact request. */
   request: Contact
+  /** Older requests were dropped to make room for a new one; `dropped`: how many ever were. */
+  requestsDropped: { dropped: number }
   /** A contact was added, accepted or changed. */
   contact: Contact
   /** A contact's presence changed. */
@@ -249,6 +256,11 @@ export interface MessengerOptions {
   keySource: KeySource
   /** Display name, used when the data directory is new. */
   name?: string
+  /**
+   * The user id to take when the data directory is new (an account's id restored under a new key:
+   * contacts see a changed identity); a fresh random one by default.
+   */
+  userId?: string
   /** Listen addresses (multiaddrs). Defaults to those remembered, else TCP and WebSockets on all interfaces. */
   listen?: string[]
   /**
@@ -259,6 +271,8 @@ export interface MessengerOptions {
   relays?: string[]
   /** Loggers; silent by default. */
   logger?: LoggerFactory
+  /** Most contact requests kept waiting for the user; a new one drops the oldest (default 200). */
+  maxRequests?: number
   /** Turn mDNS off for this run regardless of settings (tests, namespaces). */
   mdns?: boolean
   /** Hide the IP address for this run regardless of settings (`sotto init --hide-ip` stores it too). */
@@ -316,6 +330,8 @@ export interface Messenger {
   contacts(): Promise<Contact[]>
   /** Pending contact requests. */
   requests(): Promise<Contact[]>
+  /** How many requests were dropped, oldest first, to keep the newest 200 (or {@link MessengerOptions.maxRequests}). */
+  droppedRequests(): Promise<number>
   /** One contact or request. */
   contact(contact: string): Promise<Contact>
   /** Accepts a request: the stranger becomes a contact. */
@@ -332,6 +348,11 @@ export interface Messenger {
   setVerified(contact: string, verified: boolean): Promise<Contact>
   /** Accepts a changed identity key so messaging can go on. */
   acceptIdentityChange(contact: string): Promise<Contact>
+  /**
+   * Dismisses a changed identity key, keeping the one the contact had (anyone can claim a user id
+   * under a key of their own): what came under the new key is dropped, and sending goes on.
+   */
+  keepIdentity(contact: string): Promise<Contact>
   /** Sets the disappearing-messages timer of a conversation and tells the contact. 0 turns it off. */
   setDisappearing(contact: string, seconds: number): Promise<Contact>
   /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */

@@ -16,7 +16,7 @@ export interface Call {
 /** A contact as the fake answers it; `name` is its alias and id. */
 export function fakeContact (name: string): Contact {
   const flags = { verified: false, blocked: false, identityChanged: false }
-  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0 }
+  const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0, held: 0 }
   return { id: `id-${name}`, alias: name, displayName: name, peerId: `peer-${name}`, status: 'contact', safetyNumber: '12345', presence: 'offline', ...flags, ...counts }
 }
 
@@ -41,9 +41,12 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     addContact: async () => fakeContact('bob'),
     contacts: async () => [fakeContact('bob'), fakeContact('carol')],
     requests: async () => [fakeContact('dave')],
+    droppedRequests: async () => 3,
     accept: async (c) => contact(c),
     block: async (c) => contact(c),
     unblock: async (c) => contact(c),
+    acceptIdentityChange: async (c) => contact(c),
+    keepIdentity: async (c) => contact(c),
     setDisappearing: async (c, seconds) => ({ ...contact(c), disappearingSeconds: seconds }),
     send: async (c) => { contact(c); return message },
     sendFile: async (c) => { contact(c); return { ...message, text: '', file: { name: 'photo.jpg', size: 3, mime: 'image/jpeg', state: 'waiting' } } },

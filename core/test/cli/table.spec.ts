@@ -21,6 +21,8 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   accept: { argv: ['accept', 'bob'], json: { cmd: 'accept', contact: 'bob' } },
   block: { argv: ['block', 'bob'], json: { cmd: 'block', contact: 'bob' } },
   unblock: { argv: ['unblock', 'bob'], json: { cmd: 'unblock', contact: 'bob' } },
+  'accept-identity': { argv: ['accept-identity', 'bob'], json: { cmd: 'accept-identity', contact: 'bob' } },
+  'keep-identity': { argv: ['keep-identity', 'bob'], json: { cmd: 'keep-identity', contact: 'bob' } },
   send: { argv: ['send', 'bob', 'hi', '--timeout', '0'], json: { cmd: 'send', to: 'bob', text: 'hi' } },
   'send-file': { argv: ['send-file', 'bob', '/tmp/photo.jpg', '--timeout', '0'], json: { cmd: 'send-file', to: 'bob', path: '/tmp/photo.jpg' } },
   save: { argv: ['save', 'm2', '/tmp/saved.pdf'], json: { cmd: 'save', id: 'm2', path: '/tmp/saved.pdf' } },
@@ -82,6 +84,12 @@ describe('sotto command table', () => {
       assert.deepEqual(a.calls.at(-1), { method: 'stop', args: [] })
     })
   }
+
+  it('ends the requests with how many older ones were dropped', async () => {
+    const { lines } = await viaArgv(['requests'])
+    assert.deepEqual(lines.at(-1), { dropped: 3 })
+    assert.equal(lines.length, 2, 'one request, then the count')
+  })
 
   it('serves JSON lines in run, answering each with its ref', async () => {
     const { lines, calls } = await viaArgv(['run', '--no-mdns'], [JSON.stringify({ cmd: 'accept', contact: 'bob', ref: 7 }), '{"cmd":"nope"}'])

@@ -7,6 +7,7 @@ import { PrivateKey } from '@signalapp/libsignal-client'
 import { ContactBook, MAX_DISAPPEARING_SECONDS } from '../../src/messenger/contacts.js'
 import { Events } from '../../src/messenger/context.js'
 import { Mutex } from '../../src/messenger/lock.js'
+import { createQuarantine } from '../../src/messenger/quarantine.js'
 import { keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
 import { encodeInviteLink } from '../../src/protocol/index.js'
@@ -15,6 +16,7 @@ import { FakeOutbox, contactNamed } from './fakes.js'
 import type { Contact } from '../../src/messenger/types.js'
 import type { ContactRecord, RelayRecord } from '../../src/messenger/records.js'
 import type { Party } from '../crypto/fixtures.js'
+import type { Quarantine } from '../../src/messenger/quarantine.js'
 import type { Key } from '../../src/storage/types.js'
 
 const RELAY_A = '/ip4/10.0.0.1/tcp/1/p2p/relayA'
@@ -31,6 +33,7 @@ interface Rig {
   told: Told
   emitted: Contact[]
   me: Party
+  quarantine: Quarantine
 }
 
 const IDS: Record<string, number> = { bob: 1, carol: 2, dave: 3, old: 4, new: 5, req: 6, eve: 7 }
@@ -59,48 +62,52 @@ async function inviteOf (owner: Party, name: string, as?: Party): Promise<string
   return encodeInviteLink(card, owner.identity.keyPair.privateKey)
 }
 
+const parties: Party[] = []
+afterEach(async () => { await cleanUp(...parties.splice(0)) })
+
+async function setUp (contacts: ContactRecord[] = []): Promise<Rig> {
+  const me = await newParty()
+  parties.push(me)
+  const repos = new Repositories(new State(me.store, new Mutex()))
+  const relay: RelayRecord = { addr: RELAY_A, peerId: 'relayA', mailboxKey: new Uint8Array(), mailboxId: new Uint8Array(32), introToken: new Uint8Array(32), ready: true, revoke: [], addedAt: 0 }
+  await repos.state.change(async tx => {
+    repos.relays.put(tx, relay)
+    for (const c of contacts) repos.contacts.put(tx, c)
+  })
+  const outbox = new FakeOutbox()
+  const told: Told = []
+  const events = new Events()
+  const emitted: Contact[] = []
+  events.on('contact', c => { emitted.push(c) })
+  const quarantine = createQuarantine(repos.state)
+  const book = new ContactBook({
+    repos,
+    identity: me.identity,
+    profile: { relays: [RELAY_A] },
+    events,
+    outbox,
+    peers: {
+      follow: c => { told.push(`follow ${c.id}`) },
+      update: peer => { told.push(`update ${peer}`) },
+      rememberAddresses: async c => { told.push(`remember ${c.id}`) },
+      forget: peer => { told.push(`forget ${peer}`) },
+      presenceOf: () => 'offline'
+    },
+    courier: { kick: id => { told.push(`kick ${id}`) }, forget: id => { told.push(`courier forget ${id}`) } },
+    homeRelays: { sync: async ms => { told.push(`sync ${ms}`) } },
+    tokens: { announce: async () => { told.push('announce') } },
+    quarantine,
+    inbox: { receive: async envelope => { told.push(`receive ${envelope.join()}`) } },
+    receipts: { flush: () => {} }
+  }, { registerWaitMs: REGISTER_WAIT, revokeWaitMs: REVOKE_WAIT })
+  return { book, repos, outbox, told, emitted, me, quarantine }
+}
+
+async function revoked (repos: Repositories): Promise<number> {
+  return (await repos.relays.require(RELAY_A)).revoke.length
+}
+
 describe('contact book', () => {
-  const parties: Party[] = []
-  afterEach(async () => { await cleanUp(...parties.splice(0)) })
-
-  async function setUp (contacts: ContactRecord[] = []): Promise<Rig> {
-    const me = await newParty()
-    parties.push(me)
-    const repos = new Repositories(new State(me.store, new Mutex()))
-    const relay: RelayRecord = { addr: RELAY_A, peerId: 'relayA', mailboxKey: new Uint8Array(), mailboxId: new Uint8Array(32), introToken: new Uint8Array(32), ready: true, revoke: [], addedAt: 0 }
-    await repos.state.change(async tx => {
-      repos.relays.put(tx, relay)
-      for (const c of contacts) repos.contacts.put(tx, c)
-    })
-    const outbox = new FakeOutbox()
-    const told: Told = []
-    const events = new Events()
-    const emitted: Contact[] = []
-    events.on('contact', c => { emitted.push(c) })
-    const book = new ContactBook({
-      repos,
-      identity: me.identity,
-      profile: { relays: [RELAY_A] },
-      events,
-      outbox,
-      peers: {
-        follow: c => { told.push(`follow ${c.id}`) },
-        update: peer => { told.push(`update ${peer}`) },
-        rememberAddresses: async c => { told.push(`remember ${c.id}`) },
-        forget: peer => { told.push(`forget ${peer}`) },
-        presenceOf: () => 'offline'
-      },
-      courier: { kick: id => { told.push(`kick ${id}`) }, forget: id => { told.push(`courier forget ${id}`) } },
-      homeRelays: { sync: async ms => { told.push(`sync ${ms}`) } },
-      tokens: { announce: async () => { told.push('announce') } }
-    }, { registerWaitMs: REGISTER_WAIT, revokeWaitMs: REVOKE_WAIT })
-    return { book, repos, outbox, told, emitted, me }
-  }
-
-  async function revoked (repos: Repositories): Promise<number> {
-    return (await repos.relays.require(RELAY_A)).revoke.length
-  }
-
   it('refuses our own invite and a malformed one, storing nothing', async () => {
     const { book, repos, me, outbox } = await setUp()
     await assert.rejects(book.add(await inviteOf(me, 'Me')), { name: 'InvalidInputError' })
@@ -145,6 +152,8 @@ describe('contact book', () => {
     assert.deepEqual(doubted.identityKey, bob.identity.keyPair.publicKey.serialize(), 'the old key stays until accepted')
     assert.deepEqual(doubted.pendingIdentityKey, mallory.identity.keyPair.publicKey.serialize())
     assert.throws(() => { book.assertSendable(doubted) }, { name: 'IdentityChangedError' })
+    const shown = await book.view(doubted)
+    assert.equal(shown.safetyNumber, (await book.view({ ...doubted, identityKey: mallory.identity.keyPair.publicKey.serialize(), pendingIdentityKey: undefined })).safetyNumber, 'the number to compare is the new key\'s')
     await assert.rejects(book.setDisappearing(contact.id, 60), { name: 'IdentityChangedError' })
     await book.setVerified(contact.id, true)
     const accepted = await book.acceptIdentityChange(contact.id)
@@ -268,5 +277,55 @@ describe('contact book', () => {
     assert.notEqual(await repos.message('carol-m'), undefined, 'another conversation is untouched')
     assert.equal(await revoked(repos), 1)
     assert.deepEqual(told, [`courier forget ${idOf('bob')}`, 'forget bob-peer', `sync ${REGISTER_WAIT}`])
+  })
+})
+
+describe('contact book: changed identities', () => {
+  it('opens what was held under a changed key once the change is accepted, in order; blocking drops it', async () => {
+    const NEW_KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob', { pendingIdentityKey: NEW_KEY }), person('carol', { pendingIdentityKey: NEW_KEY })])
+    await repos.state.change(async tx => {
+      for (const n of [1, 2, 3]) await quarantine.hold(tx, { contactId: idOf('bob'), envelopeId: `b${n}`, envelope: Uint8Array.of(n), identityKey: NEW_KEY })
+      await quarantine.hold(tx, { contactId: idOf('carol'), envelopeId: 'c1', envelope: Uint8Array.of(9), identityKey: NEW_KEY })
+    })
+    assert.equal((await book.view(await book.resolve('bob'))).held, 3)
+    told.length = 0
+    const accepted = await book.acceptIdentityChange('bob')
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 1', 'receive 2', 'receive 3'], 'each opened once, in the order held')
+    assert.equal(accepted.held, 0)
+    assert.equal(await quarantine.count(idOf('bob')), 0)
+    assert.equal((await book.view(await book.resolve('carol'))).held, 1)
+    const blocked = await book.block('carol')
+    assert.equal(blocked.held, 0, 'blocking drops what was held')
+    assert.equal(await quarantine.count(idOf('carol')), 0)
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 1', 'receive 2', 'receive 3'], 'nothing of the blocked contact opened')
+  })
+
+  it('keeps the old key when asked: the change is dismissed, what was held dropped, sending goes on', async () => {
+    const NEW_KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob', { pendingIdentityKey: NEW_KEY })])
+    await repos.state.change(async tx => {
+      await quarantine.hold(tx, { contactId: idOf('bob'), envelopeId: 'b1', envelope: Uint8Array.of(1), identityKey: NEW_KEY })
+    })
+    const kept = await book.keepIdentity('bob')
+    assert.equal(kept.identityChanged, false)
+    assert.equal(await quarantine.count(idOf('bob')), 0)
+    const stored = await repos.contacts.require(idOf('bob'))
+    assert.deepEqual(stored.identityKey, IDENTITY_KEY, 'the key it had stays')
+    book.assertSendable(stored)
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), [], 'nothing of the new key opened')
+  })
+
+  it('settles at start what was held for contacts decided about: opened once accepted, dropped once blocked or gone', async () => {
+    const KEY = PrivateKey.generate().getPublicKey().serialize()
+    const { book, repos, told, quarantine } = await setUp([person('bob'), person('carol', { blocked: true }), person('dave', { pendingIdentityKey: KEY })])
+    await repos.state.change(async tx => {
+      for (const [n, name] of ['bob', 'carol', 'dave', 'eve'].entries()) {
+        await quarantine.hold(tx, { contactId: idOf(name), envelopeId: name, envelope: Uint8Array.of(n), identityKey: KEY })
+      }
+    })
+    await book.settleHeld()
+    assert.deepEqual(told.filter(t => t.startsWith('receive')), ['receive 0'], 'bob\'s change was accepted (a crash cut opening short)')
+    assert.deepEqual(await quarantine.contacts(), [idOf('dave')], 'dave\'s change still waits; carol blocked and eve gone')
   })
 })

@@ -286,11 +286,13 @@ export const requestSchemas = {
   deleteContact: ref,
   setVerified: z.strictObject({ contactId, verified: z.boolean() }),
   acceptKeyChange: ref,
+  keepKey: ref,
   setDisappearing: z.strictObject({
     contactId,
     seconds: z.number().int().refine(n => (DISAPPEARING_CHOICES as readonly number[]).includes(n), 'is not an offered timer')
   }),
   requests: empty,
+  droppedRequests: empty,
   accept: ref,
   history: z.strictObject({
     contactId,
@@ -355,8 +357,11 @@ export interface Replies {
   deleteContact: null
   setVerified: ContactView
   acceptKeyChange: ContactView
+  keepKey: ContactView
   setDisappearing: ContactView
   requests: ContactView[]
+  /** How many older requests were dropped to keep the newest. */
+  droppedRequests: { dropped: number }
   accept: ContactView
   history: MessageView[]
   send: MessageView

@@ -194,6 +194,30 @@ describe('chat screen: the conversation\'s controls', () => {
     await waitFor(() => { assert.equal(screen.queryByText(/The safety number with/), null) })
     assert.equal((await h.messenger().contact('Bob')).identityChanged, false)
   })
+
+  it('keeps the old key from the changed safety number banner', async () => {
+    await openChat()
+    act(() => { h.messenger().changeIdentity(bobId()) })
+    await screen.findByText(/The safety number with/)
+    await h.user.click(screen.getByRole('button', { name: 'Keep the old key' }))
+    await waitFor(() => { assert.equal(screen.queryByText(/The safety number with/), null) })
+    const bob = await h.messenger().contact('Bob')
+    assert.equal(bob.identityChanged, false)
+    assert.equal(bob.held, 0)
+    assert.equal(bob.blocked, false)
+  })
+
+  it('blocks from the changed safety number banner, after asking', async () => {
+    await openChat()
+    act(() => { h.messenger().changeIdentity(bobId()) })
+    const banner = (await screen.findByText(/The safety number with/)).closest('[role="alert"]') as HTMLElement
+    await h.user.click(within(banner).getByRole('button', { name: 'Block' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Block this contact?' })
+    await h.user.click(within(dialog).getByRole('button', { name: 'Block' }))
+    await waitFor(async () => { assert.equal((await h.messenger().contact('Bob')).blocked, true) })
+    assert.equal((await h.messenger().contact('Bob')).held, 0, 'what the new key sent is dropped')
+    await waitFor(() => { assert.equal(within(banner).queryByRole('button', { name: 'Block' }), null) })
+  })
 })
 
 describe('chat screen: files', () => {

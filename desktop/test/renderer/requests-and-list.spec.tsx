@@ -30,6 +30,17 @@ describe('requests screen', () => {
     assert.ok(await screen.findByRole('heading', { level: 2, name: 'Carol' }))
     assert.equal((await h.messenger().contacts()).map(c => c.displayName).join(), 'Carol')
   })
+
+  it('says how many older requests were dropped to keep the newest', async () => {
+    h = await renderApp({ initialView: { kind: 'requests' } })
+    await screen.findByRole('heading', { name: 'Requests' })
+    assert.equal(screen.queryByText(/older request/), null, 'nothing said while none was dropped')
+    act(() => {
+      h.messenger().dropOldRequests(3)
+      h.messenger().request('Zed', 'one more')
+    })
+    assert.ok(await screen.findByText('3 older requests were dropped to keep the newest.'))
+  })
 })
 
 describe('conversation list', () => {

@@ -15,7 +15,7 @@ export interface ContactHandlersComponents extends MessengerComponents {
 }
 
 type ContactCalls = 'contacts' | 'contact' | 'addContact' | 'renameContact' | 'block' |
-'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept'
+'unblock' | 'deleteContact' | 'setVerified' | 'acceptKeyChange' | 'setDisappearing' | 'requests' | 'accept' | 'droppedRequests' | 'keepKey'
 
 const viewOf = async (promise: Promise<Contact>): Promise<ContactView> => contactView(await promise)
 
@@ -40,8 +40,10 @@ export function contactHandlers ({ messenger, refreshUnread }: ContactHandlersCo
     },
     setVerified: async ({ contactId, verified }) => viewOf(messenger().setVerified(contactId, verified)),
     acceptKeyChange: async ({ contactId }) => viewOf(messenger().acceptIdentityChange(contactId)),
+    keepKey: async ({ contactId }) => viewOf(messenger().keepIdentity(contactId)),
     setDisappearing: async ({ contactId, seconds }) => viewOf(messenger().setDisappearing(contactId, seconds)),
     requests: async () => (await messenger().requests()).map(contactView),
+    droppedRequests: async () => ({ dropped: await messenger().droppedRequests() }),
     accept: async ({ contactId }) => recount(viewOf(messenger().accept(contactId)))
   }
 }

@@ -71,6 +71,8 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
           <p>The safety number with <PeerName name={contact.alias} /> changed. This happens when they reinstall Sotto, or when someone is in the middle. Compare the new number before you go on.</p>
           <button type='button' onClick={() => { setDialog('safety') }}>Show safety number</button>
           <button type='button' onClick={() => { void update.run(() => client.acceptKeyChange({ contactId })) }}>Accept the new key</button>
+          <button type='button' onClick={() => { void update.run(() => client.keepKey({ contactId })) }}>Keep the old key</button>
+          {!contact.blocked && <button type='button' onClick={() => { setDialog('block') }}>Block</button>}
         </div>
       )}
       {contact.disappearingSeconds > 0 && (

@@ -2,7 +2,7 @@
 /**
  * Contact requests: strangers whose first message waits for a decision.
  */
-import { useId } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { PeerName, PeerText } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
@@ -19,6 +19,18 @@ export interface RequestsProps {
   onChanged: () => void
 }
 
+/** How many older requests were dropped, asked again whenever the list changes. */
+function useDroppedRequests (requests: readonly ContactView[]): number {
+  const client = useClient()
+  const [dropped, setDropped] = useState(0)
+  useEffect(() => {
+    let live = true
+    client.droppedRequests().then(r => { if (live) setDropped(r.dropped) }, () => {})
+    return () => { live = false }
+  }, [client, requests])
+  return dropped
+}
+
 /** The requests screen. */
 export function Requests ({ requests, onAccepted, onChanged }: RequestsProps): ReactNode {
   const client = useClient()
@@ -33,10 +45,12 @@ export function Requests ({ requests, onAccepted, onChanged }: RequestsProps): R
     onChanged()
   })
   const pending = requests.filter(r => !r.blocked)
+  const dropped = useDroppedRequests(requests)
   return (
     <section className='requests' aria-labelledby={id}>
       <h2 id={id}>Requests</h2>
       <p className='hint'>People not in your contacts who wrote to you. Accepting lets them keep writing; blocking stops them.</p>
+      {dropped > 0 && <p className='banner info'>{dropped === 1 ? '1 older request was' : `${dropped} older requests were`} dropped to keep the newest.</p>}
       {pending.length === 0 && <p className='empty'>No requests.</p>}
       <ul className='request-list'>
         {pending.map(request => (
