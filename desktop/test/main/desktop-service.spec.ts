@@ -95,7 +95,9 @@ describe('DesktopService: start and set-up', () => {
     assert.equal((value(await again.dispatch('identity', undefined)) as { name: string }).name, 'Ada')
     await again.stop()
   })
+})
 
+describe('DesktopService: passphrases and failed set-ups', () => {
   it('requires a passphrase where there is no keychain, then asks for it on the next start', async () => {
     const { factory } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: memoryVault(false) })
