@@ -5,8 +5,8 @@
  * contact learns the new one in a Tokens message (inside the encrypted session, once the relay has
  * it registered). The replaced token stays registered for {@link TOKEN_GRACE_MS} after it was
  * replaced, and in any case until its replacement was announced, so that what the contact deposits
- * meanwhile is not refused; then it is revoked. A relay can therefore link one contact's deposits to each other only within about a
- * week.
+ * meanwhile is not refused; then it is revoked. A relay can therefore link one contact's deposits to
+ * each other only within about nine days (a week, and the overlap).
  */
 import { generateDepositToken } from '../mailbox/index.js'
 import { every, systemClock } from '../util/index.js'
