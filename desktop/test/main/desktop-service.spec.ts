@@ -68,6 +68,15 @@ describe('DesktopService: start and set-up', () => {
     await service.stop()
   })
 
+  it('a set-up asked for before anyone called start starts the service and waits for it', async () => {
+    const service = createDesktopService({ dataDir: dir, createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
+    const setup = await service.dispatch('setup', { name: 'Ada', relays: [] })
+    assert.equal(setup.ok, true, JSON.stringify(setup))
+    assert.equal(service.status().phase, 'ready')
+    assert.equal((await service.start()).phase, 'setup', 'start ran once, before the set-up')
+    await service.stop()
+  })
+
   it('starts in setup, creates an identity with the keychain, and reopens it', async () => {
     const vault = memoryVault()
     const { factory, created } = memoryFactory()
