@@ -36,7 +36,9 @@ export interface ForwardInit {
   rate: RateLimit
   /** Whether target relays at private, loopback or link-local addresses may be reached (tests, private networks). */
   allowPrivateTargets: boolean
+  /** Where failures to reach a target relay are noted (at debug). */
   log: Logger
+  /** The rate limiter's clock, in ms (default `Date.now`). */
   now?: () => number
   /** Counts each forward's outcome. */
   onForward?(status: ForwardAnswer['status']): void

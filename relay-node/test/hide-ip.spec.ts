@@ -11,17 +11,9 @@ import { after, before, describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidInputError } from '@sotto/core'
 import { metric, removeDir, startRelay } from './helpers.js'
-import { Fleet, introduce, nextEvent } from './messengers.js'
+import { Fleet, introduce, received } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Libp2p } from '@libp2p/interface'
-import type { Messenger } from '@sotto/core'
-
-/** Resolves once `m` holds an incoming message with `text` from `contactId`. */
-async function received (m: Messenger, contactId: string, text: string): Promise<void> {
-  const arrived = nextEvent(m, 'message', e => e.contactId === contactId && e.text === text, 60_000)
-  if ((await m.history(contactId)).some(h => h.direction === 'in' && h.text === text)) return
-  await arrived
-}
 
 describe('hide-IP mode between two real relays', () => {
   const fleet = new Fleet()

@@ -120,6 +120,26 @@ export async function contactReaches (messenger: Messenger, id: string, match: (
 }
 
 /**
+ * Resolves once `messenger` holds an incoming message with `text` from `contactId` (already, or at
+ * a later `message` event); rejects after `timeoutMs`.
+ */
+export async function received (messenger: Messenger, contactId: string, text: string, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const finish = (err?: Error): void => {
+      clearTimeout(timer)
+      messenger.off('message', listener)
+      if (err != null) reject(err)
+      else resolve()
+    }
+    const timer = setTimeout(() => { finish(new Error(`no message "${text}" from ${contactId} within ${timeoutMs} ms`)) }, timeoutMs)
+    const listener = (e: MessengerEvents['message']): void => { if (e.contactId === contactId && e.text === text) finish() }
+    // Listen first, then look: a message stored between the two is not missed.
+    messenger.on('message', listener)
+    messenger.history(contactId).then(h => { if (h.some(m => m.direction === 'in' && m.text === text)) finish() }, err => { finish(err as Error) })
+  })
+}
+
+/**
  * Alice adds Bob from his invite; Bob accepts her request; both hold each other's deposit tokens.
  * Resolves with each one's contact id at the other.
  */

@@ -47,60 +47,60 @@ interface Pair {
   aliceAtBob: string
 }
 
-describe('sotto-relay: envelopes that waited while the session moved on', () => {
-  const fleet = new Fleet()
-  const relays: RelayProcess[] = []
+const fleet = new Fleet()
+const relays: RelayProcess[] = []
 
-  after(async () => {
-    await fleet.cleanup()
-    for (const r of relays) {
-      if (r.proc.exitCode == null) await r.kill9()
-      await removeDir(r.dataDir)
-    }
-  })
-
-  async function pair (): Promise<Pair> {
-    const port = await freePort()
-    const listen = ['--listen', `/ip4/127.0.0.1/tcp/${port}`]
-    const relay = await startRelay({ args: listen })
-    relays.push(relay)
-    const relayAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${relay.peerId}`
-    const aliceDir = await fleet.dir()
-    const bobDir = await fleet.dir()
-    const aliceAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
-    const bobAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
-    const alice = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr], ...aliceAt })
-    const bob = await fleet.start(bobDir, 'Bob', { relays: [relayAddr], ...bobAt })
-    return { relay, listen, alice, bob, aliceDir, bobDir, aliceAt, bobAt, ...await introduce(alice, bob) }
+after(async () => {
+  await fleet.cleanup()
+  for (const r of relays) {
+    if (r.proc.exitCode == null) await r.kill9()
+    await removeDir(r.dataDir)
   }
+})
 
-  /** Bob is away (stopped): Alice's texts wait in his mailbox. Resolves with their ids. */
-  async function holdTexts (p: Pair): Promise<string[]> {
-    await fleet.stop(p.bob)
-    const sent = collectEvents(p.alice, 'status', HELD, s => s.state === 'sent' && s.contactId === p.bobAtAlice)
-    const held: string[] = []
-    for (let i = 0; i < HELD; i++) held.push((await p.alice.send(p.bobAtAlice, `held ${i}`)).id)
-    await sent
-    return held
+async function pair (): Promise<Pair> {
+  const port = await freePort()
+  const listen = ['--listen', `/ip4/127.0.0.1/tcp/${port}`]
+  const relay = await startRelay({ args: listen })
+  relays.push(relay)
+  const relayAddr = `/ip4/127.0.0.1/tcp/${port}/p2p/${relay.peerId}`
+  const aliceDir = await fleet.dir()
+  const bobDir = await fleet.dir()
+  const aliceAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
+  const bobAt = { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] }
+  const alice = await fleet.start(aliceDir, 'Alice', { relays: [relayAddr], ...aliceAt })
+  const bob = await fleet.start(bobDir, 'Bob', { relays: [relayAddr], ...bobAt })
+  return { relay, listen, alice, bob, aliceDir, bobDir, aliceAt, bobAt, ...await introduce(alice, bob) }
+}
+
+/** Bob is away (stopped): Alice's texts wait in his mailbox. Resolves with their ids. */
+async function holdTexts (p: Pair): Promise<string[]> {
+  await fleet.stop(p.bob)
+  const sent = collectEvents(p.alice, 'status', HELD, s => s.state === 'sent' && s.contactId === p.bobAtAlice)
+  const held: string[] = []
+  for (let i = 0; i < HELD; i++) held.push((await p.alice.send(p.bobAtAlice, `held ${i}`)).id)
+  await sent
+  return held
+}
+
+/** With the relay down, Alice and Bob chat directly, turning the ratchet on both sides. */
+async function chatDirectly (p: Pair): Promise<void> {
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const atAlice = nextEvent(p.alice, 'message', m => m.text === `bob ${i}`)
+    await p.bob.send(p.aliceAtBob, `bob ${i}`)
+    await atAlice
+    const atBob = nextEvent(p.bob, 'message', m => m.text === `alice ${i}`)
+    await p.alice.send(p.bobAtAlice, `alice ${i}`)
+    await atBob
   }
+}
 
-  /** With the relay down, Alice and Bob chat directly, turning the ratchet on both sides. */
-  async function chatDirectly (p: Pair): Promise<void> {
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const atAlice = nextEvent(p.alice, 'message', m => m.text === `bob ${i}`)
-      await p.bob.send(p.aliceAtBob, `bob ${i}`)
-      await atAlice
-      const atBob = nextEvent(p.bob, 'message', m => m.text === `alice ${i}`)
-      await p.alice.send(p.bobAtAlice, `alice ${i}`)
-      await atBob
-    }
-  }
+/** The states of Alice's messages `ids`, in order. */
+async function statesAtAlice (p: Pair, ids: string[]): Promise<string[]> {
+  return (await p.alice.history(p.bobAtAlice)).filter(m => ids.includes(m.id)).map(m => m.state)
+}
 
-  /** The states of Alice's messages `ids`, in order. */
-  async function statesAtAlice (p: Pair, ids: string[]): Promise<string[]> {
-    return (await p.alice.history(p.bobAtAlice)).filter(m => ids.includes(m.id)).map(m => m.state)
-  }
-
+describe('sotto-relay: texts, receipts and timer changes that waited while the session moved on', () => {
   it('are sealed again at the recipient\'s request and arrive once each, in order', { timeout: 120_000 }, async () => {
     const p = await pair()
     const held = await holdTexts(p)
@@ -178,7 +178,9 @@ describe('sotto-relay: envelopes that waited while the session moved on', () => 
     await until(async () => (await p.bob.contact(p.aliceAtBob)).disappearingSeconds === 3600, 'the timer at Bob', 60_000)
     assert.equal((await p.alice.contact(p.bobAtAlice)).disappearingSeconds, 3600)
   })
+})
 
+describe('sotto-relay: token lists and conversation actions that waited while the session moved on', () => {
   it('answers a request for a token list with the current one', { timeout: 120_000 }, async () => {
     const p = await pair()
     assert.equal((await p.bob.contact(p.aliceAtBob)).mailboxes, 1)

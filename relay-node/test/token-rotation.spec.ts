@@ -14,9 +14,9 @@ import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { jsonLoggers } from '@sotto/core'
 import { metric, removeDir, startRelay, until } from './helpers.js'
-import { Fleet, contactReaches, nextEvent } from './messengers.js'
+import { Fleet, contactReaches, nextEvent, received } from './messengers.js'
 import type { LogLine, RelayProcess } from './helpers.js'
-import type { Messenger, MessengerOptions } from '@sotto/core'
+import type { MessengerOptions } from '@sotto/core'
 
 const DAY_MS = 24 * 3_600_000
 
@@ -27,14 +27,6 @@ async function freePort (): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise<void>(resolve => server.close(() => { resolve() }))
   return port
-}
-
-/** Resolves once `m` holds an incoming message with `text` from `contactId`. */
-async function received (m: Messenger, contactId: string, text: string): Promise<void> {
-  const arrived = nextEvent(m, 'message', e => e.contactId === contactId && e.text === text, 60_000)
-  const history = await m.history(contactId)
-  if (history.some(h => h.direction === 'in' && h.text === text)) return
-  await arrived
 }
 
 describe('deposit token rotation at a real relay', () => {

@@ -27,9 +27,13 @@ export const MAX_FORWARD_RESPONSE_BYTES = 1024
 export interface ForwardDeposit {
   /** The target relay: a multiaddr ending in /p2p/<PeerId>, not a circuit. */
   relay: string
+  /** The contact's mailbox at the target relay. */
   mailboxId: Uint8Array
+  /** The deposit token the target relay checks (this relay only passes it on). */
   token: Uint8Array
+  /** The sealed envelope, as it would be deposited directly. */
   envelope: Uint8Array
+  /** Seconds the target relay should keep it (0: its retention), as in a direct deposit. */
   ttl: number
 }
 
@@ -38,7 +42,9 @@ export type ForwardStatusName = 'OK' | 'BAD_REQUEST' | 'UNAUTHORIZED' | 'TOO_LAR
 
 /** A validated forward answer. */
 export interface ForwardAnswer {
+  /** How the forward ended. */
   status: ForwardStatusName
+  /** Why, for a person reading logs; empty with OK. */
   message: string
   /** Milliseconds; set with RATE_LIMITED. */
   retryAfter: number

@@ -5,11 +5,11 @@
  * contact learns the new one in a Tokens message (inside the encrypted session, once the relay has
  * it registered). The replaced token stays registered for {@link TOKEN_GRACE_MS} after it was
  * replaced, and in any case until its replacement was announced, so that what the contact deposits
- * meanwhile is not refused; then it is revoked. A relay can therefore link one contact's deposits to each other only within about a
- * week.
+ * meanwhile is not refused; then it is revoked. A relay can therefore link one contact's deposits to
+ * each other only within about nine days (a week, and the overlap).
  */
 import { generateDepositToken } from '../mailbox/index.js'
-import { every, systemClock } from '../util/index.js'
+import { Recurring, systemClock } from '../util/index.js'
 import { keys } from './records.js'
 import { eligibleForTokens } from './tokens.js'
 import type { Logger } from '../logger.js'
@@ -107,10 +107,9 @@ export function rotateContact (c: ContactRecord, now: number, init: Required<Pic
 
 /** Rotates deposit tokens on a timer (see the module's description). */
 export class TokenRotation {
-  private disarm?: () => void
-  private running?: Promise<void>
   private readonly clock: Clock
   private readonly init: Required<TokenRotationInit>
+  private readonly recurring: Recurring
 
   constructor (private readonly components: TokenRotationComponents, init: TokenRotationInit = {}) {
     this.clock = components.clock ?? systemClock
@@ -120,30 +119,23 @@ export class TokenRotation {
       checkMs: init.checkMs ?? TOKEN_CHECK_MS,
       syncWaitMs: init.syncWaitMs ?? 10_000
     }
+    this.recurring = new Recurring(this.clock, this.init.checkMs, async () => { await this.run() },
+      err => { this.components.log.warn('token rotation failed', { error: err.name }) })
   }
 
   /** Runs once now (dating new tokens), then on the timer. */
   start (): void {
-    if (this.disarm != null) return
-    const tick = (): void => {
-      this.running ??= this.run()
-        .then(() => {}, (err: Error) => { this.components.log.warn('token rotation failed', { error: err.name }) })
-        .finally(() => { this.running = undefined })
-    }
-    this.disarm = every(this.clock, this.init.checkMs, tick)
-    tick()
+    this.recurring.start({ now: true })
   }
 
   /** Resolves once a run in progress (if any) is done. */
   async idle (): Promise<void> {
-    await this.running
+    await this.recurring.idle()
   }
 
   /** Disarms the timer and waits for a run in progress. */
   async stop (): Promise<void> {
-    this.disarm?.()
-    this.disarm = undefined
-    await this.running
+    await this.recurring.stop()
   }
 
   /** One run: replaces what is due, revokes what is past its grace, then syncs and announces. */

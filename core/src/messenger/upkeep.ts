@@ -8,7 +8,7 @@
  */
 import { maintainPreKeys } from '../crypto/index.js'
 import { RELAY_HORIZON_MS, keys } from './records.js'
-import { every, systemClock } from '../util/index.js'
+import { Recurring, systemClock } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/index.js'
@@ -49,35 +49,27 @@ export function createUpkeep (components: UpkeepComponents, init: UpkeepInit = {
 
 /** Runs {@link maintainPreKeys} on a timer, under the messenger's lock. */
 export class Upkeep {
-  private disarm?: () => void
-  private running?: Promise<void>
-  private readonly intervalMs: number
+  private readonly recurring: Recurring
   private readonly clock: Clock
 
   constructor (private readonly ctx: UpkeepComponents, init: UpkeepInit = {}) {
-    this.intervalMs = init.intervalMs ?? UPKEEP_INTERVAL_MS
     this.clock = ctx.clock ?? systemClock
+    this.recurring = new Recurring(this.clock, init.intervalMs ?? UPKEEP_INTERVAL_MS, async () => {
+      const done = await this.run()
+      if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0 || done.tombstonesPurged > 0) {
+        this.ctx.log.info('prekey upkeep', { ...done })
+      }
+    }, err => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
   }
 
   /** Arms the timer; the first run is one interval from now. */
   start (): void {
-    if (this.disarm != null) return
-    this.disarm = every(this.clock, this.intervalMs, () => {
-      this.running ??= this.run()
-        .then(done => {
-          if (done.signedPreKeyRotated || done.lastResortKyberRotated || done.preKeysAdded > 0 || done.kyberPreKeysAdded > 0 || done.retiredDeleted > 0 || done.controlsPurged > 0 || done.tombstonesPurged > 0) {
-            this.ctx.log.info('prekey upkeep', { ...done })
-          }
-        }, (err: Error) => { this.ctx.log.error('prekey upkeep failed', { error: err.name }) })
-        .finally(() => { this.running = undefined })
-    })
+    this.recurring.start()
   }
 
   /** Disarms the timer and waits for a run in progress. */
   async stop (): Promise<void> {
-    this.disarm?.()
-    this.disarm = undefined
-    await this.running
+    await this.recurring.stop()
   }
 
   /** One upkeep run, committed durably. */

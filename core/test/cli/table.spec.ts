@@ -43,27 +43,27 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   'settings hide-ip': { argv: ['settings', 'hide-ip', 'on'], json: { cmd: 'settings', 'hide-ip': 'on' } }
 }
 
-describe('sotto command table', () => {
-  let dir: { dir: string, cleanup(): Promise<void> }
-  before(async () => { dir = await tempDir() })
-  after(async () => { await dir.cleanup() })
+let dir: { dir: string, cleanup(): Promise<void> }
+before(async () => { dir = await tempDir() })
+after(async () => { await dir.cleanup() })
 
-  /** Runs a command line on a fresh fake; answers the printed lines and the calls made. */
-  async function viaArgv (argv: string[], input: string[] = []): Promise<{ lines: unknown[], calls: Call[], code: number }> {
-    const { messenger, calls } = fakeMessenger()
-    let out = ''
-    const stdin = new PassThrough()
-    stdin.end(input.map(l => l + '\n').join(''))
-    const io: CliIo = { out: t => { out += t }, err: () => {}, input: stdin }
-    const code = await runCli(['--data', dir.dir, ...argv], { SOTTO_PASSPHRASE: PASSPHRASE }, io, async () => messenger)
-    return { lines: out.split('\n').filter(l => l !== '').map(l => JSON.parse(l) as unknown), calls, code }
-  }
+/** Runs a command line on a fresh fake; answers the printed lines and the calls made. */
+async function viaArgv (argv: string[], input: string[] = []): Promise<{ lines: unknown[], calls: Call[], code: number }> {
+  const { messenger, calls } = fakeMessenger()
+  let out = ''
+  const stdin = new PassThrough()
+  stdin.end(input.map(l => l + '\n').join(''))
+  const io: CliIo = { out: t => { out += t }, err: () => {}, input: stdin }
+  const code = await runCli(['--data', dir.dir, ...argv], { SOTTO_PASSPHRASE: PASSPHRASE }, io, async () => messenger)
+  return { lines: out.split('\n').filter(l => l !== '').map(l => JSON.parse(l) as unknown), calls, code }
+}
 
-  async function viaJson (request: Record<string, unknown>): Promise<{ answer: Record<string, unknown>, calls: Call[] }> {
-    const { messenger, calls } = fakeMessenger()
-    return { answer: await dispatchLine(messenger, JSON.stringify(request)), calls }
-  }
+async function viaJson (request: Record<string, unknown>): Promise<{ answer: Record<string, unknown>, calls: Call[] }> {
+  const { messenger, calls } = fakeMessenger()
+  return { answer: await dispatchLine(messenger, JSON.stringify(request)), calls }
+}
 
+describe('sotto command table: both ways alike', () => {
   it('names every command offered both ways in this test', () => {
     const both = COMMANDS.filter(c => offers(c, 'argv') && offers(c, 'json')).map(c => c.name)
     assert.deepEqual(both.sort(), Object.keys(BOTH_WAYS).sort())
@@ -98,7 +98,9 @@ describe('sotto command table', () => {
     assert.deepEqual(lines[2], { event: 'error', cmd: 'nope', name: 'InvalidInputError', message: 'unknown command "nope"' })
     assert.deepEqual(calls.map(c => c.method), ['accept', 'stop'])
   })
+})
 
+describe('sotto command table: refusals and run', () => {
   it('refuses an unknown command both ways', async () => {
     await assert.rejects(viaArgv(['frob']), { name: 'InvalidInputError', message: 'unknown command "frob"; see sotto --help' })
     await assert.rejects(viaArgv(['init', '--name']), { name: 'InvalidInputError' })

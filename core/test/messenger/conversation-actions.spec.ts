@@ -28,41 +28,41 @@ interface Rig {
   debug: string[]
 }
 
-describe('conversation actions', () => {
-  const cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c()
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
+})
+
+async function setUp (): Promise<Rig> {
+  const { repos, close } = await tempRepos()
+  cleanups.push(close)
+  const clock = new FakeClock()
+  const put = (id: string, direction: 'in' | 'out', seq: number): MessageRecord => ({
+    id, contactId: 'bob', direction, text: `text of ${id}`, sentAt: clock.now(), order: messageOrder(seq, direction), storedAt: clock.now(), state: 'delivered'
   })
+  await repos.state.change(async tx => {
+    repos.contacts.put(tx, contactNamed('bob'))
+    for (const m of [put(MINE, 'out', 0), put(THEIRS, 'in', 0)]) {
+      repos.messages.put(tx, m)
+      repos.refs.put(tx, { contactId: 'bob', sentAt: m.sentAt, order: m.order }, m.id)
+    }
+  })
+  const outbox = new FakeOutbox()
+  const debug: string[] = []
+  const log = { ...loggers.forComponent('test'), debug: (msg: string, fields?: Record<string, unknown>) => { debug.push(`${msg} ${JSON.stringify(fields)}`) } }
+  const actions = new ConversationActions({ repos, events: new Events(), outbox, contacts: { assertSendable: () => {} }, ownId: 'me', log, clock })
+  return { actions, repos, outbox, clock, debug }
+}
 
-  async function setUp (): Promise<Rig> {
-    const { repos, close } = await tempRepos()
-    cleanups.push(close)
-    const clock = new FakeClock()
-    const put = (id: string, direction: 'in' | 'out', seq: number): MessageRecord => ({
-      id, contactId: 'bob', direction, text: `text of ${id}`, sentAt: clock.now(), order: messageOrder(seq, direction), storedAt: clock.now(), state: 'delivered'
-    })
-    await repos.state.change(async tx => {
-      repos.contacts.put(tx, contactNamed('bob'))
-      for (const m of [put(MINE, 'out', 0), put(THEIRS, 'in', 0)]) {
-        repos.messages.put(tx, m)
-        repos.refs.put(tx, { contactId: 'bob', sentAt: m.sentAt, order: m.order }, m.id)
-      }
-    })
-    const outbox = new FakeOutbox()
-    const debug: string[] = []
-    const log = { ...loggers.forComponent('test'), debug: (msg: string, fields?: Record<string, unknown>) => { debug.push(`${msg} ${JSON.stringify(fields)}`) } }
-    const actions = new ConversationActions({ repos, events: new Events(), outbox, contacts: { assertSendable: () => {} }, ownId: 'me', log, clock })
-    return { actions, repos, outbox, clock, debug }
-  }
+/** Bob's content `body`, sent at `sentAt`, applied as the inbox would. */
+async function fromBob (rig: Rig, body: Omit<Content, 'id' | 'sentAt'>, sentAt = rig.clock.now()): Promise<ActionEvent[]> {
+  return rig.repos.state.change(async tx => {
+    const bob = await rig.repos.contacts.require('bob', tx)
+    return rig.actions.receive(tx, bob, { id: new Uint8Array(16), sentAt, ...body }, 'relay')
+  })
+}
 
-  /** Bob's content `body`, sent at `sentAt`, applied as the inbox would. */
-  async function fromBob (rig: Rig, body: Omit<Content, 'id' | 'sentAt'>, sentAt = rig.clock.now()): Promise<ActionEvent[]> {
-    return rig.repos.state.change(async tx => {
-      const bob = await rig.repos.contacts.require('bob', tx)
-      return rig.actions.receive(tx, bob, { id: new Uint8Array(16), sentAt, ...body }, 'relay')
-    })
-  }
-
+describe('conversation actions: edits, deletes and their window', () => {
   it('edits and deletes for everyone only its own messages, within 24 hours, with named errors', async () => {
     const rig = await setUp()
     await assert.rejects(rig.actions.edit(THEIRS, 'x'), { name: 'NotYourMessageError' })
@@ -112,7 +112,9 @@ describe('conversation actions', () => {
     assert.deepEqual(await fromBob(rig, { reaction: { target: fromHex(THEIRS), emoji: '😂' } }), [])
     await assert.rejects(rig.actions.react(THEIRS, '👍'), { name: 'NotFoundError' })
   })
+})
 
+describe('conversation actions: read receipts and resends', () => {
   it('read receipts are sealed, and applied, only when the setting allows them', async () => {
     const rig = await setUp()
     const queue = async (): Promise<void> => rig.repos.state.change(async (tx, change) => {

@@ -21,38 +21,38 @@ function record<K extends keyof MessengerEvents> (m: Messenger, kind: K): () => 
   }
 }
 
-describe('conversation actions between two messengers on loopback', () => {
-  let pair: Pair
-  let alice: Messenger
-  let bob: Messenger
-  let bobAtAlice: string
-  let aliceAtBob: string
+let pair: Pair
+let alice: Messenger
+let bob: Messenger
+let bobAtAlice: string
+let aliceAtBob: string
 
-  /** Alice sends a text and waits until Bob shows it. */
-  async function aliceSays (text: string): Promise<string> {
-    const shown = nextEvent(bob, 'message', m => m.text === text)
-    const m = await alice.send(bobAtAlice, text)
-    await shown
-    return m.id
-  }
+/** Alice sends a text and waits until Bob shows it. */
+async function aliceSays (text: string): Promise<string> {
+  const shown = nextEvent(bob, 'message', m => m.text === text)
+  const m = await alice.send(bobAtAlice, text)
+  await shown
+  return m.id
+}
 
-  /** Bob sends a text and waits until Alice shows it. */
-  async function bobSays (text: string): Promise<string> {
-    const shown = nextEvent(alice, 'message', m => m.text === text)
-    const m = await bob.send(aliceAtBob, text)
-    await shown
-    return m.id
-  }
+/** Bob sends a text and waits until Alice shows it. */
+async function bobSays (text: string): Promise<string> {
+  const shown = nextEvent(alice, 'message', m => m.text === text)
+  const m = await bob.send(aliceAtBob, text)
+  await shown
+  return m.id
+}
 
-  before(async () => {
-    pair = await startPair()
-    ;({ alice, bob, bobAtAlice, aliceAtBob } = pair)
-  })
+before(async () => {
+  pair = await startPair()
+  ;({ alice, bob, bobAtAlice, aliceAtBob } = pair)
+})
 
-  after(async () => {
-    await pair?.stop()
-  })
+after(async () => {
+  await pair?.stop()
+})
 
+describe('conversation actions on loopback: replies, reactions, edits and deletes', () => {
   it('a reply carries the quoted message id; a reply to an unknown message is refused', async () => {
     const quoted = await aliceSays('what time tomorrow?')
     const shown = nextEvent(alice, 'message', m => m.text === 'at nine')
@@ -117,7 +117,9 @@ describe('conversation actions between two messengers on loopback', () => {
     assert.equal((await alice.history(bobAtAlice)).some(m => m.id === keep), false)
     assert.equal((await bob.history(aliceAtBob)).some(m => m.id === keep), true)
   })
+})
 
+describe('conversation actions on loopback: read receipts, typing and search', () => {
   it('read receipts only when both allow them: the sender sees read, and neither side shows it when one is off', async () => {
     await alice.updateSettings({ readReceipts: true })
     await bob.updateSettings({ readReceipts: true })

@@ -34,42 +34,42 @@ async function incoming (repos: Repositories, id: string, sentAt: number, seq: n
   return m
 }
 
-describe('conversations', () => {
-  const cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c()
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c()
+})
+
+async function setUp (contacts: ContactRecord[] = [contactNamed('bob')]): Promise<Rig> {
+  const { repos, close } = await tempRepos()
+  cleanups.push(close)
+  await repos.state.change(async tx => { for (const c of contacts) repos.contacts.put(tx, c) })
+  const outbox = new FakeOutbox()
+  const events = new Events()
+  const clock = new FakeClock()
+  const scheduled: Rig['scheduled'] = []
+  const rearmed = { count: 0 }
+  const conversations = new Conversations({
+    repos,
+    events,
+    outbox,
+    contacts: {
+      resolve: async ref => {
+        const c = await repos.contacts.get(ref)
+        if (c == null) throw new NotFoundError(`no contact ${ref}`)
+        return c
+      },
+      assertSendable: c => { if (c.blocked) throw new BlockedError('blocked') }
+    },
+    disappearing: {
+      schedule: (_tx, m) => { scheduled.push({ id: m.id, ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }) },
+      rearm: () => { rearmed.count++ }
+    },
+    clock
   })
+  return { conversations, repos, outbox, events, clock, scheduled, rearmed }
+}
 
-  async function setUp (contacts: ContactRecord[] = [contactNamed('bob')]): Promise<Rig> {
-    const { repos, close } = await tempRepos()
-    cleanups.push(close)
-    await repos.state.change(async tx => { for (const c of contacts) repos.contacts.put(tx, c) })
-    const outbox = new FakeOutbox()
-    const events = new Events()
-    const clock = new FakeClock()
-    const scheduled: Rig['scheduled'] = []
-    const rearmed = { count: 0 }
-    const conversations = new Conversations({
-      repos,
-      events,
-      outbox,
-      contacts: {
-        resolve: async ref => {
-          const c = await repos.contacts.get(ref)
-          if (c == null) throw new NotFoundError(`no contact ${ref}`)
-          return c
-        },
-        assertSendable: c => { if (c.blocked) throw new BlockedError('blocked') }
-      },
-      disappearing: {
-        schedule: (_tx, m) => { scheduled.push({ id: m.id, ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }) },
-        rearm: () => { rearmed.count++ }
-      },
-      clock
-    })
-    return { conversations, repos, outbox, events, clock, scheduled, rearmed }
-  }
-
+describe('conversations: sending', () => {
   it('refuses a text that is empty, not a string, or too long, with InvalidInputError, storing nothing', async () => {
     const { conversations, repos, outbox } = await setUp()
     for (const text of ['', 42 as unknown as string, 'x'.repeat(MAX_TEXT_LENGTH + 1)]) {
@@ -110,7 +110,9 @@ describe('conversations', () => {
     assert.equal(m.expiresAt, m.sentAt + 60_000)
     assert.deepEqual(scheduled, [{ id: m.id, expiresAt: m.sentAt + 60_000 }])
   })
+})
 
+describe('conversations: states, history and read', () => {
   it('waits for a state: at once if reached, on a status event, on failure, and times out on the clock', async () => {
     const { conversations, repos, events, clock } = await setUp()
     const m = await conversations.send('bob', 'hi')

@@ -129,117 +129,115 @@ function cardArb (who: TestIdentity): fc.Arbitrary<Omit<InviteCard, 'version'>> 
   })
 }
 
-describe('properties', () => {
-  let people: TestIdentity[]
-  let signedCards: Uint8Array[]
+let people: TestIdentity[]
+let signedCards: Uint8Array[]
 
-  before(async () => {
-    people = [await makeIdentity(), await makeIdentity()]
-    signedCards = fc.sample(fc.constantFrom(...people).chain(who => cardArb(who).map(card => signInviteCard(card, who.identityKey))), { numRuns: 8, seed: 42 })
+before(async () => {
+  people = [await makeIdentity(), await makeIdentity()]
+  signedCards = fc.sample(fc.constantFrom(...people).chain(who => cardArb(who).map(card => signInviteCard(card, who.identityKey))), { numRuns: 8, seed: 42 })
+})
+
+describe('properties: any bytes, a decoder returns or throws only named errors', () => {
+  it('decodeEnvelope', () => {
+    const valid = fc.tuple(id16, sealed).map(([id, s]) => encodeEnvelope({ id, sealed: s }))
+    fc.assert(fc.property(fc.oneof(
+      fc.uint8Array({ maxLength: 1100 }),
+      fc.constantFrom(...ENVELOPE_BUCKETS).chain(n => fc.uint8Array({ minLength: n, maxLength: n })),
+      fc.tuple(valid, sets).map(([bytes, s]) => applySets(bytes, s)),
+      fc.tuple(valid, fc.array(edit, { maxLength: 3 })).map(([bytes, e]) => applyEdits(bytes, e))
+    ), bytes => { returnsOrThrowsNamed(() => decodeEnvelope(bytes)) }), { numRuns: 400 })
   })
 
-  describe('any bytes: a decoder returns or throws only named errors', () => {
-    it('decodeEnvelope', () => {
-      const valid = fc.tuple(id16, sealed).map(([id, s]) => encodeEnvelope({ id, sealed: s }))
-      fc.assert(fc.property(fc.oneof(
-        fc.uint8Array({ maxLength: 1100 }),
-        fc.constantFrom(...ENVELOPE_BUCKETS).chain(n => fc.uint8Array({ minLength: n, maxLength: n })),
-        fc.tuple(valid, sets).map(([bytes, s]) => applySets(bytes, s)),
-        fc.tuple(valid, fc.array(edit, { maxLength: 3 })).map(([bytes, e]) => applyEdits(bytes, e))
-      ), bytes => { returnsOrThrowsNamed(() => decodeEnvelope(bytes)) }), { numRuns: 400 })
-    })
-
-    it('decodeContent', () => {
-      fc.assert(fc.property(fc.oneof(
-        fc.uint8Array({ maxLength: 2000 }),
-        fc.tuple(contentArb, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([c, e]) => applyEdits(encodeContent(c), e))
-      ), bytes => { returnsOrThrowsNamed(() => decodeContent(bytes)) }), { numRuns: 400 })
-    })
-
-    it('decodeMessageFrame', () => {
-      fc.assert(fc.property(fc.oneof(
-        fc.uint8Array({ maxLength: 300 }),
-        fc.tuple(frameArb, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([f, e]) => applyEdits(encodeMessageFrame(f), e))
-      ), bytes => { returnsOrThrowsNamed(() => decodeMessageFrame(bytes)) }), { numRuns: 400 })
-    })
-
-    it('verifySignedInviteCard', () => {
-      fc.assert(fc.property(fc.oneof(
-        fc.uint8Array({ maxLength: 3000 }),
-        fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([bytes, e]) => applyEdits(bytes, e))
-      ), bytes => {
-        returnsOrThrowsNamed(() => verifySignedInviteCard(bytes))
-      }), { numRuns: 400 })
-    })
-
-    it('never accepts an edited card: every edit that changes it fails the signature or a check', () => {
-      fc.assert(fc.property(fc.constantFrom(...signedCards), sets, (bytes, s) => {
-        const edited = applySets(bytes, s)
-        fc.pre(!edited.every((b, i) => b === bytes[i]))
-        let card: InviteCard | undefined
-        try {
-          card = verifySignedInviteCard(edited)
-        } catch {
-          return
-        }
-        // Only a change the decoder cannot see (e.g. in an unknown field) may pass, and then
-        // it must decode to exactly the same card.
-        assert.deepEqual(card, verifySignedInviteCard(bytes))
-      }), { numRuns: 300 })
-    })
-
-    it('decodeInviteLink', () => {
-      const base64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), maxLength: 400 })
-      fc.assert(fc.property(fc.oneof(
-        fc.string({ maxLength: 200 }),
-        base64url.map(s => INVITE_LINK_PREFIX + s),
-        fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'.split('')), maxLength: 400 }).map(s => INVITE_QR_PREFIX + s),
-        fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { maxLength: 2 }))
-          .map(([bytes, e]) => INVITE_QR_PREFIX + toBase45(applyEdits(bytes, e))),
-        fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { minLength: 1, maxLength: 3 }))
-          .map(([bytes, e]) => INVITE_LINK_PREFIX + Buffer.from(applyEdits(bytes, e)).toString('base64url'))
-      ), link => { returnsOrThrowsNamed(() => decodeInviteLink(link)) }), { numRuns: 400 })
-    })
+  it('decodeContent', () => {
+    fc.assert(fc.property(fc.oneof(
+      fc.uint8Array({ maxLength: 2000 }),
+      fc.tuple(contentArb, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([c, e]) => applyEdits(encodeContent(c), e))
+    ), bytes => { returnsOrThrowsNamed(() => decodeContent(bytes)) }), { numRuns: 400 })
   })
 
-  describe('encode then decode gives the value back', () => {
-    it('envelopes, always padded to the smallest bucket that fits', () => {
-      fc.assert(fc.property(id16, sealed, (id, s) => {
-        const bytes = encodeEnvelope({ id, sealed: s })
-        assert.ok(ENVELOPE_BUCKETS.includes(bytes.byteLength), `${bytes.byteLength} bytes`)
-        const unpadded = 18 + 1 + (s.byteLength < 128 ? 1 : s.byteLength < 16384 ? 2 : 3) + s.byteLength
-        const smaller = ENVELOPE_BUCKETS.filter(b => b < bytes.byteLength)
-        assert.ok(smaller.every(b => b < unpadded + 2 && b !== unpadded), `${unpadded} bytes would fit a smaller bucket`)
-        assert.deepEqual(decodeEnvelope(bytes), { id, sealed: s })
-      }), { numRuns: 300 })
-    })
+  it('decodeMessageFrame', () => {
+    fc.assert(fc.property(fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.tuple(frameArb, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([f, e]) => applyEdits(encodeMessageFrame(f), e))
+    ), bytes => { returnsOrThrowsNamed(() => decodeMessageFrame(bytes)) }), { numRuns: 400 })
+  })
 
-    it('contents, padded to a multiple of 256 bytes', () => {
-      fc.assert(fc.property(contentArb, content => {
-        const bytes = encodeContent(content)
-        assert.equal(bytes.byteLength % 256, 0)
-        assert.ok(bytes.byteLength <= MAX_CONTENT_BYTES)
-        assert.deepEqual(decodeContent(bytes), content)
-      }), { numRuns: 300 })
-    })
+  it('verifySignedInviteCard', () => {
+    fc.assert(fc.property(fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([bytes, e]) => applyEdits(bytes, e))
+    ), bytes => {
+      returnsOrThrowsNamed(() => verifySignedInviteCard(bytes))
+    }), { numRuns: 400 })
+  })
 
-    it('message frames', () => {
-      fc.assert(fc.property(frameArb, frame => {
-        assert.deepEqual(decodeMessageFrame(encodeMessageFrame(frame)), frame)
-      }), { numRuns: 300 })
-    })
+  it('never accepts an edited card: every edit that changes it fails the signature or a check', () => {
+    fc.assert(fc.property(fc.constantFrom(...signedCards), sets, (bytes, s) => {
+      const edited = applySets(bytes, s)
+      fc.pre(!edited.every((b, i) => b === bytes[i]))
+      let card: InviteCard | undefined
+      try {
+        card = verifySignedInviteCard(edited)
+      } catch {
+        return
+      }
+      // Only a change the decoder cannot see (e.g. in an unknown field) may pass, and then
+      // it must decode to exactly the same card.
+      assert.deepEqual(card, verifySignedInviteCard(bytes))
+    }), { numRuns: 300 })
+  })
 
-    it('invite cards, as links and as signed bytes', () => {
-      fc.assert(fc.property(fc.constantFrom(0, 1).chain(i => {
-        const who = people[i] as TestIdentity
-        return cardArb(who).map(card => ({ who, card }))
-      }), ({ who, card }) => {
-        const signed = signInviteCard(card, who.identityKey)
-        assert.ok(signed.byteLength <= MAX_SIGNED_INVITE_CARD_BYTES)
-        assert.deepEqual(verifySignedInviteCard(signed), { ...card, version: 1 })
-        assert.deepEqual(decodeInviteLink(encodeInviteLink(card, who.identityKey)), { ...card, version: 1 })
-        assert.deepEqual(decodeInviteLink(encodeInviteQr(card, who.identityKey)), { ...card, version: 1 })
-      }), { numRuns: 100 })
-    })
+  it('decodeInviteLink', () => {
+    const base64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), maxLength: 400 })
+    fc.assert(fc.property(fc.oneof(
+      fc.string({ maxLength: 200 }),
+      base64url.map(s => INVITE_LINK_PREFIX + s),
+      fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'.split('')), maxLength: 400 }).map(s => INVITE_QR_PREFIX + s),
+      fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { maxLength: 2 }))
+        .map(([bytes, e]) => INVITE_QR_PREFIX + toBase45(applyEdits(bytes, e))),
+      fc.tuple(fc.constantFrom(...signedCards), fc.array(edit, { minLength: 1, maxLength: 3 }))
+        .map(([bytes, e]) => INVITE_LINK_PREFIX + Buffer.from(applyEdits(bytes, e)).toString('base64url'))
+    ), link => { returnsOrThrowsNamed(() => decodeInviteLink(link)) }), { numRuns: 400 })
+  })
+})
+
+describe('properties: encode then decode gives the value back', () => {
+  it('envelopes, always padded to the smallest bucket that fits', () => {
+    fc.assert(fc.property(id16, sealed, (id, s) => {
+      const bytes = encodeEnvelope({ id, sealed: s })
+      assert.ok(ENVELOPE_BUCKETS.includes(bytes.byteLength), `${bytes.byteLength} bytes`)
+      const unpadded = 18 + 1 + (s.byteLength < 128 ? 1 : s.byteLength < 16384 ? 2 : 3) + s.byteLength
+      const smaller = ENVELOPE_BUCKETS.filter(b => b < bytes.byteLength)
+      assert.ok(smaller.every(b => b < unpadded + 2 && b !== unpadded), `${unpadded} bytes would fit a smaller bucket`)
+      assert.deepEqual(decodeEnvelope(bytes), { id, sealed: s })
+    }), { numRuns: 300 })
+  })
+
+  it('contents, padded to a multiple of 256 bytes', () => {
+    fc.assert(fc.property(contentArb, content => {
+      const bytes = encodeContent(content)
+      assert.equal(bytes.byteLength % 256, 0)
+      assert.ok(bytes.byteLength <= MAX_CONTENT_BYTES)
+      assert.deepEqual(decodeContent(bytes), content)
+    }), { numRuns: 300 })
+  })
+
+  it('message frames', () => {
+    fc.assert(fc.property(frameArb, frame => {
+      assert.deepEqual(decodeMessageFrame(encodeMessageFrame(frame)), frame)
+    }), { numRuns: 300 })
+  })
+
+  it('invite cards, as links and as signed bytes', () => {
+    fc.assert(fc.property(fc.constantFrom(0, 1).chain(i => {
+      const who = people[i] as TestIdentity
+      return cardArb(who).map(card => ({ who, card }))
+    }), ({ who, card }) => {
+      const signed = signInviteCard(card, who.identityKey)
+      assert.ok(signed.byteLength <= MAX_SIGNED_INVITE_CARD_BYTES)
+      assert.deepEqual(verifySignedInviteCard(signed), { ...card, version: 1 })
+      assert.deepEqual(decodeInviteLink(encodeInviteLink(card, who.identityKey)), { ...card, version: 1 })
+      assert.deepEqual(decodeInviteLink(encodeInviteQr(card, who.identityKey)), { ...card, version: 1 })
+    }), { numRuns: 100 })
   })
 })

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert'
 import { describe, it } from 'node:test'
 import { InvalidInputError } from '../../src/errors.js'
-import { Backoff, RunAgain, RunAgainByKey, equalBytes, every, fromHex, sleep, toHex } from '../../src/util/index.js'
+import { Backoff, Recurring, RunAgain, RunAgainByKey, equalBytes, every, fromHex, sleep, toHex } from '../../src/util/index.js'
 import { FakeClock } from './fake-clock.js'
 
 describe('bytes', () => {
@@ -136,5 +136,47 @@ describe('fake clock', () => {
     stop()
     await clock.advance(1000)
     assert.equal(ticks, 3)
+  })
+})
+
+describe('recurring task', () => {
+  it('runs on the timer (and at once when asked), never twice at once, past a failure, until stopped', async () => {
+    const clock = new FakeClock()
+    const failures: string[] = []
+    let runs = 0
+    let active = 0
+    let most = 0
+    let release: (() => void) | undefined
+    const task = new Recurring(clock, 100, async () => {
+      runs++
+      most = Math.max(most, ++active)
+      try {
+        if (runs === 2) throw new Error('second run fails')
+        if (runs === 3) await new Promise<void>(resolve => { release = resolve })
+      } finally {
+        active--
+      }
+    }, err => { failures.push(err.message) })
+    task.start({ now: true })
+    task.start({ now: true })
+    await task.idle()
+    assert.equal(runs, 1, 'at once, once: a second start while armed does nothing')
+    await clock.advance(100)
+    await task.idle()
+    assert.deepEqual(failures, ['second run fails'])
+    await clock.advance(100)
+    assert.equal(runs, 3)
+    // The third run hangs: ticks meanwhile are skipped, not queued, and stop waits for it.
+    await clock.advance(300)
+    assert.equal(runs, 3)
+    let stopped = false
+    const stopping = task.stop().then(() => { stopped = true })
+    await clock.advance(0)
+    assert.equal(stopped, false, 'stop waits for the run in progress')
+    release?.()
+    await stopping
+    await clock.advance(1000)
+    assert.equal(runs, 3, 'nothing after stop')
+    assert.equal(most, 1)
   })
 })

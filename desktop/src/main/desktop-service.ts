@@ -130,7 +130,8 @@ export class DesktopService {
 
   /**
    * Opens the messenger if the data directory is set up and unlockable; resolves with the status.
-   * Calls that depend on the phase (`setup`, `unlock`) wait until it is known.
+   * Runs once: a second call resolves with the first one's status. Calls that depend on the phase
+   * (`setup`, `unlock`) wait until it is known, and start it if nobody has yet.
    */
   start (): Promise<AppStatus> {
     this.starting ??= this.startOnce()
@@ -330,7 +331,8 @@ export class DesktopService {
         ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
         ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
         phase: () => this.phase,
-        settled: async () => { await this.starting },
+        // A call that comes before anyone called start (both hosts call it first) starts it itself.
+        settled: async () => { await this.start() },
         status: () => this.status(),
         relayEntries: addresses => this.relays.entries(addresses),
         joinLink: async (addr, code) => links.encodeRelayLink({ addr, code }),

@@ -14,7 +14,7 @@ import type { RelayInfo } from './desktop-config.js'
 import type { Logger } from '@sotto/core'
 
 /** The file names read in each directory, in this order. */
-export const RELAY_LIST_FILES = ['relays.txt', 'relays.json'] as const
+const RELAY_LIST_FILES = ['relays.txt', 'relays.json'] as const
 
 /** Most entries read from one file. */
 const MAX_ENTRIES = 64

@@ -253,11 +253,11 @@ export const inviteLinkSchema = z.string().max(32768)
   .regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+|sotto:\/\/s\/[A-Za-z0-9_-]+#[A-Za-z0-9_-]+)$/, 'must be a sotto://invite/ or sotto://s/ link')
 
 /** A relay link, `sotto://relay/…` (main decodes it). */
-export const relayLinkSchema = z.string().trim().max(2048)
+const relayLinkSchema = z.string().trim().max(2048)
   .regex(/^sotto:\/\/relay\/\S+$/, 'must be a sotto://relay/ link')
 
 /** A relay's join code. */
-export const joinCodeSchema = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces')
+const joinCodeSchema = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces')
 
 /** Disappearing timers offered, in seconds; 0 is off. */
 export const DISAPPEARING_CHOICES = [0, 10, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const

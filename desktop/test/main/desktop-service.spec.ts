@@ -68,6 +68,15 @@ describe('DesktopService: start and set-up', () => {
     await service.stop()
   })
 
+  it('a set-up asked for before anyone called start starts the service and waits for it', async () => {
+    const service = createDesktopService({ dataDir: dir, createMessenger: memoryFactory().factory, passphrase: 'correct horse battery' })
+    const setup = await service.dispatch('setup', { name: 'Ada', relays: [] })
+    assert.equal(setup.ok, true, JSON.stringify(setup))
+    assert.equal(service.status().phase, 'ready')
+    assert.equal((await service.start()).phase, 'setup', 'start ran once, before the set-up')
+    await service.stop()
+  })
+
   it('starts in setup, creates an identity with the keychain, and reopens it', async () => {
     const vault = memoryVault()
     const { factory, created } = memoryFactory()
@@ -95,7 +104,9 @@ describe('DesktopService: start and set-up', () => {
     assert.equal((value(await again.dispatch('identity', undefined)) as { name: string }).name, 'Ada')
     await again.stop()
   })
+})
 
+describe('DesktopService: passphrases and failed set-ups', () => {
   it('requires a passphrase where there is no keychain, then asks for it on the next start', async () => {
     const { factory } = memoryFactory()
     const service = createDesktopService({ dataDir: dir, createMessenger: factory, keyVault: memoryVault(false) })

@@ -12,7 +12,7 @@ import type { FormEvent, ReactNode } from 'react'
 import type { MessageView } from '../../shared/contract.js'
 
 /** The emoji offered for reactions. */
-export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const
+const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const
 
 /** How long after sending one's message may be edited or deleted for everyone, as the engine allows. */
 const EDIT_WINDOW_MS = 24 * 60 * 60 * 1000
