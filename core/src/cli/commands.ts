@@ -11,6 +11,7 @@ import { createMessenger } from '../messenger/index.js'
 import { checkNewPassphrase } from '../passphrase.js'
 import { hasStore } from '../storage/index.js'
 import { serveSession } from './run-session.js'
+import { STORE_COMMANDS, runStoreCommand } from './store-commands.js'
 import { COMMANDS, USAGE, commandNamed, offers } from './table.js'
 import type { CliIo } from './run-session.js'
 import type { Command, Field, Input } from './table.js'
@@ -40,10 +41,12 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo(),
     io.out(USAGE)
     return values.help === true ? 0 : 2
   }
-  const { command, args } = argvCommand(positionals)
-  const input = argvInput(command, args, values)
   const dataDir = values.data
   if (typeof dataDir !== 'string') throw new InvalidInputError('--data DIR is required')
+  const [first = ''] = positionals
+  if (STORE_COMMANDS.includes(first)) return await runStoreCommand(first, dataDir, positionals.slice(1), env, io)
+  const { command, args } = argvCommand(positionals)
+  const input = argvInput(command, args, values)
   const passphrase = env.SOTTO_PASSPHRASE
   if (passphrase == null || passphrase.length === 0) throw new InvalidInputError('set SOTTO_PASSPHRASE to the data directory\'s passphrase')
   // The rule holds for new data directories only: one made with a shorter passphrase still opens.

@@ -11,7 +11,9 @@ import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf, reso
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode } from '../net/node.js'
-import { openStore } from '../storage/index.js'
+import { changeKeySource, compactStore, openStore } from '../storage/index.js'
+import { checkNewPassphrase } from '../passphrase.js'
+import { createCompaction } from './compaction.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
@@ -32,6 +34,7 @@ import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
 import { createUpkeep } from './upkeep.js'
+import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
 import type { Disappearing } from './disappearing.js'
@@ -40,6 +43,7 @@ import type { Upkeep } from './upkeep.js'
 import type { HomeRelays } from './home-relays.js'
 import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
+import type { KeySource, Store } from '../storage/types.js'
 import type {
   Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, RelayView, Settings
@@ -57,7 +61,17 @@ const LINK_LOOKUP_TIMEOUT_MS = 15_000
  */
 export async function createMessenger (options: MessengerOptions): Promise<Messenger> {
   const loggers = options.logger ?? silentLoggers
-  const store = await openStore({ dir: options.dataDir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  let opened: Store | undefined
+  const compaction = createCompaction({
+    compact: async () => { if (opened != null) await compactStore(opened) },
+    log: loggers.forComponent('core:compaction')
+  }, options.compaction)
+  const store = opened = await openStore({
+    dir: options.dataDir,
+    keySource: options.keySource,
+    scryptLogN: options.scryptLogN,
+    onBatch: batch => { if (batch.deletions > 0) compaction.noteDeletions(batch.deletions) }
+  })
   try {
     const repos = new Repositories(new State(store, new Mutex()))
     const { identity, profile } = await openIdentity(repos, options)
@@ -84,8 +98,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       repos,
       clients: clients = new RelayClients(node, loggers, { ...options.anonymity, onConnection: peer => { parts?.peers.update(peer) } })
     }
-    parts = wire(ctx)
-    const messenger = new SottoMessenger(parts)
+    parts = wire(ctx, compaction)
+    const messenger = new SottoMessenger(parts, options.scryptLogN)
     try {
       await messenger.start()
       const known = new Set(profile.relays.map(relayPeerIdOf))
@@ -144,6 +158,7 @@ interface Parts {
   contacts: ContactBook
   conversations: Conversations
   shortLinks: ShortLinks
+  compaction: Compaction
 }
 
 /**
@@ -151,7 +166,7 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context): Parts {
+function wire (ctx: Context, compaction: Compaction): Parts {
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
@@ -193,14 +208,14 @@ function wire (ctx: Context): Parts {
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, compaction }
 }
 
 /** The messenger's public surface over its components. */
 class SottoMessenger implements Messenger {
   private stopping?: Promise<void>
 
-  constructor (private readonly parts: Parts) {}
+  constructor (private readonly parts: Parts, private readonly scryptLogN?: number) {}
 
   /** Starts the components, in order: what receives first, what sends last. */
   async start (): Promise<void> {
@@ -218,6 +233,7 @@ class SottoMessenger implements Messenger {
     receipts.flush()
     upkeep.start()
     this.parts.shortLinks.start()
+    this.parts.compaction.start()
   }
 
   async stop (): Promise<void> {
@@ -233,6 +249,7 @@ class SottoMessenger implements Messenger {
       await ctx.node.stop()
       // After the node: its connections closing still update presence, as they always did.
       peers.stop()
+      await this.parts.compaction.stop()
       await ctx.store.close()
     })()
     return this.stopping
@@ -280,6 +297,14 @@ class SottoMessenger implements Messenger {
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
     return this.parts.conversations.waitForState(id, states, timeoutMs)
+  }
+
+  async changeKeySource (current: KeySource, next: KeySource): Promise<void> {
+    if (next?.kind === 'passphrase') checkNewPassphrase(next.passphrase)
+    await changeKeySource(this.parts.ctx.store, next, {
+      current,
+      ...(this.scryptLogN != null ? { scryptLogN: this.scryptLogN } : {})
+    })
   }
 
   async settings (): Promise<Settings> {

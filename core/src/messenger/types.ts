@@ -6,6 +6,7 @@ import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
 import type { RelayClientsOptions } from './relay-clients.js'
+import type { CompactionInit } from './compaction.js'
 
 export type { RateLimitInfo, RelayInfo }
 
@@ -168,6 +169,8 @@ export interface MessengerOptions {
    * clock rather than wait a day).
    */
   anonymity?: Pick<RelayClientsOptions, 'now' | 'rotateAfterMs'>
+  /** When the database is compacted so that deleted data leaves its files (default: after 500 deletes, or hourly after any). */
+  compaction?: CompactionInit
 }
 
 /** A listener for one messenger event. */
@@ -236,6 +239,13 @@ export interface Messenger {
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
   /** Marks every incoming message of a conversation read (starting disappearing timers). */
   markRead(contact: string): Promise<void>
+  /**
+   * Changes how the data directory is unlocked: a new passphrase, or a key from the OS keychain
+   * instead (and back). `current` must unlock it now, else `WrongPassphraseError` with nothing
+   * written; a new passphrase must meet the rule (`WeakPassphraseError`). Only the wrapped data key
+   * is rewritten, atomically: a crash leaves the old key source working or the new one.
+   */
+  changeKeySource(current: KeySource, next: KeySource): Promise<void>
   /** Current settings. */
   settings(): Promise<Settings>
   /**
