@@ -34,6 +34,7 @@ import { linkHandlers } from './service/link-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
+import { securityHandlers } from './service/security-handlers.js'
 import { settingsHandlers } from './service/settings-handlers.js'
 import type { Handlers } from './service/handlers.js'
 import type { OpenMessenger } from './service/onboarding-handlers.js'
@@ -220,7 +221,11 @@ export class DesktopService {
     return this.stopping
   }
 
-  /** Opens an existing set-up: with the keychain's key, the environment's passphrase, or not yet. */
+  /**
+   * Opens an existing set-up: with the keychain's key, the environment's passphrase, or not yet.
+   * A change of key source cut short between re-wrapping the store and writing the config leaves
+   * the config naming the old one: the other is tried then (see `security-handlers.ts`).
+   */
   private async reopen (config: DesktopConfig): Promise<void> {
     if (config.keyMode === 'host-key') {
       const key = await this.init.keyVault?.load()
@@ -228,8 +233,19 @@ export class DesktopService {
         this.setPhase('failed', { name: 'KeychainError', message: 'The storage key is missing from the OS keychain' })
         return
       }
-      await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'failed' }))
-    } else if (this.init.passphrase != null) {
+      try {
+        await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'failed' }))
+      } catch (err) {
+        // Switched to a passphrase just before a crash: ask for it.
+        if ((err as Error).name === 'WrongPassphraseError') this.setPhase('locked')
+        else throw err
+      }
+      return
+    }
+    const key = await this.init.keyVault?.load().catch(() => undefined)
+    // Switched to the keychain just before a crash: its key opens the store.
+    if (key != null && await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'locked' })).then(() => true, () => false)) return
+    if (this.init.passphrase != null) {
       const passphrase = this.init.passphrase
       await this.guarded(() => this.open({ kind: 'passphrase', passphrase }, { failPhase: 'locked' }))
     } else {
@@ -259,6 +275,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       })
       this.watch.start()
+      await this.recordKeyMode(keySource.kind)
       this.setPhase('ready')
       this.log?.info('messenger ready')
     } catch (err) {
@@ -267,6 +284,14 @@ export class DesktopService {
       this.setPhase(options.failPhase, error)
       throw err
     }
+  }
+
+  /** Writes the key source that opened the store into the config, if another was written there. */
+  private async recordKeyMode (keyMode: KeySource['kind']): Promise<void> {
+    const config = this.requireConfig()
+    if (config.keyMode === keyMode) return
+    await writeConfig(this.init.dataDir, this.config = { ...config, keyMode })
+    if (keyMode === 'passphrase') await this.init.keyVault?.remove()
   }
 
   private readonly guarded = (work: () => Promise<void>): Promise<void> => {
@@ -314,6 +339,13 @@ export class DesktopService {
       ...messageHandlers({ messenger, refreshUnread }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
+      ...securityHandlers({
+        messenger,
+        config: () => this.requireConfig(),
+        saveConfig,
+        ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
+        ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {})
+      }),
       ...linkHandlers({
         ...(this.init.openLink != null ? { openLink: this.init.openLink } : {}),
         takePendingInvite: () => {

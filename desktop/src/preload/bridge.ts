@@ -66,6 +66,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     removeRelay: request => call('removeRelay', request),
     openLink: request => call('openLink', request),
     pendingInvite: () => call('pendingInvite'),
+    security: () => call('security'),
+    changeKeySource: request => call('changeKeySource', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),

@@ -31,7 +31,9 @@ export const METHOD_CHANNELS = {
   addRelay: 'sotto:relays:add',
   removeRelay: 'sotto:relays:remove',
   openLink: 'sotto:links:open',
-  pendingInvite: 'sotto:invite:pending'
+  pendingInvite: 'sotto:invite:pending',
+  security: 'sotto:security:get',
+  changeKeySource: 'sotto:security:change-key'
 } as const
 
 /** The name of a call. */

@@ -132,6 +132,16 @@ export interface SettingsView {
   startAtLogin?: boolean
 }
 
+/** How the data directory is protected, for the settings' security section. */
+export interface SecurityView {
+  /** `keychain`: by a key in the OS keychain; `passphrase`: by a passphrase typed at start. */
+  keyMode: 'keychain' | 'passphrase'
+  /** The OS keychain can hold the key on this machine (so the user may switch to it). */
+  keychainAvailable: boolean
+  /** The passphrase comes from the environment (`SOTTO_PASSPHRASE`): the app cannot change it. */
+  passphraseProvided: boolean
+}
+
 /**
  * The app's lifecycle. `setup`: no identity yet (onboarding). `locked`: waits for the passphrase.
  * `starting`: opening storage and network. `ready`: the messenger runs. `failed`: it could not
@@ -262,7 +272,16 @@ export const requestSchemas = {
   addRelay: z.strictObject({ address: relayAddressSchema }),
   removeRelay: z.strictObject({ address: relayAddressSchema }),
   openLink: z.strictObject({ url: httpsUrlSchema }),
-  pendingInvite: empty
+  pendingInvite: empty,
+  security: empty,
+  changeKeySource: z.strictObject({
+    /** The passphrase now; not asked for when the OS keychain holds the key. */
+    current: z.string().min(1).max(1024).optional(),
+    /** A new passphrase. */
+    passphrase: passphrase.optional(),
+    /** Keep the key in the OS keychain instead of behind a passphrase. */
+    keychain: z.literal(true).optional()
+  }).refine(r => (r.passphrase == null) !== (r.keychain == null), 'give either a new passphrase or keychain: true')
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -297,6 +316,8 @@ export interface Replies {
   removeRelay: RelayView[]
   openLink: { opened: boolean }
   pendingInvite: { invite: string | null }
+  security: SecurityView
+  changeKeySource: SecurityView
 }
 
 /** The payload of each pushed event. */
