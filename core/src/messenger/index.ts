@@ -4,4 +4,6 @@
  */
 export { createMessenger, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './messenger.js'
 export { fetchRelayInfo } from './relay-info.js'
+export { restoreBackup } from './backup.js'
+export type { RestoreBackupOptions, RestoreSummary } from './backup.js'
 export type * from './types.js'

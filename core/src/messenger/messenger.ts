@@ -4,6 +4,7 @@
  * the messenger's components are made and wired, in the order they depend on each other.
  */
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../crypto/index.js'
 import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
@@ -14,6 +15,8 @@ import { DEFAULT_LISTEN, createNode } from '../net/node.js'
 import { changeKeySource, compactStore, openStore } from '../storage/index.js'
 import { checkNewPassphrase } from '../passphrase.js'
 import { createCompaction } from './compaction.js'
+import { exportBackup } from './backup.js'
+import { Relocation, installationRecord } from './relocation.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
@@ -45,7 +48,7 @@ import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
 import type {
-  Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
+  Contact, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, RelayView, Settings
 } from './types.js'
 
@@ -159,6 +162,9 @@ interface Parts {
   conversations: Conversations
   shortLinks: ShortLinks
   compaction: Compaction
+  relocation: Relocation
+  /** Set once a newer installation replaced this one: nothing is sent from then on. */
+  replaced: { by?: number }
 }
 
 /**
@@ -171,7 +177,8 @@ function wire (ctx: Context, compaction: Compaction): Parts {
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
-  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
+  const replaced: Parts['replaced'] = {}
+  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard(), replaced: () => replaced.by != null })
   const tokens = new TokenAnnouncer({ repos, outbox, profile })
   const receipts = new Receipts({ repos, outbox, log })
   const disappearing = createDisappearing({ repos, events, log })
@@ -204,11 +211,32 @@ function wire (ctx: Context, compaction: Compaction): Parts {
     }
     if (accepted.message != null) events.emit('message', accepted.message)
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
+    if (accepted.moved != null) {
+      // Links to the replaced installation end; what is queued goes to the new one.
+      void Promise.resolve(node.hangUp(peerIdFromString(accepted.moved.from))).catch(() => {})
+      peers.follow(accepted.moved.contact)
+      peers.update(accepted.moved.contact.peerId)
+      void tokens.announce().catch(() => {})
+    }
+    if (accepted.replaced != null) {
+      replaced.by = accepted.replaced.replacedBy
+      void courier.stop()
+      events.emit('replaced', { number: identity.installation ?? 1, replacedBy: accepted.replaced.replacedBy })
+    }
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, compaction }
+  const relocation = new Relocation({
+    repos,
+    identity,
+    outbox,
+    log: ctx.loggers.forComponent('core:relocation'),
+    ownCard: async () => invites.ownCard(),
+    joinRelay: async addr => { await homeRelays.add(addr) },
+    deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
+  })
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, compaction, relocation, replaced }
 }
 
 /** The messenger's public surface over its components. */
@@ -220,6 +248,7 @@ class SottoMessenger implements Messenger {
   /** Starts the components, in order: what receives first, what sends last. */
   async start (): Promise<void> {
     const { ctx, peers, inbox, disappearing, homeRelays, contacts, courier, receipts, upkeep } = this.parts
+    this.parts.replaced.by = (await installationRecord(ctx.repos.state).get())?.replacedBy
     for await (const c of ctx.repos.contacts.values(keys.contacts())) {
       peers.follow(c)
       await peers.rememberAddresses(c)
@@ -228,8 +257,9 @@ class SottoMessenger implements Messenger {
     peers.start()
     await disappearing.start()
     await homeRelays.start()
+    if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
-    await courier.kickAll()
+    if (this.parts.replaced.by == null) await courier.kickAll()
     receipts.flush()
     upkeep.start()
     this.parts.shortLinks.start()
@@ -305,6 +335,17 @@ class SottoMessenger implements Messenger {
       current,
       ...(this.scryptLogN != null ? { scryptLogN: this.scryptLogN } : {})
     })
+  }
+
+  installation (): InstallationView {
+    const by = this.parts.replaced.by
+    return { number: this.parts.ctx.identity.installation ?? 1, ...(by != null ? { replacedBy: by } : {}) }
+  }
+
+  async exportBackup (options: { passphrase: string, history?: boolean, scryptLogN?: number }): Promise<Uint8Array> {
+    const { repos, store } = this.parts.ctx
+    // Under the lock: one consistent state, no change half in.
+    return repos.state.lock.run(async () => exportBackup(repos, store, options))
   }
 
   async settings (): Promise<Settings> {

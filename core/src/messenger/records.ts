@@ -14,6 +14,8 @@
  * - `['relay', addr]` → {@link RelayRecord}: a home relay, or one being left
  * - `['rcpt', contactId, messageId]` → {@link PendingReceipt}: a text that came through a relay,
  *   whose end-to-end delivery receipt is still to be sent
+ * - `['relocation']` → `RelocationRecord` (relocation.ts): a restored installation's moving in
+ * - `['installation']` → `InstallationRecord` (relocation.ts): this installation was replaced
  */
 import { StorageCorruptError } from '../errors.js'
 import type { FailureReason, MessageState, Settings } from './types.js'
@@ -134,6 +136,16 @@ export interface ContactRecord {
   lastMessageId?: string
   lastActivity: number
   addedAt: number
+  /**
+   * The newest installation of the contact's identity known here (absent: 1, the one that made
+   * it). Sealed envelopes from an older one are refused: it was replaced by a restore.
+   */
+  installation?: number
+  /**
+   * Set in a restored installation until the contact answers: `notify`, its statement that this
+   * identity moved is still to be sent; `notified`, sent, no session yet (see relocation.ts).
+   */
+  relocation?: 'notify' | 'notified'
 }
 
 /** A new contact record from an invite card: nothing sent or received yet. */

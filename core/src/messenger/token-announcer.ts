@@ -47,7 +47,8 @@ export class TokenAnnouncer {
       }
       let any = false
       for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
-        if (!eligibleForTokens(c) || c.pendingIdentityKey != null) continue
+        // A restored installation's contact without a session yet cannot be sealed for (relocation.ts).
+        if (!eligibleForTokens(c) || c.pendingIdentityKey != null || c.relocation != null) continue
         const issued = c.issued ?? []
         const ready = issued.filter(t => t.registered && mailboxes.has(t.relay))
         if (c.tokensDirty !== true && !ready.some(t => !t.announced)) continue

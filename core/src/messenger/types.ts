@@ -138,6 +138,16 @@ export interface MessengerEvents {
   expired: { contactId: string, ids: string[] }
   /** A home relay's state changed (reachable, reserved, mailbox ready, relay-info). */
   relay: RelayView
+  /** This installation was replaced by a newer one (a restore elsewhere): it sends nothing more. */
+  replaced: InstallationView
+}
+
+/** Which installation of its identity a messenger is (see docs/ARCHITECTURE.md, Moving to a new computer). */
+export interface InstallationView {
+  /** 1 where the identity was made; each restore from a backup takes the next number. */
+  number: number
+  /** Set once a newer installation said it replaced this one: then nothing is sent from here. */
+  replacedBy?: number
 }
 
 /** Options for `createMessenger`. */
@@ -246,6 +256,13 @@ export interface Messenger {
    * is rewritten, atomically: a crash leaves the old key source working or the new one.
    */
   changeKeySource(current: KeySource, next: KeySource): Promise<void>
+  /** Which installation this is, and whether it was replaced. */
+  installation(): InstallationView
+  /**
+   * A backup file of this messenger (identity, contacts, settings, relays and, unless `history`
+   * is false, the messages), sealed under the recovery passphrase; see `restoreBackup`.
+   */
+  exportBackup(options: { passphrase: string, history?: boolean, scryptLogN?: number }): Promise<Uint8Array>
   /** Current settings. */
   settings(): Promise<Settings>
   /**

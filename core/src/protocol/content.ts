@@ -9,6 +9,7 @@ import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
   MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
+import { checkMoved, movedFromWire, movedToWire } from './moved.js'
 import * as pb from './sotto.js'
 import {
   checkBytes, checkInteger, checkPadding, checkSize, checkText, copyBytes, decodeProto,
@@ -26,7 +27,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }
-  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest].filter(b => b != null)
+  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest, content.installationMoved, content.installationReplaced].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
@@ -37,6 +38,8 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
   if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
+  if (content.installationMoved != null) message.installationMoved = movedToWire(content.installationMoved)
+  if (content.installationReplaced != null) message.installationReplaced = movedToWire(content.installationReplaced)
   if (content.tokens != null) {
     message.tokens = {
       relays: content.tokens.relays.map(r => ({
@@ -86,6 +89,8 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
   if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
+  if (raw.installationMoved != null) content.installationMoved = movedFromWire(raw.installationMoved)
+  if (raw.installationReplaced != null) content.installationReplaced = movedFromWire(raw.installationReplaced)
   if (raw.tokens != null) {
     content.tokens = {
       relays: raw.tokens.relays.map(r => ({
@@ -123,6 +128,8 @@ function checkContent (content: Content): void {
     }
     for (const id of ids) checkBytes(id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content resend request id')
   }
+  if (content.installationMoved != null) checkMoved(content.installationMoved, 'content installationMoved')
+  if (content.installationReplaced != null) checkMoved(content.installationReplaced, 'content installationReplaced')
   if (content.disappearingTimer != null) {
     checkInteger(content.disappearingTimer.seconds, 0, MAX_DISAPPEARING_SECONDS, 'content disappearing timer')
   }

@@ -26,7 +26,8 @@ export {
   MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH, MESSAGE_PROTOCOL
 } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
+export { MAX_INSTALLATION, MOVED_SIGNATURE_CONTEXT, movedSigningInput } from './moved.js'
 export type {
-  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
+  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentMoved, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

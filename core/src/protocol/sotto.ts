@@ -1083,6 +1083,8 @@ export interface Content {
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
   resendRequest?: Content.ResendRequest
+  installationMoved?: Content.Moved
+  installationReplaced?: Content.Moved
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1764,6 +1766,141 @@ export namespace Content {
     }
   }
 
+  export interface Moved {
+    installation: number
+    card: Uint8Array<ArrayBuffer>
+    signature: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace Moved {
+    let _codec: Codec<Moved>
+
+    export const codec = (): Codec<Moved> => {
+      if (_codec == null) {
+        _codec = message<Moved>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.installation != null && obj.installation !== 0)) {
+            w.uint32(8)
+            w.uint32(obj.installation)
+          }
+
+          if ((obj.card != null && obj.card.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.card)
+          }
+
+          if ((obj.signature != null && obj.signature.byteLength > 0)) {
+            w.uint32(26)
+            w.bytes(obj.signature)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            installation: 0,
+            card: new Uint8Array(0),
+            signature: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.installation = reader.uint32()
+                break
+              }
+              case 2: {
+                obj.card = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.signature = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.installation`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.card`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.signature`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface MovedInstallationFieldEvent {
+      field: '$.installation'
+      value: number
+    }
+
+    export interface MovedCardFieldEvent {
+      field: '$.card'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface MovedSignatureFieldEvent {
+      field: '$.signature'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<Moved>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Moved.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Moved>): Moved {
+      return decodeMessage(buf, Moved.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Moved>): Generator<MovedInstallationFieldEvent | MovedCardFieldEvent | MovedSignatureFieldEvent> {
+      return streamMessage(buf, Moved.codec(), opts)
+    }
+  }
+
   let _codec: Codec<Content>
 
   export const codec = (): Codec<Content> => {
@@ -1776,7 +1913,27 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.installationReplaced != null) {
+          obj.installationMoved = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.installationMoved != null) {
+          obj.installationReplaced = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.resendRequest != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1784,6 +1941,8 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1791,6 +1950,8 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
@@ -1798,6 +1959,8 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1805,6 +1968,8 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1849,6 +2014,16 @@ export namespace Content {
         if (obj.resendRequest != null) {
           w.uint32(66)
           Content.ResendRequest.codec().encode(obj.resendRequest, w)
+        }
+
+        if (obj.installationMoved != null) {
+          w.uint32(162)
+          Content.Moved.codec().encode(obj.installationMoved, w)
+        }
+
+        if (obj.installationReplaced != null) {
+          w.uint32(170)
+          Content.Moved.codec().encode(obj.installationReplaced, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1916,6 +2091,18 @@ export namespace Content {
               })
               break
             }
+            case 20: {
+              obj.installationMoved = Content.Moved.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.installationMoved
+              })
+              break
+            }
+            case 21: {
+              obj.installationReplaced = Content.Moved.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.installationReplaced
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1932,7 +2119,27 @@ export namespace Content {
         }
 
 
+        if (obj.installationReplaced != null) {
+          delete obj.installationMoved
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.installationMoved != null) {
+          delete obj.installationReplaced
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.resendRequest != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1940,6 +2147,8 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1947,6 +2156,8 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
@@ -1954,6 +2165,8 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -1961,6 +2174,8 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2031,6 +2246,20 @@ export namespace Content {
             case 8: {
               yield * Content.ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resendRequest`, {
                 limits: opts.limits?.resendRequest
+              })
+
+              break
+            }
+            case 20: {
+              yield * Content.Moved.codec().stream(reader, reader.uint32(), `${prefix}.installationMoved`, {
+                limits: opts.limits?.installationMoved
+              })
+
+              break
+            }
+            case 21: {
+              yield * Content.Moved.codec().stream(reader, reader.uint32(), `${prefix}.installationReplaced`, {
+                limits: opts.limits?.installationReplaced
               })
 
               break
@@ -2122,6 +2351,36 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentInstallationMovedInstallationFieldEvent {
+    field: '$.installationMoved.installation'
+    value: number
+  }
+
+  export interface ContentInstallationMovedCardFieldEvent {
+    field: '$.installationMoved.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationMovedSignatureFieldEvent {
+    field: '$.installationMoved.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationReplacedInstallationFieldEvent {
+    field: '$.installationReplaced.installation'
+    value: number
+  }
+
+  export interface ContentInstallationReplacedCardFieldEvent {
+    field: '$.installationReplaced.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationReplacedSignatureFieldEvent {
+    field: '$.installationReplaced.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -2136,7 +2395,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

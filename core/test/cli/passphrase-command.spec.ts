@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { createHash } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { tempDir } from '../messenger/helpers.js'
 import { rawEntries } from '../storage/fixtures/support.js'
-import { CLI, cliEnv, freePort, sotto } from './cli-process.js'
+import { freePort, sotto, sottoWith } from './cli-process.js'
 
 const OLD = 'the old passphrase'
 const NEW = 'the brand new passphrase'
-
-/** Runs `sotto` with extra environment; resolves with its exit code, stdout and stderr. */
-async function run (args: string[], passphrase: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null, out: string, err: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...cliEnv(passphrase), ...extra } })
-  const [out, err] = [child.stdout, child.stderr].map(async stream => (await stream.toArray()).join(''))
-  const [code] = await once(child, 'close') as [number | null]
-  return { code, out: await out ?? '', err: await err ?? '' }
-}
 
 /** A digest of every raw key and value of the database: level reorganises its files on open. */
 async function files (dir: string): Promise<string> {
@@ -38,7 +28,7 @@ describe('sotto passphrase', () => {
 
   it('refuses a wrong current passphrase with WrongPassphraseError, writing nothing', async () => {
     const before = await files(dir)
-    const { code, err } = await run(['--data', dir, 'passphrase'], 'not the passphrase', { SOTTO_NEW_PASSPHRASE: NEW })
+    const { code, err } = await sottoWith(['--data', dir, 'passphrase'], 'not the passphrase', { SOTTO_NEW_PASSPHRASE: NEW })
     assert.equal(code, 1)
     assert.match(err, /^WrongPassphraseError: /m)
     assert.equal(await files(dir), before)
@@ -46,17 +36,17 @@ describe('sotto passphrase', () => {
 
   it('refuses a new passphrase that breaks the rule with WeakPassphraseError, writing nothing', async () => {
     const before = await files(dir)
-    const { code, err } = await run(['--data', dir, 'passphrase'], OLD, { SOTTO_NEW_PASSPHRASE: 'short' })
+    const { code, err } = await sottoWith(['--data', dir, 'passphrase'], OLD, { SOTTO_NEW_PASSPHRASE: 'short' })
     assert.equal(code, 1)
     assert.match(err, /^WeakPassphraseError: a new passphrase needs at least 8 characters$/m)
     assert.equal(await files(dir), before)
   })
 
   it('changes it: the old passphrase is refused, the new one opens the same identity', async () => {
-    const { code, out } = await run(['--data', dir, 'passphrase'], OLD, { SOTTO_NEW_PASSPHRASE: NEW })
+    const { code, out } = await sottoWith(['--data', dir, 'passphrase'], OLD, { SOTTO_NEW_PASSPHRASE: NEW })
     assert.equal(code, 0)
     assert.deepEqual(JSON.parse(out), { changed: true })
-    const refused = await run(['--data', dir, 'contacts', '--no-mdns'], OLD)
+    const refused = await sottoWith(['--data', dir, 'contacts', '--no-mdns'], OLD)
     assert.equal(refused.code, 1)
     assert.match(refused.err, /^WrongPassphraseError: /m)
     const [identity] = await sotto(['--data', dir, 'init', '--no-mdns'], NEW)

@@ -48,7 +48,12 @@ export interface ContentJson {
   deliveryReceipt?: { ids: string[] }
   disappearingTimer?: { seconds: number }
   tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
+  installationMoved?: MovedJson
+  installationReplaced?: MovedJson
 }
+
+/** An installation's statement with hex byte strings. */
+export interface MovedJson { installation: number, card: string, signature: string }
 
 /** A MessageFrame with hex byte strings. */
 export interface FrameJson {
@@ -136,6 +141,9 @@ export function contentFromJson (json: ContentJson): Content {
   if (json.tokens != null) {
     content.tokens = { relays: json.tokens.relays.map(r => ({ addr: r.addr, mailboxId: fromHex(r.mailboxId), token: fromHex(r.token) })) }
   }
+  const moved = (m: MovedJson): NonNullable<Content['installationMoved']> => ({ installation: m.installation, card: fromHex(m.card), signature: fromHex(m.signature) })
+  if (json.installationMoved != null) content.installationMoved = moved(json.installationMoved)
+  if (json.installationReplaced != null) content.installationReplaced = moved(json.installationReplaced)
   return content
 }
 
