@@ -41,6 +41,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
   messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })
   messenger.on('relay', r => { json({ event: 'relay', ...relayLine(r) }) })
+  messenger.on('replaced', r => { json({ event: 'replaced', installation: r.number, replacedBy: r.replacedBy }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
 
   let pending = Promise.resolve()
