@@ -29,6 +29,7 @@ import { running } from './service/handlers.js'
 import { MessengerWatch } from './service/messenger-watch.js'
 import { RelayViews } from './service/relay-views.js'
 import { errorView, failure, parseRequest } from './service/results.js'
+import { backupHandlers } from './service/backup-handlers.js'
 import { contactHandlers } from './service/contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
@@ -75,6 +76,8 @@ export interface DesktopServiceInit {
   features?: HostFeatures
   /** Called with the desktop preferences once read at start, and after each change (to apply them). */
   onPreferences?: (prefs: DesktopConfig['prefs']) => void
+  /** Asks where to save a backup (a save dialog); without it, backups go to `<dataDir>/backups`. */
+  chooseBackupFile?: (suggested: string) => Promise<string | undefined>
   /** Loggers. */
   logger?: LoggerFactory
 }
@@ -157,6 +160,7 @@ export class DesktopService {
       online: this.watch?.online ?? false
     }
     if (this.messenger != null && this.phase === 'ready') s.identity = identityView(this.messenger.identity())
+    if (this.messenger != null && this.phase === 'ready' && this.messenger.installation().replacedBy != null) s.replaced = true
     if (this.lastError != null) s.error = this.lastError
     return s
   }
@@ -275,6 +279,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       })
       this.watch.start()
+      m.on('replaced', () => { this.events.push('app', this.status()) })
       await this.recordKeyMode(keySource.kind)
       this.setPhase('ready')
       this.log?.info('messenger ready')
@@ -320,20 +325,26 @@ export class DesktopService {
       this.config = next
       this.init.onPreferences?.(next.prefs)
     }
+    const onboarding = {
+      messenger,
+      dataDir: this.init.dataDir,
+      messengerDir: this.messengerDir,
+      ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
+      ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
+      phase: () => this.phase,
+      status: () => this.status(),
+      relayEntries: (addresses: readonly string[]) => this.relays.entries(addresses),
+      saveConfig,
+      forgetConfig: () => { this.config = undefined },
+      open: this.open,
+      guarded: this.guarded
+    }
     return {
-      ...onboardingHandlers({
-        messenger,
-        dataDir: this.init.dataDir,
-        messengerDir: this.messengerDir,
-        ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
-        ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
-        phase: () => this.phase,
-        status: () => this.status(),
-        relayEntries: addresses => this.relays.entries(addresses),
-        saveConfig,
-        forgetConfig: () => { this.config = undefined },
-        open: this.open,
-        guarded: this.guarded
+      ...onboardingHandlers(onboarding),
+      ...backupHandlers({
+        ...onboarding,
+        ...(this.init.chooseBackupFile != null ? { chooseBackupFile: this.init.chooseBackupFile } : {}),
+        ...(this.init.messengerOptions?.scryptLogN != null ? { scryptLogN: this.init.messengerOptions.scryptLogN } : {})
       }),
       ...contactHandlers({ messenger, refreshUnread }),
       ...messageHandlers({ messenger, refreshUnread }),

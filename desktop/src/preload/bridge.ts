@@ -68,6 +68,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     pendingInvite: () => call('pendingInvite'),
     security: () => call('security'),
     changeKeySource: request => call('changeKeySource', request),
+    exportBackup: request => call('exportBackup', request),
+    restoreBackup: request => call('restoreBackup', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),

@@ -33,7 +33,9 @@ export const METHOD_CHANNELS = {
   openLink: 'sotto:links:open',
   pendingInvite: 'sotto:invite:pending',
   security: 'sotto:security:get',
-  changeKeySource: 'sotto:security:change-key'
+  changeKeySource: 'sotto:security:change-key',
+  exportBackup: 'sotto:backup:export',
+  restoreBackup: 'sotto:backup:restore'
 } as const
 
 /** The name of a call. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 import assert from 'node:assert/strict'
-import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createMessenger } from '@sotto/core'
 import { createDesktopService } from '../../src/main/desktop-service.js'
@@ -118,5 +118,50 @@ describe('DesktopService: changing the passphrase and the keychain, on a real me
     assert.equal(status(await service.dispatch('unlock', { passphrase: NEW })).phase, 'ready')
     assert.equal(await keyMode(dir), 'passphrase')
     assert.equal(await vault.load(), undefined)
+  })
+})
+
+describe('DesktopService: moving to a new computer, on a real messenger', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  const services: DesktopService[] = []
+  beforeEach(async () => { ({ dir, cleanup } = await tempDir()) })
+  afterEach(async () => {
+    for (const s of services.splice(0)) await s.stop()
+    await cleanup()
+  })
+
+  /** A service over core's messenger in `<dir>/<name>`, started, with a keychain. */
+  async function start (name: string): Promise<{ service: DesktopService, vault: KeyVault, dataDir: string }> {
+    const dataDir = join(dir, name)
+    const vault = safeStorageKeyVault({ safeStorage: new FakeSafeStorage(), file: join(dir, `${name}-key.bin`), platform: 'linux' })
+    const service = createDesktopService({ dataDir, createMessenger, keyVault: vault, messengerOptions: { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, scryptLogN: 10 } })
+    services.push(service)
+    await service.start()
+    return { service, vault, dataDir }
+  }
+
+  it('exports a backup into the data folder and restores it on another computer; a wrong recovery passphrase writes nothing', async () => {
+    const old = await start('old')
+    const { identity } = status(await old.service.dispatch('setup', { name: 'Ada', relays: [], passphrase: OLD }))
+    assert.equal(errorName(await old.service.dispatch('exportBackup', { passphrase: 'short', history: true })), 'InvalidPayloadError')
+    const { file, bytes } = value(await old.service.dispatch('exportBackup', { passphrase: 'the recovery passphrase', history: true })) as { file: string, bytes: number }
+    assert.equal(dirname(file), join(old.dataDir, 'backups'))
+    assert.equal((await stat(file)).size, bytes)
+    assert.equal((await stat(file)).mode & 0o077, 0)
+    const backup = (await readFile(file)).toString('base64')
+
+    const next = await start('new')
+    assert.equal(errorName(await next.service.dispatch('restoreBackup', { file: backup, recoveryPassphrase: 'not the recovery passphrase' })), 'WrongBackupPassphraseError')
+    assert.deepEqual(await readdir(next.dataDir).catch(() => []), [], 'nothing written')
+    assert.equal(await next.vault.load(), undefined, 'no key left in the keychain')
+    assert.equal(status(await next.service.dispatch('status', undefined)).phase, 'setup')
+
+    const restored = status(await next.service.dispatch('restoreBackup', { file: backup, recoveryPassphrase: 'the recovery passphrase' }))
+    assert.equal(restored.phase, 'ready')
+    assert.equal(restored.identity?.userId, identity?.userId)
+    assert.notEqual(restored.identity?.peerId, identity?.peerId)
+    assert.equal(await keyMode(next.dataDir), 'host-key')
+    assert.equal(errorName(await next.service.dispatch('restoreBackup', { file: backup, recoveryPassphrase: 'the recovery passphrase' })), 'WrongPhaseError')
   })
 })

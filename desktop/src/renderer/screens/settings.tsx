@@ -10,6 +10,7 @@ import { errorMessage } from '../client.js'
 import { BackgroundSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
 import { RelaySection } from './settings-relays.js'
 import { SecuritySection } from './settings-security.js'
+import { MoveSection } from './settings-backup.js'
 import type { ReactNode } from 'react'
 import type { RelayView, Requests, SettingsView } from '../../shared/contract.js'
 
@@ -79,6 +80,7 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
       <PrivacySection {...sectionProps} />
       <JurisdictionSection {...sectionProps} onInvalid={setInputError} />
       <SecuritySection />
+      <MoveSection />
       <RelaySection initial={relays} onError={setInputError} />
     </section>
   )
