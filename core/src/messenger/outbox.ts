@@ -5,7 +5,7 @@
  * leave before the session state that made it is on disk.
  */
 import { seal } from '../crypto/index.js'
-import { ReplacedInstallationError } from '../errors.js'
+import { NotFoundError, ReplacedInstallationError } from '../errors.js'
 import { encodeContent, encodeEnvelope } from '../protocol/index.js'
 import { toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -82,6 +82,8 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
   return {
     async add (tx, change, contact, content, messageId) {
       if (components.replaced?.() === true) throw new ReplacedInstallationError('this installation was replaced by a restore on another computer: it no longer sends')
+      // A restored installation has no session with them until they answer its move (relocation.ts).
+      if (contact.relocation != null) throw new NotFoundError(`${contact.alias} has not answered since Sotto was restored here: messages can go to them once they have`)
       const senderCard = contact.heardFrom ? undefined : await components.ownCard()
       const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
       const entry = enqueue(tx, change, contact, { id: content.id, sealed, sentAt: content.sentAt }, messageId)
