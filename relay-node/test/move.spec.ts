@@ -30,7 +30,8 @@ describe('moving to a new computer with a backup', () => {
   it('the restored Alice takes over; the old one, still running, learns it was replaced', { timeout: 180_000 }, async () => {
     const relay = await startRelay()
     started.push(relay)
-    const alice = await fleet.start(await fleet.dir(), 'Alice', { relays: [relay.tcp] })
+    const aliceDir = await fleet.dir()
+    let alice = await fleet.start(aliceDir, 'Alice', { relays: [relay.tcp] })
     const bobDir = await fleet.dir()
     let bob = await fleet.start(bobDir, 'Bob', { relays: [relay.tcp] })
     const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
@@ -59,6 +60,11 @@ describe('moving to a new computer with a backup', () => {
     assert.deepEqual(await replaced, { number: 1, replacedBy: 2 })
     assert.deepEqual(alice.installation(), { number: 1, replacedBy: 2 })
     await assert.rejects(alice.send(bobAtAlice, 'old Alice, replaced'), { name: 'ReplacedInstallationError' })
+    // and remembers it when started again.
+    await fleet.stop(alice)
+    alice = await fleet.start(aliceDir, 'Alice')
+    assert.deepEqual(alice.installation(), { number: 1, replacedBy: 2 })
+    await assert.rejects(alice.send(bobAtAlice, 'old Alice, started again'), { name: 'ReplacedInstallationError' })
 
     // Both ways, directly.
     const toRestored = nextEvent(restored, 'message', m => m.text === 'Bob to the restored Alice', 30_000)

@@ -259,7 +259,9 @@ class SottoMessenger implements Messenger {
     await homeRelays.start()
     if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
+    // A replaced installation delivers nothing, not even what was queued before it learnt so.
     if (this.parts.replaced.by == null) await courier.kickAll()
+    else await courier.stop()
     receipts.flush()
     upkeep.start()
     this.parts.shortLinks.start()
