@@ -190,3 +190,18 @@ export class FileQuotaError extends QuotaExceededError {}
 
 /** A file of a contact request is never fetched: accept the request first. */
 export class FileFromRequestError extends SottoError {}
+
+/** This installation was replaced by a newer one of the same identity (restored from a backup elsewhere): it no longer sends. */
+export class ReplacedInstallationError extends SottoError {}
+
+/** A backup file does not open with the recovery passphrase given: the passphrase is wrong, or the file was altered. */
+export class WrongBackupPassphraseError extends SottoError {}
+
+/** A file is not a Sotto backup, or is truncated or malformed. */
+export class BackupFormatError extends InvalidInputError {}
+
+/** A backup was written by a newer Sotto, in a format this one cannot read. */
+export class UnsupportedBackupVersionError extends SottoError {}
+
+/** A backup is restored into a new data directory only, and this one is not empty. */
+export class DataDirectoryNotEmptyError extends SottoError {}

@@ -2,7 +2,7 @@
 /**
  * `@sotto/core`: Sotto's messaging engine. The one entry point is {@link createMessenger}.
  */
-export { createMessenger, fetchRelayInfo, previewInvite, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './messenger/index.js'
+export { createMessenger, fetchRelayInfo, previewInvite, restoreBackup, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './messenger/index.js'
 export type * from './messenger/index.js'
 export type { KeySource } from './storage/types.js'
 export * from './errors.js'

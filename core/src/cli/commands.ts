@@ -11,6 +11,7 @@ import { createMessenger } from '../messenger/index.js'
 import { checkNewPassphrase } from '../passphrase.js'
 import { hasStore } from '../storage/index.js'
 import { serveSession } from './run-session.js'
+import { STORE_COMMANDS, STORE_OPTIONS, runStoreCommand } from './store-commands.js'
 import { COMMANDS, USAGE, commandNamed, offers } from './table.js'
 import type { CliIo } from './run-session.js'
 import type { Command, Field, Input } from './table.js'
@@ -40,10 +41,11 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo(),
     io.out(USAGE)
     return values.help === true ? 0 : 2
   }
-  const { command, args } = argvCommand(positionals)
-  const input = argvInput(command, args, values)
   const dataDir = values.data
   if (typeof dataDir !== 'string') throw new InvalidInputError('--data DIR is required')
+  if (STORE_COMMANDS.includes(positionals[0] ?? '')) return await runStoreCommand(dataDir, positionals, values, env, io)
+  const { command, args } = argvCommand(positionals)
+  const input = argvInput(command, args, values)
   const passphrase = env.SOTTO_PASSPHRASE
   if (passphrase == null || passphrase.length === 0) throw new InvalidInputError('set SOTTO_PASSPHRASE to the data directory\'s passphrase')
   // The rule holds for new data directories only: one made with a shorter passphrase still opens.
@@ -102,7 +104,7 @@ function processIo (): CliIo {
 
 /** The options `parseArgs` knows: `--data`, `--help`, and every option field of the table. */
 function argvOptions (): Record<string, { type: 'string' | 'boolean', multiple?: boolean, short?: string }> {
-  const options: ReturnType<typeof argvOptions> = { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+  const options: ReturnType<typeof argvOptions> = { data: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...STORE_OPTIONS }
   for (const f of COMMANDS.flatMap(c => c.fields)) {
     if (f.positional === true || !offers(f, 'argv')) continue
     options[f.key] = { type: f.kind === 'flag' ? 'boolean' : 'string', ...(f.kind === 'strings' ? { multiple: true } : {}) }
@@ -147,6 +149,7 @@ function argvInput (command: Command, args: string[], values: ArgValues): Input 
   })
   for (const [key, value] of Object.entries(values)) {
     if (key === 'data' || key === 'help' || value === undefined) continue
+    if (key in STORE_OPTIONS) throw new InvalidInputError(`${command.name} takes no --${key}; see sotto --help`)
     const field = command.fields.find(f => f.key === key && f.positional !== true) ??
       COMMANDS.flatMap(c => c.fields).find(f => f.key === key && f.global === true)
     if (field == null) throw new InvalidInputError(`${command.name} takes no --${key}; see sotto --help`)

@@ -12,6 +12,7 @@ import { InvalidInputError } from '../errors.js'
 import { CONVERSATION_COMMANDS } from './conversation-commands.js'
 import { addCommand, inviteCommand } from './invite-links.js'
 import { contactLine, messageLine, relayLine, sendFileCommand, settledRelays, settledState } from './lines.js'
+import { STORE_USAGE } from './store-commands.js'
 import type { Messenger } from '../messenger/index.js'
 
 /** The type of a value a command takes. */
@@ -321,6 +322,7 @@ export function usageLine (c: Command): string {
 export const USAGE = `Usage: sotto --data DIR <command> [options]
 
 ${COMMANDS.filter(c => offers(c, 'argv')).map(c => `  ${usageLine(c)}`).join('\n')}
+${STORE_USAGE}
 
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
 In \`run\`, each command is a JSON line on stdin: {"cmd":"send","to":CONTACT,"text":TEXT}, with

@@ -6,8 +6,8 @@
 import { randomInt, randomUUID } from 'node:crypto'
 import { IdentityKeyPair } from '@signalapp/libsignal-client'
 import { z } from 'zod'
-import { BugError, StorageCorruptError } from '../errors.js'
-import { assertTime, assertUserId, fromBase64, toBase64 } from './bytes.js'
+import { BugError, InvalidInputError, StorageCorruptError } from '../errors.js'
+import { arrayBufferBytes, assertTime, assertUserId, fromBase64, toBase64 } from './bytes.js'
 import { LOCAL_IDENTITY_KEY } from './keys.js'
 import { initPreKeys } from './prekeys.js'
 import type { StoreReader, Transaction } from '../storage/types.js'
@@ -29,6 +29,21 @@ export interface LocalIdentity {
   readonly keyPair: IdentityKeyPair
   /** When the identity was created (ms since epoch). */
   readonly createdAt: number
+  /**
+   * Which installation of the identity this is: 1 (or absent) where it was made, the next number
+   * at each restore from a backup. Stated in every sealed message's certificate.
+   */
+  readonly installation?: number
+}
+
+/** The stored form of the identity, as a backup carries it. Holds the private key: never log it. */
+export interface LocalIdentityBackup {
+  userId: string
+  registrationId: number
+  /** The serialized identity key pair. */
+  keyPair: Uint8Array
+  createdAt: number
+  installation: number
 }
 
 /** Options for {@link createLocalIdentity}. */
@@ -45,7 +60,8 @@ const identityRecord = z.object({
   userId: z.string(),
   registrationId: z.number().int().min(1).max(16380),
   keyPair: z.base64(),
-  createdAt: z.number().int().nonnegative()
+  createdAt: z.number().int().nonnegative(),
+  installation: z.number().int().min(1).max(0xFFFFFFFF).optional()
 })
 
 /**
@@ -109,6 +125,51 @@ export async function loadLocalIdentity (reader: StoreReader): Promise<LocalIden
     registrationId: record.registrationId,
     identityKey: keyPair.publicKey.serialize(),
     keyPair,
-    createdAt: record.createdAt
+    createdAt: record.createdAt,
+    installation: record.installation ?? 1
   }
+}
+
+/** The identity as a backup carries it: the stored record, with its installation number. */
+export function backupOfLocalIdentity (identity: LocalIdentity): LocalIdentityBackup {
+  return {
+    userId: identity.userId,
+    registrationId: identity.registrationId,
+    keyPair: identity.keyPair.serialize(),
+    createdAt: identity.createdAt,
+    installation: identity.installation ?? 1
+  }
+}
+
+/**
+ * Writes an identity from a backup to `tx` as installation `installation`, with fresh prekeys of
+ * its own (none of the old installation's). The caller commits.
+ *
+ * @throws {BugError} when the store already holds an identity
+ * @throws {InvalidInputError} when the backup's key pair or user id is not valid
+ */
+export async function restoreLocalIdentity (tx: Transaction, backup: LocalIdentityBackup, installation: number, now: number): Promise<LocalIdentity> {
+  assertTime(now)
+  if (await tx.get(LOCAL_IDENTITY_KEY) !== undefined) throw new BugError('this store already holds a local identity')
+  let keyPair: IdentityKeyPair
+  try {
+    assertUserId(backup.userId)
+    keyPair = IdentityKeyPair.deserialize(arrayBufferBytes(backup.keyPair))
+    identityRecord.parse({ v: 1, userId: backup.userId, registrationId: backup.registrationId, keyPair: toBase64(backup.keyPair), createdAt: backup.createdAt, installation })
+  } catch (err) {
+    throw new InvalidInputError('the backup\'s identity is not valid', { cause: err })
+  }
+  const record: z.infer<typeof identityRecord> = { v: 1, userId: backup.userId, registrationId: backup.registrationId, keyPair: toBase64(backup.keyPair), createdAt: backup.createdAt, installation }
+  tx.put(LOCAL_IDENTITY_KEY, new TextEncoder().encode(JSON.stringify(record)))
+  const identity: LocalIdentity = {
+    userId: backup.userId,
+    deviceId: DEVICE_ID,
+    registrationId: backup.registrationId,
+    identityKey: keyPair.publicKey.serialize(),
+    keyPair,
+    createdAt: backup.createdAt,
+    installation
+  }
+  await initPreKeys(tx, identity, now)
+  return identity
 }

@@ -7,8 +7,15 @@
  * claimed user id (trust on first use).
  */
 import {
+  CiphertextMessage,
   CiphertextMessageType,
   ContentHint,
+  IdentityChange,
+  IdentityKeyPair,
+  IdentityKeyStore,
+  PlaintextContent,
+  PrivateKey,
+  PublicKey,
   ErrorCode,
   LibSignalErrorBase,
   PreKeySignalMessage,
@@ -23,6 +30,7 @@ import {
   signalEncrypt
 } from '@signalapp/libsignal-client'
 import {
+  BugError,
   DecryptionError,
   IdentityKeyChangedError,
   InvalidInputError,
@@ -91,7 +99,8 @@ export function senderCertificate (identity: LocalIdentity): SenderCertificate {
   let certificate = certificates.get(identity)
   if (certificate === undefined) {
     const { publicKey, privateKey } = identity.keyPair
-    const server = ServerCertificate.new(1, publicKey, privateKey)
+    // The server certificate's key id states the installation (see `UnsealedMessage.installation`).
+    const server = ServerCertificate.new(identity.installation ?? 1, publicKey, privateKey)
     certificate = SenderCertificate.new(identity.userId, null, DEVICE_ID, publicKey, Date.now() + CERTIFICATE_LIFETIME_MS, server, privateKey)
     certificates.set(identity, certificate)
   }
@@ -106,7 +115,21 @@ export interface UnsealedMessage {
   senderIdentityKey: Uint8Array
   /** The decrypted content. */
   plaintext: Uint8Array
+  /** Which installation of the sender's identity sealed it, as its certificate states. */
+  installation: number
+  /**
+   * Sent without a session (a libsignal plaintext message under the sealed layer), as only an
+   * installation's statements are: authenticated by the certificate, not secret from the sender's
+   * other installations. The sender may be this identity itself (another installation of it).
+   */
+  sessionless: boolean
 }
+
+/**
+ * Decides, before any session is touched, whether a sealed message from `senderUserId`'s
+ * installation `installation` is taken; throws to refuse it.
+ */
+export type AdmitSender = (senderUserId: string, installation: number) => Promise<void>
 
 /** The outer layer of a sealed message, removed and checked by {@link openSealedContent}. */
 export interface SealedContent {
@@ -141,10 +164,14 @@ export async function openSealedContent (stores: SignalStores, sealed: Uint8Arra
   if (!isUserId(senderUserId) || certificate.senderDeviceId() !== DEVICE_ID || certificate.senderE164() !== null) {
     throw new DecryptionError('the sender certificate is not a Sotto certificate')
   }
-  if (senderUserId === stores.context.identity.userId) {
-    throw new DecryptionError('the sealed message claims to come from this identity')
-  }
   const senderIdentityKey = certificate.key().serialize()
+  if (senderUserId === stores.context.identity.userId) {
+    // Only another installation of this identity, and only with a statement (no session).
+    if (content.msgType() !== CiphertextMessageType.Plaintext || !equalBytes(senderIdentityKey, stores.context.identity.identityKey)) {
+      throw new DecryptionError('the sealed message claims to come from this identity')
+    }
+    return { content, senderUserId, senderIdentityKey, recorded: senderIdentityKey }
+  }
   const recorded = await readIdentity(stores.context.tx, senderUserId)
   if (recorded !== undefined && !equalBytes(recorded, senderIdentityKey)) {
     throw new IdentityKeyChangedError('the identity key of the sender changed', senderUserId, senderIdentityKey)
@@ -191,11 +218,16 @@ export async function seal (tx: Transaction, identity: LocalIdentity, recipientU
  * @throws {DuplicateEnvelopeError} when the message was already decrypted
  * @throws {IdentityKeyChangedError} when the sender's key differs from the one recorded for their user id (see `acceptIdentity`)
  */
-export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: Uint8Array): Promise<UnsealedMessage> {
+export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: Uint8Array, admit?: AdmitSender): Promise<UnsealedMessage> {
   const stores = createSignalStores(tx, identity)
   const fallback = (message: string, options: ErrorOptions): DecryptionError => new DecryptionError(`the sealed message could not be opened: ${message}`, options)
   return await withSignal(stores.context, fallback, async () => {
     const { content, senderUserId, senderIdentityKey, recorded } = await openSealedContent(stores, sealed, SEALED_V1)
+    const installation = content.senderCertificate().serverCertificate().keyId()
+    await admit?.(senderUserId, installation)
+    if (content.msgType() === CiphertextMessageType.Plaintext) {
+      return { senderUserId, senderIdentityKey, plaintext: PlaintextContent.deserialize(content.contents()).body(), installation, sessionless: true }
+    }
     const address = addressOf(senderUserId)
     const localAddress = addressOf(identity.userId)
     let plaintext: Uint8Array
@@ -223,6 +255,37 @@ export async function unseal (tx: Transaction, identity: LocalIdentity, sealed: 
     if (sessionIdentity === undefined || !equalBytes(sessionIdentity, senderIdentityKey)) {
       throw new DecryptionError('the message inside does not come from the certificate\'s key')
     }
-    return { senderUserId, senderIdentityKey, plaintext }
+    return { senderUserId, senderIdentityKey, plaintext, installation, sessionless: false }
   })
+}
+
+/**
+ * Seals `plaintext` for the holder of `recipientIdentityKey` without a session: a libsignal
+ * plaintext message under the sealed layer, which only the recipient's identity key opens and
+ * this identity's certificate authenticates. For an installation's statements only (see
+ * {@link UnsealedMessage.sessionless}); `recipientUserId` may be this identity's own.
+ */
+export async function sealWithoutSession (identity: LocalIdentity, recipientUserId: string, recipientIdentityKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+  assertUserId(recipientUserId)
+  const recipient = PublicKey.deserialize(arrayBufferBytes(recipientIdentityKey))
+  const message = CiphertextMessage.from(PlaintextContent.deserialize(arrayBufferBytes(Uint8Array.of(PLAINTEXT_MARKER, ...plaintext))))
+  const content = UnidentifiedSenderMessageContent.new(message, senderCertificate(identity), ContentHint.Default, null)
+  return await sealedSenderEncrypt(content, addressOf(recipientUserId), new OneRecipientIdentityStore(identity, recipient))
+}
+
+/** The first byte of a libsignal plaintext message; the body follows it. */
+const PLAINTEXT_MARKER = 0xC0
+
+/** The identity store sealing without a session needs: this identity, and the one recipient's key. */
+class OneRecipientIdentityStore extends IdentityKeyStore {
+  constructor (private readonly identity: LocalIdentity, private readonly recipient: PublicKey) {
+    super()
+  }
+
+  override async getIdentityKey (): Promise<PrivateKey> { return this.identity.keyPair.privateKey }
+  override async getIdentityKeyPair (): Promise<IdentityKeyPair> { return this.identity.keyPair }
+  override async getLocalRegistrationId (): Promise<number> { return this.identity.registrationId }
+  override async saveIdentity (): Promise<IdentityChange> { throw new BugError('sealing without a session saves no identity') }
+  override async isTrustedIdentity (): Promise<boolean> { return true }
+  override async getIdentity (): Promise<PublicKey | null> { return this.recipient }
 }

@@ -26,7 +26,7 @@ import { systemClock, sleep, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
 import { contentFileOf, fileKeys, fileRefOf } from './file-records.js'
 import { fileNameOf, mimeOf } from './file-names.js'
-import { fetchFromOwnRelays, fetchFromSender, uploadToRelays } from './file-transfers.js'
+import { fetchFromOwnRelays, fetchFromSender, forgetAtOwnRelays, uploadToRelays } from './file-transfers.js'
 import type { FileNode, FileSecrets } from '../files/index.js'
 import type { Logger } from '../logger.js'
 import type { Clock } from '../util/index.js'
@@ -378,16 +378,17 @@ export class Attachments {
     if (m.file.state !== 'transferring') await this.setState(m.id, 'transferring')
     const dir = this.dirOf(toHex(m.file.id))
     const options = { signal, onProgress: (held: number, count: number) => { this.progress(m, held, count) } }
+    const relays = []
+    for await (const r of repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
     if (peers.presenceOf(contact.id) === 'direct') {
       try {
         await fetchFromSender(this.transfers, contact.peerId, secretsOf(m.file), dir, options)
+        await forgetAtOwnRelays(this.transfers, relays, m.file.id)
         return await this.finish(m, 'done')
       } catch (err) {
         this.components.log.info('a file did not come from its sender', { error: (err as Error).name })
       }
     }
-    const relays = []
-    for await (const r of repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
     if (await fetchFromOwnRelays(this.transfers, relays, secretsOf(m.file), dir, options)) return this.finish(m, 'done')
     return 'retry'
   }

@@ -100,7 +100,7 @@ export class Courier {
   })
 
   private readonly backoff = new Map<string, { delay: Backoff, timer?: TimerHandle }>()
-  private readonly links = new Map<string, DirectLink>()
+  private readonly links = new Map<string, DirectLink & { peer?: string }>()
   /** Per contact, its stream on a direct link while one runs. */
   private readonly streams = new Map<string, DirectStream>()
   /** Per contact: no direct attempt before this time (ms), after a failed one. */
@@ -463,9 +463,9 @@ export class Courier {
 
   private async link (contact: ContactRecord): Promise<DirectLink> {
     const existing = this.links.get(contact.id)
-    if (existing?.usable === true) return existing
+    if (existing?.usable === true && existing.peer === contact.peerId) return existing
     existing?.close()
-    const link = await this.components.dialer.open(contact, this.options.dialTimeoutMs)
+    const link = Object.assign(await this.components.dialer.open(contact, this.options.dialTimeoutMs), { peer: contact.peerId })
     this.links.set(contact.id, link)
     return link
   }

@@ -113,3 +113,16 @@ export async function fetchFromOwnRelays (components: TransferComponents, relays
   }
   return false
 }
+
+/**
+ * Deletes a file at every one of the messenger's own relays that may hold it: once it arrived
+ * from its sender directly, a copy the sender uploaded while the recipient was away would
+ * otherwise wait there until it expires. A relay without it answers not found, which is fine.
+ */
+export async function forgetAtOwnRelays (components: TransferComponents, relays: readonly RelayRecord[], fileId: Uint8Array): Promise<void> {
+  for (const relay of relays) {
+    await deleteRemoteFile(components.node, multiaddr(relay.addr), fileId, await ownerOp(relay, FileOp.DELETE, fileId)).catch((err: Error) => {
+      if (!(err instanceof NotFoundError)) components.log.info('a file was not deleted at its relay; it expires there', { error: err.name })
+    })
+  }
+}

@@ -9,14 +9,15 @@
  */
 import { randomBytes } from 'node:crypto'
 import { unseal } from '../crypto/index.js'
-import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
+import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, ReplacedInstallationError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
 import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
+import { takeMoved, takeReplaced } from './relocation.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
-import type { LocalIdentity } from '../crypto/index.js'
+import type { AdmitSender, LocalIdentity } from '../crypto/index.js'
 import type { Logger } from '../logger.js'
 import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
@@ -25,6 +26,8 @@ import type { Outbox } from './outbox.js'
 import type { Quarantine } from './quarantine.js'
 import type { RequestLimits } from './requests.js'
 import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
+import type { InstallationRecord } from './relocation.js'
+import type { Content } from '../protocol/types.js'
 import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
 import type { ActionEvent, ConversationActions } from './conversation-actions.js'
@@ -80,6 +83,10 @@ export interface Accepted {
   events?: ActionEvent[]
   /** Older requests were dropped to make room for this one: how many ever were. */
   droppedRequests?: number
+  /** The contact's identity moved to a newer installation (see relocation.ts), from the PeerId `from`. */
+  moved?: { contact: ContactRecord, from: string }
+  /** This installation was replaced by a newer one of its identity. */
+  replaced?: InstallationRecord
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
@@ -132,9 +139,10 @@ export class Inbox {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     let opened
     try {
-      opened = await unseal(tx, this.components.identity, sealed)
+      opened = await unseal(tx, this.components.identity, sealed, this.admit(tx))
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
+      if (err instanceof ReplacedInstallationError) return { result: { status: 'REJECTED', reason: 'replaced' } }
       if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
       if (err instanceof IdentityChangedError) return this.identityChanged(change, err, id, envelopeBytes, route)
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
@@ -154,6 +162,7 @@ export class Inbox {
       this.components.log.warn('envelope id does not match its content', {})
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
+    if (opened.sessionless) return await this.statement(tx, change, opened.senderUserId, content, id)
 
     const accepted: Accepted = { delivered: [], requeued: [] }
     const { contacts, messages, unread, receipts, refs } = this.components.repos
@@ -176,6 +185,7 @@ export class Inbox {
     }
     contact.heardFrom = true
     contact.lastActivity = Date.now()
+    if (contact.relocation != null) this.relocated(contact, accepted)
 
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
     const shown = content.text ?? content.file
@@ -338,6 +348,55 @@ export class Inbox {
     control.resends = (control.resends ?? 0) + 1
     controls.put(tx, control)
     return entry
+  }
+
+  /** Refuses, before any session is touched, an installation of a sender that a newer one replaced. */
+  private admit (tx: Transaction): AdmitSender {
+    return async (userId, installation) => {
+      const known = await this.components.repos.contacts.get(userId, tx)
+      if (installation < (known?.installation ?? 1)) throw new ReplacedInstallationError('this installation of the sender was replaced')
+    }
+  }
+
+  /** A restored installation has a session with `contact` now: its tokens can go to them. */
+  private relocated (contact: ContactRecord, accepted: Accepted): void {
+    delete contact.relocation
+    accepted.tokensAsked = true
+    accepted.contact = contact
+  }
+
+  /**
+   * An installation's statement, sealed without a session: a contact's identity moved to a newer
+   * installation, or this one was replaced. Nothing else is taken without a session.
+   */
+  private async statement (tx: Transaction, change: ChangeControl, senderUserId: string, content: Content, id: string): Promise<Opened> {
+    const { identity, repos, log } = this.components
+    const refused: Opened = { result: { status: 'REJECTED', reason: 'refused' } }
+    const accepted: Accepted = { delivered: [], requeued: [] }
+    try {
+      if (content.installationReplaced != null && senderUserId === identity.userId) {
+        const record = await takeReplaced(tx, repos.state, identity, content.installationReplaced)
+        if (record != null) accepted.replaced = record
+      } else if (content.installationMoved != null) {
+        const contact = await repos.contacts.get(senderUserId, tx)
+        if (contact == null || contact.status !== 'contact' || contact.blocked) return refused
+        const from = await takeMoved(tx, change, contact, content.installationMoved, { identity, outbox: this.outbox })
+        if (from != null) {
+          repos.contacts.put(tx, contact)
+          accepted.contact = contact
+          accepted.moved = { contact, from }
+        }
+      } else {
+        return refused
+      }
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err
+      log.warn('an installation statement does not hold', { error: err.name })
+      return { result: { status: 'REJECTED', reason: 'invalid' } }
+    }
+    // Remembered by id, so that a copy is a duplicate.
+    repos.refs.put(tx, tombstone(id, { contactId: senderUserId, sentAt: content.sentAt, order: 0 }, Date.now()), id)
+    return { result: { status: 'STORED' }, accepted, commit: true }
   }
 
   /** A contact request from a stranger's introduction card, or undefined when it does not hold. */

@@ -6,4 +6,6 @@ export { createMessenger, MAX_TEXT_LENGTH, MAX_DISAPPEARING_SECONDS } from './me
 export { fetchRelayInfo } from './relay-info.js'
 export { previewInvite } from './invite-preview.js'
 export type { InvitePreview } from './invite-preview.js'
+export { restoreBackup } from './backup.js'
+export type { RestoreBackupOptions, RestoreSummary } from './backup.js'
 export type * from './types.js'

@@ -4,6 +4,7 @@
  * the messenger's components are made and wired, in the order they depend on each other.
  */
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../crypto/index.js'
 import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
@@ -11,8 +12,12 @@ import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } fro
 import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
-import { openStore } from '../storage/index.js'
+import { changeKeySource, compactStore, openStore } from '../storage/index.js'
+import { checkNewPassphrase } from '../passphrase.js'
 import { Attachments } from './attachments.js'
+import { createCompaction } from './compaction.js'
+import { exportBackup } from './backup.js'
+import { Relocation, installationRecord } from './relocation.js'
 import { ContactBook } from './contacts.js'
 import { Events } from './context.js'
 import { Conversations } from './conversations.js'
@@ -40,6 +45,7 @@ import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
 import { TokenRotation } from './token-rotation.js'
 import { createUpkeep } from './upkeep.js'
+import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
 import type { Disappearing } from './disappearing.js'
@@ -48,8 +54,9 @@ import type { Upkeep } from './upkeep.js'
 import type { HomeRelays } from './home-relays.js'
 import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
+import type { KeySource, Store } from '../storage/types.js'
 import type {
-  Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
+  Contact, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings
 } from './types.js'
 
@@ -62,7 +69,17 @@ export { MAX_DISAPPEARING_SECONDS } from './contacts.js'
  */
 export async function createMessenger (options: MessengerOptions): Promise<Messenger> {
   const loggers = options.logger ?? silentLoggers
-  const store = await openStore({ dir: options.dataDir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  let opened: Store | undefined
+  const compaction = createCompaction({
+    compact: async () => { if (opened != null) await compactStore(opened) },
+    log: loggers.forComponent('core:compaction')
+  }, options.compaction)
+  const store = opened = await openStore({
+    dir: options.dataDir,
+    keySource: options.keySource,
+    scryptLogN: options.scryptLogN,
+    onBatch: batch => { if (batch.deletions > 0) compaction.noteDeletions(batch.deletions) }
+  })
   try {
     const repos = new Repositories(new State(store, new Mutex()))
     const { identity, profile } = await openIdentity(repos, options)
@@ -97,8 +114,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       }),
       dataDir: options.dataDir
     }
-    parts = wire(ctx, options)
-    const messenger = new SottoMessenger(parts)
+    parts = wire(ctx, compaction, options)
+    const messenger = new SottoMessenger(parts, options.scryptLogN)
     try {
       await messenger.start()
       const known = new Set(profile.relays.map(relayPeerIdOf))
@@ -163,6 +180,10 @@ interface Parts {
   typing: TypingIndicators
   attachments: Attachments
   requests: RequestLimits
+  compaction: Compaction
+  relocation: Relocation
+  /** Set once a newer installation replaced this one: nothing is sent from then on. */
+  replaced: { by?: number }
 }
 
 /**
@@ -170,13 +191,14 @@ interface Parts {
  * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
  * writes to the outbox) reach each other through functions called only once all exist.
  */
-function wire (ctx: Context, options: Pick<MessengerOptions, 'maxRequests' | 'tokenRotation'> = {}): Parts {
+function wire (ctx: Context, compaction: Compaction, options: Pick<MessengerOptions, 'maxRequests' | 'tokenRotation'> = {}): Parts {
   const rotation = options.tokenRotation ?? {}
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
-  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard() })
+  const replaced: Parts['replaced'] = {}
+  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard(), replaced: () => replaced.by != null })
   const tokens = new TokenAnnouncer({ repos, outbox, profile, log })
   const receipts = new Receipts({ repos, outbox, log })
   const disappearing = createDisappearing({ repos, events, log })
@@ -222,6 +244,18 @@ function wire (ctx: Context, options: Pick<MessengerOptions, 'maxRequests' | 'to
       attachments.arrived(accepted.message)
     }
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
+    if (accepted.moved != null) {
+      // Links to the replaced installation end; what is queued goes to the new one.
+      void Promise.resolve(node.hangUp(peerIdFromString(accepted.moved.from))).catch(() => {})
+      peers.follow(accepted.moved.contact)
+      peers.update(accepted.moved.contact.peerId)
+      void tokens.announce().catch(() => {})
+    }
+    if (accepted.replaced != null) {
+      replaced.by = accepted.replaced.replacedBy
+      void courier.stop()
+      events.emit('replaced', { number: identity.installation ?? 1, replacedBy: accepted.replaced.replacedBy })
+    }
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
@@ -232,18 +266,28 @@ function wire (ctx: Context, options: Pick<MessengerOptions, 'maxRequests' | 'to
   })
   events.on('connection', () => { attachments.wake() })
   events.on('expired', () => { void attachments.sweep().catch(() => {}) })
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests }
+  const relocation = new Relocation({
+    repos,
+    identity,
+    outbox,
+    log: ctx.loggers.forComponent('core:relocation'),
+    ownCard: async () => invites.ownCard(),
+    joinRelay: async addr => { await homeRelays.add(addr) },
+    deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
+  })
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced }
 }
 
 /** The messenger's public surface over its components. */
 class SottoMessenger implements Messenger {
   private stopping?: Promise<void>
 
-  constructor (private readonly parts: Parts) {}
+  constructor (private readonly parts: Parts, private readonly scryptLogN?: number) {}
 
   /** Starts the components, in order: what receives first, what sends last. */
   async start (): Promise<void> {
     const { ctx, peers, inbox, disappearing, homeRelays, contacts, courier, receipts, upkeep } = this.parts
+    this.parts.replaced.by = (await installationRecord(ctx.repos.state).get())?.replacedBy
     for await (const c of ctx.repos.contacts.values(keys.contacts())) {
       peers.follow(c)
       await peers.rememberAddresses(c)
@@ -255,13 +299,17 @@ class SottoMessenger implements Messenger {
     await disappearing.start()
     await this.parts.attachments.start()
     await homeRelays.start()
+    if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
     await contacts.settleHeld()
-    await courier.kickAll()
+    // A replaced installation delivers nothing, not even what was queued before it learnt so.
+    if (this.parts.replaced.by == null) await courier.kickAll()
+    else await courier.stop()
     receipts.flush()
     upkeep.start()
     this.parts.tokenRotation.start()
     this.parts.shortLinks.start()
+    this.parts.compaction.start()
   }
 
   async stop (): Promise<void> {
@@ -280,6 +328,7 @@ class SottoMessenger implements Messenger {
       await ctx.node.stop()
       // After the node: its connections closing still update presence, as they always did.
       peers.stop()
+      await this.parts.compaction.stop()
       await ctx.store.close()
     })()
     return this.stopping
@@ -364,6 +413,25 @@ class SottoMessenger implements Messenger {
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
     return this.parts.conversations.waitForState(id, states, timeoutMs)
+  }
+
+  async changeKeySource (current: KeySource, next: KeySource): Promise<void> {
+    if (next?.kind === 'passphrase') checkNewPassphrase(next.passphrase)
+    await changeKeySource(this.parts.ctx.store, next, {
+      current,
+      ...(this.scryptLogN != null ? { scryptLogN: this.scryptLogN } : {})
+    })
+  }
+
+  installation (): InstallationView {
+    const by = this.parts.replaced.by
+    return { number: this.parts.ctx.identity.installation ?? 1, ...(by != null ? { replacedBy: by } : {}) }
+  }
+
+  async exportBackup (options: { passphrase: string, history?: boolean, scryptLogN?: number }): Promise<Uint8Array> {
+    const { repos, store } = this.parts.ctx
+    // Under the lock: one consistent state, no change half in.
+    return repos.state.lock.run(async () => exportBackup(repos, store, options))
   }
 
   async settings (): Promise<Settings> {

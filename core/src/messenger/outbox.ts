@@ -5,6 +5,7 @@
  * leave before the session state that made it is on disk.
  */
 import { seal } from '../crypto/index.js'
+import { NotFoundError, ReplacedInstallationError } from '../errors.js'
 import { encodeContent, encodeEnvelope } from '../protocol/index.js'
 import { toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -25,6 +26,8 @@ export interface OutboxComponents {
   }
   /** This messenger's signed card, attached until the contact has answered. */
   ownCard(): Promise<Uint8Array>
+  /** Whether this installation was replaced (then nothing is sealed: `ReplacedInstallationError`). */
+  replaced?(): boolean
 }
 
 /** Seals content into outbox entries. */
@@ -37,8 +40,14 @@ export interface Outbox {
   add(tx: Transaction, control: ChangeControl, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
 }
 
+/** The outbox of a messenger, which also takes envelopes sealed already. */
+export interface SealedOutbox extends Outbox {
+  /** As {@link Outbox.add}, for an envelope sealed already (an installation's statement, sealed without a session). */
+  addSealed(tx: Transaction, control: ChangeControl, contact: ContactRecord, envelope: { id: Uint8Array, sealed: Uint8Array, sentAt: number }): OutboxRecord
+}
+
 /** The outbox of a messenger. */
-export function createOutbox (components: OutboxComponents): Outbox {
+export function createOutbox (components: OutboxComponents): SealedOutbox {
   const { identity, repos, courier } = components
   const heldBy = new WeakMap<ChangeControl, OutboxRecord[]>()
   const hold = (control: ChangeControl, entry: OutboxRecord): void => {
@@ -54,27 +63,36 @@ export function createOutbox (components: OutboxComponents): Outbox {
     }
     held.push(entry)
   }
+  const enqueue = (tx: Transaction, change: ChangeControl, contact: ContactRecord, envelope: { id: Uint8Array, sealed: Uint8Array, sentAt: number }, messageId?: string): OutboxRecord => {
+    if (components.replaced?.() === true) throw new ReplacedInstallationError('this installation was replaced by a restore on another computer: it no longer sends')
+    const entry: OutboxRecord = {
+      contactId: contact.id,
+      seq: contact.nextOutbox++,
+      envelopeId: toHex(envelope.id),
+      envelope: encodeEnvelope({ id: envelope.id, sealed: envelope.sealed }),
+      ...(messageId != null ? { messageId } : {}),
+      createdAt: envelope.sentAt,
+      attempts: 0,
+      sent: false
+    }
+    repos.outbox.put(tx, entry)
+    hold(change, entry)
+    return entry
+  }
   return {
     async add (tx, change, contact, content, messageId) {
+      if (components.replaced?.() === true) throw new ReplacedInstallationError('this installation was replaced by a restore on another computer: it no longer sends')
+      // A restored installation has no session with them until they answer its move (relocation.ts).
+      if (contact.relocation != null) throw new NotFoundError(`${contact.alias} has not answered since Sotto was restored here: messages can go to them once they have`)
       const senderCard = contact.heardFrom ? undefined : await components.ownCard()
       const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
-      const entry: OutboxRecord = {
-        contactId: contact.id,
-        seq: contact.nextOutbox++,
-        envelopeId: toHex(content.id),
-        envelope: encodeEnvelope({ id: content.id, sealed }),
-        ...(messageId != null ? { messageId } : {}),
-        createdAt: content.sentAt,
-        attempts: 0,
-        sent: false
-      }
-      repos.outbox.put(tx, entry)
+      const entry = enqueue(tx, change, contact, { id: content.id, sealed, sentAt: content.sentAt }, messageId)
       const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens ??
         content.readReceipt ?? content.reaction ?? content.edit ?? content.delete) != null
       if (isControl) repos.controls.put(tx, sentControl(entry, content))
-      hold(change, entry)
       return entry
-    }
+    },
+    addSealed: enqueue
   }
 }
 

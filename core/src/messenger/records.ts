@@ -16,6 +16,8 @@
  *   whose end-to-end delivery receipt is still to be sent
  * - `['held-index']`, `['held', seq]` → the quarantine (see quarantine.ts)
  * - `['requests-dropped']` → how many requests were dropped to keep the newest (see requests.ts)
+ * - `['relocation']` → `RelocationRecord` (relocation.ts): a restored installation's moving in
+ * - `['installation']` → `InstallationRecord` (relocation.ts): this installation was replaced
  */
 import { StorageCorruptError } from '../errors.js'
 import type { FileRecord } from './file-records.js'
@@ -149,6 +151,16 @@ export interface ContactRecord {
   lastMessageId?: string
   lastActivity: number
   addedAt: number
+  /**
+   * The newest installation of the contact's identity known here (absent: 1, the one that made
+   * it). Sealed envelopes from an older one are refused: it was replaced by a restore.
+   */
+  installation?: number
+  /**
+   * Set in a restored installation until the contact answers: `notify`, its statement that this
+   * identity moved is still to be sent; `notified`, sent, no session yet (see relocation.ts).
+   */
+  relocation?: 'notify' | 'notified'
 }
 
 /** A new contact record from an invite card: nothing sent or received yet. */

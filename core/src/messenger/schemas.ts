@@ -70,7 +70,9 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   tokens: z.array(z.looseObject({ addr: z.string(), mailboxId: bytes, token: bytes })).optional(),
   lastMessageId: z.string().optional(),
   lastActivity: count,
-  addedAt: count
+  addedAt: count,
+  installation: count.optional(),
+  relocation: z.enum(['notify', 'notified']).optional()
 })
 
 /** {@link MessageRecord}. */

@@ -50,7 +50,8 @@ export class TokenAnnouncer {
       }
       let sent = 0
       for await (const c of repos.contacts.values(keys.contacts(), {}, tx)) {
-        if (!eligibleForTokens(c) || c.pendingIdentityKey != null) continue
+        // A restored installation's contact without a session yet cannot be sealed for (relocation.ts).
+        if (!eligibleForTokens(c) || c.pendingIdentityKey != null || c.relocation != null) continue
         const ready = announceable(c.issued ?? [], mailboxes)
         if (c.tokensDirty !== true && !ready.some(t => !t.announced)) continue
         const relays: RelayToken[] = ready.map(t => ({ addr: t.relay, mailboxId: mailboxes.get(t.relay) as Uint8Array, token: t.token }))

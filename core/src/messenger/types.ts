@@ -8,6 +8,7 @@ import type { KeySource } from '../storage/types.js'
 import type { RelayClientsOptions } from './relay-clients.js'
 import type { TokenRotationInit } from './token-rotation.js'
 import type { Clock } from '../util/index.js'
+import type { CompactionInit } from './compaction.js'
 
 export type { RateLimitInfo, RelayInfo }
 
@@ -214,6 +215,8 @@ export interface MessengerEvents {
   typing: { contactId: string, started: boolean }
   /** A file's transfer moved: its state, and bytes of it held by the other side (out) or here (in). */
   file: FileProgress
+  /** This installation was replaced by a newer one (a restore elsewhere): it sends nothing more. */
+  replaced: InstallationView
 }
 
 /** Options for {@link Messenger.search}. */
@@ -246,6 +249,14 @@ export interface FileProgress {
   total: number
   /** The error's name when `state` is `failed`. */
   error?: string
+}
+
+/** Which installation of its identity a messenger is (see docs/ARCHITECTURE.md, Moving to a new computer). */
+export interface InstallationView {
+  /** 1 where the identity was made; each restore from a backup takes the next number. */
+  number: number
+  /** Set once a newer installation said it replaced this one: then nothing is sent from here. */
+  replacedBy?: number
 }
 
 /** Options for `createMessenger`. */
@@ -288,6 +299,8 @@ export interface MessengerOptions {
   anonymity?: Pick<RelayClientsOptions, 'now' | 'rotateAfterMs'>
   /** Deposit token rotation: its clock and periods (tests move the clock rather than wait a week). */
   tokenRotation?: TokenRotationInit & { clock?: Clock }
+  /** When the database is compacted so that deleted data leaves its files (default: after 500 deletes, or hourly after any). */
+  compaction?: CompactionInit
 }
 
 /** A listener for one messenger event. */
@@ -401,6 +414,20 @@ export interface Messenger {
   typing(contact: string, started: boolean): Promise<void>
   /** Messages whose visible text holds every word of `query` (the last may be a prefix), newest first. */
   search(query: string, options?: SearchQueryOptions): Promise<Message[]>
+  /**
+   * Changes how the data directory is unlocked: a new passphrase, or a key from the OS keychain
+   * instead (and back). `current` must unlock it now, else `WrongPassphraseError` with nothing
+   * written; a new passphrase must meet the rule (`WeakPassphraseError`). Only the wrapped data key
+   * is rewritten, atomically: a crash leaves the old key source working or the new one.
+   */
+  changeKeySource(current: KeySource, next: KeySource): Promise<void>
+  /** Which installation this is, and whether it was replaced. */
+  installation(): InstallationView
+  /**
+   * A backup file of this messenger (identity, contacts, settings, relays and, unless `history`
+   * is false, the messages), sealed under the recovery passphrase; see `restoreBackup`.
+   */
+  exportBackup(options: { passphrase: string, history?: boolean, scryptLogN?: number }): Promise<Uint8Array>
   /** Current settings. */
   settings(): Promise<Settings>
   /**

@@ -27,8 +27,9 @@ export {
 } from './limits.js'
 export { MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
+export { MAX_INSTALLATION, MOVED_SIGNATURE_CONTEXT, movedSigningInput } from './moved.js'
 export type {
-  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentFile, ContentReaction, ContentReadReceipt,
+  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentFile, ContentMoved, ContentReaction, ContentReadReceipt,
   ContentResendRequest, ContentText, ContentTokens, ContentTyping, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -1089,6 +1089,8 @@ export interface Content {
   reaction?: Content.Reaction
   edit?: Content.Edit
   delete?: Content.Delete
+  installationMoved?: Content.Moved
+  installationReplaced?: Content.Moved
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -2597,6 +2599,141 @@ export namespace Content {
     }
   }
 
+  export interface Moved {
+    installation: number
+    card: Uint8Array<ArrayBuffer>
+    signature: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace Moved {
+    let _codec: Codec<Moved>
+
+    export const codec = (): Codec<Moved> => {
+      if (_codec == null) {
+        _codec = message<Moved>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.installation != null && obj.installation !== 0)) {
+            w.uint32(8)
+            w.uint32(obj.installation)
+          }
+
+          if ((obj.card != null && obj.card.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.card)
+          }
+
+          if ((obj.signature != null && obj.signature.byteLength > 0)) {
+            w.uint32(26)
+            w.bytes(obj.signature)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            installation: 0,
+            card: new Uint8Array(0),
+            signature: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.installation = reader.uint32()
+                break
+              }
+              case 2: {
+                obj.card = reader.bytes()
+                break
+              }
+              case 3: {
+                obj.signature = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.installation`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.card`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.signature`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface MovedInstallationFieldEvent {
+      field: '$.installation'
+      value: number
+    }
+
+    export interface MovedCardFieldEvent {
+      field: '$.card'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface MovedSignatureFieldEvent {
+      field: '$.signature'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<Moved>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, Moved.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Moved>): Moved {
+      return decodeMessage(buf, Moved.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Moved>): Generator<MovedInstallationFieldEvent | MovedCardFieldEvent | MovedSignatureFieldEvent> {
+      return streamMessage(buf, Moved.codec(), opts)
+    }
+  }
+
   let _codec: Codec<Content>
 
   export const codec = (): Codec<Content> => {
@@ -2609,7 +2746,39 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.installationReplaced != null) {
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.installationMoved != null) {
+          obj.installationReplaced = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.delete != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.edit = undefined
           obj.reaction = undefined
           obj.typing = undefined
@@ -2623,6 +2792,8 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.reaction = undefined
           obj.typing = undefined
@@ -2636,6 +2807,8 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.typing = undefined
@@ -2649,6 +2822,8 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2662,6 +2837,8 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2675,6 +2852,8 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2688,6 +2867,8 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2701,6 +2882,8 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2714,6 +2897,8 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2727,6 +2912,8 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2740,6 +2927,8 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
           obj.reaction = undefined
@@ -2820,6 +3009,16 @@ export namespace Content {
         if (obj.delete != null) {
           w.uint32(114)
           Content.Delete.codec().encode(obj.delete, w)
+        }
+
+        if (obj.installationMoved != null) {
+          w.uint32(162)
+          Content.Moved.codec().encode(obj.installationMoved, w)
+        }
+
+        if (obj.installationReplaced != null) {
+          w.uint32(170)
+          Content.Moved.codec().encode(obj.installationReplaced, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -2923,6 +3122,18 @@ export namespace Content {
               })
               break
             }
+            case 20: {
+              obj.installationMoved = Content.Moved.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.installationMoved
+              })
+              break
+            }
+            case 21: {
+              obj.installationReplaced = Content.Moved.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.installationReplaced
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -2939,7 +3150,39 @@ export namespace Content {
         }
 
 
+        if (obj.installationReplaced != null) {
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.installationMoved != null) {
+          delete obj.installationReplaced
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.delete != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.edit
           delete obj.reaction
           delete obj.typing
@@ -2953,6 +3196,8 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.reaction
           delete obj.typing
@@ -2966,6 +3211,8 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.typing
@@ -2979,6 +3226,8 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -2992,6 +3241,8 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3005,6 +3256,8 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3018,6 +3271,8 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3031,6 +3286,8 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3044,6 +3301,8 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3057,6 +3316,8 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3070,6 +3331,8 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.installationReplaced
+          delete obj.installationMoved
           delete obj.delete
           delete obj.edit
           delete obj.reaction
@@ -3188,6 +3451,20 @@ export namespace Content {
             case 14: {
               yield * Content.Delete.codec().stream(reader, reader.uint32(), `${prefix}.delete`, {
                 limits: opts.limits?.delete
+              })
+
+              break
+            }
+            case 20: {
+              yield * Content.Moved.codec().stream(reader, reader.uint32(), `${prefix}.installationMoved`, {
+                limits: opts.limits?.installationMoved
+              })
+
+              break
+            }
+            case 21: {
+              yield * Content.Moved.codec().stream(reader, reader.uint32(), `${prefix}.installationReplaced`, {
+                limits: opts.limits?.installationReplaced
               })
 
               break
@@ -3370,6 +3647,36 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentInstallationMovedInstallationFieldEvent {
+    field: '$.installationMoved.installation'
+    value: number
+  }
+
+  export interface ContentInstallationMovedCardFieldEvent {
+    field: '$.installationMoved.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationMovedSignatureFieldEvent {
+    field: '$.installationMoved.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationReplacedInstallationFieldEvent {
+    field: '$.installationReplaced.installation'
+    value: number
+  }
+
+  export interface ContentInstallationReplacedCardFieldEvent {
+    field: '$.installationReplaced.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentInstallationReplacedSignatureFieldEvent {
+    field: '$.installationReplaced.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -3384,7 +3691,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

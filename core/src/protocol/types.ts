@@ -216,6 +216,23 @@ export interface Content {
   delete?: ContentDelete
   /** A file: where its sealed chunks are and how to open them. */
   file?: ContentFile
+  /** A restored installation's statement to a contact (sent without a session). */
+  installationMoved?: ContentMoved
+  /** A newer installation's statement, to the installation it replaced (sent without a session). */
+  installationReplaced?: ContentMoved
+}
+
+/**
+ * An installation's statement that it now holds its owner's identity, signed by the identity key
+ * over `sotto:installation-moved:v1` || uint32be(installation) || card.
+ */
+export interface ContentMoved {
+  /** 1 for the installation that made the identity; each restore takes the next number. */
+  installation: number
+  /** The installation's SignedInviteCard: its PeerId, fresh prekeys and relays. */
+  card: Uint8Array
+  /** The identity key's signature (64 bytes). */
+  signature: Uint8Array
 }
 
 /** The recipient's verdict on one delivered envelope. */

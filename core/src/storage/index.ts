@@ -4,7 +4,8 @@
  * key part hashed, writes grouped into synced batches.
  */
 
-export { openStore, changeKeySource } from './open-store.js'
+export { openStore, changeKeySource, compactStore } from './open-store.js'
+export type { ChangeKeySourceOptions } from './open-store.js'
 export { hasStore } from './data-directory.js'
 export { storeMigrations, latestSchemaVersion, BASE_SCHEMA_VERSION } from './migrations.js'
 export { DEFAULT_SCRYPT_LOG_N, MIN_SCRYPT_LOG_N, MAX_SCRYPT_LOG_N } from './meta-record.js'

@@ -127,17 +127,47 @@ export async function openStore (options: OpenStoreOptions): Promise<Store> {
   }
 }
 
+/** Options for {@link changeKeySource}. */
+export interface ChangeKeySourceOptions {
+  /** scrypt cost (log2 N) for a new passphrase; default {@link DEFAULT_SCRYPT_LOG_N}. */
+  scryptLogN?: number
+  /**
+   * The key source the user says opens the directory now: checked against the stored meta record
+   * first, and a WrongPassphraseError thrown, with nothing written, if it does not unlock it.
+   */
+  current?: KeySource
+}
+
 /**
  * Re-wraps the data key of an open store for a new key source (a new passphrase, or a key from the
- * OS keychain instead of a passphrase). Only the meta record changes; it is durable when this
+ * OS keychain instead of a passphrase). Only the meta record changes, in one synced write of one
+ * key: a crash leaves the old record or the new one, never a mix. It is durable when this
  * resolves, and the old key source no longer opens the directory.
  */
-export async function changeKeySource (store: Store, keySource: KeySource, options: { scryptLogN?: number } = {}): Promise<void> {
-  if (!(store instanceof EncryptedStore)) throw new BugError('changeKeySource needs a store from openStore')
+export async function changeKeySource (store: Store, keySource: KeySource, options: ChangeKeySourceOptions = {}): Promise<void> {
+  const encrypted = ownStore(store)
   checkKeySource(keySource)
   const logN = options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N
   checkScryptLogN(logN)
-  await store.rewrap(keySource, logN)
+  if (options.current !== undefined) {
+    checkKeySource(options.current)
+    await encrypted.verify(options.current)
+  }
+  await encrypted.rewrap(keySource, logN)
+}
+
+/**
+ * Compacts the whole database: values deleted or overwritten, and the deletion markers themselves,
+ * are dropped from its files (the write-ahead log included), so deleted data does not linger on
+ * disk. Waits for queued commits first. Takes a while on a large store; reads and writes go on.
+ */
+export async function compactStore (store: Store): Promise<void> {
+  await ownStore(store).compact()
+}
+
+function ownStore (store: Store): EncryptedStore {
+  if (!(store instanceof EncryptedStore)) throw new BugError('this needs a store from openStore')
+  return store
 }
 
 function mapOpenError (err: unknown, dir: string): Error {
@@ -323,6 +353,23 @@ class EncryptedStore implements Store, TransactionHost {
     return { type: 'put', key: META_KEY, value: encodeMeta(wrapping.kdf, wrapping.wrappedKey, schemaVersion, wrapping.metaKey) }
   }
 
+  /** Throws WrongPassphraseError unless `keySource` unlocks the stored meta record. */
+  async verify (keySource: KeySource): Promise<void> {
+    this.assertOpen()
+    await this.idle()
+    const stored = await this.db.get(META_KEY)
+    if (stored === undefined) throw new StorageCorruptError('the data directory has no meta record')
+    await unlockMeta(stored, keySource)
+  }
+
+  /** Compacts every key of the database once queued commits are written. */
+  async compact (): Promise<void> {
+    this.assertOpen()
+    await this.idle()
+    // Every encoded key, the meta record's 0x00 included, sorts from 0x00 up to below 0xff 0xff.
+    await this.db.compactRange(new Uint8Array([0x00]), new Uint8Array([0xff, 0xff]))
+  }
+
   /** Wraps the data key for `keySource` and commits the new meta record. */
   async rewrap (keySource: KeySource, logN: number): Promise<void> {
     this.assertOpen()
@@ -377,7 +424,7 @@ class EncryptedStore implements Store, TransactionHost {
       this.writing = false
       if (ops.length > 0) {
         try {
-          this.onBatch?.({ commits: group.length, operations: ops.length, synced: sync, durationMs: performance.now() - started })
+          this.onBatch?.({ commits: group.length, operations: ops.length, deletions: ops.filter(op => op.type === 'del').length, synced: sync, durationMs: performance.now() - started })
         } catch {
           // A hook that throws must not lose the commits' outcome.
         }

@@ -130,6 +130,8 @@ export interface BatchInfo {
   commits: number
   /** Puts and deletes in it. */
   operations: number
+  /** How many of them were deletes. */
+  deletions: number
   /** Whether it was synced: true unless every commit in it asked for `sync: false`. */
   synced: boolean
   /** Time from handing the batch to level until it was written, in milliseconds. */

@@ -4,6 +4,7 @@
  * stdin/stdout that can be killed with SIGKILL and started again.
  */
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
@@ -37,6 +38,14 @@ export async function sottoFails (args: string[], passphrase: string): Promise<{
   child.stdout.resume()
   const code = await new Promise<number | null>(resolve => child.on('close', resolve))
   return { code, stderr: err }
+}
+
+/** Runs `sotto` with extra environment; resolves with its exit code, stdout and stderr, failing or not. */
+export async function sottoWith (args: string[], passphrase: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null, out: string, err: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...cliEnv(passphrase), ...extra } })
+  const [out, err] = [child.stdout, child.stderr].map(async stream => (await stream.toArray()).join(''))
+  const [code] = await once(child, 'close') as [number | null]
+  return { code, out: await out ?? '', err: await err ?? '' }
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -22,7 +22,7 @@ describe('outbox', () => {
   const parties: Party[] = []
   afterEach(async () => { await cleanUp(...parties.splice(0)) })
 
-  async function setUp (): Promise<{ outbox: Outbox, repos: Repositories, told: Told, alice: Party, bob: Party, contact: (fields?: Partial<ContactRecord>) => ContactRecord }> {
+  async function setUp (replaced = false): Promise<{ outbox: Outbox, repos: Repositories, told: Told, alice: Party, bob: Party, contact: (fields?: Partial<ContactRecord>) => ContactRecord }> {
     const alice = await newParty()
     const bob = await newParty()
     parties.push(alice, bob)
@@ -37,10 +37,24 @@ describe('outbox', () => {
         release: (e, durable) => { told.push(['release', e.envelopeId, durable]) },
         kick: id => { told.push(['kick', id]) }
       },
-      ownCard: async () => CARD
+      ownCard: async () => CARD,
+      replaced: () => replaced
     })
     return { outbox, repos, told, alice, bob, contact: fields => contactNamed(bob.identity.userId, fields) }
   }
+
+  it('seals nothing once the installation was replaced, nor for a contact that has not answered a restore', async () => {
+    const replaced = await setUp(true)
+    await assert.rejects(replaced.repos.state.change(async (tx, change) => replaced.outbox.add(tx, change, replaced.contact(), { id: new Uint8Array(16), sentAt: 1 })),
+      { name: 'ReplacedInstallationError' })
+    const restored = await setUp()
+    await assert.rejects(restored.repos.state.change(async (tx, change) => restored.outbox.add(tx, change, restored.contact({ relocation: 'notified' }), { id: new Uint8Array(16), sentAt: 1 })),
+      { name: 'NotFoundError', message: /has not answered since Sotto was restored here/ })
+    for (const { repos, told } of [replaced, restored]) {
+      for await (const _ of repos.outbox.values(['outbox'])) assert.fail('an entry was written')
+      assert.deepEqual(told, [])
+    }
+  })
 
   it('seals content for the contact, holding each entry until its change is durable, then kicks delivery once', async () => {
     const { outbox, repos, told, bob, contact } = await setUp()

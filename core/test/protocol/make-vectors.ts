@@ -15,7 +15,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { KEMKeyPair, PrivateKey, PublicKey } from '@signalapp/libsignal-client'
 import {
   encodeContent, encodeEnvelope, encodeInviteCardBody, encodeMessageFrame, INVITE_CARD_SIGNATURE_CONTEXT,
-  INVITE_LINK_PREFIX, INVITE_QR_PREFIX, signInviteCard, verifySignedInviteCard
+  INVITE_LINK_PREFIX, INVITE_QR_PREFIX, movedSigningInput, signInviteCard, verifySignedInviteCard
 } from '../../src/protocol/index.js'
 import { toBase45 } from '../../src/protocol/base45.js'
 import * as pb from '../../src/protocol/sotto.js'
@@ -24,7 +24,7 @@ import {
   cardFromJson, cardToJson, contentFromJson, frameFromJson, PROTOCOL_DOC_PATH, SCHEMA_PATH, varint,
   VECTORS_PATH
 } from './vector-format.js'
-import type { ContentJson, FrameJson, Vectors } from './vector-format.js'
+import type { ContentJson, FrameJson, MovedJson, Vectors } from './vector-format.js'
 import type { InviteCard } from '../../src/protocol/index.js'
 
 /** 32 bytes counting up from `first`. */
@@ -104,6 +104,12 @@ const signatureOffset = signedCard.byteLength - 1
 // the name field, after the version (2 bytes) and the name's tag and length (2 bytes).
 const nameOffset = 1 + 2 + 2 + 2
 
+/** The statement of installation 2 with the card above, its signature kept while it verifies. */
+function movedStatement (old: MovedJson | undefined): MovedJson {
+  const message = movedSigningInput(2, signedCard) as Uint8Array<ArrayBuffer>
+  return { installation: 2, card: toHex(signedCard), signature: toHex(keptSignature(old?.signature, message)) }
+}
+
 const id = counting(0x00, 16)
 const id2 = counting(0x10, 16)
 const sentAt = 1_767_225_600_123
@@ -150,6 +156,10 @@ const contents: Array<{ name: string, content: ContentJson }> = [
         seq: 2
       }
     }
+  },
+  {
+    name: 'installation moved: installation 2 with the invite card above, signed by its identity key',
+    content: { id: toHex(id2), sentAt, installationMoved: movedStatement(previous?.contents.find(c => c.content.installationMoved != null)?.content.installationMoved) }
   }
 ]
 

@@ -54,7 +54,12 @@ export interface ContentJson {
   disappearingTimer?: { seconds: number }
   tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
   file?: { id: string, key: string, size: number, paddedSize: number, chunkSize: number, root: string, mime: string, name: string, thumbnail?: string, seq: number }
+  installationMoved?: MovedJson
+  installationReplaced?: MovedJson
 }
+
+/** An installation's statement with hex byte strings. */
+export interface MovedJson { installation: number, card: string, signature: string }
 
 /** A MessageFrame with hex byte strings. */
 export interface FrameJson {
@@ -154,6 +159,9 @@ export function contentFromJson (json: ContentJson): Content {
     const { thumbnail, ...file } = json.file
     content.file = { ...file, id: fromHex(file.id), key: fromHex(file.key), root: fromHex(file.root), ...(thumbnail != null ? { thumbnail: fromHex(thumbnail) } : {}) }
   }
+  const moved = (m: MovedJson): NonNullable<Content['installationMoved']> => ({ installation: m.installation, card: fromHex(m.card), signature: fromHex(m.signature) })
+  if (json.installationMoved != null) content.installationMoved = moved(json.installationMoved)
+  if (json.installationReplaced != null) content.installationReplaced = moved(json.installationReplaced)
   return content
 }
 

@@ -12,8 +12,9 @@ import { PrivateKey } from '@signalapp/libsignal-client'
 import {
   decodeContent, decodeEnvelope, decodeInviteLink, decodeMessageFrame, encodeContent, encodeEnvelope,
   encodeInviteCardBody, encodeMessageFrame, INVITE_CARD_SIGNATURE_CONTEXT, INVITE_LINK_PREFIX, INVITE_QR_PREFIX,
-  verifySignedInviteCard
+  movedSigningInput, verifySignedInviteCard
 } from '../../src/protocol/index.js'
+import { verifyIdentitySignature } from '../../src/crypto/index.js'
 import { toBase45 } from '../../src/protocol/base45.js'
 import * as pb from '../../src/protocol/sotto.js'
 import { fromHex, toHex } from './fixtures.js'
@@ -82,6 +83,16 @@ describe('test vectors', () => {
       const envelope = { id: fromHex(v.id), sealed: fromHex(v.sealed) }
       assert.equal(toHex(encodeEnvelope(envelope)), v.encoded, v.name)
       assert.deepEqual(decodeEnvelope(fromHex(v.encoded)), envelope, v.name)
+    }
+  })
+
+  it('signs an installation\'s statement with the identity key over its number and card', () => {
+    const moved = vectors.contents.flatMap(v => v.content.installationMoved ?? [])
+    assert.equal(moved.length, 1)
+    for (const m of moved) {
+      const key = fromHex(vectors.inviteCard.card.bundle.identityKey)
+      assert.equal(verifyIdentitySignature(key, movedSigningInput(m.installation, fromHex(m.card)), fromHex(m.signature)), true)
+      assert.equal(verifyIdentitySignature(key, movedSigningInput(m.installation + 1, fromHex(m.card)), fromHex(m.signature)), false)
     }
   })
 

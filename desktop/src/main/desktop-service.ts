@@ -31,6 +31,7 @@ import { MessengerWatch } from './service/messenger-watch.js'
 import { RelayViews } from './service/relay-views.js'
 import { errorView, failure, parseRequest } from './service/results.js'
 import { coreLinkReader } from './core-loader.js'
+import { backupHandlers } from './service/backup-handlers.js'
 import { contactHandlers } from './service/contact-handlers.js'
 import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
@@ -38,6 +39,7 @@ import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
+import { securityHandlers } from './service/security-handlers.js'
 import { settingsHandlers } from './service/settings-handlers.js'
 import type { Handlers } from './service/handlers.js'
 import type { OpenMessenger } from './service/onboarding-handlers.js'
@@ -88,6 +90,8 @@ export interface DesktopServiceInit {
   features?: HostFeatures
   /** Called with the desktop preferences once read at start, and after each change (to apply them). */
   onPreferences?: (prefs: DesktopConfig['prefs']) => void
+  /** Asks where to save a backup (a save dialog); without it, backups go to `<dataDir>/backups`. */
+  chooseBackupFile?: (suggested: string) => Promise<string | undefined>
   /** Loggers. */
   logger?: LoggerFactory
 }
@@ -183,6 +187,7 @@ export class DesktopService {
       online: this.watch?.online ?? false
     }
     if (this.messenger != null && this.phase === 'ready') s.identity = identityView(this.messenger.identity())
+    if (this.messenger != null && this.phase === 'ready' && this.messenger.installation().replacedBy != null) s.replaced = true
     if (this.lastError != null) s.error = this.lastError
     return s
   }
@@ -247,7 +252,11 @@ export class DesktopService {
     return this.stopping
   }
 
-  /** Opens an existing set-up: with the keychain's key, the environment's passphrase, or not yet. */
+  /**
+   * Opens an existing set-up: with the keychain's key, the environment's passphrase, or not yet.
+   * A change of key source cut short between re-wrapping the store and writing the config leaves
+   * the config naming the old one: the other is tried then (see `security-handlers.ts`).
+   */
   private async reopen (config: DesktopConfig): Promise<void> {
     if (config.keyMode === 'host-key') {
       const key = await this.init.keyVault?.load()
@@ -255,8 +264,19 @@ export class DesktopService {
         this.setPhase('failed', { name: 'KeychainError', message: 'The storage key is missing from the OS keychain' })
         return
       }
-      await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'failed' }))
-    } else if (this.init.passphrase != null) {
+      try {
+        await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'failed' }))
+      } catch (err) {
+        // Switched to a passphrase just before a crash: ask for it.
+        if ((err as Error).name === 'WrongPassphraseError') this.setPhase('locked')
+        else throw err
+      }
+      return
+    }
+    const key = await this.init.keyVault?.load().catch(() => undefined)
+    // Switched to the keychain just before a crash: its key opens the store.
+    if (key != null && await this.guarded(() => this.open({ kind: 'host-key', key }, { failPhase: 'locked' })).then(() => true, () => false)) return
+    if (this.init.passphrase != null) {
       const passphrase = this.init.passphrase
       await this.guarded(() => this.open({ kind: 'passphrase', passphrase }, { failPhase: 'locked' }))
     } else {
@@ -286,6 +306,8 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       })
       this.watch.start()
+      m.on('replaced', () => { this.events.push('app', this.status()) })
+      await this.recordKeyMode(keySource.kind)
       this.setPhase('ready')
       this.log?.info('messenger ready')
     } catch (err) {
@@ -294,6 +316,14 @@ export class DesktopService {
       this.setPhase(options.failPhase, error)
       throw err
     }
+  }
+
+  /** Writes the key source that opened the store into the config, if another was written there. */
+  private async recordKeyMode (keyMode: KeySource['kind']): Promise<void> {
+    const config = this.requireConfig()
+    if (config.keyMode === keyMode) return
+    await writeConfig(this.init.dataDir, this.config = { ...config, keyMode })
+    if (keyMode === 'passphrase') await this.init.keyVault?.remove()
   }
 
   private readonly guarded = (work: () => Promise<void>): Promise<void> => {
@@ -323,23 +353,29 @@ export class DesktopService {
       this.config = next
       this.init.onPreferences?.(next.prefs)
     }
+    const onboarding = {
+      messenger,
+      dataDir: this.init.dataDir,
+      messengerDir: this.messengerDir,
+      ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
+      ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
+      phase: () => this.phase,
+      // A call that comes before anyone called start (both hosts call it first) starts it itself.
+      settled: async () => { await this.start() },
+      status: () => this.status(),
+      relayEntries: (addresses: readonly string[]) => this.relays.entries(addresses),
+      joinLink: async (addr: string, code: string) => links.encodeRelayLink({ addr, code }),
+      saveConfig,
+      forgetConfig: () => { this.config = undefined },
+      open: this.open,
+      guarded: this.guarded
+    }
     return {
-      ...onboardingHandlers({
-        messenger,
-        dataDir: this.init.dataDir,
-        messengerDir: this.messengerDir,
-        ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
-        ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {}),
-        phase: () => this.phase,
-        // A call that comes before anyone called start (both hosts call it first) starts it itself.
-        settled: async () => { await this.start() },
-        status: () => this.status(),
-        relayEntries: addresses => this.relays.entries(addresses),
-        joinLink: async (addr, code) => links.encodeRelayLink({ addr, code }),
-        saveConfig,
-        forgetConfig: () => { this.config = undefined },
-        open: this.open,
-        guarded: this.guarded
+      ...onboardingHandlers(onboarding),
+      ...backupHandlers({
+        ...onboarding,
+        ...(this.init.chooseBackupFile != null ? { chooseBackupFile: this.init.chooseBackupFile } : {}),
+        ...(this.init.messengerOptions?.scryptLogN != null ? { scryptLogN: this.init.messengerOptions.scryptLogN } : {})
       }),
       ...contactHandlers({ messenger, refreshUnread }),
       ...firstContactHandlers({
@@ -354,6 +390,13 @@ export class DesktopService {
       ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
+      ...securityHandlers({
+        messenger,
+        config: () => this.requireConfig(),
+        saveConfig,
+        ...(this.init.keyVault != null ? { keyVault: this.init.keyVault } : {}),
+        ...(this.init.passphrase != null ? { passphrase: this.init.passphrase } : {})
+      }),
       ...linkHandlers({
         ...(this.init.openLink != null ? { openLink: this.init.openLink } : {}),
         takePendingInvite: () => {

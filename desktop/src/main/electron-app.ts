@@ -104,6 +104,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     ...(init.relayListDirs != null ? { relayListDirs: init.relayListDirs } : {}),
     ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}),
     openLink: url => confirmAndOpen(electron, window, url),
+    chooseBackupFile: async defaultPath => chooseBackupFile(electron, window, defaultPath),
     features: hostFeatures(electron, init.platform ?? process.platform),
     onPreferences: prefs => { presence.apply(prefs) },
     ...(init.logger != null ? { logger: init.logger } : {})
@@ -185,6 +186,13 @@ function forwardEvents (
       notification.show()
     }
   })
+}
+
+/** Asks where to save a backup, in a save dialog; undefined when cancelled. */
+async function chooseBackupFile<W extends WindowLike> (electron: ElectronSurface<W>, window: W | undefined, defaultPath: string): Promise<string | undefined> {
+  if (window == null) return undefined
+  const chosen = await electron.dialog.showSaveDialog(window, { title: 'Save the backup', defaultPath })
+  return chosen.canceled ? undefined : chosen.filePath
 }
 
 /** Opens an https link in the browser once the user confirmed it in a dialog. */

@@ -53,5 +53,7 @@ export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'DataDirectoryLockedError', 'StorageCorruptError', 'UnsupportedSchemaError',
   'IdentityChangedError', 'NotFoundError', 'BlockedError', 'ProtocolError', 'TimeoutError',
   'ExcludedJurisdictionError', 'RelayUnreachableError', 'QuotaExceededError', 'RateLimitedError',
-  'WeakPassphraseError', 'InviteLinkRevokedError', 'InviteLinkExpiredError', 'JoinCodeRequiredError'
+  'WeakPassphraseError', 'InviteLinkRevokedError', 'InviteLinkExpiredError', 'JoinCodeRequiredError',
+  'ReplacedInstallationError', 'WrongBackupPassphraseError', 'BackupFormatError', 'UnsupportedBackupVersionError',
+  'DataDirectoryNotEmptyError'
 ])

@@ -43,7 +43,11 @@ export const METHOD_CHANNELS = {
   renewInvite: 'sotto:invite:renew',
   readRelayLink: 'sotto:relays:read-link',
   previewInvite: 'sotto:invite:preview',
-  requestCamera: 'sotto:camera:request'
+  requestCamera: 'sotto:camera:request',
+  security: 'sotto:security:get',
+  changeKeySource: 'sotto:security:change-key',
+  exportBackup: 'sotto:backup:export',
+  restoreBackup: 'sotto:backup:restore'
 } as const
 
 /** The name of a call. */

@@ -178,6 +178,19 @@ export interface SettingsView {
   startAtLogin?: boolean
 }
 
+/** The largest backup file the app restores: 64 MiB. */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024
+
+/** How the data directory is protected, for the settings' security section. */
+export interface SecurityView {
+  /** `keychain`: by a key in the OS keychain; `passphrase`: by a passphrase typed at start. */
+  keyMode: 'keychain' | 'passphrase'
+  /** The OS keychain can hold the key on this machine (so the user may switch to it). */
+  keychainAvailable: boolean
+  /** The passphrase comes from the environment (`SOTTO_PASSPHRASE`): the app cannot change it. */
+  passphraseProvided: boolean
+}
+
 /**
  * The app's lifecycle. `setup`: no identity yet (onboarding). `locked`: waits for the passphrase.
  * `starting`: opening storage and network. `ready`: the messenger runs. `failed`: it could not
@@ -222,6 +235,8 @@ export interface AppStatus {
   online: boolean
   /** The last start or unlock error. */
   error?: ErrorView
+  /** A restore from a backup on another computer replaced this installation: it sends nothing more. */
+  replaced?: boolean
 }
 
 /** A reply across the boundary: a value, or an error. */
@@ -335,7 +350,29 @@ export const requestSchemas = {
   renewInvite: empty,
   readRelayLink: z.strictObject({ link: relayLinkSchema }),
   previewInvite: z.strictObject({ invite: inviteLinkSchema }),
-  requestCamera: empty
+  requestCamera: empty,
+  security: empty,
+  changeKeySource: z.strictObject({
+    /** The passphrase now; not asked for when the OS keychain holds the key. */
+    current: z.string().min(1).max(1024).optional(),
+    /** A new passphrase. */
+    passphrase: passphrase.optional(),
+    /** Keep the key in the OS keychain instead of behind a passphrase. */
+    keychain: z.literal(true).optional()
+  }).refine(r => (r.passphrase == null) !== (r.keychain == null), 'give either a new passphrase or keychain: true'),
+  exportBackup: z.strictObject({
+    /** The recovery passphrase, under the same rule as a data directory's. */
+    passphrase,
+    /** Include the messages. */
+    history: z.boolean()
+  }),
+  restoreBackup: z.strictObject({
+    /** The backup file, base64 (at most 64 MiB of file). */
+    file: z.base64().max(Math.ceil(MAX_BACKUP_BYTES / 3) * 4),
+    recoveryPassphrase: z.string().min(1).max(1024),
+    /** The new data directory's passphrase; without one the OS keychain keeps the key. */
+    passphrase: passphrase.optional()
+  })
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -383,6 +420,11 @@ export interface Replies {
   readRelayLink: RelayView
   previewInvite: InvitePreviewView
   requestCamera: null
+  security: SecurityView
+  changeKeySource: SecurityView
+  /** Where the backup was written (`file` empty when the user cancelled the file choice). */
+  exportBackup: { file: string, bytes: number }
+  restoreBackup: AppStatus
 }
 
 /** The payload of each pushed event. */

@@ -5,24 +5,20 @@ import { afterEach, describe, it } from 'node:test'
 import { screen, waitFor, within } from '@testing-library/react'
 import { qrPng } from '@sotto/core/links'
 import { renderApp } from '../fixtures/app-harness.js'
+import { memoryKeyVault } from '../fixtures/helpers.js'
 import type { Harness } from '../fixtures/app-harness.js'
-import type { KeyVault } from '../../src/main/key-vault.js'
 
 const RELAY = '/dns4/relay.example.org/tcp/4001/p2p/12D3KooWRelayRelayRelayRelayRelayRelayRelayRelay'
 const LINKED_ADDR = '/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWGE8Fj24EPMF35MWsCNBfqiHpC5aGRRKjyQKQyzR9HbQi'
 const LINKED = `sotto://relay${LINKED_ADDR}`
 
-function vault (): KeyVault {
-  let key: Uint8Array | undefined
-  return { available: () => true, load: async () => key, create: async () => (key ??= new Uint8Array(32)), remove: async () => { key = undefined } }
-}
 
 describe('onboarding screen', () => {
   let h: Harness
   afterEach(async () => { await h.close() })
 
   it('creates an identity with the keychain, keyboard only, with the chosen relays', async () => {
-    h = await renderApp({ ready: false, service: { passphrase: undefined, keyVault: vault(), defaultRelays: [{ address: RELAY, operator: 'Example Collective', jurisdiction: 'IS' }] } })
+    h = await renderApp({ ready: false, service: { passphrase: undefined, keyVault: memoryKeyVault(), defaultRelays: [{ address: RELAY, operator: 'Example Collective', jurisdiction: 'IS' }] } })
     assert.ok(await screen.findByRole('heading', { name: 'Welcome to Sotto' }))
     assert.ok(screen.getByText('Example Collective'))
     assert.ok(screen.getByText('Jurisdiction IS'))

@@ -85,7 +85,7 @@ async function firstOpen (
   components: OnboardingHandlersComponents,
   { name, secret, relays, joining }: { name: string, secret: string | undefined, relays: RelayEntry[], joining: string[] }
 ): Promise<void> {
-  const { keyVault, dataDir } = components
+  const { keyVault } = components
   const keySource: KeySource = secret == null
     ? { kind: 'host-key', key: await keyVault!.create() }
     : { kind: 'passphrase', passphrase: secret }
@@ -93,11 +93,15 @@ async function firstOpen (
   try {
     await components.open(keySource, { name, relays: joining, failPhase: 'setup' })
   } catch (err) {
-    // A fresh set-up that failed leaves nothing behind, so it can be tried again.
-    await rm(configPath(dataDir), { force: true })
-    await rm(components.messengerDir, { recursive: true, force: true })
-    if (secret == null) await keyVault!.remove()
-    components.forgetConfig()
+    await undoSetup(components, keySource)
     throw err
   }
+}
+
+/** A fresh set-up (or restore) that failed leaves nothing behind, so it can be tried again. */
+export async function undoSetup (components: Pick<OnboardingHandlersComponents, 'dataDir' | 'messengerDir' | 'keyVault' | 'forgetConfig'>, keySource: KeySource): Promise<void> {
+  await rm(configPath(components.dataDir), { force: true })
+  await rm(components.messengerDir, { recursive: true, force: true })
+  if (keySource.kind === 'host-key') await components.keyVault?.remove()
+  components.forgetConfig()
 }

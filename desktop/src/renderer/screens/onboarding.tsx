@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Onboarding: a name, an optional (or, without a keychain, required) passphrase, and relays.
- * The offered relays (a distributor's list) are chosen by default, with their join codes.
+ * Onboarding: a name, an optional (or, without a keychain, required) passphrase, and relays; or
+ * restoring a backup made on another computer. The offered relays (a distributor's list) are
+ * chosen by default, with their join codes.
  */
 import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
 import { RelayChoice } from './onboarding-relays.js'
+import { RestoreBackup } from './onboarding-restore.js'
 import type { FormEvent, ReactNode } from 'react'
 import type { AppStatus, InvitePreviewView, RelayView } from '../../shared/contract.js'
 
@@ -78,6 +80,7 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
   const [own, setOwn] = useState<RelayView[]>([])
   const [inviter, setInviter] = useState<InvitePreviewView>()
   const [formError, setFormError] = useState<string>()
+  const [restoring, setRestoring] = useState(false)
   const needsPassphrase = !status.passphraseProvided && (status.keyStorage === 'passphrase' || usePassphrase)
 
   const relays = [...selected, ...own.map(r => r.address)]
@@ -98,16 +101,35 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
     await client.setup(request)
   })
 
+  /** The protection fields' error, if any. */
+  const checkProtection = (): string | undefined => {
+    if (needsPassphrase && passphrase.length < 8) return 'The passphrase needs at least 8 characters'
+    if (needsPassphrase && passphrase !== confirm) return 'The passphrases differ'
+    return undefined
+  }
   const submit = (event: FormEvent): void => {
     event.preventDefault()
-    setFormError(undefined)
-    if (name.trim() === '') { setFormError('Enter a name'); return }
-    if (needsPassphrase && passphrase.length < 8) { setFormError('The passphrase needs at least 8 characters'); return }
-    if (needsPassphrase && passphrase !== confirm) { setFormError('The passphrases differ'); return }
-    if (missingCode != null) { setFormError(`Enter the join code of ${missingCode.operator ?? missingCode.address}, or remove that relay`); return }
-    void create.run()
+    const invalid = name.trim() === ''
+      ? 'Enter a name'
+      : checkProtection() ?? (missingCode != null ? `Enter the join code of ${missingCode.operator ?? missingCode.address}, or remove that relay` : undefined)
+    setFormError(invalid)
+    if (invalid == null) void create.run()
   }
 
+  const protection = (
+    <KeyProtection
+      status={status} usePassphrase={usePassphrase} onUsePassphrase={setUsePassphrase} needsPassphrase={needsPassphrase}
+      passphrase={passphrase} onPassphrase={setPassphrase} confirm={confirm} onConfirm={setConfirm}
+    />
+  )
+  if (restoring) {
+    return (
+      <RestoreBackup
+        onCancel={() => { setRestoring(false) }} protection={protection}
+        passphrase={needsPassphrase ? passphrase : undefined} check={checkProtection}
+      />
+    )
+  }
   const error = formError ?? create.error
   return (
     <main className='onboarding'>
@@ -117,10 +139,7 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
         <label htmlFor={nameId}>Your name</label>
         <input id={nameId} value={name} onChange={e => { setName(e.target.value) }} maxLength={64} autoComplete='off' required />
         <p className='hint'>Shown to the people you invite.</p>
-        <KeyProtection
-          status={status} usePassphrase={usePassphrase} onUsePassphrase={setUsePassphrase} needsPassphrase={needsPassphrase}
-          passphrase={passphrase} onPassphrase={setPassphrase} confirm={confirm} onConfirm={setConfirm}
-        />
+        {protection}
         <RelayChoice
           offered={status.defaultRelays} selected={selected} onSelected={setSelected} own={own} onOwn={setOwn} codes={codes} onCodes={setCodes}
           {...(inviter != null ? { inviter } : {})}
@@ -128,6 +147,7 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
         {error != null && <p role='alert' className='error'>{error}</p>}
         <button type='submit' className='primary' disabled={create.busy}>{create.busy ? 'Creating…' : 'Create my identity'}</button>
       </form>
+      <p>Moving from another computer? <button type='button' onClick={() => { setRestoring(true) }}>Restore from a backup</button></p>
     </main>
   )
 }

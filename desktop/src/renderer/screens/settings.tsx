@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Settings: appearance, notifications, privacy (LAN discovery, read receipts, excluded
- * jurisdictions) and relays.
+ * jurisdictions), the passphrase and relays.
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -9,6 +9,8 @@ import { useAction } from '../components/use-action.js'
 import { errorMessage } from '../client.js'
 import { BackgroundSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
 import { RelaySection } from './settings-relays.js'
+import { SecuritySection } from './settings-security.js'
+import { MoveSection } from './settings-backup.js'
 import type { ReactNode } from 'react'
 import type { RelayView, Requests, SettingsView } from '../../shared/contract.js'
 
@@ -77,6 +79,8 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
       <BackgroundSection {...sectionProps} />
       <PrivacySection {...sectionProps} />
       <JurisdictionSection {...sectionProps} onInvalid={setInputError} />
+      <SecuritySection />
+      <MoveSection />
       <RelaySection initial={relays} onError={setInputError} />
     </section>
   )

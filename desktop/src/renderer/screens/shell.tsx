@@ -95,6 +95,9 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
 
   return (
     <div className='shell'>
+      {status.replaced === true && (
+        <p role='alert' className='error replaced'>Sotto was restored from a backup on another computer, which replaced this one: nothing is sent from here any more.</p>
+      )}
       <nav className='sidebar' aria-label='Sotto'>
         <p className='me'>
           <PeerName name={status.identity?.name ?? ''} />
