@@ -4,6 +4,7 @@
  * that the ciphertext's length says little about the text's.
  */
 import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
+import { GROUP_DECODE_LIMITS, checkGroupBodies, groupBodies, groupBodyFromWire, groupBodyToWire } from './group-content.js'
 import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
@@ -26,7 +27,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content == null || typeof content !== 'object') {
     throw new InvalidInputError('content: expected an object')
   }
-  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest].filter(b => b != null)
+  const bodies = [content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest, ...groupBodies(content)].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
   }
@@ -46,6 +47,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
       }))
     }
   }
+  groupBodyToWire(content, message)
   const unpadded = pb.Content.encode(message).byteLength
   let target = Math.ceil(unpadded / CONTENT_PADDING_BLOCK) * CONTENT_PADDING_BLOCK
   let padding = paddingChunks(target - unpadded)
@@ -74,7 +76,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
 export function decodeContent (bytes: Uint8Array): Content {
   checkSize(bytes, MAX_CONTENT_BYTES, 'content')
   const raw = decodeProto(() => pb.Content.decode(bytes, {
-    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, resendRequest: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS } }
+    limits: { padding: 2, deliveryReceipt: { ids: MAX_RECEIPT_IDS }, resendRequest: { ids: MAX_RECEIPT_IDS }, tokens: { relays: MAX_CARD_RELAYS }, ...GROUP_DECODE_LIMITS }
   }), 'content')
   checkPadding(raw.padding, 'content')
   const content: Content = {
@@ -95,12 +97,14 @@ export function decodeContent (bytes: Uint8Array): Content {
       }))
     }
   }
+  groupBodyFromWire(raw, content)
   checkContent(content)
   return content
 }
 
 function checkContent (content: Content): void {
   checkBytes(content.id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content id')
+  checkGroupBodies(content)
   checkInteger(content.sentAt, 0, Number.MAX_SAFE_INTEGER, 'content sentAt')
   if (content.senderCard != null) {
     checkBytes(content.senderCard, 1, MAX_SIGNED_INVITE_CARD_BYTES, 'content senderCard')

@@ -27,6 +27,6 @@ export {
 } from './limits.js'
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export type {
-  Content, ContentDeliveryReceipt, ContentDisappearingTimer, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
+  Content, ContentDeliveryReceipt, ContentGroupJoin, ContentGroupText, ContentGroupUpdate, ContentSenderKey, ContentDisappearingTimer, ContentResendRequest, ContentText, ContentTokens, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -1083,6 +1083,10 @@ export interface Content {
   disappearingTimer?: Content.DisappearingTimer
   tokens?: Content.Tokens
   resendRequest?: Content.ResendRequest
+  groupUpdate?: Content.GroupUpdate
+  senderKey?: Content.SenderKey
+  groupText?: Content.GroupText
+  groupJoin?: Content.GroupJoin
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -1629,6 +1633,563 @@ export namespace Content {
     }
   }
 
+  export interface GroupUpdate {
+    groupId: Uint8Array<ArrayBuffer>
+    changes: Uint8Array<ArrayBuffer>[]
+  }
+
+  export namespace GroupUpdate {
+    let _codec: Codec<GroupUpdate>
+
+    export const codec = (): Codec<GroupUpdate> => {
+      if (_codec == null) {
+        _codec = message<GroupUpdate>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if (obj.changes != null && obj.changes.length > 0) {
+            for (const value of obj.changes) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            changes: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                if (opts.limits?.changes != null && obj.changes.length === opts.limits.changes) {
+                  throw new MaxLengthError('Decode error - repeated field "changes" had too many elements')
+                }
+
+                obj.changes.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            changes: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                if (opts.limits?.changes != null && obj.changes === opts.limits.changes) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "changes" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.changes[]`,
+                  index: obj.changes,
+                  value: reader.bytes()
+                }
+
+                obj.changes++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupUpdateGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupUpdateChangesFieldEvent {
+      field: '$.changes[]'
+      index: number
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<GroupUpdate>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupUpdate.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): GroupUpdate {
+      return decodeMessage(buf, GroupUpdate.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): Generator<GroupUpdateGroupIdFieldEvent | GroupUpdateChangesFieldEvent> {
+      return streamMessage(buf, GroupUpdate.codec(), opts)
+    }
+  }
+
+  export interface SenderKey {
+    groupId: Uint8Array<ArrayBuffer>
+    distribution: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace SenderKey {
+    let _codec: Codec<SenderKey>
+
+    export const codec = (): Codec<SenderKey> => {
+      if (_codec == null) {
+        _codec = message<SenderKey>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.distribution != null && obj.distribution.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.distribution)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            distribution: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.distribution = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.distribution`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface SenderKeyGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface SenderKeyDistributionFieldEvent {
+      field: '$.distribution'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<SenderKey>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, SenderKey.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): SenderKey {
+      return decodeMessage(buf, SenderKey.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyGroupIdFieldEvent | SenderKeyDistributionFieldEvent> {
+      return streamMessage(buf, SenderKey.codec(), opts)
+    }
+  }
+
+  export interface GroupText {
+    groupId: Uint8Array<ArrayBuffer>
+    text: string
+    seq: bigint
+    disappearingSeconds: number
+  }
+
+  export namespace GroupText {
+    let _codec: Codec<GroupText>
+
+    export const codec = (): Codec<GroupText> => {
+      if (_codec == null) {
+        _codec = message<GroupText>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.text != null && obj.text !== '')) {
+            w.uint32(18)
+            w.string(obj.text)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0n)) {
+            w.uint32(24)
+            w.uint64(obj.seq)
+          }
+
+          if ((obj.disappearingSeconds != null && obj.disappearingSeconds !== 0)) {
+            w.uint32(32)
+            w.uint32(obj.disappearingSeconds)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            text: '',
+            seq: 0n,
+            disappearingSeconds: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.text = reader.string()
+                break
+              }
+              case 3: {
+                obj.seq = reader.uint64()
+                break
+              }
+              case 4: {
+                obj.disappearingSeconds = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.text`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.disappearingSeconds`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupTextGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextTextFieldEvent {
+      field: '$.text'
+      value: string
+    }
+
+    export interface GroupTextSeqFieldEvent {
+      field: '$.seq'
+      value: bigint
+    }
+
+    export interface GroupTextDisappearingSecondsFieldEvent {
+      field: '$.disappearingSeconds'
+      value: number
+    }
+
+    export function encode (obj: Partial<GroupText>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupText.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): GroupText {
+      return decodeMessage(buf, GroupText.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent> {
+      return streamMessage(buf, GroupText.codec(), opts)
+    }
+  }
+
+  export interface GroupJoin {
+    groupId: Uint8Array<ArrayBuffer>
+    name: string
+    card?: Uint8Array<ArrayBuffer>
+    depositToken?: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace GroupJoin {
+    let _codec: Codec<GroupJoin>
+
+    export const codec = (): Codec<GroupJoin> => {
+      if (_codec == null) {
+        _codec = message<GroupJoin>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.name != null && obj.name !== '')) {
+            w.uint32(18)
+            w.string(obj.name)
+          }
+
+          if (obj.card != null) {
+            w.uint32(26)
+            w.bytes(obj.card)
+          }
+
+          if (obj.depositToken != null) {
+            w.uint32(34)
+            w.bytes(obj.depositToken)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            name: ''
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.name = reader.string()
+                break
+              }
+              case 3: {
+                obj.card = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.depositToken = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.card`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.depositToken`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupJoinGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupJoinNameFieldEvent {
+      field: '$.name'
+      value: string
+    }
+
+    export interface GroupJoinCardFieldEvent {
+      field: '$.card'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupJoinDepositTokenFieldEvent {
+      field: '$.depositToken'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<GroupJoin>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupJoin.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): GroupJoin {
+      return decodeMessage(buf, GroupJoin.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): Generator<GroupJoinGroupIdFieldEvent | GroupJoinNameFieldEvent | GroupJoinCardFieldEvent | GroupJoinDepositTokenFieldEvent> {
+      return streamMessage(buf, GroupJoin.codec(), opts)
+    }
+  }
+
   export interface RelayToken {
     addr: Uint8Array<ArrayBuffer>
     mailboxId: Uint8Array<ArrayBuffer>
@@ -1776,7 +2337,55 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.groupJoin != null) {
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.groupText != null) {
+          obj.groupJoin = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.senderKey != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.groupUpdate = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.groupUpdate != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.resendRequest != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1784,6 +2393,10 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.resendRequest = undefined
           obj.disappearingTimer = undefined
           obj.deliveryReceipt = undefined
@@ -1791,6 +2404,10 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.deliveryReceipt = undefined
@@ -1798,6 +2415,10 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1805,6 +2426,10 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.resendRequest = undefined
           obj.tokens = undefined
           obj.disappearingTimer = undefined
@@ -1849,6 +2474,26 @@ export namespace Content {
         if (obj.resendRequest != null) {
           w.uint32(66)
           Content.ResendRequest.codec().encode(obj.resendRequest, w)
+        }
+
+        if (obj.groupUpdate != null) {
+          w.uint32(130)
+          Content.GroupUpdate.codec().encode(obj.groupUpdate, w)
+        }
+
+        if (obj.senderKey != null) {
+          w.uint32(138)
+          Content.SenderKey.codec().encode(obj.senderKey, w)
+        }
+
+        if (obj.groupText != null) {
+          w.uint32(146)
+          Content.GroupText.codec().encode(obj.groupText, w)
+        }
+
+        if (obj.groupJoin != null) {
+          w.uint32(154)
+          Content.GroupJoin.codec().encode(obj.groupJoin, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -1916,6 +2561,30 @@ export namespace Content {
               })
               break
             }
+            case 16: {
+              obj.groupUpdate = Content.GroupUpdate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupUpdate
+              })
+              break
+            }
+            case 17: {
+              obj.senderKey = Content.SenderKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.senderKey
+              })
+              break
+            }
+            case 18: {
+              obj.groupText = Content.GroupText.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupText
+              })
+              break
+            }
+            case 19: {
+              obj.groupJoin = Content.GroupJoin.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupJoin
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -1932,7 +2601,55 @@ export namespace Content {
         }
 
 
+        if (obj.groupJoin != null) {
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.groupText != null) {
+          delete obj.groupJoin
+          delete obj.senderKey
+          delete obj.groupUpdate
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.senderKey != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.groupUpdate
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.groupUpdate != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.resendRequest != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.tokens
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1940,6 +2657,10 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.resendRequest
           delete obj.disappearingTimer
           delete obj.deliveryReceipt
@@ -1947,6 +2668,10 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.resendRequest
           delete obj.tokens
           delete obj.deliveryReceipt
@@ -1954,6 +2679,10 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -1961,6 +2690,10 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.resendRequest
           delete obj.tokens
           delete obj.disappearingTimer
@@ -2031,6 +2764,34 @@ export namespace Content {
             case 8: {
               yield * Content.ResendRequest.codec().stream(reader, reader.uint32(), `${prefix}.resendRequest`, {
                 limits: opts.limits?.resendRequest
+              })
+
+              break
+            }
+            case 16: {
+              yield * Content.GroupUpdate.codec().stream(reader, reader.uint32(), `${prefix}.groupUpdate`, {
+                limits: opts.limits?.groupUpdate
+              })
+
+              break
+            }
+            case 17: {
+              yield * Content.SenderKey.codec().stream(reader, reader.uint32(), `${prefix}.senderKey`, {
+                limits: opts.limits?.senderKey
+              })
+
+              break
+            }
+            case 18: {
+              yield * Content.GroupText.codec().stream(reader, reader.uint32(), `${prefix}.groupText`, {
+                limits: opts.limits?.groupText
+              })
+
+              break
+            }
+            case 19: {
+              yield * Content.GroupJoin.codec().stream(reader, reader.uint32(), `${prefix}.groupJoin`, {
+                limits: opts.limits?.groupJoin
               })
 
               break
@@ -2122,6 +2883,67 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentGroupUpdateGroupIdFieldEvent {
+    field: '$.groupUpdate.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupUpdateChangesFieldEvent {
+    field: '$.groupUpdate.changes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSenderKeyGroupIdFieldEvent {
+    field: '$.senderKey.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSenderKeyDistributionFieldEvent {
+    field: '$.senderKey.distribution'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextGroupIdFieldEvent {
+    field: '$.groupText.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextTextFieldEvent {
+    field: '$.groupText.text'
+    value: string
+  }
+
+  export interface ContentGroupTextSeqFieldEvent {
+    field: '$.groupText.seq'
+    value: bigint
+  }
+
+  export interface ContentGroupTextDisappearingSecondsFieldEvent {
+    field: '$.groupText.disappearingSeconds'
+    value: number
+  }
+
+  export interface ContentGroupJoinGroupIdFieldEvent {
+    field: '$.groupJoin.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupJoinNameFieldEvent {
+    field: '$.groupJoin.name'
+    value: string
+  }
+
+  export interface ContentGroupJoinCardFieldEvent {
+    field: '$.groupJoin.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupJoinDepositTokenFieldEvent {
+    field: '$.groupJoin.depositToken'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -2136,7 +2958,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
