@@ -8,10 +8,11 @@
  * the messages named again, under their ids.
  */
 import { randomBytes } from 'node:crypto'
-import { unseal } from '../crypto/index.js'
+import { SEALED_V2_RECEIVED, unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
+import { hasGroupBody } from './group-inbox.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -19,6 +20,7 @@ import type { Logger } from '../logger.js'
 import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
+import type { GroupInbox } from './group-inbox.js'
 import type { Outbox } from './outbox.js'
 import type { ContactRecord, MessageRecord, MessageRef, OutboxRecord } from './records.js'
 import type { ChangeControl } from './state.js'
@@ -45,6 +47,8 @@ export interface InboxComponents {
   outbox: Outbox
   /** Told what an accepted envelope changed, once it is durable. */
   onAccepted(accepted: AcceptedView): void
+  /** What arrives for groups; without it, group messages and bodies are refused or ignored. */
+  groups?: GroupInbox
 }
 
 /** What an accepted envelope changed, as announced: the message in its public view. */
@@ -68,7 +72,7 @@ export interface Accepted {
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
-interface Opened {
+export interface InboxOutcome {
   result: DeliveryResult
   accepted?: Accepted
   commit?: boolean
@@ -113,8 +117,10 @@ export class Inbox {
     return outcome.result
   }
 
-  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<Opened> {
+  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    const groups = this.components.groups
+    if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
     let opened
     try {
       opened = await unseal(tx, this.components.identity, sealed)
@@ -142,6 +148,7 @@ export class Inbox {
       this.components.log.warn('envelope id does not match its content', {})
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
+    if (groups != null && hasGroupBody(content)) return groups.receive(tx, change, id, opened, content, route)
 
     const accepted: Accepted = { delivered: [], requeued: [] }
     const { contacts, messages, unread, receipts, refs } = this.components.repos
@@ -161,7 +168,8 @@ export class Inbox {
     contact.lastActivity = Date.now()
 
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
-    if (content.text != null) {
+    // A member reached only through a group writes in the group, not to the user alone.
+    if (content.text != null && contact.status !== 'member') {
       const message: MessageRecord = {
         id,
         contactId: contact.id,
@@ -194,7 +202,12 @@ export class Inbox {
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
         const delivered = await this.components.repos.message(toHex(receiptId), tx)
-        if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
+        if (delivered?.groupId != null) {
+          if (groups?.delivered(delivered, contact.id) === true) {
+            messages.put(tx, delivered)
+            if (delivered.state === 'delivered') accepted.delivered.push(delivered)
+          }
+        } else if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered') {
           delivered.state = 'delivered'
           messages.put(tx, delivered)
           accepted.delivered.push(delivered)
@@ -211,12 +224,12 @@ export class Inbox {
    * Asks the sender to seal it again (the request is durable before the envelope is acknowledged);
    * the envelope itself is refused.
    */
-  private async askResend (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<Opened> {
+  private async askResend (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<InboxOutcome> {
     const refused: DeliveryResult = { status: 'REJECTED', reason: 'undecryptable' }
     // A fresh transaction: the one the envelope failed in must not be committed.
     const tx = change.fresh()
     const contact = await this.components.repos.contacts.get(senderUserId, tx)
-    if (contact == null || contact.status !== 'contact' || contact.blocked || contact.pendingIdentityKey != null) {
+    if (contact == null || contact.status === 'request' || contact.blocked || contact.pendingIdentityKey != null) {
       this.components.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
       return { result: refused }
     }
@@ -233,6 +246,13 @@ export class Inbox {
   private async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const message = await this.components.repos.message(messageId, tx)
     if (message == null) return this.resendControl(tx, change, contact, messageId, accepted)
+    if (message.groupId != null) {
+      if ((message.resends ?? 0) >= this.maxResends) return undefined
+      message.resends = (message.resends ?? 0) + 1
+      this.components.repos.messages.put(tx, message)
+      await this.components.groups?.resend(tx, change, contact, message)
+      return undefined
+    }
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered') return undefined
     if ((message.resends ?? 0) >= this.maxResends) return undefined
     message.resends = (message.resends ?? 0) + 1

@@ -32,6 +32,8 @@ import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
 import { createUpkeep } from './upkeep.js'
+import { GroupInbox } from './group-inbox.js'
+import { Groups } from './groups.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
 import type { Disappearing } from './disappearing.js'
@@ -41,7 +43,7 @@ import type { HomeRelays } from './home-relays.js'
 import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type {
-  Contact, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
+  Contact, CreateGroupOptions, Group, HistoryOptions, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, RelayView, Settings
 } from './types.js'
 
@@ -144,6 +146,7 @@ interface Parts {
   contacts: ContactBook
   conversations: Conversations
   shortLinks: ShortLinks
+  groups: Groups
 }
 
 /**
@@ -176,7 +179,8 @@ function wire (ctx: Context): Parts {
   })
   const contacts = new ContactBook({ repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, onAccepted: accepted => {
+  const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, groups: new GroupInbox(groups), onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -193,7 +197,7 @@ function wire (ctx: Context): Parts {
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks }
+  return { ctx, courier, outbox, peers, invites, tokens, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, groups }
 }
 
 /** The messenger's public surface over its components. */
@@ -214,6 +218,7 @@ class SottoMessenger implements Messenger {
     await disappearing.start()
     await homeRelays.start()
     await contacts.issueMissingTokens()
+    await this.parts.groups.start()
     await courier.kickAll()
     receipts.flush()
     upkeep.start()
@@ -274,8 +279,22 @@ class SottoMessenger implements Messenger {
   async acceptIdentityChange (ref: string): Promise<Contact> { return this.parts.contacts.acceptIdentityChange(ref) }
   async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
-  async send (ref: string, text: string): Promise<Message> { return this.parts.conversations.send(ref, text) }
-  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
+  async send (ref: string, text: string): Promise<Message> {
+    const group = await this.parts.groups.find(ref)
+    return group != null ? this.parts.groups.send(group.id, text) : this.parts.conversations.send(ref, text)
+  }
+
+  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
+    const group = await this.parts.groups.find(ref)
+    return group != null ? this.parts.conversations.historyOf(group.id, options) : this.parts.conversations.history(ref, options)
+  }
+
+  async createGroup (name: string, members: string[], options?: CreateGroupOptions): Promise<Group> { return this.parts.groups.create(name, members, options) }
+  async groups (): Promise<Group[]> { return this.parts.groups.list() }
+  async group (ref: string): Promise<Group> { return this.parts.groups.require(ref) }
+  async addToGroup (ref: string, contact: string): Promise<Group> { return this.parts.groups.add(ref, contact) }
+  async removeFromGroup (ref: string, member: string): Promise<Group> { return this.parts.groups.remove(ref, member) }
+  async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
   async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {

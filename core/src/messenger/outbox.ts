@@ -35,6 +35,11 @@ export interface Outbox {
    * its contact's delivery starts.
    */
   add(tx: Transaction, control: ChangeControl, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
+  /**
+   * As {@link add}, for content sealed already (a member's part of a group message): an entry for
+   * `contact` carrying `sealed` under envelope id `id`.
+   */
+  addSealed(tx: Transaction, control: ChangeControl, contact: ContactRecord, sealed: { id: Uint8Array, sentAt: number, sealed: Uint8Array }, messageId?: string): OutboxRecord
 }
 
 /** The outbox of a messenger. */
@@ -54,27 +59,32 @@ export function createOutbox (components: OutboxComponents): Outbox {
     }
     held.push(entry)
   }
-  return {
+  const outbox: Outbox = {
     async add (tx, change, contact, content, messageId) {
       const senderCard = contact.heardFrom ? undefined : await components.ownCard()
       const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
+      const entry = outbox.addSealed(tx, change, contact, { id: content.id, sentAt: content.sentAt, sealed }, messageId)
+      const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
+      if (isControl) repos.controls.put(tx, sentControl(entry, content))
+      return entry
+    },
+    addSealed (tx, change, contact, { id, sentAt, sealed }, messageId) {
       const entry: OutboxRecord = {
         contactId: contact.id,
         seq: contact.nextOutbox++,
-        envelopeId: toHex(content.id),
-        envelope: encodeEnvelope({ id: content.id, sealed }),
+        envelopeId: toHex(id),
+        envelope: encodeEnvelope({ id, sealed }),
         ...(messageId != null ? { messageId } : {}),
-        createdAt: content.sentAt,
+        createdAt: sentAt,
         attempts: 0,
         sent: false
       }
       repos.outbox.put(tx, entry)
-      const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens) != null
-      if (isControl) repos.controls.put(tx, sentControl(entry, content))
       hold(change, entry)
       return entry
     }
   }
+  return outbox
 }
 
 /** The record kept of a control envelope, to seal it again when asked. */

@@ -106,7 +106,8 @@ export interface ContactRecord {
   peerId: string
   displayName: string
   alias: string
-  status: 'contact' | 'request'
+  /** `member`: reached only through a group, never shown as a contact (see groups.ts). */
+  status: 'contact' | 'request' | 'member'
   identityKey: Uint8Array
   /** A changed identity key waiting to be accepted. */
   pendingIdentityKey?: Uint8Array
@@ -180,6 +181,14 @@ export interface MessageRecord {
   expiresAt?: number
   /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
   resends?: number
+  /** In a group: its id (then `contactId` is the group id too). */
+  groupId?: string
+  /** In a group: who wrote it (a user id, this messenger's own for outgoing ones). */
+  senderId?: string
+  /** Outgoing, in a group: the members it was sent to. */
+  recipientIds?: string[]
+  /** Outgoing, in a group: the members that stored it. */
+  deliveredTo?: string[]
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */

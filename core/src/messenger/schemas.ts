@@ -48,7 +48,7 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   peerId: z.string(),
   displayName: z.string(),
   alias: z.string(),
-  status: z.enum(['contact', 'request']),
+  status: z.enum(['contact', 'request', 'member']),
   identityKey: bytes,
   pendingIdentityKey: bytes.optional(),
   addrs: z.array(z.string()),
@@ -81,7 +81,11 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   failure: z.enum(['blocked', 'identity-changed', 'rejected', 'expired']).optional(),
   readAt: count.optional(),
   expiresAt: count.optional(),
-  resends: count.optional()
+  resends: count.optional(),
+  groupId: z.string().optional(),
+  senderId: z.string().optional(),
+  recipientIds: z.array(z.string()).optional(),
+  deliveredTo: z.array(z.string()).optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */

@@ -3,6 +3,7 @@
  * Settlement: what the courier learns of an envelope — a relay holds it, the recipient answered —
  * written to the outbox entry and its message atomically, and announced once durable.
  */
+import { markGroupDelivered } from './group-records.js'
 import { keys } from './records.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Logger } from '../logger.js'
@@ -96,6 +97,14 @@ export class Settlement {
               if (entry.messageId == null) continue
               const message = await this.components.repos.message(entry.messageId, tx)
               if (message == null) continue
+              if (message.groupId != null) {
+                // One member's answer: a refusal by one does not fail the message for the others.
+                if (result.status !== 'REJECTED' && markGroupDelivered(message, entry.contactId)) {
+                  messages.put(tx, message)
+                  changed.push({ message })
+                }
+                continue
+              }
               const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
               message.state = failure != null ? 'failed' : 'delivered'
               if (failure != null) message.failure = failure

@@ -44,7 +44,8 @@ describe('inbox', () => {
       add: async (_tx, _change, contact, content) => {
         answers.push(content.resendRequest != null ? 'resend request' : 'other')
         return { contactId: contact.id, seq: contact.nextOutbox++ } as OutboxRecord
-      }
+      },
+      addSealed: () => { throw new Error('no group messages here') }
     }
     const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, onAccepted: a => { accepted.push(a) } })
     return { inbox, repos, alice, bob, accepted, answers }
