@@ -4,7 +4,7 @@
  * commands (a fresh process has just dialled its relays and contacts).
  */
 import { TimeoutError } from '../errors.js'
-import type { Contact, Message, Messenger, RelayView } from '../messenger/index.js'
+import type { Contact, Group, Message, Messenger, RelayView } from '../messenger/index.js'
 
 /** A relay's line: its address, what it publishes about itself, and its state. */
 export function relayLine (r: RelayView): Record<string, unknown> {
@@ -51,7 +51,31 @@ export function contactLine (c: Contact): Record<string, unknown> {
 
 /** A message's line (its text included: this is the user's own display). */
 export function messageLine (m: Message): Record<string, unknown> {
-  return { id: m.id, contact: m.contactId, direction: m.direction, text: m.text, sentAt: m.sentAt, state: m.state, ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}) }
+  return {
+    id: m.id,
+    contact: m.contactId,
+    direction: m.direction,
+    text: m.text,
+    sentAt: m.sentAt,
+    state: m.state,
+    ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}),
+    ...(m.groupId != null ? { group: m.groupId, from: m.senderId } : {}),
+    ...(m.recipientCount != null ? { delivered: m.deliveredCount, of: m.recipientCount } : {})
+  }
+}
+
+/** A group's line: its id, name, members (each with id, name, admin) and who was asked to join. */
+export function groupLine (g: Group): Record<string, unknown> {
+  return {
+    group: g.id,
+    name: g.name,
+    members: g.members.map(m => ({ id: m.id, name: m.name, admin: m.admin })),
+    invited: g.invited,
+    member: g.member,
+    admin: g.admin,
+    maxMembers: g.maxMembers,
+    unread: g.unread
+  }
 }
 
 /** Waits up to `timeoutMs` for the message to be delivered; answers the state it reached. */

@@ -4,7 +4,7 @@
  * answering one JSON command per line of stdin.
  */
 import { createInterface } from 'node:readline'
-import { contactLine, relayLine } from './lines.js'
+import { contactLine, groupLine, relayLine } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
 
 /** Where the CLI writes, and what `run` reads. */
@@ -31,7 +31,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
     await Promise.all(contacts.map(async contactId => { await messenger.markRead(contactId).catch(() => {}) }))
   }
   messenger.on('message', m => {
-    json({ event: 'message', from: m.contactId, id: m.id, text: m.text, sentAt: m.sentAt })
+    json({ event: 'message', from: m.senderId ?? m.contactId, ...(m.groupId != null ? { group: m.groupId } : {}), id: m.id, text: m.text, sentAt: m.sentAt })
     unread.add(m.contactId)
     marking ??= setTimeout(() => { void markRead() }, 100)
   })
@@ -41,6 +41,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
   messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })
   messenger.on('relay', r => { json({ event: 'relay', ...relayLine(r) }) })
+  messenger.on('group', g => { json({ event: 'group', ...groupLine(g) }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
 
   let pending = Promise.resolve()

@@ -9,6 +9,7 @@
  * `{"cmd":"relays","add":MULTIADDR}`.
  */
 import { addCommand, inviteCommand } from './invite-links.js'
+import { GROUP_COMMANDS } from './group-commands.js'
 import { contactLine, messageLine, relayLine, settledRelays, settledState } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
 
@@ -132,7 +133,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'send',
     fields: [
-      { ...contact, key: 'to' },
+      { ...contact, key: 'to', label: 'CONTACT|GROUP' },
       { key: 'text', label: 'TEXT', what: 'a text', kind: 'string', positional: true },
       { key: 'timeout', label: 'SECONDS', what: 'a number of seconds', kind: 'number', min: 0, optional: true, only: 'argv' }
     ],
@@ -147,7 +148,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'history',
-    fields: [contact],
+    fields: [{ ...contact, label: 'CONTACT|GROUP' }],
     help: 'oldest first; marks them read',
     output: 'lines',
     handler: async ({ messenger, oneShot }, input) => {
@@ -223,6 +224,7 @@ export const COMMANDS: readonly Command[] = [
       return messenger.updateSettings({ excludedJurisdictions: excluded.filter(c => !named.includes(c)) })
     }
   },
+  ...GROUP_COMMANDS,
   { name: 'run', only: 'argv', fields: [listen, noMdns], output: 'none', handler: async ({ serve }) => { await serve() } }
 ]
 
@@ -262,5 +264,6 @@ ${COMMANDS.filter(c => offers(c, 'argv')).map(c => `  ${usageLine(c)}`).join('\n
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
 In \`run\`, each command is a JSON line on stdin: {"cmd":"send","to":CONTACT,"text":TEXT}, with
 "ref" to find its answer; a two-word command is its first word with the second as a key:
-{"cmd":"relays","add":MULTIADDR}. init and run exist on the command line only.
+{"cmd":"relays","add":MULTIADDR}, or "action": {"cmd":"group","action":"add","group":GROUP,"contact":CONTACT}.
+init and run exist on the command line only.
 `

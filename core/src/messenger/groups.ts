@@ -18,7 +18,7 @@ import { MAX_TEXT_LENGTH } from './conversations.js'
 import { toMessage } from './context.js'
 import { Routes, groupView, registerAtRelays, sendChanges } from './group-fanout.js'
 import { parseGroupInfo, readGroupInfo, writeGroupInfo } from './group-records.js'
-import { messageOrder } from './records.js'
+import { keys, messageOrder } from './records.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { GroupRecipient } from '../groups/index.js'
 import type { Logger } from '../logger.js'
@@ -212,6 +212,23 @@ export class Groups {
     })
     if (message.expiresAt != null) disappearing.rearm()
     return toMessage(message)
+  }
+
+  /** Marks every incoming message of the group read. */
+  async markRead (groupId: string): Promise<void> {
+    const { repos } = this.components
+    await repos.state.change(async (tx, change) => {
+      const info = await readGroupInfo(tx, groupId)
+      let read = 0
+      for await (const place of repos.unread.values(keys.unreadOf(groupId), {}, tx)) {
+        repos.unread.del(tx, place)
+        const m = await repos.messages.get(place, tx)
+        if (m != null) repos.messages.put(tx, { ...m, readAt: Date.now() })
+        read++
+      }
+      if (info == null || (read === 0 && info.unread === 0)) return change.discard()
+      writeGroupInfo(tx, { ...info, unread: 0 })
+    })
   }
 
   /**

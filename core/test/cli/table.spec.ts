@@ -30,7 +30,15 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   'relays remove': { argv: ['relays', 'remove', RELAY], json: { cmd: 'relays', remove: RELAY } },
   settings: { argv: ['settings'], json: { cmd: 'settings' } },
   'settings exclude': { argv: ['settings', 'exclude', 'ch', 'US'], json: { cmd: 'settings', exclude: ['ch', 'US'] } },
-  'settings include': { argv: ['settings', 'include', 'CH'], json: { cmd: 'settings', include: ['CH'] } }
+  'settings include': { argv: ['settings', 'include', 'CH'], json: { cmd: 'settings', include: ['CH'] } },
+  groups: { argv: ['groups'], json: { cmd: 'groups' } },
+  'group create': {
+    argv: ['group', 'create', 'Friends', '--member', 'bob', '--member', 'carol'],
+    json: { cmd: 'group', action: 'create', name: 'Friends', member: ['bob', 'carol'] }
+  },
+  'group add': { argv: ['group', 'add', 'Friends', 'bob'], json: { cmd: 'group', action: 'add', group: 'Friends', contact: 'bob' } },
+  'group remove': { argv: ['group', 'remove', 'Friends', 'bob'], json: { cmd: 'group', action: 'remove', group: 'Friends', member: 'bob' } },
+  'group leave': { argv: ['group', 'leave', 'Friends'], json: { cmd: 'group', action: 'leave', group: 'Friends' } }
 }
 
 describe('sotto command table', () => {
@@ -98,7 +106,7 @@ describe('sotto command table', () => {
   it('refuses bad arguments on the command line with a message naming them', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['send', 'bob'], /^send needs a contact and a text$/],
-      [['send', 'bob', 'hello', 'world'], /^send takes CONTACT TEXT, not 3 arguments/],
+      [['send', 'bob', 'hello', 'world'], /^send takes CONTACT\|GROUP TEXT, not 3 arguments/],
       [['send', 'bob', 'hi', '--alias', 'x'], /^send takes no --alias/],
       [['send', 'bob', 'hi', '--timeout', 'soon'], /^--timeout takes a number of seconds$/],
       [['disappearing', 'bob', 'often'], /^SECONDS takes a number of seconds$/],
