@@ -6,8 +6,44 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { nextEvent, introduce, startMessenger, tempDir } from './helpers.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
+import { MessageLink } from '../../src/net/message-protocol.js'
+import { openStore } from '../../src/storage/index.js'
+import { Mutex } from '../../src/messenger/lock.js'
+import { keys } from '../../src/messenger/records.js'
+import { Repositories, State } from '../../src/messenger/state.js'
+import { nextEvent, introduce, startMessenger, tempDir, testOptions } from './helpers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
+
+/** The envelopes waiting in the outbox of the (stopped) messenger in `dir` for `contactId`. */
+async function outboxOf (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
+  const options = testOptions(dir, name)
+  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  try {
+    const repos = new Repositories(new State(store, new Mutex()))
+    const envelopes: Uint8Array[] = []
+    for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) envelopes.push(entry.envelope)
+    return envelopes
+  } finally {
+    await store.close()
+  }
+}
+
+/** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
+async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]> {
+  const node = await createEphemeralNode()
+  try {
+    const addr = multiaddr(to.addresses()[0] as string)
+    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, addr)
+    const results = await Promise.all(envelopes.map(async e => link.send(e)))
+    link.close()
+    return results.map(r => `${r.status}${r.reason != null ? ` ${r.reason}` : ''}`)
+  } finally {
+    await node.stop()
+  }
+}
 
 /** Resolves once `m` holds group `id` with `count` members (or, for 0, once it is no member). */
 async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promise<Group> {
@@ -104,5 +140,27 @@ describe('groups between messengers', () => {
     assert.equal(bobShown.messages[0]?.text, 'without carol')
     await assert.rejects(carol.send(group.id, 'am I here?'), { name: 'GroupChangeRefusedError' })
     assert.deepEqual(carolShown.messages, [])
+  })
+
+  it('a removed member given the envelopes sent after the removal opens none of them', { timeout: 60_000 }, async () => {
+    const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
+    const bobId = bob.identity().userId
+    const carolShown = shownAt(carol, group.id)
+    // Bob comes back where Alice knows him: there is no relay here.
+    const bobListen = (bob.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
+    await bob.stop()
+    for (const text of ['after one', 'after two']) await alice.send(group.id, text)
+    await alice.stop()
+    const envelopes = await outboxOf(dirs[0]!.dir, 'Alice', bobId)
+    assert.ok(envelopes.length >= 2, `${envelopes.length} envelopes wait for Bob`)
+    const answers = await handTo(carol, envelopes)
+    assert.ok(answers.every(a => a.startsWith('REJECTED')), answers.join(', '))
+    assert.deepEqual(carolShown.messages, [])
+    assert.equal((await carol.history(group.id)).filter(m => m.text.startsWith('after')).length, 0)
+    alice = await startMessenger(dirs[0]!.dir, 'Alice')
+    bob = await startMessenger(dirs[1]!.dir, 'Bob', { listen: [bobListen] })
+    const bobShown = shownAt(bob, group.id)
+    await bobShown.until(2)
+    assert.deepEqual(bobShown.messages.map(m => m.text), ['after one', 'after two'])
   })
 })
