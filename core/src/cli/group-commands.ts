@@ -40,6 +40,13 @@ export const GROUP_COMMANDS: readonly Command[] = [
     handler: async ({ messenger }, input) => groupLine(await messenger.removeFromGroup(str(input, 'group'), str(input, 'member')))
   },
   {
+    name: 'group disappearing',
+    fields: [group, { key: 'seconds', label: 'SECONDS', what: 'a number of seconds', kind: 'number', min: 0, positional: true }],
+    help: 'your texts carry it; 0 turns them off',
+    output: 'one',
+    handler: async ({ messenger }, input) => groupLine(await messenger.setGroupDisappearing(str(input, 'group'), input.seconds as number))
+  },
+  {
     name: 'group leave',
     fields: [group],
     output: 'one',

@@ -74,6 +74,7 @@ export function groupLine (g: Group): Record<string, unknown> {
     member: g.member,
     admin: g.admin,
     maxMembers: g.maxMembers,
+    disappearingSeconds: g.disappearingSeconds,
     unread: g.unread
   }
 }

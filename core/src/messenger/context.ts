@@ -59,9 +59,9 @@ export interface Context {
 
 /** The public view of a message record. */
 export function toMessage (record: MessageRecord): Message {
-  const { order: _order, recipientIds, deliveredTo, ...message } = record
+  const { order: _order, recipientIds, deliveredTo, refusedBy, ...message } = record
   if (recipientIds == null) return message
-  return { ...message, deliveredCount: deliveredTo?.length ?? 0, recipientCount: recipientIds.length }
+  return { ...message, deliveredCount: deliveredTo?.length ?? 0, refusedCount: refusedBy?.length ?? 0, recipientCount: recipientIds.length }
 }
 
 /** The public view of a contact record. */

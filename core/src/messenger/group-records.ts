@@ -86,6 +86,14 @@ export function markGroupDelivered (message: MessageRecord, memberId: string): b
   return true
 }
 
+/** Records that `memberId` refused the group message `message`: true when that is news. */
+export function markGroupRefused (message: MessageRecord, memberId: string): boolean {
+  const refused = message.refusedBy ?? []
+  if (!(message.recipientIds ?? []).includes(memberId) || refused.includes(memberId) || (message.deliveredTo ?? []).includes(memberId)) return false
+  message.refusedBy = [...refused, memberId]
+  return true
+}
+
 /**
  * The contact record through which `member` is reached when they are not a contact: made from
  * their card, their group deposit token at each of their relays. An existing `member` record keeps

@@ -12,7 +12,7 @@ import {
 } from '../groups/index.js'
 import { GroupChangeRefusedError, GroupFullError, InvalidInputError, NotFoundError, NotGroupAdminError } from '../errors.js'
 import { generateDepositToken } from '../mailbox/index.js'
-import { encodeContent } from '../protocol/index.js'
+import { MAX_DISAPPEARING_SECONDS, encodeContent } from '../protocol/index.js'
 import { fromHex, toHex } from '../util/index.js'
 import { MAX_TEXT_LENGTH } from './conversations.js'
 import { toMessage } from './context.js'
@@ -127,6 +127,17 @@ export class Groups {
       info.invited = []
       await this.announce(tx, change, log, bytes, [...before.members.keys()])
     })
+  }
+
+  /**
+   * Sets the group's disappearing timer: our texts from now on disappear that long after they are
+   * sent, and carry it, so that each member adopts it.
+   */
+  async setDisappearing (groupRef: string, seconds: number): Promise<Group> {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_DISAPPEARING_SECONDS) {
+      throw new InvalidInputError(`a disappearing timer is 0 (off) to ${MAX_DISAPPEARING_SECONDS} seconds`)
+    }
+    return this.change(groupRef, async (_tx, _change, { info }) => { info.disappearingSeconds = seconds })
   }
 
   /** Every group this messenger holds a log of, newest activity first. */

@@ -119,23 +119,13 @@ export class Inbox {
 
   private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
-    const groups = this.components.groups
+    const { groups } = this.components
     if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
     let opened
     try {
       opened = await unseal(tx, this.components.identity, sealed)
     } catch (err) {
-      if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
-      if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
-      if (err instanceof IdentityChangedError) {
-        this.components.log.warn('envelope from a changed identity refused', {})
-        return { result: { status: 'REJECTED', reason: 'identity' } }
-      }
-      if (err instanceof DecryptionError || err instanceof InvalidInputError) {
-        this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
-        return { result: { status: 'REJECTED', reason: 'undecryptable' } }
-      }
-      throw err
+      return await this.unsealFailed(err, change, idBytes)
     }
     let content
     try {
@@ -217,6 +207,21 @@ export class Inbox {
     refs.put(tx, ref, id)
     contacts.put(tx, contact)
     return { result: { status: 'STORED' }, accepted, commit: true }
+  }
+
+  /** What an envelope that did not open comes to; throws what is no refusal. */
+  private async unsealFailed (err: unknown, change: ChangeControl, idBytes: Uint8Array): Promise<InboxOutcome> {
+    if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
+    if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
+    if (err instanceof IdentityChangedError) {
+      this.components.log.warn('envelope from a changed identity refused', {})
+      return { result: { status: 'REJECTED', reason: 'identity' } }
+    }
+    if (err instanceof DecryptionError || err instanceof InvalidInputError) {
+      this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
+      return { result: { status: 'REJECTED', reason: 'undecryptable' } }
+    }
+    throw err
   }
 
   /**

@@ -295,6 +295,7 @@ class SottoMessenger implements Messenger {
   async addToGroup (ref: string, contact: string): Promise<Group> { return this.parts.groups.add(ref, contact) }
   async removeFromGroup (ref: string, member: string): Promise<Group> { return this.parts.groups.remove(ref, member) }
   async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
+  async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {
     const group = await this.parts.groups.find(ref)
     await (group != null ? this.parts.groups.markRead(group.id) : this.parts.conversations.markRead(ref))

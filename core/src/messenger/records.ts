@@ -189,6 +189,8 @@ export interface MessageRecord {
   recipientIds?: string[]
   /** Outgoing, in a group: the members that stored it. */
   deliveredTo?: string[]
+  /** Outgoing, in a group: the members that refused it (they blocked the user, …). */
+  refusedBy?: string[]
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */

@@ -85,7 +85,8 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   groupId: z.string().optional(),
   senderId: z.string().optional(),
   recipientIds: z.array(z.string()).optional(),
-  deliveredTo: z.array(z.string()).optional()
+  deliveredTo: z.array(z.string()).optional(),
+  refusedBy: z.array(z.string()).optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */

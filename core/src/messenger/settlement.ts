@@ -3,7 +3,7 @@
  * Settlement: what the courier learns of an envelope — a relay holds it, the recipient answered —
  * written to the outbox entry and its message atomically, and announced once durable.
  */
-import { markGroupDelivered } from './group-records.js'
+import { markGroupDelivered, markGroupRefused } from './group-records.js'
 import { keys } from './records.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Logger } from '../logger.js'
@@ -99,7 +99,8 @@ export class Settlement {
               if (message == null) continue
               if (message.groupId != null) {
                 // One member's answer: a refusal by one does not fail the message for the others.
-                if (result.status !== 'REJECTED' && markGroupDelivered(message, entry.contactId)) {
+                const news = result.status === 'REJECTED' ? markGroupRefused(message, entry.contactId) : markGroupDelivered(message, entry.contactId)
+                if (news) {
                   messages.put(tx, message)
                   changed.push({ message })
                 }

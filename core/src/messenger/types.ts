@@ -50,6 +50,8 @@ export interface Message {
   senderId?: string
   /** Outgoing, in a group: how many members stored it ("delivered to N of M"). */
   deliveredCount?: number
+  /** Outgoing, in a group: how many members refused it (a member who blocked the user does). */
+  refusedCount?: number
   /** Outgoing, in a group: how many members it was sent to. */
   recipientCount?: number
 }
@@ -335,6 +337,11 @@ export interface Messenger {
   removeFromGroup(group: string, member: string): Promise<Group>
   /** Leaves a group. */
   leaveGroup(group: string): Promise<Group>
+  /**
+   * Sets a group's disappearing timer (0 turns it off): the user's texts carry it from now on, and
+   * each member adopts it with the next one.
+   */
+  setGroupDisappearing(group: string, seconds: number): Promise<Group>
   /** Subscribes to an event. */
   on<K extends keyof MessengerEvents>(event: K, listener: MessengerListener<K>): void
   /** Unsubscribes. */

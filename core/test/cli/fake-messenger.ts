@@ -69,6 +69,7 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     createGroup: async (name, members) => fakeGroup(name, members as unknown[]),
     addToGroup: async (g, c) => fakeGroup(g, [c]),
     removeFromGroup: async (g) => fakeGroup(g),
+    setGroupDisappearing: async (g, seconds) => ({ ...fakeGroup(g), disappearingSeconds: seconds }),
     leaveGroup: async (g) => ({ ...fakeGroup(g, []), member: false })
   }
   const messenger = new Proxy({}, {

@@ -38,6 +38,7 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   },
   'group add': { argv: ['group', 'add', 'Friends', 'bob'], json: { cmd: 'group', action: 'add', group: 'Friends', contact: 'bob' } },
   'group remove': { argv: ['group', 'remove', 'Friends', 'bob'], json: { cmd: 'group', action: 'remove', group: 'Friends', member: 'bob' } },
+  'group disappearing': { argv: ['group', 'disappearing', 'Friends', '60'], json: { cmd: 'group', action: 'disappearing', group: 'Friends', seconds: 60 } },
   'group leave': { argv: ['group', 'leave', 'Friends'], json: { cmd: 'group', action: 'leave', group: 'Friends' } }
 }
 

@@ -52,6 +52,24 @@ async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promis
   return nextEvent(m, 'group', match)
 }
 
+/** Resolves once message `id` of conversation `ref` at `m` satisfies `match` (looked at again on each of its status events). */
+async function messageReaches (m: Messenger, ref: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const look = (): void => {
+      m.history(ref).then(all => {
+        const msg = all.find(x => x.id === id)
+        if (msg != null && match(msg)) {
+          m.off('status', onStatus)
+          resolve(msg)
+        }
+      }, reject)
+    }
+    const onStatus = (s: { id: string }): void => { if (s.id === id) look() }
+    m.on('status', onStatus)
+    look()
+  })
+}
+
 /** Collects group messages shown at `m` until `count` have come. */
 function shownAt (m: Messenger, groupId: string): { messages: Message[], until(count: number): Promise<void> } {
   const messages: Message[] = []
@@ -70,25 +88,38 @@ function shownAt (m: Messenger, groupId: string): { messages: Message[], until(c
   }
 }
 
-describe('groups between messengers', () => {
-  const dirs: Array<{ dir: string, cleanup(): Promise<void> }> = []
-  let alice: Messenger, bob: Messenger, carol: Messenger
+interface Trio { alice: Messenger, bob: Messenger, carol: Messenger, dirs: string[] }
 
+/**
+ * Alice, Bob and Carol, started before the suite's tests and stopped after (a test that restarts
+ * one puts the new one here): Bob and Carol are Alice's contacts, not each other's.
+ */
+function aliceAndFriends (): Trio {
+  const trio = { dirs: [] } as unknown as Trio
+  const cleanups: Array<() => Promise<void>> = []
   before(async () => {
-    for (let i = 0; i < 3; i++) dirs.push(await tempDir())
-    alice = await startMessenger(dirs[0]!.dir, 'Alice')
-    bob = await startMessenger(dirs[1]!.dir, 'Bob')
-    carol = await startMessenger(dirs[2]!.dir, 'Carol')
-    await introduce(alice, bob)
-    await introduce(alice, carol)
+    for (let i = 0; i < 3; i++) {
+      const { dir, cleanup } = await tempDir()
+      trio.dirs.push(dir)
+      cleanups.push(cleanup)
+    }
+    const started = await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(trio.dirs[i] as string, name)))
+    Object.assign(trio, { alice: started[0], bob: started[1], carol: started[2] })
+    await introduce(trio.alice, trio.bob)
+    await introduce(trio.alice, trio.carol)
   })
-
   after(async () => {
-    await Promise.allSettled([alice, bob, carol].map(async m => m?.stop()))
-    for (const d of dirs) await d.cleanup()
+    await Promise.allSettled([trio.alice, trio.bob, trio.carol].map(async m => m?.stop()))
+    for (const cleanup of cleanups) await cleanup()
   })
+  return trio
+}
+
+describe('groups between messengers', () => {
+  const t = aliceAndFriends()
 
   it('members talk both ways, each message shown once in its sender\'s order; a non-contact makes no request', { timeout: 120_000 }, async () => {
+    const { alice, bob, carol } = t
     const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
     const created = await alice.createGroup('Friends', [bobId, carolId])
     assert.deepEqual(created.invited.sort(), [bobId, carolId].sort())
@@ -125,6 +156,7 @@ describe('groups between messengers', () => {
   })
 
   it('a removed member is told, and sent nothing after', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
     const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
     const carolId = carol.identity().userId
     const removed = groupReaches(carol, g => g.id === group.id && !g.member)
@@ -143,6 +175,7 @@ describe('groups between messengers', () => {
   })
 
   it('a removed member given the envelopes sent after the removal opens none of them', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
     const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
     const bobId = bob.identity().userId
     const carolShown = shownAt(carol, group.id)
@@ -151,16 +184,64 @@ describe('groups between messengers', () => {
     await bob.stop()
     for (const text of ['after one', 'after two']) await alice.send(group.id, text)
     await alice.stop()
-    const envelopes = await outboxOf(dirs[0]!.dir, 'Alice', bobId)
+    const envelopes = await outboxOf(t.dirs[0] as string, 'Alice', bobId)
     assert.ok(envelopes.length >= 2, `${envelopes.length} envelopes wait for Bob`)
     const answers = await handTo(carol, envelopes)
     assert.ok(answers.every(a => a.startsWith('REJECTED')), answers.join(', '))
     assert.deepEqual(carolShown.messages, [])
     assert.equal((await carol.history(group.id)).filter(m => m.text.startsWith('after')).length, 0)
-    alice = await startMessenger(dirs[0]!.dir, 'Alice')
-    bob = await startMessenger(dirs[1]!.dir, 'Bob', { listen: [bobListen] })
-    const bobShown = shownAt(bob, group.id)
+    t.alice = await startMessenger(t.dirs[0] as string, 'Alice')
+    t.bob = await startMessenger(t.dirs[1] as string, 'Bob', { listen: [bobListen] })
+    const bobShown = shownAt(t.bob, group.id)
     await bobShown.until(2)
     assert.deepEqual(bobShown.messages.map(m => m.text), ['after one', 'after two'])
+  })
+})
+
+describe('groups: limits, timers, blocking and leaving', () => {
+  const t = aliceAndFriends()
+
+  it('refuses members beyond the group\'s limit with GroupFullError', async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    await assert.rejects(alice.createGroup('Pair', [bobId, carolId], { maxMembers: 2 }), { name: 'GroupFullError' })
+    const pair = await alice.createGroup('Pair', [bobId], { maxMembers: 2 })
+    await assert.rejects(alice.addToGroup(pair.id, carolId), { name: 'GroupFullError' })
+  })
+
+  it('a timer travels with texts; a blocked member is hidden and sent nothing; a member leaves', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [aliceId, bobId, carolId] = [alice.identity().userId, bob.identity().userId, carol.identity().userId]
+    const trio = await alice.createGroup('Trio', [bobId, carolId], { maxMembers: 3 })
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === trio.id && g.members.length === 3)))
+
+    await alice.setGroupDisappearing(trio.id, 3600)
+    const atBob = shownAt(bob, trio.id)
+    const timed = await alice.send(trio.id, 'for an hour')
+    assert.ok(timed.expiresAt != null && timed.expiresAt - timed.sentAt === 3_600_000)
+    await atBob.until(1)
+    assert.ok(atBob.messages[0]?.expiresAt != null)
+    assert.equal((await bob.group(trio.id)).disappearingSeconds, 3600)
+
+    // Carol blocks Bob, who is not her contact: she sends him nothing and shows nothing of his.
+    await carol.block(bobId)
+    const fromCarol = await carol.send(trio.id, 'not for bob')
+    assert.equal(fromCarol.recipientCount, 1)
+    const atCarol = shownAt(carol, trio.id)
+    const atAlice = shownAt(alice, trio.id)
+    const hidden = await bob.send(trio.id, 'hidden from carol')
+    await atAlice.until(1)
+    await messageReaches(bob, trio.id, hidden.id, m => m.refusedCount === 1)
+    await carol.unblock(bobId)
+    await bob.send(trio.id, 'after the unblock')
+    await atCarol.until(1)
+    assert.deepEqual(atCarol.messages.map(m => m.text), ['after the unblock'])
+
+    const left = groupReaches(alice, g => g.id === trio.id && g.members.length === 2)
+    const gone = await bob.leaveGroup(trio.id)
+    assert.equal(gone.member, false)
+    await left
+    const afterLeave = await alice.send(trio.id, 'without bob')
+    assert.deepEqual([afterLeave.recipientCount, (await alice.group(trio.id)).members.map(m => m.id).sort()], [1, [aliceId, carolId].sort()])
   })
 })
