@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
-  GroupLog, checkGroupSender, loadGroupLog, openGroupMessage, processSenderKeyDistribution, recipientsOf, recordGroupChange,
+  GroupLog, checkGroupSender, openGroupMessage, processSenderKeyDistribution, recipientsOf, recordGroupChange,
   verifyMemberEntry
 } from '../groups/index.js'
 import {
@@ -51,6 +51,27 @@ export class GroupInbox {
 
   /** Opens one member's part of a group message and stores the text it carries. */
   async openMessage (tx: Transaction, change: ChangeControl, id: string, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
+    return this.guarded(change, async () => this.open(tx, change, id, sealed, route))
+  }
+
+  /** Takes a group body sealed one to one (see the file comment). */
+  async receive (tx: Transaction, change: ChangeControl, id: string, sender: GroupSender, content: Content, route: Route): Promise<InboxOutcome> {
+    return this.guarded(change, async () => this.take(tx, change, id, sender, content, route))
+  }
+
+  /** Runs `fn`; the logs in memory are forgotten unless what it did commits. */
+  private async guarded (change: ChangeControl, fn: () => Promise<InboxOutcome>): Promise<InboxOutcome> {
+    this.groups.watch(change)
+    try {
+      // What is refused (not committed) was refused before any log in memory was changed.
+      return await fn()
+    } catch (err) {
+      this.groups.forget()
+      throw err
+    }
+  }
+
+  private async open (tx: Transaction, change: ChangeControl, id: string, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
     const { identity, log } = this.groups.components
     let opened
     try {
@@ -65,7 +86,7 @@ export class GroupInbox {
       }
       throw err
     }
-    const group = await loadGroupLog(tx, opened.groupId)
+    const group = await this.groups.logOf(tx, opened.groupId)
     if (group == null) return refused('unknown')
     try {
       checkGroupSender(group.state, opened)
@@ -82,8 +103,7 @@ export class GroupInbox {
     return this.storeText(tx, change, id, opened.senderUserId, content, route)
   }
 
-  /** Takes a group body sealed one to one (see the file comment). */
-  async receive (tx: Transaction, change: ChangeControl, id: string, sender: GroupSender, content: Content, route: Route): Promise<InboxOutcome> {
+  private async take (tx: Transaction, change: ChangeControl, id: string, sender: GroupSender, content: Content, route: Route): Promise<InboxOutcome> {
     const from = sender.senderUserId
     if (content.groupJoin != null) {
       if (content.groupJoin.card == null) return this.asked(tx, change, id, from, content)
@@ -92,7 +112,7 @@ export class GroupInbox {
     if (content.groupUpdate != null) return this.update(tx, change, id, from, content.groupUpdate)
     const body = content.senderKey ?? content.groupText
     if (body == null) return this.done(tx, id, from)
-    const group = await loadGroupLog(tx, toHex(body.groupId))
+    const group = await this.groups.logOf(tx, toHex(body.groupId))
     const member = group?.state.members.get(from)
     if (group == null || member == null || !equalBytes(member.card.bundle.identityKey, sender.senderIdentityKey)) return this.done(tx, id, from)
     if (content.groupText != null) return this.storeText(tx, change, id, from, content, route)
@@ -121,7 +141,7 @@ export class GroupInbox {
     const { identity, outbox, repos } = this.groups.components
     const groupId = message.groupId as string
     if (message.direction !== 'out' || !(message.recipientIds ?? []).includes(contact.id) || (message.deliveredTo ?? []).includes(contact.id)) return
-    const group = await loadGroupLog(tx, groupId)
+    const group = await this.groups.logOf(tx, groupId)
     const info = await readGroupInfo(tx, groupId)
     if (group == null || info == null || !group.state.members.has(contact.id)) return
     const routes = new Routes(tx, repos.contacts, group.state)
@@ -205,7 +225,7 @@ export class GroupInbox {
     const groupId = toHex(join.groupId)
     const contact = await repos.contacts.get(from, tx)
     if (contact?.status !== 'contact' || contact.blocked) return this.done(tx, id, from)
-    const log = await loadGroupLog(tx, groupId)
+    const log = await this.groups.logOf(tx, groupId)
     if (log?.state.members.has(this.groups.components.identity.userId) === true) return this.done(tx, id, from)
     const info: GroupInfo = await readGroupInfo(tx, groupId) ??
       { groupId, token: generateDepositToken(), tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() }
@@ -237,7 +257,7 @@ export class GroupInbox {
     const from = sender.senderUserId
     const groupId = toHex(join.groupId)
     const info = await readGroupInfo(tx, groupId)
-    const group = await loadGroupLog(tx, groupId)
+    const group = await this.groups.logOf(tx, groupId)
     if (info == null || group == null || !info.invited.includes(from)) return this.done(tx, id, from)
     let entry
     try {
@@ -266,7 +286,7 @@ export class GroupInbox {
     const { identity, events, repos } = this.groups.components
     const groupId = toHex(update.groupId)
     const info = await readGroupInfo(tx, groupId)
-    let group = await loadGroupLog(tx, groupId)
+    let group = await this.groups.logOf(tx, groupId)
     let changes = update.changes
     if (group == null) {
       if (info?.joiningVia == null) return this.done(tx, id, from)
@@ -277,6 +297,7 @@ export class GroupInbox {
       }
       if (group.groupId !== groupId) return refused('tampered')
       recordGroupChange(tx, group, changes[0] as Uint8Array)
+      this.groups.watch(change, group)
       changes = changes.slice(1)
     }
     const before = group.state.hash

@@ -23,7 +23,7 @@ import type { LocalIdentity } from '../crypto/index.js'
 import type { GroupRecipient } from '../groups/index.js'
 import type { Logger } from '../logger.js'
 import type { MailboxClient } from '../mailbox/index.js'
-import type { Transaction } from '../storage/types.js'
+import type { StoreReader, Transaction } from '../storage/types.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
@@ -56,7 +56,38 @@ interface Opened {
 
 /** The messenger's groups. */
 export class Groups {
+  /**
+   * Each group's log as last committed, once read: reading one again checks every change and card
+   * (about 1 s for a group of 100 here). A change that does not commit forgets what it touched.
+   */
+  private readonly logs = new Map<string, GroupLog>()
+
   constructor (readonly components: GroupsComponents) {}
+
+  /** The log of `groupId` (from memory once read), or undefined. */
+  async logOf (reader: StoreReader, groupId: string): Promise<GroupLog | undefined> {
+    const known = this.logs.get(groupId)
+    if (known != null) return known
+    const log = await loadGroupLog(reader, groupId)
+    if (log != null) this.logs.set(groupId, log)
+    return log
+  }
+
+  /**
+   * Keeps `log` in memory once `change` is durable (a log just opened); forgets every log if the
+   * change fails, so that what a change did to a log in memory without committing is read again.
+   */
+  watch (change: ChangeControl, log?: GroupLog): void {
+    change.onSettled(durable => {
+      if (!durable) this.logs.clear()
+      else if (log != null) this.logs.set(log.groupId, log)
+    })
+  }
+
+  /** Forgets every log held in memory (a change failed part way). */
+  forget (): void {
+    this.logs.clear()
+  }
 
   /** Registers at our relays the group tokens some relay has not taken yet (a relay was down). */
   async start (): Promise<void> {
@@ -92,6 +123,7 @@ export class Groups {
     const group = await repos.state.change(async (tx, change) => {
       const { log, create } = createGroup(identity, { name, creator: { card, depositToken: token }, maxMembers })
       recordGroupChange(tx, log, create)
+      this.watch(change, log)
       const info: GroupInfo = { groupId: log.groupId, token, tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() }
       for (const ref of memberRefs) await this.ask(tx, change, info, log, ref)
       writeGroupInfo(tx, info)
@@ -146,7 +178,7 @@ export class Groups {
     const groups: Array<{ at: number, group: Group }> = []
     for await (const stored of repos.state.store.values(['group-info'])) {
       const info = parseGroupInfo(stored)
-      const log = await loadGroupLog(repos.state.store, info.groupId)
+      const log = await this.logOf(repos.state.store, info.groupId)
       if (log != null) groups.push({ at: info.lastActivity, group: await groupView(repos, identity.userId, log.state, info) })
     }
     return groups.sort((a, b) => b.at - a.at).map(g => g.group)
@@ -176,7 +208,7 @@ export class Groups {
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
     const { repos, identity, outbox, disappearing } = this.components
     const { id: groupId } = await this.require(groupRef)
-    const message = await repos.state.change(async (tx, change) => {
+    const message = await this.guarded(async (tx, change) => {
       const { info, log } = await this.open(tx, groupId)
       const state = log.state
       if (!state.members.has(identity.userId)) throw new GroupChangeRefusedError('you are no longer a member of this group')
@@ -262,7 +294,7 @@ export class Groups {
   /** The log and record of `groupId`, in `tx`. */
   async open (tx: Transaction, groupId: string): Promise<Opened> {
     const info = await readGroupInfo(tx, groupId)
-    const log = await loadGroupLog(tx, groupId)
+    const log = await this.logOf(tx, groupId)
     if (info == null || log == null) throw new NotFoundError(`no group ${groupId}`)
     return { info, log }
   }
@@ -315,11 +347,24 @@ export class Groups {
     return matches[0] as string
   }
 
+  /** Runs `fn` in one change of the messenger's state, forgetting the logs in memory unless it commits. */
+  private async guarded<R> (fn: (tx: Transaction, change: ChangeControl) => Promise<R>): Promise<R> {
+    try {
+      return await this.components.repos.state.change(async (tx, change) => {
+        this.watch(change)
+        return await fn(tx, change)
+      })
+    } catch (err) {
+      this.forget()
+      throw err
+    }
+  }
+
   /** Runs `fn` on the group named `ref` in one change, then emits and returns the group as it is. */
   private async change (ref: string, fn: (tx: Transaction, change: ChangeControl, opened: Opened) => Promise<void>): Promise<Group> {
     const { repos, identity } = this.components
     const { id } = await this.require(ref)
-    const group = await repos.state.change(async (tx, change) => {
+    const group = await this.guarded(async (tx, change) => {
       const opened = await this.open(tx, id)
       await fn(tx, change, opened)
       opened.info.lastActivity = Date.now()
