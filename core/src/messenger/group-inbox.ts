@@ -18,10 +18,11 @@ import { generateDepositToken } from '../mailbox/index.js'
 import { decodeContent } from '../protocol/index.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import { Routes, groupView } from './group-fanout.js'
-import { markGroupDelivered, readGroupInfo, writeGroupInfo } from './group-records.js'
-import { messageOrder, tombstone } from './records.js'
+import { markGroupDelivered, readGroupInfo } from './group-records.js'
+import { toMessage } from './context.js'
+import { decodeRecord, encodeRecord, keys, messageOrder, tombstone } from './records.js'
 import type { Content, ContentGroupJoin, ContentGroupUpdate } from '../protocol/index.js'
-import type { Transaction } from '../storage/types.js'
+import type { Key, Transaction } from '../storage/types.js'
 import type { Groups } from './groups.js'
 import type { GroupInfo } from './group-records.js'
 import type { Accepted, InboxOutcome, Route } from './inbox.js'
@@ -35,6 +36,19 @@ export interface GroupSender {
 }
 
 const refused = (reason: string): InboxOutcome => ({ result: { status: 'REJECTED', reason } })
+
+/** A group message kept until what opens it comes (see {@link GroupInbox.hold}). */
+interface Held {
+  senderId: string
+  /** The envelope id, hex. */
+  id: string
+  sealed: Uint8Array
+  route: Route
+}
+
+function heldKey (senderId: string, id: string): Key {
+  return ['group-held', senderId, id]
+}
 
 function nothing (): Accepted {
   return { delivered: [], requeued: [] }
@@ -71,14 +85,15 @@ export class GroupInbox {
     }
   }
 
-  private async open (tx: Transaction, change: ChangeControl, id: string, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
+  private async open (tx: Transaction, change: ChangeControl, id: string, sealed: Uint8Array, route: Route, replay = false): Promise<InboxOutcome> {
     const { identity, log } = this.groups.components
+    const held: Held = { senderId: '', id, sealed, route }
     let opened
     try {
       opened = await openGroupMessage(tx, identity, sealed)
     } catch (err) {
       if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
-      if (err instanceof MissingSenderKeyError) return this.askAgain(change, err.senderUserId, fromHex(id))
+      if (err instanceof MissingSenderKeyError) return this.hold(change, { ...held, senderId: err.senderUserId }, replay, true)
       if (err instanceof IdentityChangedError) return refused('identity')
       if (err instanceof DecryptionError || err instanceof InvalidInputError) {
         log.warn('group message does not decrypt', { error: err.name })
@@ -87,7 +102,13 @@ export class GroupInbox {
       throw err
     }
     const group = await this.groups.logOf(tx, opened.groupId)
-    if (group == null) return refused('unknown')
+    held.senderId = opened.senderUserId
+    if (group == null) {
+      const joining = (await readGroupInfo(tx, opened.groupId))?.joiningVia != null
+      return joining ? this.hold(change, held, replay, false) : refused('unknown')
+    }
+    // A sender we do not know as a member yet may be added by a change still on its way to us.
+    if (!group.state.members.has(opened.senderUserId) && group.state.members.has(identity.userId)) return this.hold(change, held, replay, false)
     try {
       checkGroupSender(group.state, opened)
     } catch {
@@ -112,16 +133,21 @@ export class GroupInbox {
     if (content.groupUpdate != null) return this.update(tx, change, id, from, content.groupUpdate)
     const body = content.senderKey ?? content.groupText
     if (body == null) return this.done(tx, id, from)
-    const group = await this.groups.logOf(tx, toHex(body.groupId))
+    const groupId = toHex(body.groupId)
+    const group = await this.groups.logOf(tx, groupId)
     const member = group?.state.members.get(from)
-    if (group == null || member == null || !equalBytes(member.card.bundle.identityKey, sender.senderIdentityKey)) return this.done(tx, id, from)
-    if (content.groupText != null) return this.storeText(tx, change, id, from, content, route)
+    if (member != null && !equalBytes(member.card.bundle.identityKey, sender.senderIdentityKey)) return this.done(tx, id, from)
+    if (content.groupText != null) return group == null || member == null ? this.done(tx, id, from) : this.storeText(tx, change, id, from, content, route)
+    // A key from someone not (yet) a member in our copy is kept: the change adding them may be on
+    // its way, and their messages count only once they are members (checkGroupSender).
+    if (group == null && (await readGroupInfo(tx, groupId))?.joiningVia == null) return this.done(tx, id, from)
     try {
-      await processSenderKeyDistribution(tx, this.groups.components.identity, from, group.groupId, (content.senderKey as NonNullable<Content['senderKey']>).distribution)
+      await processSenderKeyDistribution(tx, this.groups.components.identity, from, groupId, (content.senderKey as NonNullable<Content['senderKey']>).distribution)
     } catch (err) {
       if (err instanceof InvalidInputError) return refused('malformed')
       throw err
     }
+    this.replayAfter(change, from)
     return this.done(tx, id, from)
   }
 
@@ -147,9 +173,11 @@ export class GroupInbox {
     const routes = new Routes(tx, repos.contacts, group.state)
     const recipients = []
     for (const r of recipientsOf(group.state, identity.userId)) if ((await routes.get(r.userId))?.blocked !== true) recipients.push(r)
-    await this.groups.distributeKey(tx, change, routes, group, recipients)
+    const distribution = await this.groups.distributeKey(tx, change, routes, group, recipients)
     const route = await routes.get(contact.id)
     if (route == null) return
+    // Their copy of our key is missing whatever we recorded: it goes again, before the text.
+    await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), senderKey: { groupId: fromHex(groupId), distribution } })
     const seq = (message.order - messageOrder(0, 'out')) / 2
     await outbox.add(tx, change, route, {
       id: fromHex(message.id),
@@ -196,20 +224,57 @@ export class GroupInbox {
     info.disappearingSeconds = text.disappearingSeconds
     info.unread += 1
     info.lastActivity = now
-    writeGroupInfo(tx, info)
+    this.groups.record(tx, info)
     return { result: { status: 'STORED' }, accepted: { ...nothing(), message }, commit: true }
   }
 
-  /** A member's key is missing: ask its sender to seal the message again (durable before the refusal). */
-  private async askAgain (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<InboxOutcome> {
+  /**
+   * A group message that came before what opens it (its sender's key, the change that made its
+   * sender a member, the log of a group we are joining) is kept, stored, and opened again when
+   * that comes ({@link replay}); nothing it did to the transaction is kept. Without the key, its
+   * sender is also asked to seal it again (the resend machinery answers with the key and the
+   * text, one to one). When replayed, it stays held: `reason` is `held`, and nothing commits.
+   */
+  private async hold (change: ChangeControl, held: Held, replay: boolean, askKey: boolean): Promise<InboxOutcome> {
+    if (replay) return { result: { status: 'REJECTED', reason: 'held' } }
     const { repos, outbox, log } = this.groups.components
     const tx = change.fresh()
-    const route = await repos.contacts.get(senderUserId, tx)
-    if (route == null || route.status === 'request' || route.blocked) return refused('undecryptable')
-    await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [envelopeId] } })
-    repos.contacts.put(tx, route)
-    log.info('group message without its sender key; asked its sender to seal it again', {})
-    return { result: { status: 'REJECTED', reason: 'undecryptable' }, commit: true }
+    tx.put(heldKey(held.senderId, held.id), encodeRecord(held))
+    const route = await repos.contacts.get(held.senderId, tx)
+    if (askKey && route != null && (route.status !== 'request' || route.viaGroup === true) && !route.blocked) {
+      await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [fromHex(held.id)] } })
+      repos.contacts.put(tx, route)
+      log.info('group message without its sender key; kept, and asked its sender to seal it again', {})
+    }
+    return { result: { status: 'STORED' }, commit: true }
+  }
+
+  /** Opens again the group messages held from `senderId` (or from anyone), each in a change of its own. */
+  async replay (senderId?: string): Promise<void> {
+    const { repos, events } = this.groups.components
+    for await (const bytes of repos.state.store.values(senderId != null ? ['group-held', senderId] : ['group-held'])) {
+      const held = decodeRecord<Held>(bytes)
+      const shown = await repos.state.change(async (tx, change) => {
+        if (await tx.get(keys.messageRef(held.id)) != null) {
+          tx.del(heldKey(held.senderId, held.id))
+          return undefined
+        }
+        const outcome = await this.open(tx, change, held.id, held.sealed, held.route, true)
+        if (outcome.result.reason === 'held') return change.discard()
+        // Opened, or refused for good: held no longer (a refusal keeps nothing else).
+        const keep = outcome.commit === true ? tx : change.fresh()
+        keep.del(heldKey(held.senderId, held.id))
+        return outcome.accepted?.message
+      })
+      if (shown != null) events.emit('message', toMessage(shown))
+    }
+  }
+
+  /** Once `change` is durable, opens again what was held from `senderId` (or from anyone). */
+  private replayAfter (change: ChangeControl, senderId?: string): void {
+    change.onSettled(durable => {
+      if (durable) void this.replay(senderId).catch(err => { this.groups.components.log.warn('held group messages not replayed', { error: (err as Error).name }) })
+    })
   }
 
   /** Accepted, with nothing to show: the envelope id is kept so a copy is a duplicate. */
@@ -230,7 +295,7 @@ export class GroupInbox {
     const info: GroupInfo = await readGroupInfo(tx, groupId) ??
       { groupId, token: generateDepositToken(), tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() }
     info.joiningVia = from
-    writeGroupInfo(tx, info)
+    this.groups.record(tx, info)
     change.onSettled(durable => { if (durable) void this.answer(groupId, from).catch(() => {}) })
     return this.done(tx, id, from)
   }
@@ -275,7 +340,7 @@ export class GroupInbox {
       if (!(err instanceof InvalidInputError)) throw err
       this.groups.components.log.info('an answer to join could not be taken', { error: err.name })
     }
-    writeGroupInfo(tx, info)
+    this.groups.record(tx, info, group)
     const view = await groupView(repos, identity.userId, group.state, info)
     change.onSettled(durable => { if (durable) events.emit('group', view) })
     return this.done(tx, id, from)
@@ -313,8 +378,9 @@ export class GroupInbox {
     const routes = new Routes(tx, repos.contacts, group.state)
     if (group.state.members.has(identity.userId)) await routes.ensureAll(identity.userId)
     routes.flush()
-    writeGroupInfo(tx, info)
+    this.groups.record(tx, info, group)
     if (!equalBytes(before, group.state.hash) || changes.length < update.changes.length) {
+      this.replayAfter(change)
       const view = await groupView(repos, identity.userId, group.state, info)
       change.onSettled(durable => { if (durable) events.emit('group', view) })
     }

@@ -17,6 +17,8 @@ import type { ContactRecord, MessageRecord } from './records.js'
 export interface GroupInfo {
   /** The group id, 32 hex digits. */
   groupId: string
+  /** The group's name as its log last said; absent while we wait to be added. */
+  name?: string
   /** The deposit token registered at our relays for this group's members. */
   token: Uint8Array
   /** The relays (addresses) that registered {@link token}. */
@@ -39,6 +41,7 @@ const count = z.number()
 
 const groupInfoSchema: z.ZodType<GroupInfo> = z.looseObject({
   groupId: z.string().regex(/^[0-9a-f]{32}$/),
+  name: z.string().optional(),
   token: bytes,
   tokenAt: z.array(z.string()),
   invited: z.array(z.string()),

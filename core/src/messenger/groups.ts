@@ -62,26 +62,54 @@ export class Groups {
    */
   private readonly logs = new Map<string, GroupLog>()
 
+  /** Group ids by name, of the groups we hold a log of: a group is named without a read of the store. */
+  private readonly names = new Map<string, string>()
+
   constructor (readonly components: GroupsComponents) {}
 
-  /** The log of `groupId` (from memory once read), or undefined. */
-  async logOf (reader: StoreReader, groupId: string): Promise<GroupLog | undefined> {
+  /**
+   * Writes `info` in `tx`, with the name the group's log gives it when there is one, and notes
+   * that name: sends name a group at once, so that they keep the order of the calls.
+   */
+  record (tx: Transaction, info: GroupInfo, log?: GroupLog): void {
+    if (log != null) info.name = log.state.name
+    if (info.name != null) this.names.set(info.groupId, info.name)
+    writeGroupInfo(tx, info)
+  }
+
+  /**
+   * The id of the group `ref` names (its id, or its name), or undefined when none does.
+   *
+   * @throws {InvalidInputError} when several groups have that name
+   */
+  named (ref: string): string | undefined {
+    if (this.names.has(ref)) return ref
+    const ids = [...this.names].filter(([, name]) => name === ref).map(([id]) => id)
+    if (ids.length > 1) throw new InvalidInputError(`several groups are named ${JSON.stringify(ref)}: use the group id`)
+    return ids[0]
+  }
+
+  /**
+   * The log of `groupId` (from memory once read), or undefined. Only a read under the messenger's
+   * lock (`locked`, in a change) is kept: one read outside it could replace the log a change is
+   * working on with an older one.
+   */
+  async logOf (reader: StoreReader, groupId: string, locked = true): Promise<GroupLog | undefined> {
     const known = this.logs.get(groupId)
     if (known != null) return known
     const log = await loadGroupLog(reader, groupId)
-    if (log != null) this.logs.set(groupId, log)
+    if (log != null && locked) this.logs.set(groupId, log)
     return log
   }
 
   /**
-   * Keeps `log` in memory once `change` is durable (a log just opened); forgets every log if the
-   * change fails, so that what a change did to a log in memory without committing is read again.
+   * Keeps `log` in memory once `change` commits (a log just opened), still under the lock, so that
+   * the next change finds it; forgets every log if the change fails, so that what a change did to
+   * a log in memory without committing is read again.
    */
   watch (change: ChangeControl, log?: GroupLog): void {
-    change.onSettled(durable => {
-      if (!durable) this.logs.clear()
-      else if (log != null) this.logs.set(log.groupId, log)
-    })
+    if (log != null) change.afterCommit(() => { this.logs.set(log.groupId, log) })
+    change.onSettled(durable => { if (!durable) this.logs.clear() })
   }
 
   /** Forgets every log held in memory (a change failed part way). */
@@ -94,6 +122,7 @@ export class Groups {
     const { repos } = this.components
     for await (const stored of repos.state.store.values(['group-info'])) {
       const info = parseGroupInfo(stored)
+      if (info.name != null) this.names.set(info.groupId, info.name)
       void this.registerToken(info.groupId, info.token, info.tokenAt).catch(() => {})
     }
   }
@@ -107,7 +136,7 @@ export class Groups {
       const info = await readGroupInfo(tx, groupId)
       if (info == null) return change.discard()
       info.tokenAt = [...new Set([...info.tokenAt, ...done])]
-      writeGroupInfo(tx, info)
+      this.record(tx, info)
     })
   }
 
@@ -126,7 +155,7 @@ export class Groups {
       this.watch(change, log)
       const info: GroupInfo = { groupId: log.groupId, token, tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() }
       for (const ref of memberRefs) await this.ask(tx, change, info, log, ref)
-      writeGroupInfo(tx, info)
+      this.record(tx, info, log)
       return await groupView(repos, identity.userId, log.state, info)
     })
     void this.registerToken(group.id, token).catch(() => {})
@@ -178,28 +207,24 @@ export class Groups {
     const groups: Array<{ at: number, group: Group }> = []
     for await (const stored of repos.state.store.values(['group-info'])) {
       const info = parseGroupInfo(stored)
-      const log = await this.logOf(repos.state.store, info.groupId)
+      const log = await this.logOf(repos.state.store, info.groupId, false)
       if (log != null) groups.push({ at: info.lastActivity, group: await groupView(repos, identity.userId, log.state, info) })
     }
     return groups.sort((a, b) => b.at - a.at).map(g => g.group)
   }
 
-  /** The group named `ref` (its id or its name), or undefined. */
-  async find (ref: string): Promise<Group | undefined> {
-    if (typeof ref !== 'string' || ref.length === 0) return undefined
-    const all = await this.list()
-    const byId = all.find(g => g.id === ref)
-    if (byId != null) return byId
-    const named = all.filter(g => g.name === ref)
-    if (named.length > 1) throw new InvalidInputError(`several groups are named ${JSON.stringify(ref)}: use the group id`)
-    return named[0]
+  /** The id of the group `ref` names; throws NotFoundError without one. */
+  requireId (ref: string): string {
+    const id = this.named(ref)
+    if (id == null) throw new NotFoundError(`no group named ${JSON.stringify(ref)}`)
+    return id
   }
 
-  /** The group named `ref`; throws NotFoundError without one. */
+  /** The group `ref` names; throws NotFoundError without one. */
   async require (ref: string): Promise<Group> {
-    const group = await this.find(ref)
-    if (group == null) throw new NotFoundError(`no group named ${JSON.stringify(ref)}`)
-    return group
+    const { repos, identity } = this.components
+    const { info, log } = await this.open(repos.state.store, this.requireId(ref), false)
+    return await groupView(repos, identity.userId, log.state, info)
   }
 
   /** Sends a text to every member but the blocked ones; resolves once it is durable. */
@@ -207,7 +232,7 @@ export class Groups {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
     const { repos, identity, outbox, disappearing } = this.components
-    const { id: groupId } = await this.require(groupRef)
+    const groupId = this.requireId(groupRef)
     const message = await this.guarded(async (tx, change) => {
       const { info, log } = await this.open(tx, groupId)
       const state = log.state
@@ -250,7 +275,7 @@ export class Groups {
       repos.refs.put(tx, { contactId: groupId, sentAt, order: record.order }, record.id)
       if (record.expiresAt != null) disappearing.schedule(tx, record)
       info.lastActivity = sentAt
-      writeGroupInfo(tx, info)
+      this.record(tx, info)
       return record
     })
     if (message.expiresAt != null) disappearing.rearm()
@@ -270,16 +295,17 @@ export class Groups {
         read++
       }
       if (info == null || (read === 0 && info.unread === 0)) return change.discard()
-      writeGroupInfo(tx, { ...info, unread: 0 })
+      this.record(tx, { ...info, unread: 0 })
     })
   }
 
   /**
    * Readies our sender key of the group for `recipients` (reset when someone who held it is no
    * longer one), starts sessions from the cards of members we have none with, and seals the key
-   * one to one to those who lack it: queued before the message, so it arrives first.
+   * one to one to those who lack it: queued before the message, so it arrives first. Answers the
+   * distribution message.
    */
-  async distributeKey (tx: Transaction, change: ChangeControl, routes: Routes, log: GroupLog, recipients: readonly GroupRecipient[]): Promise<void> {
+  async distributeKey (tx: Transaction, change: ChangeControl, routes: Routes, log: GroupLog, recipients: readonly GroupRecipient[]): Promise<Uint8Array> {
     const { identity, outbox } = this.components
     await startMemberSessions(tx, identity, log.state)
     const plan = await prepareGroupSend(tx, identity, log.groupId, recipients)
@@ -289,12 +315,13 @@ export class Groups {
       await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), senderKey: { groupId: fromHex(log.groupId), distribution: plan.distributionMessage } })
     }
     await markSenderKeyDistributed(tx, log.groupId, recipients)
+    return plan.distributionMessage
   }
 
   /** The log and record of `groupId`, in `tx`. */
-  async open (tx: Transaction, groupId: string): Promise<Opened> {
+  async open (tx: StoreReader, groupId: string, locked = true): Promise<Opened> {
     const info = await readGroupInfo(tx, groupId)
-    const log = await this.logOf(tx, groupId)
+    const log = await this.logOf(tx, groupId, locked)
     if (info == null || log == null) throw new NotFoundError(`no group ${groupId}`)
     return { info, log }
   }
@@ -363,12 +390,12 @@ export class Groups {
   /** Runs `fn` on the group named `ref` in one change, then emits and returns the group as it is. */
   private async change (ref: string, fn: (tx: Transaction, change: ChangeControl, opened: Opened) => Promise<void>): Promise<Group> {
     const { repos, identity } = this.components
-    const { id } = await this.require(ref)
+    const id = this.requireId(ref)
     const group = await this.guarded(async (tx, change) => {
       const opened = await this.open(tx, id)
       await fn(tx, change, opened)
       opened.info.lastActivity = Date.now()
-      writeGroupInfo(tx, opened.info)
+      this.record(tx, opened.info, opened.log)
       return await groupView(repos, identity.userId, opened.log.state, opened.info)
     })
     this.components.events.emit('group', group)

@@ -153,6 +153,11 @@ export class Inbox {
       accepted.request = contact
     } else if (contact.blocked) {
       return { result: { status: 'REJECTED', reason: 'refused' } }
+    } else if (contact.status === 'member' && this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard) != null) {
+      // Someone known from a group introduces themselves: a request, as from anyone.
+      contact.status = 'request'
+      contact.viaGroup = true
+      accepted.request = contact
     }
     contact.heardFrom = true
     contact.lastActivity = Date.now()

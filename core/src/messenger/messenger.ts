@@ -280,13 +280,14 @@ class SottoMessenger implements Messenger {
   async deleteContact (ref: string): Promise<void> { await this.parts.contacts.delete(ref) }
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
   async send (ref: string, text: string): Promise<Message> {
-    const group = await this.parts.groups.find(ref)
-    return group != null ? this.parts.groups.send(group.id, text) : this.parts.conversations.send(ref, text)
+    // Named without a read: sends keep the order of the calls.
+    const group = this.parts.groups.named(ref)
+    return group != null ? this.parts.groups.send(group, text) : this.parts.conversations.send(ref, text)
   }
 
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
-    const group = await this.parts.groups.find(ref)
-    return group != null ? this.parts.conversations.historyOf(group.id, options) : this.parts.conversations.history(ref, options)
+    const group = this.parts.groups.named(ref)
+    return group != null ? this.parts.conversations.historyOf(group, options) : this.parts.conversations.history(ref, options)
   }
 
   async createGroup (name: string, members: string[], options?: CreateGroupOptions): Promise<Group> { return this.parts.groups.create(name, members, options) }
@@ -297,8 +298,8 @@ class SottoMessenger implements Messenger {
   async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
   async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {
-    const group = await this.parts.groups.find(ref)
-    await (group != null ? this.parts.groups.markRead(group.id) : this.parts.conversations.markRead(ref))
+    const group = this.parts.groups.named(ref)
+    await (group != null ? this.parts.groups.markRead(group) : this.parts.conversations.markRead(ref))
   }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {

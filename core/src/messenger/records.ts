@@ -111,6 +111,11 @@ export interface ContactRecord {
   identityKey: Uint8Array
   /** A changed identity key waiting to be accepted. */
   pendingIdentityKey?: Uint8Array
+  /**
+   * A group member who introduced themselves (a request made from a `member` record): what goes
+   * to them for the groups they share with the user goes on while the request waits.
+   */
+  viaGroup?: boolean
   addrs: string[]
   relays: InviteRelay[]
   verified: boolean

@@ -51,6 +51,7 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   status: z.enum(['contact', 'request', 'member']),
   identityKey: bytes,
   pendingIdentityKey: bytes.optional(),
+  viaGroup: z.boolean().optional(),
   addrs: z.array(z.string()),
   relays: z.array(z.looseObject({ addr: z.string(), mailboxId: bytes, introToken: bytes })),
   verified: z.boolean(),

@@ -244,4 +244,22 @@ describe('groups: limits, timers, blocking and leaving', () => {
     const afterLeave = await alice.send(trio.id, 'without bob')
     assert.deepEqual([afterLeave.recipientCount, (await alice.group(trio.id)).members.map(m => m.id).sort()], [1, [aliceId, carolId].sort()])
   })
+
+  it('a member who introduces themselves is a request, and the group goes on both ways', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const again = await alice.createGroup('Again', [bobId, carolId])
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === again.id && g.members.length === 3)))
+    const request = nextEvent(bob, 'request')
+    await carol.addContact(await bob.invite())
+    assert.equal((await request).id, carolId)
+    const atBob = shownAt(bob, again.id)
+    const atCarol = shownAt(carol, again.id)
+    await carol.send(again.id, 'after my introduction')
+    await bob.send(again.id, 'while you wait as a request')
+    await atBob.until(1)
+    await atCarol.until(1)
+    assert.deepEqual([atBob.messages[0]?.text, atCarol.messages[0]?.text], ['after my introduction', 'while you wait as a request'])
+    assert.deepEqual((await bob.requests()).map(r => r.id), [carolId])
+  })
 })
