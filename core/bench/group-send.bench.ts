@@ -47,7 +47,7 @@ async function seedGroup (options: MessengerOptions, card: Uint8Array, members: 
     const { log, create } = createGroup(identity, { name: 'Hundred', creator: { card, depositToken: randomBytes(32) } })
     recordGroupChange(tx, log, create)
     for (const m of members) recordGroupChange(tx, log, log.propose(identity, { type: 'add', member: await entryOf(m) }))
-    writeGroupInfo(tx, { groupId: log.groupId, token: randomBytes(32), tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() })
+    writeGroupInfo(tx, { groupId: log.groupId, name: log.state.name, token: randomBytes(32), tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() })
     await tx.commit()
     return log.groupId
   } finally {
