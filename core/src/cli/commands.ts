@@ -55,7 +55,7 @@ export async function runCli (argv: string[], env: Env, io: CliIo = processIo(),
     dataDir,
     keySource: { kind: 'passphrase', passphrase },
     logger: jsonLoggers(io.err, level),
-    ...(input.name != null ? { name: input.name as string } : {}),
+    ...(command.name === 'init' && input.name != null ? { name: input.name as string } : {}),
     ...(input.listen != null ? { listen: input.listen as string[] } : {}),
     ...(input.relay != null ? { relays: input.relay as string[] } : {}),
     ...(input['no-mdns'] === true ? { mdns: false } : {}),
@@ -169,7 +169,9 @@ function argvValue (f: Field, value: string, shown: string): string | number {
 function jsonCommand (request: Record<string, unknown>): Command {
   const cmd = request.cmd
   if (typeof cmd === 'string' && !cmd.includes(' ')) {
-    const variant = COMMANDS.find(c => offers(c, 'json') && c.name.startsWith(`${cmd} `) && request[c.name.split(' ')[1] as string] != null)
+    // A variant is named by its second word as a key, or as `"action"` (`{"cmd":"group","action":"add",…}`).
+    const variant = COMMANDS.find(c => offers(c, 'json') && c.name.startsWith(`${cmd} `) &&
+      (request[c.name.split(' ')[1] as string] != null || request.action === c.name.split(' ')[1]))
     const command = variant ?? commandNamed(cmd)
     if (command != null && offers(command, 'json')) return command
   }

@@ -4,7 +4,7 @@
  * commands (a fresh process has just dialled its relays and contacts).
  */
 import { TimeoutError } from '../errors.js'
-import type { Contact, FileState, Message, Messenger, MessengerEvents, RelayView } from '../messenger/index.js'
+import type { Contact, FileState, Group, Message, Messenger, MessengerEvents, RelayView } from '../messenger/index.js'
 
 /** A relay's line: its address, what it publishes about itself, and its state. */
 export function relayLine (r: RelayView): Record<string, unknown> {
@@ -65,7 +65,9 @@ export function messageLine (m: Message): Record<string, unknown> {
     ...(m.replyTo != null ? { replyTo: m.replyTo } : {}),
     ...(m.reactions != null ? { reactions: m.reactions } : {}),
     ...(m.editedAt != null ? { editedAt: m.editedAt } : {}),
-    ...(m.deleted === true ? { deleted: true } : {})
+    ...(m.deleted === true ? { deleted: true } : {}),
+    ...(m.groupId != null ? { group: m.groupId, from: m.senderId } : {}),
+    ...(m.recipientCount != null ? { delivered: m.deliveredCount, of: m.recipientCount } : {})
   }
 }
 
@@ -103,6 +105,21 @@ export async function sendFileCommand (messenger: Messenger, to: string, path: s
     return { id: message.id, state, file: settled.get(message.id) ?? message.file?.state ?? 'waiting' }
   } finally {
     messenger.off('file', onFile)
+  }
+}
+
+/** A group's line: its id, name, members (each with id, name, admin) and who was asked to join. */
+export function groupLine (g: Group): Record<string, unknown> {
+  return {
+    group: g.id,
+    name: g.name,
+    members: g.members.map(m => ({ id: m.id, name: m.name, admin: m.admin })),
+    invited: g.invited,
+    member: g.member,
+    admin: g.admin,
+    maxMembers: g.maxMembers,
+    disappearingSeconds: g.disappearingSeconds,
+    unread: g.unread
   }
 }
 

@@ -4,7 +4,7 @@
  * answering one JSON command per line of stdin.
  */
 import { createInterface } from 'node:readline'
-import { contactLine, fileField, relayLine } from './lines.js'
+import { contactLine, fileField, groupLine, relayLine } from './lines.js'
 import type { Messenger } from '../messenger/index.js'
 
 /** Where the CLI writes, and what `run` reads. */
@@ -31,7 +31,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
     await Promise.all(contacts.map(async contactId => { await messenger.markRead(contactId).catch(() => {}) }))
   }
   messenger.on('message', m => {
-    json({ event: 'message', from: m.contactId, id: m.id, text: m.text, ...fileField(m), sentAt: m.sentAt, ...(m.replyTo != null ? { replyTo: m.replyTo } : {}) })
+    json({ event: 'message', from: m.senderId ?? m.contactId, ...(m.groupId != null ? { group: m.groupId } : {}), id: m.id, text: m.text, ...fileField(m), sentAt: m.sentAt, ...(m.replyTo != null ? { replyTo: m.replyTo } : {}) })
     unread.add(m.contactId)
     marking ??= setTimeout(() => { void markRead() }, 100)
   })
@@ -48,6 +48,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('typing', t => { json({ event: 'typing', contact: t.contactId, started: t.started }) })
   messenger.on('file', f => { json({ event: 'progress', id: f.id, contact: f.contactId, state: f.state, bytes: f.bytes, total: f.total, ...(f.error != null ? { error: f.error } : {}) }) })
   messenger.on('replaced', r => { json({ event: 'replaced', installation: r.number, replacedBy: r.replacedBy }) })
+  messenger.on('group', g => { json({ event: 'group', ...groupLine(g) }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
 
   let pending = Promise.resolve()

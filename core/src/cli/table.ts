@@ -11,6 +11,7 @@
 import { InvalidInputError } from '../errors.js'
 import { CONVERSATION_COMMANDS } from './conversation-commands.js'
 import { addCommand, inviteCommand } from './invite-links.js'
+import { GROUP_COMMANDS } from './group-commands.js'
 import { contactLine, messageLine, relayLine, sendFileCommand, settledRelays, settledState } from './lines.js'
 import { STORE_USAGE } from './store-commands.js'
 import type { Messenger } from '../messenger/index.js'
@@ -166,7 +167,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'send',
     fields: [
-      { ...contact, key: 'to' },
+      { ...contact, key: 'to', label: 'CONTACT|GROUP' },
       { key: 'text', label: 'TEXT', what: 'a text', kind: 'string', positional: true },
       timeout
     ],
@@ -195,7 +196,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'history',
-    fields: [contact],
+    fields: [{ ...contact, label: 'CONTACT|GROUP' }],
     help: 'oldest first; marks them read',
     output: 'lines',
     handler: async ({ messenger, oneShot }, input) => {
@@ -287,6 +288,7 @@ export const COMMANDS: readonly Command[] = [
       return messenger.updateSettings({ hideIp: state === 'on' })
     }
   },
+  ...GROUP_COMMANDS,
   { name: 'run', only: 'argv', fields: [listen, noMdns], output: 'none', handler: async ({ serve }) => { await serve() } }
 ]
 
@@ -327,6 +329,7 @@ ${STORE_USAGE}
 The data directory's passphrase is read from SOTTO_PASSPHRASE. Output is JSON on stdout.
 In \`run\`, each command is a JSON line on stdin: {"cmd":"send","to":CONTACT,"text":TEXT}, with
 "ref" to find its answer; a two-word command is its first word with the second as a key:
-{"cmd":"relays","add":MULTIADDR}. init and run exist on the command line only; typing
+{"cmd":"relays","add":MULTIADDR}, or "action": {"cmd":"group","action":"add","group":GROUP,"contact":CONTACT}.
+init and run exist on the command line only; typing
 ({"cmd":"typing","to":CONTACT,"started":BOOL}) in run only.
 `

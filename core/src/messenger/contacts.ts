@@ -104,8 +104,10 @@ export class ContactBook {
         relays: card.relays,
         lastActivity: now
       }
-      if (known == null) {
-        await startSession(tx, identity, card.userId, card.bundle)
+      // Someone known only from a group is introduced as anyone new (the session is the group's).
+      if (known?.status === 'member') contact.heardFrom = false
+      if (known == null || known.status === 'member') {
+        if (known == null) await startSession(tx, identity, card.userId, card.bundle)
         // An introduction: the invite's owner learns who added them (a contact request).
         await outbox.add(tx, change, contact, { id: randomBytes(16), sentAt: now })
       }

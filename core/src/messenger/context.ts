@@ -62,8 +62,10 @@ export interface Context {
 
 /** The public view of a message record. */
 export function toMessage (record: MessageRecord): Message {
-  const { order: _order, file, ...message } = record
-  return file != null ? { ...message, file: publicFile(file) } : message
+  const { order: _order, file, recipientIds, deliveredTo, refusedBy, ...message } = record
+  const shown: Message = file != null ? { ...message, file: publicFile(file) } : message
+  if (recipientIds == null) return shown
+  return { ...shown, deliveredCount: deliveredTo?.length ?? 0, refusedCount: refusedBy?.length ?? 0, recipientCount: recipientIds.length }
 }
 
 /** The public view of a contact record. */

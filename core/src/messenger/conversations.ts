@@ -144,8 +144,13 @@ export class Conversations {
 
   /** A conversation's messages, oldest first. */
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
-    const { repos, contacts } = this.components
-    const contact = await contacts.resolve(ref)
+    const contact = await this.components.contacts.resolve(ref)
+    return this.historyOf(contact.id, options)
+  }
+
+  /** The messages of the conversation with id `conversationId` (a contact's, or a group's), oldest first. */
+  async historyOf (conversationId: string, options: HistoryOptions = {}): Promise<Message[]> {
+    const { repos } = this.components
     let lt: number | undefined
     let beforeOrder: number | undefined
     if (options.before != null) {
@@ -155,7 +160,7 @@ export class Conversations {
       beforeOrder = before.order
     }
     const newestFirst: Message[] = []
-    for await (const m of repos.messages.values(keys.conversation(contact.id), { reverse: true, ...(lt != null ? { lt } : {}) })) {
+    for await (const m of repos.messages.values(keys.conversation(conversationId), { reverse: true, ...(lt != null ? { lt } : {}) })) {
       if (beforeOrder != null && lt != null && m.sentAt === lt - 1 && m.order >= beforeOrder) continue
       newestFirst.push(toMessage(m))
       if (options.limit != null && newestFirst.length >= options.limit) break

@@ -199,7 +199,7 @@ export class Courier {
     while (!this.stopped) {
       const contact = await this.components.repos.contacts.get(contactId)
       // Nothing goes to a stranger before the user accepts: no receipt, no token, no dial.
-      if (contact == null || contact.blocked || contact.status === 'request') return
+      if (contact == null || contact.blocked || (contact.status === 'request' && contact.viaGroup !== true)) return
       if (this.directAllowed(contactId)) {
         const { done, progressed } = await this.streamDirect(contact)
         if (done) {

@@ -21,7 +21,7 @@ export function dialRules (store: Pick<Store, 'values'>, profile: Pick<ProfileRe
       if (isHomeRelay(peer) || profile.relays.some(addr => relayPeerIdOf(addr) === peer)) return true
       for await (const bytes of store.values(keys.contacts())) {
         const c = decodeRecord<ContactRecord>(bytes)
-        if (c.peerId === peer && c.status === 'contact' && !c.blocked) return true
+        if (c.peerId === peer && (c.status !== 'request' || c.viaGroup === true) && !c.blocked) return true
       }
       return false
     }

@@ -8,11 +8,12 @@
  * the messages named again, under their ids.
  */
 import { randomBytes } from 'node:crypto'
-import { unseal } from '../crypto/index.js'
+import { SEALED_V2_RECEIVED, unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, ReplacedInstallationError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
 import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
+import { hasGroupBody } from './group-inbox.js'
 import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { takeMoved, takeReplaced } from './relocation.js'
@@ -22,6 +23,7 @@ import type { Logger } from '../logger.js'
 import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
+import type { GroupInbox } from './group-inbox.js'
 import type { Outbox } from './outbox.js'
 import type { Quarantine } from './quarantine.js'
 import type { RequestLimits } from './requests.js'
@@ -59,6 +61,8 @@ export interface InboxComponents {
   onAccepted(accepted: AcceptedView): void
   /** Applies reactions, edits, deletes, read receipts and typing; seals ours again when asked. */
   actions?: Pick<ConversationActions, 'receive' | 'resealed'>
+  /** What arrives for groups; without it, group messages and bodies are refused or ignored. */
+  groups?: GroupInbox
 }
 
 /** What an accepted envelope changed, as announced: the message in its public view. */
@@ -90,7 +94,7 @@ export interface Accepted {
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
-interface Opened {
+export interface InboxOutcome {
   result: DeliveryResult
   accepted?: Accepted
   commit?: boolean
@@ -135,8 +139,10 @@ export class Inbox {
     return outcome.result
   }
 
-  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<Opened> {
+  private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<InboxOutcome> {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    const { groups } = this.components
+    if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
     let opened
     try {
       opened = await unseal(tx, this.components.identity, sealed, this.admit(tx))
@@ -163,6 +169,7 @@ export class Inbox {
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
     if (opened.sessionless) return await this.statement(tx, change, opened.senderUserId, content, id)
+    if (groups != null && hasGroupBody(content)) return groups.receive(tx, change, id, opened, content, route)
 
     const accepted: Accepted = { delivered: [], requeued: [] }
     const { contacts, messages, unread, receipts, refs } = this.components.repos
@@ -182,6 +189,11 @@ export class Inbox {
     } else if (contact.status === 'request' && content.text != null && await this.components.requests.full(tx, contact)) {
       this.components.log.info('a waiting request holds as many messages as it may; refused another', {})
       return { result: { status: 'REJECTED', reason: 'refused' } }
+    } else if (contact.status === 'member' && this.requestFrom(opened.senderUserId, opened.senderIdentityKey, content.senderCard) != null) {
+      // Someone known from a group introduces themselves: a request, as from anyone.
+      contact.status = 'request'
+      contact.viaGroup = true
+      accepted.request = contact
     }
     contact.heardFrom = true
     contact.lastActivity = Date.now()
@@ -189,7 +201,8 @@ export class Inbox {
 
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
     const shown = content.text ?? content.file
-    if (shown != null) {
+    // A member reached only through a group writes in the group, not to the user alone.
+    if (shown != null && contact.status !== 'member') {
       const message: MessageRecord = {
         id,
         contactId: contact.id,
@@ -225,8 +238,13 @@ export class Inbox {
     } else if (content.deliveryReceipt != null) {
       for (const receiptId of content.deliveryReceipt.ids) {
         const delivered = await this.components.repos.message(toHex(receiptId), tx)
+        if (delivered?.groupId != null) {
+          if (groups?.delivered(delivered, contact.id) === true) {
+            messages.put(tx, delivered)
+            if (delivered.state === 'delivered') accepted.delivered.push(delivered)
+          }
         // A read message stays read: the delivery receipt may come after the read receipt.
-        if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered' && delivered.state !== 'read') {
+        } else if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered' && delivered.state !== 'read') {
           delivered.state = 'delivered'
           messages.put(tx, delivered)
           accepted.delivered.push(delivered)
@@ -240,6 +258,8 @@ export class Inbox {
     return { result: { status: 'STORED' }, accepted, commit: true }
   }
 
+  /** What an envelope that did not open comes to; throws what is no refusal. */
+
   /**
    * The sender's certificate names another identity key than the one recorded for its user id: a
    * contact who reinstalled, or an impostor. Refused either way, and decided at once, so that a relay
@@ -247,7 +267,7 @@ export class Inbox {
    * contact shows the change, and an envelope from a relay is held in the quarantine until the user
    * accepts the change (then it is opened) or blocks (then it is dropped).
    */
-  private async identityChanged (change: ChangeControl, err: IdentityChangedError, id: string, envelopeBytes: Uint8Array, route: Route): Promise<Opened> {
+  private async identityChanged (change: ChangeControl, err: IdentityChangedError, id: string, envelopeBytes: Uint8Array, route: Route): Promise<InboxOutcome> {
     const refused: DeliveryResult = { status: 'REJECTED', reason: 'identity' }
     // A fresh transaction: the one the envelope failed in must not be committed.
     const tx = change.fresh()
@@ -279,12 +299,12 @@ export class Inbox {
    * Asks the sender to seal it again (the request is durable before the envelope is acknowledged);
    * the envelope itself is refused.
    */
-  private async askResend (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<Opened> {
+  private async askResend (change: ChangeControl, senderUserId: string, envelopeId: Uint8Array): Promise<InboxOutcome> {
     const refused: DeliveryResult = { status: 'REJECTED', reason: 'undecryptable' }
     // A fresh transaction: the one the envelope failed in must not be committed.
     const tx = change.fresh()
     const contact = await this.components.repos.contacts.get(senderUserId, tx)
-    if (contact == null || contact.status !== 'contact' || contact.blocked || contact.pendingIdentityKey != null) {
+    if (contact == null || contact.status === 'request' || contact.blocked || contact.pendingIdentityKey != null) {
       this.components.log.warn('envelope does not decrypt', { error: 'UndecryptableMessageError' })
       return { result: refused }
     }
@@ -301,6 +321,13 @@ export class Inbox {
   private async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, messageId: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const message = await this.components.repos.message(messageId, tx)
     if (message == null) return this.resendControl(tx, change, contact, messageId, accepted)
+    if (message.groupId != null) {
+      if ((message.resends ?? 0) >= this.maxResends) return undefined
+      message.resends = (message.resends ?? 0) + 1
+      this.components.repos.messages.put(tx, message)
+      await this.components.groups?.resend(tx, change, contact, message)
+      return undefined
+    }
     if (message.contactId !== contact.id || message.direction !== 'out' || message.state === 'delivered' || message.state === 'read' || message.deleted === true) return undefined
     if ((message.resends ?? 0) >= this.maxResends) return undefined
     message.resends = (message.resends ?? 0) + 1
@@ -369,9 +396,9 @@ export class Inbox {
    * An installation's statement, sealed without a session: a contact's identity moved to a newer
    * installation, or this one was replaced. Nothing else is taken without a session.
    */
-  private async statement (tx: Transaction, change: ChangeControl, senderUserId: string, content: Content, id: string): Promise<Opened> {
+  private async statement (tx: Transaction, change: ChangeControl, senderUserId: string, content: Content, id: string): Promise<InboxOutcome> {
     const { identity, repos, log } = this.components
-    const refused: Opened = { result: { status: 'REJECTED', reason: 'refused' } }
+    const refused: InboxOutcome = { result: { status: 'REJECTED', reason: 'refused' } }
     const accepted: Accepted = { delivered: [], requeued: [] }
     try {
       if (content.installationReplaced != null && senderUserId === identity.userId) {

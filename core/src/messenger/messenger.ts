@@ -45,6 +45,8 @@ import { Repositories, State } from './state.js'
 import { TokenAnnouncer } from './token-announcer.js'
 import { TokenRotation } from './token-rotation.js'
 import { createUpkeep } from './upkeep.js'
+import { GroupInbox } from './group-inbox.js'
+import { Groups } from './groups.js'
 import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
@@ -56,7 +58,7 @@ import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
 import type {
-  Contact, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
+  Contact, CreateGroupOptions, Group, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
   MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings
 } from './types.js'
 
@@ -184,6 +186,7 @@ interface Parts {
   relocation: Relocation
   /** Set once a newer installation replaced this one: nothing is sent from then on. */
   replaced: { by?: number }
+  groups: Groups
 }
 
 /**
@@ -227,7 +230,8 @@ function wire (ctx: Context, compaction: Compaction, options: Pick<MessengerOpti
   const search = new MessageSearch({ repos, events, log })
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
   const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, onAccepted: accepted => {
+  const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), onAccepted: accepted => {
     if (accepted.request != null) {
       peers.follow(accepted.request)
       peers.update(accepted.request.peerId)
@@ -275,7 +279,7 @@ function wire (ctx: Context, compaction: Compaction, options: Pick<MessengerOpti
     joinRelay: async addr => { await homeRelays.add(addr) },
     deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
   })
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced }
+  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
 }
 
 /** The messenger's public surface over its components. */
@@ -302,6 +306,7 @@ class SottoMessenger implements Messenger {
     if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
     await contacts.settleHeld()
+    await this.parts.groups.start()
     // A replaced installation delivers nothing, not even what was queued before it learnt so.
     if (this.parts.replaced.by == null) await courier.kickAll()
     else await courier.stop()
@@ -384,7 +389,12 @@ class SottoMessenger implements Messenger {
   }
 
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
-  async send (ref: string, text: string): Promise<Message> { return this.sent(await this.parts.conversations.send(ref, text)) }
+  async send (ref: string, text: string): Promise<Message> {
+    // Named without a read: sends keep the order of the calls.
+    const group = this.parts.groups.named(ref)
+    return this.sent(group != null ? await this.parts.groups.send(group, text) : await this.parts.conversations.send(ref, text))
+  }
+
   async reply (ref: string, replyTo: string, text: string): Promise<Message> { return this.sent(await this.parts.conversations.send(ref, text, { replyTo })) }
   async react (id: string, emoji: string): Promise<Message> { return this.parts.actions.react(id, emoji) }
   async edit (id: string, text: string): Promise<Message> { return this.parts.actions.edit(id, text) }
@@ -402,14 +412,29 @@ class SottoMessenger implements Messenger {
     this.parts.search.put(message)
     return message
   }
-  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> { return this.parts.conversations.history(ref, options) }
+
+  async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
+    const group = this.parts.groups.named(ref)
+    return group != null ? this.parts.conversations.historyOf(group, options) : this.parts.conversations.history(ref, options)
+  }
+
   async sendFile (ref: string, path: string): Promise<Message> { return this.parts.attachments.send(ref, path) }
   async saveFile (id: string, path: string, options: { timeoutMs?: number } = {}): Promise<SavedFile> {
     return this.parts.attachments.save(id, path, options.timeoutMs ?? 60_000)
   }
 
   async cancelFile (id: string): Promise<void> { await this.parts.attachments.cancel(id) }
-  async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
+  async createGroup (name: string, members: string[], options?: CreateGroupOptions): Promise<Group> { return this.parts.groups.create(name, members, options) }
+  async groups (): Promise<Group[]> { return this.parts.groups.list() }
+  async group (ref: string): Promise<Group> { return this.parts.groups.require(ref) }
+  async addToGroup (ref: string, contact: string): Promise<Group> { return this.parts.groups.add(ref, contact) }
+  async removeFromGroup (ref: string, member: string): Promise<Group> { return this.parts.groups.remove(ref, member) }
+  async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
+  async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
+  async markRead (ref: string): Promise<void> {
+    const group = this.parts.groups.named(ref)
+    await (group != null ? this.parts.groups.markRead(group) : this.parts.conversations.markRead(ref))
+  }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {
     return this.parts.conversations.waitForState(id, states, timeoutMs)

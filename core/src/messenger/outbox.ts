@@ -38,6 +38,11 @@ export interface Outbox {
    * its contact's delivery starts.
    */
   add(tx: Transaction, control: ChangeControl, contact: ContactRecord, content: Omit<Content, 'senderCard'>, messageId?: string): Promise<OutboxRecord>
+  /**
+   * As {@link add}, for content sealed already (a member's part of a group message): an entry for
+   * `contact` carrying `sealed` under envelope id `id`.
+   */
+  addSealed(tx: Transaction, control: ChangeControl, contact: ContactRecord, sealed: { id: Uint8Array, sentAt: number, sealed: Uint8Array }, messageId?: string): OutboxRecord
 }
 
 /** The outbox of a messenger, which also takes envelopes sealed already. */
@@ -79,7 +84,7 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
     hold(change, entry)
     return entry
   }
-  return {
+  const outbox: Outbox = {
     async add (tx, change, contact, content, messageId) {
       if (components.replaced?.() === true) throw new ReplacedInstallationError('this installation was replaced by a restore on another computer: it no longer sends')
       // A restored installation has no session with them until they answer its move (relocation.ts).
@@ -94,6 +99,7 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
     },
     addSealed: enqueue
   }
+  return outbox
 }
 
 /** The record kept of a control envelope, to seal it again when asked. */

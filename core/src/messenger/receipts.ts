@@ -72,7 +72,7 @@ export class Receipts {
       for (const [contactId, ids] of byContact) {
         const c = await repos.contacts.get(contactId, tx)
         // Held while their key is in doubt or their request waits; nothing goes to a blocked (or deleted) contact.
-        if (c?.pendingIdentityKey != null || c?.status === 'request') continue
+        if (c?.pendingIdentityKey != null || (c?.status === 'request' && c.viaGroup !== true)) continue
         for (const id of ids) repos.receipts.del(tx, { contactId, id })
         taken += ids.length
         if (c == null || c.blocked) continue

@@ -123,10 +123,16 @@ export interface ContactRecord {
   peerId: string
   displayName: string
   alias: string
-  status: 'contact' | 'request'
+  /** `member`: reached only through a group, never shown as a contact (see groups.ts). */
+  status: 'contact' | 'request' | 'member'
   identityKey: Uint8Array
   /** A changed identity key waiting to be accepted. */
   pendingIdentityKey?: Uint8Array
+  /**
+   * A group member who introduced themselves (a request made from a `member` record): what goes
+   * to them for the groups they share with the user goes on while the request waits.
+   */
+  viaGroup?: boolean
   addrs: string[]
   relays: InviteRelay[]
   verified: boolean
@@ -217,6 +223,16 @@ export interface MessageRecord {
   deleted?: boolean
   /** The file of a file message (its text is empty). */
   file?: FileRecord
+  /** In a group: its id (then `contactId` is the group id too). */
+  groupId?: string
+  /** In a group: who wrote it (a user id, this messenger's own for outgoing ones). */
+  senderId?: string
+  /** Outgoing, in a group: the members it was sent to. */
+  recipientIds?: string[]
+  /** Outgoing, in a group: the members that stored it. */
+  deliveredTo?: string[]
+  /** Outgoing, in a group: the members that refused it (they blocked the user, …). */
+  refusedBy?: string[]
 }
 
 /** Where a message lives; a tombstone once it is gone (so a redelivery is not shown again). */

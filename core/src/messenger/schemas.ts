@@ -53,9 +53,10 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   peerId: z.string(),
   displayName: z.string(),
   alias: z.string(),
-  status: z.enum(['contact', 'request']),
+  status: z.enum(['contact', 'request', 'member']),
   identityKey: bytes,
   pendingIdentityKey: bytes.optional(),
+  viaGroup: z.boolean().optional(),
   addrs: z.array(z.string()),
   relays: z.array(z.looseObject({ addr: z.string(), mailboxId: bytes, introToken: bytes })),
   verified: z.boolean(),
@@ -93,7 +94,12 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   reactions: z.array(z.looseObject({ by: z.string(), emoji: z.string() })).optional(),
   editedAt: count.optional(),
   deleted: z.boolean().optional(),
-  file: fileRecordSchema.optional()
+  file: fileRecordSchema.optional(),
+  groupId: z.string().optional(),
+  senderId: z.string().optional(),
+  recipientIds: z.array(z.string()).optional(),
+  deliveredTo: z.array(z.string()).optional(),
+  refusedBy: z.array(z.string()).optional()
 })
 
 /** {@link MessageRef}: also the entries of the unread index. */

@@ -3,6 +3,7 @@
  * Settlement: what the courier learns of an envelope — a relay holds it, the recipient answered —
  * written to the outbox entry and its message atomically, and announced once durable.
  */
+import { markGroupDelivered, markGroupRefused } from './group-records.js'
 import { keys } from './records.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Logger } from '../logger.js'
@@ -97,6 +98,15 @@ export class Settlement {
               const message = await this.components.repos.message(entry.messageId, tx)
               // A read receipt may have come first (through another route): read stays read.
               if (message == null || message.state === 'read') continue
+              if (message.groupId != null) {
+                // One member's answer: a refusal by one does not fail the message for the others.
+                const news = result.status === 'REJECTED' ? markGroupRefused(message, entry.contactId) : markGroupDelivered(message, entry.contactId)
+                if (news) {
+                  messages.put(tx, message)
+                  changed.push({ message })
+                }
+                continue
+              }
               const failure: FailureReason | undefined = result.status === 'REJECTED' ? 'rejected' : undefined
               message.state = failure != null ? 'failed' : 'delivered'
               if (failure != null) message.failure = failure

@@ -65,6 +65,16 @@ export interface Message {
   deleted?: boolean
   /** The file it carries, for a file message (its `text` is empty). */
   file?: MessageFile
+  /** In a group: the group's id (`contactId` is the group id too). */
+  groupId?: string
+  /** In a group: who wrote it (a user id; the messenger's own for outgoing messages). */
+  senderId?: string
+  /** Outgoing, in a group: how many members stored it ("delivered to N of M"). */
+  deliveredCount?: number
+  /** Outgoing, in a group: how many members refused it (a member who blocked the user does). */
+  refusedCount?: number
+  /** Outgoing, in a group: how many members it was sent to. */
+  recipientCount?: number
 }
 
 /**
@@ -102,8 +112,11 @@ export interface Contact {
   displayName: string
   /** Their libp2p PeerId. */
   peerId: string
-  /** `contact`: added or accepted; `request`: a stranger's message waits for a decision. */
-  status: 'contact' | 'request'
+  /**
+   * `contact`: added or accepted; `request`: a stranger's message waits for a decision; `member`:
+   * reached only through a group the user shares with them (never listed among contacts).
+   */
+  status: 'contact' | 'request' | 'member'
   /** Libsignal's displayable fingerprint of both identity keys: 60 digits in groups of five. */
   safetyNumber: string
   /** The user compared the safety number and marked it verified. */
@@ -177,6 +190,46 @@ export interface Settings {
   maxFileBytes: number
 }
 
+/** One member of a group, as shown. */
+export interface GroupMemberView {
+  /** Their user id. */
+  id: string
+  /** Their contact alias when they are a contact, else the name on their card (untrusted text). */
+  name: string
+  /** They may change the group. */
+  admin: boolean
+  /** They are one of the user's contacts. */
+  contact: boolean
+}
+
+/** A group, as shown. */
+export interface Group {
+  /** The group id, 32 hex digits. */
+  id: string
+  /** Its name (untrusted text). */
+  name: string
+  /** Its members, the user included while a member. */
+  members: GroupMemberView[]
+  /** User ids asked to join whose answer has not come yet. */
+  invited: string[]
+  /** The user is a member (false once removed or left). */
+  member: boolean
+  /** The user is an admin. */
+  admin: boolean
+  /** Most members it may have. */
+  maxMembers: number
+  /** Disappearing-messages timer in seconds; 0 is off. */
+  disappearingSeconds: number
+  /** Incoming messages not yet read. */
+  unread: number
+}
+
+/** Options of {@link Messenger.createGroup}. */
+export interface CreateGroupOptions {
+  /** At most this many members, 1-100 (default 100); every member enforces it. */
+  maxMembers?: number
+}
+
 /** This messenger's own identity, safe to show. */
 export interface OwnIdentity {
   /** Sotto user id (UUID). */
@@ -217,6 +270,8 @@ export interface MessengerEvents {
   file: FileProgress
   /** This installation was replaced by a newer one (a restore elsewhere): it sends nothing more. */
   replaced: InstallationView
+  /** A group was created, joined, or its membership changed (here or by another member). */
+  group: Group
 }
 
 /** Options for {@link Messenger.search}. */
@@ -368,11 +423,14 @@ export interface Messenger {
   keepIdentity(contact: string): Promise<Contact>
   /** Sets the disappearing-messages timer of a conversation and tells the contact. 0 turns it off. */
   setDisappearing(contact: string, seconds: number): Promise<Contact>
-  /** Stores a message (state `queued`) and starts delivering it; resolves once it is durable. */
+  /**
+   * Stores a message (state `queued`) and starts delivering it; resolves once it is durable.
+   * `contact` may name a group (its id or name), which then gets the message.
+   */
   send(contact: string, text: string): Promise<Message>
   /** Resolves when the message reaches one of `states` (`read` counts as `delivered`) or `failed`; rejects with TimeoutError. */
   waitForState(id: string, states: MessageState[], timeoutMs: number): Promise<Message>
-  /** A conversation's messages, oldest first. */
+  /** A conversation's messages, oldest first; `contact` may name a group (its id or name). */
   history(contact: string, options?: HistoryOptions): Promise<Message[]>
   /**
    * Sends the file at `path` (state `queued`, its `file.state` `waiting`): sealed into the data
@@ -455,6 +513,27 @@ export interface Messenger {
    * else later. Throws `NotFoundError` if it is not a home relay.
    */
   removeRelay(addr: string): Promise<void>
+  /**
+   * Creates a group with the user as its first admin, and asks each member (contacts, by id or
+   * alias) to join: each member's messenger answers with its entry, and is then added. Throws
+   * `GroupFullError` beyond `maxMembers`.
+   */
+  createGroup(name: string, members: string[], options?: CreateGroupOptions): Promise<Group>
+  /** The groups, newest activity first. */
+  groups(): Promise<Group[]>
+  /** One group, by id or name. */
+  group(group: string): Promise<Group>
+  /** Asks a contact to join a group (admins only); they are added once their answer comes. */
+  addToGroup(group: string, contact: string): Promise<Group>
+  /** Removes a member (by user id, alias or name; admins only). */
+  removeFromGroup(group: string, member: string): Promise<Group>
+  /** Leaves a group. */
+  leaveGroup(group: string): Promise<Group>
+  /**
+   * Sets a group's disappearing timer (0 turns it off): the user's texts carry it from now on, and
+   * each member adopts it with the next one.
+   */
+  setGroupDisappearing(group: string, seconds: number): Promise<Group>
   /** Subscribes to an event. */
   on<K extends keyof MessengerEvents>(event: K, listener: MessengerListener<K>): void
   /** Unsubscribes. */

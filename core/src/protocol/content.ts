@@ -4,6 +4,7 @@
  * that the ciphertext's length says little about the text's.
  */
 import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
+import { GROUP_DECODE_LIMITS, checkGroupBodies, groupBodies, groupBodyFromWire, groupBodyToWire } from './group-content.js'
 import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
@@ -31,7 +32,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   const bodies = [
     content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest,
     content.readReceipt, content.typing, content.reaction, content.edit, content.delete, content.file,
-    content.installationMoved, content.installationReplaced
+    content.installationMoved, content.installationReplaced, ...groupBodies(content)
   ].filter(b => b != null)
   if (bodies.length > 1) {
     throw new InvalidInputError(`content: ${bodies.length} bodies, expected at most one`)
@@ -62,6 +63,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
       }))
     }
   }
+  groupBodyToWire(content, message)
   const unpadded = pb.Content.encode(message).byteLength
   let target = Math.ceil(unpadded / CONTENT_PADDING_BLOCK) * CONTENT_PADDING_BLOCK
   let padding = paddingChunks(target - unpadded)
@@ -95,7 +97,8 @@ export function decodeContent (bytes: Uint8Array): Content {
       deliveryReceipt: { ids: MAX_RECEIPT_IDS },
       resendRequest: { ids: MAX_RECEIPT_IDS },
       readReceipt: { ids: MAX_RECEIPT_IDS },
-      tokens: { relays: MAX_CARD_RELAYS }
+      tokens: { relays: MAX_CARD_RELAYS },
+      ...GROUP_DECODE_LIMITS
     }
   }), 'content')
   checkPadding(raw.padding, 'content')
@@ -128,12 +131,14 @@ export function decodeContent (bytes: Uint8Array): Content {
       }))
     }
   }
+  groupBodyFromWire(raw, content)
   checkContent(content)
   return content
 }
 
 function checkContent (content: Content): void {
   checkBytes(content.id, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content id')
+  checkGroupBodies(content)
   checkInteger(content.sentAt, 0, Number.MAX_SAFE_INTEGER, 'content sentAt')
   if (content.senderCard != null) {
     checkBytes(content.senderCard, 1, MAX_SIGNED_INVITE_CARD_BYTES, 'content senderCard')

@@ -29,7 +29,7 @@ export { MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './li
 export { decodeMessageFrame, encodeMessageFrame } from './message-frame.js'
 export { MAX_INSTALLATION, MOVED_SIGNATURE_CONTEXT, movedSigningInput } from './moved.js'
 export type {
-  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentFile, ContentMoved, ContentReaction, ContentReadReceipt,
-  ContentResendRequest, ContentText, ContentTokens, ContentTyping, DeliverFrame, Envelope,
+  Content, ContentDelete, ContentDeliveryReceipt, ContentDisappearingTimer, ContentEdit, ContentFile, ContentGroupJoin, ContentGroupText, ContentGroupUpdate, ContentMoved, ContentReaction, ContentReadReceipt,
+  ContentResendRequest, ContentSenderKey, ContentText, ContentTokens, ContentTyping, DeliverFrame, Envelope,
   InviteCard, InviteRelay, MessageFrame, PreKeyBundleData, ReceiptFrame, ReceiptStatus, RelayToken
 } from './types.js'

@@ -95,3 +95,15 @@ export const MAX_MIME_LENGTH = 127
 
 /** Largest thumbnail in a file message (16 KiB). */
 export const MAX_THUMBNAIL_BYTES = 16 * 1024
+
+/** Most signed changes one GroupUpdate carries (a longer log goes in several). */
+export const MAX_GROUP_UPDATE_CHANGES = 64
+
+/** Largest SignedGroupChange a GroupUpdate carries (groups/limits.ts's MAX_GROUP_CHANGE_BYTES). */
+export const MAX_GROUP_UPDATE_CHANGE_BYTES = 12 * 1024
+
+/** Largest sender key distribution message a SenderKey body carries. */
+export const MAX_SENDER_KEY_BYTES = 256
+
+/** Bytes of a group id. */
+export const GROUP_ID_LENGTH = 16

@@ -1091,6 +1091,10 @@ export interface Content {
   delete?: Content.Delete
   installationMoved?: Content.Moved
   installationReplaced?: Content.Moved
+  groupUpdate?: Content.GroupUpdate
+  senderKey?: Content.SenderKey
+  groupText?: Content.GroupText
+  groupJoin?: Content.GroupJoin
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -2464,6 +2468,563 @@ export namespace Content {
     }
   }
 
+  export interface GroupUpdate {
+    groupId: Uint8Array<ArrayBuffer>
+    changes: Uint8Array<ArrayBuffer>[]
+  }
+
+  export namespace GroupUpdate {
+    let _codec: Codec<GroupUpdate>
+
+    export const codec = (): Codec<GroupUpdate> => {
+      if (_codec == null) {
+        _codec = message<GroupUpdate>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if (obj.changes != null && obj.changes.length > 0) {
+            for (const value of obj.changes) {
+              w.uint32(18)
+              w.bytes(value)
+            }
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            changes: []
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                if (opts.limits?.changes != null && obj.changes.length === opts.limits.changes) {
+                  throw new MaxLengthError('Decode error - repeated field "changes" had too many elements')
+                }
+
+                obj.changes.push(reader.bytes())
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const obj = {
+            changes: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                if (opts.limits?.changes != null && obj.changes === opts.limits.changes) {
+                  throw new MaxLengthError('Streaming decode error - repeated field "changes" had too many elements')
+                }
+
+                yield {
+                  field: `${prefix}.changes[]`,
+                  index: obj.changes,
+                  value: reader.bytes()
+                }
+
+                obj.changes++
+
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupUpdateGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupUpdateChangesFieldEvent {
+      field: '$.changes[]'
+      index: number
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<GroupUpdate>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupUpdate.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): GroupUpdate {
+      return decodeMessage(buf, GroupUpdate.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupUpdate>): Generator<GroupUpdateGroupIdFieldEvent | GroupUpdateChangesFieldEvent> {
+      return streamMessage(buf, GroupUpdate.codec(), opts)
+    }
+  }
+
+  export interface SenderKey {
+    groupId: Uint8Array<ArrayBuffer>
+    distribution: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace SenderKey {
+    let _codec: Codec<SenderKey>
+
+    export const codec = (): Codec<SenderKey> => {
+      if (_codec == null) {
+        _codec = message<SenderKey>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.distribution != null && obj.distribution.byteLength > 0)) {
+            w.uint32(18)
+            w.bytes(obj.distribution)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            distribution: new Uint8Array(0)
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.distribution = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.distribution`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface SenderKeyGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface SenderKeyDistributionFieldEvent {
+      field: '$.distribution'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<SenderKey>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, SenderKey.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): SenderKey {
+      return decodeMessage(buf, SenderKey.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SenderKey>): Generator<SenderKeyGroupIdFieldEvent | SenderKeyDistributionFieldEvent> {
+      return streamMessage(buf, SenderKey.codec(), opts)
+    }
+  }
+
+  export interface GroupText {
+    groupId: Uint8Array<ArrayBuffer>
+    text: string
+    seq: bigint
+    disappearingSeconds: number
+  }
+
+  export namespace GroupText {
+    let _codec: Codec<GroupText>
+
+    export const codec = (): Codec<GroupText> => {
+      if (_codec == null) {
+        _codec = message<GroupText>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.text != null && obj.text !== '')) {
+            w.uint32(18)
+            w.string(obj.text)
+          }
+
+          if ((obj.seq != null && obj.seq !== 0n)) {
+            w.uint32(24)
+            w.uint64(obj.seq)
+          }
+
+          if ((obj.disappearingSeconds != null && obj.disappearingSeconds !== 0)) {
+            w.uint32(32)
+            w.uint32(obj.disappearingSeconds)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            text: '',
+            seq: 0n,
+            disappearingSeconds: 0
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.text = reader.string()
+                break
+              }
+              case 3: {
+                obj.seq = reader.uint64()
+                break
+              }
+              case 4: {
+                obj.disappearingSeconds = reader.uint32()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.text`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.seq`,
+                  value: reader.uint64()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.disappearingSeconds`,
+                  value: reader.uint32()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupTextGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextTextFieldEvent {
+      field: '$.text'
+      value: string
+    }
+
+    export interface GroupTextSeqFieldEvent {
+      field: '$.seq'
+      value: bigint
+    }
+
+    export interface GroupTextDisappearingSecondsFieldEvent {
+      field: '$.disappearingSeconds'
+      value: number
+    }
+
+    export function encode (obj: Partial<GroupText>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupText.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): GroupText {
+      return decodeMessage(buf, GroupText.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent> {
+      return streamMessage(buf, GroupText.codec(), opts)
+    }
+  }
+
+  export interface GroupJoin {
+    groupId: Uint8Array<ArrayBuffer>
+    name: string
+    card?: Uint8Array<ArrayBuffer>
+    depositToken?: Uint8Array<ArrayBuffer>
+  }
+
+  export namespace GroupJoin {
+    let _codec: Codec<GroupJoin>
+
+    export const codec = (): Codec<GroupJoin> => {
+      if (_codec == null) {
+        _codec = message<GroupJoin>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.groupId != null && obj.groupId.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.groupId)
+          }
+
+          if ((obj.name != null && obj.name !== '')) {
+            w.uint32(18)
+            w.string(obj.name)
+          }
+
+          if (obj.card != null) {
+            w.uint32(26)
+            w.bytes(obj.card)
+          }
+
+          if (obj.depositToken != null) {
+            w.uint32(34)
+            w.bytes(obj.depositToken)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            groupId: new Uint8Array(0),
+            name: ''
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.groupId = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.name = reader.string()
+                break
+              }
+              case 3: {
+                obj.card = reader.bytes()
+                break
+              }
+              case 4: {
+                obj.depositToken = reader.bytes()
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.name`,
+                  value: reader.string()
+                }
+                break
+              }
+              case 3: {
+                yield {
+                  field: `${prefix}.card`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 4: {
+                yield {
+                  field: `${prefix}.depositToken`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface GroupJoinGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupJoinNameFieldEvent {
+      field: '$.name'
+      value: string
+    }
+
+    export interface GroupJoinCardFieldEvent {
+      field: '$.card'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupJoinDepositTokenFieldEvent {
+      field: '$.depositToken'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export function encode (obj: Partial<GroupJoin>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, GroupJoin.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): GroupJoin {
+      return decodeMessage(buf, GroupJoin.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupJoin>): Generator<GroupJoinGroupIdFieldEvent | GroupJoinNameFieldEvent | GroupJoinCardFieldEvent | GroupJoinDepositTokenFieldEvent> {
+      return streamMessage(buf, GroupJoin.codec(), opts)
+    }
+  }
+
   export interface RelayToken {
     addr: Uint8Array<ArrayBuffer>
     mailboxId: Uint8Array<ArrayBuffer>
@@ -2746,7 +3307,87 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.groupJoin != null) {
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.groupText != null) {
+          obj.groupJoin = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.senderKey != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.groupUpdate = undefined
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
+        if (obj.groupUpdate != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.installationReplaced != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
           obj.edit = undefined
@@ -2762,6 +3403,10 @@ export namespace Content {
         }
 
         if (obj.installationMoved != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.delete = undefined
           obj.edit = undefined
@@ -2777,6 +3422,10 @@ export namespace Content {
         }
 
         if (obj.delete != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.edit = undefined
@@ -2792,6 +3441,10 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2807,6 +3460,10 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2822,6 +3479,10 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2837,6 +3498,10 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2852,6 +3517,10 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2867,6 +3536,10 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2882,6 +3555,10 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2897,6 +3574,10 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2912,6 +3593,10 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -2927,6 +3612,10 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
           obj.installationReplaced = undefined
           obj.installationMoved = undefined
           obj.delete = undefined
@@ -3019,6 +3708,26 @@ export namespace Content {
         if (obj.installationReplaced != null) {
           w.uint32(170)
           Content.Moved.codec().encode(obj.installationReplaced, w)
+        }
+
+        if (obj.groupUpdate != null) {
+          w.uint32(130)
+          Content.GroupUpdate.codec().encode(obj.groupUpdate, w)
+        }
+
+        if (obj.senderKey != null) {
+          w.uint32(138)
+          Content.SenderKey.codec().encode(obj.senderKey, w)
+        }
+
+        if (obj.groupText != null) {
+          w.uint32(146)
+          Content.GroupText.codec().encode(obj.groupText, w)
+        }
+
+        if (obj.groupJoin != null) {
+          w.uint32(154)
+          Content.GroupJoin.codec().encode(obj.groupJoin, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -3134,6 +3843,30 @@ export namespace Content {
               })
               break
             }
+            case 16: {
+              obj.groupUpdate = Content.GroupUpdate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupUpdate
+              })
+              break
+            }
+            case 17: {
+              obj.senderKey = Content.SenderKey.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.senderKey
+              })
+              break
+            }
+            case 18: {
+              obj.groupText = Content.GroupText.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupText
+              })
+              break
+            }
+            case 19: {
+              obj.groupJoin = Content.GroupJoin.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.groupJoin
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -3150,7 +3883,87 @@ export namespace Content {
         }
 
 
+        if (obj.groupJoin != null) {
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
+          delete obj.installationReplaced
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.groupText != null) {
+          delete obj.groupJoin
+          delete obj.senderKey
+          delete obj.groupUpdate
+          delete obj.installationReplaced
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.senderKey != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.groupUpdate
+          delete obj.installationReplaced
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
+        if (obj.groupUpdate != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.installationReplaced
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.installationReplaced != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationMoved
           delete obj.delete
           delete obj.edit
@@ -3166,6 +3979,10 @@ export namespace Content {
         }
 
         if (obj.installationMoved != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.delete
           delete obj.edit
@@ -3181,6 +3998,10 @@ export namespace Content {
         }
 
         if (obj.delete != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.edit
@@ -3196,6 +4017,10 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3211,6 +4036,10 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3226,6 +4055,10 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3241,6 +4074,10 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3256,6 +4093,10 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3271,6 +4112,10 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3286,6 +4131,10 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3301,6 +4150,10 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3316,6 +4169,10 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3331,6 +4188,10 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
           delete obj.installationReplaced
           delete obj.installationMoved
           delete obj.delete
@@ -3465,6 +4326,34 @@ export namespace Content {
             case 21: {
               yield * Content.Moved.codec().stream(reader, reader.uint32(), `${prefix}.installationReplaced`, {
                 limits: opts.limits?.installationReplaced
+              })
+
+              break
+            }
+            case 16: {
+              yield * Content.GroupUpdate.codec().stream(reader, reader.uint32(), `${prefix}.groupUpdate`, {
+                limits: opts.limits?.groupUpdate
+              })
+
+              break
+            }
+            case 17: {
+              yield * Content.SenderKey.codec().stream(reader, reader.uint32(), `${prefix}.senderKey`, {
+                limits: opts.limits?.senderKey
+              })
+
+              break
+            }
+            case 18: {
+              yield * Content.GroupText.codec().stream(reader, reader.uint32(), `${prefix}.groupText`, {
+                limits: opts.limits?.groupText
+              })
+
+              break
+            }
+            case 19: {
+              yield * Content.GroupJoin.codec().stream(reader, reader.uint32(), `${prefix}.groupJoin`, {
+                limits: opts.limits?.groupJoin
               })
 
               break
@@ -3677,6 +4566,67 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentGroupUpdateGroupIdFieldEvent {
+    field: '$.groupUpdate.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupUpdateChangesFieldEvent {
+    field: '$.groupUpdate.changes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSenderKeyGroupIdFieldEvent {
+    field: '$.senderKey.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentSenderKeyDistributionFieldEvent {
+    field: '$.senderKey.distribution'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextGroupIdFieldEvent {
+    field: '$.groupText.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextTextFieldEvent {
+    field: '$.groupText.text'
+    value: string
+  }
+
+  export interface ContentGroupTextSeqFieldEvent {
+    field: '$.groupText.seq'
+    value: bigint
+  }
+
+  export interface ContentGroupTextDisappearingSecondsFieldEvent {
+    field: '$.groupText.disappearingSeconds'
+    value: number
+  }
+
+  export interface ContentGroupJoinGroupIdFieldEvent {
+    field: '$.groupJoin.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupJoinNameFieldEvent {
+    field: '$.groupJoin.name'
+    value: string
+  }
+
+  export interface ContentGroupJoinCardFieldEvent {
+    field: '$.groupJoin.card'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupJoinDepositTokenFieldEvent {
+    field: '$.groupJoin.depositToken'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -3691,7 +4641,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

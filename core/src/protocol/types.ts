@@ -177,6 +177,49 @@ export interface ContentTokens {
   relays: RelayToken[]
 }
 
+/** Signed changes of a group's membership log, parents first. */
+export interface ContentGroupUpdate {
+  /** The group id, 16 bytes. */
+  groupId: Uint8Array
+  /** 1-64 encoded SignedGroupChanges (groups.proto), each at most 12 KiB. */
+  changes: Uint8Array[]
+}
+
+/** The sender's sender key for a group. */
+export interface ContentSenderKey {
+  /** The group id, 16 bytes. */
+  groupId: Uint8Array
+  /** A libsignal SenderKeyDistributionMessage, at most 256 bytes. */
+  distribution: Uint8Array
+}
+
+/** A text in a group. */
+export interface ContentGroupText {
+  /** The group id, 16 bytes. */
+  groupId: Uint8Array
+  /** The text, at most 8,000 Unicode code points. */
+  text: string
+  /** The sender's sequence number in this group, a safe integer ≥ 0. */
+  seq: number
+  /** The group's disappearing timer as the sender knows it, 0 (off) to one year. */
+  disappearingSeconds: number
+}
+
+/**
+ * Joining a group: an admin's ask (no `card`), or the answer with the sender's entry (`card` and
+ * `depositToken` both).
+ */
+export interface ContentGroupJoin {
+  /** The group id, 16 bytes. */
+  groupId: Uint8Array
+  /** The group's name in an ask; empty in an answer. */
+  name: string
+  /** The sender's encoded SignedInviteCard, without a one-time prekey (verify it). */
+  card?: Uint8Array
+  /** The deposit token the sender registered at its relays for this group, 1-64 bytes. */
+  depositToken?: Uint8Array
+}
+
 /**
  * The plaintext inside the end-to-end encryption. At most one body (`text`, `deliveryReceipt`,
  * `disappearingTimer`, `tokens`, `resendRequest`, `readReceipt`, `typing`, `reaction`, `edit`, `delete`) is set. A Content without one (none was sent, or one this version does not
@@ -220,6 +263,14 @@ export interface Content {
   installationMoved?: ContentMoved
   /** A newer installation's statement, to the installation it replaced (sent without a session). */
   installationReplaced?: ContentMoved
+  /** Changes of a group's membership. */
+  groupUpdate?: ContentGroupUpdate
+  /** A sender key for a group. */
+  senderKey?: ContentSenderKey
+  /** A text in a group. */
+  groupText?: ContentGroupText
+  /** Joining a group. */
+  groupJoin?: ContentGroupJoin
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { NotFoundError, TimeoutError } from '../../src/errors.js'
-import type { Contact, Message, Messenger, RelayView, Settings } from '../../src/messenger/index.js'
+import type { Contact, Group, Message, Messenger, RelayView, Settings } from '../../src/messenger/index.js'
 
 /** One call made to the fake: the method and its arguments. */
 export interface Call {
@@ -18,6 +18,16 @@ export function fakeContact (name: string): Contact {
   const flags = { verified: false, blocked: false, identityChanged: false }
   const counts = { disappearingSeconds: 0, unread: 0, mailboxes: 0, held: 0 }
   return { id: `id-${name}`, alias: name, displayName: name, peerId: `peer-${name}`, status: 'contact', safetyNumber: '12345', presence: 'offline', ...flags, ...counts }
+}
+
+/** A group as the fake answers it: named `name`, its members the user and `members`. */
+function fakeGroup (name: unknown, members: unknown[] = []): Group {
+  if (name !== 'Friends') throw new NotFoundError(`no group ${String(name)}`)
+  const me = { id: 'me', name: 'Me', admin: true, contact: false }
+  return {
+    id: 'g1', name, members: [me, ...members.map(m => ({ id: `id-${String(m)}`, name: String(m), admin: false, contact: true }))],
+    invited: [], member: true, admin: true, maxMembers: 100, disappearingSeconds: 0, unread: 0
+  }
 }
 
 function fakeRelay (addr: string): RelayView {
@@ -65,7 +75,13 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     relays: async () => [fakeRelay('/ip4/10.0.0.1/tcp/1/p2p/relay')],
     addRelay: async (addr) => fakeRelay(String(addr)),
     removeRelay: async () => {},
-    stop: async () => {}
+    stop: async () => {},
+    groups: async () => [fakeGroup('Friends')],
+    createGroup: async (name, members) => fakeGroup(name, members as unknown[]),
+    addToGroup: async (g, c) => fakeGroup(g, [c]),
+    removeFromGroup: async (g) => fakeGroup(g),
+    setGroupDisappearing: async (g, seconds) => ({ ...fakeGroup(g), disappearingSeconds: seconds }),
+    leaveGroup: async (g) => ({ ...fakeGroup(g, []), member: false })
   }
   const messenger = new Proxy({}, {
     get (_target, prop) {

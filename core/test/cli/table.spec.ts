@@ -40,7 +40,16 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   settings: { argv: ['settings'], json: { cmd: 'settings' } },
   'settings exclude': { argv: ['settings', 'exclude', 'ch', 'US'], json: { cmd: 'settings', exclude: ['ch', 'US'] } },
   'settings include': { argv: ['settings', 'include', 'CH'], json: { cmd: 'settings', include: ['CH'] } },
-  'settings hide-ip': { argv: ['settings', 'hide-ip', 'on'], json: { cmd: 'settings', 'hide-ip': 'on' } }
+  'settings hide-ip': { argv: ['settings', 'hide-ip', 'on'], json: { cmd: 'settings', 'hide-ip': 'on' } },
+  groups: { argv: ['groups'], json: { cmd: 'groups' } },
+  'group create': {
+    argv: ['group', 'create', 'Friends', '--member', 'bob', '--member', 'carol'],
+    json: { cmd: 'group', action: 'create', name: 'Friends', member: ['bob', 'carol'] }
+  },
+  'group add': { argv: ['group', 'add', 'Friends', 'bob'], json: { cmd: 'group', action: 'add', group: 'Friends', contact: 'bob' } },
+  'group remove': { argv: ['group', 'remove', 'Friends', 'bob'], json: { cmd: 'group', action: 'remove', group: 'Friends', member: 'bob' } },
+  'group disappearing': { argv: ['group', 'disappearing', 'Friends', '60'], json: { cmd: 'group', action: 'disappearing', group: 'Friends', seconds: 60 } },
+  'group leave': { argv: ['group', 'leave', 'Friends'], json: { cmd: 'group', action: 'leave', group: 'Friends' } }
 }
 
 let dir: { dir: string, cleanup(): Promise<void> }
@@ -116,7 +125,7 @@ describe('sotto command table: refusals and run', () => {
   it('refuses bad arguments on the command line with a message naming them', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['send', 'bob'], /^send needs a contact and a text$/],
-      [['send', 'bob', 'hello', 'world'], /^send takes CONTACT TEXT, not 3 arguments/],
+      [['send', 'bob', 'hello', 'world'], /^send takes CONTACT\|GROUP TEXT, not 3 arguments/],
       [['send', 'bob', 'hi', '--alias', 'x'], /^send takes no --alias/],
       [['send', 'bob', 'hi', '--timeout', 'soon'], /^--timeout takes a number of seconds$/],
       [['disappearing', 'bob', 'often'], /^SECONDS takes a number of seconds$/],

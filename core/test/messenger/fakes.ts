@@ -188,6 +188,14 @@ export class FakeOutbox implements Outbox {
     return { contactId: contact.id, seq: contact.nextOutbox++, envelopeId: 'fake', envelope: new Uint8Array(), createdAt: content.sentAt, attempts: 0, sent: false, ...(messageId != null ? { messageId } : {}) }
   }
 
+  addSealed (_tx: Transaction, control: ChangeControl, contact: ContactRecord, sealed: { id: Uint8Array, sentAt: number }, messageId?: string): OutboxRecord {
+    if (this.fail != null) throw this.fail
+    const call: OutboxCall = { contactId: contact.id, content: { id: sealed.id, sentAt: sealed.sentAt }, ...(messageId != null ? { messageId } : {}) }
+    this.calls.push(call)
+    control.onSettled(durable => { call.durable = durable })
+    return { contactId: contact.id, seq: contact.nextOutbox++, envelopeId: 'fake', envelope: new Uint8Array(), createdAt: sealed.sentAt, attempts: 0, sent: false, ...(messageId != null ? { messageId } : {}) }
+  }
+
   /** The calls for one contact whose change committed durably. */
   durableFor (contactId: string): OutboxCall[] {
     return this.calls.filter(c => c.contactId === contactId && c.durable === true)

@@ -60,7 +60,8 @@ async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsIni
     add: async (_tx, _change, contact, content) => {
       answers.push(content.resendRequest != null ? 'resend request' : 'other')
       return { contactId: contact.id, seq: contact.nextOutbox++ } as OutboxRecord
-    }
+    },
+    addSealed: () => { throw new Error('no group messages here') }
   }
   const quarantine = createQuarantine(repos.state)
   const requests = new RequestLimits({ repos }, options.requests)

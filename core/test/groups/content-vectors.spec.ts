@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Test vectors of the group bodies of Content (docs/PROTOCOL.md, "Group content"): each encodes
+ * byte for byte as `content-vectors.json` says, decodes back to itself, and is quoted in the
+ * specification. `SOTTO_WRITE_VECTORS=1` rewrites the file instead (then update the documentation).
+ */
+import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { decodeContent, encodeContent } from '../../src/protocol/index.js'
+import type { Content } from '../../src/protocol/index.js'
+
+// The JSON file sits beside the sources, not in dist.
+const FILE = fileURLToPath(new URL('../../../test/groups/content-vectors.json', import.meta.url))
+const DOC = fileURLToPath(new URL('../../../../docs/PROTOCOL.md', import.meta.url))
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+/** `n` bytes counting up from `first`. */
+const counting = (first: number, n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (first + i) & 0xff)
+
+const id = counting(0x10, 16)
+const groupId = counting(0xa0, 16)
+const sentAt = 1767225600123
+
+/** The contents: opaque bytes stand for the change, the distribution message and the card. */
+const CONTENTS: Record<string, Content> = {
+  groupText: { id, sentAt, groupText: { groupId, text: 'Hello, everyone!', seq: 3, disappearingSeconds: 0 } },
+  groupTextDisappearing: { id, sentAt, groupText: { groupId, text: 'gone in a day', seq: 4, disappearingSeconds: 86400 } },
+  senderKey: { id, sentAt, senderKey: { groupId, distribution: counting(0x33, 8) } },
+  groupUpdate: { id, sentAt, groupUpdate: { groupId, changes: [counting(0xc0, 8), counting(0xd0, 8)] } },
+  groupJoinAsk: { id, sentAt, groupJoin: { groupId, name: 'Family' } },
+  groupJoinAnswer: { id, sentAt, groupJoin: { groupId, name: '', card: counting(0xe0, 8), depositToken: counting(0x40, 32) } }
+}
+
+function compute (): Record<string, string> {
+  return Object.fromEntries(Object.entries(CONTENTS).map(([name, content]) => [name, hex(encodeContent(content))]))
+}
+
+describe('group content test vectors', () => {
+  const computed = compute()
+  if (process.env.SOTTO_WRITE_VECTORS === '1') writeFileSync(FILE, JSON.stringify(computed, null, 2) + '\n')
+  const stored = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, string>
+
+  it('encodes each content byte for byte, and decodes it back', () => {
+    assert.deepEqual(computed, stored)
+    for (const [name, content] of Object.entries(CONTENTS)) {
+      assert.deepEqual(decodeContent(Buffer.from(stored[name] as string, 'hex')), content, name)
+    }
+  })
+
+  it('is quoted in docs/PROTOCOL.md', () => {
+    const flat = readFileSync(DOC, 'utf8').replace(/\s+/g, '')
+    const missing = Object.entries(stored).filter(([, bytes]) => !flat.includes(bytes)).map(([name]) => name)
+    assert.deepEqual(missing, [])
+  })
+
+  it('refuses a group body with a short group id, or a join with a card and no token', () => {
+    const short = { id, sentAt, groupText: { groupId: counting(0, 15), text: 'x', seq: 0, disappearingSeconds: 0 } }
+    assert.throws(() => encodeContent(short), { name: 'InvalidInputError' })
+    const half = { id, sentAt, groupJoin: { groupId, name: '', card: counting(0, 8) } }
+    assert.throws(() => encodeContent(half), { name: 'InvalidInputError' })
+    const two = { ...CONTENTS.groupText, senderKey: { groupId, distribution: counting(0, 4) } } as Content
+    assert.throws(() => encodeContent(two), { name: 'InvalidInputError' })
+  })
+})

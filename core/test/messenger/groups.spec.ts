@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Groups between real messengers on loopback: asked, joined, talking both ways through members who
+ * are not each other's contacts (shown in the group, never as requests), each message shown once
+ * and in each sender's order; a removed member is sent nothing more and opens nothing sent after.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
+import { MessageLink } from '../../src/net/message-protocol.js'
+import { openStore } from '../../src/storage/index.js'
+import { Mutex } from '../../src/messenger/lock.js'
+import { keys } from '../../src/messenger/records.js'
+import { Repositories, State } from '../../src/messenger/state.js'
+import { nextEvent, introduce, startMessenger, tempDir, testOptions } from './helpers.js'
+import type { Group, Message, Messenger } from '../../src/messenger/index.js'
+
+/** The envelopes waiting in the outbox of the (stopped) messenger in `dir` for `contactId`. */
+async function outboxOf (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
+  const options = testOptions(dir, name)
+  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  try {
+    const repos = new Repositories(new State(store, new Mutex()))
+    const envelopes: Uint8Array[] = []
+    for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) envelopes.push(entry.envelope)
+    return envelopes
+  } finally {
+    await store.close()
+  }
+}
+
+/** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
+async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]> {
+  const node = await createEphemeralNode()
+  try {
+    const addr = multiaddr(to.addresses()[0] as string)
+    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, addr)
+    const results = await Promise.all(envelopes.map(async e => link.send(e)))
+    link.close()
+    return results.map(r => `${r.status}${r.reason != null ? ` ${r.reason}` : ''}`)
+  } finally {
+    await node.stop()
+  }
+}
+
+/** Resolves once `m` holds group `id` with `count` members (or, for 0, once it is no member). */
+async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promise<Group> {
+  const found = (await m.groups()).find(match)
+  if (found != null) return found
+  return nextEvent(m, 'group', match)
+}
+
+/** Resolves once message `id` of conversation `ref` at `m` satisfies `match` (looked at again on each of its status events). */
+async function messageReaches (m: Messenger, ref: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const look = (): void => {
+      m.history(ref).then(all => {
+        const msg = all.find(x => x.id === id)
+        if (msg != null && match(msg)) {
+          m.off('status', onStatus)
+          resolve(msg)
+        }
+      }, reject)
+    }
+    const onStatus = (s: { id: string }): void => { if (s.id === id) look() }
+    m.on('status', onStatus)
+    look()
+  })
+}
+
+/** Collects group messages shown at `m` until `count` have come. */
+function shownAt (m: Messenger, groupId: string): { messages: Message[], until(count: number): Promise<void> } {
+  const messages: Message[] = []
+  let wake = (): void => {}
+  m.on('message', msg => {
+    if (msg.groupId === groupId) {
+      messages.push(msg)
+      wake()
+    }
+  })
+  return {
+    messages,
+    async until (count) {
+      while (messages.length < count) await new Promise<void>(resolve => { wake = resolve })
+    }
+  }
+}
+
+interface Trio { alice: Messenger, bob: Messenger, carol: Messenger, dirs: string[] }
+
+/**
+ * Alice, Bob and Carol, started before the suite's tests and stopped after (a test that restarts
+ * one puts the new one here): Bob and Carol are Alice's contacts, not each other's.
+ */
+function aliceAndFriends (): Trio {
+  const trio = { dirs: [] } as unknown as Trio
+  const cleanups: Array<() => Promise<void>> = []
+  before(async () => {
+    for (let i = 0; i < 3; i++) {
+      const { dir, cleanup } = await tempDir()
+      trio.dirs.push(dir)
+      cleanups.push(cleanup)
+    }
+    const started = await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(trio.dirs[i] as string, name)))
+    Object.assign(trio, { alice: started[0], bob: started[1], carol: started[2] })
+    await introduce(trio.alice, trio.bob)
+    await introduce(trio.alice, trio.carol)
+  })
+  after(async () => {
+    await Promise.allSettled([trio.alice, trio.bob, trio.carol].map(async m => m?.stop()))
+    for (const cleanup of cleanups) await cleanup()
+  })
+  return trio
+}
+
+describe('groups between messengers', () => {
+  const t = aliceAndFriends()
+
+  it('members talk both ways, each message shown once in its sender\'s order; a non-contact makes no request', { timeout: 120_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const created = await alice.createGroup('Friends', [bobId, carolId])
+    assert.deepEqual(created.invited.sort(), [bobId, carolId].sort())
+    const full = (g: Group): boolean => g.id === created.id && g.members.length === 3
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, full)))
+
+    const shown = [alice, bob, carol].map(m => shownAt(m, created.id))
+    const PER_SENDER = 5
+    for (let i = 0; i < PER_SENDER; i++) {
+      await alice.send('Friends', `alice ${i}`)
+      await bob.send(created.id, `bob ${i}`)
+      await carol.send(created.id, `carol ${i}`)
+    }
+    const names = ['alice', 'bob', 'carol']
+    for (const [index, s] of shown.entries()) {
+      await s.until(2 * PER_SENDER)
+      const senders = names.filter((_, i) => i !== index)
+      for (const sender of senders) {
+        const texts = s.messages.filter(m => m.text.startsWith(sender)).map(m => m.text)
+        assert.deepEqual(texts, Array.from({ length: PER_SENDER }, (_, i) => `${sender} ${i}`), `${names[index]} shows ${sender}'s messages once, in order`)
+      }
+    }
+    const history = await bob.history('Friends')
+    assert.equal(history.length, 3 * PER_SENDER)
+    assert.ok(history.every(m => m.groupId === created.id && m.senderId != null))
+    // Bob and Carol are not each other's contacts, and no request was made.
+    assert.deepEqual((await bob.contacts()).map(c => c.displayName), ['Alice'])
+    assert.deepEqual(await bob.requests(), [])
+    assert.deepEqual(await carol.requests(), [])
+    const own = (await alice.history(created.id)).filter(m => m.direction === 'out')
+    const last = await alice.waitForState(own.at(-1)!.id, ['delivered'], 30_000)
+    assert.equal(last.deliveredCount, 2)
+    assert.equal(last.recipientCount, 2)
+  })
+
+  it('a removed member is told, and sent nothing after', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
+    const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
+    const carolId = carol.identity().userId
+    const removed = groupReaches(carol, g => g.id === group.id && !g.member)
+    const atBob = groupReaches(bob, g => g.id === group.id && g.members.length === 2)
+    await alice.removeFromGroup(group.id, carolId)
+    await removed
+    await atBob
+    const carolShown = shownAt(carol, group.id)
+    const bobShown = shownAt(bob, group.id)
+    const sent = await alice.send(group.id, 'without carol')
+    assert.equal(sent.recipientCount, 1)
+    await bobShown.until(1)
+    assert.equal(bobShown.messages[0]?.text, 'without carol')
+    await assert.rejects(carol.send(group.id, 'am I here?'), { name: 'GroupChangeRefusedError' })
+    assert.deepEqual(carolShown.messages, [])
+  })
+
+  it('a removed member given the envelopes sent after the removal opens none of them', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
+    const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
+    const bobId = bob.identity().userId
+    const carolShown = shownAt(carol, group.id)
+    // Bob comes back where Alice knows him: there is no relay here.
+    const bobListen = (bob.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
+    await bob.stop()
+    for (const text of ['after one', 'after two']) await alice.send(group.id, text)
+    await alice.stop()
+    const envelopes = await outboxOf(t.dirs[0] as string, 'Alice', bobId)
+    assert.ok(envelopes.length >= 2, `${envelopes.length} envelopes wait for Bob`)
+    const answers = await handTo(carol, envelopes)
+    assert.ok(answers.every(a => a.startsWith('REJECTED')), answers.join(', '))
+    assert.deepEqual(carolShown.messages, [])
+    assert.equal((await carol.history(group.id)).filter(m => m.text.startsWith('after')).length, 0)
+    t.alice = await startMessenger(t.dirs[0] as string, 'Alice')
+    t.bob = await startMessenger(t.dirs[1] as string, 'Bob', { listen: [bobListen] })
+    const bobShown = shownAt(t.bob, group.id)
+    await bobShown.until(2)
+    assert.deepEqual(bobShown.messages.map(m => m.text), ['after one', 'after two'])
+  })
+})
+
+describe('groups: limits, timers, blocking and leaving', () => {
+  const t = aliceAndFriends()
+
+  it('refuses members beyond the group\'s limit with GroupFullError', async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    await assert.rejects(alice.createGroup('Pair', [bobId, carolId], { maxMembers: 2 }), { name: 'GroupFullError' })
+    const pair = await alice.createGroup('Pair', [bobId], { maxMembers: 2 })
+    await assert.rejects(alice.addToGroup(pair.id, carolId), { name: 'GroupFullError' })
+  })
+
+  it('a timer travels with texts; a blocked member is hidden and sent nothing; a member leaves', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [aliceId, bobId, carolId] = [alice.identity().userId, bob.identity().userId, carol.identity().userId]
+    const trio = await alice.createGroup('Trio', [bobId, carolId], { maxMembers: 3 })
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === trio.id && g.members.length === 3)))
+
+    await alice.setGroupDisappearing(trio.id, 3600)
+    const atBob = shownAt(bob, trio.id)
+    const timed = await alice.send(trio.id, 'for an hour')
+    assert.ok(timed.expiresAt != null && timed.expiresAt - timed.sentAt === 3_600_000)
+    await atBob.until(1)
+    assert.ok(atBob.messages[0]?.expiresAt != null)
+    assert.equal((await bob.group(trio.id)).disappearingSeconds, 3600)
+
+    // Carol blocks Bob, who is not her contact: she sends him nothing and shows nothing of his.
+    await carol.block(bobId)
+    const fromCarol = await carol.send(trio.id, 'not for bob')
+    assert.equal(fromCarol.recipientCount, 1)
+    const atCarol = shownAt(carol, trio.id)
+    const atAlice = shownAt(alice, trio.id)
+    const hidden = await bob.send(trio.id, 'hidden from carol')
+    await atAlice.until(1)
+    await messageReaches(bob, trio.id, hidden.id, m => m.refusedCount === 1)
+    await carol.unblock(bobId)
+    await bob.send(trio.id, 'after the unblock')
+    await atCarol.until(1)
+    assert.deepEqual(atCarol.messages.map(m => m.text), ['after the unblock'])
+
+    const left = groupReaches(alice, g => g.id === trio.id && g.members.length === 2)
+    const gone = await bob.leaveGroup(trio.id)
+    assert.equal(gone.member, false)
+    await left
+    const afterLeave = await alice.send(trio.id, 'without bob')
+    assert.deepEqual([afterLeave.recipientCount, (await alice.group(trio.id)).members.map(m => m.id).sort()], [1, [aliceId, carolId].sort()])
+  })
+
+  it('a member who introduces themselves is a request, and the group goes on both ways', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const again = await alice.createGroup('Again', [bobId, carolId])
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === again.id && g.members.length === 3)))
+    const request = nextEvent(bob, 'request')
+    await carol.addContact(await bob.invite())
+    assert.equal((await request).id, carolId)
+    const atBob = shownAt(bob, again.id)
+    const atCarol = shownAt(carol, again.id)
+    await carol.send(again.id, 'after my introduction')
+    await bob.send(again.id, 'while you wait as a request')
+    await atBob.until(1)
+    await atCarol.until(1)
+    assert.deepEqual([atBob.messages[0]?.text, atCarol.messages[0]?.text], ['after my introduction', 'while you wait as a request'])
+    assert.deepEqual((await bob.requests()).map(r => r.id), [carolId])
+  })
+})
