@@ -36,6 +36,8 @@ import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
 import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
+import { fileHandlers } from './service/file-handlers.js'
+import { FileUploads } from './service/file-uploads.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
 import { settingsHandlers } from './service/settings-handlers.js'
@@ -95,6 +97,9 @@ export interface DesktopServiceInit {
 /** The messenger's own data directory, inside the app's. */
 const MESSENGER_DIR = 'messenger'
 
+/** Where files wait between the renderer's upload and the messenger's sealing, inside the app's data directory. */
+const UPLOADS_DIR = 'uploads'
+
 /** Creates the service in phase `starting`. Call {@link DesktopService.start} next. */
 export function createDesktopService (init: DesktopServiceInit): DesktopService {
   return new DesktopService(init)
@@ -117,6 +122,7 @@ export class DesktopService {
   private readonly messengerDir: string
   private readonly handlers: Handlers
   private readonly links: LinkReader
+  private readonly uploads: FileUploads
 
   constructor (private readonly init: DesktopServiceInit) {
     this.log = init.logger?.forComponent('desktop:service')
@@ -125,6 +131,7 @@ export class DesktopService {
     const relays = new RelayViews({ defaultRelays: init.defaultRelays ?? [], ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}), ...(this.log != null ? { log: this.log } : {}) })
     this.relays = relays
     this.links = init.links ?? coreLinkReader()
+    this.uploads = new FileUploads(join(init.dataDir, UPLOADS_DIR))
     this.handlers = this.createHandlers()
   }
 
@@ -140,6 +147,7 @@ export class DesktopService {
 
   private async startOnce (): Promise<AppStatus> {
     try {
+      await this.uploads.sweep()
       this.config = await readConfig(this.init.dataDir)
     } catch (err) {
       this.setPhase('failed', errorView(err, this.log))
@@ -237,6 +245,7 @@ export class DesktopService {
     this.stopping ??= (async () => {
       await this.opening?.catch(() => {})
       this.watch?.stop()
+      await this.uploads.abortAll()
       const m = this.messenger
       this.messenger = undefined
       if (m != null) await m.stop()
@@ -351,6 +360,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       }),
       ...messageHandlers({ messenger, refreshUnread }),
+      ...fileHandlers({ messenger, uploads: this.uploads }),
       ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),

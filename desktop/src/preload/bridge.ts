@@ -78,6 +78,11 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     readRelayLink: request => call('readRelayLink', request),
     previewInvite: request => call('previewInvite', request),
     requestCamera: () => call('requestCamera'),
+    startUpload: request => call('startUpload', request),
+    uploadChunk: request => call('uploadChunk', request),
+    sendUpload: request => call('sendUpload', request),
+    cancelUpload: request => call('cancelUpload', request),
+    cancelFile: request => call('cancelFile', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),
@@ -92,7 +97,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onReaction: subscribe('reaction'),
     onEdit: subscribe('edit'),
     onDelete: subscribe('delete'),
-    onTyping: subscribe('typing')
+    onTyping: subscribe('typing'),
+    onFile: subscribe('file')
   } satisfies SottoBridge)
 }
 

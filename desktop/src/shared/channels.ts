@@ -43,7 +43,12 @@ export const METHOD_CHANNELS = {
   renewInvite: 'sotto:invite:renew',
   readRelayLink: 'sotto:relays:read-link',
   previewInvite: 'sotto:invite:preview',
-  requestCamera: 'sotto:camera:request'
+  requestCamera: 'sotto:camera:request',
+  startUpload: 'sotto:files:start-upload',
+  uploadChunk: 'sotto:files:upload-chunk',
+  sendUpload: 'sotto:files:send-upload',
+  cancelUpload: 'sotto:files:cancel-upload',
+  cancelFile: 'sotto:files:cancel'
 } as const
 
 /** The name of a call. */
@@ -68,7 +73,8 @@ export const EVENT_CHANNELS = {
   reaction: 'sotto:event:reaction',
   edit: 'sotto:event:edit',
   delete: 'sotto:event:delete',
-  typing: 'sotto:event:typing'
+  typing: 'sotto:event:typing',
+  file: 'sotto:event:file'
 } as const
 
 /** The name of a pushed event. */

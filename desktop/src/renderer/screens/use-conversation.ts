@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import type { Dispatch, SetStateAction } from 'react'
-import type { ContactView, MessageView } from '../../shared/contract.js'
+import type { ContactView, FileProgressView, FileView, MessageView } from '../../shared/contract.js'
 import type { SottoClient } from '../client.js'
 
 /** Messages loaded per page. */
@@ -38,8 +38,16 @@ export interface Conversation {
 const withMessage = (message: MessageView) => (list: MessageView[]): MessageView[] =>
   list.some(m => m.id === message.id) ? list : [...list, message]
 
+/** A file as a `file` event moved it. */
+function withProgress (file: FileView, progress: FileProgressView): FileView {
+  const next: FileView = { ...file, state: progress.state, bytes: progress.bytes }
+  if (progress.error != null) next.error = progress.error
+  else delete next.error
+  return next
+}
+
 /**
- * Follows what changes messages already shown (edits, deletes, reactions) and the contact's
+ * Follows what changes messages already shown (edits, deletes, reactions, file transfers) and the contact's
  * typing; returns the functions that unsubscribe.
  */
 function followChanges (
@@ -66,6 +74,10 @@ function followChanges (
         const reactions = (m.reactions ?? []).filter(x => x.by !== r.by)
         return { ...m, reactions: r.emoji === '' ? reactions : [...reactions, { by: r.by, emoji: r.emoji }] }
       }))
+    }),
+    client.bridge.onFile(f => {
+      if (f.contactId !== contactId) return
+      setMessages(list => list.map(m => m.id === f.id && m.file != null ? { ...m, file: withProgress(m.file, f) } : m))
     }),
     client.bridge.onTyping(t => {
       if (t.contactId !== contactId) return
