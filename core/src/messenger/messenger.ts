@@ -360,6 +360,7 @@ class SottoMessenger implements Messenger {
   }
 
   async cancelFile (id: string): Promise<void> { await this.parts.attachments.cancel(id) }
+  readFile (id: string): AsyncGenerator<Uint8Array> { return this.parts.attachments.read(id) }
   async markRead (ref: string): Promise<void> { await this.parts.conversations.markRead(ref) }
 
   async waitForState (id: string, states: MessageState[], timeoutMs: number): Promise<Message> {

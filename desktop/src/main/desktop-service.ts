@@ -38,6 +38,7 @@ import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { fileHandlers } from './service/file-handlers.js'
 import { FileUploads } from './service/file-uploads.js'
+import { FileReaders } from './service/file-readers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
 import { settingsHandlers } from './service/settings-handlers.js'
@@ -84,6 +85,8 @@ export interface DesktopServiceInit {
   allowCamera?: () => void
   /** Reads relay links and invites (default: `@sotto/core`'s, loaded on first use). */
   links?: LinkReader
+  /** Asks the user where to save a file (the system's save dialog); absent where the page downloads it (headless). */
+  chooseSavePath?: (name: string) => Promise<string | undefined>
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
   openLink?: (url: string) => Promise<boolean>
   /** What the host offers beyond a window (tray, start at login); none by default (headless). */
@@ -123,6 +126,7 @@ export class DesktopService {
   private readonly handlers: Handlers
   private readonly links: LinkReader
   private readonly uploads: FileUploads
+  private readonly readers = new FileReaders()
 
   constructor (private readonly init: DesktopServiceInit) {
     this.log = init.logger?.forComponent('desktop:service')
@@ -246,6 +250,7 @@ export class DesktopService {
       await this.opening?.catch(() => {})
       this.watch?.stop()
       await this.uploads.abortAll()
+      await this.readers.close()
       const m = this.messenger
       this.messenger = undefined
       if (m != null) await m.stop()
@@ -360,7 +365,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       }),
       ...messageHandlers({ messenger, refreshUnread }),
-      ...fileHandlers({ messenger, uploads: this.uploads }),
+      ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),

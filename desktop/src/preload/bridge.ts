@@ -83,6 +83,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     sendUpload: request => call('sendUpload', request),
     cancelUpload: request => call('cancelUpload', request),
     cancelFile: request => call('cancelFile', request),
+    readFile: request => call('readFile', request),
+    saveFile: request => call('saveFile', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),

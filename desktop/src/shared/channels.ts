@@ -48,7 +48,9 @@ export const METHOD_CHANNELS = {
   uploadChunk: 'sotto:files:upload-chunk',
   sendUpload: 'sotto:files:send-upload',
   cancelUpload: 'sotto:files:cancel-upload',
-  cancelFile: 'sotto:files:cancel'
+  cancelFile: 'sotto:files:cancel',
+  readFile: 'sotto:files:read',
+  saveFile: 'sotto:files:save'
 } as const
 
 /** The name of a call. */

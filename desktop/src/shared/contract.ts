@@ -367,7 +367,9 @@ export const requestSchemas = {
   }),
   sendUpload: z.strictObject({ uploadId, contactId }),
   cancelUpload: z.strictObject({ uploadId }),
-  cancelFile: z.strictObject({ messageId })
+  cancelFile: z.strictObject({ messageId }),
+  readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
+  saveFile: z.strictObject({ messageId, name: fileName })
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -420,6 +422,10 @@ export interface Replies {
   sendUpload: MessageView
   cancelUpload: null
   cancelFile: null
+  /** A piece of a file that is here, decrypted (base64), and whether it was the last. */
+  readFile: { data: string, done: boolean }
+  /** `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the page hands it to the browser. */
+  saveFile: { outcome: 'saved' | 'cancelled' | 'download' }
 }
 
 /** The payload of each pushed event. */

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createDesktopService } from '../../src/main/desktop-service.js'
 import { MAX_UPLOADS } from '../../src/main/service/file-uploads.js'
+import { READ_PIECE_BYTES } from '../../src/main/service/file-readers.js'
 import { UPLOAD_CHUNK_BYTES } from '../../src/shared/contract.js'
 import { memoryFactory } from '../fixtures/memory-messenger.js'
 import { nextEvent, tempDir, value } from '../fixtures/helpers.js'
@@ -133,5 +134,22 @@ describe('DesktopService: sending a file from the renderer', () => {
     value(await service.dispatch('cancelFile', { messageId: sent.id }))
     assert.equal((await cancelled).id, sent.id)
     assert.equal((await call('history', { contactId: bob }))[0]?.file?.state, 'cancelled')
+  })
+
+  it('reads a file that is here in pieces, in order or from anywhere, and says the page downloads it', async () => {
+    const bytes = randomBytes(READ_PIECE_BYTES * 2 + 777)
+    const sent = await call('sendUpload', { uploadId: await upload('film.bin', bytes), contactId: bob })
+    const pieces: Buffer[] = []
+    for (let done = false; !done;) {
+      const piece = await call('readFile', { messageId: sent.id, offset: pieces.reduce((n, p) => n + p.byteLength, 0) })
+      pieces.push(Buffer.from(piece.data, 'base64'))
+      assert.ok(pieces.at(-1)!.byteLength <= READ_PIECE_BYTES)
+      done = piece.done
+    }
+    assert.equal(sha(Buffer.concat(pieces)), sha(bytes))
+    const middle = await call('readFile', { messageId: sent.id, offset: 1000 })
+    assert.deepEqual(Buffer.from(middle.data, 'base64'), bytes.subarray(1000, 1000 + READ_PIECE_BYTES))
+    assert.equal(errorName(await service.dispatch('readFile', { messageId: 'ab'.repeat(16), offset: 0 })), 'NotFoundError')
+    assert.deepEqual(await call('saveFile', { messageId: sent.id, name: 'film.bin' }), { outcome: 'download' }, 'without a save dialog (headless)')
   })
 })

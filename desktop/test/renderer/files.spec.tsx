@@ -108,4 +108,48 @@ describe('chat screen: receiving files', () => {
     assert.equal(within(card).queryByRole('progressbar'), null)
     assert.ok(h.calls.includes('cancelFile'))
   })
+
+  it('opens a photo that is here in the viewer, decrypted whole', async () => {
+    const photo = randomBytes(3000)
+    await openChat(m => {
+      const { id } = m.receiveFile(bob, { name: 'beach.jpg', size: photo.byteLength, mime: 'image/jpeg', thumbnail: new Uint8Array([0xff, 0xd8]) })
+      m.files.contents.set(id, photo)
+      m.files.progress(id, 'done', photo.byteLength)
+    })
+    const card = await cardOf('beach.jpg')
+    await h.user.click(within(card).getByRole('button', { name: 'Open beach.jpg' }))
+    const viewer = await screen.findByRole('dialog', { name: 'Photo: beach.jpg' })
+    const img = await within(viewer).findByRole('img', { name: 'beach.jpg' })
+    assert.equal(img.getAttribute('src'), `data:image/jpeg;base64,${photo.toString('base64')}`)
+    await h.user.click(within(viewer).getByRole('button', { name: 'Close' }))
+    assert.equal(screen.queryByRole('dialog'), null)
+  })
+
+  it('saves a file that is here as a browser download with its name and bytes, and offers nothing before', async () => {
+    const pdf = randomBytes(700 * 1024)
+    let id = ''
+    await openChat(m => {
+      id = m.receiveFile(bob, { name: 'minutes.pdf', size: pdf.byteLength, mime: 'application/pdf' }).id
+      m.files.contents.set(id, pdf)
+    })
+    const card = await cardOf('minutes.pdf')
+    assert.equal(within(card).queryByRole('button', { name: 'Save minutes.pdf' }), null, 'not here yet')
+    act(() => { h.messenger().files.progress(id, 'done', pdf.byteLength) })
+    const downloads: Array<{ name: string, href: string }> = []
+    const blobs = new Map<string, Blob>()
+    const { createObjectURL } = URL
+    const { click } = HTMLAnchorElement.prototype
+    URL.createObjectURL = (blob: Blob) => { const url = `blob:test/${blobs.size}`; blobs.set(url, blob); return url }
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { downloads.push({ name: this.download, href: this.href }) }
+    try {
+      await h.user.click(await within(card).findByRole('button', { name: 'Save minutes.pdf' }))
+      await waitFor(() => { assert.equal(downloads.length, 1) })
+    } finally {
+      URL.createObjectURL = createObjectURL
+      HTMLAnchorElement.prototype.click = click
+    }
+    assert.equal(downloads[0]!.name, 'minutes.pdf')
+    const blob = blobs.get(downloads[0]!.href)!
+    assert.equal(sha(new Uint8Array(await blob.arrayBuffer())), sha(pdf))
+  })
 })

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A file message in the chat: an image's thumbnail, the file's name, type and size, as the sender
- * gave them (untrusted text, shown as text), and while it moves, a progress bar with Cancel.
+ * gave them (untrusted text, shown as text), while it moves a progress bar with Cancel, and once it
+ * is here Save… and, for a photo, a click that opens the viewer.
  */
+import { useState } from 'react'
 import { useClient } from './context.js'
+import { ImageViewer, safeName, saveFile, viewable } from './file-content.js'
 import { PeerName } from './peer-text.js'
 import { useAction } from './use-action.js'
 import type { ReactNode } from 'react'
@@ -45,14 +48,21 @@ export function fileStateLabel (direction: MessageView['direction'], state: File
 /** The transfer still runs (or waits to). */
 const moving = (state: FileState): boolean => state === 'waiting' || state === 'transferring'
 
+/** The file is here to open or save: sent from here, or downloaded. */
+const here = (message: MessageView, file: FileView): boolean => message.direction === 'out' || file.state === 'done'
+
 /** The card of a file message. */
 export function FileCard ({ message, file }: { message: MessageView, file: FileView }): ReactNode {
   const client = useClient()
+  const [viewing, setViewing] = useState(false)
   const cancel = useAction(async () => { await client.cancelFile({ messageId: message.id }) })
+  const save = useAction(async () => { await saveFile(client, message.id, file, safeName(file.name, 'file')) })
   const label = fileStateLabel(message.direction, file.state, file.error)
+  const open = here(message, file) && viewable(file)
+  const thumbnail = file.thumbnail != null && <img className='file-thumbnail' src={`data:image/jpeg;base64,${file.thumbnail}`} alt={`Preview of ${file.name}`} />
   return (
     <div className='file-card' data-file-state={file.state}>
-      {file.thumbnail != null && <img className='file-thumbnail' src={`data:image/jpeg;base64,${file.thumbnail}`} alt={`Preview of ${file.name}`} />}
+      {open ? <button type='button' className='file-open' onClick={() => { setViewing(true) }} aria-label={`Open ${file.name}`}>{thumbnail !== false ? thumbnail : 'Open'}</button> : thumbnail}
       <p className='message-file'>
         <span className='file-kind'>{kindLabel(file.mime)}</span>{' '}
         <span className='file-name'><PeerName name={file.name} /></span>{' '}
@@ -62,8 +72,10 @@ export function FileCard ({ message, file }: { message: MessageView, file: FileV
         {moving(file.state) && <progress max={file.size} value={Math.min(file.bytes ?? 0, file.size)} aria-label={`Transfer of ${file.name}`} />}
         <span>{label}</span>
         {moving(file.state) && <button type='button' className='link' onClick={() => { void cancel.run() }} disabled={cancel.busy}>Cancel</button>}
+        {here(message, file) && <button type='button' className='link' onClick={() => { void save.run() }} disabled={save.busy} aria-label={`Save ${file.name}`}>Save…</button>}
       </p>
-      {cancel.error != null && <p role='alert' className='error'>{cancel.error}</p>}
+      {(cancel.error ?? save.error) != null && <p role='alert' className='error'>{cancel.error ?? save.error}</p>}
+      {viewing && <ImageViewer client={client} messageId={message.id} file={file} onClose={() => { setViewing(false) }} />}
     </div>
   )
 }

@@ -8,6 +8,7 @@
 import { useCallback, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { errorMessage } from '../client.js'
+import { safeName, toBase64 } from '../components/file-content.js'
 import { UPLOAD_CHUNK_BYTES } from '../../shared/contract.js'
 import type { MessageView } from '../../shared/contract.js'
 import type { SottoClient } from '../client.js'
@@ -32,18 +33,9 @@ export interface FileSender {
   error: string | undefined
 }
 
-/** Base64 of bytes (the contract carries pieces as text, as JSON over a WebSocket must). */
-export function toBase64 (bytes: Uint8Array): string {
-  let text = ''
-  for (let i = 0; i < bytes.byteLength; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(text)
-}
-
-/** A name the contract takes: no path or control characters (a pasted image may have none at all). */
+/** A name the contract takes for a file (a pasted image may have none at all). */
 export function uploadName (file: File): string {
-  const name = file.name.replace(/[/\\\p{Cc}]/gu, '_').slice(0, 255)
-  if (name === '' || name === '.' || name === '..') return file.type === 'image/png' ? 'pasted.png' : file.type === 'image/jpeg' ? 'pasted.jpg' : 'file'
-  return name
+  return safeName(file.name, file.type === 'image/png' ? 'pasted.png' : file.type === 'image/jpeg' ? 'pasted.jpg' : 'file')
 }
 
 /** Hands one file to the main side and sends it to `contactId`; cancels the upload if anything fails. */
