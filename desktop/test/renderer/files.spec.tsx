@@ -8,6 +8,7 @@ import { UPLOAD_CHUNK_BYTES } from '../../src/shared/contract.js'
 import { renderApp } from '../fixtures/app-harness.js'
 import type { Harness } from '../fixtures/app-harness.js'
 import type { MemoryMessenger } from '../fixtures/memory-messenger.js'
+import type { DesktopService } from '../../src/main/desktop-service.js'
 
 let h: Harness
 let bob = ''
@@ -15,12 +16,13 @@ afterEach(async () => { await h.close() })
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
-async function openChat (seed?: (m: MemoryMessenger) => void): Promise<HTMLElement> {
+async function openChat (seed?: (m: MemoryMessenger) => void, prepare?: (service: DesktopService) => void): Promise<HTMLElement> {
   h = await renderApp({
     seed: m => {
       bob = m.seedContact('Bob', { presence: 'relay' }).id
       seed?.(m)
-    }
+    },
+    ...(prepare != null ? { prepare } : {})
   })
   const list = await screen.findByRole('list', { name: 'Conversations' })
   await h.user.click(within(list).getByRole('button', { name: /Bob/ }))
@@ -86,6 +88,33 @@ describe('chat screen: sending files', () => {
     await h.user.upload(screen.getByLabelText('File to send'), new File(['x'], 'late.txt'))
     await waitFor(() => { assert.match(screen.getByRole('alert').textContent ?? '', /late\.txt could not be sent: This contact is blocked/) })
     assert.deepEqual(h.calls.filter(c => /Upload|Chunk/.test(c)), ['startUpload', 'uploadChunk', 'sendUpload', 'cancelUpload'], 'the empty file never left the page')
+    assert.equal(h.messenger().files.sent.length, 0)
+  })
+})
+
+describe('chat screen: stopping a file on its way', () => {
+  it('stops handing a file over: the upload is cancelled and nothing is sent', async () => {
+    let release = (): void => {}
+    const held = new Promise<void>(resolve => { release = resolve })
+    await openChat(undefined, service => {
+      // The second piece waits until the user pressed Stop, so the upload is surely on its way.
+      const dispatch = service.dispatch.bind(service)
+      let pieces = 0
+      service.dispatch = async (method, payload) => {
+        if (method === 'uploadChunk' && ++pieces === 2) await held
+        return await dispatch(method, payload)
+      }
+    })
+    await h.user.upload(screen.getByLabelText('File to send'), new File([randomBytes(UPLOAD_CHUNK_BYTES * 3)], 'big.bin'))
+    const status = await screen.findByRole('status')
+    assert.match(status.textContent ?? '', /Sending big\.bin/)
+    await h.user.click(within(status).getByRole('button', { name: 'Stop sending' }))
+    release()
+    await waitFor(() => { assert.ok(h.calls.includes('cancelUpload')) })
+    await waitFor(() => { assert.equal(screen.queryByText(/Sending big\.bin/), null) })
+    assert.ok(!h.calls.includes('sendUpload'))
+    assert.equal(h.calls.filter(c => c === 'uploadChunk').length, 2, 'no piece after the stop')
+    assert.equal(screen.queryByRole('alert'), null, 'stopping is not an error')
     assert.equal(h.messenger().files.sent.length, 0)
   })
 })

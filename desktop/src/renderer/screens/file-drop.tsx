@@ -54,6 +54,7 @@ export function UploadStatus ({ sender }: { sender: FileSender }): ReactNode {
         <p className='upload' role='status'>
           Sending <PeerName name={upload.name} />{' '}
           <progress max={upload.size} value={upload.received} aria-label={`Sending ${upload.name}`} />
+          <button type='button' className='link' onClick={sender.cancel}>Stop sending</button>
         </p>
       )}
       {error != null && <p role='alert' className='error'>{error}</p>}

@@ -31,6 +31,8 @@ export interface FileSender {
   upload: Upload | undefined
   /** Why the last file could not be sent. */
   error: string | undefined
+  /** Stops handing over the file being handed over (the others queued still go). */
+  cancel: () => void
 }
 
 /** A name the contract takes for a file (a pasted image may have none at all). */
@@ -39,11 +41,12 @@ export function uploadName (file: File): string {
 }
 
 /** Hands one file to the main side and sends it to `contactId`; cancels the upload if anything fails. */
-export async function sendFile (client: SottoClient, contactId: string, file: File, onProgress: (received: number) => void): Promise<MessageView> {
+export async function sendFile (client: SottoClient, contactId: string, file: File, onProgress: (received: number) => void, signal?: AbortSignal): Promise<MessageView> {
   if (file.size === 0) throw new Error(`${uploadName(file)} is empty`)
   const { uploadId } = await client.startUpload({ name: uploadName(file), size: file.size })
   try {
     for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK_BYTES) {
+      signal?.throwIfAborted()
       const piece = new Uint8Array(await file.slice(offset, offset + UPLOAD_CHUNK_BYTES).arrayBuffer())
       const { received } = await client.uploadChunk({ uploadId, offset, data: toBase64(piece) })
       onProgress(received)
@@ -61,20 +64,24 @@ export function useFileSender (contactId: string, onSent: (message: MessageView)
   const [upload, setUpload] = useState<Upload>()
   const [error, setError] = useState<string>()
   const queue = useRef<Promise<void>>(Promise.resolve())
+  const current = useRef<AbortController>(undefined)
   const send = useCallback((files: readonly File[]) => {
     setError(undefined)
     for (const file of files) {
       queue.current = queue.current.then(async () => {
+        const controller = new AbortController()
+        current.current = controller
         setUpload({ name: file.name, received: 0, size: file.size })
         try {
-          onSent(await sendFile(client, contactId, file, received => { setUpload({ name: file.name, received, size: file.size }) }))
+          onSent(await sendFile(client, contactId, file, received => { setUpload({ name: file.name, received, size: file.size }) }, controller.signal))
         } catch (err) {
-          setError(`${uploadName(file)} could not be sent: ${errorMessage(err)}`)
+          if (!controller.signal.aborted) setError(`${uploadName(file)} could not be sent: ${errorMessage(err)}`)
         } finally {
           setUpload(undefined)
         }
       })
     }
   }, [client, contactId, onSent])
-  return { send, upload, error }
+  const cancel = useCallback(() => { current.current?.abort() }, [])
+  return { send, upload, error, cancel }
 }
