@@ -9,6 +9,7 @@ import { renderApp } from '../fixtures/app-harness.js'
 import type { Harness } from '../fixtures/app-harness.js'
 import type { MemoryMessenger } from '../fixtures/memory-messenger.js'
 import type { DesktopService } from '../../src/main/desktop-service.js'
+import type { MessageView } from '../../src/shared/contract.js'
 
 let h: Harness
 let bob = ''
@@ -116,6 +117,31 @@ describe('chat screen: stopping a file on its way', () => {
     assert.equal(h.calls.filter(c => c === 'uploadChunk').length, 2, 'no piece after the stop')
     assert.equal(screen.queryByRole('alert'), null, 'stopping is not an error')
     assert.equal(h.messenger().files.sent.length, 0)
+  })
+})
+
+describe('chat screen: changes that come before the reply', () => {
+  it('shows a delivery state and file progress pushed before the send call returned', async () => {
+    await openChat(undefined, service => {
+      // The messenger hands a small file to the relay before the reply reaches the page.
+      const dispatch = service.dispatch.bind(service)
+      service.dispatch = async (method, payload) => {
+        const result = await dispatch(method, payload)
+        if (result.ok && (method === 'sendUpload' || method === 'send')) {
+          const { id, file } = result.value as MessageView
+          h.messenger().setState(id, 'sent')
+          if (file != null) h.messenger().files.progress(id, 'done', file.size)
+        }
+        return result
+      }
+    })
+    await h.user.upload(screen.getByLabelText('File to send'), new File(['tiny'], 'tiny.txt'))
+    const row = (await cardOf('tiny.txt')).closest('.message') as HTMLElement
+    await waitFor(() => { assert.match(row.textContent ?? '', /Sent to relay/) })
+    assert.match(row.textContent ?? '', /Handed over/)
+    await h.user.type(screen.getByLabelText('Message'), 'quick{Enter}')
+    const text = (await within(screen.getByRole('log', { name: 'Messages with Bob' })).findByText('quick')).closest('.message') as HTMLElement
+    await waitFor(() => { assert.match(text.textContent ?? '', /Sent to relay/) })
   })
 })
 
