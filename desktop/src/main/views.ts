@@ -60,7 +60,11 @@ export function contactView (c: Contact): ContactView {
     unread: c.unread,
     presence: c.presence
   }
-  if (c.lastMessage != null) view.lastMessage = messageView(c.lastMessage)
+  if (c.lastMessage != null) {
+    view.lastMessage = messageView(c.lastMessage)
+    // The list shows a file's kind and name only: its thumbnail stays out of every contact update.
+    delete view.lastMessage.file?.thumbnail
+  }
   return view
 }
 

@@ -152,4 +152,14 @@ describe('DesktopService: sending a file from the renderer', () => {
     assert.equal(errorName(await service.dispatch('readFile', { messageId: 'ab'.repeat(16), offset: 0 })), 'NotFoundError')
     assert.deepEqual(await call('saveFile', { messageId: sent.id, name: 'film.bin' }), { outcome: 'download' }, 'without a save dialog (headless)')
   })
+
+  it('carries a photo\'s thumbnail in its message, and not in the contact\'s last message', async () => {
+    const thumbnail = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 9])
+    messenger.receiveFile(bob, { name: 'beach.jpg', size: 10, mime: 'image/jpeg', thumbnail })
+    const [shown] = await call('history', { contactId: bob })
+    assert.equal(shown?.file?.thumbnail, Buffer.from(thumbnail).toString('base64'))
+    const contact = await call('contact', { contactId: bob })
+    assert.equal(contact.lastMessage?.file?.name, 'beach.jpg')
+    assert.equal(contact.lastMessage?.file?.thumbnail, undefined)
+  })
 })
