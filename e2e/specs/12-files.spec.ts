@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { introduce, setUp } from '../fixtures/flows.ts'
+import { pairOnRelay } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
-import { Screens } from '../fixtures/screens.ts'
+import type { Screens } from '../fixtures/screens.ts'
 import type { Locator, Page } from '@playwright/test'
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
@@ -41,20 +41,7 @@ function makePdf (): Buffer {
 const fileRow = (ui: Screens, name: string): Locator => ui.chat.log.locator('.message').filter({ has: ui.page.locator('.file-name', { hasText: name }) })
 
 test('a photo and a PDF to an offline contact wait at the relay, show, open and save when they are back', async ({ sotto }) => {
-  const relay = await sotto.relay()
-  const alice = await sotto.app('Alice')
-  const bob = await sotto.app('Bob')
-  await Promise.all([setUp(alice, 'Alice', [relay.address]), setUp(bob, 'Bob', [relay.address])])
-  await introduce(alice, bob)
-  const a = new Screens(await alice.open())
-  const b = new Screens(await bob.open())
-  await a.openChat('Bob')
-  await b.openChat('Alice')
-  // A word each way first: each learns where the other's mailbox is.
-  await a.chat.send('Photos from the trip coming.')
-  await expect(b.chat.message('Photos from the trip coming.')).toBeVisible()
-  await b.chat.send('Send them over!')
-  await expect(a.chat.message('Send them over!')).toBeVisible()
+  const { bob, a, b } = await pairOnRelay(sotto, ['Photos from the trip coming.', 'Send them over!'])
 
   await bob.stop()
   await expect(a.chat.presence).toContainText('Offline')

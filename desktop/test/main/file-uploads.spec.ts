@@ -136,6 +136,9 @@ describe('DesktopService: sending a file from the renderer', () => {
     assert.equal((await call('history', { contactId: bob }))[0]?.file?.state, 'cancelled')
   })
 
+})
+
+describe('DesktopService: a file that is here', () => {
   it('reads a file that is here in pieces, in order or from anywhere, and says the page downloads it', async () => {
     const bytes = randomBytes(READ_PIECE_BYTES * 2 + 777)
     const sent = await call('sendUpload', { uploadId: await upload('film.bin', bytes), contactId: bob })
