@@ -3,25 +3,11 @@
  * Journey 4, offline: Bob's app is stopped; Alice sends three messages (state: sent to relay);
  * Bob's app is started again and shows them, once each; Alice sees them delivered.
  */
-import { introduce, setUp } from '../fixtures/flows.ts'
+import { pairOnRelay } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
-import { Screens } from '../fixtures/screens.ts'
 
 test('messages to an offline contact wait at the relay and arrive once each when they are back', async ({ sotto }) => {
-  const relay = await sotto.relay()
-  const alice = await sotto.app('Alice')
-  const bob = await sotto.app('Bob')
-  await Promise.all([setUp(alice, 'Alice', [relay.address]), setUp(bob, 'Bob', [relay.address])])
-  await introduce(alice, bob)
-  const a = new Screens(await alice.open())
-  const b = new Screens(await bob.open())
-  await a.openChat('Bob')
-  await b.openChat('Alice')
-  // A word each way first: each learns where the other's mailbox is.
-  await a.chat.send('Leaving for the mountains tonight.')
-  await expect(b.chat.message('Leaving for the mountains tonight.')).toBeVisible()
-  await b.chat.send('Have a good trip!')
-  await expect(a.chat.message('Have a good trip!')).toBeVisible()
+  const { bob, a, b } = await pairOnRelay(sotto, ['Leaving for the mountains tonight.', 'Have a good trip!'])
 
   // Bob's app stops; Alice writes three times. Each waits at the relay.
   await bob.stop()

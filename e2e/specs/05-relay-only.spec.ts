@@ -3,21 +3,16 @@
  * Journey 5, reach through the relay: Alice and Bob can only reach each other through the relay
  * (neither app listens on any direct address), and chat works live.
  */
-import { introduce, setUp } from '../fixtures/flows.ts'
+import { chatPair } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
-import { Screens } from '../fixtures/screens.ts'
+import type { Screens } from '../fixtures/screens.ts'
 
 test('two apps that only the relay can connect chat live through it', async ({ sotto }) => {
   const relay = await sotto.relay()
   // No direct listener at all: each is reachable only by its circuit address at the relay.
   const alice = await sotto.app('Alice', { listen: ['/p2p-circuit'] })
   const bob = await sotto.app('Bob', { listen: ['/p2p-circuit'] })
-  await Promise.all([setUp(alice, 'Alice', [relay.address]), setUp(bob, 'Bob', [relay.address])])
-  await introduce(alice, bob)
-  const a = new Screens(await alice.open())
-  const b = new Screens(await bob.open())
-  await a.openChat('Bob')
-  await b.openChat('Alice')
+  const { a, b } = await chatPair(alice, bob, [relay.address])
 
   const lines: Array<[Screens, Screens, string]> = [
     [a, b, 'Can you hear me? I am behind two routers.'],

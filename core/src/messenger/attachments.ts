@@ -247,6 +247,21 @@ export class Attachments {
     return { path: target, size: message.file.size, sha256: hash.digest('hex') }
   }
 
+  /** The plaintext of a file that is here, a chunk at a time, in memory only; `NotFoundError` while it is not. */
+  async * read (messageId: string): AsyncGenerator<Uint8Array> {
+    const message = await this.fileMessage(messageId)
+    const store = message.direction === 'out' || message.file.state === 'done' ? await ChunkStore.open(this.dirOf(toHex(message.file.id))) : undefined
+    if (store?.complete !== true) {
+      await store?.close()
+      throw new NotFoundError(`the file of message ${messageId} is not here`)
+    }
+    try {
+      yield * readPlaintext(store, secretsOf(message.file))
+    } finally {
+      await store.close()
+    }
+  }
+
   /** Stops a file's transfer for good (saving an incoming one starts it again). */
   async cancel (messageId: string): Promise<void> {
     const message = await this.fileMessage(messageId)

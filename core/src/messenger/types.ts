@@ -447,6 +447,12 @@ export interface Messenger {
   /** Stops a file's transfer (`file.state` `cancelled`); saving an incoming file starts it again. */
   cancelFile(id: string): Promise<void>
   /**
+   * The plaintext of a file message's file that is here (sent, or downloaded), a chunk at a time,
+   * decrypted in memory only (to show a photo, or for a download the user asked for). Throws
+   * `NotFoundError` while it is not here.
+   */
+  readFile(id: string): AsyncGenerator<Uint8Array>
+  /**
    * Marks every incoming message of a conversation read (starting disappearing timers), and sends
    * read receipts when the settings allow.
    */

@@ -5,6 +5,7 @@
  * deleted.
  */
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -87,5 +88,24 @@ describe('attachments between two messengers', () => {
     const saved = await bob.saveFile(sent.id, join(files, 'slides-saved.pdf'), { timeoutMs: 30_000 })
     assert.deepEqual(await readFile(saved.path), content)
     assert.equal((await bob.history(aliceAtBob)).find(m => m.id === sent.id)?.file?.state, 'done')
+  })
+  it('a file that is here reads back in memory as it was sent; one that is not is refused', { timeout: 60_000 }, async () => {
+    const { alice, bob, bobAtAlice, files } = await pair()
+    await bob.updateSettings({ autoDownloadBytes: 1000 })
+    const path = join(files, 'report.pdf')
+    const content = randomBytes(200 * 1024 + 123)
+    await writeFile(path, content)
+    const arrived = nextEvent(bob, 'message', m => m.file != null)
+    const sent = await alice.sendFile(bobAtAlice, path)
+    await arrived
+    const read = async (m: Messenger): Promise<Buffer> => {
+      const pieces: Uint8Array[] = []
+      for await (const piece of m.readFile(sent.id)) pieces.push(piece)
+      return Buffer.concat(pieces)
+    }
+    assert.deepEqual(await read(alice), content, 'the sender reads its own copy')
+    await assert.rejects(read(bob), { name: 'NotFoundError' }, 'not downloaded yet')
+    await bob.saveFile(sent.id, join(files, 'report-saved.pdf'), { timeoutMs: 30_000 })
+    assert.deepEqual(await read(bob), content, 'padding cut off, every chunk opened')
   })
 })

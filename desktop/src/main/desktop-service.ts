@@ -37,6 +37,9 @@ import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
 import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
+import { fileHandlers } from './service/file-handlers.js'
+import { FileUploads } from './service/file-uploads.js'
+import { FileReaders } from './service/file-readers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
 import { securityHandlers } from './service/security-handlers.js'
@@ -84,6 +87,8 @@ export interface DesktopServiceInit {
   allowCamera?: () => void
   /** Reads relay links and invites (default: `@sotto/core`'s, loaded on first use). */
   links?: LinkReader
+  /** Asks the user where to save a file (the system's save dialog); absent where the page downloads it (headless). */
+  chooseSavePath?: (name: string) => Promise<string | undefined>
   /** Opens an https link outside the app after the user confirmed; absent where the renderer does it. */
   openLink?: (url: string) => Promise<boolean>
   /** What the host offers beyond a window (tray, start at login); none by default (headless). */
@@ -98,6 +103,9 @@ export interface DesktopServiceInit {
 
 /** The messenger's own data directory, inside the app's. */
 const MESSENGER_DIR = 'messenger'
+
+/** Where files wait between the renderer's upload and the messenger's sealing, inside the app's data directory. */
+const UPLOADS_DIR = 'uploads'
 
 /** Creates the service in phase `starting`. Call {@link DesktopService.start} next. */
 export function createDesktopService (init: DesktopServiceInit): DesktopService {
@@ -121,6 +129,8 @@ export class DesktopService {
   private readonly messengerDir: string
   private readonly handlers: Handlers
   private readonly links: LinkReader
+  private readonly uploads: FileUploads
+  private readonly readers = new FileReaders()
 
   constructor (private readonly init: DesktopServiceInit) {
     this.log = init.logger?.forComponent('desktop:service')
@@ -129,6 +139,7 @@ export class DesktopService {
     const relays = new RelayViews({ defaultRelays: init.defaultRelays ?? [], ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}), ...(this.log != null ? { log: this.log } : {}) })
     this.relays = relays
     this.links = init.links ?? coreLinkReader()
+    this.uploads = new FileUploads(join(init.dataDir, UPLOADS_DIR))
     this.handlers = this.createHandlers()
   }
 
@@ -144,6 +155,7 @@ export class DesktopService {
 
   private async startOnce (): Promise<AppStatus> {
     try {
+      await this.uploads.sweep()
       this.config = await readConfig(this.init.dataDir)
     } catch (err) {
       this.setPhase('failed', errorView(err, this.log))
@@ -242,6 +254,8 @@ export class DesktopService {
     this.stopping ??= (async () => {
       await this.opening?.catch(() => {})
       this.watch?.stop()
+      await this.uploads.abortAll()
+      await this.readers.close()
       const m = this.messenger
       this.messenger = undefined
       if (m != null) await m.stop()
@@ -387,6 +401,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       }),
       ...messageHandlers({ messenger, refreshUnread }),
+      ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),

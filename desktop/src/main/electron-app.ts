@@ -105,6 +105,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     ...(init.fetchRelayInfo != null ? { fetchRelayInfo: init.fetchRelayInfo } : {}),
     openLink: url => confirmAndOpen(electron, window, url),
     chooseBackupFile: async defaultPath => chooseBackupFile(electron, window, defaultPath),
+    chooseSavePath: async name => await chooseSavePath(electron, window, name),
     features: hostFeatures(electron, init.platform ?? process.platform),
     onPreferences: prefs => { presence.apply(prefs) },
     ...(init.logger != null ? { logger: init.logger } : {})
@@ -196,6 +197,13 @@ async function chooseBackupFile<W extends WindowLike> (electron: ElectronSurface
 }
 
 /** Opens an https link in the browser once the user confirmed it in a dialog. */
+/** Asks where to save a file in the system's save dialog, suggesting `name`; `undefined` if cancelled. */
+async function chooseSavePath<W extends WindowLike> (electron: ElectronSurface<W>, window: W | undefined, name: string): Promise<string | undefined> {
+  if (window == null) return undefined
+  const chosen = await electron.dialog.showSaveDialog(window, { defaultPath: name })
+  return chosen.canceled ? undefined : chosen.filePath
+}
+
 async function confirmAndOpen<W extends WindowLike> (electron: ElectronSurface<W>, window: W | undefined, url: string): Promise<boolean> {
   let parsed: URL
   try {

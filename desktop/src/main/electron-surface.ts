@@ -162,7 +162,7 @@ export interface ElectronSurface<W extends WindowLike = WindowLike> {
     showMessageBox(window: W, options: {
       type: 'question', buttons: string[], defaultId: number, cancelId: number, message: string, detail: string, noLink: boolean
     }): Promise<{ response: number }>
-    showSaveDialog(window: W, options: { title: string, defaultPath: string }): Promise<{ canceled: boolean, filePath?: string }>
+    showSaveDialog(window: W, options: { title?: string, defaultPath: string }): Promise<{ canceled: boolean, filePath?: string }>
   }
   /** `Tray`; absent where the platform has none. */
   Tray?: new (image: string) => TrayLike

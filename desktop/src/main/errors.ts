@@ -42,6 +42,9 @@ export class UnsupportedError extends DesktopError {}
 /** Headless mode was asked to bind beyond loopback without the host names it may be reached by. */
 export class UnsafeBindError extends DesktopError {}
 
+/** Too many files are on their way from the renderer at once. */
+export class TooManyUploadsError extends DesktopError {}
+
 /**
  * Error names whose messages are fit to show: this package's, and `@sotto/core`'s expected errors.
  * Anything else crosses the boundary as `InternalError` with a generic message.
@@ -55,5 +58,6 @@ export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'ExcludedJurisdictionError', 'RelayUnreachableError', 'QuotaExceededError', 'RateLimitedError',
   'WeakPassphraseError', 'InviteLinkRevokedError', 'InviteLinkExpiredError', 'JoinCodeRequiredError',
   'ReplacedInstallationError', 'WrongBackupPassphraseError', 'BackupFormatError', 'UnsupportedBackupVersionError',
-  'DataDirectoryNotEmptyError'
+  'DataDirectoryNotEmptyError',
+  'TooManyUploadsError', 'FileTooLargeError', 'FileQuotaError', 'FileFromRequestError'
 ])

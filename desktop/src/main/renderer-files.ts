@@ -33,7 +33,7 @@ export function contentSecurityPolicy (connect?: string): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self'",
+    "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${connect != null ? `'self' ${connect}` : "'none'"}`,
     "base-uri 'none'",

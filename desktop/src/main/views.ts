@@ -3,8 +3,8 @@
  * Maps `@sotto/core`'s objects to the IPC contract's views, field by field, so nothing the core may
  * add later (keys, tokens) crosses to the renderer by accident.
  */
-import type { Contact, Message, OwnIdentity, Settings } from '@sotto/core'
-import type { ContactView, IdentityView, MessageView, SettingsView } from '../shared/contract.js'
+import type { Contact, FileProgress, Message, MessageFile, OwnIdentity, Settings } from '@sotto/core'
+import type { ContactView, FileProgressView, FileView, IdentityView, MessageView, SettingsView } from '../shared/contract.js'
 import type { DesktopConfig, HostFeatures } from './desktop-config.js'
 
 /** A message as the renderer sees it. */
@@ -25,7 +25,22 @@ export function messageView (m: Message): MessageView {
   if (m.reactions != null) view.reactions = m.reactions.map(r => ({ by: r.by, emoji: r.emoji }))
   if (m.editedAt != null) view.editedAt = m.editedAt
   if (m.deleted === true) view.deleted = true
-  if (m.file != null) view.file = { name: m.file.name, size: m.file.size, mime: m.file.mime }
+  if (m.file != null) view.file = fileView(m.file)
+  return view
+}
+
+/** The file of a file message as the renderer sees it (the thumbnail in base64). */
+export function fileView (f: MessageFile): FileView {
+  const view: FileView = { name: f.name, size: f.size, mime: f.mime, state: f.state }
+  if (f.error != null) view.error = f.error
+  if (f.thumbnail != null) view.thumbnail = Buffer.from(f.thumbnail).toString('base64')
+  return view
+}
+
+/** A file's progress as the renderer sees it. */
+export function fileProgressView (p: FileProgress): FileProgressView {
+  const view: FileProgressView = { id: p.id, contactId: p.contactId, state: p.state, bytes: p.bytes, total: p.total }
+  if (p.error != null) view.error = p.error
   return view
 }
 
@@ -45,7 +60,11 @@ export function contactView (c: Contact): ContactView {
     unread: c.unread,
     presence: c.presence
   }
-  if (c.lastMessage != null) view.lastMessage = messageView(c.lastMessage)
+  if (c.lastMessage != null) {
+    view.lastMessage = messageView(c.lastMessage)
+    // The list shows a file's kind and name only: its thumbnail stays out of every contact update.
+    delete view.lastMessage.file?.thumbnail
+  }
   return view
 }
 

@@ -82,6 +82,13 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     changeKeySource: request => call('changeKeySource', request),
     exportBackup: request => call('exportBackup', request),
     restoreBackup: request => call('restoreBackup', request),
+    startUpload: request => call('startUpload', request),
+    uploadChunk: request => call('uploadChunk', request),
+    sendUpload: request => call('sendUpload', request),
+    cancelUpload: request => call('cancelUpload', request),
+    cancelFile: request => call('cancelFile', request),
+    readFile: request => call('readFile', request),
+    saveFile: request => call('saveFile', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),
@@ -96,7 +103,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onReaction: subscribe('reaction'),
     onEdit: subscribe('edit'),
     onDelete: subscribe('delete'),
-    onTyping: subscribe('typing')
+    onTyping: subscribe('typing'),
+    onFile: subscribe('file')
   } satisfies SottoBridge)
 }
 

@@ -47,7 +47,14 @@ export const METHOD_CHANNELS = {
   security: 'sotto:security:get',
   changeKeySource: 'sotto:security:change-key',
   exportBackup: 'sotto:backup:export',
-  restoreBackup: 'sotto:backup:restore'
+  restoreBackup: 'sotto:backup:restore',
+  startUpload: 'sotto:files:start-upload',
+  uploadChunk: 'sotto:files:upload-chunk',
+  sendUpload: 'sotto:files:send-upload',
+  cancelUpload: 'sotto:files:cancel-upload',
+  cancelFile: 'sotto:files:cancel',
+  readFile: 'sotto:files:read',
+  saveFile: 'sotto:files:save'
 } as const
 
 /** The name of a call. */
@@ -72,7 +79,8 @@ export const EVENT_CHANNELS = {
   reaction: 'sotto:event:reaction',
   edit: 'sotto:event:edit',
   delete: 'sotto:event:delete',
-  typing: 'sotto:event:typing'
+  typing: 'sotto:event:typing',
+  file: 'sotto:event:file'
 } as const
 
 /** The name of a pushed event. */

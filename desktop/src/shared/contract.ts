@@ -6,14 +6,14 @@
  */
 import { z } from 'zod'
 import type { EventName, Method } from './channels.js'
-import type { Contact, FailureReason, Message, MessageState, Presence } from '@sotto/core'
+import type { Contact, FailureReason, FileProgress, FileState, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
 // Data shown to the renderer. The value types are `@sotto/core`'s own (imported as types only: no
 // core code reaches the page); the views list their fields one by one, and the main side maps
 // each field, so nothing core adds later crosses to the renderer by accident.
 
-export type { FailureReason, MessageState, Presence }
+export type { FailureReason, FileState, MessageState, Presence }
 
 /** One message of a conversation. `text` is untrusted when `direction` is `in`. */
 export interface MessageView {
@@ -57,7 +57,22 @@ export interface FileView {
   size: number
   /** Its MIME type. */
   mime: string
+  /** Where its chunks are (see `FileProgressView`). */
+  state: FileState
+  /** The error's name when `state` is `failed`. */
+  error?: string
+  /** An image's thumbnail: a JPEG of at most 16 KiB, base64. */
+  thumbnail?: string
+  /** Bytes moved so far (the far end's for outgoing, here for incoming), once a `file` event said. */
+  bytes?: number
 }
+
+/**
+ * A file's transfer moved. Outgoing: `waiting` until the recipient or one of its relays holds the
+ * chunks, then `done`. Incoming: `waiting`, `transferring`, `done` (here, encrypted, ready to save).
+ * `failed` and `cancelled` either way.
+ */
+export type FileProgressView = Pick<FileProgress, 'id' | 'contactId' | 'state' | 'bytes' | 'total' | 'error'>
 
 /** A contact or a contact request. `displayName` is untrusted. */
 export interface ContactView {
@@ -278,6 +293,14 @@ const joinCodeSchema = z.string().trim().min(1).max(128).regex(/^[\x21-\x7e]+$/,
 export const DISAPPEARING_CHOICES = [0, 10, 30, 300, 3600, 28800, 86400, 604800, 2419200] as const
 
 const empty = z.undefined()
+
+/** Largest piece of a file sent in one `uploadChunk` call, in bytes (its base64 fits a headless frame). */
+export const UPLOAD_CHUNK_BYTES = 96 * 1024
+
+/** A file name from the user's system: no path, no control characters, not `.` or `..`. */
+const fileName = z.string().min(1).max(255)
+  .refine(s => !/[/\\\p{Cc}]/u.test(s) && s !== '.' && s !== '..', 'must be a file name without a path')
+const uploadId = z.string().regex(/^[0-9a-f]{32}$/, 'must be an upload id')
 const ref = z.strictObject({ contactId })
 
 /** The schema of every request payload, by call name. */
@@ -372,7 +395,18 @@ export const requestSchemas = {
     recoveryPassphrase: z.string().min(1).max(1024),
     /** The new data directory's passphrase; without one the OS keychain keeps the key. */
     passphrase: passphrase.optional()
-  })
+  }),
+  startUpload: z.strictObject({ name: fileName, size: z.number().int().min(1).max(2 ** 40) }),
+  uploadChunk: z.strictObject({
+    uploadId,
+    offset: z.number().int().min(0).max(2 ** 40),
+    data: z.string().min(4).max(Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
+  }),
+  sendUpload: z.strictObject({ uploadId, contactId }),
+  cancelUpload: z.strictObject({ uploadId }),
+  cancelFile: z.strictObject({ messageId }),
+  readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
+  saveFile: z.strictObject({ messageId, name: fileName })
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
@@ -425,6 +459,15 @@ export interface Replies {
   /** Where the backup was written (`file` empty when the user cancelled the file choice). */
   exportBackup: { file: string, bytes: number }
   restoreBackup: AppStatus
+  startUpload: { uploadId: string }
+  uploadChunk: { received: number }
+  sendUpload: MessageView
+  cancelUpload: null
+  cancelFile: null
+  /** A piece of a file that is here, decrypted (base64), and whether it was the last. */
+  readFile: { data: string, done: boolean }
+  /** `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the page hands it to the browser. */
+  saveFile: { outcome: 'saved' | 'cancelled' | 'download' }
 }
 
 /** The payload of each pushed event. */
@@ -444,6 +487,7 @@ export interface Events {
   edit: MessageView
   delete: { contactId: string, id: string, everyone: boolean }
   typing: { contactId: string, started: boolean }
+  file: FileProgressView
 }
 
 /** One pushed event. */

@@ -4,6 +4,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { createDesktopService } from '../../src/main/desktop-service.js'
+import { messageView } from '../../src/main/views.js'
 import { METHODS } from '../../src/shared/channels.js'
 import { memoryLinkReader } from '../fixtures/memory-links.js'
 import { memoryFactory, PUBLISHED_RELAYS } from '../fixtures/memory-messenger.js'
@@ -368,7 +369,7 @@ describe('DesktopService: relays and shutdown', () => {
     const m = created[0]!
     const bob = m.seedContact('Bob')
     const msg = m.receive(bob.id, 'the secret plan')
-    const view = { ...msg }
+    const view = messageView(msg)
     assert.deepEqual(await service.notificationFor(view), { title: 'Sotto', body: 'New message' })
     value(await service.dispatch('updateSettings', { notificationPreview: 'name' }))
     assert.deepEqual(await service.notificationFor(view), { title: 'Bob', body: 'New message' })

@@ -269,6 +269,27 @@ describe('Electron app: links', () => {
 
 })
 
+describe('Electron app: saving a file', () => {
+  it('saves where the user chose in the system\'s dialog, and nowhere when they cancel', async () => {
+    const electron = fakeElectron(dir)
+    const { window, started, created } = await start(electron)
+    await call(electron, window, 'setup', { name: 'Ada', relays: [] })
+    const bob = created[0]!.seedContact('Bob').id
+    const { uploadId } = (await call(electron, window, 'startUpload', { name: 'plan.pdf', size: 3 }) as { value: { uploadId: string } }).value
+    await call(electron, window, 'uploadChunk', { uploadId, offset: 0, data: Buffer.from('pdf').toString('base64') })
+    const { id } = (await call(electron, window, 'sendUpload', { uploadId, contactId: bob }) as { value: { id: string } }).value
+    assert.deepEqual(await call(electron, window, 'saveFile', { messageId: id, name: 'plan.pdf' }), { ok: true, value: { outcome: 'cancelled' } })
+    const target = join(dir, 'chosen.pdf')
+    electron.saveAnswers.push(target)
+    assert.deepEqual(await call(electron, window, 'saveFile', { messageId: id, name: 'plan.pdf' }), { ok: true, value: { outcome: 'saved' } })
+    assert.deepEqual(electron.saveSuggestions, ['plan.pdf', 'plan.pdf'])
+    assert.equal(await readFile(target, 'utf8'), 'pdf')
+    assert.equal((await call(electron, window, 'saveFile', { messageId: id, name: '../plan.pdf' })).ok, false, 'a name with a path is refused')
+    electron.app.quit()
+    await started.stopped
+  })
+})
+
 describe('Electron app: shutdown and staying online', () => {
   it('shuts down cleanly: stops the messenger once, removes handlers, then quits', async () => {
     const electron = fakeElectron(dir)

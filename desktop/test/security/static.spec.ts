@@ -46,7 +46,11 @@ function assertStrictCsp (csp: string, where: string): void {
   assert.deepEqual(d.get('object-src'), ["'none'"], `${where}: no plugins`)
   assert.deepEqual(d.get('base-uri'), ["'none'"], `${where}: no <base>`)
   assert.deepEqual(d.get('form-action'), ["'none'"], `${where}: forms post nowhere`)
-  assert.doesNotMatch(csp, /unsafe-|\*|https?:|data:|blob:/, `${where}: no unsafe sources, wildcards, remote hosts or data URLs`)
+  // Images alone may be data: URLs: thumbnails and photos the app decrypted (ARCHITECTURE.md, Decisions).
+  assert.deepEqual(d.get('img-src'), ["'self'", 'data:'], `${where}: images from the app or data: URLs`)
+  const others = [...d].filter(([name]) => name !== 'img-src').map(([name, values]) => `${name} ${values.join(' ')}`).join('; ')
+  assert.doesNotMatch(others, /unsafe-|\*|https?:|data:|blob:/, `${where}: no unsafe sources, wildcards, remote hosts or data URLs`)
+  assert.doesNotMatch(csp, /unsafe-|\*|https?:|blob:/, `${where}: no unsafe sources, wildcards, remote hosts or blob URLs`)
 }
 
 describe('static security checks: windows and links', () => {

@@ -3,7 +3,7 @@
  * Watches a running messenger for the service: forwards its events as the contract's views, keeps
  * the unread count (for the tray) and finds out when the messenger is online.
  */
-import { contactView, messageView } from '../views.js'
+import { contactView, fileProgressView, messageView } from '../views.js'
 import type { EventHub } from './event-hub.js'
 import type { Events, MessageView, RelayView } from '../../shared/contract.js'
 import type { Logger, Messenger, MessengerEvents, RelayView as HomeRelay } from '@sotto/core'
@@ -78,6 +78,7 @@ export class MessengerWatch {
     this.on('edit', m => { events.push('edit', messageView(m)) })
     this.on('delete', d => { events.push('delete', { contactId: d.contactId, id: d.id, everyone: d.everyone }) })
     this.on('typing', t => { events.push('typing', { contactId: t.contactId, started: t.started }) })
+    this.on('file', f => { events.push('file', fileProgressView(f)) })
     this.on('relay', r => {
       events.push('relay', this.components.homeRelayView(r))
       this.checkOnline()

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * A file message in the chat: the file's name, type and size, as the sender gave them (untrusted
- * text, shown as text).
+ * A file message in the chat: an image's thumbnail, the file's name, type and size, as the sender
+ * gave them (untrusted text, shown as text), while it moves a progress bar with Cancel, and once it
+ * is here Save… and, for a photo, a click that opens the viewer.
  */
+import { useState } from 'react'
+import { useClient } from './context.js'
+import { ImageViewer, safeName, saveFile, viewable } from './file-content.js'
 import { PeerName } from './peer-text.js'
+import { useAction } from './use-action.js'
 import type { ReactNode } from 'react'
-import type { FileView } from '../../shared/contract.js'
+import type { FileState, FileView, MessageView } from '../../shared/contract.js'
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB']
 
@@ -29,13 +34,48 @@ export function kindLabel (mime: string): string {
   return 'File'
 }
 
+/** Where a file is, in words, by direction. */
+export function fileStateLabel (direction: MessageView['direction'], state: FileState, error?: string): string {
+  switch (state) {
+    case 'waiting': return direction === 'out' ? 'Waiting for the recipient' : 'Not downloaded yet'
+    case 'transferring': return direction === 'out' ? 'Uploading' : 'Downloading'
+    case 'done': return direction === 'out' ? 'Handed over' : 'Downloaded'
+    case 'cancelled': return 'Cancelled'
+    default: return error != null ? `Failed (${error})` : 'Failed'
+  }
+}
+
+/** The transfer still runs (or waits to). */
+const moving = (state: FileState): boolean => state === 'waiting' || state === 'transferring'
+
+/** The file is here to open or save: sent from here, or downloaded. */
+const here = (message: MessageView, file: FileView): boolean => message.direction === 'out' || file.state === 'done'
+
 /** The card of a file message. */
-export function FileCard ({ file }: { file: FileView }): ReactNode {
+export function FileCard ({ message, file }: { message: MessageView, file: FileView }): ReactNode {
+  const client = useClient()
+  const [viewing, setViewing] = useState(false)
+  const cancel = useAction(async () => { await client.cancelFile({ messageId: message.id }) })
+  const save = useAction(async () => { await saveFile(client, message.id, file, safeName(file.name, 'file')) })
+  const label = fileStateLabel(message.direction, file.state, file.error)
+  const open = here(message, file) && viewable(file)
+  const thumbnail = file.thumbnail != null && <img className='file-thumbnail' src={`data:image/jpeg;base64,${file.thumbnail}`} alt={`Preview of ${file.name}`} />
   return (
-    <p className='message-file'>
-      <span className='file-kind'>{kindLabel(file.mime)}</span>{' '}
-      <span className='file-name'><PeerName name={file.name} /></span>{' '}
-      <span className='file-size'>{sizeLabel(file.size)}</span>
-    </p>
+    <div className='file-card' data-file-state={file.state}>
+      {open ? <button type='button' className='file-open' onClick={() => { setViewing(true) }} aria-label={`Open ${file.name}`}>{thumbnail !== false ? thumbnail : 'Open'}</button> : thumbnail}
+      <p className='message-file'>
+        <span className='file-kind'>{kindLabel(file.mime)}</span>{' '}
+        <span className='file-name'><PeerName name={file.name} /></span>{' '}
+        <span className='file-size'>{sizeLabel(file.size)}</span>
+      </p>
+      <p className='file-state'>
+        {moving(file.state) && <progress max={file.size} value={Math.min(file.bytes ?? 0, file.size)} aria-label={`Transfer of ${file.name}`} />}
+        <span>{label}</span>
+        {moving(file.state) && <button type='button' className='link' onClick={() => { void cancel.run() }} disabled={cancel.busy}>Cancel</button>}
+        {here(message, file) && <button type='button' className='link' onClick={() => { void save.run() }} disabled={save.busy} aria-label={`Save ${file.name}`}>Save…</button>}
+      </p>
+      {(cancel.error ?? save.error) != null && <p role='alert' className='error'>{cancel.error ?? save.error}</p>}
+      {viewing && <ImageViewer client={client} messageId={message.id} file={file} onClose={() => { setViewing(false) }} />}
+    </div>
   )
 }

@@ -7,7 +7,7 @@ import { useId, useRef, useState } from 'react'
 import { PeerText } from '../components/peer-text.js'
 import { useClient } from '../components/context.js'
 import { errorMessage } from '../client.js'
-import type { FormEvent, KeyboardEvent, ReactNode } from 'react'
+import type { ChangeEvent, ClipboardEvent, FormEvent, KeyboardEvent, ReactNode } from 'react'
 import type { MessageView } from '../../shared/contract.js'
 
 /** Props of {@link Composer}. */
@@ -22,18 +22,21 @@ export interface ComposerProps {
   replyTo?: MessageView | undefined
   /** The user dropped the reply (or it was sent). */
   onCancelReply?: () => void
+  /** Files the user attached or pasted, to send. */
+  onFiles?: (files: File[]) => void
 }
 
 /** How often "still typing" is sent while the user types, in ms. */
 const TYPING_EVERY_MS = 5000
 
 /** The message composer. */
-export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply }: ComposerProps): ReactNode {
+export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply, onFiles }: ComposerProps): ReactNode {
   const client = useClient()
   const composerId = useId()
   const [text, setText] = useState('')
   const [sendError, setSendError] = useState<string>()
   const typingSince = useRef(0)
+  const picker = useRef<HTMLInputElement>(null)
   // Typing indicators go only when the settings allow, to a directly connected contact: the engine decides.
   const typed = (next: string): void => {
     setText(next)
@@ -68,6 +71,18 @@ export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply }
     event.preventDefault()
     send()
   }
+  // A pasted image (a screenshot) or file is sent as a file; pasted text stays text.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>): void => {
+    const files = [...event.clipboardData.files]
+    if (files.length === 0 || onFiles == null || blocked) return
+    event.preventDefault()
+    onFiles(files)
+  }
+  const picked = (event: ChangeEvent<HTMLInputElement>): void => {
+    const files = [...event.target.files ?? []]
+    event.target.value = ''
+    if (files.length > 0) onFiles?.(files)
+  }
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault()
@@ -90,11 +105,18 @@ export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply }
           value={text}
           onChange={e => { typed(e.target.value) }}
           onKeyDown={onKey}
+          onPaste={onPaste}
           placeholder={blocked ? 'Unblock to send messages' : 'Message'}
           disabled={blocked}
           maxLength={8000}
           rows={2}
         />
+        {onFiles != null && (
+          <>
+            <input ref={picker} type='file' multiple hidden onChange={picked} aria-label='File to send' tabIndex={-1} />
+            <button type='button' onClick={() => { picker.current?.click() }} disabled={blocked} title='Send a photo or a file'>Attach</button>
+          </>
+        )}
         <button type='submit' className='primary' disabled={blocked || text.trim() === ''}>Send</button>
       </form>
       {sendError != null && <p role='alert' className='error'>{sendError}</p>}

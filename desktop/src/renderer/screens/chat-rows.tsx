@@ -46,7 +46,7 @@ function MessageRow ({ message, ctx }: { message: MessageView, ctx: RowContext }
       {message.replyTo != null && <MessageQuote id={message.replyTo} quoted={ctx.byId.get(message.replyTo)} onJump={ctx.onJump} />}
       {message.deleted === true
         ? <p className='message-text message-deleted'><em>This message was deleted</em></p>
-        : message.file != null ? <FileCard file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
+        : message.file != null ? <FileCard message={message} file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
       <MessageReactions message={message} />
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>

@@ -15,6 +15,8 @@ import { MessageList } from './chat-rows.js'
 import { SearchBox } from './search-box.js'
 import { jumpTo } from './message-extras.js'
 import { useConversation } from './use-conversation.js'
+import { useFileSender } from './use-file-sender.js'
+import { UploadStatus, useFileDrop } from './file-drop.js'
 import type { ReactNode } from 'react'
 import type { ContactView, MessageView } from '../../shared/contract.js'
 import type { ChatDialog } from './chat-header.js'
@@ -39,6 +41,8 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
   const titleId = useId()
   const { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing } = useConversation(contactId)
   const [dialog, setDialog] = useState<ChatDialog | undefined>()
+  const files = useFileSender(contactId, addMessage)
+  const drop = useFileDrop(files.send, contact?.blocked !== false)
   const [replyTo, setReplyTo] = useState<MessageView>()
   // A message to show (a search result): older pages load until it is there, or none is left.
   const [target, setTarget] = useState(jumpToId)
@@ -64,7 +68,7 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
 
   const error = update.error ?? timer.error
   return (
-    <section className='chat' aria-labelledby={titleId}>
+    <section className={drop.over ? 'chat dropping' : 'chat'} aria-labelledby={titleId} {...drop.props}>
       <ChatHeader contact={contact} titleId={titleId} timer={timer} onDialog={setDialog} onUnblock={() => { void update.run(() => client.unblock({ contactId })) }} />
       {contact.identityChanged && (
         <div className='banner warning' role='alert'>
@@ -91,7 +95,8 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
         onReachTop={loadOlder}
       />
       {typing && <p className='typing' role='status'><PeerName name={contact.alias} /> is typing…</p>}
-      <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} />
+      <UploadStatus sender={files} />
+      <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} onFiles={files.send} />
       <ChatDialogs
         dialog={dialog}
         contact={contact}

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import type { Dispatch, SetStateAction } from 'react'
+import { RecentChanges, withProgress, withStatus } from './recent-changes.js'
 import type { ContactView, MessageView } from '../../shared/contract.js'
 import type { SottoClient } from '../client.js'
 
@@ -39,14 +40,15 @@ const withMessage = (message: MessageView) => (list: MessageView[]): MessageView
   list.some(m => m.id === message.id) ? list : [...list, message]
 
 /**
- * Follows what changes messages already shown (edits, deletes, reactions) and the contact's
+ * Follows what changes messages already shown (edits, deletes, reactions, file transfers) and the contact's
  * typing; returns the functions that unsubscribe.
  */
 function followChanges (
   client: SottoClient,
   contactId: string,
   setMessages: Dispatch<SetStateAction<MessageView[]>>,
-  setTyping: (typing: boolean) => void
+  setTyping: (typing: boolean) => void,
+  recent: RecentChanges
 ): Array<() => void> {
   let typingTimer: ReturnType<typeof setTimeout> | undefined
   return [
@@ -66,6 +68,11 @@ function followChanges (
         const reactions = (m.reactions ?? []).filter(x => x.by !== r.by)
         return { ...m, reactions: r.emoji === '' ? reactions : [...reactions, { by: r.by, emoji: r.emoji }] }
       }))
+    }),
+    client.bridge.onFile(f => {
+      if (f.contactId !== contactId) return
+      recent.file(f)
+      setMessages(list => list.map(m => m.id === f.id && m.file != null ? { ...m, file: withProgress(m.file, f) } : m))
     }),
     client.bridge.onTyping(t => {
       if (t.contactId !== contactId) return
@@ -87,6 +94,7 @@ export function useConversation (contactId: string): Conversation {
   const [loadError, setLoadError] = useState<string>()
   const [typing, setTyping] = useState(false)
   const loadingOlder = useRef(false)
+  const recent = useRef(new RecentChanges())
   const timer = useRef(0)
   timer.current = contact?.disappearingSeconds ?? 0
 
@@ -131,12 +139,8 @@ export function useConversation (contactId: string): Conversation {
       }),
       client.bridge.onStatus(s => {
         if (s.contactId !== contactId) return
-        setMessages(list => list.map(m => {
-          if (m.id !== s.id) return m
-          const next: MessageView = { ...m, state: s.state }
-          if (s.failure != null) next.failure = s.failure
-          return next
-        }))
+        recent.current.status(s)
+        setMessages(list => list.map(m => m.id === s.id ? withStatus(m, s) : m))
       }),
       client.bridge.onExpired(e => {
         if (e.contactId !== contactId) return
@@ -144,7 +148,7 @@ export function useConversation (contactId: string): Conversation {
         setMessages(list => list.filter(m => !gone.has(m.id)))
       }),
       client.bridge.onContact(c => { if (c.id === contactId) setContact(c) }),
-      ...followChanges(client, contactId, setMessages, setTyping),
+      ...followChanges(client, contactId, setMessages, setTyping, recent.current),
       client.bridge.onConnection(c => {
         if (c.contactId === contactId) setContact(prev => prev != null ? { ...prev, presence: c.presence } : prev)
       })
@@ -167,7 +171,8 @@ export function useConversation (contactId: string): Conversation {
       .finally(() => { loadingOlder.current = false })
   }, [client, complete, contactId, messages])
 
-  const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(message)) }, [])
+  // A message sent here may have changed already (see recent-changes.ts).
+  const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(recent.current.apply(message))) }, [])
   const changeMessage = useCallback((id: string, message: MessageView | undefined) => {
     setMessages(list => message == null ? list.filter(m => m.id !== id) : list.map(m => m.id === id ? message : m))
   }, [])

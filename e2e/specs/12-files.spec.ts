@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Journey 12, files: Bob's app is stopped; Alice attaches a photo and a PDF, which wait at Bob's
+ * relay. Bob's app starts again: the photo shows its thumbnail and opens in the viewer, the PDF is
+ * saved as a download identical to what Alice sent, and Alice sees both delivered.
+ */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { pairOnRelay } from '../fixtures/flows.ts'
+import { expect, test } from '../fixtures/index.ts'
+import type { Screens } from '../fixtures/screens.ts'
+import type { Locator, Page } from '@playwright/test'
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
+
+/** A small JPEG, drawn and encoded by the browser: a gradient of 96 × 64 pixels. */
+async function makeJpeg (page: Page): Promise<Buffer> {
+  const url = await page.evaluate(() => {
+    const canvas = document.createElement('canvas')
+    canvas.width = 96
+    canvas.height = 64
+    const context = canvas.getContext('2d')!
+    const gradient = context.createLinearGradient(0, 0, 96, 64)
+    gradient.addColorStop(0, '#0a6')
+    gradient.addColorStop(1, '#fc3')
+    context.fillStyle = gradient
+    context.fillRect(0, 0, 96, 64)
+    return canvas.toDataURL('image/jpeg', 0.9)
+  })
+  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')
+}
+
+/** A small PDF: one page saying hello. */
+function makePdf (): Buffer {
+  const body = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n' +
+    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >> endobj\n' + 'minutes of the meeting '.repeat(200) + '\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+  return Buffer.from(body)
+}
+
+/** The card of the file message named `name`. */
+const fileRow = (ui: Screens, name: string): Locator => ui.chat.log.locator('.message').filter({ has: ui.page.locator('.file-name', { hasText: name }) })
+
+test('a photo and a PDF to an offline contact wait at the relay, show, open and save when they are back', async ({ sotto }) => {
+  const { bob, a, b } = await pairOnRelay(sotto, ['Photos from the trip coming.', 'Send them over!'])
+
+  await bob.stop()
+  await expect(a.chat.presence).toContainText('Offline')
+  const jpeg = await makeJpeg(a.page)
+  const pdf = makePdf()
+  await a.page.getByLabel('File to send').setInputFiles([
+    { name: 'beach.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+    { name: 'minutes.pdf', mimeType: 'application/pdf', buffer: pdf }
+  ])
+  for (const name of ['beach.jpg', 'minutes.pdf']) {
+    await expect(fileRow(a, name).locator('.delivery')).toHaveText(/Sent to relay/, { timeout: 30_000 })
+    await expect(fileRow(a, name).locator('.file-state')).toContainText('Handed over', { timeout: 30_000 })
+  }
+
+  await bob.start()
+  await b.shell.waitReady()
+  await b.openChat('Alice')
+  const photo = fileRow(b, 'beach.jpg')
+  await expect(photo.getByRole('img', { name: 'Preview of beach.jpg' })).toBeVisible({ timeout: 30_000 })
+  await expect.poll(async () => await photo.getByRole('img', { name: 'Preview of beach.jpg' }).evaluate(i => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
+  await expect(photo.locator('.file-state')).toContainText('Downloaded', { timeout: 30_000 })
+  await photo.getByRole('button', { name: 'Open beach.jpg' }).click()
+  const viewer = b.page.getByRole('dialog', { name: 'Photo: beach.jpg' })
+  const full = viewer.getByRole('img', { name: 'beach.jpg' })
+  await expect(full).toBeVisible()
+  await expect.poll(async () => await full.evaluate(i => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight])).toEqual([96, 64])
+  await viewer.getByRole('button', { name: 'Close' }).click()
+
+  const document = fileRow(b, 'minutes.pdf')
+  await expect(document.locator('.file-state')).toContainText('Downloaded', { timeout: 30_000 })
+  const downloading = b.page.waitForEvent('download')
+  await document.getByRole('button', { name: 'Save minutes.pdf' }).click()
+  const download = await downloading
+  expect(download.suggestedFilename()).toBe('minutes.pdf')
+  expect(sha256(await readFile(await download.path()))).toBe(sha256(pdf))
+
+  for (const name of ['beach.jpg', 'minutes.pdf']) {
+    await expect(fileRow(a, name).locator('.delivery')).toHaveText(/Delivered/, { timeout: 30_000 })
+  }
+})
