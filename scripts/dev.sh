@@ -3,7 +3,7 @@
 # Runs one of Sotto's npm scripts (start, test, bench, ...) on a bare machine: brings Node 24 from
 # the npm registry when the machine's Node is older than 22.12, installs the dependencies when
 # they are missing or stale, brings the system packages the tests drive (Debian's Chromium for the
-# journeys, iproute2 for the reliability rig) when running as root, then runs
+# journeys, iproute2 and nftables for the reliability rig) when running as root, then runs
 # `npm run <script> [-- args]`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,9 @@ fi
 # The Debian packages a script needs, each as "command:package".
 system_needs () {
   case "$1" in
-    test) echo "chromium:chromium tc:iproute2 ip:iproute2 zbarimg:zbar-tools" ;;
+    test) echo "chromium:chromium tc:iproute2 ip:iproute2 nft:nftables zbarimg:zbar-tools" ;;
     e2e|demo) echo "chromium:chromium" ;;
-    reliability|test:reliability) echo "tc:iproute2 ip:iproute2" ;;
+    reliability|test:reliability) echo "tc:iproute2 ip:iproute2 nft:nftables" ;;
   esac
 }
 
