@@ -28,7 +28,6 @@ describe('the rig', () => {
   let a: Host
   let b: Host
   let e: EdgeHost
-  let n: NatHost
   const agents: Agent[] = []
 
   before(async () => {
@@ -36,7 +35,6 @@ describe('the rig', () => {
     a = await net.host('a')
     b = await net.host('b', { aliases: 1 })
     e = await net.edgeHost('e', { expose: [7000], upstream: [{ host: b, ports: [7000] }] })
-    n = await net.natHost('n')
   })
 
   after(async () => {
@@ -120,10 +118,33 @@ describe('the rig', () => {
     assert.ok(stats.discarded >= 1 && stats.stalled >= 4 && stats.connections >= 4, JSON.stringify(stats))
   })
 
+})
+
+describe('the rig: a NAT host', () => {
+  let net: Network
+  let a: Host
+  let b: Host
+  let n: NatHost
+  const agents: Agent[] = []
+
+  before(async () => {
+    net = await Network.create('nat')
+    a = await net.host('a')
+    b = await net.host('b')
+    n = await net.natHost('n')
+  })
+
+  after(async () => {
+    for (const agent of agents) await agent.stop().catch(() => {})
+    await net.destroy()
+  })
+
   it('puts a NAT host behind a masquerading router: it reaches the LAN, nothing on the LAN reaches it', async () => {
-    const onA = agents[0] as Agent
+    const onA = await Agent.start(a)
+    const onB = await Agent.start(b)
     const onN = await Agent.start(n)
-    agents.push(onN)
+    agents.push(onA, onB, onN)
+    await onB.run('echo', { host: '0.0.0.0', port: 7000 })
     await onN.run('echo', { host: '0.0.0.0', port: 7000 })
     // No LAN host routes to the private address; replies reach the host only through the masquerade.
     const outbound = await onN.run<Trips>('rtt', { host: b.ip, port: 7000, count: 3 })
