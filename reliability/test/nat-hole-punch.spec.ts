@@ -9,6 +9,8 @@
  * - A file eight times the relay's circuit data limit (128 KiB, libp2p's default) arrives identical
  *   while both are online and linked through a circuit: it travels through the relay's blob store
  *   (Alice uploads it), never through the circuit, which the relay would cut at its limit.
+ * - With only one side behind NAT (Carol on the LAN, Bob behind his router), Bob's own dial to
+ *   Carol makes the link direct, and a file from Carol goes over it (she uploads nothing).
  */
 
 import assert from 'node:assert/strict'
@@ -35,21 +37,26 @@ describe(SCENARIO, () => {
   /** Every presence either side reported for the other, in order. */
   const presence: Array<{ at: SottoPeer, presence: string }> = []
   const shown = new Map<string, number>()
-  /** Ids of files Alice reported moving (she does only while uploading to a relay). */
-  const uploading = new Set<string>()
+  /** Ids of files each peer reported moving; a sender does only while it uploads to a relay. */
+  const moving = new Map<SottoPeer, Set<string>>()
+
+  /** Follows a peer's presence, message and progress lines. */
+  function follow (peer: SottoPeer): void {
+    moving.set(peer, new Set())
+    peer.onEvent(l => {
+      if (l.event === 'connection') presence.push({ at: peer, presence: String(l.presence) })
+      if (l.event === 'message') shown.set(String(l.id), (shown.get(String(l.id)) ?? 0) + 1)
+      if (l.event === 'progress' && l.state === 'transferring') moving.get(peer)?.add(String(l.id))
+    })
+  }
 
   before(async () => {
     rig = await Rig.create('nat')
     const relay = await rig.relay('relay')
     alice = await rig.peer('alice', { relays: [relay], nat: true })
     bob = await rig.peer('bob', { relays: [relay], nat: true })
-    for (const peer of [alice, bob]) {
-      peer.onEvent(l => {
-        if (l.event === 'connection') presence.push({ at: peer, presence: String(l.presence) })
-        if (l.event === 'message') shown.set(String(l.id), (shown.get(String(l.id)) ?? 0) + 1)
-        if (peer === alice && l.event === 'progress' && l.state === 'transferring') uploading.add(String(l.id))
-      })
-    }
+    follow(alice)
+    follow(bob)
     ids = await rig.contacts(alice, bob, 1)
   })
 
@@ -80,19 +87,35 @@ describe(SCENARIO, () => {
     assert.equal([...shown.values()].filter(n => n > 1).length, 0, 'a message was shown twice')
   })
 
-  it(`a file of ${FILE_BYTES / 1024} KiB (8× the circuit data limit) goes through the blob store, not the circuit`, { timeout: 5 * 60_000 }, async () => {
+  /** `from` sends `to` a file of random bytes; it arrives identical and is shown once. Resolves with its message id. */
+  async function fileArrives (from: SottoPeer, to: SottoPeer, contact: string, name: string): Promise<string> {
     const bytes = randomBytes(FILE_BYTES)
     const sha256 = createHash('sha256').update(bytes).digest('hex')
-    const dir = await rig.dir('files')
-    const path = join(dir, 'photo.bin')
+    const dir = await rig.dir(name)
+    const path = join(dir, name)
     await writeFile(path, bytes)
-    const { id } = await alice.command({ cmd: 'send-file', to: ids.aSeesB, path }) as { id: string }
-    const done = await bob.live.next(l => l.event === 'progress' && l.id === id && l.state !== 'transferring', 180_000)
+    const { id } = await from.command({ cmd: 'send-file', to: contact, path }) as { id: string }
+    const done = await to.live.next(l => l.event === 'progress' && l.id === id && l.state !== 'transferring', 180_000)
     assert.equal(done.state, 'done', `the file ${String(done.state)} (${String(done.error)})`)
-    // Alice reports progress only while she uploads to a relay; a recipient fetching from her reports none at her side.
-    if (!presence.some(p => p.presence === 'direct')) assert.ok(uploading.has(id), 'no direct connection, yet Alice did not upload the file to the relay')
-    const saved = await bob.command({ cmd: 'save', id, path: join(dir, 'photo.saved') }, 60_000) as { size: number, sha256: string }
+    const saved = await to.command({ cmd: 'save', id, path: join(dir, `${name}.saved`) }, 60_000) as { size: number, sha256: string }
     assert.deepEqual({ size: saved.size, sha256: saved.sha256 }, { size: FILE_BYTES, sha256 })
     assert.equal(shown.get(id), 1, 'the file message was not shown exactly once')
+    return id
+  }
+
+  it(`a file of ${FILE_BYTES / 1024} KiB (8× the circuit data limit) goes through the blob store, not the circuit`, { timeout: 5 * 60_000 }, async () => {
+    const id = await fileArrives(alice, bob, ids.aSeesB, 'photo.bin')
+    // Alice reports progress only while she uploads to a relay; a recipient fetching from her reports none at her side.
+    if (!presence.some(p => p.presence === 'direct')) assert.ok(moving.get(alice)?.has(id), 'no direct connection, yet Alice did not upload the file to the relay')
+  })
+
+  it('one side behind NAT: its own dial makes a direct link, and a file goes over it', { timeout: 5 * 60_000 }, async () => {
+    const carol = await rig.peer('carol', { relays: rig.relays })
+    follow(carol)
+    const { aSeesB: bobAtCarol, bSeesA: carolAtBob } = await rig.contacts(carol, bob, 1)
+    await message(bob, carol, carolAtBob, 'hello from behind a NAT')
+    await carol.live.next(l => l.event === 'connection' && l.contact === bobAtCarol && l.presence === 'direct', 60_000)
+    const id = await fileArrives(carol, bob, bobAtCarol, 'report.bin')
+    assert.ok(!(moving.get(carol)?.has(id) ?? false), 'Carol uploaded the file to the relay although Bob was connected directly')
   })
 })
