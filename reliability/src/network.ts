@@ -107,21 +107,10 @@ export class Network {
     const ns = this.nsName(name)
     const edgeNs = this.nsName(`${name}-edge`)
     const ip = this.allocateIp()
-    const { gateway, inner } = this.innerLink()
     const port = `p${this.hosts.length + 1}`
-    await this.addNamespace(ns)
-    await this.addNamespace(edgeNs)
-    // The impaired link: host eth0 <-> edge in0.
-    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', 'in0', 'netns', edgeNs])
-    await ipIn(ns, ['addr', 'add', `${inner}/30`, 'dev', 'eth0'])
+    // The impaired link: host eth0 <-> edge in0; the edge on the LAN, holding the host's public address.
+    const { gateway, inner } = await this.innerLinked(ns, edgeNs, ip, port)
     await ipIn(ns, ['addr', 'add', `${ip}/32`, 'dev', 'lo'])
-    await ipIn(ns, ['link', 'set', 'eth0', 'up'])
-    await ipIn(edgeNs, ['addr', 'add', `${gateway}/30`, 'dev', 'in0'])
-    await ipIn(edgeNs, ['link', 'set', 'in0', 'up'])
-    // The edge on the LAN, holding the host's public address.
-    await this.plug(edgeNs, 'out0', port)
-    await ipIn(edgeNs, ['addr', 'add', `${ip}/25`, 'dev', 'out0'])
-    await ipIn(edgeNs, ['link', 'set', 'out0', 'up'])
     const routes: ProxyRoute[] = options.expose.map(p => ({ listenHost: ip, listenPort: p, targetHost: inner, targetPort: p }))
     for (const up of options.upstream) {
       const alias = up.host.aliases[0]
@@ -146,19 +135,9 @@ export class Network {
     const ns = this.nsName(name)
     const routerNs = this.nsName(`${name}-nat`)
     const publicIp = this.allocateIp()
-    const { gateway, inner } = this.innerLink()
     const port = `p${this.hosts.length + 1}`
-    await this.addNamespace(ns)
-    await this.addNamespace(routerNs)
-    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', 'in0', 'netns', routerNs])
-    await ipIn(ns, ['addr', 'add', `${inner}/30`, 'dev', 'eth0'])
-    await ipIn(ns, ['link', 'set', 'eth0', 'up'])
+    const { gateway, inner } = await this.innerLinked(ns, routerNs, publicIp, port)
     await ipIn(ns, ['route', 'add', 'default', 'via', gateway])
-    await ipIn(routerNs, ['addr', 'add', `${gateway}/30`, 'dev', 'in0'])
-    await ipIn(routerNs, ['link', 'set', 'in0', 'up'])
-    await this.plug(routerNs, 'out0', port)
-    await ipIn(routerNs, ['addr', 'add', `${publicIp}/25`, 'dev', 'out0'])
-    await ipIn(routerNs, ['link', 'set', 'out0', 'up'])
     const inRouter = async (args: string[]): Promise<string> => sh('ip', ['netns', 'exec', routerNs, ...args])
     await inRouter(['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
     await inRouter(['nft', 'add', 'table', 'ip', 'nat'])
@@ -191,11 +170,27 @@ export class Network {
     return `${this.subnet}.${this.nextIp++}`
   }
 
-  /** A new /30 in `10.77.X.128/25`: the gateway's address and the host's. */
-  private innerLink (): { gateway: string, inner: string } {
+  /**
+   * Makes namespaces `ns` (a host) and `outerNs` (its edge or router), joined by a new /30 in
+   * `10.77.X.128/25` (host eth0, outer in0), and plugs the outer one into the LAN at `ip` (out0, on
+   * bridge port `port`). Resolves with the outer end's address (the gateway) and the host's.
+   */
+  private async innerLinked (ns: string, outerNs: string, ip: string, port: string): Promise<{ gateway: string, inner: string }> {
     const link = this.nextLink++
     if (link >= 32) throw new Error('no inner link left in this network')
-    return { gateway: `${this.subnet}.${128 + 4 * link + 1}`, inner: `${this.subnet}.${128 + 4 * link + 2}` }
+    const gateway = `${this.subnet}.${128 + 4 * link + 1}`
+    const inner = `${this.subnet}.${128 + 4 * link + 2}`
+    await this.addNamespace(ns)
+    await this.addNamespace(outerNs)
+    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', 'in0', 'netns', outerNs])
+    await ipIn(ns, ['addr', 'add', `${inner}/30`, 'dev', 'eth0'])
+    await ipIn(ns, ['link', 'set', 'eth0', 'up'])
+    await ipIn(outerNs, ['addr', 'add', `${gateway}/30`, 'dev', 'in0'])
+    await ipIn(outerNs, ['link', 'set', 'in0', 'up'])
+    await this.plug(outerNs, 'out0', port)
+    await ipIn(outerNs, ['addr', 'add', `${ip}/25`, 'dev', 'out0'])
+    await ipIn(outerNs, ['link', 'set', 'out0', 'up'])
+    return { gateway, inner }
   }
 
   private async addNamespace (ns: string): Promise<void> {

@@ -30,7 +30,6 @@ const TRANSFER_MS = Math.max(120_000, 4 * (FILE_BYTES * 8 / LINK_KBIT))
 
 describe(SCENARIO, () => {
   let rig: Rig
-  let relay: RelayDaemon
   let alice: SottoPeer
   let bob: SottoPeer
   let edge: EdgeHost
@@ -41,7 +40,7 @@ describe(SCENARIO, () => {
 
   before(async () => {
     rig = await Rig.create('flossy')
-    relay = await rig.relay('relay')
+    const relay = await rig.relay('relay')
     alice = await rig.peer('alice', { relays: [relay] })
     bob = await rig.peer('bob', { relays: [relay], edge: { seed: scenarioSeed() } })
     edge = bob.options.host as EdgeHost
@@ -81,7 +80,7 @@ describe(SCENARIO, () => {
   /** Bytes the edge forwarded on one route (`host:port` of its listener; `<` appended: the way back) between two readings. */
   const delta = (a: ProxyStats, b: ProxyStats, key: string): number => (b.bytesToTarget[key] ?? 0) - (a.bytesToTarget[key] ?? 0)
   /** The relay's route through the edge, the way back: from the relay to Bob. */
-  const relayToBob = (): string => `${rig.hostOf(relay).ip}:${RELAY_PORTS.tcp}<`
+  const relayToBob = (): string => `${rig.hostOf(rig.relays[0] as RelayDaemon).ip}:${RELAY_PORTS.tcp}<`
 
   it(`directly: ${FILE_BYTES / MiB} MiB arrive identical, shown once`, { timeout: 2 * TRANSFER_MS }, async () => {
     const { path, sha256 } = await randomFile('direct.bin')
