@@ -9,7 +9,7 @@
 export { Agent, AGENT_MAIN } from './agent.js'
 export { LOGS_ENV, Program } from './child.js'
 export type { Exit, Line, ProgramOptions } from './child.js'
-export { EdgeHost, Host, Network } from './network.js'
+export { EdgeHost, Host, NatHost, Network } from './network.js'
 export type { Throttle } from './network.js'
 export { CLEAR, ChunkProxy, seededRandom } from './proxy.js'
 export type { Impairment, ProxyRoute, ProxyStats } from './proxy.js'

@@ -14,6 +14,12 @@
  * owns each target's address and forwards to the target's alias address. The host has no other
  * route, so every byte it sends or receives crosses the impaired link, like a phone on a bad
  * mobile network behind NAT. Inner links use `10.77.X.128/25`, in /30s.
+ *
+ * A **NAT host** sits behind a router of its own: the router namespace holds a LAN address and
+ * masquerades (Debian's `nftables`) whatever the host sends out, as a home router does. The host
+ * holds only its private address on the inner link (in `10.77.X.128/25`, which no LAN host can
+ * route to), so nobody can open a connection to it; it can open connections to anyone, and they
+ * see the router's address and the host's source port (Linux keeps it when it is free).
  */
 
 import { join } from 'node:path'
@@ -101,24 +107,10 @@ export class Network {
     const ns = this.nsName(name)
     const edgeNs = this.nsName(`${name}-edge`)
     const ip = this.allocateIp()
-    const link = this.nextLink++
-    if (link >= 32) throw new Error('no inner link left in this network')
-    const gateway = `${this.subnet}.${128 + 4 * link + 1}`
-    const inner = `${this.subnet}.${128 + 4 * link + 2}`
     const port = `p${this.hosts.length + 1}`
-    await this.addNamespace(ns)
-    await this.addNamespace(edgeNs)
-    // The impaired link: host eth0 <-> edge in0.
-    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', 'in0', 'netns', edgeNs])
-    await ipIn(ns, ['addr', 'add', `${inner}/30`, 'dev', 'eth0'])
+    // The impaired link: host eth0 <-> edge in0; the edge on the LAN, holding the host's public address.
+    const { gateway, inner } = await this.innerLinked(ns, edgeNs, ip, port)
     await ipIn(ns, ['addr', 'add', `${ip}/32`, 'dev', 'lo'])
-    await ipIn(ns, ['link', 'set', 'eth0', 'up'])
-    await ipIn(edgeNs, ['addr', 'add', `${gateway}/30`, 'dev', 'in0'])
-    await ipIn(edgeNs, ['link', 'set', 'in0', 'up'])
-    // The edge on the LAN, holding the host's public address.
-    await this.plug(edgeNs, 'out0', port)
-    await ipIn(edgeNs, ['addr', 'add', `${ip}/25`, 'dev', 'out0'])
-    await ipIn(edgeNs, ['link', 'set', 'out0', 'up'])
     const routes: ProxyRoute[] = options.expose.map(p => ({ listenHost: ip, listenPort: p, targetHost: inner, targetPort: p }))
     for (const up of options.upstream) {
       const alias = up.host.aliases[0]
@@ -134,6 +126,24 @@ export class Network {
     })
     await proxy.next(l => l.event === 'ready', 15_000)
     const host = new EdgeHost(this, name, ns, ip, [], port, 'eth0', edgeNs, inner, proxy)
+    this.hosts.push(host)
+    return host
+  }
+
+  /** Adds a host behind a masquerading router of its own (see the module comment). Needs `nft`. */
+  async natHost (name: string): Promise<NatHost> {
+    const ns = this.nsName(name)
+    const routerNs = this.nsName(`${name}-nat`)
+    const publicIp = this.allocateIp()
+    const port = `p${this.hosts.length + 1}`
+    const { gateway, inner } = await this.innerLinked(ns, routerNs, publicIp, port)
+    await ipIn(ns, ['route', 'add', 'default', 'via', gateway])
+    const inRouter = async (args: string[]): Promise<string> => sh('ip', ['netns', 'exec', routerNs, ...args])
+    await inRouter(['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+    await inRouter(['nft', 'add', 'table', 'ip', 'nat'])
+    await inRouter(['nft', 'add', 'chain', 'ip', 'nat', 'postrouting', '{ type nat hook postrouting priority srcnat; }'])
+    await inRouter(['nft', 'add', 'rule', 'ip', 'nat', 'postrouting', 'oifname', 'out0', 'masquerade'])
+    const host = new NatHost(this, name, ns, inner, [], port, 'eth0', routerNs, publicIp)
     this.hosts.push(host)
     return host
   }
@@ -158,6 +168,29 @@ export class Network {
   private allocateIp (): string {
     if (this.nextIp > 126) throw new Error('no LAN address left in this network')
     return `${this.subnet}.${this.nextIp++}`
+  }
+
+  /**
+   * Makes namespaces `ns` (a host) and `outerNs` (its edge or router), joined by a new /30 in
+   * `10.77.X.128/25` (host eth0, outer in0), and plugs the outer one into the LAN at `ip` (out0, on
+   * bridge port `port`). Resolves with the outer end's address (the gateway) and the host's.
+   */
+  private async innerLinked (ns: string, outerNs: string, ip: string, port: string): Promise<{ gateway: string, inner: string }> {
+    const link = this.nextLink++
+    if (link >= 32) throw new Error('no inner link left in this network')
+    const gateway = `${this.subnet}.${128 + 4 * link + 1}`
+    const inner = `${this.subnet}.${128 + 4 * link + 2}`
+    await this.addNamespace(ns)
+    await this.addNamespace(outerNs)
+    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', 'in0', 'netns', outerNs])
+    await ipIn(ns, ['addr', 'add', `${inner}/30`, 'dev', 'eth0'])
+    await ipIn(ns, ['link', 'set', 'eth0', 'up'])
+    await ipIn(outerNs, ['addr', 'add', `${gateway}/30`, 'dev', 'in0'])
+    await ipIn(outerNs, ['link', 'set', 'in0', 'up'])
+    await this.plug(outerNs, 'out0', port)
+    await ipIn(outerNs, ['addr', 'add', `${ip}/25`, 'dev', 'out0'])
+    await ipIn(outerNs, ['link', 'set', 'out0', 'up'])
+    return { gateway, inner }
   }
 
   private async addNamespace (ns: string): Promise<void> {
@@ -273,5 +306,23 @@ export class EdgeHost extends Host {
   /** The impaired link: host eth0 and edge in0. */
   protected override linkEnds (): Array<[string, string]> {
     return [[this.ns, 'eth0'], [this.edgeNs, 'in0']]
+  }
+}
+
+/** A host behind a masquerading router (see the module comment). Its `ip` is its private address. */
+export class NatHost extends Host {
+  constructor (
+    network: Network, name: string, ns: string, ip: string, aliases: string[], port: string, ifname: string,
+    /** The router's namespace. */
+    readonly routerNs: string,
+    /** The router's LAN address: what everyone else sees of the host. */
+    readonly publicIp: string
+  ) {
+    super(network, name, ns, ip, aliases, port, ifname)
+  }
+
+  /** The host's link to its router: host eth0 and router in0. */
+  protected override linkEnds (): Array<[string, string]> {
+    return [[this.ns, 'eth0'], [this.routerNs, 'in0']]
   }
 }

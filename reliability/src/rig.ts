@@ -27,6 +27,8 @@ export interface RigPeerOptions {
   stopped?: boolean
   /** `init --hide-ip`. */
   hideIp?: boolean
+  /** Put the peer behind a masquerading router of its own (nobody can connect to it). */
+  nat?: boolean
 }
 
 /** A scenario's world. */
@@ -64,7 +66,9 @@ export class Rig {
   /** A `sotto` peer on a host of its own, initialised with its home relays and started. */
   async peer (name: string, options: RigPeerOptions = {}): Promise<SottoPeer> {
     const relays = options.relays ?? []
-    const host = options.edge == null
+    const host = options.nat === true
+      ? await this.net.natHost(name)
+      : options.edge == null
       ? await this.net.host(name)
       : await this.net.edgeHost(name, {
         expose: [PEER_PORT],

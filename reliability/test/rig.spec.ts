@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The rig itself: leftovers are removed, hosts reach each other, a cut is a cut, a throttle
- * throttles, and the edge proxy delays, drops and is the only way out of an edge host.
+ * throttles, the edge proxy delays, drops and is the only way out of an edge host, and a NAT
+ * host reaches out through its router while nothing reaches in.
  */
 
 import assert from 'node:assert/strict'
@@ -11,7 +12,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Agent, NS_PREFIX, Network, TMP_ROOT, alive, removeLeftovers, rigNamespaces, sh } from '../src/index.js'
-import type { EdgeHost, Host } from '../src/index.js'
+import type { EdgeHost, Host, NatHost } from '../src/index.js'
 
 interface Trips { rtts: number[], error?: string }
 
@@ -115,5 +116,42 @@ describe('the rig', () => {
     assert.match(String(lost.error), /timeout/)
     const stats = await e.impair({ delayMs: 0, dropRate: 0, dropMode: 'stall' })
     assert.ok(stats.discarded >= 1 && stats.stalled >= 4 && stats.connections >= 4, JSON.stringify(stats))
+  })
+
+})
+
+describe('the rig: a NAT host', () => {
+  let net: Network
+  let a: Host
+  let b: Host
+  let n: NatHost
+  const agents: Agent[] = []
+
+  before(async () => {
+    net = await Network.create('nat')
+    a = await net.host('a')
+    b = await net.host('b')
+    n = await net.natHost('n')
+  })
+
+  after(async () => {
+    for (const agent of agents) await agent.stop().catch(() => {})
+    await net.destroy()
+  })
+
+  it('puts a NAT host behind a masquerading router: it reaches the LAN, nothing on the LAN reaches it', async () => {
+    const onA = await Agent.start(a)
+    const onB = await Agent.start(b)
+    const onN = await Agent.start(n)
+    agents.push(onA, onB, onN)
+    await onB.run('echo', { host: '0.0.0.0', port: 7000 })
+    await onN.run('echo', { host: '0.0.0.0', port: 7000 })
+    // No LAN host routes to the private address; replies reach the host only through the masquerade.
+    const outbound = await onN.run<Trips>('rtt', { host: b.ip, port: 7000, count: 3 })
+    assert.equal(outbound.error, undefined)
+    for (const ip of [n.ip, n.publicIp]) {
+      const inbound = await onA.run<Trips>('rtt', { host: ip, port: 7000, count: 1, timeoutMs: 2000 })
+      assert.ok(inbound.error != null, `a LAN host reached the NAT host at ${ip}`)
+    }
   })
 })
