@@ -18,7 +18,7 @@ import type { Figure } from './scenario.js'
 /** The scenarios, in the order they run. */
 export const SCENARIOS = [
   'rig', 'regressions', 'crash-consistency', 'partition-heal', 'relay-redundancy', 'slow-lossy',
-  'files-slow-lossy', 'relay-abuse', 'fuzz-handlers', 'hide-ip', 'nat-hole-punch', 'soak'
+  'files-slow-lossy', 'relay-abuse', 'fuzz-handlers', 'hide-ip', 'mdns-lan', 'nat-hole-punch', 'soak'
 ]
 
 const testDir = fileURLToPath(new URL('../test/', import.meta.url))
