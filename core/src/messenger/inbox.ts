@@ -143,31 +143,9 @@ export class Inbox {
     if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
     const { groups } = this.components
     if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
-    let opened
-    try {
-      opened = await unseal(tx, this.components.identity, sealed, this.admit(tx))
-    } catch (err) {
-      if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
-      if (err instanceof ReplacedInstallationError) return { result: { status: 'REJECTED', reason: 'replaced' } }
-      if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
-      if (err instanceof IdentityChangedError) return this.identityChanged(change, err, id, envelopeBytes, route)
-      if (err instanceof DecryptionError || err instanceof InvalidInputError) {
-        this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
-        return { result: { status: 'REJECTED', reason: 'undecryptable' } }
-      }
-      throw err
-    }
-    let content
-    try {
-      content = decodeContent(opened.plaintext)
-    } catch (err) {
-      this.components.log.warn('envelope content malformed', { error: (err as Error).name })
-      return { result: { status: 'REJECTED', reason: 'malformed' } }
-    }
-    if (toHex(content.id) !== id) {
-      this.components.log.warn('envelope id does not match its content', {})
-      return { result: { status: 'REJECTED', reason: 'tampered' } }
-    }
+    const unsealed = await this.unsealContent(tx, change, id, idBytes, sealed, route, envelopeBytes)
+    if ('result' in unsealed) return unsealed
+    const { opened, content } = unsealed
     if (opened.sessionless) return await this.statement(tx, change, opened.senderUserId, content, id)
     if (groups != null && hasGroupBody(content)) return groups.receive(tx, change, id, opened, content, route)
 
@@ -292,6 +270,36 @@ export class Inbox {
       this.components.log.warn('envelope from a changed identity refused', {})
     }
     return { result: refused, accepted, commit: true }
+  }
+
+  /** Opens and decodes a one-to-one envelope, or says how it is refused. */
+  private async unsealContent (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<{ opened: Awaited<ReturnType<typeof unseal>>, content: Content } | InboxOutcome> {
+    let opened
+    try {
+      opened = await unseal(tx, this.components.identity, sealed, this.admit(tx))
+    } catch (err) {
+      if (err instanceof DuplicateEnvelopeError) return { result: { status: 'DUPLICATE' } }
+      if (err instanceof ReplacedInstallationError) return { result: { status: 'REJECTED', reason: 'replaced' } }
+      if (err instanceof UndecryptableMessageError) return this.askResend(change, err.senderUserId, idBytes)
+      if (err instanceof IdentityChangedError) return this.identityChanged(change, err, id, envelopeBytes, route)
+      if (err instanceof DecryptionError || err instanceof InvalidInputError) {
+        this.components.log.warn('envelope does not decrypt', { error: err.name, reason: err.message })
+        return { result: { status: 'REJECTED', reason: 'undecryptable' } }
+      }
+      throw err
+    }
+    let content
+    try {
+      content = decodeContent(opened.plaintext)
+    } catch (err) {
+      this.components.log.warn('envelope content malformed', { error: (err as Error).name })
+      return { result: { status: 'REJECTED', reason: 'malformed' } }
+    }
+    if (toHex(content.id) !== id) {
+      this.components.log.warn('envelope id does not match its content', {})
+      return { result: { status: 'REJECTED', reason: 'tampered' } }
+    }
+    return { opened, content }
   }
 
   /**

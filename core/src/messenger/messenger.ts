@@ -1,66 +1,33 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * `createMessenger`: one identity, one data directory, one libp2p node — and the one place where
- * the messenger's components are made and wired, in the order they depend on each other.
+ * `createMessenger`: one identity, one data directory, one libp2p node, its components made by
+ * `wire` (wiring.ts), and the public surface over them.
  */
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { createLocalIdentity, loadLocalIdentity, maintainPreKeys } from '../crypto/index.js'
 import { InvalidInputError } from '../errors.js'
 import { silentLoggers } from '../logger.js'
 import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } from '../links/index.js'
-import { createEphemeralNode } from '../net/ephemeral-node.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
 import { changeKeySource, compactStore, openStore } from '../storage/index.js'
 import { checkNewPassphrase } from '../passphrase.js'
-import { Attachments } from './attachments.js'
 import { createCompaction } from './compaction.js'
 import { exportBackup } from './backup.js'
-import { Relocation, installationRecord } from './relocation.js'
-import { ContactBook } from './contacts.js'
+import { installationRecord } from './relocation.js'
 import { Events } from './context.js'
-import { Conversations } from './conversations.js'
-import { ConversationActions } from './conversation-actions.js'
-import { MessageSearch } from './message-search.js'
-import { TypingIndicators, directDialer } from './typing.js'
-import { createCourier } from './courier.js'
-import { libp2pDialer } from './courier-routes.js'
-import { createDisappearing } from './disappearing.js'
-import { createHomeRelays, libp2pReserver } from './home-relays.js'
-import { createInbox } from './inbox.js'
-import { Invites } from './invites.js'
 import { resolveAnonymously } from './invite-preview.js'
 import { Mutex } from './lock.js'
-import { createOutbox } from './outbox.js'
-import { Peers } from './peers.js'
-import { createQuarantine } from './quarantine.js'
-import { RequestLimits } from './requests.js'
-import { Receipts } from './receipts.js'
 import { DEFAULT_SETTINGS, keys } from './records.js'
 import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
-import { ShortLinks, linkOwner } from './short-links.js'
 import { Repositories, State } from './state.js'
-import { TokenAnnouncer } from './token-announcer.js'
-import { TokenRotation } from './token-rotation.js'
-import { createUpkeep } from './upkeep.js'
-import { GroupInbox } from './group-inbox.js'
-import { Groups } from './groups.js'
-import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
-import type { Courier } from './courier.js'
-import type { Disappearing } from './disappearing.js'
-import type { Inbox } from './inbox.js'
-import type { Upkeep } from './upkeep.js'
-import type { HomeRelays } from './home-relays.js'
-import type { Outbox } from './outbox.js'
 import type { ProfileRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
-import type {
-  Contact, CreateGroupOptions, Group, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener,
-  MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings
-} from './types.js'
+import type { Contact, CreateGroupOptions, Group, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener, MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings } from './types.js'
+import { wire } from './wiring.js'
+import type { Parts } from './wiring.js'
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
 export { MAX_DISAPPEARING_SECONDS } from './contacts.js'
@@ -158,128 +125,6 @@ async function openIdentity (repos: Repositories, options: MessengerOptions): Pr
   repos.settings.put(tx, DEFAULT_SETTINGS)
   await tx.commit()
   return { identity, profile }
-}
-
-/** The components of one messenger. */
-interface Parts {
-  ctx: Context
-  courier: Courier
-  outbox: Outbox
-  peers: Peers
-  invites: Invites
-  tokens: TokenAnnouncer
-  tokenRotation: TokenRotation
-  receipts: Receipts
-  inbox: Inbox
-  homeRelays: HomeRelays
-  disappearing: Disappearing
-  upkeep: Upkeep
-  contacts: ContactBook
-  conversations: Conversations
-  shortLinks: ShortLinks
-  actions: ConversationActions
-  search: MessageSearch
-  typing: TypingIndicators
-  attachments: Attachments
-  requests: RequestLimits
-  compaction: Compaction
-  relocation: Relocation
-  /** Set once a newer installation replaced this one: nothing is sent from then on. */
-  replaced: { by?: number }
-  groups: Groups
-}
-
-/**
- * Makes the components, each given only what it uses. Components that call each other both ways
- * (the outbox needs the invite card, which needs the home relays, which feed the inbox, which
- * writes to the outbox) reach each other through functions called only once all exist.
- */
-function wire (ctx: Context, compaction: Compaction, options: Pick<MessengerOptions, 'maxRequests' | 'tokenRotation'> = {}): Parts {
-  const rotation = options.tokenRotation ?? {}
-  const { repos, identity, profile, node, events, log } = ctx
-  const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
-  const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
-  const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
-  const replaced: Parts['replaced'] = {}
-  const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard(), replaced: () => replaced.by != null })
-  const tokens = new TokenAnnouncer({ repos, outbox, profile, log })
-  const receipts = new Receipts({ repos, outbox, log })
-  const disappearing = createDisappearing({ repos, events, log })
-  const upkeep = createUpkeep({ identity, repos, log })
-  const tokenRotation = new TokenRotation({ repos, profile, homeRelays: { sync: async ms => homeRelays.sync(ms) }, tokens, log, clock: rotation.clock }, rotation)
-  const homeRelays: HomeRelays = createHomeRelays({
-    repos,
-    profile,
-    node,
-    reserver: libp2pReserver(node),
-    clients: ctx.clients,
-    events,
-    loggers: ctx.loggers,
-    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) },
-    tokens,
-    receipts,
-    courier
-  })
-  const quarantine = createQuarantine(repos.state)
-  const contacts = new ContactBook({
-    repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens, quarantine, receipts,
-    inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) }
-  })
-  const actions = new ConversationActions({ repos, events, outbox, contacts, ownId: identity.userId, log })
-  const conversations = new Conversations({ repos, events, outbox, contacts, disappearing, onRead: async (tx, change, c, ids) => actions.queueReadReceipts(tx, change, c, ids) })
-  const search = new MessageSearch({ repos, events, log })
-  const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
-  const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
-  const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), onAccepted: accepted => {
-    if (accepted.request != null) {
-      peers.follow(accepted.request)
-      peers.update(accepted.request.peerId)
-      void contacts.view(accepted.request).then(c => { events.emit('request', c) })
-    }
-    if (accepted.contact != null) {
-      void contacts.view(accepted.contact).then(c => { events.emit('contact', c) })
-      // Their tokens may have changed: what waits for them may now have somewhere to go.
-      courier.kick(accepted.contact.id)
-    }
-    if (accepted.droppedRequests != null) events.emit('requestsDropped', { dropped: accepted.droppedRequests })
-    if (accepted.message != null) {
-      events.emit('message', accepted.message)
-      attachments.arrived(accepted.message)
-    }
-    if (accepted.tokensAsked) void tokens.announce().catch(() => {})
-    if (accepted.moved != null) {
-      // Links to the replaced installation end; what is queued goes to the new one.
-      void Promise.resolve(node.hangUp(peerIdFromString(accepted.moved.from))).catch(() => {})
-      peers.follow(accepted.moved.contact)
-      peers.update(accepted.moved.contact.peerId)
-      void tokens.announce().catch(() => {})
-    }
-    if (accepted.replaced != null) {
-      replaced.by = accepted.replaced.replacedBy
-      void courier.stop()
-      events.emit('replaced', { number: identity.installation ?? 1, replacedBy: accepted.replaced.replacedBy })
-    }
-    for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
-    for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
-    for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
-  } })
-  const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
-  const attachments = new Attachments({
-    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, dataDir: ctx.dataDir
-  })
-  events.on('connection', () => { attachments.wake() })
-  events.on('expired', () => { void attachments.sweep().catch(() => {}) })
-  const relocation = new Relocation({
-    repos,
-    identity,
-    outbox,
-    log: ctx.loggers.forComponent('core:relocation'),
-    ownCard: async () => invites.ownCard(),
-    joinRelay: async addr => { await homeRelays.add(addr) },
-    deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
-  })
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
 }
 
 /** The messenger's public surface over its components. */

@@ -10,7 +10,11 @@ import type { TokenRotationInit } from './token-rotation.js'
 import type { Clock } from '../util/index.js'
 import type { CompactionInit } from './compaction.js'
 
+import type { FileProgress, FileState, MessageFile, SavedFile } from './file-types.js'
+import type { CreateGroupOptions, Group, GroupMemberView } from './group-types.js'
+
 export type { RateLimitInfo, RelayInfo }
+export type { CreateGroupOptions, FileProgress, FileState, Group, GroupMemberView, MessageFile, SavedFile }
 
 /**
  * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
@@ -75,31 +79,6 @@ export interface Message {
   refusedCount?: number
   /** Outgoing, in a group: how many members it was sent to. */
   recipientCount?: number
-}
-
-/**
- * Where a file's chunks are. Outgoing: `waiting` (the recipient has not fetched them and no relay
- * holds them yet), `done` (the recipient or one of its relays holds them). Incoming: `waiting` (not
- * fetched: over the automatic download size, from a request, or nowhere to fetch from yet),
- * `transferring`, `done` (held here, encrypted, ready to save). `failed` (see `error`) and
- * `cancelled` either way.
- */
-export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
-
-/** The file of a file message, as shown. */
-export interface MessageFile {
-  /** The file name the sender gave (untrusted text, no path). */
-  name: string
-  /** Its size in bytes. */
-  size: number
-  /** Its MIME type as the sender named it (untrusted). */
-  mime: string
-  /** Where its chunks are. */
-  state: FileState
-  /** The error's name when `state` is `failed` (`FileTooLargeError`, `QuotaExceededError`, …). */
-  error?: string
-  /** An image's thumbnail (JPEG, at most 16 KiB). */
-  thumbnail?: Uint8Array
 }
 
 /** Someone this messenger knows: a contact, or a stranger whose message waits in requests. */
@@ -190,46 +169,6 @@ export interface Settings {
   maxFileBytes: number
 }
 
-/** One member of a group, as shown. */
-export interface GroupMemberView {
-  /** Their user id. */
-  id: string
-  /** Their contact alias when they are a contact, else the name on their card (untrusted text). */
-  name: string
-  /** They may change the group. */
-  admin: boolean
-  /** They are one of the user's contacts. */
-  contact: boolean
-}
-
-/** A group, as shown. */
-export interface Group {
-  /** The group id, 32 hex digits. */
-  id: string
-  /** Its name (untrusted text). */
-  name: string
-  /** Its members, the user included while a member. */
-  members: GroupMemberView[]
-  /** User ids asked to join whose answer has not come yet. */
-  invited: string[]
-  /** The user is a member (false once removed or left). */
-  member: boolean
-  /** The user is an admin. */
-  admin: boolean
-  /** Most members it may have. */
-  maxMembers: number
-  /** Disappearing-messages timer in seconds; 0 is off. */
-  disappearingSeconds: number
-  /** Incoming messages not yet read. */
-  unread: number
-}
-
-/** Options of {@link Messenger.createGroup}. */
-export interface CreateGroupOptions {
-  /** At most this many members, 1-100 (default 100); every member enforces it. */
-  maxMembers?: number
-}
-
 /** This messenger's own identity, safe to show. */
 export interface OwnIdentity {
   /** Sotto user id (UUID). */
@@ -280,30 +219,6 @@ export interface SearchQueryOptions {
   in?: string
   /** At most this many results (default 50). */
   limit?: number
-}
-
-/** What `saveFile` wrote. */
-export interface SavedFile {
-  /** The absolute path written. */
-  path: string
-  /** Bytes written. */
-  size: number
-  /** SHA-256 of what was written, hex. */
-  sha256: string
-}
-
-/** Where a file's transfer is: the message, its state, bytes of `total` moved. */
-export interface FileProgress {
-  /** The message id. */
-  id: string
-  contactId: string
-  state: FileState
-  /** Bytes of the file held at the far end (outgoing) or here (incoming). */
-  bytes: number
-  /** The file's size. */
-  total: number
-  /** The error's name when `state` is `failed`. */
-  error?: string
 }
 
 /** Which installation of its identity a messenger is (see docs/ARCHITECTURE.md, Moving to a new computer). */

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * The files of file messages, as the messenger's public contract shows them.
+ */
+
+/**
+ * Where a file's chunks are. Outgoing: `waiting` (the recipient has not fetched them and no relay
+ * holds them yet), `done` (the recipient or one of its relays holds them). Incoming: `waiting` (not
+ * fetched: over the automatic download size, from a request, or nowhere to fetch from yet),
+ * `transferring`, `done` (held here, encrypted, ready to save). `failed` (see `error`) and
+ * `cancelled` either way.
+ */
+export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
+
+/** The file of a file message, as shown. */
+export interface MessageFile {
+  /** The file name the sender gave (untrusted text, no path). */
+  name: string
+  /** Its size in bytes. */
+  size: number
+  /** Its MIME type as the sender named it (untrusted). */
+  mime: string
+  /** Where its chunks are. */
+  state: FileState
+  /** The error's name when `state` is `failed` (`FileTooLargeError`, `QuotaExceededError`, …). */
+  error?: string
+  /** An image's thumbnail (JPEG, at most 16 KiB). */
+  thumbnail?: Uint8Array
+}
+
+/** What `saveFile` wrote. */
+export interface SavedFile {
+  /** The absolute path written. */
+  path: string
+  /** Bytes written. */
+  size: number
+  /** SHA-256 of what was written, hex. */
+  sha256: string
+}
+
+/** Where a file's transfer is: the message, its state, bytes of `total` moved. */
+export interface FileProgress {
+  /** The message id. */
+  id: string
+  contactId: string
+  state: FileState
+  /** Bytes of the file held at the far end (outgoing) or here (incoming). */
+  bytes: number
+  /** The file's size. */
+  total: number
+  /** The error's name when `state` is `failed`. */
+  error?: string
+}

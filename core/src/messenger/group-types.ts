@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Groups, as the messenger's public contract shows them.
+ */
+
+/** One member of a group, as shown. */
+export interface GroupMemberView {
+  /** Their user id. */
+  id: string
+  /** Their contact alias when they are a contact, else the name on their card (untrusted text). */
+  name: string
+  /** They may change the group. */
+  admin: boolean
+  /** They are one of the user's contacts. */
+  contact: boolean
+}
+
+/** A group, as shown. */
+export interface Group {
+  /** The group id, 32 hex digits. */
+  id: string
+  /** Its name (untrusted text). */
+  name: string
+  /** Its members, the user included while a member. */
+  members: GroupMemberView[]
+  /** User ids asked to join whose answer has not come yet. */
+  invited: string[]
+  /** The user is a member (false once removed or left). */
+  member: boolean
+  /** The user is an admin. */
+  admin: boolean
+  /** Most members it may have. */
+  maxMembers: number
+  /** Disappearing-messages timer in seconds; 0 is off. */
+  disappearingSeconds: number
+  /** Incoming messages not yet read. */
+  unread: number
+}
+
+/** Options of {@link Messenger.createGroup}. */
+export interface CreateGroupOptions {
+  /** At most this many members, 1-100 (default 100); every member enforces it. */
+  maxMembers?: number
+}
