@@ -15,17 +15,18 @@
  * restart. A file whose message is gone (disappeared, conversation deleted) has its chunks removed
  * by the sweep, which also runs at start, so a crash cannot leave them behind.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { FileFromRequestError, FileQuotaError, FileTooLargeError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js'
+import { FileFromRequestError, FileQuotaError, FileTooLargeError, InvalidInputError, NotFoundError } from '../errors.js'
 import { cleanImage, isCleanable } from '../media/index.js'
 import { ChunkStore, countBits, handleFiles, newFileKeys, queryFile, readPlaintext, sealToStore } from '../files/index.js'
 import { systemClock, sleep, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
 import { contentFileOf, fileKeys, fileRefOf } from './file-records.js'
 import { fileNameOf, mimeOf } from './file-names.js'
+import { canNotify, noticeContent } from './file-notices.js'
+import { waitForFile, waitForMessage, writePlaintext } from './file-saving.js'
 import { fetchFromOwnRelays, fetchFromSender, forgetAtOwnRelays, uploadToRelays } from './file-transfers.js'
 import type { FileNode, FileSecrets } from '../files/index.js'
 import type { Logger } from '../logger.js'
@@ -33,12 +34,14 @@ import type { Clock } from '../util/index.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Conversations } from './conversations.js'
+import type { FileNoticed, FileNoticeKind } from './file-notices.js'
 import type { FileRecord, FileRef } from './file-records.js'
 import type { ThrowawayNode, TransferComponents, UploadTarget } from './file-transfers.js'
+import type { Outbox } from './outbox.js'
 import type { Peers } from './peers.js'
-import type { ContactRecord, MessageRecord } from './records.js'
+import type { ContactRecord, MessageRecord, RelayRecord } from './records.js'
 import type { Repositories } from './state.js'
-import type { FileState, Message, SavedFile } from './types.js'
+import type { FileReason, FileState, Message, SavedFile } from './types.js'
 
 /** Options of attachments. */
 export interface AttachmentsInit {
@@ -60,12 +63,23 @@ export interface AttachmentsComponents {
   contacts: Pick<ContactBook, 'resolve' | 'assertSendable'>
   conversations: Pick<Conversations, 'post'>
   peers: Pick<Peers, 'presenceOf'>
+  /** Where file notices to the other end go (file-notices.ts). */
+  outbox: Pick<Outbox, 'add'>
   /** The data directory: chunk stores live in its `files/`. */
   dataDir: string
   clock?: Clock
 }
 
 type Outcome = 'stop' | 'retry'
+
+/** A change of a file's state: its error, why it does not move, and a notice to the other end in the same write. */
+interface StateChange {
+  /** Change it only while it is in this state (a cancel may have come first). */
+  from?: FileState
+  error?: string
+  reason?: FileReason
+  notice?: FileNoticeKind
+}
 
 const SETTLED: readonly FileState[] = ['done', 'failed', 'cancelled']
 
@@ -215,36 +229,13 @@ export class Attachments {
     const deadline = this.clock.now() + timeoutMs
     const message = await this.arrivedMessage(messageId, timeoutMs)
     timeoutMs = Math.max(0, deadline - this.clock.now())
-    if (message.direction === 'in' && message.file.state !== 'done') {
-      const contact = await this.components.repos.contacts.get(message.contactId)
-      if (contact?.status !== 'contact') throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
-      this.wanted.add(messageId)
-      await this.waitUntilHere(message, timeoutMs)
-    }
+    if (message.direction === 'in' && message.file.state !== 'done') await this.waitUntilHere(message, timeoutMs)
     const store = await ChunkStore.open(this.dirOf(toHex(message.file.id)))
     if (store?.complete !== true) {
       await store?.close()
       throw new NotFoundError(`the file of message ${messageId} is not here`)
     }
-    const target = resolve(path)
-    const part = `${target}.part-${randomBytes(4).toString('hex')}`
-    const hash = createHash('sha256')
-    const fd = await open(part, 'wx', 0o600)
-    try {
-      for await (const piece of readPlaintext(store, secretsOf(message.file))) {
-        hash.update(piece)
-        await fd.write(piece)
-      }
-      await fd.sync()
-    } catch (err) {
-      await rm(part, { force: true })
-      throw err
-    } finally {
-      await fd.close()
-      await store.close()
-    }
-    await rename(part, target)
-    return { path: target, size: message.file.size, sha256: hash.digest('hex') }
+    return await writePlaintext(store, secretsOf(message.file), path)
   }
 
   /** The plaintext of a file that is here, a chunk at a time, in memory only; `NotFoundError` while it is not. */
@@ -262,12 +253,70 @@ export class Attachments {
     }
   }
 
-  /** Stops a file's transfer for good (saving an incoming one starts it again). */
+  /**
+   * Fetches an incoming file into the store whatever its size (its progress in `file` events);
+   * resolves once the transfer is asked for. Throws {@link FileFromRequestError} for a file of a
+   * contact request, `NotFoundError` for one its sender cancelled, `InvalidInputError` for an
+   * outgoing one.
+   */
+  async download (messageId: string): Promise<void> {
+    const message = await this.fileMessage(messageId)
+    if (message.direction !== 'in') throw new InvalidInputError('only a received file is downloaded')
+    await this.want(message)
+  }
+
+  /** The user wants an incoming file: it is fetched whatever its size, and a sender told to hold it is told it is wanted. */
+  private async want (message: MessageRecord & { file: FileRecord }): Promise<void> {
+    const contact = await this.components.repos.contacts.get(message.contactId)
+    if (contact?.status !== 'contact') throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
+    if (message.file.reason === 'sender') throw new NotFoundError('its sender cancelled this file')
+    if (message.file.state === 'done') return
+    this.wanted.add(message.id)
+    const held = message.file.reason === 'size' || (message.file.state === 'cancelled' && message.file.reason == null)
+    if (message.file.state !== 'waiting' && message.file.state !== 'transferring') await this.setState(message.id, 'waiting', held ? { notice: 'wanted' } : {})
+    else if (held) await this.setState(message.id, message.file.state, { notice: 'wanted' })
+    this.kick(message.id)
+  }
+
+  /**
+   * Stops a file's transfer for good (saving an incoming one starts it again) and tells the other
+   * end: the recipient of an outgoing file stops fetching it, the sender of an incoming one stops
+   * offering it.
+   */
   async cancel (messageId: string): Promise<void> {
     const message = await this.fileMessage(messageId)
     this.wanted.delete(messageId)
     this.jobs.get(messageId)?.controller.abort()
-    if (!SETTLED.includes(message.file.state)) await this.setState(messageId, 'cancelled')
+    if (SETTLED.includes(message.file.state)) return
+    // A file never fetched because of its size was held already; one of a request cannot be told.
+    const told = message.direction === 'in' && message.file.reason != null
+    await this.setState(messageId, 'cancelled', told ? {} : { notice: message.direction === 'out' ? 'cancelled' : 'held' })
+  }
+
+  /** The inbox applied a contact's file notice: the transfer follows. */
+  noticed ({ kind, message }: FileNoticed): void {
+    const { id, contactId, file } = message
+    this.components.events.emit('file', { id, contactId, state: file.state, bytes: 0, total: file.size, ...(file.reason != null ? { reason: file.reason } : {}) })
+    if (kind === 'wanted') {
+      this.kick(id)
+      return
+    }
+    this.wanted.delete(id)
+    this.jobs.get(id)?.controller.abort()
+    if (kind === 'cancelled') void this.forget(message).catch((err: Error) => { this.components.log.info('a cancelled file was not removed', { error: err.name }) })
+  }
+
+  /** Removes what arrived of a file its sender cancelled, here and at this messenger's relays. */
+  private async forget (message: MessageRecord & { file: FileRecord }): Promise<void> {
+    await this.jobs.get(message.id)?.done
+    await ChunkStore.remove(this.dirOf(toHex(message.file.id)))
+    await forgetAtOwnRelays(this.transfers, await this.ownRelays(), message.file.id)
+  }
+
+  private async ownRelays (): Promise<RelayRecord[]> {
+    const relays = []
+    for await (const r of this.components.repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
+    return relays
   }
 
   private async fileMessage (messageId: string): Promise<MessageRecord & { file: FileRecord }> {
@@ -278,47 +327,16 @@ export class Attachments {
 
   /** A file message, waiting up to `timeoutMs` for it to arrive (a relay may still be handing it over). */
   private async arrivedMessage (messageId: string, timeoutMs: number): Promise<MessageRecord & { file: FileRecord }> {
-    const { events } = this.components
-    let onMessage = (_m: Message): void => {}
-    const arrived = new Promise<void>(resolve => { onMessage = m => { if (m.id === messageId) resolve() } })
-    events.on('message', onMessage)
-    let timer: unknown
-    try {
-      if (await this.components.repos.message(messageId) == null) {
-        await Promise.race([arrived, new Promise<void>(resolve => { timer = this.clock.setTimeout(resolve, timeoutMs) })])
-      }
-      return await this.fileMessage(messageId)
-    } finally {
-      this.clock.clearTimeout(timer)
-      events.off('message', onMessage)
-    }
+    await waitForMessage(this.components.events, this.clock, messageId, timeoutMs, async () => await this.components.repos.message(messageId) != null)
+    return await this.fileMessage(messageId)
   }
 
   private async waitUntilHere (message: MessageRecord & { file: FileRecord }, timeoutMs: number): Promise<void> {
-    const { events } = this.components
-    let onFile = (_e: { id: string, state: FileState, error?: string }): void => {}
-    const here = new Promise<void>((resolve, reject) => {
-      onFile = e => {
-        if (e.id !== message.id) return
-        if (e.state === 'done') resolve()
-        if (e.state === 'failed' || e.state === 'cancelled') reject(new NotFoundError(`the file could not be fetched (${e.error ?? e.state})`))
-      }
-    })
-    events.on('file', onFile)
-    let timer: unknown
-    try {
-      if (message.file.state !== 'waiting' && message.file.state !== 'transferring') await this.setState(message.id, 'waiting')
-      this.kick(message.id)
+    await waitForFile(this.components.events, this.clock, message.id, timeoutMs, async () => {
+      await this.want(message)
       // It may have completed between the read and the subscription.
-      const current = await this.components.repos.message(message.id)
-      if (current?.file?.state === 'done') return
-      await Promise.race([here, new Promise<never>((_resolve, reject) => {
-        timer = this.clock.setTimeout(() => { reject(new TimeoutError(`the file of message ${message.id} is not here after ${timeoutMs} ms`)) }, timeoutMs)
-      })])
-    } finally {
-      this.clock.clearTimeout(timer)
-      events.off('file', onFile)
-    }
+      return (await this.components.repos.message(message.id))?.file?.state === 'done'
+    })
   }
 
   /** Starts a file's transfer job; if one runs, it runs again once it ends (it may have decided on old facts). */
@@ -358,7 +376,8 @@ export class Attachments {
   /** One attempt to get an outgoing file's chunks to the recipient or one of its relays. */
   private async push (m: MessageRecord & { file: FileRecord }, signal: AbortSignal): Promise<Outcome> {
     const contact = await this.components.repos.contacts.get(m.contactId)
-    if (contact == null) return 'stop'
+    // A recipient that holds it for later asks for it when its user wants it.
+    if (contact == null || m.file.reason === 'held') return 'stop'
     if (this.components.peers.presenceOf(contact.id) === 'direct') {
       // The recipient fetches them itself; done once it holds them all.
       const have = await queryFile(this.components.node, peerIdFromString(contact.peerId), m.file.id, { signal }).catch(() => undefined)
@@ -366,7 +385,7 @@ export class Attachments {
       return 'retry'
     }
     const store = await ChunkStore.open(this.dirOf(toHex(m.file.id)))
-    if (store == null) return this.finish(m, 'failed', 'NotFoundError')
+    if (store == null) return this.finish(m, 'failed', { error: 'NotFoundError' })
     try {
       await uploadToRelays(this.transfers, store, m.file.id, uploadTargets(contact), {
         signal,
@@ -374,7 +393,7 @@ export class Attachments {
       })
       return await this.finish(m, 'done')
     } catch (err) {
-      if (err instanceof FileQuotaError || err instanceof FileTooLargeError) return this.finish(m, 'failed', err.name)
+      if (err instanceof FileQuotaError || err instanceof FileTooLargeError) return this.finish(m, 'failed', { error: err.name })
       return 'retry'
     } finally {
       await store.close()
@@ -386,15 +405,15 @@ export class Attachments {
     const { repos, peers } = this.components
     const contact = await repos.contacts.get(m.contactId)
     // Never from a request, nor a blocked contact; accepting a request wakes its files.
-    if (contact == null || contact.status !== 'contact' || contact.blocked) return 'stop'
+    if (contact == null || contact.blocked) return 'stop'
+    if (contact.status !== 'contact') return this.hold(m, 'request')
     // One the user asked for was `transferring` before a restart: it goes on whatever its size.
     const asked = this.wanted.has(m.id) || m.file.state === 'transferring'
-    if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !asked) return 'stop'
-    if (m.file.state !== 'transferring') await this.setState(m.id, 'transferring')
+    if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !asked) return this.hold(m, 'size')
+    if (m.file.state !== 'transferring') await this.setState(m.id, 'transferring', { from: 'waiting' })
     const dir = this.dirOf(toHex(m.file.id))
     const options = { signal, onProgress: (held: number, count: number) => { this.progress(m, held, count) } }
-    const relays = []
-    for await (const r of repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
+    const relays = await this.ownRelays()
     if (peers.presenceOf(contact.id) === 'direct') {
       try {
         await fetchFromSender(this.transfers, contact.peerId, secretsOf(m.file), dir, options)
@@ -408,33 +427,48 @@ export class Attachments {
     return 'retry'
   }
 
+  /** An incoming file waits for the user (`size`: the sender is told to hold it) or for a request's acceptance. */
+  private async hold (m: MessageRecord & { file: FileRecord }, reason: 'size' | 'request'): Promise<Outcome> {
+    if (m.file.reason !== reason) await this.setState(m.id, 'waiting', { from: 'waiting', reason, ...(reason === 'size' ? { notice: 'held' as const } : {}) })
+    return 'stop'
+  }
+
   private progress (m: MessageRecord & { file: FileRecord }, held: number, count: number): void {
     const bytes = held === count ? m.file.size : Math.min(m.file.size, held * m.file.chunkSize)
     this.components.events.emit('file', { id: m.id, contactId: m.contactId, state: 'transferring', bytes, total: m.file.size })
   }
 
-  private async finish (m: MessageRecord, state: FileState, error?: string): Promise<Outcome> {
-    await this.setState(m.id, state, error)
+  private async finish (m: MessageRecord, state: FileState, how: StateChange = {}): Promise<Outcome> {
+    await this.setState(m.id, state, how)
     return 'stop'
   }
 
-  private async setState (messageId: string, state: FileState, error?: string): Promise<void> {
-    const { repos, events } = this.components
+  /** Sets a file's state (its error and reason as `how` says, else none) and queues `how.notice` to the contact, in one write. */
+  private async setState (messageId: string, state: FileState, how: StateChange = {}): Promise<void> {
+    const { repos, events, outbox } = this.components
+    const { error, reason, notice } = how
     const changed = await repos.state.change(async (tx, change) => {
       const m = await repos.message(messageId, tx)
-      if (m?.file == null) {
+      if (m?.file == null || (how.from != null && m.file.state !== how.from)) {
         change.discard()
         return undefined
       }
       m.file.state = state
       if (error != null) m.file.error = error
       else delete m.file.error
+      if (reason != null) m.file.reason = reason
+      else delete m.file.reason
       repos.messages.put(tx, m)
+      const contact = notice != null ? await repos.contacts.get(m.contactId, tx) : undefined
+      if (notice != null && contact != null && canNotify(contact)) {
+        await outbox.add(tx, change, contact, noticeContent(m.id, notice, this.clock.now()))
+        repos.contacts.put(tx, contact)
+      }
       return m
     })
     if (changed?.file == null) return
     const bytes = state === 'done' ? changed.file.size : 0
-    events.emit('file', { id: messageId, contactId: changed.contactId, state, bytes, total: changed.file.size, ...(error != null ? { error } : {}) })
+    events.emit('file', { id: messageId, contactId: changed.contactId, state, bytes, total: changed.file.size, ...(error != null ? { error } : {}), ...(reason != null ? { reason } : {}) })
   }
 
   /**

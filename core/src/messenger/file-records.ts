@@ -10,7 +10,7 @@ import { paddedSize } from '../files/chunks.js'
 import { toHex } from '../util/index.js'
 import type { ContentFile } from '../protocol/types.js'
 import type { Key } from '../storage/types.js'
-import type { FileState, MessageFile } from './types.js'
+import type { FileReason, FileState, MessageFile } from './types.js'
 
 /** The file of a message record. */
 export interface FileRecord {
@@ -28,6 +28,8 @@ export interface FileRecord {
   state: FileState
   /** The error's name when `state` is `failed`. */
   error?: string
+  /** Why it is not moving, when it says (see {@link FileReason}). */
+  reason?: FileReason
 }
 
 /** A file's entry in the index: whose message it is. */
@@ -52,7 +54,8 @@ export const fileRecordSchema: z.ZodType<FileRecord> = z.looseObject({
   name: z.string(),
   thumbnail: bytes.optional(),
   state: z.enum(['waiting', 'transferring', 'done', 'failed', 'cancelled']),
-  error: z.string().optional()
+  error: z.string().optional(),
+  reason: z.enum(['size', 'request', 'held', 'sender']).optional()
 })
 
 /** {@link FileRef}. */
@@ -117,6 +120,7 @@ export function publicFile (file: FileRecord): MessageFile {
     mime: file.mime,
     state: file.state,
     ...(file.error != null ? { error: file.error } : {}),
+    ...(file.reason != null ? { reason: file.reason } : {}),
     ...(file.thumbnail != null ? { thumbnail: file.thumbnail } : {})
   }
 }

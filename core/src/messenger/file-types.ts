@@ -12,6 +12,15 @@
  */
 export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
 
+/**
+ * Why a file is not moving, when it waits or was cancelled for a reason of its own: `size` (incoming,
+ * over `Settings.autoDownloadBytes`: fetched once the user asks, `downloadFile` or `saveFile`),
+ * `request` (incoming from a contact request: never fetched until it is accepted), `held`
+ * (outgoing: the recipient keeps it for later and asks for it when wanted), `sender` (incoming,
+ * `cancelled`: its sender cancelled it).
+ */
+export type FileReason = 'size' | 'request' | 'held' | 'sender'
+
 /** The file of a file message, as shown. */
 export interface MessageFile {
   /** The file name the sender gave (untrusted text, no path). */
@@ -26,6 +35,8 @@ export interface MessageFile {
   error?: string
   /** An image's thumbnail (JPEG, at most 16 KiB). */
   thumbnail?: Uint8Array
+  /** Why it is not moving, when it says. */
+  reason?: FileReason
 }
 
 /** What `saveFile` wrote. */
@@ -50,4 +61,6 @@ export interface FileProgress {
   total: number
   /** The error's name when `state` is `failed`. */
   error?: string
+  /** Why it is not moving, when it says. */
+  reason?: FileReason
 }

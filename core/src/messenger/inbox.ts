@@ -15,6 +15,7 @@ import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
 import { hasGroupBody } from './group-inbox.js'
 import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
+import { applyFileNotice } from './file-notices.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { takeMoved, takeReplaced } from './relocation.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
@@ -33,6 +34,7 @@ import type { Content } from '../protocol/types.js'
 import type { ChangeControl } from './state.js'
 import type { Message } from './types.js'
 import type { ActionEvent, ConversationActions } from './conversation-actions.js'
+import type { FileNoticed } from './file-notices.js'
 
 /**
  * How an envelope arrived: `direct` on a `/sotto/message/1.0.0` stream (whose receipt tells the
@@ -85,6 +87,8 @@ export interface Accepted {
   tokensAsked?: boolean
   /** What a reaction, edit, delete, read receipt or typing indicator changed, to announce. */
   events?: ActionEvent[]
+  /** A file notice changed one of the conversation's files (file-notices.ts). */
+  fileNotice?: FileNoticed
   /** Older requests were dropped to make room for this one: how many ever were. */
   droppedRequests?: number
   /** The contact's identity moved to a newer installation (see relocation.ts), from the PeerId `from`. */
@@ -228,6 +232,9 @@ export class Inbox {
           accepted.delivered.push(delivered)
         }
       }
+    } else if (content.fileNotice != null) {
+      const noticed = await applyFileNotice(tx, this.components.repos, contact, content.fileNotice)
+      if (noticed != null) accepted.fileNotice = noticed
     } else if (this.components.actions != null && isConversationAction(content)) {
       accepted.events = await this.components.actions.receive(tx, contact, content, route)
     }

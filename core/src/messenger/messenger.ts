@@ -269,6 +269,7 @@ class SottoMessenger implements Messenger {
   }
 
   async cancelFile (id: string): Promise<void> { await this.parts.attachments.cancel(id) }
+  async downloadFile (id: string): Promise<void> { await this.parts.attachments.download(id) }
   readFile (id: string): AsyncGenerator<Uint8Array> { return this.parts.attachments.read(id) }
   async createGroup (name: string, members: string[], options?: CreateGroupOptions): Promise<Group> { return this.parts.groups.create(name, members, options) }
   async groups (): Promise<Group[]> { return this.parts.groups.list() }

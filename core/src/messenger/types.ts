@@ -10,11 +10,11 @@ import type { TokenRotationInit } from './token-rotation.js'
 import type { Clock } from '../util/index.js'
 import type { CompactionInit } from './compaction.js'
 
-import type { FileProgress, FileState, MessageFile, SavedFile } from './file-types.js'
+import type { FileProgress, FileReason, FileState, MessageFile, SavedFile } from './file-types.js'
 import type { CreateGroupOptions, Group, GroupMemberView } from './group-types.js'
 
 export type { RateLimitInfo, RelayInfo }
-export type { CreateGroupOptions, FileProgress, FileState, Group, GroupMemberView, MessageFile, SavedFile }
+export type { CreateGroupOptions, FileProgress, FileReason, FileState, Group, GroupMemberView, MessageFile, SavedFile }
 
 /**
  * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
@@ -359,8 +359,18 @@ export interface Messenger {
    * `TimeoutError`, `NotFoundError`.
    */
   saveFile(id: string, path: string, options?: { timeoutMs?: number }): Promise<SavedFile>
-  /** Stops a file's transfer (`file.state` `cancelled`); saving an incoming file starts it again. */
+  /**
+   * Stops a file's transfer (`file.state` `cancelled`) and tells the contact: the recipient of a
+   * sent file shows it cancelled by its sender; the sender of a received one stops offering it.
+   * Downloading or saving an incoming file starts it again.
+   */
   cancelFile(id: string): Promise<void>
+  /**
+   * Fetches a received file into the encrypted store whatever its size (progress in `file`
+   * events); resolves once asked. Throws `FileFromRequestError` for a request's file, `NotFoundError`
+   * for one its sender cancelled.
+   */
+  downloadFile(id: string): Promise<void>
   /**
    * The plaintext of a file message's file that is here (sent, or downloaded), a chunk at a time,
    * decrypted in memory only (to show a photo, or for a download the user asked for). Throws

@@ -142,10 +142,11 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
     for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
+    if (accepted.fileNotice != null) attachments.noticed(accepted.fileNotice)
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
   const attachments = new Attachments({
-    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, dataDir: ctx.dataDir
+    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, outbox, dataDir: ctx.dataDir
   })
   events.on('connection', () => { attachments.wake() })
   events.on('expired', () => { void attachments.sweep().catch(() => {}) })

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The File body of a Content: the pointer to a file's sealed chunks, checked field by field. The
- * chunks themselves travel on `/sotto/file/1.0.0` (`core/src/files`).
+ * chunks themselves travel on `/sotto/file/1.0.0` (`core/src/files`). And the FileNotice body, by
+ * which the two ends of a file's transfer tell each other it was cancelled, held or wanted.
  */
 import { InvalidInputError } from '../errors.js'
 import { FILE_ID_LENGTH, FILE_KEY_LENGTH, HASH_LENGTH, paddedSize } from '../files/chunks.js'
-import { MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './limits.js'
+import { ENVELOPE_ID_BYTES, MAX_FILE_NAME_LENGTH, MAX_MIME_LENGTH, MAX_THUMBNAIL_BYTES } from './limits.js'
 import { checkBytes, checkInteger, checkText, copyBytes, toSafeNumber, wireBytes } from './wire.js'
-import type * as pb from './sotto.js'
-import type { ContentFile } from './types.js'
+import * as pb from './sotto.js'
+import type { ContentFile, ContentFileNotice } from './types.js'
 
 /** Smallest and largest chunk a File body may name (what `/sotto/file/1.0.0` carries). */
 const MIN_CHUNK_SIZE = 1024
@@ -68,4 +69,27 @@ export function checkFileBody (file: ContentFile): void {
   }
   if (file.thumbnail != null) checkBytes(file.thumbnail, 1, MAX_THUMBNAIL_BYTES, 'content file thumbnail')
   checkInteger(file.seq, 0, Number.MAX_SAFE_INTEGER, 'content file seq')
+}
+
+const NOTICE_KINDS = {
+  cancelled: pb.Content.FileNotice.Kind.CANCELLED,
+  held: pb.Content.FileNotice.Kind.HELD,
+  wanted: pb.Content.FileNotice.Kind.WANTED
+} as const
+
+/** The wire form of a FileNotice body. */
+export function fileNoticeToWire (notice: ContentFileNotice): pb.Content.FileNotice {
+  return { target: wireBytes(notice.target), kind: NOTICE_KINDS[notice.kind] }
+}
+
+/** A FileNotice body from its wire form; `undefined` for a kind this version does not know (no body). */
+export function fileNoticeFromWire (raw: pb.Content.FileNotice): ContentFileNotice | undefined {
+  const kind = (Object.keys(NOTICE_KINDS) as Array<ContentFileNotice['kind']>).find(k => NOTICE_KINDS[k] === raw.kind)
+  return kind != null ? { target: copyBytes(raw.target), kind } : undefined
+}
+
+/** Throws InvalidInputError unless a FileNotice body holds: a 16-byte target and a known kind. */
+export function checkFileNotice (notice: ContentFileNotice): void {
+  checkBytes(notice.target, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content file notice target')
+  if (!Object.hasOwn(NOTICE_KINDS, notice.kind)) throw new InvalidInputError('content file notice kind: cancelled, held or wanted')
 }

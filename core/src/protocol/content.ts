@@ -10,7 +10,7 @@ import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
   MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
-import { checkFileBody, fileFromWire, fileToWire } from './content-file.js'
+import { checkFileBody, checkFileNotice, fileFromWire, fileNoticeFromWire, fileNoticeToWire, fileToWire } from './content-file.js'
 import { checkMoved, movedFromWire, movedToWire } from './moved.js'
 import * as pb from './sotto.js'
 import {
@@ -31,7 +31,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   }
   const bodies = [
     content.text, content.deliveryReceipt, content.disappearingTimer, content.tokens, content.resendRequest,
-    content.readReceipt, content.typing, content.reaction, content.edit, content.delete, content.file,
+    content.readReceipt, content.typing, content.reaction, content.edit, content.delete, content.file, content.fileNotice,
     content.installationMoved, content.installationReplaced, ...groupBodies(content)
   ].filter(b => b != null)
   if (bodies.length > 1) {
@@ -52,6 +52,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
   if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
   if (content.file != null) message.file = fileToWire(content.file)
+  if (content.fileNotice != null) message.fileNotice = fileNoticeToWire(content.fileNotice)
   if (content.installationMoved != null) message.installationMoved = movedToWire(content.installationMoved)
   if (content.installationReplaced != null) message.installationReplaced = movedToWire(content.installationReplaced)
   if (content.tokens != null) {
@@ -120,6 +121,8 @@ export function decodeContent (bytes: Uint8Array): Content {
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
   if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
   if (raw.file != null) content.file = fileFromWire(raw.file)
+  const notice = raw.fileNotice != null ? fileNoticeFromWire(raw.fileNotice) : undefined
+  if (notice != null) content.fileNotice = notice
   if (raw.installationMoved != null) content.installationMoved = movedFromWire(raw.installationMoved)
   if (raw.installationReplaced != null) content.installationReplaced = movedFromWire(raw.installationReplaced)
   if (raw.tokens != null) {
@@ -152,6 +155,7 @@ function checkContent (content: Content): void {
   if (content.resendRequest != null) checkIds(content.resendRequest.ids, 'content resend request')
   checkActions(content)
   if (content.file != null) checkFileBody(content.file)
+  if (content.fileNotice != null) checkFileNotice(content.fileNotice)
   if (content.installationMoved != null) checkMoved(content.installationMoved, 'content installationMoved')
   if (content.installationReplaced != null) checkMoved(content.installationReplaced, 'content installationReplaced')
   if (content.disappearingTimer != null) {

@@ -1095,6 +1095,7 @@ export interface Content {
   senderKey?: Content.SenderKey
   groupText?: Content.GroupText
   groupJoin?: Content.GroupJoin
+  fileNotice?: Content.FileNotice
   padding: Uint8Array<ArrayBuffer>[]
 }
 
@@ -2035,6 +2036,138 @@ export namespace Content {
 
     export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<File>): Generator<FileIdFieldEvent | FileKeyFieldEvent | FileSizeFieldEvent | FilePaddedSizeFieldEvent | FileChunkSizeFieldEvent | FileRootFieldEvent | FileMimeFieldEvent | FileNameFieldEvent | FileThumbnailFieldEvent | FileSeqFieldEvent> {
       return streamMessage(buf, File.codec(), opts)
+    }
+  }
+
+  export interface FileNotice {
+    target: Uint8Array<ArrayBuffer>
+    kind: Content.FileNotice.Kind
+  }
+
+  export namespace FileNotice {
+    export enum Kind {
+      UNKNOWN = 'UNKNOWN',
+      CANCELLED = 'CANCELLED',
+      HELD = 'HELD',
+      WANTED = 'WANTED'
+    }
+
+    enum __KindValues {
+      UNKNOWN = 0,
+      CANCELLED = 1,
+      HELD = 2,
+      WANTED = 3
+    }
+
+    export namespace Kind {
+      export const codec = (): Codec<Kind> => {
+        return enumeration<Kind>(__KindValues)
+      }
+    }
+
+    let _codec: Codec<FileNotice>
+
+    export const codec = (): Codec<FileNotice> => {
+      if (_codec == null) {
+        _codec = message<FileNotice>((obj, w, opts = {}) => {
+          if (opts.lengthDelimited !== false) {
+            w.fork()
+          }
+
+          if ((obj.target != null && obj.target.byteLength > 0)) {
+            w.uint32(10)
+            w.bytes(obj.target)
+          }
+
+          if (obj.kind != null && __KindValues[obj.kind] !== 0) {
+            w.uint32(16)
+            Content.FileNotice.Kind.codec().encode(obj.kind, w)
+          }
+
+          if (opts.lengthDelimited !== false) {
+            w.ldelim()
+          }
+        }, (reader, length, opts = {}) => {
+          const obj: any = {
+            target: new Uint8Array(0),
+            kind: Kind.UNKNOWN
+          }
+
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.kind = Content.FileNotice.Kind.codec().decode(reader)
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+
+          return obj
+        }, function * (reader, length, prefix, opts = {}) {
+          const end = length == null ? reader.len : reader.pos + length
+
+          while (reader.pos < end) {
+            const tag = reader.uint32()
+
+            switch (tag >>> 3) {
+              case 1: {
+                yield {
+                  field: `${prefix}.target`,
+                  value: reader.bytes()
+                }
+                break
+              }
+              case 2: {
+                yield {
+                  field: `${prefix}.kind`,
+                  value: Content.FileNotice.Kind.codec().decode(reader)
+                }
+                break
+              }
+              default: {
+                reader.skipType(tag & 7)
+                break
+              }
+            }
+          }
+        })
+      }
+
+      return _codec
+    }
+
+    export interface FileNoticeTargetFieldEvent {
+      field: '$.target'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface FileNoticeKindFieldEvent {
+      field: '$.kind'
+      value: Content.FileNotice.Kind
+    }
+
+    export function encode (obj: Partial<FileNotice>): Uint8Array<ArrayBuffer> {
+      return encodeMessage(obj, FileNotice.codec())
+    }
+
+    export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileNotice>): FileNotice {
+      return decodeMessage(buf, FileNotice.codec(), opts)
+    }
+
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileNotice>): Generator<FileNoticeTargetFieldEvent | FileNoticeKindFieldEvent> {
+      return streamMessage(buf, FileNotice.codec(), opts)
     }
   }
 
@@ -3307,7 +3440,28 @@ export namespace Content {
         obj = { ...obj }
 
 
+        if (obj.fileNotice != null) {
+          obj.groupJoin = undefined
+          obj.groupText = undefined
+          obj.senderKey = undefined
+          obj.groupUpdate = undefined
+          obj.installationReplaced = undefined
+          obj.installationMoved = undefined
+          obj.delete = undefined
+          obj.edit = undefined
+          obj.reaction = undefined
+          obj.typing = undefined
+          obj.readReceipt = undefined
+          obj.file = undefined
+          obj.resendRequest = undefined
+          obj.tokens = undefined
+          obj.disappearingTimer = undefined
+          obj.deliveryReceipt = undefined
+          obj.text = undefined
+        }
+
         if (obj.groupJoin != null) {
+          obj.fileNotice = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
           obj.groupUpdate = undefined
@@ -3327,6 +3481,7 @@ export namespace Content {
         }
 
         if (obj.groupText != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.senderKey = undefined
           obj.groupUpdate = undefined
@@ -3346,6 +3501,7 @@ export namespace Content {
         }
 
         if (obj.senderKey != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.groupUpdate = undefined
@@ -3365,6 +3521,7 @@ export namespace Content {
         }
 
         if (obj.groupUpdate != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3384,6 +3541,7 @@ export namespace Content {
         }
 
         if (obj.installationReplaced != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3403,6 +3561,7 @@ export namespace Content {
         }
 
         if (obj.installationMoved != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3422,6 +3581,7 @@ export namespace Content {
         }
 
         if (obj.delete != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3441,6 +3601,7 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3460,6 +3621,7 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3479,6 +3641,7 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3498,6 +3661,7 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3517,6 +3681,7 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3536,6 +3701,7 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3555,6 +3721,7 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3574,6 +3741,7 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3593,6 +3761,7 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3612,6 +3781,7 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          obj.fileNotice = undefined
           obj.groupJoin = undefined
           obj.groupText = undefined
           obj.senderKey = undefined
@@ -3728,6 +3898,11 @@ export namespace Content {
         if (obj.groupJoin != null) {
           w.uint32(154)
           Content.GroupJoin.codec().encode(obj.groupJoin, w)
+        }
+
+        if (obj.fileNotice != null) {
+          w.uint32(178)
+          Content.FileNotice.codec().encode(obj.fileNotice, w)
         }
 
         if (obj.padding != null && obj.padding.length > 0) {
@@ -3867,6 +4042,12 @@ export namespace Content {
               })
               break
             }
+            case 22: {
+              obj.fileNotice = Content.FileNotice.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.fileNotice
+              })
+              break
+            }
             case 15: {
               if (opts.limits?.padding != null && obj.padding.length === opts.limits.padding) {
                 throw new MaxLengthError('Decode error - repeated field "padding" had too many elements')
@@ -3883,7 +4064,28 @@ export namespace Content {
         }
 
 
+        if (obj.fileNotice != null) {
+          delete obj.groupJoin
+          delete obj.groupText
+          delete obj.senderKey
+          delete obj.groupUpdate
+          delete obj.installationReplaced
+          delete obj.installationMoved
+          delete obj.delete
+          delete obj.edit
+          delete obj.reaction
+          delete obj.typing
+          delete obj.readReceipt
+          delete obj.file
+          delete obj.resendRequest
+          delete obj.tokens
+          delete obj.disappearingTimer
+          delete obj.deliveryReceipt
+          delete obj.text
+        }
+
         if (obj.groupJoin != null) {
+          delete obj.fileNotice
           delete obj.groupText
           delete obj.senderKey
           delete obj.groupUpdate
@@ -3903,6 +4105,7 @@ export namespace Content {
         }
 
         if (obj.groupText != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.senderKey
           delete obj.groupUpdate
@@ -3922,6 +4125,7 @@ export namespace Content {
         }
 
         if (obj.senderKey != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.groupUpdate
@@ -3941,6 +4145,7 @@ export namespace Content {
         }
 
         if (obj.groupUpdate != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -3960,6 +4165,7 @@ export namespace Content {
         }
 
         if (obj.installationReplaced != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -3979,6 +4185,7 @@ export namespace Content {
         }
 
         if (obj.installationMoved != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -3998,6 +4205,7 @@ export namespace Content {
         }
 
         if (obj.delete != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4017,6 +4225,7 @@ export namespace Content {
         }
 
         if (obj.edit != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4036,6 +4245,7 @@ export namespace Content {
         }
 
         if (obj.reaction != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4055,6 +4265,7 @@ export namespace Content {
         }
 
         if (obj.typing != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4074,6 +4285,7 @@ export namespace Content {
         }
 
         if (obj.readReceipt != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4093,6 +4305,7 @@ export namespace Content {
         }
 
         if (obj.file != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4112,6 +4325,7 @@ export namespace Content {
         }
 
         if (obj.resendRequest != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4131,6 +4345,7 @@ export namespace Content {
         }
 
         if (obj.tokens != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4150,6 +4365,7 @@ export namespace Content {
         }
 
         if (obj.disappearingTimer != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4169,6 +4385,7 @@ export namespace Content {
         }
 
         if (obj.deliveryReceipt != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4188,6 +4405,7 @@ export namespace Content {
         }
 
         if (obj.text != null) {
+          delete obj.fileNotice
           delete obj.groupJoin
           delete obj.groupText
           delete obj.senderKey
@@ -4354,6 +4572,13 @@ export namespace Content {
             case 19: {
               yield * Content.GroupJoin.codec().stream(reader, reader.uint32(), `${prefix}.groupJoin`, {
                 limits: opts.limits?.groupJoin
+              })
+
+              break
+            }
+            case 22: {
+              yield * Content.FileNotice.codec().stream(reader, reader.uint32(), `${prefix}.fileNotice`, {
+                limits: opts.limits?.fileNotice
               })
 
               break
@@ -4627,6 +4852,16 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentFileNoticeTargetFieldEvent {
+    field: '$.fileNotice.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentFileNoticeKindFieldEvent {
+    field: '$.fileNotice.kind'
+    value: Content.FileNotice.Kind
+  }
+
   export interface ContentPaddingFieldEvent {
     field: '$.padding[]'
     index: number
@@ -4641,7 +4876,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -111,6 +111,17 @@ export interface ContentDelete {
 }
 
 /**
+ * What one side of a file's transfer tells the other about a File message: `cancelled` (from its
+ * sender: it will not come), `held` (from its recipient: kept for later, asked for when wanted),
+ * `wanted` (from its recipient: its user wants it now).
+ */
+export interface ContentFileNotice {
+  /** The 16-byte id of the File message. */
+  target: Uint8Array
+  kind: 'cancelled' | 'held' | 'wanted'
+}
+
+/**
  * A file: its id and key, sizes, chunk size and root (the chunks travel on `/sotto/file/1.0.0`),
  * what to show (MIME type, name, an image's thumbnail), and its place in the conversation.
  */
@@ -222,7 +233,7 @@ export interface ContentGroupJoin {
 
 /**
  * The plaintext inside the end-to-end encryption. At most one body (`text`, `deliveryReceipt`,
- * `disappearingTimer`, `tokens`, `resendRequest`, `readReceipt`, `typing`, `reaction`, `edit`, `delete`) is set. A Content without one (none was sent, or one this version does not
+ * `disappearingTimer`, `tokens`, `resendRequest`, `readReceipt`, `typing`, `reaction`, `edit`, `delete`, `file`, `fileNotice`, …) is set. A Content without one (none was sent, or one this version does not
  * know) shows nothing, but its other fields count: one with only a `senderCard` introduces the
  * sender.
  */
@@ -259,6 +270,8 @@ export interface Content {
   delete?: ContentDelete
   /** A file: where its sealed chunks are and how to open them. */
   file?: ContentFile
+  /** A notice about a File message's transfer. */
+  fileNotice?: ContentFileNotice
   /** A restored installation's statement to a contact (sent without a session). */
   installationMoved?: ContentMoved
   /** A newer installation's statement, to the installation it replaced (sent without a session). */

@@ -157,6 +157,7 @@ const contents: Array<{ name: string, content: ContentJson }> = [
       }
     }
   },
+  { name: 'file notice: the sender cancelled the file of the message above', content: { id: toHex(counting(0x30, 16)), sentAt, fileNotice: { target: toHex(id2), kind: 'cancelled' } } },
   {
     name: 'installation moved: installation 2 with the invite card above, signed by its identity key',
     content: { id: toHex(id2), sentAt, installationMoved: movedStatement(previous?.contents.find(c => c.content.installationMoved != null)?.content.installationMoved) }

@@ -51,6 +51,7 @@ export interface ContentJson {
   reaction?: { target: string, emoji: string }
   edit?: { target: string, text: string }
   delete?: { target: string }
+  fileNotice?: { target: string, kind: 'cancelled' | 'held' | 'wanted' }
   disappearingTimer?: { seconds: number }
   tokens?: { relays: Array<{ addr: string, mailboxId: string, token: string }> }
   file?: { id: string, key: string, size: number, paddedSize: number, chunkSize: number, root: string, mime: string, name: string, thumbnail?: string, seq: number }
@@ -150,6 +151,7 @@ export function contentFromJson (json: ContentJson): Content {
   if (json.reaction != null) content.reaction = { target: fromHex(json.reaction.target), emoji: json.reaction.emoji }
   if (json.edit != null) content.edit = { target: fromHex(json.edit.target), text: json.edit.text }
   if (json.delete != null) content.delete = { target: fromHex(json.delete.target) }
+  if (json.fileNotice != null) content.fileNotice = { target: fromHex(json.fileNotice.target), kind: json.fileNotice.kind }
   if (json.deliveryReceipt != null) content.deliveryReceipt = { ids: json.deliveryReceipt.ids.map(fromHex) }
   if (json.disappearingTimer != null) content.disappearingTimer = { ...json.disappearingTimer }
   if (json.tokens != null) {
