@@ -33,6 +33,7 @@ export function messageView (m: Message): MessageView {
 export function fileView (f: MessageFile): FileView {
   const view: FileView = { name: f.name, size: f.size, mime: f.mime, state: f.state }
   if (f.error != null) view.error = f.error
+  if (f.reason != null) view.reason = f.reason
   if (f.thumbnail != null) view.thumbnail = Buffer.from(f.thumbnail).toString('base64')
   return view
 }
@@ -41,6 +42,7 @@ export function fileView (f: MessageFile): FileView {
 export function fileProgressView (p: FileProgress): FileProgressView {
   const view: FileProgressView = { id: p.id, contactId: p.contactId, state: p.state, bytes: p.bytes, total: p.total }
   if (p.error != null) view.error = p.error
+  if (p.reason != null) view.reason = p.reason
   return view
 }
 

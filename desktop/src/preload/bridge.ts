@@ -87,6 +87,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     sendUpload: request => call('sendUpload', request),
     cancelUpload: request => call('cancelUpload', request),
     cancelFile: request => call('cancelFile', request),
+    downloadFile: request => call('downloadFile', request),
     readFile: request => call('readFile', request),
     saveFile: request => call('saveFile', request),
     onApp: subscribe('app'),

@@ -53,6 +53,7 @@ export const METHOD_CHANNELS = {
   sendUpload: 'sotto:files:send-upload',
   cancelUpload: 'sotto:files:cancel-upload',
   cancelFile: 'sotto:files:cancel',
+  downloadFile: 'sotto:files:download',
   readFile: 'sotto:files:read',
   saveFile: 'sotto:files:save'
 } as const

@@ -6,14 +6,14 @@
  */
 import { z } from 'zod'
 import type { EventName, Method } from './channels.js'
-import type { Contact, FailureReason, FileProgress, FileState, Message, MessageState, Presence } from '@sotto/core'
+import type { Contact, FailureReason, FileProgress, FileReason, FileState, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
 // Data shown to the renderer. The value types are `@sotto/core`'s own (imported as types only: no
 // core code reaches the page); the views list their fields one by one, and the main side maps
 // each field, so nothing core adds later crosses to the renderer by accident.
 
-export type { FailureReason, FileState, MessageState, Presence }
+export type { FailureReason, FileReason, FileState, MessageState, Presence }
 
 /** One message of a conversation. `text` is untrusted when `direction` is `in`. */
 export interface MessageView {
@@ -65,6 +65,8 @@ export interface FileView {
   thumbnail?: string
   /** Bytes moved so far (the far end's for outgoing, here for incoming), once a `file` event said. */
   bytes?: number
+  /** Why it is not moving, when it says (`size`: waits for Download; `request`: accept first; `held`: the recipient keeps it for later; `sender`: cancelled by its sender). */
+  reason?: FileReason
 }
 
 /**
@@ -72,7 +74,7 @@ export interface FileView {
  * chunks, then `done`. Incoming: `waiting`, `transferring`, `done` (here, encrypted, ready to save).
  * `failed` and `cancelled` either way.
  */
-export type FileProgressView = Pick<FileProgress, 'id' | 'contactId' | 'state' | 'bytes' | 'total' | 'error'>
+export type FileProgressView = Pick<FileProgress, 'id' | 'contactId' | 'state' | 'bytes' | 'total' | 'error' | 'reason'>
 
 /** A contact or a contact request. `displayName` is untrusted. */
 export interface ContactView {
@@ -405,6 +407,7 @@ export const requestSchemas = {
   sendUpload: z.strictObject({ uploadId, contactId }),
   cancelUpload: z.strictObject({ uploadId }),
   cancelFile: z.strictObject({ messageId }),
+  downloadFile: z.strictObject({ messageId }),
   readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
   saveFile: z.strictObject({ messageId, name: fileName })
 } satisfies Record<Method, z.ZodType>
@@ -464,6 +467,8 @@ export interface Replies {
   sendUpload: MessageView
   cancelUpload: null
   cancelFile: null
+  /** The download into the encrypted store started; its progress comes in `file` events. */
+  downloadFile: null
   /** A piece of a file that is here, decrypted (base64), and whether it was the last. */
   readFile: { data: string, done: boolean }
   /** `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the page hands it to the browser. */

@@ -59,7 +59,7 @@ describe('chat screen: sending files', () => {
     act(() => { m.files.progress(id, 'done', bytes.byteLength) })
     await waitFor(() => { assert.match(card.textContent ?? '', /Handed over/) })
     assert.equal(within(card).queryByRole('progressbar'), null)
-    assert.equal(within(card).queryByRole('button', { name: 'Cancel' }), null)
+    assert.equal(within(card).queryByRole('button', { name: 'Cancel report.pdf' }), null)
   })
 
   it('sends a pasted image and a dropped file, and leaves pasted text alone', async () => {
@@ -158,10 +158,39 @@ describe('chat screen: receiving files', () => {
     act(() => { h.messenger().files.progress(id, 'transferring', 2048) })
     await waitFor(() => { assert.match(card.textContent ?? '', /Downloading/) })
     assert.equal((within(card).getByRole('progressbar') as HTMLProgressElement).value, 2048)
-    await h.user.click(within(card).getByRole('button', { name: 'Cancel' }))
+    await h.user.click(within(card).getByRole('button', { name: 'Cancel beach.jpg' }))
     await waitFor(() => { assert.match(card.textContent ?? '', /Cancelled/) })
     assert.equal(within(card).queryByRole('progressbar'), null)
     assert.ok(h.calls.includes('cancelFile'))
+  })
+
+  it('downloads a file over the automatic size on request, and says why others do not move', async () => {
+    const ids: Record<string, string> = {}
+    await openChat(m => {
+      for (const name of ['film.mp4', 'draft.pdf', 'gift.zip']) ids[name] = m.receiveFile(bob, { name, size: 50 * 1024 * 1024, mime: 'application/octet-stream' }).id
+      m.files.progress(ids['film.mp4']!, 'waiting', 0, 'size')
+      m.files.progress(ids['draft.pdf']!, 'cancelled', 0, 'sender')
+      m.files.progress(ids['gift.zip']!, 'waiting', 0, 'request')
+    })
+    const film = await cardOf('film.mp4')
+    assert.match(film.textContent ?? '', /larger than your automatic download size/)
+    assert.equal(within(film).queryByRole('progressbar'), null)
+    assert.equal(within(film).queryByRole('button', { name: 'Cancel film.mp4' }), null)
+    const draft = await cardOf('draft.pdf')
+    assert.match(draft.textContent ?? '', /Cancelled by sender/)
+    assert.equal(within(draft).queryByRole('button', { name: 'Download draft.pdf' }), null)
+    const gift = await cardOf('gift.zip')
+    assert.match(gift.textContent ?? '', /accept the request to download it/)
+    assert.equal(within(gift).queryByRole('button', { name: 'Download gift.zip' }), null)
+
+    await h.user.click(within(film).getByRole('button', { name: 'Download film.mp4' }))
+    await waitFor(() => { assert.match(film.textContent ?? '', /Downloading/) })
+    assert.ok(h.calls.includes('downloadFile'))
+    assert.equal(within(film).queryByRole('button', { name: 'Download film.mp4' }), null)
+    act(() => { h.messenger().files.progress(ids['film.mp4']!, 'transferring', 1024 * 1024) })
+    await waitFor(() => { assert.equal((within(film).getByRole('progressbar', { name: 'Transfer of film.mp4' }) as HTMLProgressElement).value, 1024 * 1024) })
+    await h.user.click(within(film).getByRole('button', { name: 'Cancel film.mp4' }))
+    await waitFor(() => { assert.ok(within(film).queryByRole('button', { name: 'Download film.mp4' }) != null, 'a cancelled download can start again') })
   })
 
   it('opens a photo that is here in the viewer, decrypted whole', async () => {

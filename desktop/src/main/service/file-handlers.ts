@@ -2,7 +2,8 @@
 /**
  * Calls about files: uploading a file's bytes from the renderer and sending it (see
  * file-uploads.ts for why bytes and not a path), cancelling a file's transfer, reading a file that
- * is here (file-readers.ts), and saving one where the user chooses.
+ * is here (file-readers.ts), downloading a received one into the encrypted store, and saving one
+ * where the user chooses.
  */
 import { FileTooLargeError } from '@sotto/core/errors'
 import { messageView } from '../views.js'
@@ -24,7 +25,7 @@ export interface FileHandlersComponents extends MessengerComponents {
 }
 
 /** The handlers of the file calls. */
-export function fileHandlers ({ messenger, uploads, readers, chooseSavePath }: FileHandlersComponents): HandlerGroup<'startUpload' | 'uploadChunk' | 'sendUpload' | 'cancelUpload' | 'cancelFile' | 'readFile' | 'saveFile'> {
+export function fileHandlers ({ messenger, uploads, readers, chooseSavePath }: FileHandlersComponents): HandlerGroup<'startUpload' | 'uploadChunk' | 'sendUpload' | 'cancelUpload' | 'cancelFile' | 'downloadFile' | 'readFile' | 'saveFile'> {
   return {
     startUpload: async ({ name, size }) => {
       const { maxFileBytes } = await messenger().settings()
@@ -45,6 +46,10 @@ export function fileHandlers ({ messenger, uploads, readers, chooseSavePath }: F
     },
     cancelFile: async ({ messageId }) => {
       await messenger().cancelFile(messageId)
+      return null
+    },
+    downloadFile: async ({ messageId }) => {
+      await messenger().downloadFile(messageId)
       return null
     },
     readFile: async ({ messageId, offset }) => {

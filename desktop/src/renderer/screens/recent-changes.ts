@@ -22,6 +22,8 @@ export function withProgress (file: FileView, progress: FileProgressView): FileV
   const next: FileView = { ...file, state: progress.state, bytes: progress.bytes }
   if (progress.error != null) next.error = progress.error
   else delete next.error
+  if (progress.reason != null) next.reason = progress.reason
+  else delete next.reason
   return next
 }
 
