@@ -2,7 +2,10 @@
 /**
  * Journey 12, files: Bob's app is stopped; Alice attaches a photo and a PDF, which wait at Bob's
  * relay. Bob's app starts again: the photo shows its thumbnail and opens in the viewer, the PDF is
- * saved as a download identical to what Alice sent, and Alice sees both delivered.
+ * saved as a download identical to what Alice sent, and Alice sees both delivered. Then, both online
+ * and Bob downloading by himself only small files: a larger PDF waits on Bob's card for Download
+ * (Alice's says it is kept for later), downloads and saves; a file Alice cancels shows "Cancelled by
+ * sender" at Bob's.
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
@@ -81,4 +84,29 @@ test('a photo and a PDF to an offline contact wait at the relay, show, open and 
   for (const name of ['beach.jpg', 'minutes.pdf']) {
     await expect(fileRow(a, name).locator('.delivery')).toHaveText(/Delivered/, { timeout: 30_000 })
   }
+})
+
+test('a file over the automatic size waits for Download; one the sender cancels says so', async ({ sotto }) => {
+  const { bob, a, b } = await pairOnRelay(sotto, ['The report is big.', 'Send it, I will fetch it when I can.'])
+  await bob.api.call('updateSettings', { autoDownloadBytes: 1000 })
+  const pdf = makePdf()
+  await a.page.getByLabel('File to send').setInputFiles([{ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf }])
+
+  const waiting = fileRow(b, 'report.pdf')
+  await expect(waiting.locator('.file-state')).toContainText('larger than your automatic download size', { timeout: 30_000 })
+  await expect(fileRow(a, 'report.pdf').locator('.file-state')).toContainText('Kept for later by the recipient', { timeout: 30_000 })
+  await expect(waiting.getByRole('button', { name: 'Save report.pdf' })).toHaveCount(0)
+  await waiting.getByRole('button', { name: 'Download report.pdf' }).click()
+  await expect(waiting.locator('.file-state')).toContainText('Downloaded', { timeout: 30_000 })
+  await expect(fileRow(a, 'report.pdf').locator('.file-state')).toContainText('Handed over', { timeout: 30_000 })
+  const downloading = b.page.waitForEvent('download')
+  await waiting.getByRole('button', { name: 'Save report.pdf' }).click()
+  expect(sha256(await readFile(await (await downloading).path()))).toBe(sha256(pdf))
+
+  await a.page.getByLabel('File to send').setInputFiles([{ name: 'draft.pdf', mimeType: 'application/pdf', buffer: pdf }])
+  await expect(fileRow(b, 'draft.pdf').locator('.file-state')).toContainText('larger than your automatic download size', { timeout: 30_000 })
+  await fileRow(a, 'draft.pdf').getByRole('button', { name: 'Cancel draft.pdf' }).click()
+  await expect(fileRow(a, 'draft.pdf').locator('.file-state')).toContainText('Cancelled')
+  await expect(fileRow(b, 'draft.pdf').locator('.file-state')).toContainText('Cancelled by sender', { timeout: 30_000 })
+  await expect(fileRow(b, 'draft.pdf').getByRole('button', { name: 'Download draft.pdf' })).toHaveCount(0)
 })

@@ -181,6 +181,8 @@ export interface SettingsView {
   hideIp: boolean
   /** Send typing indicators and show others' (both sides must allow them). */
   typingIndicators: boolean
+  /** Received files up to this many bytes download by themselves (from contacts); larger ones wait for Download. */
+  autoDownloadBytes: number
   /** ISO 3166-1 alpha-2 codes whose relays are refused. */
   excludedJurisdictions: string[]
   /** Colour theme. */
@@ -360,6 +362,7 @@ export const requestSchemas = {
     readReceipts: z.boolean().optional(),
     hideIp: z.boolean().optional(),
     typingIndicators: z.boolean().optional(),
+    autoDownloadBytes: z.number().int().min(0).max(2 ** 40).optional(),
     excludedJurisdictions: z.array(z.string().regex(/^[A-Z]{2}$/, 'must be ISO 3166-1 alpha-2 codes')).max(250).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     notifications: z.boolean().optional(),
