@@ -129,6 +129,36 @@ describe('attachments: directly and through a relay', () => {
     assert.ok(!(await readTree(blobs)).some(f => f.path.endsWith('chunks')), 'the relay deleted the blob once fetched')
   })
 
+  it('a file its sender cancels while uploading shows so at the recipient and leaves nothing at its relay', { timeout: 120_000 }, async () => {
+    const relay = relayOf()
+    const files = filesOf()
+    const pair = await aliceAndBob(fleet, relay.tcp)
+    const { bobDir, alice, bobAtAlice, aliceAtBob } = pair
+    await fleet.stop(pair.bob)
+    const path = join(files, 'cancelled.bin')
+    await testFile(path, 30 * 1024 * 1024)
+    const uploading = nextEvent(alice, 'file', e => e.state === 'transferring' && e.bytes > 0, 60_000)
+    const message = await alice.sendFile(bobAtAlice, path)
+    await uploading
+    await alice.cancelFile(message.id)
+    const [sent] = (await alice.history(bobAtAlice)).filter(m => m.id === message.id)
+    assert.equal(sent?.file?.state, 'cancelled', 'cancelled before the upload ended')
+    const blobs = join(relay.dataDir, 'blobs')
+    assert.ok((await readTree(blobs)).some(f => f.path.endsWith('chunks')), 'the relay holds what was uploaded')
+
+    const bob = await fleet.start(bobDir, 'Bob')
+    const deadline = Date.now() + 60_000
+    const shown = async (): Promise<string | undefined> => {
+      const file = (await bob.history(aliceAtBob)).find(m => m.id === message.id)?.file
+      return file != null ? `${file.state} ${file.reason ?? ''}` : undefined
+    }
+    while (await shown() !== 'cancelled sender' && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(await shown(), 'cancelled sender')
+    while ((await readTree(blobs)).some(f => f.path.endsWith('chunks')) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
+    assert.ok(!(await readTree(blobs)).some(f => f.path.endsWith('chunks')), 'the recipient deleted the partial upload at its relay')
+    assert.deepEqual(await readdir(join(bobDir, 'files')), [], 'nothing of it stays at the recipient')
+  })
+
 })
 
 describe('attachments: limits and requests', () => {
@@ -201,10 +231,12 @@ describe('attachments: limits and requests', () => {
 
     bob = await fleet.start(bobDir, 'Bob')
     const moved: string[] = []
-    bob.on('file', e => { if (e.id === fromCarol.id) moved.push(e.state) })
+    // It waits, saying why (a request's), and never moves.
+    bob.on('file', e => { if (e.id === fromCarol.id && e.state !== 'waiting') moved.push(e.state) })
     await fileDone(bob, fromAlice.id)
     assert.deepEqual(moved, [], 'the request\'s file did not move')
     await assert.rejects(bob.saveFile(fromCarol.id, join(files, 'unsolicited-saved.bin'), { timeoutMs: 1000 }), FileFromRequestError)
+    await assert.rejects(bob.downloadFile(fromCarol.id), FileFromRequestError)
     const [request] = await bob.requests()
     assert.ok(request != null)
     const [held] = (await bob.history(request.id)).filter(m => m.id === fromCarol.id)
