@@ -40,6 +40,7 @@ import { messageHandlers } from './service/message-handlers.js'
 import { fileHandlers } from './service/file-handlers.js'
 import { FileUploads } from './service/file-uploads.js'
 import { FileReaders } from './service/file-readers.js'
+import { FileDownloads } from './file-downloads.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
 import { relayHandlers } from './service/relay-handlers.js'
 import { securityHandlers } from './service/security-handlers.js'
@@ -131,6 +132,8 @@ export class DesktopService {
   private readonly links: LinkReader
   private readonly uploads: FileUploads
   private readonly readers = new FileReaders()
+  /** Files the page downloads once by URL (headless mode, where there is no save dialog). */
+  readonly downloads = new FileDownloads()
 
   constructor (private readonly init: DesktopServiceInit) {
     this.log = init.logger?.forComponent('desktop:service')
@@ -401,7 +404,7 @@ export class DesktopService {
         ...(this.log != null ? { log: this.log } : {})
       }),
       ...messageHandlers({ messenger, refreshUnread }),
-      ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
+      ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, downloads: this.downloads, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),

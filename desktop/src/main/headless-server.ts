@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Headless mode's server: the built renderer over HTTP, and the IPC contract over a WebSocket that
- * only opens with the per-start token and from the page's own origin. Loopback by default.
+ * only opens with the per-start token and from the page's own origin, and files the user saves at
+ * one-time paths handed out over that socket (file-downloads.ts). Loopback by default.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
@@ -16,6 +17,7 @@ import {
 import type { ServerFrame } from '../shared/headless.js'
 import { hostPolicy, isLoopback } from './host-policy.js'
 import { readRendererFile, securityHeaders } from './renderer-files.js'
+import { DOWNLOAD_PATH, sendDownload } from './file-downloads.js'
 import type { HostPolicy } from './host-policy.js'
 import type { DesktopService } from './desktop-service.js'
 import type { LoggerFactory } from '@sotto/core'
@@ -88,6 +90,14 @@ async function serveFile (req: IncomingMessage, res: ServerResponse, rendererDir
   res.end(req.method === 'HEAD' ? undefined : file.body)
 }
 
+/** Answers a GET of a one-time download path: the file, streamed, once. */
+async function serveDownload (req: IncomingMessage, res: ServerResponse, service: DesktopService): Promise<void> {
+  if (req.method !== 'GET') { refuseHttp(res, 405); return }
+  const ticket = service.downloads.take((req.url ?? '').split(/[?#]/, 1)[0] ?? '')
+  if (ticket == null) { refuseHttp(res, 404); return }
+  await sendDownload(res, ticket, securityHeaders())
+}
+
 /** Answers one frame from the browser; closes the socket on a malformed one. */
 function answerFrame (ws: WebSocket, service: DesktopService, text: string, isBinary: boolean): void {
   if (isBinary) { ws.close(1003, 'text frames only'); return }
@@ -121,7 +131,8 @@ export async function startHeadlessServer (init: HeadlessServerInit): Promise<He
     const hostHeader = req.headers.host
     if (!policy.hostAllowed(hostHeader)) { refuseHttp(res, 421); return }
     if (req.headers.origin != null && !policy.originAllowed(req.headers.origin, hostHeader)) { refuseHttp(res, 403); return }
-    serveFile(req, res, init.rendererDir, policy).catch(() => {
+    const serve = req.url?.startsWith(DOWNLOAD_PATH) === true ? serveDownload(req, res, init.service) : serveFile(req, res, init.rendererDir, policy)
+    serve.catch(() => {
       if (!res.headersSent) refuseHttp(res, 500)
       else res.destroy()
     })

@@ -474,8 +474,11 @@ export interface Replies {
   downloadFile: null
   /** A piece of a file that is here, decrypted (base64), and whether it was the last. */
   readFile: { data: string, done: boolean }
-  /** `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the page hands it to the browser. */
-  saveFile: { outcome: 'saved' | 'cancelled' | 'download' }
+  /**
+   * `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the
+   * browser downloads it from `url` (headless: a one-time path on the page's server).
+   */
+  saveFile: { outcome: 'saved' | 'cancelled' } | { outcome: 'download', url: string }
 }
 
 /** The payload of each pushed event. */

@@ -186,6 +186,33 @@ describe('headless server beyond loopback', () => {
     }
   })
 
+  it('streams a saved file once from its one-time path, as an attachment, and nothing else', async () => {
+    const bytes = Buffer.from('minutes of the meeting\n'.repeat(50_000))
+    let reads = 0
+    const path = service.downloads.issue({
+      name: 'minutes é.pdf',
+      read: async function * () {
+        reads++
+        for (let o = 0; o < bytes.byteLength; o += 65536) yield bytes.subarray(o, o + 65536)
+      }
+    })
+    const answer = await get(server.port, path, { Host: `127.0.0.1:${server.port}` })
+    assert.equal(answer.status, 200)
+    assert.equal(answer.body, bytes.toString())
+    assert.equal(answer.headers['content-type'], 'application/octet-stream')
+    assert.equal(answer.headers['content-disposition'], 'attachment; filename="minutes _.pdf"; filename*=UTF-8\'\'minutes%20%C3%A9.pdf')
+    assert.equal(answer.headers['cache-control'], 'no-store')
+    assert.match(String(answer.headers['content-security-policy']), /default-src 'none'/)
+    assert.equal((await get(server.port, path)).status, 404, 'taken once')
+    assert.equal(reads, 1)
+    const other = service.downloads.issue({ name: 'x.bin', read: async function * () { yield new Uint8Array(1) } })
+    assert.equal((await get(server.port, other, { Host: 'evil.example' })).status, 421, 'Host is checked as for the page')
+    assert.equal((await get(server.port, other, {}, 'POST')).status, 405)
+    assert.equal((await get(server.port, '/download/not-a-ticket')).status, 404)
+    const missing = service.downloads.issue({ name: 'gone.bin', read: async function * () { yield * []; throw new Error('not here') } })
+    assert.equal((await get(server.port, missing)).status, 404, 'a file that is not here')
+  })
+
   it('closes a socket that sends malformed frames', async () => {
     for (const frame of ['not json', JSON.stringify({ id: 'x', method: 'status' }), JSON.stringify({ id: 1, method: 'status', extra: 1 })]) {
       const ws = await connect(server.port, { origin, token })

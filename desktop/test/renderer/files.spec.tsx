@@ -209,7 +209,7 @@ describe('chat screen: receiving files', () => {
     assert.equal(screen.queryByRole('dialog'), null)
   })
 
-  it('saves a file that is here as a browser download with its name and bytes, and offers nothing before', async () => {
+  it('saves a file that is here as a browser download of a one-time URL with its name and bytes, and offers nothing before', async () => {
     const pdf = randomBytes(700 * 1024)
     let id = ''
     await openChat(m => {
@@ -220,20 +220,22 @@ describe('chat screen: receiving files', () => {
     assert.equal(within(card).queryByRole('button', { name: 'Save minutes.pdf' }), null, 'not here yet')
     act(() => { h.messenger().files.progress(id, 'done', pdf.byteLength) })
     const downloads: Array<{ name: string, href: string }> = []
-    const blobs = new Map<string, Blob>()
-    const { createObjectURL } = URL
     const { click } = HTMLAnchorElement.prototype
-    URL.createObjectURL = (blob: Blob) => { const url = `blob:test/${blobs.size}`; blobs.set(url, blob); return url }
-    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { downloads.push({ name: this.download, href: this.href }) }
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) { downloads.push({ name: this.download, href: this.getAttribute('href') ?? '' }) }
     try {
       await h.user.click(await within(card).findByRole('button', { name: 'Save minutes.pdf' }))
       await waitFor(() => { assert.equal(downloads.length, 1) })
     } finally {
-      URL.createObjectURL = createObjectURL
       HTMLAnchorElement.prototype.click = click
     }
     assert.equal(downloads[0]!.name, 'minutes.pdf')
-    const blob = blobs.get(downloads[0]!.href)!
-    assert.equal(sha(new Uint8Array(await blob.arrayBuffer())), sha(pdf))
+    assert.match(downloads[0]!.href, /^\/download\/[A-Za-z0-9_-]{43}$/)
+    assert.ok(!h.calls.includes('readFile'), 'the page read nothing of it')
+    const ticket = h.service.downloads.take(downloads[0]!.href)
+    assert.equal(ticket?.name, 'minutes.pdf')
+    const pieces: Uint8Array[] = []
+    for await (const piece of ticket!.read()) pieces.push(piece)
+    assert.equal(sha(Buffer.concat(pieces)), sha(pdf))
+    assert.equal(h.service.downloads.take(downloads[0]!.href), undefined, 'taken once')
   })
 })

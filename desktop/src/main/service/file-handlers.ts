@@ -7,6 +7,7 @@
  */
 import { FileTooLargeError } from '@sotto/core/errors'
 import { messageView } from '../views.js'
+import type { FileDownloads } from '../file-downloads.js'
 import type { FileReaders } from './file-readers.js'
 import type { FileUploads } from './file-uploads.js'
 import type { HandlerGroup, MessengerComponents } from './handlers.js'
@@ -17,6 +18,8 @@ export interface FileHandlersComponents extends MessengerComponents {
   uploads: FileUploads
   /** Reads decrypted files in pieces. */
   readers: FileReaders
+  /** Hands a file to the browser as a one-time download URL, where there is no save dialog. */
+  downloads: FileDownloads
   /**
    * Asks the user where to save a file (Electron's save dialog), suggesting `name`; `undefined` when
    * they chose nowhere. Absent in headless mode: the page downloads the file instead.
@@ -25,7 +28,7 @@ export interface FileHandlersComponents extends MessengerComponents {
 }
 
 /** The handlers of the file calls. */
-export function fileHandlers ({ messenger, uploads, readers, chooseSavePath }: FileHandlersComponents): HandlerGroup<'startUpload' | 'uploadChunk' | 'sendUpload' | 'cancelUpload' | 'cancelFile' | 'downloadFile' | 'readFile' | 'saveFile'> {
+export function fileHandlers ({ messenger, uploads, readers, downloads, chooseSavePath }: FileHandlersComponents): HandlerGroup<'startUpload' | 'uploadChunk' | 'sendUpload' | 'cancelUpload' | 'cancelFile' | 'downloadFile' | 'readFile' | 'saveFile'> {
   return {
     startUpload: async ({ name, size }) => {
       const { maxFileBytes } = await messenger().settings()
@@ -57,8 +60,9 @@ export function fileHandlers ({ messenger, uploads, readers, chooseSavePath }: F
       return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), done }
     },
     saveFile: async ({ messageId, name }) => {
-      if (chooseSavePath == null) return { outcome: 'download' }
       const m = messenger()
+      // The browser fetches it from the headless server, streamed (file-downloads.ts).
+      if (chooseSavePath == null) return { outcome: 'download', url: downloads.issue({ name, read: () => m.readFile(messageId) }) }
       // The path comes from the system's dialog, never from the page.
       const path = await chooseSavePath(name)
       if (path == null) return { outcome: 'cancelled' }

@@ -74,7 +74,7 @@ export function FileCard ({ message, file }: { message: MessageView, file: FileV
   const client = useClient()
   const [viewing, setViewing] = useState(false)
   const cancel = useAction(async () => { await client.cancelFile({ messageId: message.id }) })
-  const save = useAction(async () => { await saveFile(client, message.id, file, safeName(file.name, 'file')) })
+  const save = useAction(async () => { await saveFile(client, message.id, safeName(file.name, 'file')) })
   const download = useAction(async () => { await client.downloadFile({ messageId: message.id }) })
   const label = fileStateLabel(message.direction, file.state, file.error, file.reason)
   const open = here(message, file) && viewable(file)

@@ -2,7 +2,7 @@
 /**
  * A file that is here, opened or saved: a photo is read (decrypted by the main side, in memory) and
  * shown in a viewer as a `data:` image; "Save…" asks the main side, which shows the system's save
- * dialog in Electron, or says the page should hand the file to the browser as a download (headless).
+ * dialog in Electron, or gives the page a one-time URL the browser downloads it from (headless).
  */
 import { useEffect, useState } from 'react'
 import { errorMessage } from '../client.js'
@@ -46,21 +46,17 @@ export async function readWhole (client: SottoClient, messageId: string, maxByte
   return pieces
 }
 
-/** Saves a file where the user chooses: the system's dialog, or the browser's download. */
-export async function saveFile (client: SottoClient, messageId: string, file: FileView, name: string): Promise<void> {
-  const { outcome } = await client.saveFile({ messageId, name })
-  if (outcome !== 'download') return
-  const blob = new Blob(await readWhole(client, messageId, file.size), { type: 'application/octet-stream' })
-  const url = URL.createObjectURL(blob)
-  try {
-    const link = document.createElement('a')
-    link.href = url
-    link.download = name
-    link.click()
-  } finally {
-    // The download took its copy once the click returned; a delay lets slower browsers start it.
-    setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
-  }
+/**
+ * Saves a file where the user chooses: the system's dialog, or the browser's download from a
+ * one-time URL of the page's server, which streams it (nothing of it is held in the page).
+ */
+export async function saveFile (client: SottoClient, messageId: string, name: string): Promise<void> {
+  const saved = await client.saveFile({ messageId, name })
+  if (saved.outcome !== 'download') return
+  const link = document.createElement('a')
+  link.href = saved.url
+  link.download = name
+  link.click()
 }
 
 /** Base64 of bytes (the contract carries bytes as text, as JSON over a WebSocket must). */
