@@ -5,25 +5,21 @@
  * and a small JPEG thumbnail for the message. Pure JavaScript (jpeg-js, pngjs): nothing native to
  * build, the same in Node and Electron.
  *
- * JPEG and PNG are re-encoded; a JPEG at quality 90. Other image types are not touched here.
+ * JPEG and PNG are re-encoded; a JPEG at quality 90, turned upright first as its EXIF orientation
+ * says (the tag goes with the rest). Other image types are not touched here.
  */
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { InvalidInputError } from '../errors.js'
 import { MAX_THUMBNAIL_BYTES } from '../protocol/index.js'
+import { applyOrientation, orientationOf } from './orientation.js'
+import type { Pixels } from './orientation.js'
 
 /** Largest image decoded, in megapixels (a 100 MP photo takes 400 MB of RGBA while it is re-encoded). */
 export const MAX_IMAGE_MEGAPIXELS = 100
 
 /** Longest side of a thumbnail, in pixels. */
 const THUMBNAIL_SIDE = 192
-
-/** An image as pixels: RGBA, 4 bytes per pixel, row by row. */
-interface Pixels {
-  width: number
-  height: number
-  data: Uint8Array
-}
 
 /** What {@link cleanImage} makes of an image. */
 export interface CleanImage {
@@ -43,9 +39,11 @@ export function isCleanable (mime: string): boolean {
 function decode (bytes: Uint8Array, mime: string): Pixels {
   try {
     if (mime === 'image/jpeg') {
-      const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_MEGAPIXELS, maxMemoryUsageInMB: 4 * MAX_IMAGE_MEGAPIXELS + 64 })
-      // Only the pixels: jpeg-js hands back the EXIF and comments too, and its encoder writes them.
-      return { width, height, data }
+      // jpeg-js returns the EXIF block (`exifBuffer`), which its typings leave out.
+      const decoded: { width: number, height: number, data: Uint8Array, exifBuffer?: Uint8Array } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_MEGAPIXELS, maxMemoryUsageInMB: 4 * MAX_IMAGE_MEGAPIXELS + 64 })
+      const { width, height, data, exifBuffer } = decoded
+      // Only the pixels, upright: jpeg-js hands back the EXIF and comments too, and its encoder writes them.
+      return applyOrientation({ width, height, data }, orientationOf(exifBuffer))
     }
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
     if (png.width * png.height > MAX_IMAGE_MEGAPIXELS * 1e6) throw new InvalidInputError('the image is too large')

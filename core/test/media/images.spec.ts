@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * Photos are re-encoded without metadata before they are sent, with a thumbnail of at most 16 KiB.
+ * Photos are re-encoded without metadata before they are sent, with a thumbnail of at most 16 KiB,
+ * turned upright first as their EXIF orientation says.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -8,7 +9,7 @@ import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { InvalidInputError } from '../../src/errors.js'
 import { cleanImage } from '../../src/media/index.js'
-import { GPS_LATITUDE, photoWithGps } from './exif.js'
+import { GPS_LATITUDE, QUADRANTS, photoWithGps, photoWithOrientation } from './exif.js'
 
 const APP1 = Buffer.from([0xff, 0xe1])
 
@@ -43,6 +44,37 @@ describe('images', () => {
     const clean = Buffer.from(cleanImage(withText, 'image/png').bytes)
     assert.ok(!clean.includes('GPS 52.52N') && !clean.includes('tEXt'))
     assert.deepEqual([PNG.sync.read(clean).width, PNG.sync.read(clean).height], [40, 30])
+  })
+
+  it('turns a photo upright as its EXIF orientation says before the tag is dropped', () => {
+    const { red, green, blue, white } = QUADRANTS
+    // Orientation → size and quadrant colours (top left, top right, bottom left, bottom right) shown.
+    const shown: Array<[number, [number, number], Array<readonly number[]>]> = [
+      [1, [64, 32], [red, green, blue, white]],
+      [2, [64, 32], [green, red, white, blue]],
+      [3, [64, 32], [white, blue, green, red]],
+      [4, [64, 32], [blue, white, red, green]],
+      [5, [32, 64], [red, blue, green, white]],
+      [6, [32, 64], [blue, red, white, green]],
+      [7, [32, 64], [white, green, blue, red]],
+      [8, [32, 64], [green, white, red, blue]],
+      [9, [64, 32], [red, green, blue, white]]
+    ]
+    for (const littleEndian of [false, true]) {
+      for (const [orientation, size, colours] of shown) {
+        const clean = cleanImage(photoWithOrientation(orientation, littleEndian), 'image/jpeg')
+        const out = jpeg.decode(Buffer.from(clean.bytes), { useTArray: true })
+        const what = `orientation ${orientation}, ${littleEndian ? 'II' : 'MM'}`
+        assert.deepEqual([out.width, out.height], size, what)
+        const [w, h] = size
+        const at = (x: number, y: number): number[] => [...out.data.subarray((y * w + x) * 4, (y * w + x) * 4 + 3)]
+        const got = [at(w / 4, h / 4), at(3 * w / 4, h / 4), at(w / 4, 3 * h / 4), at(3 * w / 4, 3 * h / 4)]
+        got.forEach((c, i) => { assert.ok(c.every((v, j) => Math.abs(v - colours[i]![j]!) < 24), `${what}: quadrant ${i} is ${c.join(',')}`) })
+        assert.ok(!Buffer.from(clean.bytes).includes('Exif'), 'the tag is gone with the rest')
+        const thumb = jpeg.decode(Buffer.from(clean.thumbnail), { useTArray: true })
+        assert.equal(thumb.width > thumb.height, size[0] > size[1], `${what}: the thumbnail is upright too`)
+      }
+    }
   })
 
   it('refuses an image it cannot read rather than sending it as it is', () => {
