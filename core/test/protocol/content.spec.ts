@@ -66,6 +66,14 @@ describe('content', () => {
     assert.deepEqual(decodeContent(future), { id, sentAt })
   })
 
+  it('decodes a file notice of a kind it does not know as a Content with no body; refuses a short target', () => {
+    const unknown = raw({ fileNotice: { target: new Uint8Array(16), kind: pb.Content.FileNotice.Kind.UNKNOWN } })
+    assert.deepEqual(decodeContent(unknown), { id, sentAt })
+    const held = raw({ fileNotice: { target: new Uint8Array(16).fill(3), kind: pb.Content.FileNotice.Kind.HELD } })
+    assert.deepEqual(decodeContent(held), { id, sentAt, fileNotice: { target: new Uint8Array(16).fill(3), kind: 'held' } })
+    assert.throws(() => decodeContent(raw({ fileNotice: { target: new Uint8Array(15), kind: pb.Content.FileNotice.Kind.CANCELLED } })), /file notice target: 15 bytes/)
+  })
+
   it('refuses invalid fields with InvalidInputError', () => {
     const cases: Array<[string, Uint8Array, RegExp]> = [
       ['id of 15 bytes', raw({ id: new Uint8Array(15) }), /id: 15 bytes/],

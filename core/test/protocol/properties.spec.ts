@@ -85,7 +85,8 @@ const contentArb: fc.Arbitrary<Content> = rec({
     rec({ typing: rec({ started: fc.boolean() }) }),
     rec({ reaction: rec({ target: id16, emoji: fc.constantFrom('', '👍', '❤️', '👩🏽‍💻', '😂') }) }),
     rec({ edit: rec({ target: id16, text: text.filter(t => t.length > 0) }) }),
-    rec({ delete: rec({ target: id16 }) })
+    rec({ delete: rec({ target: id16 }) }),
+    rec({ fileNotice: rec({ target: id16, kind: fc.constantFrom('cancelled' as const, 'held' as const, 'wanted' as const) }) })
   )
 }).map(({ body, senderCard, ...rest }) => ({ ...rest, ...(senderCard != null ? { senderCard } : {}), ...body }))
 
