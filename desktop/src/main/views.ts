@@ -82,7 +82,6 @@ export function settingsView (s: Settings, prefs: DesktopConfig['prefs'], featur
     readReceipts: s.readReceipts,
     hideIp: s.hideIp,
     typingIndicators: s.typingIndicators,
-    autoDownloadBytes: s.autoDownloadBytes,
     excludedJurisdictions: [...s.excludedJurisdictions],
     theme: prefs.theme,
     notifications: prefs.notifications,

@@ -181,8 +181,6 @@ export interface SettingsView {
   hideIp: boolean
   /** Send typing indicators and show others' (both sides must allow them). */
   typingIndicators: boolean
-  /** Received files up to this many bytes download by themselves (from contacts); larger ones wait for Download. */
-  autoDownloadBytes: number
   /** ISO 3166-1 alpha-2 codes whose relays are refused. */
   excludedJurisdictions: string[]
   /** Colour theme. */
@@ -470,14 +468,10 @@ export interface Replies {
   sendUpload: MessageView
   cancelUpload: null
   cancelFile: null
-  /** The download into the encrypted store started; its progress comes in `file` events. */
   downloadFile: null
   /** A piece of a file that is here, decrypted (base64), and whether it was the last. */
   readFile: { data: string, done: boolean }
-  /**
-   * `saved`: written where the user chose; `cancelled`: the user chose nowhere; `download`: the
-   * browser downloads it from `url` (headless: a one-time path on the page's server).
-   */
+  /** `saved`: where the user chose; `cancelled`: nowhere; `download`: the browser fetches `url` (headless: one-time). */
   saveFile: { outcome: 'saved' | 'cancelled' } | { outcome: 'download', url: string }
 }
 
