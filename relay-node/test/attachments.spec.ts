@@ -159,6 +159,37 @@ describe('attachments: directly and through a relay', () => {
     assert.deepEqual(await readdir(join(bobDir, 'files')), [], 'nothing of it stays at the recipient')
   })
 
+
+  it('a held file the recipient asks for while its sender is away goes through the relay once the sender is back', { timeout: 120_000 }, async () => {
+    const relay = relayOf()
+    const files = filesOf()
+    const pair = await aliceAndBob(fleet, relay.tcp)
+    const { aliceDir, bobDir, bobAtAlice, aliceAtBob } = pair
+    let { alice, bob } = pair
+    await bob.updateSettings({ autoDownloadBytes: 1000 })
+    const path = join(files, 'held.bin')
+    const sha256 = await testFile(path, 600 * 1024)
+    const held = nextEvent(alice, 'file', e => e.reason === 'held', 30_000)
+    const message = await alice.sendFile(bobAtAlice, path)
+    await held
+    await fleet.stop(alice)
+
+    // Bob asks for it while Alice is away; a text after the ask shows it reached her mailbox.
+    await bob.downloadFile(message.id)
+    const after = await bob.send(aliceAtBob, 'Fetching the file when you are back')
+    assert.equal((await bob.waitForState(after.id, ['sent'], 30_000)).state, 'sent')
+    await fleet.stop(bob)
+
+    alice = await fleet.start(aliceDir, 'Alice')
+    const uploaded = nextEvent(alice, 'file', e => e.id === message.id && e.state === 'done', 60_000)
+    // It may have been uploaded while Alice started.
+    if ((await alice.history(bobAtAlice)).find(m => m.id === message.id)?.file?.state !== 'done') await uploaded
+    else uploaded.catch(() => {})
+    assert.ok((await readTree(join(relay.dataDir, 'blobs'))).some(f => f.path.endsWith('chunks')))
+    bob = await fleet.start(bobDir, 'Bob')
+    const saved = await bob.saveFile(message.id, join(files, 'held-saved.bin'), { timeoutMs: 60_000 })
+    assert.equal(saved.sha256, sha256)
+  })
 })
 
 describe('attachments: limits and requests', () => {
