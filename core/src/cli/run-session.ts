@@ -46,7 +46,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('edit', m => { json({ event: 'edit', contact: m.contactId, id: m.id, text: m.text, editedAt: m.editedAt }) })
   messenger.on('delete', d => { json({ event: 'delete', contact: d.contactId, id: d.id, everyone: d.everyone }) })
   messenger.on('typing', t => { json({ event: 'typing', contact: t.contactId, started: t.started }) })
-  messenger.on('file', f => { json({ event: 'progress', id: f.id, contact: f.contactId, state: f.state, bytes: f.bytes, total: f.total, ...(f.error != null ? { error: f.error } : {}) }) })
+  messenger.on('file', f => { json({ event: 'progress', id: f.id, contact: f.contactId, state: f.state, bytes: f.bytes, total: f.total, ...(f.error != null ? { error: f.error } : {}), ...(f.reason != null ? { reason: f.reason } : {}) }) })
   messenger.on('replaced', r => { json({ event: 'replaced', installation: r.number, replacedBy: r.replacedBy }) })
   messenger.on('group', g => { json({ event: 'group', ...groupLine(g) }) })
   json({ event: 'ready', peerId: messenger.identity().peerId, addrs: messenger.addresses() })
