@@ -38,6 +38,7 @@ import { linkHandlers } from './service/link-handlers.js'
 import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { fileHandlers } from './service/file-handlers.js'
+import { groupHandlers } from './service/group-handlers.js'
 import { FileUploads } from './service/file-uploads.js'
 import { FileReaders } from './service/file-readers.js'
 import { onboardingHandlers } from './service/onboarding-handlers.js'
@@ -403,6 +404,7 @@ export class DesktopService {
       ...messageHandlers({ messenger, refreshUnread }),
       ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
+      ...groupHandlers({ messenger, refreshUnread }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...securityHandlers({

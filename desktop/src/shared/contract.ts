@@ -5,7 +5,10 @@
  * every call. Schemas are strict: unknown keys are refused.
  */
 import { z } from 'zod'
+import { groupRequestSchemas } from './group-contract.js'
 import type { EventName, Method } from './channels.js'
+import type { GroupEvents, GroupMessageFields, GroupReplies } from './group-contract.js'
+export type { GroupChangeEntry, GroupEvents, GroupMemberInfo, GroupMessageFields, GroupReplies, GroupView } from './group-contract.js'
 import type { Contact, FailureReason, FileProgress, FileState, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
@@ -16,7 +19,7 @@ import type { Contact, FailureReason, FileProgress, FileState, Message, MessageS
 export type { FailureReason, FileState, MessageState, Presence }
 
 /** One message of a conversation. `text` is untrusted when `direction` is `in`. */
-export interface MessageView {
+export interface MessageView extends GroupMessageFields {
   /** Envelope id, hex. */
   id: string
   /** The contact the conversation is with. */
@@ -406,14 +409,15 @@ export const requestSchemas = {
   cancelUpload: z.strictObject({ uploadId }),
   cancelFile: z.strictObject({ messageId }),
   readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
-  saveFile: z.strictObject({ messageId, name: fileName })
+  saveFile: z.strictObject({ messageId, name: fileName }),
+  ...groupRequestSchemas(DISAPPEARING_CHOICES)
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
 export type Requests = { [M in Method]: z.infer<typeof requestSchemas[M]> }
 
 /** The reply value of each call. */
-export interface Replies {
+export interface Replies extends GroupReplies {
   status: AppStatus
   setup: AppStatus
   unlock: AppStatus
@@ -471,10 +475,10 @@ export interface Replies {
 }
 
 /** The payload of each pushed event. */
-export interface Events {
+export interface Events extends GroupEvents {
   app: AppStatus
   message: MessageView
-  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
+  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason, deliveredCount?: number, recipientCount?: number }
   request: ContactView
   contact: ContactView
   connection: { contactId: string, presence: Presence }
