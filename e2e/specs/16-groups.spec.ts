@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Journey 16, groups: Alice makes a group of Bob and Carol, who are not each other's contacts; all
+ * three talk and each sees the others' messages under their names; Alice sets a timer, which the
+ * others see in the timeline; Alice removes Carol, who is told and can no longer write, while
+ * Alice and Bob go on and nothing they write reaches Carol's screen. axe checks the group chat and
+ * the group info.
+ */
+import AxeBuilder from '@axe-core/playwright'
+import { introduce, setUp } from '../fixtures/flows.ts'
+import { expect, test } from '../fixtures/index.ts'
+import { Screens } from '../fixtures/screens.ts'
+import type { Locator, Page } from '@playwright/test'
+
+const GROUP = 'Book club'
+
+/** Runs axe (WCAG 2.1 A and AA) on the page; fails on serious or critical violations. */
+async function checkScreen (page: Page, screen: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const grave = violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)
+  expect(grave, `serious or critical accessibility violations on ${screen}`).toEqual([])
+}
+
+/** A line of the group's timeline that is no message (a membership change, a timer). */
+function systemLine (ui: Screens, text: string | RegExp): Locator {
+  return ui.chat.log.locator('.system-line').filter({ hasText: text })
+}
+
+/** Sends `text` in the open group chat; each of `readers` then shows it under `sender`'s name. */
+async function say (from: Screens, sender: string, text: string, readers: Screens[]): Promise<void> {
+  await from.chat.send(text)
+  for (const r of readers) await expect(r.chat.message(text).locator('.sender-name')).toHaveText(`${sender}: `)
+}
+
+test('a group of three talks; a removed member is told and sees nothing after', async ({ sotto }) => {
+  const [alice, bob, carol] = await Promise.all([sotto.app('Alice'), sotto.app('Bob'), sotto.app('Carol')])
+  await Promise.all([setUp(alice, 'Alice'), setUp(bob, 'Bob'), setUp(carol, 'Carol')])
+  await introduce(alice, bob)
+  await introduce(alice, carol)
+  const [a, b, c] = [new Screens(await alice.open()), new Screens(await bob.open()), new Screens(await carol.open())]
+
+  // Alice makes the group from her contacts.
+  await a.shell.go('Chats')
+  await a.page.getByRole('button', { name: 'New group' }).click()
+  const form = a.page.getByRole('dialog', { name: 'New group' })
+  await form.getByLabel('Group name').fill(GROUP)
+  await form.getByRole('checkbox', { name: 'Bob' }).check()
+  await form.getByRole('checkbox', { name: 'Carol' }).check()
+  await form.getByRole('button', { name: 'Create group' }).click()
+  await a.chat.waitOpen(GROUP)
+  // Each joins once their app answered; the timeline says who did what.
+  await expect(a.chat.region.locator('.chat-subtitle')).toContainText('3 members', { timeout: 30_000 })
+  await expect(systemLine(a, `You created the group “${GROUP}”`)).toBeVisible()
+  await expect(systemLine(a, 'You added Bob')).toBeVisible()
+  await expect(systemLine(a, 'You added Carol')).toBeVisible()
+
+  for (const ui of [b, c]) {
+    await ui.shell.go('Chats')
+    await ui.shell.conversation(GROUP).click()
+    await ui.chat.waitOpen(GROUP)
+    await expect(systemLine(ui, `Alice created the group “${GROUP}”`)).toBeVisible()
+  }
+  await expect(systemLine(b, 'Alice added you')).toBeVisible()
+  await expect(systemLine(b, 'Alice added Carol')).toBeVisible()
+
+  // All three talk; each sees the others' messages under their names.
+  await say(a, 'Alice', 'Welcome! First book: Dune?', [b, c])
+  await expect(a.chat.state('Welcome! First book: Dune?')).toHaveText(/Delivered to 2 of 2/)
+  await say(b, 'Bob', 'Dune works for me', [a, c])
+  await say(c, 'Carol', 'Me too, chapter one by Friday', [a, b])
+  await expect(c.chat.message('Dune works for me').locator('.sender-name')).toHaveText('Bob: ')
+
+  // A timer: Alice's next texts carry it, and the others see that in the timeline.
+  await a.chat.timer.selectOption('3600')
+  await expect(a.page.getByText('Your messages disappear 1 hour after they are sent.')).toBeVisible()
+  await say(a, 'Alice', 'This one disappears in an hour', [b])
+  await expect(systemLine(b, 'Alice set disappearing messages to 1 hour')).toBeVisible()
+  await checkScreen(a.page, 'group chat')
+
+  // The group info: members, admins marked; Alice removes Carol.
+  await a.page.getByRole('button', { name: 'Group info' }).click()
+  const info = a.page.getByRole('dialog', { name: 'Group info' })
+  const members = info.getByRole('list', { name: 'Members' }).getByRole('listitem')
+  await expect(members).toHaveCount(3)
+  await expect(members.filter({ hasText: 'You' })).toContainText('Admin')
+  await checkScreen(a.page, 'group info')
+  await members.filter({ hasText: 'Carol' }).getByRole('button', { name: /^Remove/ }).click()
+  await a.page.getByRole('dialog', { name: 'Remove from the group?' }).getByRole('button', { name: 'Remove' }).click()
+  // Back in the group info, without Carol.
+  await expect(members).toHaveCount(2)
+  await expect(members.filter({ hasText: 'Carol' })).toHaveCount(0)
+  await a.page.keyboard.press('Escape')
+  await expect(info).toBeHidden()
+
+  // Carol is told, and cannot write any more.
+  await expect(c.page.getByRole('status').filter({ hasText: 'You were removed from this group' })).toBeVisible()
+  await expect(systemLine(c, 'Alice removed you from the group')).toBeVisible()
+  await expect(c.chat.composer).toBeDisabled()
+  const carolRows = await c.chat.rows.count()
+
+  // Alice and Bob go on; once Bob shows their words, Carol's screen still has none of them.
+  await say(a, 'Alice', 'Just the two of us now', [b])
+  await say(b, 'Bob', 'Then chapter two as well', [a])
+  await expect(systemLine(b, 'Alice removed Carol')).toBeVisible()
+  await expect(a.chat.state('Just the two of us now')).toHaveText(/Delivered to 1 of 1/)
+  await expect(c.chat.message('Just the two of us now')).toHaveCount(0)
+  await expect(c.chat.message('Then chapter two as well')).toHaveCount(0)
+  expect(await c.chat.rows.count()).toBe(carolRows)
+  expect(await c.chat.renderedTexts()).not.toContain('Just the two of us now')
+})
