@@ -7,7 +7,7 @@
  * the group info.
  */
 import AxeBuilder from '@axe-core/playwright'
-import { introduce, setUp } from '../fixtures/flows.ts'
+import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
 import { Screens } from '../fixtures/screens.ts'
 import type { Locator, Page } from '@playwright/test'
@@ -77,7 +77,23 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(a.page.getByText('Your messages disappear 1 hour after they are sent.')).toBeVisible()
   await say(a, 'Alice', 'This one disappears in an hour', [b])
   await expect(systemLine(b, 'Alice set disappearing messages to 1 hour')).toBeVisible()
+  await docScreenshot(b.page, '16-group-chat')
   await checkScreen(a.page, 'group chat')
+  await expect(b.chat.timer).toHaveValue('3600')
+
+  // Bob and Carol, who are not each other's contacts, compare their safety numbers from the group info.
+  const numbers: string[] = []
+  for (const [ui, other] of [[b, 'Carol'], [c, 'Bob']] as const) {
+    await ui.page.getByRole('button', { name: 'Group info' }).click()
+    await ui.page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: `Safety number of ${other}` }).click()
+    await expect(ui.safetyNumber.digits.locator('span')).toHaveCount(12)
+    numbers.push(await ui.safetyNumber.read())
+    await ui.safetyNumber.close.click()
+    await ui.page.keyboard.press('Escape')
+    await expect(ui.page.getByRole('dialog')).toHaveCount(0)
+  }
+  expect(numbers[0]).toMatch(/^(\d{5} ){11}\d{5}$/)
+  expect(numbers[1]).toBe(numbers[0])
 
   // The group info: members, admins marked; Alice removes Carol.
   await a.page.getByRole('button', { name: 'Group info' }).click()
@@ -86,6 +102,7 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(members).toHaveCount(3)
   await expect(members.filter({ hasText: 'You' })).toContainText('Admin')
   await checkScreen(a.page, 'group info')
+  await docScreenshot(a.page, '16-group-info')
   await members.filter({ hasText: 'Carol' }).getByRole('button', { name: /^Remove/ }).click()
   await a.page.getByRole('dialog', { name: 'Remove from the group?' }).getByRole('button', { name: 'Remove' }).click()
   // Back in the group info, without Carol.

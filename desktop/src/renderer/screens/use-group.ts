@@ -77,7 +77,10 @@ export function useGroup (groupId: string): GroupConversation {
       client.bridge.onMessage(message => {
         if (message.contactId !== groupId) return
         setMessages(list => list.some(m => m.id === message.id) ? list : [...list, message])
-        if (message.direction === 'in') read()
+        if (message.direction !== 'in') return
+        read()
+        // A member's text carries their timer, which the group takes from now on (as the engine does).
+        setGroup(g => g != null ? { ...g, disappearingSeconds: message.disappearingSeconds ?? 0 } : g)
       }),
       client.bridge.onStatus(s => {
         if (s.contactId !== groupId) return
