@@ -98,6 +98,8 @@ describe('group calls', () => {
   })
 
   it('carries texts with their sender and delivery count, counts them unread, and shows the newest', { timeout: 60_000 }, async () => {
+    await call(alice, 'updateSettings', { notificationPreview: 'name-and-text' })
+    const notified = nextEvent(alice, 'notification')
     const arrived = nextEvent(alice, 'message', m => m.contactId === group.id)
     const unread = nextEvent(alice, 'unread', u => u.total === 1)
     const delivered = nextEvent(bob, 'status', s => s.contactId === group.id && s.deliveredCount === 2)
@@ -107,6 +109,7 @@ describe('group calls', () => {
     assert.equal(shown.text, 'hello friends')
     assert.equal(shown.senderId, (await call<{ identity: { userId: string } }>(bob, 'status')).identity.userId)
     await unread
+    assert.deepEqual(await notified, { title: 'Bob in Friends', body: 'hello friends', contactId: group.id })
     assert.deepEqual(await delivered, { id: sent.id, contactId: group.id, state: 'delivered', deliveredCount: 2, recipientCount: 2 })
     const [listed] = await call<GroupView[]>(alice, 'groups')
     assert.equal(listed?.unread, 1)
