@@ -2,9 +2,10 @@
 /**
  * Journey 16, groups: Alice makes a group of Bob and Carol, who are not each other's contacts; all
  * three talk and each sees the others' messages under their names; Alice sets a timer, which the
- * others see in the timeline; Alice removes Carol, who is told and can no longer write, while
- * Alice and Bob go on and nothing they write reaches Carol's screen. axe checks the group chat and
- * the group info.
+ * others see in the timeline; Bob and Carol compare safety numbers from the group info; Alice
+ * makes Bob an admin and removes Carol, who is told and can no longer write, while Alice and Bob
+ * go on and nothing they write reaches Carol's screen. axe checks the group chat and the group
+ * info.
  */
 import AxeBuilder from '@axe-core/playwright'
 import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
@@ -103,6 +104,9 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(members.filter({ hasText: 'You' })).toContainText('Admin')
   await checkScreen(a.page, 'group info')
   await docScreenshot(a.page, '16-group-info')
+  await members.filter({ hasText: 'Bob' }).getByRole('button', { name: 'Make admin Bob' }).click()
+  await expect(members.filter({ hasText: 'Bob' })).toContainText('Admin')
+  await expect(systemLine(b, 'Alice made you an admin')).toBeVisible()
   await members.filter({ hasText: 'Carol' }).getByRole('button', { name: /^Remove/ }).click()
   await a.page.getByRole('dialog', { name: 'Remove from the group?' }).getByRole('button', { name: 'Remove' }).click()
   // Back in the group info, without Carol.
