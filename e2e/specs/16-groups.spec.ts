@@ -57,17 +57,23 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(systemLine(a, 'You added Bob')).toBeVisible()
   await expect(systemLine(a, 'You added Carol')).toBeVisible()
 
-  for (const ui of [b, c]) {
-    await ui.shell.go('Chats')
-    await ui.shell.conversation(GROUP).click()
-    await ui.chat.waitOpen(GROUP)
-    await expect(systemLine(ui, `Alice created the group “${GROUP}”`)).toBeVisible()
-  }
+  // The group is among Bob's and Carol's conversations; Bob's counts what he has not read.
+  await c.shell.go('Chats')
+  await c.shell.conversation(GROUP).click()
+  await c.chat.waitOpen(GROUP)
+  await b.shell.go('Chats')
+  await expect(b.shell.conversation(GROUP)).toBeVisible()
+  await say(a, 'Alice', 'Welcome! First book: Dune?', [c])
+  await expect(b.shell.unreadBadge(GROUP)).toHaveText('1')
+  await b.shell.conversation(GROUP).click()
+  await b.chat.waitOpen(GROUP)
+  await expect(b.chat.message('Welcome! First book: Dune?').locator('.sender-name')).toHaveText('Alice: ')
+  await expect(b.shell.unreadBadge(GROUP)).toHaveCount(0)
+  for (const ui of [b, c]) await expect(systemLine(ui, `Alice created the group “${GROUP}”`)).toBeVisible()
   await expect(systemLine(b, 'Alice added you')).toBeVisible()
   await expect(systemLine(b, 'Alice added Carol')).toBeVisible()
 
   // All three talk; each sees the others' messages under their names.
-  await say(a, 'Alice', 'Welcome! First book: Dune?', [b, c])
   await expect(a.chat.state('Welcome! First book: Dune?')).toHaveText(/Delivered to 2 of 2/)
   await say(b, 'Bob', 'Dune works for me', [a, c])
   await say(c, 'Carol', 'Me too, chapter one by Friday', [a, b])
