@@ -7,22 +7,13 @@
  * go on and nothing they write reaches Carol's screen. axe checks the group chat and the group
  * info.
  */
-import AxeBuilder from '@axe-core/playwright'
+import { checkScreen } from '../fixtures/axe.ts'
 import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
 import { Screens } from '../fixtures/screens.ts'
-import type { Locator, Page } from '@playwright/test'
+import type { Locator } from '@playwright/test'
 
 const GROUP = 'Book club'
-
-/** Runs axe (WCAG 2.1 A and AA) on the page; fails on serious or critical violations. */
-async function checkScreen (page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  const grave = violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)
-  expect(grave, `serious or critical accessibility violations on ${screen}`).toEqual([])
-}
 
 /** A line of the group's timeline that is no message (a membership change, a timer). */
 function systemLine (ui: Screens, text: string | RegExp): Locator {

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
-import { PAGE_SIZE } from './use-conversation.js'
+import { PAGE_SIZE, useOlderMessages } from './older-messages.js'
 import { withStatus } from './recent-changes.js'
 import type { Dispatch, SetStateAction } from 'react'
 import type { Events, GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
@@ -49,7 +49,6 @@ export function useGroup (groupId: string): GroupConversation {
   const [messages, setMessages] = useState<MessageView[]>([])
   const [complete, setComplete] = useState(false)
   const [loadError, setLoadError] = useState<string>()
-  const loadingOlder = useRef(false)
   const early = useRef(new Map<string, Events['status']>())
 
   useEffect(() => {
@@ -106,17 +105,7 @@ export function useGroup (groupId: string): GroupConversation {
     }
   }, [client, groupId])
 
-  const loadOlder = useCallback(() => {
-    if (complete || loadingOlder.current || messages.length === 0) return
-    loadingOlder.current = true
-    client.history({ contactId: groupId, before: messages[0]!.id, limit: PAGE_SIZE })
-      .then(older => {
-        setMessages(list => [...older.filter(o => !list.some(m => m.id === o.id)), ...list])
-        if (older.length < PAGE_SIZE) setComplete(true)
-      })
-      .catch(() => {})
-      .finally(() => { loadingOlder.current = false })
-  }, [client, complete, groupId, messages])
+  const loadOlder = useOlderMessages({ client, contactId: groupId, messages, setMessages, complete, setComplete })
 
   const addMessage = useCallback((message: MessageView) => {
     const status = early.current.get(message.id)
