@@ -68,6 +68,8 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(a.chat.state('Welcome! First book: Dune?')).toHaveText(/Delivered to 2 of 2/)
   await say(b, 'Bob', 'Dune works for me', [a, c])
   await say(c, 'Carol', 'Me too, chapter one by Friday', [a, b])
+  await say(a, 'Alice', 'Good, see you Friday', [b, c])
+  await expect(a.shell.conversation(GROUP).locator('.conversation-preview')).toHaveText('You: Good, see you Friday')
   await expect(c.chat.message('Dune works for me').locator('.sender-name')).toHaveText('Bob: ')
 
   // A timer: Alice's next texts carry it, and the others see that in the timeline.

@@ -23,6 +23,8 @@ export interface GroupChatProps {
   groupId: string
   /** The user's own id. */
   selfId: string
+  /** The user sent a message (the conversation list moves the group up). */
+  onSent?: () => void
 }
 
 /** Names of everyone a group's view or changes mention. */
@@ -45,7 +47,7 @@ function absence (changes: readonly GroupChangeEntry[], selfId: string): string 
 }
 
 /** The group chat screen. */
-export function GroupChat ({ groupId, selfId }: GroupChatProps): ReactNode {
+export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNode {
   const client = useClient()
   const titleId = useId()
   const timerId = useId()
@@ -86,7 +88,7 @@ export function GroupChat ({ groupId, selfId }: GroupChatProps): ReactNode {
       )}
       {timer.error != null && <p role='alert' className='error'>{timer.error}</p>}
       <GroupTimeline rows={rows} names={names} groupName={group.name} onReachTop={loadOlder} />
-      <Composer contactId={groupId} blocked={!group.member} blockedHint={absence(changes, selfId)} onSent={addMessage} />
+      <Composer contactId={groupId} blocked={!group.member} blockedHint={absence(changes, selfId)} onSent={m => { addMessage(m); onSent?.() }} />
       {info && <GroupInfo group={group} selfId={selfId} onGroup={setGroup} onClose={() => { setInfo(false) }} />}
     </section>
   )
