@@ -3,22 +3,11 @@
  * Journey 9, accessibility: axe on every main screen reports no serious or critical violation; the
  * main journey works with the keyboard alone.
  */
-import AxeBuilder from '@axe-core/playwright'
+import { checkScreen } from '../fixtures/axe.ts'
 import { introduce, setUp } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
 import { Screens } from '../fixtures/screens.ts'
 import type { Locator, Page } from '@playwright/test'
-
-/** Runs axe (WCAG 2.1 A and AA) on the page; fails on serious or critical violations. */
-async function checkScreen (page: Page, screen: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  const grave = violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`)
-  const minor = violations.filter(v => v.impact !== 'serious' && v.impact !== 'critical').map(v => `${v.id} (${v.impact})`)
-  if (minor.length > 0) test.info().annotations.push({ type: 'axe, minor', description: `${screen}: ${minor.join(', ')}` })
-  expect(grave, `serious or critical accessibility violations on ${screen}`).toEqual([])
-}
 
 test('every main screen passes axe with no serious or critical violation, in light and dark', async ({ sotto }) => {
   const relay = await sotto.relay()

@@ -129,6 +129,7 @@ export async function groupView (repos: Pick<Repositories, 'contacts'>, selfId: 
     admin: self?.admin === true,
     maxMembers: state.maxMembers,
     disappearingSeconds: info.disappearingSeconds,
-    unread: info.unread
+    unread: info.unread,
+    lastActivity: info.lastActivity
   }
 }

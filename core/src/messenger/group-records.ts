@@ -89,6 +89,12 @@ export function markGroupDelivered (message: MessageRecord, memberId: string): b
   return true
 }
 
+/** For a `status` event: how many members stored the group message `message`, of how many (nothing outside groups). */
+export function groupCounts (message: MessageRecord): { deliveredCount?: number, recipientCount?: number } {
+  if (message.recipientIds == null) return {}
+  return { deliveredCount: message.deliveredTo?.length ?? 0, recipientCount: message.recipientIds.length }
+}
+
 /** Records that `memberId` refused the group message `message`: true when that is news. */
 export function markGroupRefused (message: MessageRecord, memberId: string): boolean {
   const refused = message.refusedBy ?? []

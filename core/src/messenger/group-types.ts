@@ -35,6 +35,31 @@ export interface Group {
   disappearingSeconds: number
   /** Incoming messages not yet read. */
   unread: number
+  /** When the group last changed or carried a message here (ms since epoch). */
+  lastActivity: number
+}
+
+/**
+ * One change of a group's membership, as shown in its timeline: `created` the group, `added`,
+ * `removed` or `made-admin` a member, `left`, or `renamed` it.
+ */
+export interface GroupChangeView {
+  /** The change's id, hex. */
+  id: string
+  /** What it did. */
+  type: 'created' | 'added' | 'removed' | 'made-admin' | 'left' | 'renamed'
+  /** When its author made it (ms since epoch, the author's clock). */
+  at: number
+  /** Its author's user id. */
+  by: string
+  /** Its author's name: their contact alias, else the name on their card (untrusted text). */
+  byName: string
+  /** The member it concerns (`added`, `removed`, `made-admin`): a user id. */
+  member?: string
+  /** That member's name, as {@link byName}. */
+  memberName?: string
+  /** The group's name it gave (`created`, `renamed`). */
+  name?: string
 }
 
 /** Options of {@link Messenger.createGroup}. */

@@ -17,6 +17,7 @@ import { fromHex, toHex } from '../util/index.js'
 import { MAX_TEXT_LENGTH } from './conversations.js'
 import { toMessage } from './context.js'
 import { Routes, groupView, registerAtRelays, sendChanges } from './group-fanout.js'
+import { groupHistory } from './group-history.js'
 import { parseGroupInfo, readGroupInfo, writeGroupInfo } from './group-records.js'
 import { keys, messageOrder } from './records.js'
 import type { LocalIdentity } from '../crypto/index.js'
@@ -28,6 +29,7 @@ import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
 import type { GroupInfo } from './group-records.js'
+import type { GroupChangeView } from './group-types.js'
 import type { Outbox } from './outbox.js'
 import type { MessageRecord } from './records.js'
 import type { ChangeControl, Repositories } from './state.js'
@@ -178,6 +180,23 @@ export class Groups {
       const bytes = log.propose(this.components.identity, { type: 'remove', userId })
       await this.announce(tx, change, log, bytes, [...before.members.keys()])
     })
+  }
+
+  /** Makes a member an admin (admins only): the change goes to every member. */
+  async makeAdmin (groupRef: string, memberRef: string): Promise<Group> {
+    return this.change(groupRef, async (tx, change, { log }) => {
+      const userId = await this.memberId(log, memberRef)
+      if (log.state.members.get(userId)?.admin === true) throw new GroupChangeRefusedError('they are an admin already')
+      const bytes = log.propose(this.components.identity, { type: 'make-admin', userId })
+      await this.announce(tx, change, log, bytes, [...log.state.members.keys()])
+    })
+  }
+
+  /** The membership changes of the group `ref` names, oldest first (see group-history.ts). */
+  async history (ref: string): Promise<GroupChangeView[]> {
+    const { repos } = this.components
+    const { log } = await this.open(repos.state.store, this.requireId(ref), false)
+    return await groupHistory(repos, log)
   }
 
   /** Leaves a group: the change goes to every other member. */

@@ -223,7 +223,8 @@ export class Inbox {
         if (delivered?.groupId != null) {
           if (groups?.delivered(delivered, contact.id) === true) {
             messages.put(tx, delivered)
-            if (delivered.state === 'delivered') accepted.delivered.push(delivered)
+            // Each member's receipt shows ("delivered to N of M"), not only the last one.
+            accepted.delivered.push(delivered)
           }
         // A read message stays read: the delivery receipt may come after the read receipt.
         } else if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered' && delivered.state !== 'read') {

@@ -25,7 +25,7 @@ import { Repositories, State } from './state.js'
 import type { Context } from './context.js'
 import type { ProfileRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
-import type { Contact, CreateGroupOptions, Group, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener, MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings } from './types.js'
+import type { Contact, CreateGroupOptions, Group, GroupChangeView, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener, MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings } from './types.js'
 import { wire } from './wiring.js'
 import type { Parts } from './wiring.js'
 
@@ -277,6 +277,8 @@ class SottoMessenger implements Messenger {
   async addToGroup (ref: string, contact: string): Promise<Group> { return this.parts.groups.add(ref, contact) }
   async removeFromGroup (ref: string, member: string): Promise<Group> { return this.parts.groups.remove(ref, member) }
   async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
+  async makeGroupAdmin (ref: string, member: string): Promise<Group> { return this.parts.groups.makeAdmin(ref, member) }
+  async groupChanges (ref: string): Promise<GroupChangeView[]> { return this.parts.groups.history(ref) }
   async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {
     const group = this.parts.groups.named(ref)

@@ -3,7 +3,7 @@
  * Settlement: what the courier learns of an envelope — a relay holds it, the recipient answered —
  * written to the outbox entry and its message atomically, and announced once durable.
  */
-import { markGroupDelivered, markGroupRefused } from './group-records.js'
+import { groupCounts, markGroupDelivered, markGroupRefused } from './group-records.js'
 import { keys } from './records.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Logger } from '../logger.js'
@@ -118,7 +118,7 @@ export class Settlement {
           // The write is awaited outside the lock, while the next receipts are settled.
           durable.then(() => {
             for (const { message, failure } of changed) {
-              this.components.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}) })
+              this.components.events.emit('status', { id: message.id, contactId: message.contactId, state: message.state, ...(failure != null ? { failure } : {}), ...groupCounts(message) })
             }
             for (const r of batch) r.resolve()
           }, (err: Error) => { for (const r of batch) r.reject(err) })

@@ -11,10 +11,10 @@ import type { Clock } from '../util/index.js'
 import type { CompactionInit } from './compaction.js'
 
 import type { FileProgress, FileReason, FileState, MessageFile, SavedFile } from './file-types.js'
-import type { CreateGroupOptions, Group, GroupMemberView } from './group-types.js'
+import type { CreateGroupOptions, Group, GroupChangeView, GroupMemberView } from './group-types.js'
 
 export type { RateLimitInfo, RelayInfo }
-export type { CreateGroupOptions, FileProgress, FileReason, FileState, Group, GroupMemberView, MessageFile, SavedFile }
+export type { CreateGroupOptions, FileProgress, FileReason, FileState, Group, GroupChangeView, GroupMemberView, MessageFile, SavedFile }
 
 /**
  * Where an outgoing message is. `queued`: stored, not yet accepted by anyone. `sent`: a relay holds
@@ -183,8 +183,11 @@ export interface OwnIdentity {
 export interface MessengerEvents {
   /** A new incoming message was stored. */
   message: Message
-  /** An outgoing message changed state. */
-  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
+  /**
+   * An outgoing message changed state; in a group, also each time one more member stored it
+   * (`deliveredCount` of `recipientCount`).
+   */
+  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason, deliveredCount?: number, recipientCount?: number }
   /** A stranger's message arrived: a new contact request. */
   request: Contact
   /** Older requests were dropped to make room for a new one; `dropped`: how many ever were. */
@@ -460,6 +463,10 @@ export interface Messenger {
   removeFromGroup(group: string, member: string): Promise<Group>
   /** Leaves a group. */
   leaveGroup(group: string): Promise<Group>
+  /** Makes a member an admin (by user id, alias or name; admins only). */
+  makeGroupAdmin(group: string, member: string): Promise<Group>
+  /** A group's membership changes, oldest first, for its timeline. */
+  groupChanges(group: string): Promise<GroupChangeView[]>
   /**
    * Sets a group's disappearing timer (0 turns it off): the user's texts carry it from now on, and
    * each member adopts it with the next one.

@@ -28,6 +28,7 @@ import { TokenAnnouncer } from './token-announcer.js'
 import { TokenRotation } from './token-rotation.js'
 import { createUpkeep } from './upkeep.js'
 import { GroupInbox } from './group-inbox.js'
+import { groupCounts } from './group-records.js'
 import { Groups } from './groups.js'
 import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
@@ -139,7 +140,7 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
       void courier.stop()
       events.emit('replaced', { number: identity.installation ?? 1, replacedBy: accepted.replaced.replacedBy })
     }
-    for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: 'delivered' })
+    for (const m of accepted.delivered) events.emit('status', { id: m.id, contactId: m.contactId, state: m.groupId != null ? m.state : 'delivered', ...groupCounts(m) })
     for (const m of accepted.requeued) events.emit('status', { id: m.id, contactId: m.contactId, state: 'queued' })
     for (const e of accepted.events ?? []) events.emit(e.event, e.detail as never)
     if (accepted.fileNotice != null) attachments.noticed(accepted.fileNotice)

@@ -26,7 +26,7 @@ function fakeGroup (name: unknown, members: unknown[] = []): Group {
   const me = { id: 'me', name: 'Me', admin: true, contact: false }
   return {
     id: 'g1', name, members: [me, ...members.map(m => ({ id: `id-${String(m)}`, name: String(m), admin: false, contact: true }))],
-    invited: [], member: true, admin: true, maxMembers: 100, disappearingSeconds: 0, unread: 0
+    invited: [], member: true, admin: true, maxMembers: 100, disappearingSeconds: 0, unread: 0, lastActivity: 0
   }
 }
 

@@ -155,6 +155,25 @@ describe('groups between messengers', () => {
     assert.equal(last.recipientCount, 2)
   })
 
+  it('an admin makes a member admin; each member\'s timeline names every change, and only admins make them', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
+    const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
+    const [aliceId, bobId, carolId] = [alice.identity().userId, bob.identity().userId, carol.identity().userId]
+    await assert.rejects(carol.makeGroupAdmin(group.id, bobId), { name: 'NotGroupAdminError' })
+    const atCarol = groupReaches(carol, g => g.id === group.id && g.members.some(m => m.id === bobId && m.admin))
+    const made = await alice.makeGroupAdmin(group.id, 'Bob')
+    assert.equal(made.members.find(m => m.id === bobId)?.admin, true)
+    await atCarol
+    await assert.rejects(alice.makeGroupAdmin(group.id, bobId), { name: 'GroupChangeRefusedError' })
+    const timeline = await carol.groupChanges(group.id)
+    const added = timeline.filter(c => c.type === 'added').map(c => [c.by, c.member, c.memberName]).sort()
+    assert.deepEqual(timeline.map(c => c.type), ['created', 'added', 'added', 'made-admin'])
+    assert.deepEqual(timeline[0], { ...timeline[0], type: 'created', by: aliceId, byName: 'Alice', name: 'Friends' })
+    assert.deepEqual(added, [[aliceId, bobId, 'Bob'], [aliceId, carolId, 'Carol']].sort())
+    assert.deepEqual(timeline[3], { ...timeline[3], by: aliceId, member: bobId, memberName: 'Bob' })
+    assert.ok(timeline.every((c, i) => i === 0 || c.at >= (timeline[0]?.at ?? 0)))
+  })
+
   it('a removed member is told, and sent nothing after', { timeout: 60_000 }, async () => {
     const { alice, bob, carol } = t
     const group = (await alice.groups()).find(g => g.name === 'Friends') as Group
@@ -172,6 +191,7 @@ describe('groups between messengers', () => {
     assert.equal(bobShown.messages[0]?.text, 'without carol')
     await assert.rejects(carol.send(group.id, 'am I here?'), { name: 'GroupChangeRefusedError' })
     assert.deepEqual(carolShown.messages, [])
+    assert.deepEqual((await carol.groupChanges(group.id)).at(-1), { ...(await carol.groupChanges(group.id)).at(-1), type: 'removed', member: carolId, memberName: 'Carol' })
   })
 
   it('a removed member given the envelopes sent after the removal opens none of them', { timeout: 60_000 }, async () => {

@@ -22,7 +22,7 @@ import { isMethod } from '../shared/channels.js'
 import { inviteLinkSchema } from '../shared/contract.js'
 import { NotReadyError, UnknownMethodError, WrongPhaseError } from './errors.js'
 import { readConfig, writeConfig } from './desktop-config.js'
-import { notificationFor } from './notifications.js'
+import { groupSender, notificationFor } from './notifications.js'
 import { contactView, identityView } from './views.js'
 import { readRelayLists } from './relay-list.js'
 import { EventHub } from './service/event-hub.js'
@@ -38,6 +38,7 @@ import { linkHandlers } from './service/link-handlers.js'
 import { conversationHandlers } from './service/conversation-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { fileHandlers } from './service/file-handlers.js'
+import { groupHandlers } from './service/group-handlers.js'
 import { FileUploads } from './service/file-uploads.js'
 import { FileReaders } from './service/file-readers.js'
 import { FileDownloads } from './file-downloads.js'
@@ -48,11 +49,11 @@ import { settingsHandlers } from './service/settings-handlers.js'
 import type { Handlers } from './service/handlers.js'
 import type { OpenMessenger } from './service/onboarding-handlers.js'
 import type { Published } from './service/relay-views.js'
-import type { AppStatus, ContactView, ErrorView, MessageView, Phase, PushedEvent, Result } from '../shared/contract.js'
+import type { AppStatus, ErrorView, MessageView, Phase, PushedEvent, Result } from '../shared/contract.js'
 import type { DesktopConfig, HostFeatures, RelayInfo } from './desktop-config.js'
 import type { KeyVault } from './key-vault.js'
 import type { LinkReader } from './core-loader.js'
-import type { NotificationContent } from './notifications.js'
+import type { NotificationContent, Sender } from './notifications.js'
 import type { KeySource, Logger, LoggerFactory, Messenger, MessengerOptions } from '@sotto/core'
 
 export { errorView } from './service/results.js'
@@ -216,9 +217,9 @@ export class DesktopService {
   async notificationFor (message: MessageView): Promise<NotificationContent | undefined> {
     const { config, messenger } = this
     if (config == null || messenger == null) return undefined
-    let contact: ContactView | undefined
+    let contact: Sender | undefined
     try {
-      contact = contactView(await messenger.contact(message.contactId))
+      contact = message.senderId != null ? await groupSender(messenger, message) : contactView(await messenger.contact(message.contactId))
     } catch {
       contact = undefined
     }
@@ -406,6 +407,7 @@ export class DesktopService {
       ...messageHandlers({ messenger, refreshUnread }),
       ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, downloads: this.downloads, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
+      ...groupHandlers({ messenger, refreshUnread }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...securityHandlers({

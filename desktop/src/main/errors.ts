@@ -59,5 +59,6 @@ export const EXPOSED_ERROR_NAMES: ReadonlySet<string> = new Set([
   'WeakPassphraseError', 'InviteLinkRevokedError', 'InviteLinkExpiredError', 'JoinCodeRequiredError',
   'ReplacedInstallationError', 'WrongBackupPassphraseError', 'BackupFormatError', 'UnsupportedBackupVersionError',
   'DataDirectoryNotEmptyError',
-  'TooManyUploadsError', 'FileTooLargeError', 'FileQuotaError', 'FileFromRequestError'
+  'TooManyUploadsError', 'FileTooLargeError', 'FileQuotaError', 'FileFromRequestError',
+  'GroupFullError', 'NotGroupAdminError', 'GroupChangeRefusedError', 'GroupVersionError'
 ])

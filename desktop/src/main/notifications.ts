@@ -4,6 +4,7 @@
  * arrived: the sender's name and the text are shown only when the user allowed them.
  */
 import type { ContactView, MessageView, NotificationPreview } from '../shared/contract.js'
+import type { Messenger } from '@sotto/core'
 import { BIDI_CONTROLS } from '../shared/contract.js'
 
 /** A notification's content. */
@@ -12,6 +13,16 @@ export interface NotificationContent {
   title: string
   /** Body line. */
   body: string
+}
+
+/** Who a notification names: a contact, or a group's member ("Bob in Book club"). */
+export type Sender = Pick<ContactView, 'alias' | 'blocked' | 'status'>
+
+/** The sender of a group message, named with the group. */
+export async function groupSender (messenger: Pick<Messenger, 'group'>, message: MessageView): Promise<Sender> {
+  const group = await messenger.group(message.contactId)
+  const name = group.members.find(m => m.id === message.senderId)?.name ?? 'Someone'
+  return { alias: `${name} in ${group.name}`, blocked: false, status: 'contact' }
 }
 
 /** The longest text a notification shows. */
@@ -23,7 +34,7 @@ const MAX_BODY = 120
  */
 export function notificationFor (
   message: MessageView,
-  contact: ContactView | undefined,
+  contact: Sender | undefined,
   prefs: { notifications: boolean, notificationPreview: NotificationPreview }
 ): NotificationContent | undefined {
   if (!prefs.notifications || message.direction !== 'in') return undefined

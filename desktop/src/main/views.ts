@@ -3,6 +3,7 @@
  * Maps `@sotto/core`'s objects to the IPC contract's views, field by field, so nothing the core may
  * add later (keys, tokens) crosses to the renderer by accident.
  */
+import { groupMessageFields } from './group-views.js'
 import type { Contact, FileProgress, Message, MessageFile, OwnIdentity, Settings } from '@sotto/core'
 import type { ContactView, FileProgressView, FileView, IdentityView, MessageView, SettingsView } from '../shared/contract.js'
 import type { DesktopConfig, HostFeatures } from './desktop-config.js'
@@ -26,7 +27,7 @@ export function messageView (m: Message): MessageView {
   if (m.editedAt != null) view.editedAt = m.editedAt
   if (m.deleted === true) view.deleted = true
   if (m.file != null) view.file = fileView(m.file)
-  return view
+  return Object.assign(view, groupMessageFields(m))
 }
 
 /** The file of a file message as the renderer sees it (the thumbnail in base64). */

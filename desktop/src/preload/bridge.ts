@@ -90,6 +90,15 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     downloadFile: request => call('downloadFile', request),
     readFile: request => call('readFile', request),
     saveFile: request => call('saveFile', request),
+    groups: () => call('groups'),
+    group: request => call('group', request),
+    groupChanges: request => call('groupChanges', request),
+    createGroup: request => call('createGroup', request),
+    addGroupMember: request => call('addGroupMember', request),
+    removeGroupMember: request => call('removeGroupMember', request),
+    makeGroupAdmin: request => call('makeGroupAdmin', request),
+    leaveGroup: request => call('leaveGroup', request),
+    setGroupDisappearing: request => call('setGroupDisappearing', request),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),
@@ -105,7 +114,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     onEdit: subscribe('edit'),
     onDelete: subscribe('delete'),
     onTyping: subscribe('typing'),
-    onFile: subscribe('file')
+    onFile: subscribe('file'),
+    onGroup: subscribe('group')
   } satisfies SottoBridge)
 }
 

@@ -55,7 +55,16 @@ export const METHOD_CHANNELS = {
   cancelFile: 'sotto:files:cancel',
   downloadFile: 'sotto:files:download',
   readFile: 'sotto:files:read',
-  saveFile: 'sotto:files:save'
+  saveFile: 'sotto:files:save',
+  groups: 'sotto:groups:list',
+  group: 'sotto:groups:get',
+  groupChanges: 'sotto:groups:changes',
+  createGroup: 'sotto:groups:create',
+  addGroupMember: 'sotto:groups:add',
+  removeGroupMember: 'sotto:groups:remove',
+  makeGroupAdmin: 'sotto:groups:make-admin',
+  leaveGroup: 'sotto:groups:leave',
+  setGroupDisappearing: 'sotto:groups:set-disappearing'
 } as const
 
 /** The name of a call. */
@@ -81,7 +90,8 @@ export const EVENT_CHANNELS = {
   edit: 'sotto:event:edit',
   delete: 'sotto:event:delete',
   typing: 'sotto:event:typing',
-  file: 'sotto:event:file'
+  file: 'sotto:event:file',
+  group: 'sotto:event:group'
 } as const
 
 /** The name of a pushed event. */

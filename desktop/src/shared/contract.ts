@@ -5,8 +5,13 @@
  * every call. Schemas are strict: unknown keys are refused.
  */
 import { z } from 'zod'
+import { groupRequestSchemas } from './group-contract.js'
 import type { EventName, Method } from './channels.js'
-import type { Contact, FailureReason, FileProgress, FileReason, FileState, Message, MessageState, Presence } from '@sotto/core'
+import type { GroupEvents, GroupMessageFields, GroupReplies } from './group-contract.js'
+export type { GroupChangeEntry, GroupEvents, GroupMemberInfo, GroupMessageFields, GroupReplies, GroupView } from './group-contract.js'
+import type { FileProgressView, FileView } from './file-contract.js'
+export type { FileProgressView, FileView } from './file-contract.js'
+import type { Contact, FailureReason, FileReason, FileState, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
 // Data shown to the renderer. The value types are `@sotto/core`'s own (imported as types only: no
@@ -16,7 +21,7 @@ import type { Contact, FailureReason, FileProgress, FileReason, FileState, Messa
 export type { FailureReason, FileReason, FileState, MessageState, Presence }
 
 /** One message of a conversation. `text` is untrusted when `direction` is `in`. */
-export interface MessageView {
+export interface MessageView extends GroupMessageFields {
   /** Envelope id, hex. */
   id: string
   /** The contact the conversation is with. */
@@ -48,33 +53,6 @@ export interface MessageView {
   /** The file of a file message (its `text` is empty). */
   file?: FileView
 }
-
-/** The file of a file message: what the sender said of it (untrusted text). */
-export interface FileView {
-  /** The file name, no path. */
-  name: string
-  /** Its size in bytes. */
-  size: number
-  /** Its MIME type. */
-  mime: string
-  /** Where its chunks are (see `FileProgressView`). */
-  state: FileState
-  /** The error's name when `state` is `failed`. */
-  error?: string
-  /** An image's thumbnail: a JPEG of at most 16 KiB, base64. */
-  thumbnail?: string
-  /** Bytes moved so far (the far end's for outgoing, here for incoming), once a `file` event said. */
-  bytes?: number
-  /** Why it is not moving, when it says (`size`: waits for Download; `request`: accept first; `held`: the recipient keeps it for later; `sender`: cancelled by its sender). */
-  reason?: FileReason
-}
-
-/**
- * A file's transfer moved. Outgoing: `waiting` until the recipient or one of its relays holds the
- * chunks, then `done`. Incoming: `waiting`, `transferring`, `done` (here, encrypted, ready to save).
- * `failed` and `cancelled` either way.
- */
-export type FileProgressView = Pick<FileProgress, 'id' | 'contactId' | 'state' | 'bytes' | 'total' | 'error' | 'reason'>
 
 /** A contact or a contact request. `displayName` is untrusted. */
 export interface ContactView {
@@ -410,14 +388,15 @@ export const requestSchemas = {
   cancelFile: z.strictObject({ messageId }),
   downloadFile: z.strictObject({ messageId }),
   readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
-  saveFile: z.strictObject({ messageId, name: fileName })
+  saveFile: z.strictObject({ messageId, name: fileName }),
+  ...groupRequestSchemas(DISAPPEARING_CHOICES)
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
 export type Requests = { [M in Method]: z.infer<typeof requestSchemas[M]> }
 
 /** The reply value of each call. */
-export interface Replies {
+export interface Replies extends GroupReplies {
   status: AppStatus
   setup: AppStatus
   unlock: AppStatus
@@ -476,10 +455,10 @@ export interface Replies {
 }
 
 /** The payload of each pushed event. */
-export interface Events {
+export interface Events extends GroupEvents {
   app: AppStatus
   message: MessageView
-  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason }
+  status: { id: string, contactId: string, state: MessageState, failure?: FailureReason, deliveredCount?: number, recipientCount?: number }
   request: ContactView
   contact: ContactView
   connection: { contactId: string, presence: Presence }

@@ -4,6 +4,7 @@
  * the unread count (for the tray) and finds out when the messenger is online.
  */
 import { contactView, fileProgressView, messageView } from '../views.js'
+import { groupView } from '../group-views.js'
 import type { EventHub } from './event-hub.js'
 import type { Events, MessageView, RelayView } from '../../shared/contract.js'
 import type { Logger, Messenger, MessengerEvents, RelayView as HomeRelay } from '@sotto/core'
@@ -32,7 +33,7 @@ export interface MessengerWatchInit {
 
 /** Forwards one messenger's events; {@link stop} detaches it. */
 export class MessengerWatch {
-  /** Unread incoming messages and pending requests. */
+  /** Unread incoming messages (of contacts and groups) and pending requests. */
   unread = 0
   /** Listening and, with home relays, holding a reservation at one of them. */
   online = false
@@ -59,6 +60,7 @@ export class MessengerWatch {
     this.on('status', s => {
       const payload: Events['status'] = { id: s.id, contactId: s.contactId, state: s.state }
       if (s.failure != null) payload.failure = s.failure
+      if (s.recipientCount != null) Object.assign(payload, { deliveredCount: s.deliveredCount ?? 0, recipientCount: s.recipientCount })
       events.push('status', payload)
     })
     this.on('request', contact => {
@@ -79,6 +81,10 @@ export class MessengerWatch {
     this.on('delete', d => { events.push('delete', { contactId: d.contactId, id: d.id, everyone: d.everyone }) })
     this.on('typing', t => { events.push('typing', { contactId: t.contactId, started: t.started }) })
     this.on('file', f => { events.push('file', fileProgressView(f)) })
+    this.on('group', g => {
+      events.push('group', groupView(g))
+      void this.refreshUnread()
+    })
     this.on('relay', r => {
       events.push('relay', this.components.homeRelayView(r))
       this.checkOnline()
@@ -98,9 +104,9 @@ export class MessengerWatch {
   async refreshUnread (): Promise<void> {
     if (this.stopped) return
     try {
-      const [contacts, requests] = await Promise.all([this.messenger.contacts(), this.messenger.requests()])
+      const [contacts, requests, groups] = await Promise.all([this.messenger.contacts(), this.messenger.requests(), this.messenger.groups()])
       const total = contacts.reduce((n, c) => n + (c.blocked ? 0 : c.unread), 0) +
-        requests.filter(r => !r.blocked).length
+        requests.filter(r => !r.blocked).length + groups.reduce((n, g) => n + g.unread, 0)
       if (total !== this.unread && !this.stopped) {
         this.unread = total
         this.components.events.push('unread', { total })

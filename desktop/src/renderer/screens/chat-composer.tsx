@@ -24,13 +24,15 @@ export interface ComposerProps {
   onCancelReply?: () => void
   /** Files the user attached or pasted, to send. */
   onFiles?: (files: File[]) => void
+  /** Why nothing can be sent, shown in the empty field while `blocked` (default: unblock to send). */
+  blockedHint?: string
 }
 
 /** How often "still typing" is sent while the user types, in ms. */
 const TYPING_EVERY_MS = 5000
 
 /** The message composer. */
-export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply, onFiles }: ComposerProps): ReactNode {
+export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply, onFiles, blockedHint }: ComposerProps): ReactNode {
   const client = useClient()
   const composerId = useId()
   const [text, setText] = useState('')
@@ -106,7 +108,7 @@ export function Composer ({ contactId, blocked, onSent, replyTo, onCancelReply, 
           onChange={e => { typed(e.target.value) }}
           onKeyDown={onKey}
           onPaste={onPaste}
-          placeholder={blocked ? 'Unblock to send messages' : 'Message'}
+          placeholder={blocked ? blockedHint ?? 'Unblock to send messages' : 'Message'}
           disabled={blocked}
           maxLength={8000}
           rows={2}

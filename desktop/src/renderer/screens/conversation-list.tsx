@@ -5,8 +5,9 @@
 import { kindLabel } from '../components/file-card.js'
 import { PeerName } from '../components/peer-text.js'
 import { presenceLabel } from '../components/format.js'
+import { GroupEntry, byActivity } from './group-entry.js'
 import type { ReactNode } from 'react'
-import type { ContactView } from '../../shared/contract.js'
+import type { ContactView, GroupView } from '../../shared/contract.js'
 
 /** Props of {@link ConversationList}. */
 export interface ConversationListProps {
@@ -16,6 +17,10 @@ export interface ConversationListProps {
   selected?: string
   /** Opens a conversation. */
   onOpen: (contactId: string) => void
+  /** Groups, placed among the contacts by their last activity. */
+  groups?: readonly GroupView[]
+  /** Opens a group's conversation. */
+  onOpenGroup?: (groupId: string) => void
 }
 
 /** A preview of the last message: one line, plain text. */
@@ -28,33 +33,36 @@ function preview (contact: ContactView): string {
 }
 
 /** The list. */
-export function ConversationList ({ contacts, selected, onOpen }: ConversationListProps): ReactNode {
-  if (contacts.length === 0) {
+export function ConversationList ({ contacts, selected, onOpen, groups = [], onOpenGroup = onOpen }: ConversationListProps): ReactNode {
+  if (contacts.length === 0 && groups.length === 0) {
     return <p className='empty'>No conversations yet. Share your invite or add a contact to start.</p>
   }
+  const contactItem = (contact: ContactView): ReactNode => (
+    <li key={contact.id}>
+      <button
+        type='button'
+        className={`conversation${contact.id === selected ? ' selected' : ''}`}
+        aria-current={contact.id === selected ? 'true' : undefined}
+        onClick={() => { onOpen(contact.id) }}
+      >
+        <span className='conversation-top'>
+          <span className={`presence presence-${contact.presence}`} aria-hidden='true' />
+          <span className='conversation-name'><PeerName name={contact.alias} /></span>
+          {contact.blocked && <span className='badge'>Blocked</span>}
+          {contact.unread > 0 && <span className='unread' aria-label={`${contact.unread} unread`}>{contact.unread}</span>}
+        </span>
+        <span className='conversation-meta'>
+          <span className='visually-hidden'>{presenceLabel(contact.presence)}. </span>
+          <bdi className='conversation-preview' dir='auto'>{preview(contact)}</bdi>
+        </span>
+      </button>
+    </li>
+  )
   return (
     <ul className='conversations' aria-label='Conversations'>
-      {contacts.map(contact => (
-        <li key={contact.id}>
-          <button
-            type='button'
-            className={`conversation${contact.id === selected ? ' selected' : ''}`}
-            aria-current={contact.id === selected ? 'true' : undefined}
-            onClick={() => { onOpen(contact.id) }}
-          >
-            <span className='conversation-top'>
-              <span className={`presence presence-${contact.presence}`} aria-hidden='true' />
-              <span className='conversation-name'><PeerName name={contact.alias} /></span>
-              {contact.blocked && <span className='badge'>Blocked</span>}
-              {contact.unread > 0 && <span className='unread' aria-label={`${contact.unread} unread`}>{contact.unread}</span>}
-            </span>
-            <span className='conversation-meta'>
-              <span className='visually-hidden'>{presenceLabel(contact.presence)}. </span>
-              <bdi className='conversation-preview' dir='auto'>{preview(contact)}</bdi>
-            </span>
-          </button>
-        </li>
-      ))}
+      {byActivity(contacts, groups).map(entry => entry.kind === 'group'
+        ? <GroupEntry key={entry.group.id} group={entry.group} selected={entry.group.id === selected} onOpen={onOpenGroup} />
+        : contactItem(entry.contact))}
     </ul>
   )
 }

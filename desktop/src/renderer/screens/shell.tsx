@@ -9,17 +9,20 @@ import { AddContact } from './add-contact.js'
 import { Chat } from './chat.js'
 import { ConversationList } from './conversation-list.js'
 import { FirstContact } from './first-contact.js'
+import { GroupChat } from './group-chat.js'
+import { NewGroup } from './new-group.js'
 import { SearchBox } from './search-box.js'
 import { Invite } from './invite.js'
 import { Requests } from './requests.js'
 import { Settings } from './settings.js'
 import type { ReactNode } from 'react'
-import type { AppStatus, ContactView, SettingsView } from '../../shared/contract.js'
+import type { AppStatus, ContactView, GroupView, SettingsView } from '../../shared/contract.js'
 
 /** Which screen is open. */
 export type View =
   | { kind: 'chats' }
   | { kind: 'chat', contactId: string, messageId?: string }
+  | { kind: 'group', groupId: string }
   | { kind: 'requests' }
   | { kind: 'add', invite?: string }
   | { kind: 'invite' }
@@ -41,14 +44,17 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
   const [view, setView] = useState<View>(initialView ?? { kind: 'chats' })
   const [contacts, setContacts] = useState<ContactView[]>([])
   const [requests, setRequests] = useState<ContactView[]>([])
+  const [groups, setGroups] = useState<GroupView[]>([])
+  const [newGroup, setNewGroup] = useState(false)
   const [loaded, setLoaded] = useState(false)
   const [error, setError] = useState<string>()
 
   const reload = useCallback(() => {
-    Promise.all([client.contacts(), client.requests()])
-      .then(([c, r]) => {
+    Promise.all([client.contacts(), client.requests(), client.groups()])
+      .then(([c, r, g]) => {
         setContacts(c)
         setRequests(r)
+        setGroups(g)
         setLoaded(true)
         setError(undefined)
       })
@@ -59,7 +65,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     reload()
     const b = client.bridge
     const offs = [
-      b.onMessage(reload), b.onContact(reload), b.onRequest(reload), b.onExpired(reload), b.onUnread(reload),
+      b.onMessage(reload), b.onContact(reload), b.onRequest(reload), b.onExpired(reload), b.onUnread(reload), b.onGroup(reload),
       b.onConnection(c => { setContacts(list => list.map(x => x.id === c.contactId ? { ...x, presence: c.presence } : x)) })
     ]
     return () => { for (const off of offs) off() }
@@ -78,12 +84,13 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
 
   const pendingRequests = requests.filter(r => !r.blocked).length
   const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
-  const current = view.kind === 'chat' ? 'chats' : view.kind
+  const current = view.kind === 'chat' || view.kind === 'group' ? 'chats' : view.kind
   const open = (contactId: string): void => { setView({ kind: 'chat', contactId }) }
 
   let pane: ReactNode
   switch (view.kind) {
     case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} {...(view.messageId != null ? { jumpToId: view.messageId } : {})} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
+    case 'group': pane = <GroupChat key={view.groupId} groupId={view.groupId} selfId={status.identity?.userId ?? ''} onSent={reload} />; break
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
@@ -114,18 +121,26 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
           ))}
         </ul>
       </nav>
-      {(view.kind === 'chats' || view.kind === 'chat') && (
+      {(view.kind === 'chats' || view.kind === 'chat' || view.kind === 'group') && (
         <aside className='list-pane' aria-label='Conversations'>
           {error != null && <p role='alert' className='error'>{error}</p>}
           <SearchBox
             label='Search all conversations'
-            nameOf={id => contacts.find(c => c.id === id)?.alias ?? ''}
-            onOpen={m => { setView({ kind: 'chat', contactId: m.contactId, messageId: m.id }) }}
+            nameOf={id => contacts.find(c => c.id === id)?.alias ?? groups.find(g => g.id === id)?.name ?? ''}
+            onOpen={m => { setView(groups.some(g => g.id === m.contactId) ? { kind: 'group', groupId: m.contactId } : { kind: 'chat', contactId: m.contactId, messageId: m.id }) }}
           />
-          <ConversationList contacts={contacts} {...(view.kind === 'chat' ? { selected: view.contactId } : {})} onOpen={open} />
+          <p className='list-actions'><button type='button' onClick={() => { setNewGroup(true) }}>New group</button></p>
+          <ConversationList
+            contacts={contacts}
+            groups={groups}
+            {...(view.kind === 'chat' ? { selected: view.contactId } : view.kind === 'group' ? { selected: view.groupId } : {})}
+            onOpen={open}
+            onOpenGroup={groupId => { setView({ kind: 'group', groupId }) }}
+          />
         </aside>
       )}
       <main className='pane'>{pane}</main>
+      {newGroup && <NewGroup contacts={contacts} onClose={() => { setNewGroup(false) }} onCreated={g => { setNewGroup(false); reload(); setView({ kind: 'group', groupId: g.id }) }} />}
     </div>
   )
 }

@@ -7,11 +7,11 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import type { Dispatch, SetStateAction } from 'react'
 import { RecentChanges, withProgress, withStatus } from './recent-changes.js'
+import { PAGE_SIZE, useOlderMessages } from './older-messages.js'
 import type { ContactView, MessageView } from '../../shared/contract.js'
 import type { SottoClient } from '../client.js'
 
-/** Messages loaded per page. */
-export const PAGE_SIZE = 100
+export { PAGE_SIZE } from './older-messages.js'
 
 /** How long "typing…" stays without news: the sender repeats it every 5 s while typing. */
 const TYPING_SHOWN_MS = 15_000
@@ -93,7 +93,6 @@ export function useConversation (contactId: string): Conversation {
   const [complete, setComplete] = useState(false)
   const [loadError, setLoadError] = useState<string>()
   const [typing, setTyping] = useState(false)
-  const loadingOlder = useRef(false)
   const recent = useRef(new RecentChanges())
   const timer = useRef(0)
   timer.current = contact?.disappearingSeconds ?? 0
@@ -159,17 +158,7 @@ export function useConversation (contactId: string): Conversation {
     }
   }, [client, contactId])
 
-  const loadOlder = useCallback(() => {
-    if (complete || loadingOlder.current || messages.length === 0) return
-    loadingOlder.current = true
-    client.history({ contactId, before: messages[0]!.id, limit: PAGE_SIZE })
-      .then(older => {
-        setMessages(list => [...older.filter(o => !list.some(m => m.id === o.id)), ...list])
-        if (older.length < PAGE_SIZE) setComplete(true)
-      })
-      .catch(() => {})
-      .finally(() => { loadingOlder.current = false })
-  }, [client, complete, contactId, messages])
+  const loadOlder = useOlderMessages({ client, contactId, messages, setMessages, complete, setComplete })
 
   // A message sent here may have changed already (see recent-changes.ts).
   const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(recent.current.apply(message))) }, [])
