@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path'
 import { isMethod } from '../shared/channels.js'
-import { inviteLinkSchema } from '../shared/contract.js'
+import { inviteLinkSchema, relayLinkSchema } from '../shared/contract.js'
 import { NotReadyError, UnknownMethodError, WrongPhaseError } from './errors.js'
 import { readConfig, writeConfig } from './desktop-config.js'
 import { groupSender, notificationFor } from './notifications.js'
@@ -124,6 +124,7 @@ export class DesktopService {
   private opening: Promise<void> | undefined
   private stopping: Promise<void> | undefined
   private pendingInvite: string | undefined
+  private pendingRelayLink: string | undefined
   private starting: Promise<AppStatus> | undefined
   private readonly log: Logger | undefined
   private readonly events: EventHub
@@ -238,18 +239,25 @@ export class DesktopService {
   }
 
   /**
-   * An invite link opened from outside the app (a `sotto://invite/` link clicked elsewhere). It
-   * is held until the renderer takes it with `pendingInvite` and pushed as an `invite` event; the
-   * user still confirms adding the contact. Returns false, ignoring it, when it is no invite link.
+   * A link opened from outside the app (a `sotto://` link clicked elsewhere): an invite is held
+   * until the renderer takes it with `pendingInvite` and pushed as an `invite` event; a relay link
+   * likewise with `pendingRelayLink` and a `relayLink` event. The user still confirms adding the
+   * contact or the relay. Returns false, ignoring it, when it is neither.
    */
-  offerInvite (link: string): boolean {
-    const parsed = inviteLinkSchema.safeParse(link.trim())
-    if (!parsed.success || this.stopping != null) {
-      this.log?.warn('ignored a link that is not an invite')
+  offerLink (link: string): boolean {
+    const invite = inviteLinkSchema.safeParse(link.trim())
+    const relay = relayLinkSchema.safeParse(link)
+    if (this.stopping != null || (!invite.success && !relay.success)) {
+      this.log?.warn('ignored a link that is neither an invite nor a relay link')
       return false
     }
-    this.pendingInvite = parsed.data
-    this.events.push('invite', { invite: parsed.data })
+    if (invite.success) {
+      this.pendingInvite = invite.data
+      this.events.push('invite', { invite: invite.data })
+    } else if (relay.success) {
+      this.pendingRelayLink = relay.data
+      this.events.push('relayLink', { link: relay.data })
+    }
     return true
   }
 
@@ -423,6 +431,11 @@ export class DesktopService {
           const invite = this.pendingInvite
           this.pendingInvite = undefined
           return invite
+        },
+        takePendingRelayLink: () => {
+          const link = this.pendingRelayLink
+          this.pendingRelayLink = undefined
+          return link
         }
       })
     }

@@ -11,7 +11,7 @@ import { safeStorageKeyVault } from './key-vault.js'
 import { readRendererFile, securityHeaders } from './renderer-files.js'
 import type { DesktopService, DesktopServiceInit, MessengerFactory } from './desktop-service.js'
 import type { RelayInfo } from './desktop-config.js'
-import { APP_ENTRY, APP_SCHEME, CameraGate, LINK_SCHEME, WEB_PREFERENCES, hardenContents, inviteInArgv, isAppUrl } from './electron-surface.js'
+import { APP_ENTRY, APP_SCHEME, CameraGate, LINK_SCHEME, WEB_PREFERENCES, hardenContents, linkInArgv, isAppUrl } from './electron-surface.js'
 import { TrayPresence, hostFeatures } from './electron-tray.js'
 import type { ElectronSurface, InvokeEventLike, WindowLike } from './electron-surface.js'
 import type { Logger, LoggerFactory } from '@sotto/core'
@@ -111,17 +111,17 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     ...(init.logger != null ? { logger: init.logger } : {})
   })
 
-  // Invite links: the OS starts the app with the link (Windows, Linux), hands it to the running
+  // Invite and relay links: the OS starts the app with the link (Windows, Linux), hands it to the running
   // instance (second-instance), or sends it as open-url (macOS). The user then confirms.
-  const offerInvite = (link: string | undefined): void => { if (link != null && service.offerInvite(link)) showWindow() }
+  const offerLink = (link: string | undefined): void => { if (link != null && service.offerLink(link)) showWindow() }
   registerLinkHandler(electron, init, log)
   app.on('open-url', (event, url) => {
     event.preventDefault()
-    offerInvite(url)
+    offerLink(url)
   })
   app.on('second-instance', (_event, argv) => {
     showWindow()
-    offerInvite(inviteInArgv(argv))
+    offerLink(linkInArgv(argv))
   })
   app.on('web-contents-created', (_event, contents) => { hardenContents(contents) })
   app.on('window-all-closed', () => { app.quit() })
@@ -163,7 +163,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
     presence.create(init.trayIcon, showWindow)
     presence.keepOnClose(window)
     await service.start()
-    offerInvite(inviteInArgv(init.argv ?? []))
+    offerLink(linkInArgv(init.argv ?? []))
     await window.loadURL(APP_ENTRY)
   })()
   ready.catch(err => { log?.error('start failed', { error: (err as Error).name }) })

@@ -199,9 +199,12 @@ export function isAppUrl (url: string): boolean {
   }
 }
 
-/** The first invite link (`sotto://invite/…`, or a short `sotto://s/…`) in a command line, if any. */
-export function inviteInArgv (argv: readonly string[]): string | undefined {
-  return argv.find(arg => arg.toLowerCase().startsWith(`${LINK_SCHEME}://invite/`) || arg.startsWith(`${LINK_SCHEME}://s/`))
+/**
+ * The first Sotto link in a command line, if any: an invite (`sotto://invite/…`, or a short
+ * `sotto://s/…`) or a relay link (`sotto://relay/…`).
+ */
+export function linkInArgv (argv: readonly string[]): string | undefined {
+  return argv.find(arg => arg.toLowerCase().startsWith(`${LINK_SCHEME}://invite/`) || arg.startsWith(`${LINK_SCHEME}://s/`) || arg.startsWith(`${LINK_SCHEME}://relay/`))
 }
 
 /** How long after "Scan" the window's camera request is let through, in ms. */

@@ -263,7 +263,7 @@ export const inviteLinkSchema = z.string().max(32768)
   .regex(/^(sotto:\/\/invite\/[A-Za-z0-9_-]+|SOTTO:\/\/INVITE\/[0-9A-Z $%*+./:-]+|sotto:\/\/s\/[A-Za-z0-9_-]+#[A-Za-z0-9_-]+)$/, 'must be a sotto://invite/ or sotto://s/ link')
 
 /** A relay link, `sotto://relay/…` (main decodes it). */
-const relayLinkSchema = z.string().trim().max(2048)
+export const relayLinkSchema = z.string().trim().max(2048)
   .regex(/^sotto:\/\/relay\/\S+$/, 'must be a sotto://relay/ link')
 
 /** A relay's join code. */
@@ -347,10 +347,11 @@ export const requestSchemas = {
     startAtLogin: z.boolean().optional()
   }),
   relays: empty,
-  addRelay: z.strictObject({ address: relayAddressSchema }),
+  addRelay: z.strictObject({ address: relayAddressSchema, joinCode: joinCodeSchema.optional() }),
   removeRelay: z.strictObject({ address: relayAddressSchema }),
   openLink: z.strictObject({ url: httpsUrlSchema }),
   pendingInvite: empty,
+  pendingRelayLink: empty,
   renewInvite: empty,
   readRelayLink: z.strictObject({ link: relayLinkSchema }),
   previewInvite: z.strictObject({ invite: inviteLinkSchema }),
@@ -433,6 +434,8 @@ export interface Replies extends GroupReplies {
   removeRelay: RelayView[]
   openLink: { opened: boolean }
   pendingInvite: { invite: string | null }
+  /** A relay link opened from outside the app, taken once. */
+  pendingRelayLink: { link: string | null }
   renewInvite: InviteView
   readRelayLink: RelayView
   previewInvite: InvitePreviewView
@@ -466,6 +469,8 @@ export interface Events extends GroupEvents {
   unread: { total: number }
   relay: RelayView
   invite: { invite: string }
+  /** A relay link was opened from outside the app (take it with `pendingRelayLink`). */
+  relayLink: { link: string }
   notification: NotificationView
   reaction: { contactId: string, id: string, by: string, emoji: string }
   edit: MessageView

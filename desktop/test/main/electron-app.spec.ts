@@ -248,6 +248,28 @@ describe('Electron app: links', () => {
     await started.stopped
   })
 
+  it('takes a relay link from the command line, a second instance or open-url, apart from invites', async () => {
+    const relay = 'sotto://relay/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWGE8Fj24EPMF35MWsCNBfqiHpC5aGRRKjyQKQyzR9HbQi?operator=Poster'
+    const electron = fakeElectron(dir)
+    const { window, started } = await start(electron, memoryFactory(), ['/usr/bin/sotto', relay])
+    const sent = (channel: string): unknown[] => window.webContents.sent.filter(s => s.channel === channel).map(s => s.payload)
+    assert.deepEqual(await call(electron, window, 'pendingRelayLink'), { ok: true, value: { link: relay } })
+    assert.deepEqual(await call(electron, window, 'pendingRelayLink'), { ok: true, value: { link: null } }, 'taken once')
+    window.minimized = true
+    electron.app.emit('second-instance', {}, ['/usr/bin/sotto', `${relay}2`])
+    assert.equal(window.restores, 1)
+    const event = preventable()
+    electron.app.emit('open-url', event, `${relay}3`)
+    assert.equal(event.prevented, true)
+    electron.app.emit('open-url', preventable(), 'sotto://relay/has space')
+    assert.deepEqual(sent(EVENT_CHANNELS.relayLink), [{ link: relay }, { link: `${relay}2` }, { link: `${relay}3` }])
+    assert.deepEqual(sent(EVENT_CHANNELS.invite), [], 'a relay link is no invite')
+    assert.deepEqual(await call(electron, window, 'pendingInvite'), { ok: true, value: { invite: null } })
+    assert.deepEqual(await call(electron, window, 'pendingRelayLink'), { ok: true, value: { link: `${relay}3` } })
+    electron.app.quit()
+    await started.stopped
+  })
+
   it('opens only https links, and only after the user confirmed', async () => {
     const electron = fakeElectron(dir)
     const { window, started } = await start(electron)

@@ -98,7 +98,7 @@ describe('an invite link opened outside the app', () => {
   it('asks "Add Carol?" before adding, and adds nothing when the user cancels', async () => {
     h = await renderApp()
     await screen.findByRole('navigation', { name: 'Sotto' })
-    assert.equal(h.service.offerInvite(`sotto://invite/${card}`), true)
+    assert.equal(h.service.offerLink(`sotto://invite/${card}`), true)
     const dialog = await screen.findByRole('dialog', { name: 'Add Carol?' })
     assert.equal(h.calls.includes('addContact'), false, 'nothing is added without the user')
     await h.user.click(within(dialog).getByRole('button', { name: 'Cancel' }))
@@ -107,7 +107,7 @@ describe('an invite link opened outside the app', () => {
     assert.equal(h.calls.includes('addContact'), false)
 
     const short = storeShortLink(`sotto://invite/${card}`)
-    assert.equal(h.service.offerInvite(short), true, 'a short link is an invite too')
+    assert.equal(h.service.offerLink(short), true, 'a short link is an invite too')
     await h.user.click(within(await screen.findByRole('dialog', { name: 'Add Carol?' })).getByRole('button', { name: 'Add Carol' }))
     assert.ok(await screen.findByRole('heading', { level: 2, name: 'Carol' }))
     assert.deepEqual((await h.messenger().contacts()).map(c => c.displayName), ['Carol'])
@@ -116,8 +116,8 @@ describe('an invite link opened outside the app', () => {
   it('is kept for the window when it arrives before the window shows, and refused when not an invite', async () => {
     h = await renderApp({
       prepare: service => {
-        assert.equal(service.offerInvite('https://example.org/'), false)
-        assert.equal(service.offerInvite(`sotto://invite/${card}`), true)
+        assert.equal(service.offerLink('https://example.org/'), false)
+        assert.equal(service.offerLink(`sotto://invite/${card}`), true)
       }
     })
     assert.ok(await screen.findByRole('dialog', { name: 'Add Carol?' }))

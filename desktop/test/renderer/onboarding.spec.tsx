@@ -131,7 +131,7 @@ describe('onboarding with relay links and invites', () => {
     assert.deepEqual(h.messenger().options.relays, [LINKED_ADDR])
   })
 
-  it('offers the relays of whoever invited the user, when they accept newcomers', async () => {
+  it('chooses the relays of whoever invited the user that accept newcomers, and adds the inviter with Create', async () => {
     const OPEN = '/ip4/192.0.2.8/tcp/4001/p2p/12D3KooWOpenOpenOpenOpenOpenOpenOpenOpenOpenOpen'
     const CLOSED = '/ip4/192.0.2.9/tcp/4001/p2p/12D3KooWShutShutShutShutShutShutShutShutShutShut'
     const published = new Map([[OPEN, { operator: 'Open Collective', jurisdiction: 'IS' }], [CLOSED, { operator: 'Closed Club', jurisdiction: 'CH', inviteOnly: true }]])
@@ -139,18 +139,25 @@ describe('onboarding with relay links and invites', () => {
     h = await renderApp({
       ready: false,
       service: { fetchRelayInfo: async address => ({ retentionSeconds: 1, contact: '', ...published.get(address)! }) },
-      prepare: service => { assert.equal(service.offerInvite(`sotto://invite/${card}`), true) }
+      prepare: service => { assert.equal(service.offerLink(`sotto://invite/${card}`), true) }
     })
-    const use = await screen.findByRole('button', { name: 'Use the relays of the person who invited me (Carol)' })
-    await h.user.click(use)
+    // Who invited her is on screen before anything is created.
+    assert.ok(await screen.findByRole('heading', { name: 'Carol invited you' }))
     const list = screen.getByRole('list', { name: 'Chosen and offered relays' })
-    assert.ok(within(list).getByText('Open Collective'))
+    assert.ok(await within(list).findByText('Open Collective'))
     assert.equal(within(list).queryByText('Closed Club'), null, 'an invite-only relay of the inviter is not offered')
     assert.equal(screen.queryByRole('button', { name: /Use the relays/ }), null)
+    // Removed, they can be chosen again in one click.
+    await h.user.click(screen.getByRole('button', { name: `Remove relay ${OPEN}` }))
+    await h.user.click(screen.getByRole('button', { name: 'Use the relays of the person who invited me (Carol)' }))
+    assert.ok(within(list).getByText('Open Collective'))
     await h.user.type(screen.getByLabelText('Your name'), 'Ada')
-    await h.user.click(screen.getByRole('button', { name: 'Create my identity' }))
-    // Once running, the invite that brought her asks its question.
-    assert.ok(await screen.findByRole('dialog', { name: 'Add Carol?' }))
+    assert.equal(h.calls.includes('addContact'), false, 'nobody is added before Create')
+    await h.user.click(screen.getByRole('button', { name: 'Create my identity and add Carol' }))
+    // Create was the answer to "Add Carol?": her conversation opens, with no second question.
+    assert.ok(await screen.findByRole('heading', { level: 2, name: 'Carol' }))
+    assert.equal(screen.queryByRole('dialog'), null)
     assert.deepEqual(h.messenger().options.relays, [OPEN])
+    assert.deepEqual((await h.messenger().contacts()).map(c => c.displayName), ['Carol'])
   })
 })

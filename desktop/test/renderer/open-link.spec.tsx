@@ -36,13 +36,16 @@ describe('opening the headless page with a link', () => {
     assert.equal(takeOpenLink(p.location, p.history), undefined, 'taken once')
   })
 
-  it('takes one from the fragment too, and drops what is not an invite link', () => {
+  it('takes one from the fragment too, and a relay link, and drops what is neither', () => {
     const p = page(`http://127.0.0.1:8080/#token=${TOKEN}&open=${encodeURIComponent('sotto://invite/AbC-_1')}`)
     assert.equal(takeOpenLink(p.location, p.history), 'sotto://invite/AbC-_1')
     assert.deepEqual(p.replaced, [`/#token=${TOKEN}`])
     const bad = page(`http://127.0.0.1:8080/?open=${encodeURIComponent('javascript:alert(1)')}`)
     assert.equal(takeOpenLink(bad.location, bad.history), undefined)
     assert.deepEqual(bad.replaced, ['/'], 'and removes it from the address all the same')
+    const relay = 'sotto://relay/ip4/192.0.2.7/tcp/4001/p2p/12D3KooWGE8Fj24EPMF35MWsCNBfqiHpC5aGRRKjyQKQyzR9HbQi?operator=Poster'
+    const withRelay = page(`http://127.0.0.1:8080/?open=${encodeURIComponent(relay)}#token=${TOKEN}`)
+    assert.equal(takeOpenLink(withRelay.location, withRelay.history), relay, 'a relay link is taken too')
     const none = page('http://127.0.0.1:8080/#token=x')
     assert.equal(takeOpenLink(none.location, none.history), undefined)
     assert.deepEqual(none.replaced, [])

@@ -224,7 +224,7 @@ describe('static security checks: preload and electronegativity', () => {
       // The one call opens https links only, after a confirmation dialog that shows the URL.
       'OPEN_EXTERNAL_JS_CHECK main/electron-app.ts': 'MEDIUM',
       // sotto:// links only fill in the Add contact screen, and only when they parse as an invite
-      // (offerInvite); the user confirms. Tested in main/electron-app.spec.ts.
+      // (offerLink); the user confirms. Tested in main/electron-app.spec.ts.
       'PROTOCOL_HANDLER_JS_CHECK main/electron-app.ts': 'MEDIUM'
     }
     for (const f of report.findings) {

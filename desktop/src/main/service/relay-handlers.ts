@@ -17,8 +17,8 @@ export function relayHandlers ({ messenger, homeRelayView }: RelayHandlersCompon
   const list = async (): Promise<RelayView[]> => (await messenger().relays()).map(r => homeRelayView(r))
   return {
     relays: list,
-    addRelay: async ({ address }) => {
-      await messenger().addRelay(address)
+    addRelay: async ({ address, joinCode }) => {
+      await messenger().addRelay(address, joinCode != null ? { joinCode } : {})
       return list()
     },
     removeRelay: async ({ address }) => {

@@ -24,6 +24,11 @@ export interface QrReaderProps {
   what: string
   /** Called with the text read. */
   onText: (text: string) => void
+  /**
+   * Whether a text is this reader's kind; where two readers share a screen, a pasted screenshot
+   * goes to the one whose kind it holds (default: every text).
+   */
+  accepts?: (text: string) => boolean
 }
 
 /** The camera view, while scanning. */
@@ -72,28 +77,29 @@ function CameraScan ({ onText, onClose }: { onText: (text: string) => void, onCl
 }
 
 /** Reads a QR code from an image file, a pasted screenshot, or the camera. */
-export function QrReader ({ what, onText }: QrReaderProps): ReactNode {
+export function QrReader ({ what, onText, accepts }: QrReaderProps): ReactNode {
   const decodeImage = useContext(QrImageDecoder)
   const fileId = useId()
   const [error, setError] = useState<string>()
   const [scanning, setScanning] = useState(false)
-  const read = useCallback(async (image: Blob): Promise<void> => {
+  const read = useCallback(async (image: Blob, pasted = false): Promise<void> => {
     setError(undefined)
     try {
       const text = await decodeImage(image)
       if (text == null) setError('No QR code could be read in this image')
-      else onText(text)
+      else if (accepts == null || accepts(text)) onText(text)
+      else if (!pasted) setError(`This QR code holds no ${what}`)
     } catch {
       setError('This image could not be read')
     }
-  }, [decodeImage, onText])
+  }, [decodeImage, onText, accepts, what])
   // A pasted screenshot, wherever the focus is; pasted text still goes to the fields.
   useEffect(() => {
     const onPaste = (event: ClipboardEvent): void => {
       const image = [...(event.clipboardData?.files ?? [])].find(f => f.type.startsWith('image/'))
       if (image == null) return
       event.preventDefault()
-      void read(image)
+      void read(image, true)
     }
     document.addEventListener('paste', onPaste)
     return () => { document.removeEventListener('paste', onPaste) }

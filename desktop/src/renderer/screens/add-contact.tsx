@@ -3,7 +3,8 @@
  * Add a contact: by pasting their invite link (long or short), by reading the QR code of one, or
  * by confirming one opened from outside the app. A link that did not come from the user's own
  * typing (opened from outside, read from a QR code) is read first and added only once the user
- * answers "Add Alice?".
+ * answers "Add Alice?" — or at once when they already answered it (onboarding showed who invited
+ * them, and "Create" added them).
  */
 import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -17,12 +18,14 @@ import type { FormEvent, ReactNode } from 'react'
 export interface AddContactProps {
   /** An invite link opened from outside the app: read, then added once the user confirms. */
   invite?: string
+  /** The user already confirmed adding the owner of `invite` (on onboarding's screen): no question. */
+  confirmed?: boolean
   /** Opens the new conversation. */
   onAdded: (contactId: string) => void
 }
 
 /** The add-contact screen. */
-export function AddContact ({ invite: offered, onAdded }: AddContactProps): ReactNode {
+export function AddContact ({ invite: offered, confirmed = false, onAdded }: AddContactProps): ReactNode {
   const client = useClient()
   const ids = { link: useId(), alias: useId(), title: useId() }
   const [invite, setInvite] = useState('')
@@ -39,7 +42,11 @@ export function AddContact ({ invite: offered, onAdded }: AddContactProps): Reac
     const { name } = await client.previewInvite({ invite: link.trim() })
     setQuestion({ invite: link.trim(), name })
   })
-  useEffect(() => { if (offered != null) void ask.run(offered) }, [offered])
+  useEffect(() => {
+    if (offered == null) return
+    setInvite(offered)
+    void (confirmed ? add.run(offered) : ask.run(offered))
+  }, [offered])
 
   const submit = (event: FormEvent): void => {
     event.preventDefault()

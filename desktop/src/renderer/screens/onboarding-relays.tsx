@@ -4,12 +4,13 @@
  * person who invited the user, the relays the app offers (a distributor's list), a raw multiaddr
  * under "Advanced" — or none, with what that costs said plainly.
  */
-import { useId, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { relayAddressSchema } from '../../shared/contract.js'
 import { useClient } from '../components/context.js'
 import { QrReader } from '../components/qr-reader.js'
 import { RelayDescription } from '../components/relay-description.js'
 import { useAction } from '../components/use-action.js'
+import { isRelayLink } from '../open-link.js'
 import type { ReactNode } from 'react'
 import type { RelayView } from '../../shared/contract.js'
 
@@ -31,6 +32,8 @@ export interface RelayChoiceProps {
   onCodes: (codes: Record<string, string>) => void
   /** The person whose invite brought the user, with their relays that accept newcomers. */
   inviter?: { name: string, openRelays: RelayView[] }
+  /** A relay link opened from outside the app, read as if pasted. */
+  relayLink?: string
 }
 
 /** Whether a relay link looks complete enough to read at once. */
@@ -65,7 +68,7 @@ function RelayLine ({ relay, code, onCode, control }: { relay: RelayView, code: 
 }
 
 /** A relay link field: read as soon as a whole link is pasted, or with "Add". */
-function RelayLinkField ({ onRelay }: { onRelay: (relay: RelayView) => void }): ReactNode {
+function RelayLinkField ({ onRelay, offered }: { onRelay: (relay: RelayView) => void, offered?: string | undefined }): ReactNode {
   const client = useClient()
   const id = useId()
   const [text, setText] = useState('')
@@ -73,6 +76,7 @@ function RelayLinkField ({ onRelay }: { onRelay: (relay: RelayView) => void }): 
     onRelay(await client.readRelayLink({ link }))
     setText('')
   })
+  useEffect(() => { if (offered != null) void read.run(offered) }, [offered])
   const change = (value: string): void => {
     // A link that arrives whole (pasted, dropped) is read at once; one being typed waits for "Add".
     const whole = value.length - text.length > 8
@@ -87,7 +91,7 @@ function RelayLinkField ({ onRelay }: { onRelay: (relay: RelayView) => void }): 
         <button type='button' onClick={() => { void read.run(text.trim()) }} disabled={read.busy || text.trim() === ''}>{read.busy ? 'Reading…' : 'Add'}</button>
       </div>
       <p className='hint'>A community running a relay shares its link (on a poster, a web page, in a message).</p>
-      <QrReader what='relay link' onText={link => { void read.run(link.trim()) }} />
+      <QrReader what='relay link' accepts={isRelayLink} onText={link => { void read.run(link.trim()) }} />
       {read.error != null && <p role='alert' className='error'>{read.error}</p>}
     </>
   )
@@ -123,7 +127,7 @@ function AdvancedAddress ({ onRelay }: { onRelay: (relay: RelayView) => void }):
 
 /** The relays fieldset of onboarding. */
 export function RelayChoice (props: RelayChoiceProps): ReactNode {
-  const { offered, selected, onSelected, own, onOwn, codes, onCodes, inviter } = props
+  const { offered, selected, onSelected, own, onOwn, codes, onCodes, inviter, relayLink } = props
   const addOwn = (relays: RelayView[]): void => {
     const fresh = relays.filter(r => !own.some(o => o.address === r.address) && !offered.some(o => o.address === r.address))
     const chosen = relays.filter(r => offered.some(o => o.address === r.address)).map(r => r.address)
@@ -142,7 +146,7 @@ export function RelayChoice (props: RelayChoiceProps): ReactNode {
       {inviter != null && inviterRelays.length > 0 && (
         <button type='button' onClick={() => { addOwn(inviterRelays) }}>Use the relays of the person who invited me ({inviter.name})</button>
       )}
-      <RelayLinkField onRelay={relay => { addOwn([relay]) }} />
+      <RelayLinkField onRelay={relay => { addOwn([relay]) }} offered={relayLink} />
       <ul className='relay-list' aria-label='Chosen and offered relays'>
         {offered.map(relay => (
           <RelayLine

@@ -2,11 +2,14 @@
 /**
  * Onboarding: a name, an optional (or, without a keychain, required) passphrase, and relays; or
  * restoring a backup made on another computer. The offered relays (a distributor's list) are
- * chosen by default, with their join codes.
+ * chosen by default, with their join codes. A newcomer who arrives with an invite sees who invited
+ * them first; that person's relays that accept newcomers are chosen, and "Create" also adds them.
  */
-import { useEffect, useId, useState } from 'react'
+import { useId, useState } from 'react'
 import { useClient } from '../components/context.js'
+import { cleanName } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
+import { InviteEntry, InvitedBy, useInviter } from './onboarding-invite.js'
 import { RelayChoice } from './onboarding-relays.js'
 import { RestoreBackup } from './onboarding-restore.js'
 import type { FormEvent, ReactNode } from 'react'
@@ -58,8 +61,14 @@ function KeyProtection (props: KeyProtectionProps): ReactNode {
 export interface OnboardingProps {
   /** App status. */
   status: AppStatus
-  /** The invite link that brought the user (opened from outside the app), if any. */
+  /** The invite link that brought the user (opened from outside the app, pasted or read here), if any. */
   arrivedWith?: string
+  /** Called with an invite the user gave on this screen, or undefined when they drop it. */
+  onInvite?: (invite: string | undefined) => void
+  /** Called as "Create" is pressed: the invite whose owner the new identity adds, if one is shown. */
+  onJoin?: (invite: string | undefined) => void
+  /** A relay link opened from outside the app: read and put among the chosen relays. */
+  relayLink?: string
 }
 
 /** The join codes to send: typed ones, for the chosen relays only. */
@@ -68,7 +77,7 @@ function joinCodesFor (relays: readonly string[], codes: Readonly<Record<string,
 }
 
 /** The onboarding screen. */
-export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode {
+export function Onboarding ({ status, arrivedWith, onInvite, onJoin, relayLink }: OnboardingProps): ReactNode {
   const client = useClient()
   const nameId = useId()
   const [name, setName] = useState('')
@@ -87,17 +96,20 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
   const chosen = [...status.defaultRelays.filter(r => selected.includes(r.address)), ...own]
   const missingCode = chosen.find(r => r.inviteOnly === true && (codes[r.address] ?? '').trim() === '')
 
-  // The relays of whoever invited the user, when the invite came before the identity.
-  useEffect(() => {
-    if (arrivedWith == null) return
-    client.previewInvite({ invite: arrivedWith }).then(setInviter, () => {})
-  }, [client, arrivedWith])
+  // The relays of whoever invited the user that accept newcomers are chosen, in sight, to remove.
+  const invitedBy = (preview: InvitePreviewView | undefined): void => {
+    setInviter(preview)
+    if (preview == null) return
+    setOwn(list => [...list, ...preview.openRelays.filter(r => !list.some(o => o.address === r.address) && !selected.includes(r.address))])
+  }
+  const invite = useInviter(arrivedWith, () => { onInvite?.(undefined) }, invitedBy)
 
   const create = useAction(async () => {
     const request: { name: string, relays: string[], passphrase?: string, joinCodes?: Array<{ address: string, code: string }> } = { name: name.trim(), relays }
     const joinCodes = joinCodesFor(relays, codes)
     if (joinCodes.length > 0) request.joinCodes = joinCodes
     if (needsPassphrase) request.passphrase = passphrase
+    onJoin?.(inviter != null ? arrivedWith : undefined)
     await client.setup(request)
   })
 
@@ -135,17 +147,19 @@ export function Onboarding ({ status, arrivedWith }: OnboardingProps): ReactNode
     <main className='onboarding'>
       <h1>Welcome to Sotto</h1>
       <p>A private messenger with no central servers. Your identity is a key on this device: no phone number, no e-mail.</p>
+      {inviter != null && <InvitedBy name={inviter.name} onDrop={() => { onInvite?.(undefined) }} />}
       <form onSubmit={submit} aria-label='Create your identity'>
         <label htmlFor={nameId}>Your name</label>
         <input id={nameId} value={name} onChange={e => { setName(e.target.value) }} maxLength={64} autoComplete='off' required />
         <p className='hint'>Shown to the people you invite.</p>
         {protection}
+        {inviter == null && <InviteEntry onInvite={link => { onInvite?.(link) }} reading={invite.reading} error={invite.error} />}
         <RelayChoice
           offered={status.defaultRelays} selected={selected} onSelected={setSelected} own={own} onOwn={setOwn} codes={codes} onCodes={setCodes}
-          {...(inviter != null ? { inviter } : {})}
+          {...(inviter != null ? { inviter } : {})} {...(relayLink != null ? { relayLink } : {})}
         />
         {error != null && <p role='alert' className='error'>{error}</p>}
-        <button type='submit' className='primary' disabled={create.busy}>{create.busy ? 'Creating…' : 'Create my identity'}</button>
+        <button type='submit' className='primary' disabled={create.busy}>{create.busy ? 'Creating…' : inviter != null ? `Create my identity and add ${cleanName(inviter.name)}` : 'Create my identity'}</button>
       </form>
       <p>Moving from another computer? <button type='button' onClick={() => { setRestoring(true) }}>Restore from a backup</button></p>
     </main>

@@ -20,10 +20,12 @@ export { relayState } from './settings-relays.js'
 export interface SettingsProps {
   /** Called with the new settings after every change (the app applies the theme). */
   onChanged?: (settings: SettingsView) => void
+  /** A relay link opened from outside the app: Relays asks before adding it. */
+  relayLink?: string
 }
 
 /** The settings screen. */
-export function Settings ({ onChanged }: SettingsProps): ReactNode {
+export function Settings ({ onChanged, relayLink }: SettingsProps): ReactNode {
   const client = useClient()
   const titleId = useId()
   const [settings, setSettings] = useState<SettingsView>()
@@ -81,7 +83,7 @@ export function Settings ({ onChanged }: SettingsProps): ReactNode {
       <JurisdictionSection {...sectionProps} onInvalid={setInputError} />
       <SecuritySection />
       <MoveSection />
-      <RelaySection initial={relays} onError={setInputError} />
+      <RelaySection initial={relays} onError={setInputError} {...(relayLink != null ? { offered: relayLink } : {})} />
     </section>
   )
 }

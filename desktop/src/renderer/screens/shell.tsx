@@ -24,9 +24,9 @@ export type View =
   | { kind: 'chat', contactId: string, messageId?: string }
   | { kind: 'group', groupId: string }
   | { kind: 'requests' }
-  | { kind: 'add', invite?: string }
+  | { kind: 'add', invite?: string, confirmed?: boolean }
   | { kind: 'invite' }
-  | { kind: 'settings' }
+  | { kind: 'settings', relayLink?: string }
 
 /** Props of {@link Shell}. */
 export interface ShellProps {
@@ -81,6 +81,13 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     client.pendingInvite().then(({ invite }) => { offer(invite) }, () => {})
     return off
   }, [client])
+  // A relay link opened outside the app opens Settings, which asks before adding the relay.
+  useEffect(() => {
+    const offer = (relayLink: string | null): void => { if (relayLink != null) setView({ kind: 'settings', relayLink }) }
+    const off = client.bridge.onRelayLink(() => { client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {}) })
+    client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {})
+    return off
+  }, [client])
 
   const pendingRequests = requests.filter(r => !r.blocked).length
   const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
@@ -92,11 +99,11 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} {...(view.messageId != null ? { jumpToId: view.messageId } : {})} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
     case 'group': pane = <GroupChat key={view.groupId} groupId={view.groupId} selfId={status.identity?.userId ?? ''} onSent={reload} />; break
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
-    case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
+    case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} confirmed={view.confirmed === true} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
-    case 'settings': pane = <Settings {...(onSettings != null ? { onChanged: onSettings } : {})} />; break
+    case 'settings': pane = <Settings key={view.relayLink} {...(onSettings != null ? { onChanged: onSettings } : {})} {...(view.relayLink != null ? { relayLink: view.relayLink } : {})} />; break
     default: pane = loaded && contacts.length === 0
-      ? <FirstContact onAdded={id => { reload(); open(id) }} />
+      ? <FirstContact onAdded={id => { reload(); open(id) }} requests={requests} onAccepted={open} onChanged={reload} />
       : <section className='placeholder'><p>Choose a conversation, or add a contact to start one.</p></section>
   }
 
