@@ -97,18 +97,25 @@ describe('chat screen: stopping a file on its way', () => {
   it('stops handing a file over: the upload is cancelled and nothing is sent', async () => {
     let release = (): void => {}
     const held = new Promise<void>(resolve => { release = resolve })
+    let secondAsked = (): void => {}
+    const second = new Promise<void>(resolve => { secondAsked = resolve })
     await openChat(undefined, service => {
       // The second piece waits until the user pressed Stop, so the upload is surely on its way.
       const dispatch = service.dispatch.bind(service)
       let pieces = 0
       service.dispatch = async (method, payload) => {
-        if (method === 'uploadChunk' && ++pieces === 2) await held
+        if (method === 'uploadChunk' && ++pieces === 2) {
+          secondAsked()
+          await held
+        }
         return await dispatch(method, payload)
       }
     })
     await h.user.upload(screen.getByLabelText('File to send'), new File([randomBytes(UPLOAD_CHUNK_BYTES * 3)], 'big.bin'))
     const status = await screen.findByRole('status')
     assert.match(status.textContent ?? '', /Sending big\.bin/)
+    // Stop is pressed while the second piece is on its way, never before it was asked for.
+    await second
     await h.user.click(within(status).getByRole('button', { name: 'Stop sending' }))
     release()
     await waitFor(() => { assert.ok(h.calls.includes('cancelUpload')) })
