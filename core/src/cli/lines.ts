@@ -61,6 +61,7 @@ export function messageLine (m: Message): Record<string, unknown> {
     ...fileField(m),
     sentAt: m.sentAt,
     state: m.state,
+    ...(m.guest === true ? { guest: true } : {}),
     ...(m.expiresAt != null ? { expiresAt: m.expiresAt } : {}),
     ...(m.replyTo != null ? { replyTo: m.replyTo } : {}),
     ...(m.reactions != null ? { reactions: m.reactions } : {}),
