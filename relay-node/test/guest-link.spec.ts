@@ -100,8 +100,8 @@ describe('guest links', () => {
     const link = await seller.createGuestLink({ label: 'Lamp', page, messagesPerHour: 2 })
     const guest = await openGuest(link.link)
     const first = guestMessage(m => m.text === 'one')
-    await guest.send('one')
-    await guest.send('two')
+    assert.equal((await guest.send('one')).path, 'live')
+    assert.equal((await guest.send('two')).path, 'live')
     await assert.rejects(guest.send('three'), { name: 'RateLimitedError', message: /too many messages this hour/ })
     await seller.blockGuest((await first).contactId)
     const other = await seller.createGuestLink({ label: 'Lamp 2', page })
@@ -141,6 +141,21 @@ describe('guest links', () => {
     await fleet.stop(seller)
     await assert.rejects(guest.send('after, offline'), { name: 'GuestLinkRevokedError' })
     await startSeller()
+  })
+
+  it('serves the guest page under a strict CSP, with nothing from elsewhere', async () => {
+    const res = await fetch(page)
+    assert.equal(res.status, 200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    assert.match(csp, /default-src 'none'/)
+    assert.match(csp, /script-src 'self'/)
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/)
+    const html = await res.text()
+    assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no third-party resource')
+    assert.match(html, /<label for="text">/)
+    const script = await fetch(new URL('/g/guest.js', page))
+    assert.equal(script.status, 200)
+    assert.match(script.headers.get('content-type') ?? '', /javascript/)
   })
 
   it('leaves no guest text in the relay\'s files or logs', async () => {

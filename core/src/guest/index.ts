@@ -15,3 +15,9 @@ export {
   parseGuestAnswer, parseGuestDelivery, parseGuestMessage, parseGuestReply
 } from './messages.js'
 export type { GuestAnswer, GuestDelivery, GuestMessage, GuestReply, GuestReturn, GuestStatus } from './messages.js'
+// What the guest page needs of the mailbox, from the files themselves rather than the mailbox's
+// door: that door also opens the protocol codecs, which need libsignal (no browser build).
+export { createMailboxClient } from '../mailbox/client.js'
+export type { MailboxClient, MailboxSubscription } from '../mailbox/client.js'
+export { mailboxIdOf } from '../mailbox/keys.js'
+export { frameStream } from '../protocol/framing.js'

@@ -15,13 +15,12 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { GuestBlockedError, GuestLinkRevokedError, RateLimitedError, UnauthorizedError } from '@sotto/core/errors'
 import {
-  GUEST_PROTOCOL, GUEST_RESUME_BYTES, MAX_GUEST_FRAME_BYTES, decodeGuestLink, encodeGuestDelivery, encodeGuestLink, generateGuestKeyPair,
+  GUEST_PROTOCOL, GUEST_RESUME_BYTES, createMailboxClient, frameStream, mailboxIdOf, MAX_GUEST_FRAME_BYTES, decodeGuestLink, encodeGuestDelivery, encodeGuestLink, generateGuestKeyPair,
   guestMessageJson, hex, openGuestMessage, parseGuestAnswer, parseGuestReply, randomBytes, sealGuestMessage
 } from '@sotto/core/guest'
-import { createMailboxClient, frameStream, mailboxIdOf } from '@sotto/core/mailbox'
 import { createLibp2p } from 'libp2p'
 import type { GuestAnswer, GuestLink, GuestReply } from '@sotto/core/guest'
-import type { MailboxClient, MailboxSubscription } from '@sotto/core/mailbox'
+import type { MailboxClient, MailboxSubscription } from '@sotto/core/guest'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 
 /** How long a live delivery may take before the guest falls back to the mailbox. */

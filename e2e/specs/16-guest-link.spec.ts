@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Journey 16, a guest link: a seller (`sotto run`) makes a guest link at its relay; a buyer with
+ * nothing but a browser opens it, writes with the keyboard alone, closes the tab; the seller
+ * replies; the buyer comes back by the resume link, in a browser with nothing stored, and reads the
+ * reply. Prints the page's transfer size and its time to first message beside the relay's plain
+ * page.
+ */
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { expect, test } from '../fixtures/index.ts'
+import { SottoRun } from '../fixtures/sotto-run.ts'
+import type { Page } from '@playwright/test'
+
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => { resolve(typeof address === 'object' && address != null ? address.port : 0) })
+    }).on('error', reject)
+  })
+}
+
+/** Bytes the page loaded (bodies, as sent), counted from the responses. */
+function countBytes (page: Page): () => number {
+  let bytes = 0
+  page.on('response', res => { void res.body().then(b => { bytes += b.byteLength }, () => {}) })
+  return () => bytes
+}
+
+test('a buyer writes from a browser by a guest link, leaves, and reads the seller\'s reply by the resume link', async ({ sotto, browser }, testInfo) => {
+  const port = await freePort()
+  const relay = await sotto.relay({ extraArgs: ['--web', `127.0.0.1:${port}`] })
+  const seller = await SottoRun.start(join(sotto.dir, 'seller'), 'Seller', relay.address)
+  await seller.next(l => l.event === 'relay' && l.reserved === true && l.mailboxReady === true, 60_000)
+  const { link } = await seller.call({ cmd: 'guest-link', page: `http://127.0.0.1:${port}/g`, label: 'Bike for sale' }) as { link: string }
+  expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/g#v=1&`))
+
+  // The relay's plain page, for comparison.
+  const plain = await (await browser.newContext()).newPage()
+  const plainBytes = countBytes(plain)
+  const plainStart = Date.now()
+  await plain.goto(`http://127.0.0.1:${port}/`)
+  await expect(plain.getByRole('heading', { name: 'Sotto relay' })).toBeVisible()
+  const plainMs = Date.now() - plainStart
+
+  const buyer = await browser.newContext()
+  const page = await buyer.newPage()
+  const errors: string[] = []
+  page.on('pageerror', e => { errors.push(e.message) })
+  const pageBytes = countBytes(page)
+  const started = Date.now()
+  await page.goto(link)
+  await expect(page.getByRole('heading', { name: 'Write to Bike for sale' })).toBeVisible()
+  await expect(page.getByText(/no forward secrecy, and the relay that serves this page sees your IP address/)).toBeVisible()
+  await expect(page.getByRole('status')).toHaveText(/Connected/, { timeout: 30_000 })
+  const connectedMs = Date.now() - started
+  // The keyboard alone: Tab to the message field, type, Tab to Send, Enter.
+  await page.keyboard.press('Tab')
+  await expect(page.getByLabel('Your message')).toBeFocused()
+  await page.keyboard.type('Hello! Is the bike still for sale?')
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('button', { name: 'Send' })).toBeFocused()
+  const sending = Date.now()
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('status')).toHaveText('Delivered.')
+  const deliveredMs = Date.now() - sending
+  const arrived = await seller.next(l => l.event === 'message' && l.guest === true)
+  expect(arrived.text).toBe('Hello! Is the bike still for sale?')
+  const resume = await page.getByRole('link', { name: /Bookmark this link/ }).getAttribute('href')
+  expect(resume).toContain('&g=')
+  await page.close()
+
+  // The buyer is gone: the reply waits in the buyer's mailbox at the relay.
+  await seller.call({ cmd: 'send', to: arrived.from, text: 'Yes! Come by at six.' })
+
+  const later = await (await browser.newContext()).newPage()
+  await later.goto(resume as string)
+  const log = later.getByRole('log', { name: 'Conversation' })
+  await expect(log).toContainText('Yes! Come by at six.', { timeout: 30_000 })
+
+  // And the seller blocks the buyer: the page says so.
+  await seller.call({ cmd: 'guest-block', guest: arrived.from })
+  await later.getByLabel('Your message').fill('Hello again?')
+  await later.getByRole('button', { name: 'Send' }).click()
+  await expect(later.getByRole('status')).toHaveText('The owner of this link does not accept your messages.')
+
+  const figures = `guest page ${pageBytes()} bytes, ready to write ${connectedMs} ms after opening, first message delivered ${deliveredMs} ms after Enter; plain page ${plainBytes()} bytes, shown in ${plainMs} ms`
+  testInfo.annotations.push({ type: 'figures', description: figures })
+  console.log(figures)
+  expect(errors).toEqual([])
+  await seller.stop()
+})
