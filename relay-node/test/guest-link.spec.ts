@@ -96,7 +96,7 @@ describe('guest links', () => {
     assert.deepEqual(replies, ['It does, just'])
   })
 
-  it('refuses a guest over the link\'s messages per hour, and a blocked guest, with clear errors', async () => {
+  it('refuses a guest over the link\'s messages per hour, a blocked guest, and a guest over its conversations, with clear errors', async () => {
     const link = await seller.createGuestLink({ label: 'Lamp', page, messagesPerHour: 2 })
     const guest = await openGuest(link.link)
     const first = guestMessage(m => m.text === 'one')
@@ -110,6 +110,9 @@ describe('guest links', () => {
     await g2.send('hello')
     await seller.blockGuest((await m).contactId)
     await assert.rejects(g2.send('hello again'), { name: 'GuestBlockedError' })
+    const small = await seller.createGuestLink({ label: 'One at a time', page, maxConversations: 1 })
+    assert.equal((await (await openGuest(small.link)).send('first guest')).path, 'live')
+    await assert.rejects((await openGuest(small.link)).send('second guest'), { name: 'RateLimitedError', message: /as many conversations as it may/ })
   })
 
   it('the relay refuses a flood from a guest while the seller is offline', async () => {

@@ -232,7 +232,8 @@ export class Guests {
     client.subscribe(key, drain).then(sub => {
       if (!this.running) { void sub.close(); return }
       this.subscriptions.set(link.id, sub)
-      void sub.closed.then(err => { if (err != null) retry() })
+      // Ended by anything but our own close (the relay restarting, the connection dropping): again.
+      void sub.closed.then(() => { if (this.subscriptions.get(link.id) === sub) retry() })
       drain()
     }, retry)
   }
