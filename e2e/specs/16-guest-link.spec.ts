@@ -7,6 +7,7 @@
  * page.
  */
 import { createServer } from 'node:net'
+import AxeBuilder from '@axe-core/playwright'
 import { join } from 'node:path'
 import { expect, test } from '../fixtures/index.ts'
 import { SottoRun } from '../fixtures/sotto-run.ts'
@@ -65,6 +66,8 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   await page.keyboard.press('Enter')
   await expect(page.getByRole('status')).toHaveText('Delivered.')
   const deliveredMs = Date.now() - sending
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(violations.map(v => `${v.id} (${v.impact}): ${v.help}`), 'accessibility of the guest page').toEqual([])
   const arrived = await seller.next(l => l.event === 'message' && l.guest === true)
   expect(arrived.text).toBe('Hello! Is the bike still for sale?')
   const resume = await page.getByRole('link', { name: /Bookmark this link/ }).getAttribute('href')

@@ -18,7 +18,7 @@ const HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
   '<p class="notice">Your messages are encrypted to the person who posted this link; nobody else can read them. ' +
   'This is a guest conversation: no forward secrecy, and the relay that serves this page sees your IP address. ' +
   'Your keys stay in this browser.</p>' +
-  '<h2>Conversation</h2><ol id="log" role="log" aria-live="polite" aria-label="Conversation"></ol>' +
+  '<h2>Conversation</h2><div role="log" aria-live="polite" aria-label="Conversation"><ol id="log"></ol></div>' +
   '<form id="compose"><label for="text">Your message</label>' +
   '<textarea id="text" rows="4" maxlength="4000" required></textarea>' +
   '<button id="send" type="submit" disabled>Send</button></form>' +
