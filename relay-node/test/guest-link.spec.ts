@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test'
 import { GuestClient } from '../src/guest/client.js'
 import { readTree, startRelay, until } from './helpers.js'
 import { Fleet, nextEvent } from './messengers.js'
+import { SottoRun, sotto } from './sotto-cli.js'
 import type { RelayProcess } from './helpers.js'
 import type { Messenger, MessengerEvents } from '@sotto/core'
 
@@ -73,6 +74,9 @@ describe('guest links', () => {
     await replied
     assert.deepEqual(replies, ['Yes, come by at six'])
     assert.deepEqual((await seller.history(m.contactId)).map(h => [h.direction, h.text]), [['in', 'Is the bike still there?'], ['out', 'Yes, come by at six']])
+    assert.equal((await seller.guestConversations())[0]?.unread, 1)
+    await seller.markRead(m.contactId)
+    assert.equal((await seller.guestConversations())[0]?.unread, 0)
   })
 
   it('a guest writes to an offline seller through the relay, and reads the reply after coming back by the resume link', async () => {
@@ -144,6 +148,29 @@ describe('guest links', () => {
     await fleet.stop(seller)
     await assert.rejects(guest.send('after, offline'), { name: 'GuestLinkRevokedError' })
     await startSeller()
+  })
+
+  it('the CLI: guest-link prints the link, run prints guest messages, send answers a guest', async () => {
+    const dir = await fleet.dir()
+    const local = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns']
+    await sotto(['--data', dir, 'init', '--name', 'Shop', '--relay', relay.tcp, ...local], 'shop passphrase')
+    const [made] = await sotto(['--data', dir, 'guest-link', '--page', page, '--label', 'Shop', ...local], 'shop passphrase')
+    assert.ok(typeof made?.link === 'string' && made.link.startsWith(`${page}#`))
+    const run = await SottoRun.start(dir, 'shop passphrase', {}, local)
+    try {
+      await run.next(e => e.event === 'relay' && e.reserved === true)
+      const guest = await openGuest(made.link as string)
+      const replied = new Promise<string>(resolve => { void guest.watch(r => { resolve(r.text) }) })
+      await guest.send(text('Open on Sunday?'))
+      const event = await run.next(e => e.event === 'message' && e.text === 'Open on Sunday?')
+      assert.equal(event.guest, true)
+      assert.match(event.from as string, /^guest-/)
+      const sent = await run.command({ cmd: 'send', to: event.from, text: text('Closed on Sundays') }) as { state: string }
+      assert.equal(sent.state, 'sent')
+      assert.equal(await replied, 'Closed on Sundays')
+    } finally {
+      await run.stop()
+    }
   })
 
   it('serves the guest page under a strict CSP, with nothing from elsewhere', async () => {

@@ -148,6 +148,14 @@ export class Guests {
     })
   }
 
+  /** Marks a guest conversation read. */
+  async markRead (id: string): Promise<void> {
+    await this.components.lock.run(async () => {
+      const c = await this.conversation(id)
+      if (c.unread > 0) await this.records.putConversation({ ...c, unread: 0 })
+    })
+  }
+
   /** Replies to a guest: sealed to the guest's key, into the guest's mailbox at the link's relay. */
   async send (id: string, text: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0 || text.length > MAX_GUEST_TEXT_LENGTH) throw new InvalidInputError(`a guest message is 1 to ${MAX_GUEST_TEXT_LENGTH} characters`)

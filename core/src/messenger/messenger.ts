@@ -285,6 +285,7 @@ class SottoMessenger implements Messenger {
   async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
   async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {
+    if (Guests.isGuest(ref)) return this.parts.guests.markRead(ref)
     const group = this.parts.groups.named(ref)
     await (group != null ? this.parts.groups.markRead(group) : this.parts.conversations.markRead(ref))
   }
