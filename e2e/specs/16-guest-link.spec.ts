@@ -9,6 +9,7 @@
 import { createServer } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { join } from 'node:path'
+import { setUp } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
 import { SottoRun } from '../fixtures/sotto-run.ts'
 import type { Page } from '@playwright/test'
@@ -93,4 +94,50 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   console.log(figures)
   expect(errors).toEqual([])
   await seller.stop()
+})
+
+test('the seller makes a guest link in the app, answers the guest there, and blocks them', async ({ sotto, browser }) => {
+  const port = await freePort()
+  const relay = await sotto.relay({ extraArgs: ['--web', `127.0.0.1:${port}`] })
+  const seller = await sotto.app('Seller')
+  await setUp(seller, 'Seller', [relay.address])
+  // The app's relay view (e2e's copy of the contract names fewer fields): reserved, mailbox made.
+  const ready = async (): Promise<boolean> => ((await seller.api.call('relays')) as Array<{ reserved?: boolean, mailboxReady?: boolean }>).some(r => r.reserved === true && r.mailboxReady === true)
+  await expect.poll(ready, { timeout: 30_000 }).toBe(true)
+  const app = await seller.open()
+  await app.getByRole('navigation', { name: 'Sotto' }).getByRole('button', { name: 'Guests' }).click()
+  await app.getByLabel('Label guests will see').fill('Lamp')
+  await app.getByLabel('Guest page of your relay').fill(`http://127.0.0.1:${port}/g`)
+  await app.getByRole('button', { name: 'Make a guest link' }).click()
+  const link = await app.getByLabel('Guest link', { exact: true }).inputValue()
+  expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/g#v=1&`))
+
+  const buyer = await browser.newContext()
+  const page = await buyer.newPage()
+  await page.goto(link)
+  await expect(page.getByRole('status')).toHaveText(/Connected/, { timeout: 30_000 })
+  await page.getByLabel('Your message').fill('Does the lamp work?')
+  await page.getByRole('button', { name: 'Send' }).click()
+  await expect(page.getByRole('status')).toHaveText('Delivered.')
+
+  await app.getByRole('button', { name: /Guest by “Lamp”/ }).click()
+  await expect(app.getByRole('list', { name: 'Messages' })).toContainText('Does the lamp work?')
+  await expect(app.getByText('guest: encrypted, no forward secrecy, the relay sees the guest\'s IP')).toBeVisible()
+  await app.getByLabel('Reply to the guest').fill('It does, with a new bulb.')
+  await app.getByRole('button', { name: 'Send reply' }).click()
+  await expect(page.getByRole('log', { name: 'Conversation' })).toContainText('It does, with a new bulb.', { timeout: 30_000 })
+
+  // The guest closes the tab and comes back in the same browser: the conversation is still there.
+  const resume = await page.getByRole('link', { name: /Bookmark this link/ }).getAttribute('href')
+  await page.close()
+  const back = await buyer.newPage()
+  await back.goto(resume as string)
+  await expect(back.getByRole('log', { name: 'Conversation' })).toContainText('It does, with a new bulb.')
+  await expect(back.getByRole('status')).toHaveText(/Connected/, { timeout: 30_000 })
+
+  await app.getByRole('button', { name: 'Block this guest' }).click()
+  await expect(app.getByText('You blocked this guest')).toBeVisible()
+  await back.getByLabel('Your message').fill('Hello?')
+  await back.getByRole('button', { name: 'Send' }).click()
+  await expect(back.getByRole('status')).toHaveText('The owner of this link does not accept your messages.')
 })

@@ -54,7 +54,12 @@ export const METHOD_CHANNELS = {
   cancelUpload: 'sotto:files:cancel-upload',
   cancelFile: 'sotto:files:cancel',
   readFile: 'sotto:files:read',
-  saveFile: 'sotto:files:save'
+  saveFile: 'sotto:files:save',
+  createGuestLink: 'sotto:guests:create-link',
+  guestConversations: 'sotto:guests:list',
+  guestHistory: 'sotto:guests:history',
+  sendGuest: 'sotto:guests:send',
+  blockGuest: 'sotto:guests:block'
 } as const
 
 /** The name of a call. */

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod'
 import type { EventName, Method } from './channels.js'
+import { guestRequestSchemas } from './guest-contract.js'
+import type { GuestReplies } from './guest-contract.js'
 import type { Contact, FailureReason, FileProgress, FileState, Message, MessageState, Presence } from '@sotto/core'
 
 // ---------------------------------------------------------------------------------------------
@@ -406,14 +408,15 @@ export const requestSchemas = {
   cancelUpload: z.strictObject({ uploadId }),
   cancelFile: z.strictObject({ messageId }),
   readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
-  saveFile: z.strictObject({ messageId, name: fileName })
+  saveFile: z.strictObject({ messageId, name: fileName }),
+  ...guestRequestSchemas
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
 export type Requests = { [M in Method]: z.infer<typeof requestSchemas[M]> }
 
 /** The reply value of each call. */
-export interface Replies {
+export interface Replies extends GuestReplies {
   status: AppStatus
   setup: AppStatus
   unlock: AppStatus

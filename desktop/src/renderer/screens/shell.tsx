@@ -9,6 +9,7 @@ import { AddContact } from './add-contact.js'
 import { Chat } from './chat.js'
 import { ConversationList } from './conversation-list.js'
 import { FirstContact } from './first-contact.js'
+import { Guests } from './guests.js'
 import { SearchBox } from './search-box.js'
 import { Invite } from './invite.js'
 import { Requests } from './requests.js'
@@ -23,6 +24,7 @@ export type View =
   | { kind: 'requests' }
   | { kind: 'add', invite?: string }
   | { kind: 'invite' }
+  | { kind: 'guests' }
   | { kind: 'settings' }
 
 /** Props of {@link Shell}. */
@@ -77,7 +79,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
   }, [client])
 
   const pendingRequests = requests.filter(r => !r.blocked).length
-  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
+  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['guests', 'Guests'], ['settings', 'Settings']]
   const current = view.kind === 'chat' ? 'chats' : view.kind
   const open = (contactId: string): void => { setView({ kind: 'chat', contactId }) }
 
@@ -87,6 +89,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
+    case 'guests': pane = <Guests />; break
     case 'settings': pane = <Settings {...(onSettings != null ? { onChanged: onSettings } : {})} />; break
     default: pane = loaded && contacts.length === 0
       ? <FirstContact onAdded={id => { reload(); open(id) }} />

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Calls about guest links: making one, the guest conversations (apart from contacts), their
+ * messages, replying, blocking a guest.
+ */
+import { messageView } from '../views.js'
+import type { GuestConversationView } from '../../shared/guest-contract.js'
+import type { HandlerGroup, MessengerComponents } from './handlers.js'
+import type { GuestConversation } from '@sotto/core'
+
+/** What the renderer sees of a guest conversation: its fields, one by one. */
+function guestView (c: GuestConversation): GuestConversationView {
+  return { id: c.id, label: c.label, blocked: c.blocked, unread: c.unread, lastAt: c.lastAt, notice: c.notice }
+}
+
+/** The handlers of the guest calls. */
+export function guestHandlers ({ messenger }: MessengerComponents): HandlerGroup<'createGuestLink' | 'guestConversations' | 'guestHistory' | 'sendGuest' | 'blockGuest'> {
+  return {
+    createGuestLink: async ({ label, page }) => {
+      const l = await messenger().createGuestLink({ label, page })
+      return { id: l.id, label: l.label, link: l.link, revoked: l.revoked }
+    },
+    guestConversations: async () => (await messenger().guestConversations()).map(guestView),
+    guestHistory: async ({ id }) => {
+      const history = (await messenger().history(id)).map(messageView)
+      await messenger().markRead(id)
+      return history
+    },
+    sendGuest: async ({ id, text }) => messageView(await messenger().send(id, text)),
+    blockGuest: async ({ id }) => guestView(await messenger().blockGuest(id))
+  }
+}
