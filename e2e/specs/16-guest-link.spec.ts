@@ -50,6 +50,10 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   const page = await buyer.newPage()
   const errors: string[] = []
   page.on('pageerror', e => { errors.push(e.message) })
+  // Nothing from elsewhere: every request goes to the relay, its page or its WebSocket listener.
+  const elsewhere: string[] = []
+  page.on('request', r => { if (!r.url().startsWith('http://127.0.0.1:')) elsewhere.push(r.url()) })
+  page.on('websocket', ws => { if (!ws.url().startsWith('ws://127.0.0.1:')) elsewhere.push(ws.url()) })
   const pageBytes = countBytes(page)
   const started = Date.now()
   await page.goto(link)
@@ -93,6 +97,7 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   testInfo.annotations.push({ type: 'figures', description: figures })
   console.log(figures)
   expect(errors).toEqual([])
+  expect(elsewhere, 'requests to anywhere but the relay').toEqual([])
   await seller.stop()
 })
 
