@@ -145,4 +145,11 @@ test('the seller makes a guest link in the app, answers the guest there, and blo
   await back.getByLabel('Your message').fill('Hello?')
   await back.getByRole('button', { name: 'Send' }).click()
   await expect(back.getByRole('status')).toHaveText('The owner of this link does not accept your messages.')
+
+  // Revoked: the link's guests are refused, blocked or not.
+  await app.getByRole('button', { name: 'Revoke “Lamp”' }).click()
+  await expect(app.getByText('“Lamp” (revoked)')).toBeVisible()
+  await back.getByLabel('Your message').fill('Anyone there?')
+  await back.getByRole('button', { name: 'Send' }).click()
+  await expect(back.getByRole('status')).toHaveText('This link no longer works: its owner revoked it.')
 })

@@ -90,6 +90,8 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     readFile: request => call('readFile', request),
     saveFile: request => call('saveFile', request),
     createGuestLink: request => call('createGuestLink', request),
+    guestLinks: () => call('guestLinks'),
+    revokeGuestLink: request => call('revokeGuestLink', request),
     guestConversations: () => call('guestConversations'),
     guestHistory: request => call('guestHistory', request),
     sendGuest: request => call('sendGuest', request),

@@ -56,6 +56,8 @@ export const METHOD_CHANNELS = {
   readFile: 'sotto:files:read',
   saveFile: 'sotto:files:save',
   createGuestLink: 'sotto:guests:create-link',
+  guestLinks: 'sotto:guests:links',
+  revokeGuestLink: 'sotto:guests:revoke-link',
   guestConversations: 'sotto:guests:list',
   guestHistory: 'sotto:guests:history',
   sendGuest: 'sotto:guests:send',

@@ -29,6 +29,7 @@ export interface GuestConversationView {
 }
 
 const guestId = z.string().regex(/^guest-[0-9a-f]{32}$/, 'must be a guest conversation id')
+const linkId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a guest link id')
 
 /** The request schemas of the guest calls. */
 export const guestRequestSchemas = {
@@ -36,6 +37,8 @@ export const guestRequestSchemas = {
     label: z.string().trim().max(64),
     page: z.string().max(2048).regex(/^https?:\/\/[^\s#]+$/, 'must be the web address of a relay\'s guest page')
   }),
+  guestLinks: z.undefined(),
+  revokeGuestLink: z.strictObject({ id: linkId }),
   guestConversations: z.undefined(),
   guestHistory: z.strictObject({ id: guestId }),
   sendGuest: z.strictObject({ id: guestId, text: z.string().min(1).max(4000) }),
@@ -45,6 +48,8 @@ export const guestRequestSchemas = {
 /** The replies of the guest calls. */
 export interface GuestReplies {
   createGuestLink: GuestLinkView
+  guestLinks: GuestLinkView[]
+  revokeGuestLink: GuestLinkView
   guestConversations: GuestConversationView[]
   guestHistory: MessageView[]
   sendGuest: MessageView

@@ -58,6 +58,27 @@ function GuestChat ({ conversation, onChanged }: { conversation: GuestConversati
   )
 }
 
+/** The user's guest links, each revocable: a revoked link's guests are refused, at the relay too. */
+function GuestLinks ({ links, onChanged }: { links: GuestLinkView[], onChanged: () => void }): ReactNode {
+  const client = useClient()
+  const revoke = useAction(async (id: string) => { await client.revokeGuestLink({ id }); onChanged() })
+  if (links.length === 0) return null
+  return (
+    <>
+      <h3>Your guest links</h3>
+      <ul className='guest-links'>
+        {links.map(l => (
+          <li key={l.id}>
+            “{l.label === '' ? 'guest link' : l.label}”{l.revoked ? ' (revoked)' : ''}
+            {!l.revoked && <button type='button' onClick={() => { void revoke.run(l.id) }} disabled={revoke.busy}>Revoke “{l.label === '' ? 'guest link' : l.label}”</button>}
+          </li>
+        ))}
+      </ul>
+      {revoke.error != null && <p role='alert' className='error'>{revoke.error}</p>}
+    </>
+  )
+}
+
 /** The Guests screen. */
 export function Guests (): ReactNode {
   const client = useClient()
@@ -67,12 +88,16 @@ export function Guests (): ReactNode {
   const [page, setPage] = useState('')
   const [list, setList] = useState<GuestConversationView[]>([])
   const [open, setOpen] = useState<string>()
-  const reload = useCallback(() => { client.guestConversations().then(setList, () => {}) }, [client])
+  const [links, setLinks] = useState<GuestLinkView[]>([])
+  const reload = useCallback(() => {
+    client.guestConversations().then(setList, () => {})
+    client.guestLinks().then(setLinks, () => {})
+  }, [client])
   useEffect(() => {
     reload()
     return client.bridge.onMessage(m => { if (m.contactId.startsWith('guest-')) reload() })
   }, [client, reload])
-  const make = useAction(async () => { setLink(await client.createGuestLink({ label, page })) })
+  const make = useAction(async () => { setLink(await client.createGuestLink({ label, page })); reload() })
   const selected = list.find(c => c.id === open)
   return (
     <section className='guests' aria-labelledby={`${id}-title`}>
@@ -87,6 +112,7 @@ export function Guests (): ReactNode {
       </form>
       {make.error != null && <p role='alert' className='error'>{make.error}</p>}
       {link != null && <LinkField label='Guest link' link={link.link} rows={3} />}
+      <GuestLinks links={links} onChanged={reload} />
       <h3>Guest conversations</h3>
       {list.length === 0
         ? <p>No guest has written yet.</p>
