@@ -23,11 +23,11 @@ async function freePort (): Promise<number> {
   })
 }
 
-/** Bytes the page loaded (bodies, as sent), counted from the responses. */
-function countBytes (page: Page): () => number {
-  let bytes = 0
-  page.on('response', res => { void res.body().then(b => { bytes += b.byteLength }, () => {}) })
-  return () => bytes
+/** Bytes the page's responses took on the wire (headers and bodies as sent, compressed or not). */
+function countBytes (page: Page): () => Promise<number> {
+  const sizes: Array<Promise<number>> = []
+  page.on('requestfinished', req => { sizes.push(req.sizes().then(s => s.responseHeadersSize + s.responseBodySize, () => 0)) })
+  return async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0)
 }
 
 test('a buyer writes from a browser by a guest link, leaves, and reads the seller\'s reply by the resume link', async ({ sotto, browser }, testInfo) => {
@@ -93,7 +93,7 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   await later.getByRole('button', { name: 'Send' }).click()
   await expect(later.getByRole('status')).toHaveText('The owner of this link does not accept your messages.')
 
-  const figures = `guest page ${pageBytes()} bytes, ready to write ${connectedMs} ms after opening, first message delivered ${deliveredMs} ms after Enter; plain page ${plainBytes()} bytes, shown in ${plainMs} ms`
+  const figures = `guest page ${await pageBytes()} bytes, ready to write ${connectedMs} ms after opening, first message delivered ${deliveredMs} ms after Enter; plain page ${await plainBytes()} bytes, shown in ${plainMs} ms`
   testInfo.annotations.push({ type: 'figures', description: figures })
   console.log(figures)
   expect(errors).toEqual([])

@@ -186,6 +186,8 @@ describe('guest links', () => {
     const script = await fetch(new URL('/g/guest.js', page))
     assert.equal(script.status, 200)
     assert.match(script.headers.get('content-type') ?? '', /javascript/)
+    assert.equal(script.headers.get('content-encoding'), 'gzip', 'sent compressed to a client that accepts it')
+    assert.ok((await script.text()).includes('sotto-guest/1'), 'and it decompresses to the guest script')
   })
 
   it('leaves no guest text in the relay\'s files or logs', async () => {

@@ -27,6 +27,8 @@ export interface WebFile {
   body: Buffer
   /** Its Content-Security-Policy, for HTML. */
   csp?: string
+  /** The body gzipped, sent to browsers that accept it. */
+  gzip?: Buffer
 }
 
 /** A running page. */
@@ -77,13 +79,16 @@ export async function startWeb (init: WebInit): Promise<WebServer> {
     }
     const file = init.files?.get(path ?? '')
     if (file != null) {
+      const gzip = file.gzip != null && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? file.gzip : undefined
       res.writeHead(200, {
         'content-type': file.type,
+        vary: 'accept-encoding',
+        ...(gzip != null ? { 'content-encoding': 'gzip' } : {}),
         ...(file.csp != null ? { 'content-security-policy': file.csp } : {}),
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-cache'
-      }).end(req.method === 'HEAD' ? undefined : file.body)
+      }).end(req.method === 'HEAD' ? undefined : gzip ?? file.body)
       return
     }
     if (path !== '/') {
