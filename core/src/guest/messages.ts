@@ -11,7 +11,7 @@ import { MAX_GUEST_SEALED_BYTES } from './seal.js'
 /** The live protocol: one stream per message, through a circuit at the seller's relay. */
 export const GUEST_PROTOCOL = '/sotto/guest/1.0.0'
 /** Largest frame of {@link GUEST_PROTOCOL}. */
-export const MAX_GUEST_FRAME_BYTES = 16_384
+export const MAX_GUEST_FRAME_BYTES = 24_576
 /** Longest text of a guest message. */
 export const MAX_GUEST_TEXT_LENGTH = 4000
 

@@ -10,7 +10,7 @@ import { InvalidInputError, TooLargeError } from '../errors.js'
 export type GuestDirection = 'to-seller' | 'to-guest'
 
 /** Largest sealed guest message. */
-export const MAX_GUEST_SEALED_BYTES = 12_288
+export const MAX_GUEST_SEALED_BYTES = 16_384
 /** The padded plaintext is a multiple of this. */
 export const GUEST_PADDING_BLOCK = 256
 const SEALED_VERSION = 0x01

@@ -8,8 +8,9 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { InvalidInputError } from '../../src/errors.js'
 import {
-  GUEST_PADDING_BLOCK, decodeGuestLink, encodeGuestDelivery, encodeGuestLink, generateGuestKeyPair, openGuestMessage,
-  parseGuestAnswer, parseGuestDelivery, parseGuestMessage, randomBytes, sealGuestMessage
+  GUEST_PADDING_BLOCK, MAX_GUEST_FRAME_BYTES, MAX_GUEST_SEALED_BYTES, MAX_GUEST_TEXT_LENGTH, decodeGuestLink, encodeGuestDelivery,
+  encodeGuestLink, generateGuestKeyPair, guestMessageJson, openGuestMessage, parseGuestAnswer, parseGuestDelivery, parseGuestMessage,
+  randomBytes, sealGuestMessage
 } from '../../src/guest/index.js'
 import type { GuestLink } from '../../src/guest/index.js'
 
@@ -81,5 +82,20 @@ describe('guest frames', () => {
     fc.assert(fc.property(fc.jsonValue(), value => {
       try { parseGuestMessage(value) } catch (err) { assert.ok(err instanceof InvalidInputError) }
     }))
+  })
+})
+
+describe('guest limits', () => {
+  it('the longest text in a three-byte script seals and fits one live frame', async () => {
+    const keys = await generateGuestKeyPair()
+    const link = randomBytes(16)
+    const text = '語'.repeat(MAX_GUEST_TEXT_LENGTH)
+    const message = guestMessageJson({ id: '0'.repeat(32), sentAt: Date.now(), text, guest: { key: randomBytes(32), mailbox: randomBytes(32), token: randomBytes(32) } })
+    const sealed = await sealGuestMessage(keys.publicKey, 'to-seller', link, message)
+    assert.ok(sealed.byteLength <= MAX_GUEST_SEALED_BYTES, `${sealed.byteLength} sealed bytes`)
+    const frame = encodeGuestDelivery({ link, token: randomBytes(32), sealed })
+    assert.ok(frame.byteLength <= MAX_GUEST_FRAME_BYTES, `${frame.byteLength} frame bytes`)
+    const opened = parseGuestMessage(await openGuestMessage(keys.privateKey, 'to-seller', link, parseGuestDelivery(frame).sealed))
+    assert.equal(opened.text, text)
   })
 })
