@@ -128,6 +128,9 @@ test('the seller makes a guest link in the app, answers the guest there, and blo
   await app.getByRole('button', { name: /Guest by “Lamp”/ }).click()
   await expect(app.getByRole('list', { name: 'Messages' })).toContainText('Does the lamp work?')
   await expect(app.getByText('guest: encrypted, no forward secrecy, the relay sees the guest\'s IP')).toBeVisible()
+  const grave = (await new AxeBuilder({ page: app }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.help}`)
+  expect(grave, 'serious or critical accessibility violations on Guests').toEqual([])
   await app.getByLabel('Reply to the guest').fill('It does, with a new bulb.')
   await app.getByRole('button', { name: 'Send reply' }).click()
   await expect(page.getByRole('log', { name: 'Conversation' })).toContainText('It does, with a new bulb.', { timeout: 30_000 })
