@@ -205,3 +205,9 @@ export class UnsupportedBackupVersionError extends SottoError {}
 
 /** A backup is restored into a new data directory only, and this one is not empty. */
 export class DataDirectoryNotEmptyError extends SottoError {}
+
+/** A guest link was revoked by its owner, or its token is wrong. */
+export class GuestLinkRevokedError extends SottoError {}
+
+/** The owner of a guest link blocked this guest. */
+export class GuestBlockedError extends SottoError {}

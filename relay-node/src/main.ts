@@ -66,7 +66,10 @@ export async function main (argv: string[]): Promise<void> {
   if (config.web !== 'off') {
     const { relayInfoOf } = await import('./relay.js')
     const { startWeb } = await import('./links/web.js')
-    web = await startWeb({ listen: config.web, link: relay.link(), info: relayInfoOf(config) })
+    const { guestPageFiles } = await import('./guest/web.js')
+    const files = await guestPageFiles()
+    if (typeof files === 'string') log.warn(files)
+    web = await startWeb({ listen: config.web, link: relay.link(), info: relayInfoOf(config), ...(typeof files !== 'string' ? { files } : {}) })
     log.info({ url: web.url }, 'web page listening')
   }
   const started = relay

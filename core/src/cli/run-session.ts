@@ -31,7 +31,7 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
     await Promise.all(contacts.map(async contactId => { await messenger.markRead(contactId).catch(() => {}) }))
   }
   messenger.on('message', m => {
-    json({ event: 'message', from: m.senderId ?? m.contactId, ...(m.groupId != null ? { group: m.groupId } : {}), id: m.id, text: m.text, ...fileField(m), sentAt: m.sentAt, ...(m.replyTo != null ? { replyTo: m.replyTo } : {}) })
+    json({ event: 'message', from: m.senderId ?? m.contactId, ...(m.guest === true ? { guest: true } : {}), ...(m.groupId != null ? { group: m.groupId } : {}), id: m.id, text: m.text, ...fileField(m), sentAt: m.sentAt, ...(m.replyTo != null ? { replyTo: m.replyTo } : {}) })
     unread.add(m.contactId)
     marking ??= setTimeout(() => { void markRead() }, 100)
   })

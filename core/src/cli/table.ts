@@ -12,6 +12,7 @@ import { InvalidInputError } from '../errors.js'
 import { CONVERSATION_COMMANDS } from './conversation-commands.js'
 import { addCommand, inviteCommand } from './invite-links.js'
 import { GROUP_COMMANDS } from './group-commands.js'
+import { GUEST_COMMANDS } from './guest-commands.js'
 import { contactLine, messageLine, relayLine, sendFileCommand, settledRelays, settledState } from './lines.js'
 import { STORE_USAGE } from './store-commands.js'
 import type { Messenger } from '../messenger/index.js'
@@ -289,6 +290,7 @@ export const COMMANDS: readonly Command[] = [
     }
   },
   ...GROUP_COMMANDS,
+  ...GUEST_COMMANDS,
   { name: 'run', only: 'argv', fields: [listen, noMdns], output: 'none', handler: async ({ serve }) => { await serve() } }
 ]
 

@@ -17,7 +17,7 @@ import {
   MAX_READ_LIMIT, MAX_RELAY_INFO_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES, RELAY_INFO_PROTOCOL
 } from './constants.js'
 import { encodeRequest, parseRelayInfo, parseResponse } from './frames.js'
-import { frameStream } from '../protocol/index.js'
+import { frameStream } from '../protocol/framing.js'
 import { hashDepositToken, mailboxIdOf } from './keys.js'
 import { signOwnerOp } from './owner-op.js'
 import type { DepositTokenKind, MailboxEnvelope, MailboxRequest, MailboxResponse, OwnerAction, RelayInfo } from './frames.js'

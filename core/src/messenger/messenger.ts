@@ -27,6 +27,9 @@ import type { ProfileRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
 import type { Contact, CreateGroupOptions, Group, GroupChangeView, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener, MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings } from './types.js'
 import { wire } from './wiring.js'
+import { Guests } from './guests.js'
+import type { GuestConversation, GuestLinkView } from './guest-records.js'
+import type { GuestLinkOptions } from './guests.js'
 import type { Parts } from './wiring.js'
 
 export { MAX_TEXT_LENGTH } from './conversations.js'
@@ -148,6 +151,7 @@ class SottoMessenger implements Messenger {
     await disappearing.start()
     await this.parts.attachments.start()
     await homeRelays.start()
+    await this.parts.guests.start()
     if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
     await contacts.settleHeld()
@@ -171,6 +175,7 @@ class SottoMessenger implements Messenger {
       await this.parts.attachments.stop()
       await upkeep.stop()
       await this.parts.tokenRotation.stop()
+      await this.parts.guests.stop()
       await homeRelays.stop()
       await courier.stop()
       await receipts.stop()
@@ -235,6 +240,7 @@ class SottoMessenger implements Messenger {
 
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
   async send (ref: string, text: string): Promise<Message> {
+    if (Guests.isGuest(ref)) return this.parts.guests.send(ref, text)
     // Named without a read: sends keep the order of the calls.
     const group = this.parts.groups.named(ref)
     return this.sent(group != null ? await this.parts.groups.send(group, text) : await this.parts.conversations.send(ref, text))
@@ -259,6 +265,7 @@ class SottoMessenger implements Messenger {
   }
 
   async history (ref: string, options: HistoryOptions = {}): Promise<Message[]> {
+    if (Guests.isGuest(ref)) return this.parts.guests.history(ref)
     const group = this.parts.groups.named(ref)
     return group != null ? this.parts.conversations.historyOf(group, options) : this.parts.conversations.history(ref, options)
   }
@@ -281,6 +288,7 @@ class SottoMessenger implements Messenger {
   async groupChanges (ref: string): Promise<GroupChangeView[]> { return this.parts.groups.history(ref) }
   async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {
+    if (Guests.isGuest(ref)) return this.parts.guests.markRead(ref)
     const group = this.parts.groups.named(ref)
     await (group != null ? this.parts.groups.markRead(group) : this.parts.conversations.markRead(ref))
   }
@@ -342,6 +350,16 @@ class SottoMessenger implements Messenger {
     return next
   }
 
+  /** Makes a guest link: a page anyone can write to you from, in a browser (see {@link GuestLinkOptions}). */
+  async createGuestLink (options: GuestLinkOptions): Promise<GuestLinkView> { return this.parts.guests.create(options) }
+  /** Every guest link, revoked ones included. */
+  async guestLinks (): Promise<GuestLinkView[]> { return this.parts.guests.links() }
+  /** Revokes a guest link: later messages by it are refused, at the relay and here. */
+  async revokeGuestLink (id: string): Promise<GuestLinkView> { return this.parts.guests.revoke(id) }
+  /** Conversations with guests, apart from contacts, newest first. */
+  async guestConversations (): Promise<GuestConversation[]> { return this.parts.guests.conversations() }
+  /** Blocks (or unblocks) a guest. */
+  async blockGuest (id: string, blocked = true): Promise<GuestConversation> { return this.parts.guests.block(id, blocked) }
   async relays (): Promise<RelayView[]> { return this.parts.homeRelays.list() }
   async addRelay (addr: string, options: { joinCode?: string } = {}): Promise<RelayView> {
     const link = isRelayLink(addr) ? decodeRelayLink(addr) : { addr, code: undefined }

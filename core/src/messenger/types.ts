@@ -2,6 +2,8 @@
 /**
  * The public contract of a messenger: what the desktop app, the `sotto` CLI and the tests see.
  */
+import type { GuestConversation, GuestLinkView } from './guest-records.js'
+import type { GuestLinkOptions } from './guests.js'
 import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
@@ -67,6 +69,8 @@ export interface Message {
   editedAt?: number
   /** Deleted for everyone by its sender: its text is gone, it shows as deleted. */
   deleted?: boolean
+  /** A message of a guest conversation (by a guest link): `contactId` is the guest conversation id. */
+  guest?: boolean
   /** The file it carries, for a file message (its `text` is empty). */
   file?: MessageFile
   /** In a group: the group's id (`contactId` is the group id too). */
@@ -427,6 +431,16 @@ export interface Messenger {
    * {@link removeRelay} does (their mailboxes are drained one last time, contacts are told).
    */
   updateSettings(patch: Partial<Settings>): Promise<Settings>
+  /** Makes a guest link: a page at a home relay anyone can write to this messenger from, in a browser. */
+  createGuestLink(options: GuestLinkOptions): Promise<GuestLinkView>
+  /** Every guest link, revoked ones included. */
+  guestLinks(): Promise<GuestLinkView[]>
+  /** Revokes a guest link (its id): later messages by it are refused, at the relay and here. */
+  revokeGuestLink(id: string): Promise<GuestLinkView>
+  /** Conversations with guests, apart from contacts, newest first; `send` and `history` take their ids. */
+  guestConversations(): Promise<GuestConversation[]>
+  /** Blocks (or, with `false`, unblocks) a guest. */
+  blockGuest(id: string, blocked?: boolean): Promise<GuestConversation>
   /** The home relays, in order of preference, with their relay-info and state. */
   relays(): Promise<RelayView[]>
   /**
@@ -479,3 +493,6 @@ export interface Messenger {
   /** Stops networking, flushes storage and releases the data directory. */
   stop(): Promise<void>
 }
+
+export type { GuestConversation, GuestLinkView } from './guest-records.js'
+export type { GuestLinkOptions } from './guests.js'

@@ -30,6 +30,7 @@ import { createUpkeep } from './upkeep.js'
 import { GroupInbox } from './group-inbox.js'
 import { groupCounts } from './group-records.js'
 import { Groups } from './groups.js'
+import { Guests } from './guests.js'
 import type { Compaction } from './compaction.js'
 import type { Context } from './context.js'
 import type { Courier } from './courier.js'
@@ -67,6 +68,7 @@ export interface Parts {
   /** Set once a newer installation replaced this one: nothing is sent from then on. */
   replaced: { by?: number }
   groups: Groups
+  guests: Guests
 }
 
 /**
@@ -160,5 +162,6 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
     joinRelay: async addr => { await homeRelays.add(addr) },
     deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
   })
-  return { ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
+  const guests = new Guests({ store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list() })
+  return { guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
 }

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { NotFoundError, TimeoutError } from '../../src/errors.js'
-import type { Contact, Group, Message, Messenger, RelayView, Settings } from '../../src/messenger/index.js'
+import type { Contact, Group, GuestConversation, GuestLinkView, Message, Messenger, RelayView, Settings } from '../../src/messenger/index.js'
 
 /** One call made to the fake: the method and its arguments. */
 export interface Call {
@@ -81,7 +81,12 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     addToGroup: async (g, c) => fakeGroup(g, [c]),
     removeFromGroup: async (g) => fakeGroup(g),
     setGroupDisappearing: async (g, seconds) => ({ ...fakeGroup(g), disappearingSeconds: seconds }),
-    leaveGroup: async (g) => ({ ...fakeGroup(g, []), member: false })
+    leaveGroup: async (g) => ({ ...fakeGroup(g, []), member: false }),
+    createGuestLink: async (o) => fakeGuestLink((o as { label?: string }).label ?? ''),
+    guestLinks: async () => [fakeGuestLink('Bike')],
+    revokeGuestLink: async (id) => ({ ...fakeGuestLink('Bike'), id: String(id), revoked: true }),
+    guestConversations: async () => [fakeGuest(false)],
+    blockGuest: async () => fakeGuest(true)
   }
   const messenger = new Proxy({}, {
     get (_target, prop) {
@@ -95,4 +100,12 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     }
   }) as unknown as Messenger
   return { messenger, calls }
+}
+
+function fakeGuestLink (label: string): GuestLinkView {
+  return { id: 'link1', label, link: 'http://127.0.0.1:1/g#v=1', maxConversations: 20, messagesPerHour: 30, createdAt: 1, revoked: false }
+}
+
+function fakeGuest (blocked: boolean): GuestConversation {
+  return { id: 'guest-1', linkId: 'link1', label: 'Bike', blocked, createdAt: 1, lastAt: 2, unread: 1, notice: 'guest: encrypted, no forward secrecy, the relay sees the guest\'s IP' }
 }

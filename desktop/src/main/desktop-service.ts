@@ -36,6 +36,7 @@ import { contactHandlers } from './service/contact-handlers.js'
 import { firstContactHandlers } from './service/first-contact-handlers.js'
 import { linkHandlers } from './service/link-handlers.js'
 import { conversationHandlers } from './service/conversation-handlers.js'
+import { guestHandlers } from './service/guest-handlers.js'
 import { messageHandlers } from './service/message-handlers.js'
 import { fileHandlers } from './service/file-handlers.js'
 import { groupHandlers } from './service/group-handlers.js'
@@ -416,6 +417,7 @@ export class DesktopService {
       ...fileHandlers({ messenger, uploads: this.uploads, readers: this.readers, downloads: this.downloads, ...(this.init.chooseSavePath != null ? { chooseSavePath: this.init.chooseSavePath } : {}) }),
       ...conversationHandlers({ messenger }),
       ...groupHandlers({ messenger, refreshUnread }),
+      ...guestHandlers({ messenger }),
       ...relayHandlers({ messenger, homeRelayView: r => this.relays.homeView(r) }),
       ...settingsHandlers({ messenger, config: () => this.requireConfig(), saveConfig, features: this.init.features ?? { tray: false, loginItem: false } }),
       ...securityHandlers({

@@ -39,7 +39,7 @@ export function notificationFor (
 ): NotificationContent | undefined {
   if (!prefs.notifications || message.direction !== 'in') return undefined
   if (contact?.blocked === true) return undefined
-  const name = contact == null ? 'Someone' : contact.alias.replace(BIDI_CONTROLS, '')
+  const name = contact == null ? (message.contactId.startsWith('guest-') ? 'A guest' : 'Someone') : contact.alias.replace(BIDI_CONTROLS, '')
   switch (prefs.notificationPreview) {
     case 'name':
       return { title: name, body: contact?.status === 'request' ? 'New contact request' : 'New message' }

@@ -65,7 +65,14 @@ export const METHOD_CHANNELS = {
   removeGroupMember: 'sotto:groups:remove',
   makeGroupAdmin: 'sotto:groups:make-admin',
   leaveGroup: 'sotto:groups:leave',
-  setGroupDisappearing: 'sotto:groups:set-disappearing'
+  setGroupDisappearing: 'sotto:groups:set-disappearing',
+  createGuestLink: 'sotto:guests:create-link',
+  guestLinks: 'sotto:guests:links',
+  revokeGuestLink: 'sotto:guests:revoke-link',
+  guestConversations: 'sotto:guests:list',
+  guestHistory: 'sotto:guests:history',
+  sendGuest: 'sotto:guests:send',
+  blockGuest: 'sotto:guests:block'
 } as const
 
 /** The name of a call. */

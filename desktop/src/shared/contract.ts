@@ -7,6 +7,8 @@
 import { z } from 'zod'
 import { groupRequestSchemas } from './group-contract.js'
 import type { EventName, Method } from './channels.js'
+import { guestRequestSchemas } from './guest-contract.js'
+import type { GuestReplies } from './guest-contract.js'
 import type { GroupEvents, GroupMessageFields, GroupReplies } from './group-contract.js'
 export type { GroupChangeEntry, GroupEvents, GroupMemberInfo, GroupMessageFields, GroupReplies, GroupView } from './group-contract.js'
 import type { FileProgressView, FileView } from './file-contract.js'
@@ -390,14 +392,15 @@ export const requestSchemas = {
   downloadFile: z.strictObject({ messageId }),
   readFile: z.strictObject({ messageId, offset: z.number().int().min(0).max(2 ** 40) }),
   saveFile: z.strictObject({ messageId, name: fileName }),
-  ...groupRequestSchemas(DISAPPEARING_CHOICES)
+  ...groupRequestSchemas(DISAPPEARING_CHOICES),
+  ...guestRequestSchemas
 } satisfies Record<Method, z.ZodType>
 
 /** The request payload of each call. */
 export type Requests = { [M in Method]: z.infer<typeof requestSchemas[M]> }
 
 /** The reply value of each call. */
-export interface Replies extends GroupReplies {
+export interface Replies extends GroupReplies, GuestReplies {
   status: AppStatus
   setup: AppStatus
   unlock: AppStatus

@@ -373,6 +373,7 @@ describe('DesktopService: relays and shutdown', () => {
     assert.deepEqual(await service.notificationFor(view), { title: 'Sotto', body: 'New message' })
     value(await service.dispatch('updateSettings', { notificationPreview: 'name' }))
     assert.deepEqual(await service.notificationFor(view), { title: 'Bob', body: 'New message' })
+    assert.deepEqual(await service.notificationFor({ ...view, contactId: `guest-${'0'.repeat(32)}` }), { title: 'A guest', body: 'New message' })
     value(await service.dispatch('updateSettings', { notificationPreview: 'name-and-text' }))
     assert.deepEqual(await service.notificationFor(view), { title: 'Bob', body: 'the secret plan' })
     value(await service.dispatch('updateSettings', { notifications: false }))

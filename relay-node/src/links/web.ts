@@ -16,6 +16,19 @@ export interface WebInit {
   /** The relay link. */
   link: string
   info: RelayInfo
+  /** More files, by path (the guest page). */
+  files?: ReadonlyMap<string, WebFile>
+}
+
+/** A static file the page's server also serves. */
+export interface WebFile {
+  /** Its Content-Type. */
+  type: string
+  body: Buffer
+  /** Its Content-Security-Policy, for HTML. */
+  csp?: string
+  /** The body gzipped, sent to browsers that accept it. */
+  gzip?: Buffer
 }
 
 /** A running page. */
@@ -62,6 +75,20 @@ export async function startWeb (init: WebInit): Promise<WebServer> {
     const path = (req.url ?? '/').split('?')[0]
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    const file = init.files?.get(path ?? '')
+    if (file != null) {
+      const gzip = file.gzip != null && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? file.gzip : undefined
+      res.writeHead(200, {
+        'content-type': file.type,
+        vary: 'accept-encoding',
+        ...(gzip != null ? { 'content-encoding': 'gzip' } : {}),
+        ...(file.csp != null ? { 'content-security-policy': file.csp } : {}),
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-cache'
+      }).end(req.method === 'HEAD' ? undefined : gzip ?? file.body)
       return
     }
     if (path !== '/') {

@@ -10,8 +10,8 @@ import { useAction } from '../components/use-action.js'
 import type { ReactNode } from 'react'
 import type { InviteView } from '../../shared/contract.js'
 
-/** A read-only link with its copy button. */
-function LinkField ({ label, link, rows, children }: { label: string, link: string, rows: number, children?: ReactNode }): ReactNode {
+/** A read-only link with its copy button (also the guest link's). */
+export function LinkField ({ label, link, rows, children }: { label: string, link: string, rows: number, children?: ReactNode }): ReactNode {
   const id = useId()
   const [copied, setCopied] = useState<string>()
   const copy = async (): Promise<void> => {

@@ -11,6 +11,7 @@ import { ConversationList } from './conversation-list.js'
 import { FirstContact } from './first-contact.js'
 import { GroupChat } from './group-chat.js'
 import { NewGroup } from './new-group.js'
+import { Guests } from './guests.js'
 import { SearchBox } from './search-box.js'
 import { Invite } from './invite.js'
 import { Requests } from './requests.js'
@@ -26,6 +27,7 @@ export type View =
   | { kind: 'requests' }
   | { kind: 'add', invite?: string, confirmed?: boolean }
   | { kind: 'invite' }
+  | { kind: 'guests' }
   | { kind: 'settings', relayLink?: string }
 
 /** Props of {@link Shell}. */
@@ -90,7 +92,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
   }, [client])
 
   const pendingRequests = requests.filter(r => !r.blocked).length
-  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['settings', 'Settings']]
+  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['guests', 'Guests'], ['settings', 'Settings']]
   const current = view.kind === 'chat' || view.kind === 'group' ? 'chats' : view.kind
   const open = (contactId: string): void => { setView({ kind: 'chat', contactId }) }
 
@@ -101,6 +103,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} confirmed={view.confirmed === true} onAdded={id => { reload(); open(id) }} />; break
     case 'invite': pane = <Invite />; break
+    case 'guests': pane = <Guests />; break
     case 'settings': pane = <Settings key={view.relayLink} {...(onSettings != null ? { onChanged: onSettings } : {})} {...(view.relayLink != null ? { relayLink: view.relayLink } : {})} />; break
     default: pane = loaded && contacts.length === 0
       ? <FirstContact onAdded={id => { reload(); open(id) }} requests={requests} onAccepted={open} onChanged={reload} />
