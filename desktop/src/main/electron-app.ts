@@ -114,15 +114,7 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
   // Invite and relay links: the OS starts the app with the link (Windows, Linux), hands it to the running
   // instance (second-instance), or sends it as open-url (macOS). The user then confirms.
   const offerLink = (link: string | undefined): void => { if (link != null && service.offerLink(link)) showWindow() }
-  registerLinkHandler(electron, init, log)
-  app.on('open-url', (event, url) => {
-    event.preventDefault()
-    offerLink(url)
-  })
-  app.on('second-instance', (_event, argv) => {
-    showWindow()
-    offerLink(linkInArgv(argv))
-  })
+  receiveLinks(electron, init, offerLink, showWindow, log)
   app.on('web-contents-created', (_event, contents) => { hardenContents(contents) })
   app.on('window-all-closed', () => { app.quit() })
   app.on('activate', showWindow)
@@ -169,6 +161,25 @@ export function startElectronApp<W extends WindowLike> (electron: ElectronSurfac
   ready.catch(err => { log?.error('start failed', { error: (err as Error).name }) })
 
   return { role: 'primary', ready, service, window: () => window, stopped }
+}
+
+/** Takes `sotto://` links from the OS: registers the scheme, and hears open-url and a second instance's argv. */
+function receiveLinks (
+  electron: ElectronSurface<WindowLike>,
+  init: ElectronAppInit,
+  offerLink: (link: string | undefined) => void,
+  showWindow: () => void,
+  log: Logger | undefined
+): void {
+  registerLinkHandler(electron, init, log)
+  electron.app.on('open-url', (event, url) => {
+    event.preventDefault()
+    offerLink(url)
+  })
+  electron.app.on('second-instance', (_event, argv) => {
+    showWindow()
+    offerLink(linkInArgv(argv))
+  })
 }
 
 /** Sends the service's events to the window, the unread count to the tray, and notifications. */

@@ -25,9 +25,33 @@ export interface ContextBridgeLike {
   exposeInMainWorld(key: string, api: unknown): void
 }
 
+type Call = <M extends Method>(method: M, payload?: unknown) => Promise<Result<Replies[M]>>
+
+/** The group and guest calls of the bridge. */
+function groupAndGuestCalls (call: Call) {
+  return {
+    groups: () => call('groups'),
+    group: request => call('group', request),
+    groupChanges: request => call('groupChanges', request),
+    createGroup: request => call('createGroup', request),
+    addGroupMember: request => call('addGroupMember', request),
+    removeGroupMember: request => call('removeGroupMember', request),
+    makeGroupAdmin: request => call('makeGroupAdmin', request),
+    leaveGroup: request => call('leaveGroup', request),
+    setGroupDisappearing: request => call('setGroupDisappearing', request),
+    createGuestLink: request => call('createGuestLink', request),
+    guestLinks: () => call('guestLinks'),
+    revokeGuestLink: request => call('revokeGuestLink', request),
+    guestConversations: () => call('guestConversations'),
+    guestHistory: request => call('guestHistory', request),
+    sendGuest: request => call('sendGuest', request),
+    blockGuest: request => call('blockGuest', request)
+  } satisfies Partial<SottoBridge>
+}
+
 /** Builds the bridge object. */
 export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
-  const call = <M extends Method>(method: M, payload?: unknown): Promise<Result<Replies[M]>> =>
+  const call: Call = <M extends Method>(method: M, payload?: unknown): Promise<Result<Replies[M]>> =>
     ipc.invoke(METHOD_CHANNELS[method], payload) as Promise<Result<Replies[M]>>
 
   const subscribe = <E extends EventName>(event: E) => (listener: (payload: Events[E]) => void): (() => void) => {
@@ -91,22 +115,7 @@ export function createIpcBridge (ipc: IpcRendererLike): SottoBridge {
     downloadFile: request => call('downloadFile', request),
     readFile: request => call('readFile', request),
     saveFile: request => call('saveFile', request),
-    groups: () => call('groups'),
-    group: request => call('group', request),
-    groupChanges: request => call('groupChanges', request),
-    createGroup: request => call('createGroup', request),
-    addGroupMember: request => call('addGroupMember', request),
-    removeGroupMember: request => call('removeGroupMember', request),
-    makeGroupAdmin: request => call('makeGroupAdmin', request),
-    leaveGroup: request => call('leaveGroup', request),
-    setGroupDisappearing: request => call('setGroupDisappearing', request),
-    createGuestLink: request => call('createGuestLink', request),
-    guestLinks: () => call('guestLinks'),
-    revokeGuestLink: request => call('revokeGuestLink', request),
-    guestConversations: () => call('guestConversations'),
-    guestHistory: request => call('guestHistory', request),
-    sendGuest: request => call('sendGuest', request),
-    blockGuest: request => call('blockGuest', request),
+    ...groupAndGuestCalls(call),
     onApp: subscribe('app'),
     onMessage: subscribe('message'),
     onStatus: subscribe('status'),

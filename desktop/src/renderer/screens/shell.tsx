@@ -73,26 +73,9 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
     return () => { for (const off of offs) off() }
   }, [client, reload])
 
-  // An invite link opened outside the app (held by the main side until taken) opens Add contact.
-  useEffect(() => {
-    const offer = (invite: string | null): void => { if (invite != null) setView({ kind: 'add', invite }) }
-    const off = client.bridge.onInvite(({ invite }) => {
-      offer(invite)
-      void client.pendingInvite().catch(() => {})
-    })
-    client.pendingInvite().then(({ invite }) => { offer(invite) }, () => {})
-    return off
-  }, [client])
-  // A relay link opened outside the app opens Settings, which asks before adding the relay.
-  useEffect(() => {
-    const offer = (relayLink: string | null): void => { if (relayLink != null) setView({ kind: 'settings', relayLink }) }
-    const off = client.bridge.onRelayLink(() => { client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {}) })
-    client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {})
-    return off
-  }, [client])
+  useLinksFromOutside(setView)
 
   const pendingRequests = requests.filter(r => !r.blocked).length
-  const nav: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['guests', 'Guests'], ['settings', 'Settings']]
   const current = view.kind === 'chat' || view.kind === 'group' ? 'chats' : view.kind
   const open = (contactId: string): void => { setView({ kind: 'chat', contactId }) }
 
@@ -115,22 +98,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
       {status.replaced === true && (
         <p role='alert' className='error replaced'>Sotto was restored from a backup on another computer, which replaced this one: nothing is sent from here any more.</p>
       )}
-      <nav className='sidebar' aria-label='Sotto'>
-        <p className='me'>
-          <PeerName name={status.identity?.name ?? ''} />
-          <span className={`online ${status.online ? 'is-online' : ''}`}>{status.online ? 'Online' : 'Connecting…'}</span>
-        </p>
-        <ul>
-          {nav.map(([kind, label]) => (
-            <li key={kind}>
-              <button type='button' aria-current={current === kind ? 'page' : undefined} onClick={() => { setView({ kind } as View) }}>
-                {label}
-                {kind === 'requests' && pendingRequests > 0 && <span className='unread' aria-label={`${pendingRequests} waiting`}>{pendingRequests}</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Sidebar status={status} current={current} pendingRequests={pendingRequests} onOpen={kind => { setView({ kind } as View) }} />
       {(view.kind === 'chats' || view.kind === 'chat' || view.kind === 'group') && (
         <aside className='list-pane' aria-label='Conversations'>
           {error != null && <p role='alert' className='error'>{error}</p>}
@@ -152,5 +120,49 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
       <main className='pane'>{pane}</main>
       {newGroup && <NewGroup contacts={contacts} onClose={() => { setNewGroup(false) }} onCreated={g => { setNewGroup(false); reload(); setView({ kind: 'group', groupId: g.id }) }} />}
     </div>
+  )
+}
+
+/** Opens the screen for a link opened outside the app: an invite opens Add contact; a relay link opens Settings, which asks before adding the relay. Both are held by the main side until taken. */
+function useLinksFromOutside (setView: (view: View) => void): void {
+  const client = useClient()
+  useEffect(() => {
+    const offer = (invite: string | null): void => { if (invite != null) setView({ kind: 'add', invite }) }
+    const off = client.bridge.onInvite(({ invite }) => {
+      offer(invite)
+      void client.pendingInvite().catch(() => {})
+    })
+    client.pendingInvite().then(({ invite }) => { offer(invite) }, () => {})
+    return off
+  }, [client, setView])
+  useEffect(() => {
+    const offer = (relayLink: string | null): void => { if (relayLink != null) setView({ kind: 'settings', relayLink }) }
+    const off = client.bridge.onRelayLink(() => { client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {}) })
+    client.pendingRelayLink().then(({ link }) => { offer(link) }, () => {})
+    return off
+  }, [client, setView])
+}
+
+const NAV: Array<[View['kind'], string]> = [['chats', 'Chats'], ['requests', 'Requests'], ['add', 'Add contact'], ['invite', 'My invite'], ['guests', 'Guests'], ['settings', 'Settings']]
+
+/** The navigation: who the user is, whether they are online, and the screens. */
+function Sidebar ({ status, current, pendingRequests, onOpen }: { status: AppStatus, current: View['kind'], pendingRequests: number, onOpen: (kind: View['kind']) => void }): ReactNode {
+  return (
+    <nav className='sidebar' aria-label='Sotto'>
+      <p className='me'>
+        <PeerName name={status.identity?.name ?? ''} />
+        <span className={`online ${status.online ? 'is-online' : ''}`}>{status.online ? 'Online' : 'Connecting…'}</span>
+      </p>
+      <ul>
+        {NAV.map(([kind, label]) => (
+          <li key={kind}>
+            <button type='button' aria-current={current === kind ? 'page' : undefined} onClick={() => { onOpen(kind) }}>
+              {label}
+              {kind === 'requests' && pendingRequests > 0 && <span className='unread' aria-label={`${pendingRequests} waiting`}>{pendingRequests}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
   )
 }
