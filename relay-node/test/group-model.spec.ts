@@ -97,18 +97,20 @@ async function viewsSettle (model: Readonly<Model>, r: Real, what: string): Prom
   await until(async () => (await Promise.all(running.map(async i => agrees(model, r, i)))).every(Boolean), `every view after ${what}`, SETTLE_MS, 200)
 }
 
+/** A member sends `count` texts in a row. */
 class Send implements fc.AsyncCommand<Model, Real> {
-  constructor (readonly who: number) {}
+  constructor (readonly who: number, readonly count: number) {}
   check (m: Readonly<Model>): boolean { return m.online[this.who] === true && m.members.has(this.who) }
   async run (m: Model, r: Real): Promise<void> {
-    const n = m.sent.length
-    const message = await at(r, this.who).send(r.groupId, `m${n} from ${NAMES[this.who] as string}`)
     const to = new Set([...m.members].filter(j => j !== this.who))
-    assert.equal(message.recipientCount, to.size, `${this.toString()}: sent to every other member`)
-    m.sent.push({ id: message.id, sender: this.who, to, settled: false })
+    for (let k = 0; k < this.count; k++) {
+      const message = await at(r, this.who).send(r.groupId, `m${m.sent.length} from ${NAMES[this.who] as string}`)
+      assert.equal(message.recipientCount, to.size, `${this.toString()}: sent to every other member`)
+      m.sent.push({ id: message.id, sender: this.who, to, settled: false })
+    }
   }
 
-  toString (): string { return `send(${NAMES[this.who] as string})` }
+  toString (): string { return `send(${NAMES[this.who] as string}, ${this.count})` }
 }
 
 class Add implements fc.AsyncCommand<Model, Real> {
@@ -188,15 +190,15 @@ class Restart implements fc.AsyncCommand<Model, Real> {
 
 const anyone = fc.integer({ min: 0, max: NAMES.length - 1 })
 const other = fc.integer({ min: 1, max: OTHERS })
+const send = fc.tuple(anyone, fc.integer({ min: 1, max: 3 })).map(([i, n]) => new Send(i, n))
 const commandsArb = fc.commands([
-  anyone.map(i => new Send(i)),
-  anyone.map(i => new Send(i)),
+  send, send, send,
   other.map(i => new Add(i)),
   other.map(i => new Remove(i)),
   other.map(i => new GoOffline(i)),
   other.map(i => new ComeOnline(i)),
   anyone.map(i => new Restart(i))
-], { maxCommands: LONG ? 30 : 12, size: 'max' })
+], { maxCommands: LONG ? 30 : 15, size: 'max' })
 
 /** The first members besides the admin: at least one. */
 const initialArb = fc.subarray(Array.from({ length: OTHERS }, (_, i) => i + 1), { minLength: 1 })
@@ -259,8 +261,12 @@ async function settleAndCheck (model: Model, r: Real): Promise<void> {
 
 /** Waits until the sender of `s` counts it delivered to every member it went to. */
 async function delivered (r: Real, s: Sent): Promise<void> {
-  await until(async () => (await at(r, s.sender).history(r.groupId)).find(m => m.id === s.id)?.deliveredCount === s.to.size,
-    `message ${s.id} of ${NAMES[s.sender] as string} delivered to its ${s.to.size} members`, SETTLE_MS, 250)
+  let count: number | undefined
+  await until(async () => {
+    count = (await at(r, s.sender).history(r.groupId)).find(m => m.id === s.id)?.deliveredCount
+    return count === s.to.size
+  }, `message ${s.id} of ${NAMES[s.sender] as string} delivered to its ${s.to.size} members`, SETTLE_MS, 250)
+    .catch(err => { throw new Error(`${(err as Error).message}: ${count ?? 'none'} counted`) })
   s.settled = true
 }
 
@@ -302,7 +308,7 @@ describe('groups: a model of adds, removals, offline members and restarts', () =
         await fc.asyncModelRun(() => ({ model, real }), commands)
         console.log(`run ${run}: ${initial.join()} ${commands.toString()}`)
         await settleAndCheck(model, real)
-      }), { seed, numRuns: LONG ? 25 : 3, endOnFailure: true })
+      }), { seed, numRuns: LONG ? 40 : 5, endOnFailure: true })
     } catch (err) {
       console.log(`group model failed: replay with SOTTO_SEED=${seed}${LONG ? ' SOTTO_LONG=1' : ''}`)
       throw err
