@@ -140,7 +140,7 @@ export class Inbox {
   }
 
   private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<InboxOutcome> {
-    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return this.duplicate(tx, id, route)
     const { groups } = this.components
     if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
     const unsealed = await this.unsealContent(tx, change, id, idBytes, sealed, route, envelopeBytes)
@@ -191,7 +191,8 @@ export class Inbox {
         storedAt: Date.now(),
         state: 'delivered',
         ...(content.text?.replyTo != null ? { replyTo: toHex(content.text.replyTo) } : {}),
-        ...(content.file != null ? { file: fileRecordOf(content.file) } : {})
+        ...(content.file != null ? { file: fileRecordOf(content.file) } : {}),
+        ...(route === 'relay' ? {} : { storedDirectly: true as const })
       }
       messages.put(tx, message)
       if (message.file != null) this.components.repos.files.put(tx, fileRefOf({ ...message, file: message.file }))
@@ -300,6 +301,24 @@ export class Inbox {
       return { result: { status: 'REJECTED', reason: 'tampered' } }
     }
     return { opened, content }
+  }
+
+  /**
+   * An envelope seen before. A text stored from a direct delivery whose answer was lost (the
+   * connection dropped after the write) is counted by its sender only from a receipt: its copy
+   * through a relay, deposited since, owes one, once. Without it the text showed `sent`, or a
+   * group text "delivered to N-1 of N", for ever (found by relay-node/test/group-model.spec.ts).
+   */
+  private async duplicate (tx: Transaction, id: string, route: Route): Promise<InboxOutcome> {
+    const duplicate: InboxOutcome = { result: { status: 'DUPLICATE' } }
+    if (route !== 'relay') return duplicate
+    const { messages, receipts } = this.components.repos
+    const message = await this.components.repos.message(id, tx)
+    if (message?.direction !== 'in' || message.storedDirectly !== true) return duplicate
+    delete message.storedDirectly
+    messages.put(tx, message)
+    receipts.put(tx, { contactId: message.groupId != null ? message.senderId as string : message.contactId, id })
+    return { ...duplicate, commit: true }
   }
 
   /**

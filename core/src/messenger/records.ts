@@ -213,6 +213,11 @@ export interface MessageRecord {
   expiresAt?: number
   /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
   resends?: number
+  /**
+   * Incoming, stored from a direct delivery: its sender learns of it from our answer, which a
+   * dropped connection can lose. A copy through a relay then owes a delivery receipt (once).
+   */
+  storedDirectly?: true
   /** A reply: the id of the quoted message. */
   replyTo?: string
   /** Reactions, one per person (a contact id, or our own user id). */

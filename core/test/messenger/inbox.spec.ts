@@ -95,6 +95,22 @@ describe('inbox', () => {
     assert.equal((await repos.contacts.get(alice.identity.userId))?.unread, 1)
   })
 
+  it('owes a receipt, once, for a copy through a relay of a text stored from a direct delivery', async () => {
+    // The direct answer was lost (the connection dropped after the write): the sender deposited
+    // the text at a relay, and counts it only from a receipt.
+    const { inbox, repos, alice, bob, accepted } = await bobAndAlice()
+    const envelope = await envelopeOf(alice, bob, 'hello', 0)
+    assert.deepEqual(await inbox.receive(envelope, 'direct'), { status: 'STORED' })
+    assert.equal(await count(repos, keys.pendingReceipts() as [string]), 0, 'the direct answer is the receipt')
+    assert.deepEqual(await inbox.receive(envelope, 'relay'), { status: 'DUPLICATE' })
+    assert.equal(await count(repos, keys.pendingReceipts() as [string]), 1, 'the relay copy owes one')
+    for await (const r of repos.receipts.values(keys.pendingReceipts())) await repos.state.change(async tx => { repos.receipts.del(tx, r) })
+    assert.deepEqual(await inbox.receive(envelope, 'relay'), { status: 'DUPLICATE' })
+    assert.deepEqual(await inbox.receive(envelope, 'direct'), { status: 'DUPLICATE' })
+    assert.equal(await count(repos, keys.pendingReceipts() as [string]), 0, 'owed once')
+    assert.deepEqual(accepted.map(a => a.message?.text), ['hello'], 'shown once')
+  })
+
   it('refuses what is malformed or from a blocked contact, and leaves no trace of it', async () => {
     const { inbox, repos, alice, bob, accepted } = await bobAndAlice({ blocked: true })
     assert.deepEqual(await inbox.receive(randomBytes(40)), { status: 'REJECTED', reason: 'malformed' })
