@@ -374,7 +374,8 @@ export class Inbox {
   /**
    * Seals one of our controls to `contact` again, under its id, at the contact's request (unless it
    * was sealed again too often, or is no longer kept): a delivery receipt or resend request as it
-   * was, a disappearing-timer change with the timer as it is now. A token list is answered with the
+   * was, a disappearing-timer change with the timer as it is now, a group's membership changes as
+   * they were (read from its log). A token list is answered with the
    * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
    */
   private async resendControl (tx: Transaction, change: ChangeControl, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
@@ -395,7 +396,9 @@ export class Inbox {
       : control.resendRequest != null
         ? { resendRequest: { ids: control.resendRequest } }
         // The timer as it is now: one changed again since must not be undone by the older change.
-        : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : await this.components.actions?.resealed(tx, control)
+        : control.disappearingTimer === true
+          ? { disappearingTimer: { seconds: contact.disappearingSeconds } }
+          : control.groupUpdate != null ? await this.components.groups?.resealedUpdate(tx, control.groupUpdate) : await this.components.actions?.resealed(tx, control)
     if (content == null) return undefined
     const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.

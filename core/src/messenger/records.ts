@@ -106,6 +106,8 @@ export interface SentControl {
   edit?: string
   /** A delete for everyone of this message id. */
   delete?: string
+  /** A group's membership changes (their ids): sealed again, it carries the same changes. */
+  groupUpdate?: { groupId: string, changes: string[] }
   /** Times sealed again. */
   resends?: number
 }

@@ -169,5 +169,6 @@ export const sentControlSchema: z.ZodType<SentControl> = z.looseObject({
   reaction: z.string().optional(),
   edit: z.string().optional(),
   delete: z.string().optional(),
+  groupUpdate: z.object({ groupId: z.string(), changes: z.array(z.string()) }).optional(),
   resends: count.optional()
 })
