@@ -306,7 +306,6 @@ describe('groups: a model of adds, removals, offline members and restarts', () =
       await fc.assert(fc.asyncProperty(initialArb, commandsArb, async (initial, commands) => {
         const model = await newGroup(real, run++, initial)
         await fc.asyncModelRun(() => ({ model, real }), commands)
-        console.log(`run ${run}: ${initial.join()} ${commands.toString()}`)
         await settleAndCheck(model, real)
       }), { seed, numRuns: LONG ? 40 : 5, endOnFailure: true })
     } catch (err) {
