@@ -375,8 +375,8 @@ export class Inbox {
    * Seals one of our controls to `contact` again, under its id, at the contact's request (unless it
    * was sealed again too often, or is no longer kept): a delivery receipt or resend request as it
    * was, a disappearing-timer change with the timer as it is now, a group's membership changes as
-   * they were (read from its log). A token list is answered with the
-   * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
+   * they were (read from its log). A token list is answered with the current list, in a Tokens
+   * message of its own (see {@link Accepted.tokensAsked}).
    */
   private async resendControl (tx: Transaction, change: ChangeControl, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const { controls } = this.components.repos
