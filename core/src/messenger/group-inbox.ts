@@ -225,7 +225,6 @@ export class GroupInbox {
       state: 'delivered',
       groupId,
       senderId: from,
-      ...(route === 'relay' ? {} : { storedDirectly: true as const }),
       ...(text.disappearingSeconds > 0 ? { expiresAt: now + text.disappearingSeconds * 1000 } : {})
     }
     const place = { contactId: groupId, sentAt: message.sentAt, order: message.order }

@@ -7,7 +7,7 @@
  * request, queued before the envelope is acknowledged; a resend request is answered by sealing
  * the messages named again, under their ids.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { SEALED_V2_RECEIVED, unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, ReplacedInstallationError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
@@ -104,6 +104,8 @@ export interface InboxOutcome {
 export class Inbox {
   private readonly maxResends: number
   private readonly outbox: Outbox
+  /** This run of the messenger: what it stored directly is marked with it (see {@link duplicate}). */
+  private readonly run = randomUUID()
 
   constructor (private readonly components: InboxComponents, init: InboxInit = {}) {
     this.maxResends = init.maxResends ?? 5
@@ -129,6 +131,11 @@ export class Inbox {
       const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route, envelopeBytes)
       // Whatever is refused leaves no trace.
       if (outcome.commit !== true) change.discard()
+      const stored = outcome.accepted?.message
+      if (route === 'direct' && outcome.result.status === 'STORED' && stored != null) {
+        stored.storedDirectly = this.run
+        this.components.repos.messages.put(tx, stored)
+      }
       return outcome
     })
     await durable
@@ -191,8 +198,7 @@ export class Inbox {
         storedAt: Date.now(),
         state: 'delivered',
         ...(content.text?.replyTo != null ? { replyTo: toHex(content.text.replyTo) } : {}),
-        ...(content.file != null ? { file: fileRecordOf(content.file) } : {}),
-        ...(route === 'relay' ? {} : { storedDirectly: true as const })
+        ...(content.file != null ? { file: fileRecordOf(content.file) } : {})
       }
       messages.put(tx, message)
       if (message.file != null) this.components.repos.files.put(tx, fileRefOf({ ...message, file: message.file }))
@@ -304,17 +310,19 @@ export class Inbox {
   }
 
   /**
-   * An envelope seen before. A text stored from a direct delivery whose answer was lost (the
-   * connection dropped after the write) is counted by its sender only from a receipt: its copy
-   * through a relay, deposited since, owes one, once. Without it the text showed `sent`, or a
-   * group text "delivered to N-1 of N", for ever (found by relay-node/test/group-model.spec.ts).
+   * An envelope seen before. A text stored from a direct delivery whose answer was lost (we
+   * stopped after the write) is counted by its sender only from a receipt: its copy through a
+   * relay, deposited since, owes one, once. Without it the text showed `sent`, or a group text
+   * "delivered to N-1 of N", for ever (found by relay-node/test/group-model.spec.ts). Within the
+   * run that stored it, the answer went out (a relay copy then comes from a sender that deposited
+   * while delivering directly, and settled it from our answer): no receipt is owed.
    */
   private async duplicate (tx: Transaction, id: string, route: Route): Promise<InboxOutcome> {
     const duplicate: InboxOutcome = { result: { status: 'DUPLICATE' } }
     if (route !== 'relay') return duplicate
     const { messages, receipts } = this.components.repos
     const message = await this.components.repos.message(id, tx)
-    if (message?.direction !== 'in' || message.storedDirectly !== true) return duplicate
+    if (message?.direction !== 'in' || message.storedDirectly == null || message.storedDirectly === this.run) return duplicate
     delete message.storedDirectly
     messages.put(tx, message)
     receipts.put(tx, { contactId: message.groupId != null ? message.senderId as string : message.contactId, id })

@@ -216,10 +216,11 @@ export interface MessageRecord {
   /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
   resends?: number
   /**
-   * Incoming, stored from a direct delivery: its sender learns of it from our answer, which a
-   * dropped connection can lose. A copy through a relay then owes a delivery receipt (once).
+   * Incoming, stored from a direct delivery (the run of the messenger that stored it): its sender
+   * learns of it from our answer, which stopping right after the write loses. A copy through a
+   * relay after a restart then owes a delivery receipt (once).
    */
-  storedDirectly?: true
+  storedDirectly?: string
   /** A reply: the id of the quoted message. */
   replyTo?: string
   /** Reactions, one per person (a contact id, or our own user id). */

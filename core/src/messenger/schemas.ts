@@ -90,7 +90,7 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   readAt: count.optional(),
   expiresAt: count.optional(),
   resends: count.optional(),
-  storedDirectly: z.literal(true).optional(),
+  storedDirectly: z.string().optional(),
   replyTo: z.string().optional(),
   reactions: z.array(z.looseObject({ by: z.string(), emoji: z.string() })).optional(),
   editedAt: count.optional(),
