@@ -307,7 +307,7 @@ describe('groups: a model of adds, removals, offline members and restarts', () =
         const model = await newGroup(real, run++, initial)
         await fc.asyncModelRun(() => ({ model, real }), commands)
         await settleAndCheck(model, real)
-      }), { seed, numRuns: LONG ? 40 : 5, endOnFailure: true })
+      }), { seed, numRuns: LONG ? 40 : 10, endOnFailure: true })
     } catch (err) {
       console.log(`group model failed: replay with SOTTO_SEED=${seed}${LONG ? ' SOTTO_LONG=1' : ''}`)
       throw err
