@@ -211,6 +211,11 @@ export function signGroupChange (fields: GroupChangeFields, keyPair: IdentityKey
   return signed
 }
 
+/** The id of an encoded change: the hex SHA-256 of its bytes, as {@link GroupChange.id}. */
+export function groupChangeId (bytes: Uint8Array): string {
+  return toHex(sha256(bytes))
+}
+
 /**
  * Decodes an encoded SignedGroupChange, checking its size before decoding and every field after
  * (member cards and their signatures included). The change's own signature is checked against
@@ -242,7 +247,7 @@ export function decodeGroupChange (bytes: Uint8Array): GroupChange {
   }
   const copy = copyBytes(bytes)
   return {
-    id: toHex(sha256(copy)),
+    id: groupChangeId(copy),
     bytes: copy,
     groupId: toHex(raw.groupId),
     version,

@@ -3,7 +3,7 @@
  * Groups: membership as a signed log of changes, and sender keys sealed once for every member.
  * The foundation only: the messenger wires these in on its own seams.
  */
-export { decodeGroupChange, signGroupChange, verifyMemberEntry } from './change.js'
+export { decodeGroupChange, groupChangeId, signGroupChange, verifyMemberEntry } from './change.js'
 export type {
   GroupAction, GroupChange, GroupChangeFields, GroupMemberEntry, VerifiedGroupAction, VerifiedMemberEntry
 } from './change.js'

@@ -201,6 +201,11 @@ export class GroupLog {
     return this.#resolved.order.map(id => (this.#changes.get(id) as GroupChange).bytes)
   }
 
+  /** The bytes of the held change with this id (applied or superseded), or undefined. */
+  change (id: string): Uint8Array | undefined {
+    return this.#changes.get(id)?.bytes
+  }
+
   /** Whether the change with this id is held and applied to the current state. */
   isApplied (id: string): boolean {
     return this.#resolved.applied.has(id)

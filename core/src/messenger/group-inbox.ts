@@ -187,6 +187,22 @@ export class GroupInbox {
     routes.flush()
   }
 
+  /**
+   * The body of a GroupUpdate we sent, to seal again at its recipient's request: the same changes,
+   * read from the group's log (so that a removed member is sent nothing after its removal), or
+   * undefined when the group or one of them is no longer held.
+   */
+  async resealedUpdate (tx: Transaction, sent: { groupId: string, changes: readonly string[] }): Promise<Pick<Content, 'groupUpdate'> | undefined> {
+    const log = await this.groups.logOf(tx, sent.groupId)
+    const changes: Uint8Array[] = []
+    for (const id of sent.changes) {
+      const bytes = log?.change(id)
+      if (bytes == null) return undefined
+      changes.push(bytes)
+    }
+    return changes.length === 0 ? undefined : { groupUpdate: { groupId: fromHex(sent.groupId), changes } }
+  }
+
   /** A group text from member `from`: stored in the group's conversation, unless they are blocked. */
   private async storeText (tx: Transaction, change: ChangeControl, id: string, from: string, content: Content, route: Route): Promise<InboxOutcome> {
     const { repos, disappearing } = this.groups.components

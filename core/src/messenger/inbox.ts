@@ -7,7 +7,7 @@
  * request, queued before the envelope is acknowledged; a resend request is answered by sealing
  * the messages named again, under their ids.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { SEALED_V2_RECEIVED, unseal } from '../crypto/index.js'
 import { DecryptionError, DuplicateEnvelopeError, IdentityChangedError, IdentityKeyChangedError, InvalidInputError, ReplacedInstallationError, UndecryptableMessageError } from '../errors.js'
 import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protocol/index.js'
@@ -108,6 +108,8 @@ export interface InboxOutcome {
 export class Inbox {
   private readonly maxResends: number
   private readonly outbox: Outbox
+  /** This run of the messenger: what it stored directly is marked with it (see {@link duplicate}). */
+  private readonly run = randomUUID()
 
   constructor (private readonly components: InboxComponents, init: InboxInit = {}) {
     this.maxResends = init.maxResends ?? 5
@@ -133,6 +135,11 @@ export class Inbox {
       const outcome = await this.open(tx, change, id, envelope.id, envelope.sealed, route, envelopeBytes)
       // Whatever is refused leaves no trace.
       if (outcome.commit !== true) change.discard()
+      const stored = outcome.accepted?.message
+      if (route === 'direct' && outcome.result.status === 'STORED' && stored != null) {
+        stored.storedDirectly = this.run
+        this.components.repos.messages.put(tx, stored)
+      }
       return outcome
     })
     await durable
@@ -144,7 +151,7 @@ export class Inbox {
   }
 
   private async open (tx: Transaction, change: ChangeControl, id: string, idBytes: Uint8Array, sealed: Uint8Array, route: Route, envelopeBytes: Uint8Array): Promise<InboxOutcome> {
-    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return { result: { status: 'DUPLICATE' } }
+    if (await this.components.repos.state.store.get(keys.messageRef(id)) != null) return this.duplicate(tx, id, route)
     const { groups } = this.components
     if (groups != null && sealed[0] === SEALED_V2_RECEIVED) return groups.openMessage(tx, change, id, sealed, route)
     const unsealed = await this.unsealContent(tx, change, id, idBytes, sealed, route, envelopeBytes)
@@ -311,6 +318,26 @@ export class Inbox {
   }
 
   /**
+   * An envelope seen before. A text stored from a direct delivery whose answer was lost (we
+   * stopped after the write) is counted by its sender only from a receipt: its copy through a
+   * relay, deposited since, owes one, once. Without it the text showed `sent`, or a group text
+   * "delivered to N-1 of N", for ever (found by relay-node/test/group-model.spec.ts). Within the
+   * run that stored it, the answer went out (a relay copy then comes from a sender that deposited
+   * while delivering directly, and settled it from our answer): no receipt is owed.
+   */
+  private async duplicate (tx: Transaction, id: string, route: Route): Promise<InboxOutcome> {
+    const duplicate: InboxOutcome = { result: { status: 'DUPLICATE' } }
+    if (route !== 'relay') return duplicate
+    const { messages, receipts } = this.components.repos
+    const message = await this.components.repos.message(id, tx)
+    if (message?.direction !== 'in' || message.storedDirectly == null || message.storedDirectly === this.run) return duplicate
+    delete message.storedDirectly
+    messages.put(tx, message)
+    receipts.put(tx, { contactId: message.groupId != null ? message.senderId as string : message.contactId, id })
+    return { ...duplicate, commit: true }
+  }
+
+  /**
    * A contact's envelope does not decrypt: the session moved on past its keys while it waited.
    * Asks the sender to seal it again (the request is durable before the envelope is acknowledged);
    * the envelope itself is refused.
@@ -363,8 +390,9 @@ export class Inbox {
   /**
    * Seals one of our controls to `contact` again, under its id, at the contact's request (unless it
    * was sealed again too often, or is no longer kept): a delivery receipt or resend request as it
-   * was, a disappearing-timer change with the timer as it is now. A token list is answered with the
-   * current list, in a Tokens message of its own (see {@link Accepted.tokensAsked}).
+   * was, a disappearing-timer change with the timer as it is now, a group's membership changes as
+   * they were (read from its log). A token list is answered with the current list, in a Tokens
+   * message of its own (see {@link Accepted.tokensAsked}).
    */
   private async resendControl (tx: Transaction, change: ChangeControl, contact: ContactRecord, id: string, accepted: Accepted): Promise<OutboxRecord | undefined> {
     const { controls } = this.components.repos
@@ -384,7 +412,9 @@ export class Inbox {
       : control.resendRequest != null
         ? { resendRequest: { ids: control.resendRequest } }
         // The timer as it is now: one changed again since must not be undone by the older change.
-        : control.disappearingTimer === true ? { disappearingTimer: { seconds: contact.disappearingSeconds } } : await this.components.actions?.resealed(tx, control)
+        : control.disappearingTimer === true
+          ? { disappearingTimer: { seconds: contact.disappearingSeconds } }
+          : control.groupUpdate != null ? await this.components.groups?.resealedUpdate(tx, control.groupUpdate) : await this.components.actions?.resealed(tx, control)
     if (content == null) return undefined
     const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.

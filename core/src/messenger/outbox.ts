@@ -5,6 +5,7 @@
  * leave before the session state that made it is on disk.
  */
 import { seal } from '../crypto/index.js'
+import { groupChangeId } from '../groups/index.js'
 import { NotFoundError, ReplacedInstallationError } from '../errors.js'
 import { encodeContent, encodeEnvelope } from '../protocol/index.js'
 import { toHex } from '../util/index.js'
@@ -93,7 +94,7 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
       const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
       const entry = enqueue(tx, change, contact, { id: content.id, sealed, sentAt: content.sentAt }, messageId)
       const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens ??
-        content.readReceipt ?? content.reaction ?? content.edit ?? content.delete) != null
+        content.readReceipt ?? content.reaction ?? content.edit ?? content.delete ?? content.groupUpdate) != null
       if (isControl) repos.controls.put(tx, sentControl(entry, content))
       return entry
     },
@@ -117,6 +118,8 @@ function sentControl (entry: OutboxRecord, content: Omit<Content, 'senderCard'>)
     // (so no text outlives a delete in this record).
     ...(content.reaction != null ? { reaction: toHex(content.reaction.target) } : {}),
     ...(content.edit != null ? { edit: toHex(content.edit.target) } : {}),
-    ...(content.delete != null ? { delete: toHex(content.delete.target) } : {})
+    ...(content.delete != null ? { delete: toHex(content.delete.target) } : {}),
+    // The ids only: sealed again, the changes are read from the group's log.
+    ...(content.groupUpdate != null ? { groupUpdate: { groupId: toHex(content.groupUpdate.groupId), changes: content.groupUpdate.changes.map(groupChangeId) } } : {})
   }
 }

@@ -106,6 +106,8 @@ export interface SentControl {
   edit?: string
   /** A delete for everyone of this message id. */
   delete?: string
+  /** A group's membership changes (their ids): sealed again, it carries the same changes. */
+  groupUpdate?: { groupId: string, changes: string[] }
   /** Times sealed again. */
   resends?: number
 }
@@ -213,6 +215,12 @@ export interface MessageRecord {
   expiresAt?: number
   /** Outgoing: how often it was sealed again because the recipient could not decrypt it. */
   resends?: number
+  /**
+   * Incoming, stored from a direct delivery (the run of the messenger that stored it): its sender
+   * learns of it from our answer, which stopping right after the write loses. A copy through a
+   * relay after a restart then owes a delivery receipt (once).
+   */
+  storedDirectly?: string
   /** A reply: the id of the quoted message. */
   replyTo?: string
   /** Reactions, one per person (a contact id, or our own user id). */

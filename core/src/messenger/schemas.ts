@@ -90,6 +90,7 @@ export const messageSchema: z.ZodType<MessageRecord> = z.looseObject({
   readAt: count.optional(),
   expiresAt: count.optional(),
   resends: count.optional(),
+  storedDirectly: z.string().optional(),
   replyTo: z.string().optional(),
   reactions: z.array(z.looseObject({ by: z.string(), emoji: z.string() })).optional(),
   editedAt: count.optional(),
@@ -168,5 +169,6 @@ export const sentControlSchema: z.ZodType<SentControl> = z.looseObject({
   reaction: z.string().optional(),
   edit: z.string().optional(),
   delete: z.string().optional(),
+  groupUpdate: z.object({ groupId: z.string(), changes: z.array(z.string()) }).optional(),
   resends: count.optional()
 })

@@ -8,7 +8,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { groupDecrypt, sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
+import { addressOf, createSignalStores, loadLocalIdentity } from '../../src/crypto/index.js'
+import { SottoSenderKeyStore } from '../../src/groups/index.js'
 import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
+import { decodeEnvelope } from '../../src/protocol/index.js'
+import { toHex } from '../../src/util/index.js'
 import { MessageLink } from '../../src/net/message-protocol.js'
 import { openStore } from '../../src/storage/index.js'
 import { Mutex } from '../../src/messenger/lock.js'
@@ -29,6 +34,48 @@ async function outboxOf (dir: string, name: string, contactId: string): Promise<
   } finally {
     await store.close()
   }
+}
+
+/** Runs `fn` on the store and identity of the (stopped) messenger in `dir`, in a transaction never committed. */
+async function inStoreOf<R> (dir: string, name: string, fn: (stores: ReturnType<typeof createSignalStores>) => Promise<R>): Promise<R> {
+  const options = testOptions(dir, name)
+  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  try {
+    const identity = await loadLocalIdentity(store)
+    if (identity == null) throw new Error(`no identity in ${dir}`)
+    return await fn(createSignalStores(store.transaction(), identity))
+  } finally {
+    await store.close()
+  }
+}
+
+/** The sender-key messages inside group envelopes (parts sealed to the stopped messenger in `dir`). */
+async function senderKeyMessagesOf (dir: string, name: string, envelopes: Uint8Array[]): Promise<Array<Uint8Array<ArrayBuffer>>> {
+  return inStoreOf(dir, name, async stores => {
+    const inner: Array<Uint8Array<ArrayBuffer>> = []
+    for (const e of envelopes) {
+      const { sealed } = decodeEnvelope(e)
+      if (sealed[0] !== 0x22) continue
+      inner.push(new Uint8Array((await sealedSenderDecryptToUsmc(new Uint8Array(sealed), stores.identity)).contents()))
+    }
+    return inner
+  })
+}
+
+/** How many of `messages` (sender-key messages of `senderId`) the stopped messenger in `dir` decrypts with the keys it holds. */
+async function decryptable (dir: string, name: string, senderId: string, messages: Array<Uint8Array<ArrayBuffer>>): Promise<number> {
+  return inStoreOf(dir, name, async stores => {
+    let opened = 0
+    for (const m of messages) {
+      try {
+        await groupDecrypt(addressOf(senderId), new SottoSenderKeyStore(stores.context), m)
+        opened++
+      } catch {
+        // Not with these keys.
+      }
+    }
+    return opened
+  })
 }
 
 /** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
@@ -202,7 +249,8 @@ describe('groups between messengers', () => {
     // Bob comes back where Alice knows him: there is no relay here.
     const bobListen = (bob.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
     await bob.stop()
-    for (const text of ['after one', 'after two']) await alice.send(group.id, text)
+    const after: string[] = []
+    for (const text of ['after one', 'after two']) after.push((await alice.send(group.id, text)).id)
     await alice.stop()
     const envelopes = await outboxOf(t.dirs[0] as string, 'Alice', bobId)
     assert.ok(envelopes.length >= 2, `${envelopes.length} envelopes wait for Bob`)
@@ -210,6 +258,14 @@ describe('groups between messengers', () => {
     assert.ok(answers.every(a => a.startsWith('REJECTED')), answers.join(', '))
     assert.deepEqual(carolShown.messages, [])
     assert.equal((await carol.history(group.id)).filter(m => m.text.startsWith('after')).length, 0)
+    // Opened for her by someone who holds Bob's key, they stay closed to every key Carol kept.
+    await carol.stop()
+    const inner = await senderKeyMessagesOf(t.dirs[1] as string, 'Bob', envelopes.filter(e => after.includes(toHex(decodeEnvelope(e).id))))
+    assert.equal(inner.length, 2)
+    const aliceId = alice.identity().userId
+    assert.equal(await decryptable(t.dirs[1] as string, 'Bob', aliceId, inner), 2, 'Bob\'s keys open them')
+    assert.equal(await decryptable(t.dirs[2] as string, 'Carol', aliceId, inner), 0, 'the removal reset Alice\'s sender key')
+    t.carol = await startMessenger(t.dirs[2] as string, 'Carol')
     t.alice = await startMessenger(t.dirs[0] as string, 'Alice')
     t.bob = await startMessenger(t.dirs[1] as string, 'Bob', { listen: [bobListen] })
     const bobShown = shownAt(t.bob, group.id)

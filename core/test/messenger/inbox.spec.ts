@@ -44,7 +44,7 @@ const parties: Party[] = []
 after(async () => { await cleanUp(...parties) })
 
 /** Bob's inbox, Alice a contact of his (with a session to him). */
-async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsInit } = {}): Promise<{ inbox: Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine, requests: RequestLimits }> {
+async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsInit } = {}): Promise<{ inbox: Inbox, restarted(): Inbox, repos: Repositories, alice: Party, bob: Party, accepted: AcceptedView[], answers: string[], quarantine: Quarantine, requests: RequestLimits }> {
   const alice = await newParty()
   const bob = await newParty()
   parties.push(alice, bob)
@@ -65,8 +65,8 @@ async function bobAndAlice (options: { blocked?: boolean, requests?: RequestsIni
   }
   const quarantine = createQuarantine(repos.state)
   const requests = new RequestLimits({ repos }, options.requests)
-  const inbox = createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, requests, onAccepted: a => { accepted.push(a) } })
-  return { inbox, repos, alice, bob, accepted, answers, quarantine, requests }
+  const restarted = (): Inbox => createInbox({ repos, identity: bob.identity, log: loggers.forComponent('test'), outbox, quarantine, requests, onAccepted: a => { accepted.push(a) } })
+  return { inbox: restarted(), restarted, repos, alice, bob, accepted, answers, quarantine, requests }
 }
 
 async function count (repos: Repositories, prefix: readonly [string, ...string[]]): Promise<number> {
@@ -93,6 +93,28 @@ describe('inbox', () => {
     assert.equal(await count(repos, ['msg']), 1)
     assert.equal(await count(repos, keys.pendingReceipts() as [string]), 1, 'one delivery receipt owed')
     assert.equal((await repos.contacts.get(alice.identity.userId))?.unread, 1)
+  })
+
+  it('owes a receipt, once, for a copy through a relay of a text stored directly before a restart', async () => {
+    const { inbox, restarted, repos, alice, bob, accepted } = await bobAndAlice()
+    const receiptsOwed = async (): Promise<number> => count(repos, keys.pendingReceipts() as [string])
+    const [first, second] = [await envelopeOf(alice, bob, 'hello', 0), await envelopeOf(alice, bob, 'again', 1)]
+    assert.deepEqual(await inbox.receive(first, 'direct'), { status: 'STORED' })
+    assert.deepEqual(await inbox.receive(second, 'direct'), { status: 'STORED' })
+    assert.equal(await receiptsOwed(), 0, 'the direct answer is the receipt')
+    // In the same run the answer went out: a relay copy (deposited while delivering directly) owes nothing.
+    assert.deepEqual(await inbox.receive(second, 'relay'), { status: 'DUPLICATE' })
+    assert.equal(await receiptsOwed(), 0)
+    // Stopped right after the write, the answer was lost: the sender deposited the text at a
+    // relay, and counts it only from a receipt.
+    const later = restarted()
+    assert.deepEqual(await later.receive(first, 'relay'), { status: 'DUPLICATE' })
+    assert.equal(await receiptsOwed(), 1, 'the relay copy owes one')
+    for await (const r of repos.receipts.values(keys.pendingReceipts())) await repos.state.change(async tx => { repos.receipts.del(tx, r) })
+    assert.deepEqual(await later.receive(first, 'relay'), { status: 'DUPLICATE' })
+    assert.deepEqual(await later.receive(first, 'direct'), { status: 'DUPLICATE' })
+    assert.equal(await receiptsOwed(), 0, 'owed once')
+    assert.deepEqual(accepted.map(a => a.message?.text), ['hello', 'again'], 'shown once')
   })
 
   it('refuses what is malformed or from a blocked contact, and leaves no trace of it', async () => {
