@@ -211,3 +211,6 @@ export class GuestLinkRevokedError extends SottoError {}
 
 /** The owner of a guest link blocked this guest. */
 export class GuestBlockedError extends SottoError {}
+
+/** A guest link needs a guest page, and no home relay (or not the one named) publishes one. */
+export class NoGuestPageError extends SottoError {}

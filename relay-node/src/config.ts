@@ -69,6 +69,7 @@ export const configSchema = z.object({
   contact: z.string().max(256).default('').describe('operator contact URI published in relay-info (mailto:, https:)'),
   jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. DE').describe('ISO 3166-1 alpha-2 code of where the relay and its data are (required)'),
   web: z.string().regex(/^(off|\[?[0-9A-Za-z.:-]+\]?:\d{1,5})$/, 'HOST:PORT or off').default('off').describe('HOST:PORT of a public web page with the relay link, its QR code and the operator\'s details, or "off"'),
+  webUrl: z.preprocess(v => typeof v === 'string' ? v.replace(/\/$/, '') : v, z.string().max(512).regex(/^https?:\/\/[^/?#\s]+$/, 'http(s)://HOST[:PORT], no path')).optional().describe('public address of the web page (e.g. https://relay.example.org behind a TLS proxy), published in relay-info; default: http://<--web HOST:PORT> unless HOST is 0.0.0.0 or ::'),
   admission: z.enum(['open', 'invite']).default('open').describe('who may open a mailbox: "open" (anyone) or "invite" (with a join code from <data>/join-codes)'),
   maxLinksPerMailbox: int(1, 64).default(4).describe('per mailbox: most short invite links stored'),
   linkTtl: duration(3600, 90 * DAY).default(30 * DAY).describe('longest time a short invite link is kept after its last refresh'),

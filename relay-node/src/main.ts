@@ -13,6 +13,15 @@ import { AGENT } from './version.js'
 import type { HttpServer } from './http.js'
 import type { WebServer } from './links/web.js'
 
+/**
+ * The web page's own address (`http://HOST:PORT`, no trailing slash) when its host is a specific
+ * one; undefined for 0.0.0.0 and ::, which no browser elsewhere could open.
+ */
+export function listenedWebUrl (url: string): string | undefined {
+  const { hostname, origin } = new URL(url)
+  return hostname === '0.0.0.0' || hostname === '[::]' ? undefined : origin
+}
+
 /** Runs the relay with these command-line arguments until a signal stops it. */
 export async function main (argv: string[]): Promise<void> {
   let loaded
@@ -70,7 +79,10 @@ export async function main (argv: string[]): Promise<void> {
     const files = await guestPageFiles()
     if (typeof files === 'string') log.warn(files)
     web = await startWeb({ listen: config.web, link: relay.link(), info: relayInfoOf(config), ...(typeof files !== 'string' ? { files } : {}) })
-    log.info({ url: web.url }, 'web page listening')
+    const webUrl = config.webUrl ?? listenedWebUrl(web.url)
+    if (webUrl != null) relay.publishWebUrl(webUrl)
+    else log.warn('the web page listens on every address: set --web-url to publish its public address in relay-info')
+    log.info({ url: web.url, published: webUrl ?? null }, 'web page listening')
   }
   const started = relay
   installShutdown({

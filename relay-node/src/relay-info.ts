@@ -7,12 +7,11 @@ import { MAX_RELAY_INFO_FRAME_BYTES, encodeRelayInfo, frameStream } from '@sotto
 import type { Stream } from '@libp2p/interface'
 import type { RelayInfo } from '@sotto/core/mailbox'
 
-/** A stream handler that answers every stream with `info`. */
-export function relayInfoHandler (info: RelayInfo): (stream: Stream) => Promise<void> {
-  const frame = encodeRelayInfo(info)
+/** A stream handler that answers every stream with `info()` as it is then. */
+export function relayInfoHandler (info: () => RelayInfo): (stream: Stream) => Promise<void> {
   return async (stream) => {
     try {
-      await frameStream(stream, MAX_RELAY_INFO_FRAME_BYTES).write(frame, { signal: AbortSignal.timeout(10_000) })
+      await frameStream(stream, MAX_RELAY_INFO_FRAME_BYTES).write(encodeRelayInfo(info()), { signal: AbortSignal.timeout(10_000) })
       await stream.close({ signal: AbortSignal.timeout(10_000) })
     } catch (err) {
       stream.abort(err as Error)

@@ -67,6 +67,8 @@ export interface Relay {
   addrs(): string[]
   /** The relay's link (`sotto://relay/…`): its first TCP address and its published details. */
   link(): string
+  /** Publishes the relay's public web address in relay-info (`http(s)://host[:port]`). */
+  publishWebUrl(url: string): void
   /** Whether the relay serves requests: started, store healthy, not stopping. */
   ready(): boolean
   /** Drains requests in flight, then stops the node and closes the store. */
@@ -86,7 +88,8 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
     contactRate: { burst: config.contactBurst, perHour: config.contactPerHour },
     introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
     version: AGENT,
-    inviteOnly: config.admission === 'invite'
+    inviteOnly: config.admission === 'invite',
+    ...(config.webUrl != null ? { webUrl: config.webUrl } : {})
   }
 }
 
@@ -139,6 +142,8 @@ interface RelayServices {
   links: LinkService
   blobs: BlobService
   forward: ForwardService
+  /** What relay-info answers now (the web address is added once the web page listens). */
+  info: { current: RelayInfo }
 }
 
 /** The periodic upkeep of a started relay. */
@@ -304,7 +309,8 @@ async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayS
   })
   // An upload or a download takes one stream; a few in parallel are plenty.
   await node.handle(FILE_PROTOCOL, blobs.handle, { maxInboundStreams: 8, maxOutboundStreams: 0 })
-  await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(relayInfoOf(config)), { maxInboundStreams: 4, maxOutboundStreams: 0 })
+  const info = { current: relayInfoOf(config) }
+  await node.handle(RELAY_INFO_PROTOCOL, relayInfoHandler(() => info.current), { maxInboundStreams: 4, maxOutboundStreams: 0 })
   const forward = new ForwardService({
     node,
     isUser: peer => (node as Libp2p<{ relay: CircuitRelayService }>).services.relay.reservations.has(peer),
@@ -316,7 +322,7 @@ async function serveProtocols (node: Libp2p, config: RelayConfig, stores: RelayS
   })
   // A user's deposits to several contacts' relays may be under way at once.
   await node.handle(FORWARD_PROTOCOL, forward.handle, { maxInboundStreams: 32, maxOutboundStreams: 0 })
-  return { mailbox, links, blobs, forward }
+  return { mailbox, links, blobs, forward, info }
 }
 
 /**
@@ -393,6 +399,7 @@ function relayHandle (config: RelayConfig, node: Libp2p<{ relay: CircuitRelaySer
     metrics,
     addrs: () => node.getMultiaddrs().map(a => a.toString()),
     link: () => relayLinkOf(config, node.getMultiaddrs().map(a => a.toString())),
+    publishWebUrl: (url) => { services.info.current = { ...services.info.current, webUrl: url } },
     ready: () => !stopping && !stores.failed() && node.status === 'started',
     stop: async () => {
       if (stopping) return

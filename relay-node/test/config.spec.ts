@@ -80,6 +80,9 @@ describe('relay configuration', () => {
     await writeFile(join(dir, 'broken.json'), '{ nope')
     assert.match(problems(['--config', join(dir, 'broken.json')]), /broken\.json/)
     assert.match(problems(['--data', '/x', '--jurisdiction', 'DE', '--http', '0.0.0.0']), /http/)
+    assert.match(problems(['--data', '/x', '--jurisdiction', 'DE', '--web-url', 'https://relay.example.org/g']), /webUrl \(--web-url, SOTTO_RELAY_WEB_URL\)/)
+    assert.match(problems(['--data', '/x', '--jurisdiction', 'DE', '--web-url', 'ftp://relay.example.org']), /web-url/)
+    assert.equal(load(['--data', '/x', '--jurisdiction', 'DE', '--web-url', 'https://relay.example.org/']).webUrl, 'https://relay.example.org')
   })
 
   it('hides secrets when logged, and documents every key', () => {

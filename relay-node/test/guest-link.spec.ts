@@ -154,7 +154,8 @@ describe('guest links', () => {
     const dir = await fleet.dir()
     const local = ['--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns']
     await sotto(['--data', dir, 'init', '--name', 'Shop', '--relay', relay.tcp, ...local], 'shop passphrase')
-    const [made] = await sotto(['--data', dir, 'guest-link', '--page', page, '--label', 'Shop', ...local], 'shop passphrase')
+    // No --page: the home relay's own page, from the web address it publishes.
+    const [made] = await sotto(['--data', dir, 'guest-link', '--label', 'Shop', ...local], 'shop passphrase')
     assert.ok(typeof made?.link === 'string' && made.link.startsWith(`${page}#`))
     const run = await SottoRun.start(dir, 'shop passphrase', {}, local)
     try {
@@ -170,6 +171,23 @@ describe('guest links', () => {
       assert.equal(await replied, 'Closed on Sundays')
     } finally {
       await run.stop()
+    }
+  })
+
+  it('takes the page its home relay publishes; names the error when no home relay serves one', async () => {
+    assert.equal((await seller.relays())[0]?.info?.webUrl, new URL(page).origin)
+    const link = await seller.createGuestLink({ label: 'Default page' })
+    assert.ok(link.link.startsWith(`${page}#`), 'the relay\'s guest page, from relay-info')
+    const bare = await startRelay()
+    try {
+      const other = await fleet.start(await fleet.dir(), 'No page')
+      await other.addRelay(bare.tcp)
+      await until(async () => (await other.relays()).some(r => r.mailboxReady), 'a home relay without a web page')
+      await assert.rejects(other.createGuestLink({ label: 'None' }), { name: 'NoGuestPageError', message: /--page/ })
+      const named = await other.createGuestLink({ label: 'Named', page: 'https://shop.example.org/g' })
+      assert.ok(named.link.startsWith('https://shop.example.org/g#'), 'a page given is used as it is')
+    } finally {
+      await bare.stop()
     }
   })
 

@@ -26,6 +26,23 @@ describe('fetchRelayInfo', () => {
       assert.equal(info.jurisdiction, 'DE')
       assert.equal(info.contact, 'mailto:ops@example.org')
       assert.ok(info.retentionSeconds > 0)
+      assert.equal(info.webUrl, undefined, 'a relay without --web publishes no web address')
+    }
+  })
+
+  it('publishes the web address the operator gives, and none for a page on every address without one', async () => {
+    const given = await startRelay({ args: ['--web', '127.0.0.1:0', '--web-url', 'https://relay.example.org/'] })
+    const wildcard = await startRelay({ args: ['--web', '0.0.0.0:0'] })
+    try {
+      assert.equal((await fetchRelayInfo(given.tcp)).webUrl, 'https://relay.example.org')
+      await wildcard.waitFor(l => l.msg === 'web page listening')
+      assert.equal((await fetchRelayInfo(wildcard.tcp)).webUrl, undefined)
+      assert.ok(wildcard.lines.some(l => l.level === 'warn' && /--web-url/.test(String(l.msg))), 'the operator is told to set --web-url')
+    } finally {
+      for (const r of [given, wildcard]) {
+        await r.stop()
+        await removeDir(r.dataDir)
+      }
     }
   })
 

@@ -37,7 +37,7 @@ export const GUEST_COMMANDS: readonly Command[] = [
   {
     name: 'guest-link',
     fields: [
-      { key: 'page', label: 'URL', what: 'the guest page of a home relay (its web address and /g)', kind: 'string' },
+      { key: 'page', label: 'URL', what: 'the guest page (default: that of the first home relay publishing a web address)', kind: 'string', optional: true },
       { key: 'label', label: 'TEXT', what: 'a label', kind: 'string', optional: true },
       { key: 'conversations', label: 'N', what: 'a number of conversations', kind: 'number', min: 1, optional: true },
       { key: 'per-hour', label: 'N', what: 'a number of messages an hour', kind: 'number', min: 1, optional: true }
@@ -47,7 +47,7 @@ export const GUEST_COMMANDS: readonly Command[] = [
     handler: async ({ messenger }, input) => {
       await readyRelay(messenger)
       const view = await messenger.createGuestLink({
-        page: str(input, 'page'),
+        ...(input.page != null ? { page: str(input, 'page') } : {}),
         ...(input.label != null ? { label: str(input, 'label') } : {}),
         ...(input.conversations != null ? { maxConversations: input.conversations as number } : {}),
         ...(input['per-hour'] != null ? { messagesPerHour: input['per-hour'] as number } : {})

@@ -115,6 +115,11 @@ export interface RelayInfo {
   version: string
   /** New mailboxes need a join code from the operator. Absent: false (an open relay). */
   inviteOnly?: boolean
+  /**
+   * The relay's public web address (`http(s)://host[:port]`, no path), when it serves its web page;
+   * the guest page is at this address followed by `/g`.
+   */
+  webUrl?: string
 }
 
 const OP_KIND_NAMES: Record<OpKind, OwnerAction['kind'] | undefined> = {
@@ -359,6 +364,8 @@ export function encodeResponse (res: MailboxResponseInit): Uint8Array {
 }
 
 const CC = /^[A-Z]{2}$/
+/** A web address a relay may publish: http(s), a host, an optional port, nothing after. */
+export const WEB_URL = /^https?:\/\/[^/?#\s]+$/
 
 /** Encodes a relay-info frame's body. */
 export function encodeRelayInfo (info: RelayInfo): Uint8Array {
@@ -373,7 +380,8 @@ export function encodeRelayInfo (info: RelayInfo): Uint8Array {
     contactRate: info.contactRate,
     introductionRate: info.introductionRate,
     version: info.version,
-    inviteOnly: info.inviteOnly === true
+    inviteOnly: info.inviteOnly === true,
+    webUrl: info.webUrl ?? ''
   })
 }
 
@@ -381,7 +389,8 @@ export function encodeRelayInfo (info: RelayInfo): Uint8Array {
 export function parseRelayInfo (data: Uint8Array | Uint8ArrayList): RelayInfo {
   const raw = decodeWith('relay info', data, MAX_RELAY_INFO_FRAME_BYTES, (d) => RelayInfoMessage.decode(d))
   if (!CC.test(raw.jurisdiction)) throw new InvalidInputError('relay jurisdiction is not an ISO 3166-1 alpha-2 code')
-  if (raw.operator.length > 256 || raw.contact.length > 512 || raw.version.length > 64) throw new InvalidInputError('relay info text is too long')
+  if (raw.operator.length > 256 || raw.contact.length > 512 || raw.version.length > 64 || raw.webUrl.length > 512) throw new InvalidInputError('relay info text is too long')
+  if (raw.webUrl !== '' && !WEB_URL.test(raw.webUrl)) throw new InvalidInputError('relay web address is not an http(s) URL')
   if (!Number.isSafeInteger(raw.mailboxMaxBytes)) throw new InvalidInputError('relay quota is out of range')
   return {
     operator: raw.operator,
@@ -395,6 +404,7 @@ export function parseRelayInfo (data: Uint8Array | Uint8ArrayList): RelayInfo {
     introductionRate: { burst: raw.introductionRate?.burst ?? 0, perHour: raw.introductionRate?.perHour ?? 0 },
     version: raw.version,
     // Left out when false, so that an open relay's info reads as before the field existed.
-    ...(raw.inviteOnly ? { inviteOnly: true } : {})
+    ...(raw.inviteOnly ? { inviteOnly: true } : {}),
+    ...(raw.webUrl !== '' ? { webUrl: raw.webUrl } : {})
   }
 }

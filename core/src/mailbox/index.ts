@@ -10,7 +10,7 @@ export * from './constants.js'
 export { createMailboxClient } from './client.js'
 export type { MailboxClient, MailboxClientOptions, MailboxNode, MailboxPage, MailboxReadOptions, MailboxSubscribeOptions, MailboxSubscription } from './client.js'
 export {
-  decodeOwnerOp, encodeOwnerOp, encodeRelayInfo, encodeRequest, encodeResponse, parseRelayInfo,
+  WEB_URL, decodeOwnerOp, encodeOwnerOp, encodeRelayInfo, encodeRequest, encodeResponse, parseRelayInfo,
   parseRequest, parseResponse, tokenKindFromWire, tokenKindToWire
 } from './frames.js'
 export type {

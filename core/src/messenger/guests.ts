@@ -8,7 +8,7 @@
 import { generateKeyPair, privateKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { BugError, InvalidInputError, NotFoundError } from '../errors.js'
+import { BugError, InvalidInputError, NoGuestPageError, NotFoundError } from '../errors.js'
 import {
   GUEST_LINK_ID_BYTES, GUEST_PROTOCOL, MAX_GUEST_LABEL_LENGTH, MAX_GUEST_TEXT_LENGTH, encodeGuestLink, fromBase64url, generateGuestKeyPair,
   hex, openGuestMessage, parseGuestMessage, randomBytes, sealGuestMessage, toBase64url
@@ -27,13 +27,16 @@ import type { PrivateKey } from '@libp2p/interface'
 export interface GuestLinkOptions {
   /** Shown on the guest's page (at most 64 characters). Default: none. */
   label?: string
-  /** The page at the relay's public web listener, e.g. `https://relay.example.org/g`. */
-  page: string
+  /**
+   * The guest page, e.g. `https://relay.example.org/g`. Default: the page of the home relay the link
+   * uses, from the web address it publishes in relay-info.
+   */
+  page?: string
   /** Most guest conversations this link holds at once. Default 20. */
   maxConversations?: number
   /** Most messages one guest may send in an hour. Default 30. */
   messagesPerHour?: number
-  /** Which home relay (its address); default the first. */
+  /** Which home relay (its address); default the first that publishes a web address (or, with `page`, the first). */
   relay?: string
 }
 
@@ -75,10 +78,7 @@ export class Guests {
   async create (options: GuestLinkOptions): Promise<GuestLinkView> {
     const label = options.label ?? ''
     if (label.length > MAX_GUEST_LABEL_LENGTH) throw new InvalidInputError(`a label is at most ${MAX_GUEST_LABEL_LENGTH} characters`)
-    if (!/^https?:\/\/[^#\s]+$/.test(options.page)) throw new InvalidInputError('name the guest page: the relay\'s web address followed by /g')
-    const relays = (await this.components.relays()).filter(r => r.mailboxReady)
-    const relay = options.relay != null ? relays.find(r => r.addr === options.relay) : relays[0]
-    if (relay == null) throw new NotFoundError('a guest link needs a home relay whose mailbox is ready')
+    const { relay, page } = await this.pageAndRelay(options)
     const relayWs = await this.webSocketAddr(relay)
     const keys = await generateGuestKeyPair()
     const mailboxKey = await generateKeyPair('Ed25519')
@@ -87,13 +87,13 @@ export class Guests {
     const client = this.components.clients.get(relay.addr, true)
     await client.create(mailboxKey)
     await client.registerToken(mailboxKey, token, 'introduction')
-    const link = encodeGuestLink({ page: options.page, seller: this.components.node.peerId.toString(), relay: relayWs, key: keys.publicKey, mailbox: mailboxIdOf(mailboxKey), token, id, label })
+    const link = encodeGuestLink({ page, seller: this.components.node.peerId.toString(), relay: relayWs, key: keys.publicKey, mailbox: mailboxIdOf(mailboxKey), token, id, label })
     const record: GuestLinkRecord = {
       id: toBase64url(id),
       label,
       relay: relay.addr,
       relayWs,
-      page: options.page,
+      page,
       link,
       publicKey: toBase64url(keys.publicKey),
       privateKey: toBase64url(keys.privateKey),
@@ -106,6 +106,23 @@ export class Guests {
     await this.records.putLink(record)
     this.watch(record)
     return toLinkView(record)
+  }
+
+  /**
+   * The home relay a new link uses and its guest page: the page given, or the one the relay
+   * publishes (`<webUrl>/g`); without either named, the first ready relay that publishes one.
+   */
+  private async pageAndRelay (options: GuestLinkOptions): Promise<{ relay: RelayView, page: string }> {
+    if (options.page != null && !/^https?:\/\/[^#\s]+$/.test(options.page)) throw new InvalidInputError('name the guest page: the relay\'s web address followed by /g')
+    const relays = (await this.components.relays()).filter(r => r.mailboxReady)
+    const relay = options.relay != null
+      ? relays.find(r => r.addr === options.relay)
+      : options.page != null ? relays[0] : relays.find(r => r.info?.webUrl != null)
+    if (relay == null && options.page == null && relays.length > 0) throw new NoGuestPageError('no home relay serves a guest page: add one that does, or name the page (--page URL)')
+    if (relay == null) throw new NotFoundError('a guest link needs a home relay whose mailbox is ready')
+    const page = options.page ?? (relay.info?.webUrl != null ? `${relay.info.webUrl}/g` : undefined)
+    if (page == null) throw new NoGuestPageError('this home relay serves no guest page: name the page (--page URL)')
+    return { relay, page }
   }
 
   /** Every guest link, revoked ones included. */

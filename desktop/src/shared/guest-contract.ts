@@ -35,7 +35,8 @@ const linkId = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a guest link id'
 export const guestRequestSchemas = {
   createGuestLink: z.strictObject({
     label: z.string().trim().max(64),
-    page: z.string().max(2048).regex(/^https?:\/\/[^\s#]+$/, 'must be the web address of a relay\'s guest page')
+    // Empty: the page of the first home relay that publishes its web address.
+    page: z.string().trim().max(2048).regex(/^(https?:\/\/[^\s#]+)?$/, 'must be the web address of a relay\'s guest page')
   }),
   guestLinks: z.undefined(),
   revokeGuestLink: z.strictObject({ id: linkId }),

@@ -20,7 +20,7 @@ function linkView (l: CoreLinkView): GuestLinkView {
 /** The handlers of the guest calls. */
 export function guestHandlers ({ messenger }: MessengerComponents): HandlerGroup<'createGuestLink' | 'guestLinks' | 'revokeGuestLink' | 'guestConversations' | 'guestHistory' | 'sendGuest' | 'blockGuest'> {
   return {
-    createGuestLink: async ({ label, page }) => linkView(await messenger().createGuestLink({ label, page })),
+    createGuestLink: async ({ label, page }) => linkView(await messenger().createGuestLink({ label, ...(page !== '' ? { page } : {}) })),
     guestLinks: async () => (await messenger().guestLinks()).map(linkView),
     revokeGuestLink: async ({ id }) => linkView(await messenger().revokeGuestLink(id)),
     guestConversations: async () => (await messenger().guestConversations()).map(guestView),

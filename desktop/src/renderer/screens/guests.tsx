@@ -106,8 +106,8 @@ export function Guests (): ReactNode {
       <form onSubmit={e => { e.preventDefault(); void make.run() }}>
         <label htmlFor={`${id}-label`}>Label guests will see</label>
         <input id={`${id}-label`} value={label} maxLength={64} onChange={e => { setLabel(e.currentTarget.value) }} />
-        <label htmlFor={`${id}-page`}>Guest page of your relay</label>
-        <input id={`${id}-page`} type='url' required placeholder='https://relay.example.org/g' value={page} onChange={e => { setPage(e.currentTarget.value) }} />
+        <label htmlFor={`${id}-page`}>Guest page (empty: your relay's own)</label>
+        <input id={`${id}-page`} type='url' placeholder='https://relay.example.org/g' value={page} onChange={e => { setPage(e.currentTarget.value) }} />
         <div className='row'><button type='submit' className='primary' disabled={make.busy}>Make a guest link</button></div>
       </form>
       {make.error != null && <p role='alert' className='error'>{make.error}</p>}
