@@ -143,5 +143,10 @@ describe('mailbox frame decoders', () => {
     }
     assert.deepEqual(parseRelayInfo(encodeRelayInfo(info)), info)
     assert.throws(() => parseRelayInfo(encodeRelayInfo({ ...info, jurisdiction: 'ch' })), InvalidInputError)
+    const web = { ...info, webUrl: 'https://relay.example.org:8443' }
+    assert.deepEqual(parseRelayInfo(encodeRelayInfo(web)), web)
+    for (const webUrl of ['https://relay.example.org/g', 'javascript:alert(1)', 'https://a b', `https://${'a'.repeat(520)}`]) {
+      assert.throws(() => parseRelayInfo(encodeRelayInfo({ ...info, webUrl })), InvalidInputError, webUrl)
+    }
   })
 })
