@@ -12,6 +12,7 @@ import { installShutdown } from './shutdown.js'
 import { AGENT } from './version.js'
 import type { HttpServer } from './http.js'
 import type { WebServer } from './links/web.js'
+import type { StunResponder } from './stun.js'
 
 /** Runs the relay with these command-line arguments until a signal stops it. */
 export async function main (argv: string[]): Promise<void> {
@@ -62,6 +63,12 @@ export async function main (argv: string[]): Promise<void> {
     http = await startHttp({ listen: config.http, registry: relay.metrics.registry, ready: relay.ready, metricsToken: config.metricsToken })
     log.info({ url: http.url }, 'http listening')
   }
+  let stun: StunResponder | undefined
+  if (config.stun !== 'off') {
+    const { startStun } = await import('./stun.js')
+    stun = await startStun(config.stun)
+    log.info({ port: stun.port }, 'stun listening')
+  }
   let web: WebServer | undefined
   if (config.web !== 'off') {
     const { relayInfoOf } = await import('./relay.js')
@@ -77,6 +84,7 @@ export async function main (argv: string[]): Promise<void> {
       await started.stop()
       await http?.close()
       await web?.close()
+      await stun?.close()
     }
   })
   log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs(), link: relay.link() }, 'listening')

@@ -86,7 +86,8 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
     contactRate: { burst: config.contactBurst, perHour: config.contactPerHour },
     introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
     version: AGENT,
-    inviteOnly: config.admission === 'invite'
+    inviteOnly: config.admission === 'invite',
+    ...(config.stun !== 'off' ? { stunPort: Number(config.stun.slice(config.stun.lastIndexOf(':') + 1)) } : {})
   }
 }
 

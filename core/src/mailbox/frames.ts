@@ -115,6 +115,11 @@ export interface RelayInfo {
   version: string
   /** New mailboxes need a join code from the operator. Absent: false (an open relay). */
   inviteOnly?: boolean
+  /**
+   * UDP port of the relay's STUN binding responder, at the relay's own IP address. Absent: none.
+   * Its users give it to WebRTC as their only ICE server (see `net/stun-servers.ts`).
+   */
+  stunPort?: number
 }
 
 const OP_KIND_NAMES: Record<OpKind, OwnerAction['kind'] | undefined> = {
@@ -373,7 +378,8 @@ export function encodeRelayInfo (info: RelayInfo): Uint8Array {
     contactRate: info.contactRate,
     introductionRate: info.introductionRate,
     version: info.version,
-    inviteOnly: info.inviteOnly === true
+    inviteOnly: info.inviteOnly === true,
+    stunPort: info.stunPort ?? 0
   })
 }
 
@@ -395,6 +401,7 @@ export function parseRelayInfo (data: Uint8Array | Uint8ArrayList): RelayInfo {
     introductionRate: { burst: raw.introductionRate?.burst ?? 0, perHour: raw.introductionRate?.perHour ?? 0 },
     version: raw.version,
     // Left out when false, so that an open relay's info reads as before the field existed.
-    ...(raw.inviteOnly ? { inviteOnly: true } : {})
+    ...(raw.inviteOnly ? { inviteOnly: true } : {}),
+    ...(raw.stunPort > 0 && raw.stunPort < 65_536 ? { stunPort: raw.stunPort } : {})
   }
 }

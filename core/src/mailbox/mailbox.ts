@@ -1533,6 +1533,7 @@ export interface RelayInfo {
   introductionRate?: RateLimit
   version: string
   inviteOnly: boolean
+  stunPort: number
 }
 
 export namespace RelayInfo {
@@ -1600,6 +1601,11 @@ export namespace RelayInfo {
           w.bool(obj.inviteOnly)
         }
 
+        if ((obj.stunPort != null && obj.stunPort !== 0)) {
+          w.uint32(96)
+          w.uint32(obj.stunPort)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1613,7 +1619,8 @@ export namespace RelayInfo {
           mailboxMaxEnvelopes: 0,
           mailboxMaxBytes: 0,
           version: '',
-          inviteOnly: false
+          inviteOnly: false,
+          stunPort: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1668,6 +1675,10 @@ export namespace RelayInfo {
             }
             case 11: {
               obj.inviteOnly = reader.bool()
+              break
+            }
+            case 12: {
+              obj.stunPort = reader.uint32()
               break
             }
             default: {
@@ -1762,6 +1773,13 @@ export namespace RelayInfo {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.stunPort`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1839,6 +1857,11 @@ export namespace RelayInfo {
     value: boolean
   }
 
+  export interface RelayInfoStunPortFieldEvent {
+    field: '$.stunPort'
+    value: number
+  }
+
   export function encode (obj: Partial<RelayInfo>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RelayInfo.codec())
   }
@@ -1847,7 +1870,7 @@ export namespace RelayInfo {
     return decodeMessage(buf, RelayInfo.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent | RelayInfoInviteOnlyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent | RelayInfoInviteOnlyFieldEvent | RelayInfoStunPortFieldEvent> {
     return streamMessage(buf, RelayInfo.codec(), opts)
   }
 }
