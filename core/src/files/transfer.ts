@@ -182,8 +182,10 @@ export async function receiveChunks (f: Frames<FileFrame>, secrets: FileSecrets,
     while (true) {
       const frame = await f.read()
       if (frame?.chunk != null) {
-        // On receipt, before the disk: the sender paces itself on the link, not on our fsyncs.
-        if (options.acks === true) await f.write({ received: { chunks: written + 1 } })
+        // On receipt, before the disk: the sender paces itself on the link, not on our fsyncs. Not
+        // awaited: acknowledgements written in one turn go out together, and the chunk is not held
+        // up by a write; a write that fails means the stream failed, which the next read reports.
+        if (options.acks === true) f.write({ received: { chunks: written + 1 } }).catch(() => {})
         await store.write(frame.chunk.index, frame.chunk.sealed)
         if (++written % COMMIT_EVERY === 0) {
           await store.commit()
