@@ -13,10 +13,10 @@
  *
  * The rule is delay-based: while chunks are acknowledged within the target, the window grows by
  * what was acknowledged (doubling per round trip, as TCP's slow start), up to
- * {@link MAX_WINDOW_BYTES}; when one takes longer, the window shrinks in proportion
- * (`window × target / delay`), at most once per round trip, down to {@link MIN_WINDOW_CHUNKS}
- * chunks. On a fast link the acknowledgements come within milliseconds and the window soon stops
- * mattering; on a slow one, the queue it builds stays near the target.
+ * {@link MAX_WINDOW_BYTES}; when every acknowledgement of a round trip takes longer, the window
+ * shrinks in proportion to the shortest (`window × target / delay`), down to
+ * {@link MIN_WINDOW_CHUNKS} chunks. On a fast link the acknowledgements come within milliseconds
+ * and the window soon stops mattering; on a slow one, the queue it builds stays near the target.
  */
 
 /** The longest an acknowledgement should take: a chunk's queueing, its own sending and the round trip. */
@@ -45,8 +45,10 @@ export class FlightWindow {
   private inFlight = 0
   private sentCount = 0
   private acked = 0
-  /** Decreases are ignored for chunks sent before this one (sent before the last decrease). */
-  private holdUntilSeq = 0
+  /** The round trip under way ends with the acknowledgement of this chunk or a later one. */
+  private roundEndSeq = 0
+  /** The shortest delay acknowledged in the round trip under way. */
+  private roundMin = Number.POSITIVE_INFINITY
 
   constructor (init: FlightWindowInit) {
     this.now = init.now ?? (() => performance.now())
@@ -89,11 +91,15 @@ export class FlightWindow {
     if (last == null) return
     this.inFlight -= bytes
     const delay = now - last.at
-    if (delay <= TARGET_DELAY_MS) {
-      this.windowBytes = Math.min(MAX_WINDOW_BYTES, this.windowBytes + bytes)
-    } else if (last.seq >= this.holdUntilSeq) {
-      this.windowBytes = Math.max(this.floor, Math.floor(this.windowBytes * TARGET_DELAY_MS / delay))
-      this.holdUntilSeq = this.sentCount
+    if (delay <= TARGET_DELAY_MS) this.windowBytes = Math.min(MAX_WINDOW_BYTES, this.windowBytes + bytes)
+    this.roundMin = Math.min(this.roundMin, delay)
+    if (last.seq < this.roundEndSeq) return
+    // Once per round trip, on its shortest delay: a queue that stays shrinks the window, a single
+    // late acknowledgement (a reader's fsync, a lost packet sent again) does not.
+    if (this.roundMin > TARGET_DELAY_MS) {
+      this.windowBytes = Math.max(this.floor, Math.floor(this.windowBytes * TARGET_DELAY_MS / this.roundMin))
     }
+    this.roundMin = Number.POSITIVE_INFINITY
+    this.roundEndSeq = this.sentCount
   }
 }

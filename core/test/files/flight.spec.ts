@@ -38,6 +38,21 @@ describe('file streams: bytes in flight', () => {
     assert.equal(w.bytesInFlight, 0)
   })
 
+  it('ignores one late acknowledgement among prompt ones in a round trip', () => {
+    let now = 0
+    const w = new FlightWindow({ chunkBytes: CHUNK, now: () => now })
+    w.onSent(CHUNK)
+    now += 10
+    w.onAcked(1)
+    const before = w.window
+    for (let i = 0; i < 4; i++) w.onSent(CHUNK)
+    now += 10
+    w.onAcked(1 + 3)
+    now += 3 * TARGET_DELAY_MS
+    w.onAcked(5)
+    assert.ok(w.window >= before, 'a single late acknowledgement shrank the window')
+  })
+
   it('shrinks in proportion when acknowledgements come late, once per round trip, not below its floor', () => {
     let now = 0
     const w = new FlightWindow({ chunkBytes: CHUNK, now: () => now })
