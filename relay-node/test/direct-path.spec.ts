@@ -3,24 +3,21 @@
  * Direct paths through a relay's STUN responder (`--stun`), against the real daemon:
  * - the responder answers a Binding Request with the address and port it came from
  *   (XOR-MAPPED-ADDRESS, FINGERPRINT when the request had one), and ignores what is not one;
- * - relay-info publishes its port;
- * - two messengers that listen nowhere (reachable only through their relay, as behind NAT) open a
- *   direct WebRTC connection to each other once they are linked through the relay, and a file goes
- *   over it (the sender uploads nothing). The rig's `nat-hole-punch` does the same through real
- *   masquerading routers.
+ * - relay-info publishes its port.
+ *
+ * The direct path it serves is shown end to end through real masquerading routers by the rig's
+ * `nat-hole-punch` (two messengers in one process on loopback proved flaky for WebRTC: see
+ * docs/reliability.md).
  */
 import assert from 'node:assert/strict'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import { fetchRelayInfo } from '@sotto/core'
 import fc from 'fast-check'
 import { answerBinding } from '../src/stun.js'
-import { removeDir, startRelay, tempDir } from './helpers.js'
-import { Fleet, contactReaches, introduce, nextEvent } from './messengers.js'
+import { removeDir, startRelay } from './helpers.js'
 import type { RelayProcess } from './helpers.js'
 import type { Socket } from 'node:dgram'
 
@@ -71,7 +68,6 @@ describe('direct paths through the relay\'s STUN responder', () => {
   let relay: RelayProcess
   let stunPort: number
   let client: Socket
-  const fleet = new Fleet()
 
   before(async () => {
     stunPort = await freeUdpPort()
@@ -82,7 +78,6 @@ describe('direct paths through the relay\'s STUN responder', () => {
 
   after(async () => {
     client.close()
-    await fleet.cleanup()
     await relay.kill9()
     await removeDir(relay.dataDir)
   })
@@ -100,43 +95,34 @@ describe('direct paths through the relay\'s STUN responder', () => {
     // The garbage goes first: the first answer must be the valid request's.
     const plain = readAnswer(await firstAnswer(...garbage, bindingRequest(transaction, false)))
     assert.deepEqual(plain, { type: 0x0101, transaction, address: '127.0.0.1', port: client.address().port })
-    const signed = readAnswer(await firstAnswer(bindingRequest(transaction, true)))
-    assert.equal(signed.fingerprint, true)
+    const signedAnswer = await firstAnswer(bindingRequest(transaction, true))
+    assert.equal(readAnswer(signedAnswer).fingerprint, true)
+    assert.ok(signedAnswer.length <= bindingRequest(transaction, true).length + 24)
   })
 
   it('never throws on any datagram, and answers only well-formed Binding Requests', () => {
+    // Binding Requests with any attributes, and any bytes at all.
+    const requests = fc.record({ transaction: fc.uint8Array({ minLength: 12, maxLength: 12 }), attributes: fc.uint8Array({ maxLength: 120 }) }).map(({ transaction, attributes }) => {
+      const body = attributes.subarray(0, attributes.length - attributes.length % 4)
+      const out = Buffer.concat([bindingRequest(transaction, false), body])
+      out.writeUInt16BE(body.length, 2)
+      return new Uint8Array(out)
+    })
+    fc.assert(fc.property(requests, bytes => {
+      const answer = answerBinding(bytes, { address: '10.0.0.1', port: 4242 })
+      assert.ok(answer != null, 'a well-formed Binding Request was not answered')
+      assert.deepEqual(answer.subarray(8, 20), bytes.subarray(8, 20), 'the answer names another transaction')
+      assert.ok(answer.byteLength <= bytes.byteLength + 24, 'an answer much larger than its request')
+    }), { numRuns: 1000 })
     fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), bytes => {
       const answer = answerBinding(bytes, { address: '10.0.0.1', port: 4242 })
-      if (answer != null) assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint16(0), 0x0001)
+      if (answer == null) return
+      assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint16(0), 0x0001)
+      assert.ok(answer.byteLength <= bytes.byteLength + 24, 'an answer much larger than its request')
     }), { numRuns: 2000 })
   })
 
   it('relay-info names the port', async () => {
     assert.equal((await fetchRelayInfo(relay.tcp)).stunPort, stunPort)
-  })
-
-  it('two messengers that listen nowhere open a direct WebRTC path, and a file goes over it', { timeout: 120_000 }, async () => {
-    const alice = await fleet.start(await fleet.dir(), 'Alice', { relays: [relay.tcp], listen: [] })
-    const bob = await fleet.start(await fleet.dir(), 'Bob', { relays: [relay.tcp], listen: [] })
-    const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
-    await contactReaches(alice, bobAtAlice, c => c.presence === 'direct', 60_000)
-    await contactReaches(bob, aliceAtBob, c => c.presence === 'direct', 60_000)
-
-    const files = await tempDir('sotto-direct-path-')
-    try {
-      const bytes = randomBytes(2 * 1024 * 1024 + 5)
-      const path = join(files, 'photo.bin')
-      await writeFile(path, bytes)
-      const uploads: number[] = []
-      alice.on('file', e => { if (e.state === 'transferring') uploads.push(e.bytes) })
-      const message = await alice.sendFile(bobAtAlice, path)
-      await nextEvent(bob, 'file', e => e.id === message.id && e.state === 'done', 60_000)
-      const saved = await bob.saveFile(message.id, join(files, 'saved.bin'))
-      assert.equal(saved.sha256, createHash('sha256').update(bytes).digest('hex'))
-      // A sender reports progress only while it uploads to a relay.
-      assert.deepEqual(uploads, [], 'Alice uploaded the file to the relay although a direct path was open')
-    } finally {
-      await removeDir(files)
-    }
   })
 })
