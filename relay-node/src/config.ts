@@ -64,6 +64,7 @@ export const configSchema = z.object({
   ]).describe('multiaddr to listen on (repeatable)'),
   announce: z.preprocess(commas, z.array(multiaddrString)).default([]).describe('public multiaddr to announce instead of the listen addresses (repeatable)'),
   http: z.string().regex(/^(off|\[?[0-9A-Za-z.:-]+\]?:\d{1,5})$/, 'HOST:PORT or off').default('127.0.0.1:9464').describe('HOST:PORT for /metrics, /livez, /readyz, or "off"'),
+  stun: z.string().regex(/^(off|[0-9.]+:[1-9]\d{0,4})$/, 'IPv4:PORT or off').default('off').describe('IPv4:PORT (UDP) of a STUN binding responder for the relay\'s users, published in relay-info, or "off"'),
   metricsToken: z.string().min(16).optional().describe('if set, /metrics requires "Authorization: Bearer <token>" (secret)'),
   operator: z.string().max(128).default('').describe('operator name published in relay-info'),
   contact: z.string().max(256).default('').describe('operator contact URI published in relay-info (mailto:, https:)'),

@@ -12,6 +12,7 @@ import { installShutdown } from './shutdown.js'
 import { AGENT } from './version.js'
 import type { HttpServer } from './http.js'
 import type { WebServer } from './links/web.js'
+import type { StunResponder } from './stun.js'
 
 /**
  * The web page's own address (`http://HOST:PORT`, no trailing slash) when its host is a specific
@@ -71,6 +72,12 @@ export async function main (argv: string[]): Promise<void> {
     http = await startHttp({ listen: config.http, registry: relay.metrics.registry, ready: relay.ready, metricsToken: config.metricsToken })
     log.info({ url: http.url }, 'http listening')
   }
+  let stun: StunResponder | undefined
+  if (config.stun !== 'off') {
+    const { startStun } = await import('./stun.js')
+    stun = await startStun(config.stun)
+    log.info({ port: stun.port }, 'stun listening')
+  }
   let web: WebServer | undefined
   if (config.web !== 'off') {
     const { relayInfoOf } = await import('./relay.js')
@@ -92,6 +99,7 @@ export async function main (argv: string[]): Promise<void> {
       await started.stop()
       await http?.close()
       await web?.close()
+      await stun?.close()
     }
   })
   log.info({ peerId: relay.peerId.toString(), addrs: relay.addrs(), link: relay.link() }, 'listening')

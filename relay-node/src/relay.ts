@@ -89,7 +89,8 @@ export function relayInfoOf (config: RelayConfig): RelayInfo {
     introductionRate: { burst: config.introductionBurst, perHour: config.introductionPerHour },
     version: AGENT,
     inviteOnly: config.admission === 'invite',
-    ...(config.webUrl != null ? { webUrl: config.webUrl } : {})
+    ...(config.webUrl != null ? { webUrl: config.webUrl } : {}),
+    ...(config.stun !== 'off' ? { stunPort: Number(config.stun.slice(config.stun.lastIndexOf(':') + 1)) } : {})
   }
 }
 

@@ -143,6 +143,13 @@ export class Network {
     await inRouter(['nft', 'add', 'table', 'ip', 'nat'])
     await inRouter(['nft', 'add', 'chain', 'ip', 'nat', 'postrouting', '{ type nat hook postrouting priority srcnat; }'])
     await inRouter(['nft', 'add', 'rule', 'ip', 'nat', 'postrouting', 'oifname', 'out0', 'masquerade'])
+    // As a home router's firewall does, unsolicited packets for the router itself are dropped. Without
+    // it, a hole-punching packet that arrives before the host's own has left leaves a connection-tracking
+    // entry for the router that makes the masquerade pick another port for the host's (RFC 4787's
+    // port-preserving mapping lost), and the other side never hears from the port it was told.
+    await inRouter(['nft', 'add', 'table', 'ip', 'filter'])
+    await inRouter(['nft', 'add', 'chain', 'ip', 'filter', 'input', '{ type filter hook input priority filter; }'])
+    await inRouter(['nft', 'add', 'rule', 'ip', 'filter', 'input', 'iifname', 'out0', 'ct', 'state', 'new', 'drop'])
     const host = new NatHost(this, name, ns, inner, [], port, 'eth0', routerNs, publicIp)
     this.hosts.push(host)
     return host

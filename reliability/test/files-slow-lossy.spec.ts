@@ -7,7 +7,9 @@
  * to his relay; he fetches it from there through the edge when he returns). Each time the file
  * arrives identical (SHA-256 of what `save` wrote), and its message is shown once; the transfer
  * rate is a figure beside the link's rate, and so are the bytes that came on each route (read from
- * the edge proxy's counts).
+ * the edge proxy's counts). The direct connection survives the direct transfer (bug 9: libp2p's
+ * connection monitor aborted it when its ping waited behind seconds of queued chunks): Alice never
+ * sees Bob other than directly connected from the send to the file's arrival.
  */
 
 import assert from 'node:assert/strict'
@@ -37,6 +39,8 @@ describe(SCENARIO, () => {
   let files: string
   /** Bob's `message` lines, every incarnation. */
   const shownAtBob: Line[] = []
+  /** Alice's `connection` lines (Bob's presence at her side), in order. */
+  const presenceAtAlice: Line[] = []
 
   before(async () => {
     rig = await Rig.create('flossy')
@@ -45,6 +49,7 @@ describe(SCENARIO, () => {
     bob = await rig.peer('bob', { relays: [relay], edge: { seed: scenarioSeed() } })
     edge = bob.options.host as EdgeHost
     bob.onEvent(l => { if (l.event === 'message') shownAtBob.push(l) })
+    alice.onEvent(l => { if (l.event === 'connection') presenceAtAlice.push(l) })
     ids = await rig.contacts(alice, bob, 1)
     files = await rig.dir('files')
     await edge.impair(IMPAIRMENT)
@@ -86,9 +91,11 @@ describe(SCENARIO, () => {
     const { path, sha256 } = await randomFile('direct.bin')
     const before = await edge.proxyStats()
     const started = Date.now()
+    const seen = presenceAtAlice.length
     const { id } = await alice.command({ cmd: 'send-file', to: ids.aSeesB, path }) as { id: string }
     await fileDone(bob, id)
     const seconds = (Date.now() - started) / 1000
+    const changes = presenceAtAlice.slice(seen).filter(l => l.contact === ids.aSeesB).map(l => String(l.presence))
     const after = await edge.proxyStats()
     // Bob's only way to Alice is the connection she opened to his public address.
     const towardsBob = delta(before, after, `${edge.ip}:${PEER_PORT}`)
@@ -98,6 +105,7 @@ describe(SCENARIO, () => {
     // when its ping waits behind seconds of queued chunks, and the file then comes through the relay.
     figure({ scenario: SCENARIO, name: 'directly: bytes over Alice\'s connection / from the relay', value: towardsBob / MiB, unit: `MiB / ${(fromRelay / MiB).toFixed(2)} MiB` })
     await arrivedOnce(id, sha256, 'direct')
+    assert.deepEqual(changes, [], 'the direct connection did not survive the transfer (Bob\'s presence at Alice changed)')
   })
 
   it(`through the relay while Bob is away: ${FILE_BYTES / MiB} MiB arrive identical, shown once`, { timeout: 3 * TRANSFER_MS }, async () => {

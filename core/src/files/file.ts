@@ -67,6 +67,7 @@ export interface Open {
   publicKey: Uint8Array<ArrayBuffer>
   ownerOp: Uint8Array<ArrayBuffer>
   signature: Uint8Array<ArrayBuffer>
+  acks: boolean
 }
 
 export namespace Open {
@@ -134,6 +135,11 @@ export namespace Open {
           w.bytes(obj.signature)
         }
 
+        if ((obj.acks != null && obj.acks !== false)) {
+          w.uint32(96)
+          w.bool(obj.acks)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -149,7 +155,8 @@ export namespace Open {
           token: new Uint8Array(0),
           publicKey: new Uint8Array(0),
           ownerOp: new Uint8Array(0),
-          signature: new Uint8Array(0)
+          signature: new Uint8Array(0),
+          acks: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -200,6 +207,10 @@ export namespace Open {
             }
             case 11: {
               obj.signature = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.acks = reader.bool()
               break
             }
             default: {
@@ -294,6 +305,13 @@ export namespace Open {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.acks`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -361,6 +379,11 @@ export namespace Open {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface OpenAcksFieldEvent {
+    field: '$.acks'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Open>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Open.codec())
   }
@@ -369,7 +392,7 @@ export namespace Open {
     return decodeMessage(buf, Open.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Open>): Generator<OpenOpFieldEvent | OpenFileIdFieldEvent | OpenFromFieldEvent | OpenHaveFieldEvent | OpenSizeFieldEvent | OpenChunkSizeFieldEvent | OpenMailboxIdFieldEvent | OpenTokenFieldEvent | OpenPublicKeyFieldEvent | OpenOwnerOpFieldEvent | OpenSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Open>): Generator<OpenOpFieldEvent | OpenFileIdFieldEvent | OpenFromFieldEvent | OpenHaveFieldEvent | OpenSizeFieldEvent | OpenChunkSizeFieldEvent | OpenMailboxIdFieldEvent | OpenTokenFieldEvent | OpenPublicKeyFieldEvent | OpenOwnerOpFieldEvent | OpenSignatureFieldEvent | OpenAcksFieldEvent> {
     return streamMessage(buf, Open.codec(), opts)
   }
 }
@@ -891,6 +914,95 @@ export namespace Chunk {
   }
 }
 
+export interface Received {
+  chunks: number
+}
+
+export namespace Received {
+  let _codec: Codec<Received>
+
+  export const codec = (): Codec<Received> => {
+    if (_codec == null) {
+      _codec = message<Received>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.chunks != null && obj.chunks !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.chunks)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          chunks: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.chunks = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.chunks`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReceivedChunksFieldEvent {
+    field: '$.chunks'
+    value: number
+  }
+
+  export function encode (obj: Partial<Received>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Received.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Received>): Received {
+    return decodeMessage(buf, Received.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Received>): Generator<ReceivedChunksFieldEvent> {
+    return streamMessage(buf, Received.codec(), opts)
+  }
+}
+
 export interface Done {
   status: FileStatus
   message: string
@@ -1009,6 +1121,7 @@ export interface FileFrame {
   hashes?: Hashes
   chunk?: Chunk
   done?: Done
+  received?: Received
 }
 
 export namespace FileFrame {
@@ -1044,6 +1157,11 @@ export namespace FileFrame {
         if (obj.done != null) {
           w.uint32(42)
           Done.codec().encode(obj.done, w)
+        }
+
+        if (obj.received != null) {
+          w.uint32(50)
+          Received.codec().encode(obj.received, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1085,6 +1203,12 @@ export namespace FileFrame {
             case 5: {
               obj.done = Done.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.done
+              })
+              break
+            }
+            case 6: {
+              obj.received = Received.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.received
               })
               break
             }
@@ -1134,6 +1258,13 @@ export namespace FileFrame {
             case 5: {
               yield * Done.codec().stream(reader, reader.uint32(), `${prefix}.done`, {
                 limits: opts.limits?.done
+              })
+
+              break
+            }
+            case 6: {
+              yield * Received.codec().stream(reader, reader.uint32(), `${prefix}.received`, {
+                limits: opts.limits?.received
               })
 
               break
@@ -1205,6 +1336,11 @@ export namespace FileFrame {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FileFrameOpenAcksFieldEvent {
+    field: '$.open.acks'
+    value: boolean
+  }
+
   export interface FileFrameHaveCountFieldEvent {
     field: '$.have.count'
     value: number
@@ -1245,6 +1381,11 @@ export namespace FileFrame {
     value: string
   }
 
+  export interface FileFrameReceivedChunksFieldEvent {
+    field: '$.received.chunks'
+    value: number
+  }
+
   export function encode (obj: Partial<FileFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FileFrame.codec())
   }
@@ -1253,7 +1394,7 @@ export namespace FileFrame {
     return decodeMessage(buf, FileFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameOpenOpFieldEvent | FileFrameOpenFileIdFieldEvent | FileFrameOpenFromFieldEvent | FileFrameOpenHaveFieldEvent | FileFrameOpenSizeFieldEvent | FileFrameOpenChunkSizeFieldEvent | FileFrameOpenMailboxIdFieldEvent | FileFrameOpenTokenFieldEvent | FileFrameOpenPublicKeyFieldEvent | FileFrameOpenOwnerOpFieldEvent | FileFrameOpenSignatureFieldEvent | FileFrameHaveCountFieldEvent | FileFrameHaveBitmapFieldEvent | FileFrameHashesStartFieldEvent | FileFrameHashesHashesFieldEvent | FileFrameChunkIndexFieldEvent | FileFrameChunkSealedFieldEvent | FileFrameDoneStatusFieldEvent | FileFrameDoneMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FileFrame>): Generator<FileFrameOpenOpFieldEvent | FileFrameOpenFileIdFieldEvent | FileFrameOpenFromFieldEvent | FileFrameOpenHaveFieldEvent | FileFrameOpenSizeFieldEvent | FileFrameOpenChunkSizeFieldEvent | FileFrameOpenMailboxIdFieldEvent | FileFrameOpenTokenFieldEvent | FileFrameOpenPublicKeyFieldEvent | FileFrameOpenOwnerOpFieldEvent | FileFrameOpenSignatureFieldEvent | FileFrameOpenAcksFieldEvent | FileFrameHaveCountFieldEvent | FileFrameHaveBitmapFieldEvent | FileFrameHashesStartFieldEvent | FileFrameHashesHashesFieldEvent | FileFrameChunkIndexFieldEvent | FileFrameChunkSealedFieldEvent | FileFrameDoneStatusFieldEvent | FileFrameDoneMessageFieldEvent | FileFrameReceivedChunksFieldEvent> {
     return streamMessage(buf, FileFrame.codec(), opts)
   }
 }

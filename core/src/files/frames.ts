@@ -40,7 +40,7 @@ function decodeFileFrame (bytes: Uint8Array): FileFrame {
   } catch (err) {
     throw new InvalidInputError('file frame is not decodable', { cause: err })
   }
-  const set = [frame.open, frame.have, frame.hashes, frame.chunk, frame.done].filter(x => x != null).length
+  const set = [frame.open, frame.have, frame.hashes, frame.chunk, frame.done, frame.received].filter(x => x != null).length
   if (set !== 1) throw new InvalidInputError('a file frame holds exactly one message')
   if (frame.open != null) {
     if (frame.open.fileId.byteLength !== FILE_ID_LENGTH) throw new InvalidInputError('a file id is 16 bytes')

@@ -43,7 +43,7 @@ export function fileFrames (stream: Stream): Frames<FileFrame> {
 /** An Open frame with every field not given left empty. */
 export function openFrame (open: OpenInit): FileFrame {
   const empty = new Uint8Array(0)
-  const full = { from: 0, have: empty, size: 0, chunkSize: 0, mailboxId: empty, token: empty, publicKey: empty, ownerOp: empty, signature: empty, ...open }
+  const full = { from: 0, have: empty, size: 0, chunkSize: 0, mailboxId: empty, token: empty, publicKey: empty, ownerOp: empty, signature: empty, acks: false, ...open }
   return { open: full as Open }
 }
 
@@ -77,7 +77,7 @@ async function serveStream (stream: Stream, source: FileSource): Promise<void> {
     } else if (open.op === FileOp.QUERY) {
       await f.write(haveOf(store))
     } else {
-      await sendChunks(f, store, open.from, open.have)
+      await sendChunks(f, store, open.from, open.have, open.acks)
     }
   } finally {
     await store?.close()
@@ -124,8 +124,8 @@ export async function fetchFile (node: FileNode, target: FileTarget, secrets: Fi
   options.signal?.addEventListener('abort', onAbort, { once: true })
   try {
     const f = fileFrames(stream)
-    await f.write(openFrame({ op: FileOp.FETCH, fileId: secrets.id, from, have, ...options.owner }))
-    await receiveChunks(f, secrets, dir, options.onProgress != null ? { onProgress: options.onProgress } : {})
+    await f.write(openFrame({ op: FileOp.FETCH, fileId: secrets.id, from, have, acks: true, ...options.owner }))
+    await receiveChunks(f, secrets, dir, { acks: true, ...(options.onProgress != null ? { onProgress: options.onProgress } : {}) })
     await stream.close()
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)))

@@ -11,7 +11,8 @@
 import {
   FileIntegrityError, NotFoundError, ProtocolError, QuotaExceededError, RelayRequestError, TooLargeError, UnauthorizedError
 } from '../errors.js'
-import { HASH_LENGTH, checkChunkHashes, chunkCount } from './chunks.js'
+import { HASH_LENGTH, TAG_LENGTH, checkChunkHashes, chunkCount } from './chunks.js'
+import { FlightWindow } from './flight.js'
 import { ChunkStore } from './chunk-store.js'
 import { FileStatus, HASHES_PER_FRAME, MAX_CHUNKS, MAX_PROTOCOL_CHUNK_SIZE, bitmapLength, hasBit } from './frames.js'
 import type { ChunkLayout } from './chunk-store.js'
@@ -65,18 +66,63 @@ export function checkProtocolLayout (layout: ChunkLayout): number {
  * Serves a FETCH: the hash list, then each held chunk from `from` on that the requester does not
  * have (`have`), then Done. A chunk is read from disk while the previous one is being sent.
  */
-export async function sendChunks (f: Frames<FileFrame>, store: ChunkStore, from: number, have: Uint8Array): Promise<number> {
+export async function sendChunks (f: Frames<FileFrame>, store: ChunkStore, from: number, have: Uint8Array, acks = false): Promise<number> {
   await sendHashes(f, store.hashes())
-  const sent = await sendHeld(f, store, from, have)
+  const flight = acks ? new AckedFlight(f, store.layout.chunkSize + TAG_LENGTH) : undefined
+  const sent = await sendHeld(f, store, from, have, flight)
   await f.write({ done: { status: FileStatus.OK, message: '' } })
   return sent
+}
+
+/**
+ * A {@link FlightWindow} fed by the reader's Received frames, read as they arrive (so that each
+ * acknowledgement's delay is measured when it came, not when the sender next looked).
+ */
+class AckedFlight {
+  private readonly window: FlightWindow
+  private ended?: Error
+  private wake?: () => void
+
+  constructor (private readonly f: Frames<FileFrame>, chunkBytes: number) {
+    this.window = new FlightWindow({ chunkBytes })
+    this.read().then(
+      () => { this.ended = new ProtocolError('the reader stopped acknowledging chunks') },
+      (err: unknown) => { this.ended = err instanceof Error ? err : new Error(String(err)) }
+    ).finally(() => { this.wake?.() })
+  }
+
+  private async read (): Promise<void> {
+    while (true) {
+      const frame = await this.f.read()
+      // The reader closes its side once it has the Done frame; nothing more is acknowledged then.
+      if (frame == null) return
+      if (frame.received == null) throw new ProtocolError('expected a Received frame')
+      try {
+        this.window.onAcked(frame.received.chunks)
+      } catch (err) {
+        throw new ProtocolError('the reader acknowledged chunks that were not sent', { cause: err })
+      }
+      this.wake?.()
+    }
+  }
+
+  /** Resolves once `bytes` more may be sent; throws what ended the acknowledgements. */
+  async room (bytes: number): Promise<void> {
+    while (!this.window.mayCarry(bytes)) {
+      if (this.ended != null) throw this.ended
+      await new Promise<void>(resolve => { this.wake = resolve })
+    }
+  }
+
+  /** A chunk of `bytes` went out. */
+  sent (bytes: number): void { this.window.onSent(bytes) }
 }
 
 /**
  * Sends each chunk from `from` on that the store holds and `skip` does not name, reading the
  * next from disk while one is being sent. Returns how many were sent.
  */
-export async function sendHeld (f: Frames<FileFrame>, store: ChunkStore, from: number, skip: Uint8Array): Promise<number> {
+export async function sendHeld (f: Frames<FileFrame>, store: ChunkStore, from: number, skip: Uint8Array, flight?: Pick<AckedFlight, 'room' | 'sent'>): Promise<number> {
   const nextWanted = (start: number): number => {
     let i = Math.max(0, start)
     while (i < store.count && (hasBit(skip, i) || !store.has(i))) i++
@@ -89,7 +135,9 @@ export async function sendHeld (f: Frames<FileFrame>, store: ChunkStore, from: n
     const sealed = await next
     const j = nextWanted(i + 1)
     next = j < store.count ? store.read(j) : undefined
+    await flight?.room(sealed.byteLength)
     await f.write({ chunk: { index: i, sealed } })
+    flight?.sent(sealed.byteLength)
     sent++
     i = j
   }
@@ -113,6 +161,8 @@ export async function resumePoint (dir: string): Promise<{ from: number, have: U
 export interface ReceiveOptions {
   /** Called after each commit. */
   onProgress?: ProgressListener
+  /** Acknowledge each chunk on receipt with a Received frame (the FETCH asked for `acks`). */
+  acks?: boolean
 }
 
 /**
@@ -132,6 +182,10 @@ export async function receiveChunks (f: Frames<FileFrame>, secrets: FileSecrets,
     while (true) {
       const frame = await f.read()
       if (frame?.chunk != null) {
+        // On receipt, before the disk: the sender paces itself on the link, not on our fsyncs. Not
+        // awaited: acknowledgements written in one turn go out together, and the chunk is not held
+        // up by a write; a write that fails means the stream failed, which the next read reports.
+        if (options.acks === true) f.write({ received: { chunks: written + 1 } }).catch(() => {})
         await store.write(frame.chunk.index, frame.chunk.sealed)
         if (++written % COMMIT_EVERY === 0) {
           await store.commit()

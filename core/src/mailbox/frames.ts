@@ -116,6 +116,11 @@ export interface RelayInfo {
   /** New mailboxes need a join code from the operator. Absent: false (an open relay). */
   inviteOnly?: boolean
   /**
+   * UDP port of the relay's STUN binding responder, at the relay's own IP address. Absent: none.
+   * Its users give it to WebRTC as their only ICE server (see `net/stun-servers.ts`).
+   */
+  stunPort?: number
+  /**
    * The relay's public web address (`http(s)://host[:port]`, no path), when it serves its web page;
    * the guest page is at this address followed by `/g`.
    */
@@ -381,6 +386,7 @@ export function encodeRelayInfo (info: RelayInfo): Uint8Array {
     introductionRate: info.introductionRate,
     version: info.version,
     inviteOnly: info.inviteOnly === true,
+    stunPort: info.stunPort ?? 0,
     webUrl: info.webUrl ?? ''
   })
 }
@@ -405,6 +411,7 @@ export function parseRelayInfo (data: Uint8Array | Uint8ArrayList): RelayInfo {
     version: raw.version,
     // Left out when false, so that an open relay's info reads as before the field existed.
     ...(raw.inviteOnly ? { inviteOnly: true } : {}),
+    ...(raw.stunPort > 0 && raw.stunPort < 65_536 ? { stunPort: raw.stunPort } : {}),
     ...(raw.webUrl !== '' ? { webUrl: raw.webUrl } : {})
   }
 }

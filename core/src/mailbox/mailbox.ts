@@ -1533,6 +1533,7 @@ export interface RelayInfo {
   introductionRate?: RateLimit
   version: string
   inviteOnly: boolean
+  stunPort: number
   webUrl: string
 }
 
@@ -1601,8 +1602,13 @@ export namespace RelayInfo {
           w.bool(obj.inviteOnly)
         }
 
+        if ((obj.stunPort != null && obj.stunPort !== 0)) {
+          w.uint32(96)
+          w.uint32(obj.stunPort)
+        }
+
         if ((obj.webUrl != null && obj.webUrl !== '')) {
-          w.uint32(98)
+          w.uint32(106)
           w.string(obj.webUrl)
         }
 
@@ -1620,6 +1626,7 @@ export namespace RelayInfo {
           mailboxMaxBytes: 0,
           version: '',
           inviteOnly: false,
+          stunPort: 0,
           webUrl: ''
         }
 
@@ -1678,6 +1685,10 @@ export namespace RelayInfo {
               break
             }
             case 12: {
+              obj.stunPort = reader.uint32()
+              break
+            }
+            case 13: {
               obj.webUrl = reader.string()
               break
             }
@@ -1775,6 +1786,13 @@ export namespace RelayInfo {
             }
             case 12: {
               yield {
+                field: `${prefix}.stunPort`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 13: {
+              yield {
                 field: `${prefix}.webUrl`,
                 value: reader.string()
               }
@@ -1857,6 +1875,11 @@ export namespace RelayInfo {
     value: boolean
   }
 
+  export interface RelayInfoStunPortFieldEvent {
+    field: '$.stunPort'
+    value: number
+  }
+
   export interface RelayInfoWebUrlFieldEvent {
     field: '$.webUrl'
     value: string
@@ -1870,7 +1893,7 @@ export namespace RelayInfo {
     return decodeMessage(buf, RelayInfo.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent | RelayInfoInviteOnlyFieldEvent | RelayInfoWebUrlFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RelayInfo>): Generator<RelayInfoOperatorFieldEvent | RelayInfoContactFieldEvent | RelayInfoJurisdictionFieldEvent | RelayInfoRetentionFieldEvent | RelayInfoMaxEnvelopeBytesFieldEvent | RelayInfoMailboxMaxEnvelopesFieldEvent | RelayInfoMailboxMaxBytesFieldEvent | RelayInfoContactRateBurstFieldEvent | RelayInfoContactRatePerHourFieldEvent | RelayInfoIntroductionRateBurstFieldEvent | RelayInfoIntroductionRatePerHourFieldEvent | RelayInfoVersionFieldEvent | RelayInfoInviteOnlyFieldEvent | RelayInfoStunPortFieldEvent | RelayInfoWebUrlFieldEvent> {
     return streamMessage(buf, RelayInfo.codec(), opts)
   }
 }

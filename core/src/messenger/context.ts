@@ -58,6 +58,8 @@ export interface Context {
   clients: RelayClients
   /** The data directory (the store lives in its `db`, files in its `files`). */
   dataDir: string
+  /** The user hides their IP address: the node has no WebRTC and reaches nobody directly. */
+  hidden?: boolean
 }
 
 /** The public view of a message record. */

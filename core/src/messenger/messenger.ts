@@ -10,6 +10,7 @@ import { silentLoggers } from '../logger.js'
 import { decodeRelayLink, isRelayLink, isShortLink, joinRelay, relayAddrOf } from '../links/index.js'
 import { handleMessages } from '../net/message-protocol.js'
 import { DEFAULT_LISTEN, createNode, isCircuitThrough } from '../net/node.js'
+import { stunServersOf } from '../net/stun-servers.js'
 import { changeKeySource, compactStore, openStore } from '../storage/index.js'
 import { checkNewPassphrase } from '../passphrase.js'
 import { createCompaction } from './compaction.js'
@@ -23,7 +24,7 @@ import { dialRules } from './dial-rules.js'
 import { RelayClients, relayPeerIdOf } from './relay-clients.js'
 import { Repositories, State } from './state.js'
 import type { Context } from './context.js'
-import type { ProfileRecord } from './records.js'
+import type { ProfileRecord, RelayRecord } from './records.js'
 import type { KeySource, Store } from '../storage/types.js'
 import type { Contact, CreateGroupOptions, Group, GroupChangeView, HistoryOptions, InstallationView, Message, MessageState, Messenger, MessengerEvents, MessengerListener, MessengerOptions, OwnIdentity, RelayView, SavedFile, SearchQueryOptions, Settings } from './types.js'
 import { wire } from './wiring.js'
@@ -64,7 +65,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
-      iceServers: options.iceServers ?? [],
+      // Read at each WebRTC connection: the user's own, then the STUN responders of its home relays.
+      iceServers: async () => [...(options.iceServers ?? []), ...stunServersOf(await homeRelayRecords(repos))],
       log: loggers.forComponent('core:net'),
       dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true),
       ...(hideIp ? { hideIp: { isHomeRelay } } : {})
@@ -84,7 +86,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
         onConnection: peer => { parts?.peers.update(peer) },
         ...(hideIp ? { forwardVia: () => profile.relays.find(a => node.getMultiaddrs().some(m => isCircuitThrough(m, relayPeerIdOf(a)))) } : {})
       }),
-      dataDir: options.dataDir
+      dataDir: options.dataDir,
+      hidden: hideIp
     }
     parts = wire(ctx, compaction, options)
     const messenger = new SottoMessenger(parts, options.scryptLogN)
@@ -103,6 +106,13 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     await store.close().catch(() => {})
     throw err
   }
+}
+
+/** The records of the home relays in use (ready, not being left). */
+async function homeRelayRecords (repos: Repositories): Promise<RelayRecord[]> {
+  const relays: RelayRecord[] = []
+  for await (const r of repos.relays.values(['relay'])) if (r.ready && r.leaving !== true) relays.push(r)
+  return relays
 }
 
 /** The local identity and profile, made on first use; prekeys are maintained on every start. */

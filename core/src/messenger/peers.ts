@@ -8,7 +8,9 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Events } from './context.js'
 import type { ContactRecord } from './records.js'
 import type { Presence } from './types.js'
+import { isDirect } from '../net/direct-path.js'
 import type { Logger } from '../logger.js'
+import type { DirectPaths } from '../net/direct-path.js'
 import type { MessengerNode } from '../net/node.js'
 import type { RelayClients } from './relay-clients.js'
 import type { Connection } from '@libp2p/interface'
@@ -22,6 +24,8 @@ export interface PeersComponents {
   courier: { peerConnected(contactId: string): void }
   /** Connections to a peer from the throwaway nodes that reach contacts through their relays. */
   clients: Pick<RelayClients, 'connectionsTo'>
+  /** Told when a contact is reached only through relays, with the circuits' addresses. */
+  direct?: Pick<DirectPaths, 'upgrade' | 'stop'>
 }
 
 /** Contacts' peers and their presence. */
@@ -40,6 +44,7 @@ export class Peers {
 
   /** Stops following connections. */
   stop (): void {
+    this.components.direct?.stop()
     this.components.node.removeEventListener('connection:open', this.onConnection)
     this.components.node.removeEventListener('connection:close', this.onConnection)
   }
@@ -65,7 +70,8 @@ export class Peers {
     if (contactId == null) return
     const id = peerIdFromString(peer)
     const open = [...this.components.node.getConnections(id), ...this.components.clients.connectionsTo(id)].filter(c => c.status === 'open')
-    const presence: Presence = open.length === 0 ? 'offline' : open.some(c => c.limits == null && !c.remoteAddr.toString().includes('/p2p-circuit')) ? 'direct' : 'relay'
+    const presence: Presence = open.length === 0 ? 'offline' : open.some(isDirect) ? 'direct' : 'relay'
+    if (presence === 'relay') void this.components.direct?.upgrade(id, open.map(c => c.remoteAddr))
     if (this.presenceOf(contactId) !== presence) {
       this.presence.set(contactId, presence)
       this.components.events.emit('connection', { contactId, presence })

@@ -24,7 +24,8 @@ const relayInfo = z.looseObject({
   mailboxMaxBytes: count,
   contactRate: z.looseObject({ burst: count, perHour: count }),
   introductionRate: z.looseObject({ burst: count, perHour: count }),
-  version: z.string()
+  version: z.string(),
+  stunPort: count.optional()
 })
 
 /** {@link ProfileRecord}. */

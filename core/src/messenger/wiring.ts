@@ -20,6 +20,7 @@ import { createInbox } from './inbox.js'
 import { Invites } from './invites.js'
 import { createOutbox } from './outbox.js'
 import { Peers } from './peers.js'
+import { DirectPaths } from '../net/direct-path.js'
 import { createQuarantine } from './quarantine.js'
 import { RequestLimits } from './requests.js'
 import { Receipts } from './receipts.js'
@@ -80,7 +81,9 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   const rotation = options.tokenRotation ?? {}
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
-  const peers = new Peers({ node, events, log, courier, clients: ctx.clients })
+  // A hidden node has no WebRTC: its contacts reach it only through its relays.
+  const direct = ctx.hidden === true ? undefined : new DirectPaths({ node, log: ctx.loggers.forComponent('core:direct-path') })
+  const peers = new Peers({ node, events, log, courier, clients: ctx.clients, ...(direct != null ? { direct } : {}) })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
   const replaced: Parts['replaced'] = {}
   const outbox = createOutbox({ identity, repos, courier, ownCard: async () => invites.ownCard(), replaced: () => replaced.by != null })

@@ -15,6 +15,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { FRAMED_STREAM_OPTIONS } from '../protocol/framing.js'
+import { isWebrtcCircuit } from './direct-path.js'
 import { createHiddenNode } from './hidden-node.js'
 import { reportInternals } from './internals.js'
 import { coalescingTcp } from './tcp.js'
@@ -38,10 +39,11 @@ export interface NodeOptions {
   /** Discover peers on the local network with mDNS. */
   mdns: boolean
   /**
-   * STUN/TURN URLs for WebRTC. Empty by default: public STUN servers would learn every user's
-   * address, so none is contacted unless the user configures one.
+   * STUN/TURN URLs for WebRTC, read at each WebRTC connection: the messenger gives its own home
+   * relays' STUN responders (see `stunServersOf`) and whatever the user configured. Never a public
+   * default: public STUN servers would learn every user's address.
    */
-  iceServers: string[]
+  iceServers: string[] | (() => Promise<string[]>)
   /**
    * Where to warn when a reach into libp2p internals no longer engages (see `internals.ts`).
    * Default: a process warning.
@@ -73,7 +75,9 @@ export interface DialRules {
 /**
  * The messenger node's connection gater, for outgoing dials:
  * - no circuit address: circuits to contacts go from a throwaway node (see `RelayClients`), so
- *   that a contact's relay never sees the messenger's PeerId asking for the contact;
+ *   that a contact's relay never sees the messenger's PeerId asking for the contact — except a
+ *   contact's `/p2p-circuit/webrtc` address, whose circuit only carries the signalling of a direct
+ *   WebRTC path (see `direct-path.ts`), for peers `rules` allow;
  * - a private, loopback or link-local address, or a host name, only for peers found by mDNS on
  *   the local network and those `rules` allow; public IP addresses for anyone.
  */
@@ -81,11 +85,12 @@ export function dialGater (rules: DialRules | undefined, foundByMdns: ReadonlySe
   return {
     denyDialMultiaddr: async (ma: Multiaddr): Promise<boolean> => {
       const components = ma.getComponents()
+      const peer = components.findLast(c => c.name === 'p2p')?.value
+      if (isWebrtcCircuit(ma)) return peer == null || !(await rules?.mayDialPrivate(peer) ?? false)
       if (components.some(c => c.name === 'p2p-circuit')) return true
       const host = components[0]
       const isIp = host?.name === 'ip4' || host?.name === 'ip6'
       if (isIp && !isPrivate(ma) && !isLinkLocal(ma)) return false
-      const peer = components.findLast(c => c.name === 'p2p')?.value
       if (peer == null) return true
       if (foundByMdns.has(peer)) return false
       return !(await rules?.mayDialPrivate(peer) ?? false)
@@ -111,7 +116,10 @@ export type MessengerNode = Libp2p<NodeServices>
  */
 export async function createNode (options: NodeOptions): Promise<MessengerNode> {
   if (options.hideIp != null) return createHiddenNode(options, options.hideIp)
-  const rtcConfiguration = { iceServers: options.iceServers.map(urls => ({ urls })) }
+  const servers = options.iceServers
+  const rtcConfiguration = async (): Promise<{ iceServers: Array<{ urls: string }> }> => ({
+    iceServers: (typeof servers === 'function' ? await servers() : servers).map(urls => ({ urls }))
+  })
   const foundByMdns = new Set<string>()
   const peerDiscovery = options.mdns ? [withFoundPeers(mdns({ serviceTag: 'sotto.local' }), foundByMdns)] : []
   const node = await createLibp2p({

@@ -17,7 +17,7 @@ describe('file frames', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
       try {
         const f = fileFrameCodec.decode(bytes)
-        assert.equal([f.open, f.have, f.hashes, f.chunk, f.done].filter(x => x != null).length, 1)
+        assert.equal([f.open, f.have, f.hashes, f.chunk, f.done, f.received].filter(x => x != null).length, 1)
       } catch (err) {
         assert.ok(err instanceof InvalidInputError, String(err))
       }

@@ -83,4 +83,15 @@ describe('net: the messenger node\'s dial gater', () => {
     const lan = new Set([stranger])
     assert.equal(await dialGater(undefined, lan).denyDialMultiaddr(multiaddr(`/ip4/192.168.1.9/tcp/1/p2p/${stranger}`)), false, 'a peer found by mDNS')
   })
+
+  it('allows a WebRTC address behind a circuit for a peer it vouches for, and for no one else', async () => {
+    const relay = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    const contact = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    const stranger = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
+    trusted.add(contact)
+    const gater = dialGater({ mayDialPrivate: (peer) => trusted.has(peer) }, new Set())
+    assert.equal(await gater.denyDialMultiaddr(multiaddr(`/ip4/203.0.114.1/tcp/1/p2p/${relay}/p2p-circuit/webrtc/p2p/${contact}`)), false)
+    assert.equal(await gater.denyDialMultiaddr(multiaddr(`/ip4/203.0.114.1/tcp/1/p2p/${relay}/p2p-circuit/webrtc/p2p/${stranger}`)), true, 'a stranger')
+    assert.equal(await gater.denyDialMultiaddr(multiaddr(`/ip4/203.0.114.1/tcp/1/p2p/${relay}/p2p-circuit/p2p/${contact}`)), true, 'a plain circuit to a contact')
+  })
 })

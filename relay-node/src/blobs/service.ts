@@ -107,7 +107,7 @@ export class BlobService {
       if (store == null) await f.write(done(FileStatus.NOT_FOUND, 'no such file'))
       else if (open.op === FileOp.QUERY) await f.write(haveOf(store))
       else if (!store.complete) await f.write(done(FileStatus.NOT_FOUND, 'the upload is not complete'))
-      else await sendChunks(f, store, open.from, open.have)
+      else await sendChunks(f, store, open.from, open.have, open.acks)
     } finally {
       await store?.close()
     }
