@@ -84,6 +84,7 @@ export function settingsView (s: Settings, prefs: DesktopConfig['prefs'], featur
     hideIp: s.hideIp,
     typingIndicators: s.typingIndicators,
     excludedJurisdictions: [...s.excludedJurisdictions],
+    autoDownloadBytes: s.autoDownloadBytes,
     theme: prefs.theme,
     notifications: prefs.notifications,
     notificationPreview: prefs.notificationPreview

@@ -163,6 +163,8 @@ export interface SettingsView {
   typingIndicators: boolean
   /** ISO 3166-1 alpha-2 codes whose relays are refused. */
   excludedJurisdictions: string[]
+  /** Files from contacts up to this many bytes download by themselves; larger ones wait for Download (0: every one waits). */
+  autoDownloadBytes: number
   /** Colour theme. */
   theme: Theme
   /** Show notifications for new messages. */

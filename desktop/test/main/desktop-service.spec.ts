@@ -260,7 +260,7 @@ describe('DesktopService: calls and events', () => {
     assert.deepEqual(await connection, { contactId: bob.id, presence: 'relay' })
 
     const settings = value(await service.dispatch('updateSettings', { theme: 'dark', mdns: false, excludedJurisdictions: ['US'], notificationPreview: 'name', autoDownloadBytes: 1000 })) as Record<string, unknown>
-    assert.deepEqual(settings, { mdns: false, readReceipts: false, typingIndicators: false, hideIp: false, excludedJurisdictions: ['US'], theme: 'dark', notifications: true, notificationPreview: 'name' }, 'no tray or login item in headless mode')
+    assert.deepEqual(settings, { mdns: false, readReceipts: false, typingIndicators: false, hideIp: false, excludedJurisdictions: ['US'], autoDownloadBytes: 1000, theme: 'dark', notifications: true, notificationPreview: 'name' }, 'no tray or login item in headless mode')
     assert.equal(errorName(await service.dispatch('updateSettings', { closeToTray: false })), 'UnsupportedError')
     assert.deepEqual(value(await service.dispatch('settings', undefined)), settings)
 

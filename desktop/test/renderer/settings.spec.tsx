@@ -67,6 +67,17 @@ describe('settings screen', () => {
     await waitFor(async () => { assert.equal((await h.messenger().settings()).typingIndicators, true) })
   })
 
+  it('sets the size up to which files from contacts download by themselves', async () => {
+    h = await renderApp({ initialView: { kind: 'settings' } })
+    const size = await screen.findByLabelText('Photos and files from contacts download by themselves') as HTMLSelectElement
+    assert.equal(size.value, String(25 * 1024 * 1024), '25 MB by default')
+    await h.user.selectOptions(size, 'None: I press Download')
+    await waitFor(async () => { assert.equal((await h.messenger().settings()).autoDownloadBytes, 0) })
+    await h.user.selectOptions(size, 'Up to 5 MB')
+    await waitFor(async () => { assert.equal((await h.messenger().settings()).autoDownloadBytes, 5 * 1024 * 1024) })
+    assert.equal((screen.getByLabelText('Photos and files from contacts download by themselves') as HTMLSelectElement).value, String(5 * 1024 * 1024))
+  })
+
   it('saves every change, also one made while the one before is still being saved', async () => {
     h = await renderApp({ initialView: { kind: 'settings' } })
     const lan = await screen.findByRole('checkbox', { name: /LAN discovery/ })

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The sections of the settings screen that edit preferences: theme, notifications, privacy and
- * excluded jurisdictions. Each shows `settings` and hands changes to `save`.
+ * The sections of the settings screen that edit preferences: theme, notifications, privacy,
+ * downloads and excluded jurisdictions. Each shows `settings` and hands changes to `save`.
  */
 import { useId, useState } from 'react'
 import { askBrowserPermission, browserNotificationState } from '../browser-notifications.js'
@@ -110,6 +110,29 @@ export function PrivacySection ({ settings, save }: SectionProps): ReactNode {
         effect the next time Sotto starts; LAN discovery is off while it is on.
       </p>
       <Toggle checked={settings.typingIndicators} onChange={typingIndicators => { save({ typingIndicators }) }}>Send typing indicators</Toggle>
+    </fieldset>
+  )
+}
+
+const MiB = 1024 * 1024
+const DOWNLOAD_SIZES: ReadonlyArray<[number, string]> = [
+  [0, 'None: I press Download'], [MiB, 'Up to 1 MB'], [5 * MiB, 'Up to 5 MB'], [25 * MiB, 'Up to 25 MB'], [100 * MiB, 'Up to 100 MB']
+]
+
+/** Which files from contacts download by themselves: those up to a size the user chooses. */
+export function DownloadSection ({ settings, save }: SectionProps): ReactNode {
+  const sizeId = useId()
+  const sizes = DOWNLOAD_SIZES.some(([bytes]) => bytes === settings.autoDownloadBytes)
+    ? DOWNLOAD_SIZES
+    : [...DOWNLOAD_SIZES, [settings.autoDownloadBytes, `Up to ${(settings.autoDownloadBytes / MiB).toFixed(1)} MB`] as const]
+  return (
+    <fieldset>
+      <legend>Downloads</legend>
+      <label htmlFor={sizeId}>Photos and files from contacts download by themselves</label>
+      <select id={sizeId} value={settings.autoDownloadBytes} onChange={e => { save({ autoDownloadBytes: Number(e.target.value) }) }}>
+        {sizes.map(([bytes, label]) => <option key={bytes} value={bytes}>{label}</option>)}
+      </select>
+      <p className='hint'>Larger ones wait until you press Download. Files in a contact request are never downloaded before you accept it.</p>
     </fieldset>
   )
 }

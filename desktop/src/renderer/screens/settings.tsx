@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Settings: appearance, notifications, privacy (LAN discovery, read receipts, excluded
- * jurisdictions), the passphrase and relays.
+ * jurisdictions), downloads, the passphrase and relays.
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { useAction } from '../components/use-action.js'
 import { errorMessage } from '../client.js'
-import { BackgroundSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
+import { BackgroundSection, DownloadSection, JurisdictionSection, NotificationSection, PrivacySection, ThemeSection } from './settings-sections.js'
 import { RelaySection } from './settings-relays.js'
 import { SecuritySection } from './settings-security.js'
 import { MoveSection } from './settings-backup.js'
@@ -80,6 +80,7 @@ export function Settings ({ onChanged, relayLink }: SettingsProps): ReactNode {
       <NotificationSection {...sectionProps} />
       <BackgroundSection {...sectionProps} />
       <PrivacySection {...sectionProps} />
+      <DownloadSection {...sectionProps} />
       <JurisdictionSection {...sectionProps} onInvalid={setInputError} />
       <SecuritySection />
       <MoveSection />
