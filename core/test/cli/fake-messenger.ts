@@ -107,5 +107,5 @@ function fakeGuestLink (label: string): GuestLinkView {
 }
 
 function fakeGuest (blocked: boolean): GuestConversation {
-  return { id: 'guest-1', linkId: 'link1', label: 'Bike', blocked, createdAt: 1, lastAt: 2, unread: 1, notice: 'guest: encrypted, no forward secrecy, the relay sees the guest\'s IP' }
+  return { id: 'guest-1', linkId: 'link1', label: 'Bike', blocked, createdAt: 1, lastAt: 2, unread: 1, notice: 'guest: encrypted, no forward secrecy, the relay sees the guest\'s IP', invited: false }
 }
