@@ -86,7 +86,8 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     guestLinks: async () => [fakeGuestLink('Bike')],
     revokeGuestLink: async (id) => ({ ...fakeGuestLink('Bike'), id: String(id), revoked: true }),
     guestConversations: async () => [fakeGuest(false)],
-    blockGuest: async () => fakeGuest(true)
+    blockGuest: async () => fakeGuest(true),
+    inviteGuest: async () => ({ id: 'm-invite', contactId: 'guest-1', direction: 'out', text: 'I invite you to Sotto', sentAt: 1, storedAt: 1, state: 'sent', guest: true })
   }
   const messenger = new Proxy({}, {
     get (_target, prop) {
