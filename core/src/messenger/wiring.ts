@@ -119,15 +119,6 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
   const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
   const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
-  const accept = async (ref: string): Promise<Contact> => {
-    const contact = await contacts.accept(ref)
-    // What waited for the user's answer (receipts, anything queued to them) goes now.
-    receipts.flush()
-    courier.kick(contact.id)
-    // Files of a request wait for this.
-    await attachments.resume()
-    return contact
-  }
   const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), invitations: guestInvitations, onAccepted: accepted => {
     if (accepted.request != null) {
       const request = accepted.request
@@ -182,10 +173,25 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
     joinRelay: async addr => { await homeRelays.add(addr) },
     deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
   })
-  const guests = new Guests({
-    store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list(),
-    // The short form when a home relay holds one: it fits a message; the long link otherwise.
-    inviteLink: async tag => (await shortLinks.once(await invites.ownCard(tag))) ?? await invites.link(tag)
-  })
+  const guests = new Guests({ store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list(), inviteLink: guestInviteLink(invites, shortLinks) })
+  const accept = acceptPath({ contacts, receipts, courier, attachments })
   return { accept, guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
+}
+
+/** The accept path: a request becomes a contact, and what waited for the user's answer goes now. */
+function acceptPath ({ contacts, receipts, courier, attachments }: Pick<Parts, 'contacts' | 'receipts' | 'courier' | 'attachments'>): (ref: string) => Promise<Contact> {
+  return async ref => {
+    const contact = await contacts.accept(ref)
+    // Receipts, and anything queued to them.
+    receipts.flush()
+    courier.kick(contact.id)
+    // Files of a request wait for this.
+    await attachments.resume()
+    return contact
+  }
+}
+
+/** A guest's invitation: the short form when a home relay holds one (it fits a message), the long link otherwise. */
+function guestInviteLink (invites: Invites, shortLinks: ShortLinks): (tag: Uint8Array) => Promise<string> {
+  return async tag => (await shortLinks.once(await invites.ownCard(tag))) ?? await invites.link(tag)
 }
