@@ -66,6 +66,7 @@ describe('invite a guest to Sotto', () => {
     const { guest, conversation } = await guestWrites('Bike', 'Is the bike still there?')
     await seller.send(conversation, 'Yes, come by at six')
     const link = await invite(guest, conversation)
+    assert.ok(link.startsWith('sotto://s/'), 'a one-time short link at the seller\'s relay')
     assert.equal((await seller.guestConversations()).find(c => c.id === conversation)?.invited, true)
     const bob = await buyer('Bob')
     const requested = nextEvent(seller, 'request', c => c.displayName === 'Bob', 30_000)
