@@ -101,7 +101,7 @@ test('a buyer writes from a browser by a guest link, leaves, and reads the selle
   await seller.stop()
 })
 
-test('the seller makes a guest link in the app, answers the guest there, and blocks them', async ({ sotto, browser }) => {
+test('the seller makes a guest link in the app, answers the guest there, invites them to Sotto, and blocks them', async ({ sotto, browser }) => {
   const port = await freePort()
   const relay = await sotto.relay({ extraArgs: ['--web', `127.0.0.1:${port}`] })
   const seller = await sotto.app('Seller')
@@ -134,6 +134,13 @@ test('the seller makes a guest link in the app, answers the guest there, and blo
   await app.getByLabel('Reply to the guest').fill('It does, with a new bulb.')
   await app.getByRole('button', { name: 'Send reply' }).click()
   await expect(page.getByRole('log', { name: 'Conversation' })).toContainText('It does, with a new bulb.', { timeout: 30_000 })
+
+  // Invite to Sotto: the page offers the seller's one-time invite as a link to the app.
+  await app.getByRole('button', { name: 'Invite to Sotto' }).click()
+  await expect(app.getByText(/Invited: when they install Sotto/)).toBeVisible()
+  const invitation = page.getByRole('link', { name: 'Install Sotto and add Lamp' })
+  await expect(invitation).toBeVisible({ timeout: 30_000 })
+  expect(await invitation.getAttribute('href')).toMatch(/^sotto:\/\//)
 
   // The guest closes the tab and comes back in the same browser: the conversation is still there.
   const resume = await page.getByRole('link', { name: /Bookmark this link/ }).getAttribute('href')

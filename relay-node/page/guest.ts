@@ -10,7 +10,7 @@ import { decodeGuestLink, fromBase64url, toBase64url } from '@sotto/core/guest'
 /** What this browser keeps per link. */
 interface Saved {
   resume: string
-  messages: Array<{ id: string, from: 'me' | 'them', text: string, at: number, note?: string }>
+  messages: Array<{ id: string, from: 'me' | 'them', text: string, at: number, note?: string, invite?: string }>
 }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
@@ -38,6 +38,22 @@ function save (key: string, saved: Saved): void {
   try { localStorage.setItem(key, JSON.stringify(saved)) } catch { /* private mode: the resume link still works */ }
 }
 
+/** Who the invitation adds: the link's label, or its owner. */
+let owner = 'the owner of this link'
+
+/** "Invite to Sotto": a link only to the app (`sotto://`), never anything else; its text as text. */
+function invitation (invite: string): HTMLElement {
+  const a = document.createElement('a')
+  a.className = 'invite'
+  a.textContent = `Install Sotto and add ${owner}`
+  if (invite.startsWith('sotto://')) a.href = invite
+  const copy = document.createElement('code')
+  copy.textContent = invite
+  const block = document.createElement('p')
+  block.append(a, document.createElement('br'), copy)
+  return block
+}
+
 function show (m: Saved['messages'][number]): void {
   const item = document.createElement('li')
   item.className = m.from
@@ -47,6 +63,7 @@ function show (m: Saved['messages'][number]): void {
   const body = document.createElement('p')
   body.textContent = m.text
   item.append(who, body)
+  if (m.invite != null) item.append(invitation(m.invite))
   if (m.note != null) {
     const note = document.createElement('span')
     note.className = 'note'
@@ -59,7 +76,10 @@ function show (m: Saved['messages'][number]): void {
 async function main (): Promise<void> {
   const text = location.href
   const link = decodeGuestLink(text)
-  if (link.label !== '') $('title').textContent = `Write to ${link.label}`
+  if (link.label !== '') {
+    $('title').textContent = `Write to ${link.label}`
+    owner = link.label
+  }
   const key = storageKey(link.id)
   const saved: Saved = load(key) ?? { resume: '', messages: [] }
   for (const m of saved.messages) show(m)
@@ -76,7 +96,9 @@ async function main (): Promise<void> {
     save(key, saved)
     show(m)
   }
-  const onReply = (r: { id: string, text: string, sentAt: number }): void => { keep({ id: r.id, from: 'them', text: r.text, at: r.sentAt }) }
+  const onReply = (r: { id: string, text: string, sentAt: number, invite?: string }): void => {
+    keep({ id: r.id, from: 'them', text: r.text, at: r.sentAt, ...(r.invite != null ? { invite: r.invite } : {}) })
+  }
   for (const r of await client.replies()) onReply(r)
   await client.watch(onReply)
   send.disabled = false

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The `sotto` guest-link commands (part of the command table, `table.ts`): make a guest link, list
- * and revoke links, list guest conversations, block a guest. `send` and `history` take a guest
+ * and revoke links, list guest conversations, block a guest, invite a guest to Sotto. `send` and `history` take a guest
  * conversation id (`guest-…`) as they take a contact.
  */
 import { NotFoundError } from '../errors.js'
@@ -29,7 +29,10 @@ function linkLine (l: GuestLinkView): Record<string, unknown> {
 }
 
 function guestLine (c: GuestConversation): Record<string, unknown> {
-  return { id: c.id, link: c.linkId, label: c.label, blocked: c.blocked, unread: c.unread, lastAt: c.lastAt, guest: true, notice: c.notice }
+  return {
+    id: c.id, link: c.linkId, label: c.label, blocked: c.blocked, unread: c.unread, lastAt: c.lastAt, guest: true, notice: c.notice,
+    invited: c.invited, ...(c.movedTo != null ? { movedTo: c.movedTo } : {})
+  }
 }
 
 /** The guest-link commands, in the order the usage text lists them. */
@@ -68,5 +71,16 @@ export const GUEST_COMMANDS: readonly Command[] = [
     fields: [guest],
     output: 'one',
     handler: async ({ messenger }, input) => guestLine(await messenger.blockGuest(str(input, 'guest')))
+  },
+  {
+    name: 'guest-invite',
+    fields: [guest],
+    help: 'invites a guest to Sotto: a one-time invite link; whoever adds it becomes a contact at once',
+    output: 'one',
+    handler: async ({ messenger }, input) => {
+      await readyRelay(messenger)
+      const sent = await messenger.inviteGuest(str(input, 'guest'))
+      return { id: sent.id, guest: sent.contactId, state: sent.state }
+    }
   }
 ]

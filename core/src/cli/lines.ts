@@ -47,7 +47,8 @@ export function contactLine (c: Contact): Record<string, unknown> {
     unread: c.unread,
     disappearingSeconds: c.disappearingSeconds,
     presence: c.presence,
-    mailboxes: c.mailboxes
+    mailboxes: c.mailboxes,
+    ...(c.fromGuest != null ? { fromGuest: c.fromGuest } : {})
   }
 }
 

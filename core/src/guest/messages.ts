@@ -33,11 +33,16 @@ export interface GuestMessage {
   guest: GuestReturn
 }
 
+/** Longest invite link a reply carries. */
+export const MAX_GUEST_INVITE_LENGTH = 8192
+
 /** The seller's reply to a guest (inside the seal). */
 export interface GuestReply {
   id: string
   sentAt: number
   text: string
+  /** The seller's one-time invite link (`sotto://…`): "Invite to Sotto". */
+  invite?: string
 }
 
 /** A frame from the guest on {@link GUEST_PROTOCOL}. */
@@ -86,7 +91,13 @@ export function parseGuestMessage (value: unknown): GuestMessage {
 
 /** Checks an opened reply. */
 export function parseGuestReply (value: unknown): GuestReply {
-  return parseText(object(value, 'guest reply'), 'guest reply')
+  const o = object(value, 'guest reply')
+  const reply: GuestReply = parseText(o, 'guest reply')
+  if (o.invite !== undefined) {
+    if (typeof o.invite !== 'string' || !o.invite.startsWith('sotto://') || o.invite.length > MAX_GUEST_INVITE_LENGTH) throw new InvalidInputError('guest reply: bad invite')
+    reply.invite = o.invite
+  }
+  return reply
 }
 
 function json (value: unknown): Uint8Array {

@@ -107,6 +107,8 @@ export class ContactBook {
       // Someone known only from a group is introduced as anyone new (the session is the group's).
       if (known?.status === 'member') contact.heardFrom = false
       if (known == null || known.status === 'member') {
+        // A guest's invitation: the tag goes back with our card, and they accept us at once.
+        if (card.inviteTag != null) contact.inviteTag = card.inviteTag
         if (known == null) await startSession(tx, identity, card.userId, card.bundle)
         // An introduction: the invite's owner learns who added them (a contact request).
         await outbox.add(tx, change, contact, { id: randomBytes(16), sentAt: now })

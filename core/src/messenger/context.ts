@@ -87,6 +87,7 @@ export function toContact (record: ContactRecord, safetyNumber: string, presence
     unread: record.unread,
     ...(lastMessage != null ? { lastMessage: toMessage(lastMessage) } : {}),
     presence,
-    mailboxes: record.tokens?.length ?? 0
+    mailboxes: record.tokens?.length ?? 0,
+    ...(record.fromGuest != null ? { fromGuest: record.fromGuest } : {})
   }
 }

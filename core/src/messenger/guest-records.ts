@@ -43,7 +43,11 @@ const conversationSchema = z.object({
   lastAt: z.number(),
   recent: z.array(z.number()),
   seq: z.number().int().nonnegative(),
-  unread: z.number().int().nonnegative()
+  unread: z.number().int().nonnegative(),
+  /** The open "Invite to Sotto": its one-time tag (in the invite card) and when it was made. */
+  invite: z.object({ tag: b64, at: z.number() }).optional(),
+  /** The contact this guest became (the invitation was used): the conversation is closed. */
+  movedTo: z.string().optional()
 })
 /** A conversation with one guest of one link. */
 export type GuestConversationRecord = z.infer<typeof conversationSchema>
@@ -87,12 +91,24 @@ export interface GuestConversation {
   unread: number
   /** Always {@link GUEST_NOTICE}. */
   notice: string
+  /** An invitation to Sotto waits for this guest. */
+  invited: boolean
+  /** The contact this guest became: the conversation is closed ("moved to a contact"). */
+  movedTo?: string
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 function put<T> (value: T): Uint8Array { return encoder.encode(JSON.stringify(value)) }
+
+/** Reads a stored guest conversation (throws when malformed). */
+export function parseGuestConversation (bytes: Uint8Array): GuestConversationRecord {
+  return parse(conversationSchema, bytes, 'guest conversation') as GuestConversationRecord
+}
+
+/** Encodes a guest conversation to store. */
+export function encodeGuestConversation (c: GuestConversationRecord): Uint8Array { return put(c) }
 
 function parse<T> (schema: z.ZodType<T>, bytes: Uint8Array | undefined, what: string): T | undefined {
   if (bytes == null) return undefined
@@ -153,5 +169,8 @@ export function toLinkView (r: GuestLinkRecord): GuestLinkView {
 
 /** The public view of a guest conversation. */
 export function toConversationView (c: GuestConversationRecord, label: string): GuestConversation {
-  return { id: c.id, linkId: c.linkId, label, blocked: c.blocked, createdAt: c.createdAt, lastAt: c.lastAt, unread: c.unread, notice: GUEST_NOTICE }
+  return {
+    id: c.id, linkId: c.linkId, label, blocked: c.blocked, createdAt: c.createdAt, lastAt: c.lastAt, unread: c.unread, notice: GUEST_NOTICE,
+    invited: c.invite != null, ...(c.movedTo != null ? { movedTo: c.movedTo } : {})
+  }
 }

@@ -14,6 +14,7 @@ import {
   hex, openGuestMessage, parseGuestMessage, randomBytes, sealGuestMessage, toBase64url
 } from '../guest/index.js'
 import { mailboxIdOf } from '../mailbox/index.js'
+import { INVITE_TAG_BYTES } from '../protocol/limits.js'
 import { serveGuestStream } from './guest-live.js'
 import { GuestRecords, toConversationView, toGuestMessage, toLinkView } from './guest-records.js'
 import type { GuestAnswer, GuestMessage } from '../guest/index.js'
@@ -44,6 +45,8 @@ export interface GuestLinkOptions {
 export type GuestsComponents = Pick<Context, 'store' | 'node' | 'events' | 'log' | 'lock' | 'clients'> & {
   /** The home relays, as listed. */
   relays(): Promise<RelayView[]>
+  /** The user's invite link carrying a guest's one-time `inviteTag` (short when a home relay holds one). */
+  inviteLink(inviteTag: Uint8Array): Promise<string>
 }
 
 const HOUR_MS = 3_600_000
@@ -173,14 +176,26 @@ export class Guests {
     })
   }
 
+  /**
+   * "Invite to Sotto": a one-time tag on the conversation, and a reply carrying the user's invite
+   * link with that tag; whoever adds it becomes a contact at once, and the conversation moves there.
+   * A new invitation replaces the one before.
+   */
+  async invite (id: string): Promise<Message> {
+    await this.open(id)
+    const tag = randomBytes(INVITE_TAG_BYTES)
+    const invite = await this.components.inviteLink(tag)
+    await this.components.lock.run(async () => {
+      await this.records.putConversation({ ...await this.conversation(id), invite: { tag: toBase64url(tag), at: Date.now() } })
+    })
+    return this.send(id, 'I invite you to Sotto: install it and add me with this link; our conversation goes on there.', invite)
+  }
+
   /** Replies to a guest: sealed to the guest's key, into the guest's mailbox at the link's relay. */
-  async send (id: string, text: string): Promise<Message> {
+  async send (id: string, text: string, invite?: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0 || text.length > MAX_GUEST_TEXT_LENGTH) throw new InvalidInputError(`a guest message is 1 to ${MAX_GUEST_TEXT_LENGTH} characters`)
-    const c = await this.conversation(id)
-    if (c.blocked) throw new InvalidInputError('this guest is blocked')
-    const link = await this.link(c.linkId)
-    if (link.revokedAt != null) throw new InvalidInputError('this guest link was revoked')
-    const reply = { id: hex(randomBytes(16)), sentAt: Date.now(), text }
+    const { c, link } = await this.open(id)
+    const reply = { id: hex(randomBytes(16)), sentAt: Date.now(), text, ...(invite != null ? { invite } : {}) }
     const sealed = await sealGuestMessage(fromBase64url(c.guestKey, 'key'), 'to-guest', fromBase64url(link.id, 'link'), reply)
     let state: 'sent' | 'failed' = 'sent'
     try {
@@ -191,7 +206,7 @@ export class Guests {
     }
     return this.components.lock.run(async () => {
       const now = await this.conversation(id)
-      const record = { ...reply, conversationId: id, direction: 'out' as const, storedAt: Date.now(), state, seq: now.seq + 1 }
+      const record = { id: reply.id, sentAt: reply.sentAt, text, conversationId: id, direction: 'out' as const, storedAt: Date.now(), state, seq: now.seq + 1 }
       await this.records.putMessage({ ...now, seq: record.seq, lastAt: record.storedAt }, record)
       return toGuestMessage(record)
     })
@@ -217,6 +232,7 @@ export class Guests {
     const now = Date.now()
     const existing = await this.records.conversation(id)
     if (existing?.blocked === true) return { status: 'BLOCKED', message: 'the owner of this link blocked you' }
+    if (existing?.movedTo != null) return { status: 'BLOCKED', message: 'this conversation moved to the Sotto app' }
     if (await this.records.has(m.id)) return { status: 'OK' }
     if (existing == null) {
       const held = (await this.records.conversations()).filter(c => c.linkId === link.id).length
@@ -225,6 +241,7 @@ export class Guests {
     const recent = (existing?.recent ?? []).filter(t => t > now - HOUR_MS)
     if (recent.length >= link.messagesPerHour) return { status: 'RATE_LIMITED', message: 'too many messages this hour', retryAfter: (recent[0] ?? now) + HOUR_MS - now }
     const c: GuestConversationRecord = {
+      ...existing,
       id,
       linkId: link.id,
       guestKey: toBase64url(m.guest.key),
@@ -282,6 +299,16 @@ export class Guests {
     const ws = peer?.addresses.map(a => a.multiaddr.toString()).find(a => /\/(ws|wss)$/.test(a) && !a.includes('p2p-circuit'))
     if (ws == null) throw new NotFoundError('the relay has no WebSocket address: a guest\'s browser cannot reach it')
     return `${ws}/p2p/${relay.peerId}`
+  }
+
+  /** A conversation the user may still write in, and its link. */
+  private async open (id: string): Promise<{ c: GuestConversationRecord, link: GuestLinkRecord }> {
+    const c = await this.conversation(id)
+    if (c.movedTo != null) throw new InvalidInputError('this guest moved to a contact: write to them there')
+    if (c.blocked) throw new InvalidInputError('this guest is blocked')
+    const link = await this.link(c.linkId)
+    if (link.revokedAt != null) throw new InvalidInputError('this guest link was revoked')
+    return { c, link }
   }
 
   private async link (id: string): Promise<GuestLinkRecord> {

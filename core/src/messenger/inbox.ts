@@ -21,6 +21,7 @@ import { takeMoved, takeReplaced } from './relocation.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import type { AdmitSender, LocalIdentity } from '../crypto/index.js'
 import type { Logger } from '../logger.js'
+import type { GuestInvitations } from './guest-invites.js'
 import type { Repositories } from './state.js'
 import type { DeliveryResult } from '../net/message-protocol.js'
 import type { Transaction } from '../storage/types.js'
@@ -65,6 +66,8 @@ export interface InboxComponents {
   actions?: Pick<ConversationActions, 'receive' | 'resealed'>
   /** What arrives for groups; without it, group messages and bodies are refused or ignored. */
   groups?: GroupInbox
+  /** Guests' invitations to Sotto: a request carrying an open one's tag is the invited guest. */
+  invitations?: GuestInvitations
 }
 
 /** What an accepted envelope changed, as announced: the message in its public view. */
@@ -95,6 +98,8 @@ export interface Accepted {
   moved?: { contact: ContactRecord, from: string }
   /** This installation was replaced by a newer one of its identity. */
   replaced?: InstallationRecord
+  /** The request is a guest the user invited to Sotto: accept it at once. */
+  invited?: boolean
 }
 
 /** What opening an envelope came to: the answer, what changed, and whether to commit. */
@@ -171,6 +176,12 @@ export class Inbox {
       }
       contact = request
       accepted.request = contact
+      const guest = content.inviteTag != null ? await this.components.invitations?.claim(tx, content.inviteTag, request.id, Date.now()) : undefined
+      if (guest != null) {
+        // A guest the user invited: accepted once this is durable (see wiring.ts).
+        contact.fromGuest = guest
+        accepted.invited = true
+      }
       const dropped = await this.components.requests.admit(tx, request)
       if (dropped != null) accepted.droppedRequests = dropped
     } else if (contact.blocked) {
@@ -185,6 +196,7 @@ export class Inbox {
       accepted.request = contact
     }
     contact.heardFrom = true
+    delete contact.inviteTag
     contact.lastActivity = Date.now()
     if (contact.relocation != null) this.relocated(contact, accepted)
 

@@ -26,9 +26,9 @@ export interface InvitesComponents {
 export class Invites {
   constructor (private readonly components: InvitesComponents) {}
 
-  /** A fresh invite link. */
-  async link (): Promise<string> {
-    return encodeInviteLink(await this.card(), this.components.identity.keyPair.privateKey)
+  /** A fresh invite link; with `inviteTag`, a guest's one-time invitation (docs/PROTOCOL.md, "Invite to Sotto"). */
+  async link (inviteTag?: Uint8Array): Promise<string> {
+    return encodeInviteLink({ ...await this.card(), ...(inviteTag != null ? { inviteTag } : {}) }, this.components.identity.keyPair.privateKey)
   }
 
   /** The same invite in the compact form for QR codes. */
@@ -36,9 +36,9 @@ export class Invites {
     return encodeInviteQr(await this.card(), this.components.identity.keyPair.privateKey)
   }
 
-  /** This messenger's signed card, attached to envelopes until the contact has answered. */
-  async ownCard (): Promise<Uint8Array> {
-    return signInviteCard(await this.card(), this.components.identity.keyPair.privateKey)
+  /** This messenger's signed card, attached to envelopes until the contact has answered (with `inviteTag`, for a guest's invitation). */
+  async ownCard (inviteTag?: Uint8Array): Promise<Uint8Array> {
+    return signInviteCard({ ...await this.card(), ...(inviteTag != null ? { inviteTag } : {}) }, this.components.identity.keyPair.privateKey)
   }
 
   /** The card behind invites and introductions: who we are and where to reach us. */

@@ -225,15 +225,7 @@ class SottoMessenger implements Messenger {
   async requests (): Promise<Contact[]> { return this.parts.contacts.list('request') }
   async droppedRequests (): Promise<number> { return this.parts.requests.droppedCount() }
   async contact (ref: string): Promise<Contact> { return this.parts.contacts.view(await this.parts.contacts.resolve(ref)) }
-  async accept (ref: string): Promise<Contact> {
-    const contact = await this.parts.contacts.accept(ref)
-    // What waited for the user's answer (receipts, anything queued to them) goes now.
-    this.parts.receipts.flush()
-    this.parts.courier.kick(contact.id)
-    // Files of a request wait for this.
-    await this.parts.attachments.resume()
-    return contact
-  }
+  async accept (ref: string): Promise<Contact> { return this.parts.accept(ref) }
 
   async block (ref: string): Promise<Contact> { return this.parts.contacts.block(ref) }
   async unblock (ref: string): Promise<Contact> { return this.parts.contacts.unblock(ref) }
@@ -368,6 +360,8 @@ class SottoMessenger implements Messenger {
   async revokeGuestLink (id: string): Promise<GuestLinkView> { return this.parts.guests.revoke(id) }
   /** Conversations with guests, apart from contacts, newest first. */
   async guestConversations (): Promise<GuestConversation[]> { return this.parts.guests.conversations() }
+  /** "Invite to Sotto": sends the guest a one-time invite link; whoever adds it becomes a contact at once. */
+  async inviteGuest (id: string): Promise<Message> { return this.parts.guests.invite(id) }
   /** Blocks (or unblocks) a guest. */
   async blockGuest (id: string, blocked = true): Promise<GuestConversation> { return this.parts.guests.block(id, blocked) }
   async relays (): Promise<RelayView[]> { return this.parts.homeRelays.list() }

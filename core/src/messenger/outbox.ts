@@ -91,7 +91,8 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
       // A restored installation has no session with them until they answer its move (relocation.ts).
       if (contact.relocation != null) throw new NotFoundError(`${contact.alias} has not answered since Sotto was restored here: messages can go to them once they have`)
       const senderCard = contact.heardFrom ? undefined : await components.ownCard()
-      const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...(senderCard != null ? { senderCard } : {}) }))
+      const intro = senderCard != null ? { senderCard, ...(contact.inviteTag != null ? { inviteTag: contact.inviteTag } : {}) } : {}
+      const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...intro }))
       const entry = enqueue(tx, change, contact, { id: content.id, sealed, sentAt: content.sentAt }, messageId)
       const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens ??
         content.readReceipt ?? content.reaction ?? content.edit ?? content.delete ?? content.groupUpdate) != null

@@ -147,6 +147,10 @@ export interface ContactRecord {
   nextOutbox: number
   /** They have sent us something, so they know who we are: stop attaching our card. */
   heardFrom: boolean
+  /** The one-time `inviteTag` of the card we added them by: sent with our card until they answer. */
+  inviteTag?: Uint8Array
+  /** The guest conversation this contact grew from (they invited a guest of theirs): its history. */
+  fromGuest?: string
   /** Deposit tokens made for them at our home relays (none while blocked, none for requests). */
   issued?: IssuedToken[]
   /** Our list of tokens for them changed in a way that needs a new Tokens message. */

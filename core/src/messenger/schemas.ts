@@ -67,6 +67,8 @@ export const contactSchema: z.ZodType<ContactRecord> = z.looseObject({
   nextSeq: count,
   nextOutbox: count,
   heardFrom: z.boolean(),
+  inviteTag: bytes.optional(),
+  fromGuest: z.string().optional(),
   issued: z.array(z.looseObject({ relay: z.string(), token: bytes, registered: z.boolean(), announced: z.boolean(), issuedAt: count.optional(), retiredAt: count.optional() })).optional(),
   tokensDirty: z.boolean().optional(),
   tokens: z.array(z.looseObject({ addr: z.string(), mailboxId: bytes, token: bytes })).optional(),

@@ -144,6 +144,19 @@ export class ShortLinks {
     return this.current()
   }
 
+  /**
+   * A one-time short link to `signedCard` (a guest's invitation), at the first ready home relay whose
+   * address fits one; kept nowhere here, it expires at the relay with the invitation (30 days).
+   * Undefined without such a relay.
+   */
+  async once (signedCard: Uint8Array): Promise<string | undefined> {
+    const relay = (await this.readyRelays()).find(r => fits(r.addr))
+    if (relay == null) return undefined
+    const { linkId, key } = newLinkSecrets()
+    await this.components.links.put(relay.addr, privateKeyFromProtobuf(relay.mailboxKey), { linkId, sealed: sealCard(signedCard, linkId, key), ttl: LINK_TTL_SECONDS })
+    return encodeShortLink({ relay: relay.addr, linkId, key })
+  }
+
   private async put (record: ShortLinkRecord): Promise<void> {
     const relay = await this.components.repos.relays.get(record.relay)
     if (relay == null) return

@@ -127,6 +127,11 @@ export interface Contact {
    * tokens of their invite, which relays rate-limit hard, can be used).
    */
   mailboxes: number
+  /**
+   * The guest conversation this contact grew from ("Invite to Sotto"): its messages stay readable
+   * with `history(fromGuest)`.
+   */
+  fromGuest?: string
 }
 
 /** One of this messenger's home relays, as the relays screen shows it. */
@@ -439,6 +444,12 @@ export interface Messenger {
   revokeGuestLink(id: string): Promise<GuestLinkView>
   /** Conversations with guests, apart from contacts, newest first; `send` and `history` take their ids. */
   guestConversations(): Promise<GuestConversation[]>
+  /**
+   * "Invite to Sotto": sends the guest the user's invite link with a one-time tag (valid 30 days);
+   * whoever adds it becomes a contact without an accept step, and the guest conversation closes,
+   * moved to that contact (its `fromGuest`). Returns the reply sent.
+   */
+  inviteGuest(id: string): Promise<Message>
   /** Blocks (or, with `false`, unblocks) a guest. */
   blockGuest(id: string, blocked?: boolean): Promise<GuestConversation>
   /** The home relays, in order of preference, with their relay-info and state. */

@@ -16,6 +16,7 @@ import { createCourier } from './courier.js'
 import { libp2pDialer } from './courier-routes.js'
 import { createDisappearing } from './disappearing.js'
 import { createHomeRelays, libp2pReserver } from './home-relays.js'
+import { guestInvitations } from './guest-invites.js'
 import { createInbox } from './inbox.js'
 import { Invites } from './invites.js'
 import { createOutbox } from './outbox.js'
@@ -40,7 +41,7 @@ import type { Inbox } from './inbox.js'
 import type { Upkeep } from './upkeep.js'
 import type { HomeRelays } from './home-relays.js'
 import type { Outbox } from './outbox.js'
-import type { MessengerOptions } from './types.js'
+import type { Contact, MessengerOptions } from './types.js'
 
 /** The components of one messenger. */
 export interface Parts {
@@ -70,6 +71,8 @@ export interface Parts {
   replaced: { by?: number }
   groups: Groups
   guests: Guests
+  /** Accepts a request: what waited for the user's answer goes now. */
+  accept(ref: string): Promise<Contact>
 }
 
 /**
@@ -116,11 +119,16 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
   const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
   const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), onAccepted: accepted => {
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), invitations: guestInvitations, onAccepted: accepted => {
     if (accepted.request != null) {
-      peers.follow(accepted.request)
-      peers.update(accepted.request.peerId)
-      void contacts.view(accepted.request).then(c => { events.emit('request', c) })
+      const request = accepted.request
+      peers.follow(request)
+      peers.update(request.peerId)
+      void contacts.view(request).then(c => {
+        events.emit('request', c)
+        // A guest the user invited to Sotto: the user's invitation was the answer.
+        if (accepted.invited === true) void accept(request.id).catch(err => { log.warn('an invited guest not accepted', { error: (err as Error).name }) })
+      })
     }
     if (accepted.contact != null) {
       void contacts.view(accepted.contact).then(c => { events.emit('contact', c) })
@@ -165,6 +173,25 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
     joinRelay: async addr => { await homeRelays.add(addr) },
     deposit: async (addr, mailboxId, token, envelope) => { await ctx.clients.get(addr).deposit(mailboxId, token, envelope) }
   })
-  const guests = new Guests({ store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list() })
-  return { guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
+  const guests = new Guests({ store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list(), inviteLink: guestInviteLink(invites, shortLinks) })
+  const accept = acceptPath({ contacts, receipts, courier, attachments })
+  return { accept, guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
+}
+
+/** The accept path: a request becomes a contact, and what waited for the user's answer goes now. */
+function acceptPath ({ contacts, receipts, courier, attachments }: Pick<Parts, 'contacts' | 'receipts' | 'courier' | 'attachments'>): (ref: string) => Promise<Contact> {
+  return async ref => {
+    const contact = await contacts.accept(ref)
+    // Receipts, and anything queued to them.
+    receipts.flush()
+    courier.kick(contact.id)
+    // Files of a request wait for this.
+    await attachments.resume()
+    return contact
+  }
+}
+
+/** A guest's invitation: the short form when a home relay holds one (it fits a message), the long link otherwise. */
+function guestInviteLink (invites: Invites, shortLinks: ShortLinks): (tag: Uint8Array) => Promise<string> {
+  return async tag => (await shortLinks.once(await invites.ownCard(tag))) ?? await invites.link(tag)
 }

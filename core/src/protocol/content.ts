@@ -8,7 +8,7 @@ import { GROUP_DECODE_LIMITS, checkGroupBodies, groupBodies, groupBodyFromWire, 
 import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
   CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
-  MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
+  INVITE_TAG_BYTES, MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
 import { checkFileBody, checkFileNotice, fileFromWire, fileNoticeFromWire, fileNoticeToWire, fileToWire } from './content-file.js'
 import { checkMoved, movedFromWire, movedToWire } from './moved.js'
@@ -40,6 +40,7 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   checkContent(content)
   const message: pb.Content = { id: wireBytes(content.id), sentAt: BigInt(content.sentAt), padding: [] }
   if (content.senderCard != null) message.senderCard = wireBytes(content.senderCard)
+  if (content.inviteTag != null) message.inviteTag = wireBytes(content.inviteTag)
   if (content.text != null) {
     message.text = { text: content.text.text, seq: BigInt(content.text.seq), ...(content.text.replyTo != null ? { replyTo: wireBytes(content.text.replyTo) } : {}) }
   }
@@ -108,6 +109,7 @@ export function decodeContent (bytes: Uint8Array): Content {
     sentAt: toSafeNumber(raw.sentAt, 'content sentAt')
   }
   if (raw.senderCard != null) content.senderCard = copyBytes(raw.senderCard)
+  if (raw.inviteTag != null) content.inviteTag = copyBytes(raw.inviteTag)
   if (raw.text != null) {
     content.text = { text: raw.text.text, seq: toSafeNumber(raw.text.seq, 'content text seq') }
     if (raw.text.replyTo != null) content.text.replyTo = copyBytes(raw.text.replyTo)
@@ -146,6 +148,7 @@ function checkContent (content: Content): void {
   if (content.senderCard != null) {
     checkBytes(content.senderCard, 1, MAX_SIGNED_INVITE_CARD_BYTES, 'content senderCard')
   }
+  if (content.inviteTag != null) checkBytes(content.inviteTag, INVITE_TAG_BYTES, INVITE_TAG_BYTES, 'content inviteTag')
   if (content.text != null) {
     checkText(content.text.text, MAX_TEXT_LENGTH, 'content text', false)
     checkInteger(content.text.seq, 0, Number.MAX_SAFE_INTEGER, 'content text seq')

@@ -10,7 +10,7 @@ import { KEMPublicKey, PublicKey } from '@signalapp/libsignal-client'
 import { BadSignatureError, InvalidInputError, TooLargeError } from '../errors.js'
 import { fromBase45, toBase45 } from './base45.js'
 import {
-  INVITE_CARD_SIGNATURE_CONTEXT, INVITE_CARD_VERSION, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS,
+  INVITE_CARD_SIGNATURE_CONTEXT, INVITE_CARD_VERSION, INVITE_TAG_BYTES, INVITE_LINK_PREFIX, INVITE_QR_PREFIX, MAX_CARD_ADDRS,
   MAX_CARD_RELAYS, MAX_INVITE_LINK_LENGTH, MAX_KEM_PUBLIC_KEY_BYTES, MAX_MULTIADDR_BYTES,
   MAX_NAME_LENGTH, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES
 } from './limits.js'
@@ -181,7 +181,8 @@ function encodeBody (card: InviteCard): { body: Uint8Array<ArrayBuffer>, identit
     bundle: toBundle(card.bundle),
     addrs: card.addrs.map(addr => checkOwnerAddr(parseMultiaddr(addr, 'invite card addr'), card.peerId).bytes),
     relays: card.relays.map(relay => toRelay(relay)),
-    createdAt: BigInt(card.createdAt)
+    createdAt: BigInt(card.createdAt),
+    ...(card.inviteTag != null ? { inviteTag: wireBytes(checkInviteTag(card.inviteTag)) } : {})
   })
   return { body, identityKey }
 }
@@ -200,8 +201,14 @@ function fromBody (raw: pb.InviteCardBody): InviteCard {
     bundle: fromBundle(raw.bundle),
     addrs: raw.addrs.map(bytes => checkOwnerAddr(parseMultiaddrBytes(bytes, 'invite card addr'), peerId).toString()),
     relays: raw.relays.map(relay => fromRelay(relay)),
-    createdAt: toSafeNumber(raw.createdAt, 'invite card createdAt')
+    createdAt: toSafeNumber(raw.createdAt, 'invite card createdAt'),
+    ...(raw.inviteTag != null ? { inviteTag: copyBytes(checkInviteTag(raw.inviteTag)) } : {})
   }
+}
+
+function checkInviteTag (tag: Uint8Array): Uint8Array {
+  checkBytes(tag, INVITE_TAG_BYTES, INVITE_TAG_BYTES, 'invite card inviteTag')
+  return tag
 }
 
 function checkName (name: unknown): asserts name is string {

@@ -45,6 +45,9 @@ export const INVITE_CARD_VERSION = 1
  */
 export const MAX_INVITE_LINK_LENGTH = 12 * 1024 + 64
 
+/** Bytes of an invite card's one-time `inviteTag` and of `Content.inviteTag`. */
+export const INVITE_TAG_BYTES = 16
+
 /** Largest encoded SignedInviteCard (8 KiB), in a link or in Content.senderCard. */
 export const MAX_SIGNED_INVITE_CARD_BYTES = 8 * 1024
 

@@ -464,6 +464,7 @@ export interface InviteCardBody {
   addrs: Uint8Array<ArrayBuffer>[]
   relays: InviteRelay[]
   createdAt: bigint
+  inviteTag?: Uint8Array<ArrayBuffer>
 }
 
 export namespace InviteCardBody {
@@ -518,6 +519,11 @@ export namespace InviteCardBody {
         if ((obj.createdAt != null && obj.createdAt !== 0n)) {
           w.uint32(64)
           w.uint64(obj.createdAt)
+        }
+
+        if (obj.inviteTag != null) {
+          w.uint32(74)
+          w.bytes(obj.inviteTag)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -582,6 +588,10 @@ export namespace InviteCardBody {
             }
             case 8: {
               obj.createdAt = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.inviteTag = reader.bytes()
               break
             }
             default: {
@@ -676,6 +686,13 @@ export namespace InviteCardBody {
               yield {
                 field: `${prefix}.createdAt`,
                 value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.inviteTag`,
+                value: reader.bytes()
               }
               break
             }
@@ -795,6 +812,11 @@ export namespace InviteCardBody {
     value: bigint
   }
 
+  export interface InviteCardBodyInviteTagFieldEvent {
+    field: '$.inviteTag'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InviteCardBody>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InviteCardBody.codec())
   }
@@ -803,7 +825,7 @@ export namespace InviteCardBody {
     return decodeMessage(buf, InviteCardBody.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteCardBody>): Generator<InviteCardBodyVersionFieldEvent | InviteCardBodyNameFieldEvent | InviteCardBodyUserIdFieldEvent | InviteCardBodyPeerIdFieldEvent | InviteCardBodyBundleRegistrationIdFieldEvent | InviteCardBodyBundleDeviceIdFieldEvent | InviteCardBodyBundlePreKeyIdFieldEvent | InviteCardBodyBundlePreKeyFieldEvent | InviteCardBodyBundleSignedPreKeyIdFieldEvent | InviteCardBodyBundleSignedPreKeyFieldEvent | InviteCardBodyBundleSignedPreKeySignatureFieldEvent | InviteCardBodyBundleIdentityKeyFieldEvent | InviteCardBodyBundleKyberPreKeyIdFieldEvent | InviteCardBodyBundleKyberPreKeyFieldEvent | InviteCardBodyBundleKyberPreKeySignatureFieldEvent | InviteCardBodyAddrsFieldEvent | InviteCardBodyRelaysAddrFieldEvent | InviteCardBodyRelaysMailboxIdFieldEvent | InviteCardBodyRelaysIntroTokenFieldEvent | InviteCardBodyCreatedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InviteCardBody>): Generator<InviteCardBodyVersionFieldEvent | InviteCardBodyNameFieldEvent | InviteCardBodyUserIdFieldEvent | InviteCardBodyPeerIdFieldEvent | InviteCardBodyBundleRegistrationIdFieldEvent | InviteCardBodyBundleDeviceIdFieldEvent | InviteCardBodyBundlePreKeyIdFieldEvent | InviteCardBodyBundlePreKeyFieldEvent | InviteCardBodyBundleSignedPreKeyIdFieldEvent | InviteCardBodyBundleSignedPreKeyFieldEvent | InviteCardBodyBundleSignedPreKeySignatureFieldEvent | InviteCardBodyBundleIdentityKeyFieldEvent | InviteCardBodyBundleKyberPreKeyIdFieldEvent | InviteCardBodyBundleKyberPreKeyFieldEvent | InviteCardBodyBundleKyberPreKeySignatureFieldEvent | InviteCardBodyAddrsFieldEvent | InviteCardBodyRelaysAddrFieldEvent | InviteCardBodyRelaysMailboxIdFieldEvent | InviteCardBodyRelaysIntroTokenFieldEvent | InviteCardBodyCreatedAtFieldEvent | InviteCardBodyInviteTagFieldEvent> {
     return streamMessage(buf, InviteCardBody.codec(), opts)
   }
 }
@@ -1097,6 +1119,7 @@ export interface Content {
   groupJoin?: Content.GroupJoin
   fileNotice?: Content.FileNotice
   padding: Uint8Array<ArrayBuffer>[]
+  inviteTag?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -3912,6 +3935,11 @@ export namespace Content {
           }
         }
 
+        if (obj.inviteTag != null) {
+          w.uint32(186)
+          w.bytes(obj.inviteTag)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -4054,6 +4082,10 @@ export namespace Content {
               }
 
               obj.padding.push(reader.bytes())
+              break
+            }
+            case 23: {
+              obj.inviteTag = reader.bytes()
               break
             }
             default: {
@@ -4598,6 +4630,13 @@ export namespace Content {
 
               break
             }
+            case 23: {
+              yield {
+                field: `${prefix}.inviteTag`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4868,6 +4907,11 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentInviteTagFieldEvent {
+    field: '$.inviteTag'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -4876,7 +4920,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

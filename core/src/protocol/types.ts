@@ -53,6 +53,8 @@ export interface InviteCard {
   relays: InviteRelay[]
   /** When the card was made (ms since epoch). */
   createdAt: number
+  /** A one-time invitation of one guest (16 bytes), sent back in `Content.inviteTag`. */
+  inviteTag?: Uint8Array
 }
 
 /**
@@ -248,6 +250,8 @@ export interface Content {
    * with `verifySignedInviteCard`, and that its identity key is the sealed sender's.
    */
   senderCard?: Uint8Array
+  /** The `inviteTag` of the card the sender added (16 bytes), sent with `senderCard`. */
+  inviteTag?: Uint8Array
   /** A text message. */
   text?: ContentText
   /** A delivery receipt. */

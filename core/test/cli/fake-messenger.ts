@@ -86,7 +86,8 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     guestLinks: async () => [fakeGuestLink('Bike')],
     revokeGuestLink: async (id) => ({ ...fakeGuestLink('Bike'), id: String(id), revoked: true }),
     guestConversations: async () => [fakeGuest(false)],
-    blockGuest: async () => fakeGuest(true)
+    blockGuest: async () => fakeGuest(true),
+    inviteGuest: async () => ({ id: 'm-invite', contactId: 'guest-1', direction: 'out', text: 'I invite you to Sotto', sentAt: 1, storedAt: 1, state: 'sent', guest: true })
   }
   const messenger = new Proxy({}, {
     get (_target, prop) {
@@ -107,5 +108,5 @@ function fakeGuestLink (label: string): GuestLinkView {
 }
 
 function fakeGuest (blocked: boolean): GuestConversation {
-  return { id: 'guest-1', linkId: 'link1', label: 'Bike', blocked, createdAt: 1, lastAt: 2, unread: 1, notice: 'guest: encrypted, no forward secrecy, the relay sees the guest\'s IP' }
+  return { id: 'guest-1', linkId: 'link1', label: 'Bike', blocked, createdAt: 1, lastAt: 2, unread: 1, notice: 'guest: encrypted, no forward secrecy, the relay sees the guest\'s IP', invited: false }
 }

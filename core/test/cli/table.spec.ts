@@ -54,7 +54,8 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   'guest-links': { argv: ['guest-links'], json: { cmd: 'guest-links' } },
   'guest-revoke': { argv: ['guest-revoke', 'link1'], json: { cmd: 'guest-revoke', link: 'link1' } },
   guests: { argv: ['guests'], json: { cmd: 'guests' } },
-  'guest-block': { argv: ['guest-block', 'guest-1'], json: { cmd: 'guest-block', guest: 'guest-1' } }
+  'guest-block': { argv: ['guest-block', 'guest-1'], json: { cmd: 'guest-block', guest: 'guest-1' } },
+  'guest-invite': { argv: ['guest-invite', 'guest-1'], json: { cmd: 'guest-invite', guest: 'guest-1' } }
 }
 
 let dir: { dir: string, cleanup(): Promise<void> }

@@ -56,6 +56,13 @@ describe('content', () => {
     assert.deepEqual(decodeContent(encodeContent(introduction)), introduction)
   })
 
+  it('carries a guest\'s inviteTag (16 bytes) beside the sender card, and refuses another length', () => {
+    const introduction = { id, sentAt, senderCard: new Uint8Array(200).fill(7), inviteTag: new Uint8Array(16).fill(3) }
+    assert.deepEqual(decodeContent(encodeContent(introduction)), introduction)
+    assert.throws(() => encodeContent({ ...introduction, inviteTag: new Uint8Array(8) }), InvalidInputError)
+    assert.throws(() => decodeContent(raw({ inviteTag: new Uint8Array(17), padding: [] })), /inviteTag/)
+  })
+
   it('refuses to encode two bodies', () => {
     assert.throws(() => encodeContent({ id, sentAt, text: { text: 'a', seq: 1 }, disappearingTimer: { seconds: 5 } }), /2 bodies/)
   })

@@ -50,6 +50,14 @@ describe('invite card', () => {
       assert.deepEqual(verifySignedInviteCard(signed), { ...card, version: 1 })
     })
 
+    it('carries a guest\'s one-time inviteTag (16 bytes) in the signed body, and refuses another length', () => {
+      const card = makeCard(alice, { inviteTag: new Uint8Array(16).fill(9) })
+      assert.deepEqual(decodeInviteLink(encodeInviteLink(card, alice.identityKey)), { ...card, version: 1 })
+      assert.throws(() => signInviteCard(makeCard(alice, { inviteTag: new Uint8Array(15) }), alice.identityKey), InvalidInputError)
+      const body = pb.InviteCardBody.encode({ ...rawBody(makeCard(alice)), inviteTag: new Uint8Array(17) })
+      assert.throws(() => verifySignedInviteCard(signBody(body, alice.identityKey)), /inviteTag/)
+    })
+
     it('carries a bundle without a one-time prekey, and no addresses or relays', () => {
       const { preKey: _preKey, preKeyId: _preKeyId, ...bundle } = alice.bundle
       const card = makeCard(alice, { bundle, addrs: [], relays: [] })

@@ -61,7 +61,8 @@ export function contactView (c: Contact): ContactView {
     identityChanged: c.identityChanged,
     disappearingSeconds: c.disappearingSeconds,
     unread: c.unread,
-    presence: c.presence
+    presence: c.presence,
+    ...(c.fromGuest != null ? { fromGuest: c.fromGuest } : {})
   }
   if (c.lastMessage != null) {
     view.lastMessage = messageView(c.lastMessage)

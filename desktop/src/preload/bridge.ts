@@ -45,7 +45,8 @@ function groupAndGuestCalls (call: Call) {
     guestConversations: () => call('guestConversations'),
     guestHistory: request => call('guestHistory', request),
     sendGuest: request => call('sendGuest', request),
-    blockGuest: request => call('blockGuest', request)
+    blockGuest: request => call('blockGuest', request),
+    inviteGuest: request => call('inviteGuest', request)
   } satisfies Partial<SottoBridge>
 }
 

@@ -72,7 +72,8 @@ export const METHOD_CHANNELS = {
   guestConversations: 'sotto:guests:list',
   guestHistory: 'sotto:guests:history',
   sendGuest: 'sotto:guests:send',
-  blockGuest: 'sotto:guests:block'
+  blockGuest: 'sotto:guests:block',
+  inviteGuest: 'sotto:guests:invite'
 } as const
 
 /** The name of a call. */

@@ -84,6 +84,8 @@ export interface ContactView {
   lastMessage?: MessageView
   /** How they are reachable now. */
   presence: Presence
+  /** They were a guest the user invited to Sotto: that guest conversation (in Guests) holds the earlier messages. */
+  fromGuest?: string
 }
 
 /** This messenger's own identity. */

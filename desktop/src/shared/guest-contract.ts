@@ -26,6 +26,10 @@ export interface GuestConversationView {
   lastAt: number
   /** "guest: encrypted, no forward secrecy, the relay sees the guest's IP". */
   notice: string
+  /** An invitation to Sotto waits for this guest. */
+  invited: boolean
+  /** The contact this guest became: the conversation is closed, its messages kept here. */
+  movedTo?: string
 }
 
 const guestId = z.string().regex(/^guest-[0-9a-f]{32}$/, 'must be a guest conversation id')
@@ -43,7 +47,8 @@ export const guestRequestSchemas = {
   guestConversations: z.undefined(),
   guestHistory: z.strictObject({ id: guestId }),
   sendGuest: z.strictObject({ id: guestId, text: z.string().min(1).max(4000) }),
-  blockGuest: z.strictObject({ id: guestId })
+  blockGuest: z.strictObject({ id: guestId }),
+  inviteGuest: z.strictObject({ id: guestId })
 }
 
 /** The replies of the guest calls. */
@@ -55,4 +60,5 @@ export interface GuestReplies {
   guestHistory: MessageView[]
   sendGuest: MessageView
   blockGuest: GuestConversationView
+  inviteGuest: MessageView
 }

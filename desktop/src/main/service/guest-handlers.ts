@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Calls about guest links: making one, the guest conversations (apart from contacts), their
- * messages, replying, blocking a guest.
+ * messages, replying, blocking a guest, inviting a guest to Sotto.
  */
 import { messageView } from '../views.js'
 import type { GuestConversationView, GuestLinkView } from '../../shared/guest-contract.js'
@@ -10,7 +10,7 @@ import type { GuestConversation, GuestLinkView as CoreLinkView } from '@sotto/co
 
 /** What the renderer sees of a guest conversation: its fields, one by one. */
 function guestView (c: GuestConversation): GuestConversationView {
-  return { id: c.id, label: c.label, blocked: c.blocked, unread: c.unread, lastAt: c.lastAt, notice: c.notice }
+  return { id: c.id, label: c.label, blocked: c.blocked, unread: c.unread, lastAt: c.lastAt, notice: c.notice, invited: c.invited, ...(c.movedTo != null ? { movedTo: c.movedTo } : {}) }
 }
 
 function linkView (l: CoreLinkView): GuestLinkView {
@@ -18,7 +18,7 @@ function linkView (l: CoreLinkView): GuestLinkView {
 }
 
 /** The handlers of the guest calls. */
-export function guestHandlers ({ messenger }: MessengerComponents): HandlerGroup<'createGuestLink' | 'guestLinks' | 'revokeGuestLink' | 'guestConversations' | 'guestHistory' | 'sendGuest' | 'blockGuest'> {
+export function guestHandlers ({ messenger }: MessengerComponents): HandlerGroup<'createGuestLink' | 'guestLinks' | 'revokeGuestLink' | 'guestConversations' | 'guestHistory' | 'sendGuest' | 'blockGuest' | 'inviteGuest'> {
   return {
     createGuestLink: async ({ label, page }) => linkView(await messenger().createGuestLink({ label, ...(page !== '' ? { page } : {}) })),
     guestLinks: async () => (await messenger().guestLinks()).map(linkView),
@@ -30,6 +30,7 @@ export function guestHandlers ({ messenger }: MessengerComponents): HandlerGroup
       return history
     },
     sendGuest: async ({ id, text }) => messageView(await messenger().send(id, text)),
-    blockGuest: async ({ id }) => guestView(await messenger().blockGuest(id))
+    blockGuest: async ({ id }) => guestView(await messenger().blockGuest(id)),
+    inviteGuest: async ({ id }) => messageView(await messenger().inviteGuest(id))
   }
 }

@@ -83,6 +83,7 @@ export function ChatHeader ({ contact, titleId, timer, onDialog, onUnblock }: Ch
           {contact.verified && <span className='badge verified'>Verified</span>}
           {contact.blocked && <span className='badge'>Blocked</span>}
         </p>
+        {contact.fromGuest != null && <p className='note'>Invited from a guest conversation: your earlier messages with them stay in Guests.</p>}
       </div>
       <div className='chat-actions'>
         <button type='button' onClick={() => { onDialog('safety') }}>Safety number</button>

@@ -2,7 +2,8 @@
 /**
  * Guests: making a guest link (a page at a relay anyone can write to you from, in a browser), and
  * the conversations it brings, apart from contacts, each labelled for what it is: encrypted, no
- * forward secrecy, the relay sees the guest's IP address. Reply, or block a guest.
+ * forward secrecy, the relay sees the guest's IP address. Reply, block a guest, or invite them to
+ * Sotto (a one-time invite link: they become a contact once they add it).
  */
 import { useCallback, useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -31,6 +32,11 @@ function GuestChat ({ conversation, onChanged }: { conversation: GuestConversati
     await client.blockGuest({ id: conversation.id })
     onChanged()
   })
+  const invite = useAction(async () => {
+    await client.inviteGuest({ id: conversation.id })
+    load()
+    onChanged()
+  })
   const submit = (e: FormEvent): void => { e.preventDefault(); if (text.trim() !== '') void send.run() }
   return (
     <section className='guest-chat' aria-labelledby={`${id}-title`}>
@@ -39,21 +45,23 @@ function GuestChat ({ conversation, onChanged }: { conversation: GuestConversati
       <ol className='guest-messages' aria-label='Messages'>
         {messages.map(m => <li key={m.id} className={m.direction}><span className='who'>{m.direction === 'in' ? 'Guest' : 'You'}:</span> {m.text}</li>)}
       </ol>
-      {conversation.blocked
-        ? <p role='status'>You blocked this guest: their messages are refused.</p>
-        : (
+      {conversation.movedTo != null && <p role='status'>Moved to a contact: this guest installed Sotto and added you. Write to them in Contacts; these messages stay here.</p>}
+      {conversation.movedTo == null && conversation.blocked && <p role='status'>You blocked this guest: their messages are refused.</p>}
+      {conversation.movedTo == null && !conversation.blocked && (
           <>
             <form onSubmit={submit}>
               <label htmlFor={`${id}-reply`}>Reply to the guest</label>
               <textarea id={`${id}-reply`} value={text} maxLength={4000} rows={3} onChange={e => { setText(e.currentTarget.value) }} />
               <div className='row'>
                 <button type='submit' className='primary' disabled={send.busy}>Send reply</button>
+                <button type='button' onClick={() => { void invite.run() }} disabled={invite.busy}>Invite to Sotto</button>
                 <button type='button' onClick={() => { void block.run() }} disabled={block.busy}>Block this guest</button>
               </div>
             </form>
-            {(send.error ?? block.error) != null && <p role='alert' className='error'>{send.error ?? block.error}</p>}
+            {conversation.invited && <p role='status'>Invited: when they install Sotto and add your link, they become a contact and this conversation moves there.</p>}
+            {(send.error ?? block.error ?? invite.error) != null && <p role='alert' className='error'>{send.error ?? block.error ?? invite.error}</p>}
           </>
-          )}
+      )}
     </section>
   )
 }
@@ -121,7 +129,7 @@ export function Guests (): ReactNode {
             {list.map(c => (
               <li key={c.id}>
                 <button type='button' aria-current={c.id === open ? 'true' : undefined} onClick={() => { setOpen(c.id) }}>
-                  Guest by “{c.label === '' ? 'guest link' : c.label}”{c.blocked ? ' (blocked)' : ''}
+                  Guest by “{c.label === '' ? 'guest link' : c.label}”{c.blocked ? ' (blocked)' : ''}{c.movedTo != null ? ' (moved to a contact)' : ''}
                   {c.unread > 0 && <span className='unread' aria-label={`${c.unread} unread`}>{c.unread}</span>}
                 </button>
               </li>
