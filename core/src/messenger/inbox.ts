@@ -16,6 +16,7 @@ import { isConversationAction } from './conversation-actions.js'
 import { hasGroupBody } from './group-inbox.js'
 import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
 import { applyFileNotice } from './file-notices.js'
+import { deliveredBy } from './delivery-receipts.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
 import { takeMoved, takeReplaced } from './relocation.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
@@ -237,21 +238,7 @@ export class Inbox {
     } else if (content.resendRequest != null) {
       for (const requested of content.resendRequest.ids) await this.resend(tx, change, contact, toHex(requested), accepted)
     } else if (content.deliveryReceipt != null) {
-      for (const receiptId of content.deliveryReceipt.ids) {
-        const delivered = await this.components.repos.message(toHex(receiptId), tx)
-        if (delivered?.groupId != null) {
-          if (groups?.delivered(delivered, contact.id) === true) {
-            messages.put(tx, delivered)
-            // Each member's receipt shows ("delivered to N of M"), not only the last one.
-            accepted.delivered.push(delivered)
-          }
-        // A read message stays read: the delivery receipt may come after the read receipt.
-        } else if (delivered?.contactId === contact.id && delivered.direction === 'out' && delivered.state !== 'delivered' && delivered.state !== 'read') {
-          delivered.state = 'delivered'
-          messages.put(tx, delivered)
-          accepted.delivered.push(delivered)
-        }
-      }
+      accepted.delivered.push(...await deliveredBy(tx, this.components.repos, groups, contact.id, content.deliveryReceipt.ids))
     } else if (content.fileNotice != null) {
       const noticed = await applyFileNotice(tx, this.components.repos, contact, content.fileNotice)
       if (noticed != null) accepted.fileNotice = noticed

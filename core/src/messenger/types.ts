@@ -2,8 +2,7 @@
 /**
  * The public contract of a messenger: what the desktop app, the `sotto` CLI and the tests see.
  */
-import type { GuestConversation, GuestLinkView } from './guest-records.js'
-import type { GuestLinkOptions } from './guests.js'
+import type { GuestCalls } from './guest-calls.js'
 import type { LoggerFactory } from '../logger.js'
 import type { RateLimitInfo, RelayInfo } from '../mailbox/index.js'
 import type { KeySource } from '../storage/types.js'
@@ -300,7 +299,7 @@ export interface HistoryOptions {
  * A running messenger: one identity, one data directory, one libp2p node.
  * Contact arguments accept a contact id or an alias.
  */
-export interface Messenger {
+export interface Messenger extends GuestCalls {
   /** This messenger's own identity. */
   identity(): OwnIdentity
   /** The multiaddrs this messenger listens on, each ending in /p2p/<peerId>. */
@@ -436,22 +435,6 @@ export interface Messenger {
    * {@link removeRelay} does (their mailboxes are drained one last time, contacts are told).
    */
   updateSettings(patch: Partial<Settings>): Promise<Settings>
-  /** Makes a guest link: a page at a home relay anyone can write to this messenger from, in a browser. */
-  createGuestLink(options: GuestLinkOptions): Promise<GuestLinkView>
-  /** Every guest link, revoked ones included. */
-  guestLinks(): Promise<GuestLinkView[]>
-  /** Revokes a guest link (its id): later messages by it are refused, at the relay and here. */
-  revokeGuestLink(id: string): Promise<GuestLinkView>
-  /** Conversations with guests, apart from contacts, newest first; `send` and `history` take their ids. */
-  guestConversations(): Promise<GuestConversation[]>
-  /**
-   * "Invite to Sotto": sends the guest the user's invite link with a one-time tag (valid 30 days);
-   * whoever adds it becomes a contact without an accept step, and the guest conversation closes,
-   * moved to that contact (its `fromGuest`). Returns the reply sent.
-   */
-  inviteGuest(id: string): Promise<Message>
-  /** Blocks (or, with `false`, unblocks) a guest. */
-  blockGuest(id: string, blocked?: boolean): Promise<GuestConversation>
   /** The home relays, in order of preference, with their relay-info and state. */
   relays(): Promise<RelayView[]>
   /**
@@ -507,3 +490,4 @@ export interface Messenger {
 
 export type { GuestConversation, GuestLinkView } from './guest-records.js'
 export type { GuestLinkOptions } from './guests.js'
+export type { GuestCalls } from './guest-calls.js'
