@@ -60,6 +60,8 @@ export interface Context {
   dataDir: string
   /** The user hides their IP address: the node has no WebRTC and reaches nobody directly. */
   hidden?: boolean
+  /** The ICE servers WebRTC uses now: the user's own, then its home relays' STUN responders. */
+  iceServers: () => Promise<string[]>
 }
 
 /** The public view of a message record. */

@@ -61,12 +61,13 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
     let parts: Parts | undefined = undefined
     const hideIp = options.hideIp ?? settings.hideIp
     const isHomeRelay = (peer: string): boolean => clients?.isHome(peer) === true || profile.relays.some(a => relayPeerIdOf(a) === peer)
+    // Read at each WebRTC connection: the user's own, then the STUN responders of its home relays.
+    const iceServers = async (): Promise<string[]> => [...(options.iceServers ?? []), ...stunServersOf(await homeRelayRecords(repos))]
     const node = await createNode({
       privateKey: privateKeyFromProtobuf(profile.peerKey),
       listen: options.listen ?? profile.listen,
       mdns: options.mdns ?? settings.mdns,
-      // Read at each WebRTC connection: the user's own, then the STUN responders of its home relays.
-      iceServers: async () => [...(options.iceServers ?? []), ...stunServersOf(await homeRelayRecords(repos))],
+      iceServers,
       log: loggers.forComponent('core:net'),
       dialRules: dialRules(store, profile, peer => clients?.isHome(peer) === true),
       ...(hideIp ? { hideIp: { isHomeRelay } } : {})
@@ -87,7 +88,8 @@ export async function createMessenger (options: MessengerOptions): Promise<Messe
         ...(hideIp ? { forwardVia: () => profile.relays.find(a => node.getMultiaddrs().some(m => isCircuitThrough(m, relayPeerIdOf(a)))) } : {})
       }),
       dataDir: options.dataDir,
-      hidden: hideIp
+      hidden: hideIp,
+      iceServers
     }
     parts = wire(ctx, compaction, options)
     const messenger = new SottoMessenger(parts, options.scryptLogN)

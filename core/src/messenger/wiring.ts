@@ -85,7 +85,7 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   const { repos, identity, profile, node, events, log } = ctx
   const courier = createCourier({ repos, dialer: libp2pDialer(node, ctx.clients), clients: ctx.clients, events, log })
   // A hidden node has no WebRTC: its contacts reach it only through its relays.
-  const direct = ctx.hidden === true ? undefined : new DirectPaths({ node, log: ctx.loggers.forComponent('core:direct-path') })
+  const direct = ctx.hidden === true ? undefined : new DirectPaths({ node, log: ctx.loggers.forComponent('core:direct-path'), iceServers: ctx.iceServers })
   const peers = new Peers({ node, events, log, courier, clients: ctx.clients, ...(direct != null ? { direct } : {}) })
   const invites = new Invites({ identity, store: ctx.store, profile, node, homeRelays: { ready: async () => homeRelays.ready() } })
   const replaced: Parts['replaced'] = {}

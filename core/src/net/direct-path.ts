@@ -52,6 +52,11 @@ export function isWebrtcCircuit (addr: Multiaddr): boolean {
 export interface DirectPathsComponents {
   node: Pick<Libp2p, 'dial' | 'getConnections'>
   log: Logger
+  /**
+   * The ICE servers WebRTC would use. With none, no attempt is made: host candidates alone cross
+   * no NAT, and a contact on the same network is dialled directly anyway.
+   */
+  iceServers: () => Promise<string[]>
 }
 
 /** Options of {@link DirectPaths}. */
@@ -88,6 +93,7 @@ export class DirectPaths {
     this.trying.add(id)
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)])
     try {
+      if ((await this.components.iceServers()).length === 0) return
       await this.components.node.dial(target, { signal })
       this.backoff.delete(id)
       this.components.log.info('direct path opened', { peer: id })

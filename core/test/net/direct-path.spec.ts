@@ -63,8 +63,12 @@ describe('net: direct paths', () => {
       },
       getConnections: () => connections as Connection[]
     }
-    const paths = new DirectPaths({ node, log: silentLoggers.forComponent('test') }, { now: () => clock })
+    let iceServers = ['stun:1.2.3.4:3478']
+    const paths = new DirectPaths({ node, log: silentLoggers.forComponent('test'), iceServers: async () => iceServers }, { now: () => clock })
+    // A dial starts once the ICE servers were read: after the microtasks an upgrade runs first.
+    const dialing = async (): Promise<void> => { await new Promise(resolve => setImmediate(resolve)) }
     const first = paths.upgrade(peer, via)
+    await dialing()
     await paths.upgrade(peer, via)
     assert.equal(dials.length, 1, 'a second attempt while one is under way')
     assert.equal(dials[0]?.toString(), `/ip4/1.2.3.4/tcp/1/p2p/${R}/p2p-circuit/webrtc/p2p/${peer.toString()}`)
@@ -75,12 +79,18 @@ describe('net: direct paths', () => {
     clock += 31_000
     fail = false
     const second = paths.upgrade(peer, via)
+    await dialing()
     release()
     await second
     assert.equal(dials.length, 2)
     connections = [{ status: 'open', remoteAddr: multiaddr(`/ip4/1.2.3.4/udp/1/webrtc/p2p/${peer.toString()}`) }]
     await paths.upgrade(peer, via)
     assert.equal(dials.length, 2, 'an attempt with a direct connection open')
+    connections = []
+    clock += 31_000
+    iceServers = []
+    await paths.upgrade(peer, via)
+    assert.equal(dials.length, 2, 'an attempt without an ICE server to cross a NAT with')
     paths.stop()
   })
 })
