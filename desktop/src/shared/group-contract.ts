@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import type { MessageView } from './contract.js'
+import type { GroupChangeView } from '@sotto/core'
 
 /** One member of a group. `name` is untrusted. */
 export interface GroupMemberInfo {
@@ -47,24 +48,7 @@ export interface GroupView {
 }
 
 /** One membership change, for the group's timeline. Names are untrusted. */
-export interface GroupChangeEntry {
-  /** The change's id, hex. */
-  id: string
-  /** What it did. */
-  type: 'created' | 'added' | 'removed' | 'made-admin' | 'left' | 'renamed'
-  /** When its author made it (ms since epoch, the author's clock). */
-  at: number
-  /** Its author's user id. */
-  by: string
-  /** Its author's name. */
-  byName: string
-  /** The member it concerns (`added`, `removed`, `made-admin`). */
-  member?: string
-  /** That member's name. */
-  memberName?: string
-  /** The group's name it gave (`created`, `renamed`). */
-  name?: string
-}
+export type GroupChangeEntry = Pick<GroupChangeView, 'id' | 'type' | 'at' | 'by' | 'byName' | 'member' | 'memberName' | 'name'>
 
 /** What a message of a group adds to a `MessageView`. */
 export interface GroupMessageFields {
