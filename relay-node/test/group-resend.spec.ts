@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * A membership change that waited at `sotto-relay` while its session moved on: Bob is away when
- * the admin removes Carol, the change waits in his mailbox, the relay goes down, and the admin and
- * Bob chat directly long enough for the Double Ratchet to drop the chain it was sealed on. When the
- * relay returns it no longer decrypts; Bob asks for it again, and the admin seals the same change
- * again, so Bob's group no longer holds Carol.
+ * Group controls that waited at `sotto-relay` while their session moved on: the envelope waits in a
+ * mailbox, the relay goes down, and its sender and recipient chat directly long enough for the
+ * Double Ratchet to drop the chain it was sealed on. When the relay returns it no longer decrypts;
+ * the recipient asks for it again, and its sender seals it again:
+ * - a membership change (Bob is away when the admin removes Carol): the same change;
+ * - an ask to join (Bob is away when the admin adds him): the ask, while he is still asked;
+ * - an answer to it (the admin is away when Bob answers): Bob's entry, while he is still joining.
  */
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { metric, removeDir, startRelay, until } from './helpers.js'
 import { Fleet, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
-import type { Group, Messenger } from '@sotto/core'
+import { jsonLoggers } from '@sotto/core'
+import type { Group, LoggerFactory, Messenger } from '@sotto/core'
 
 /** Round trips while the relay is down; each turns the ratchet on both sides (libsignal keeps five chains). */
 const ROUND_TRIPS = 8
@@ -23,7 +26,35 @@ async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promis
   return found ?? await event
 }
 
-describe('sotto-relay: a membership change that waited while the session moved on', () => {
+/** Chats directly between `a` and `b` until the Double Ratchet has dropped the chains of both ways. */
+async function turnRatchet (a: Messenger, bAtA: string, b: Messenger, aAtB: string): Promise<void> {
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const atA = nextEvent(a, 'message', m => m.text === `b ${i}`, 60_000)
+    await b.send(aAtB, `b ${i}`)
+    await atA
+    const atB = nextEvent(b, 'message', m => m.text === `a ${i}`, 60_000)
+    await a.send(bAtA, `a ${i}`)
+    await atB
+  }
+}
+
+/** The address `m` listens on, without its PeerId: to start it again where its contacts know it. */
+function listenOf (m: Messenger): string {
+  return (m.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
+}
+
+/** Counts the lines a messenger logs at info and above with message `msg`. */
+function counting (msg: string): { logger: LoggerFactory, count: () => number } {
+  let seen = 0
+  const logger = jsonLoggers(line => { if ((JSON.parse(line) as { msg: string }).msg === msg) seen++ }, 'info')
+  return { logger, count: () => seen }
+}
+
+const ASKED_AGAIN = 'envelope does not decrypt; asked its sender to seal it again'
+const ENVELOPES = /^sotto_relay_envelopes (\d+)/m
+const DEPOSITS = /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m
+
+describe('sotto-relay: group controls that waited while the session moved on', () => {
   const fleet = new Fleet()
   const relays: RelayProcess[] = []
 
@@ -33,42 +64,104 @@ describe('sotto-relay: a membership change that waited while the session moved o
     if (relays[0] != null) await removeDir(relays[0].dataDir)
   })
 
-  it('is sealed again at the member\'s request, so the member takes it in', { timeout: 180_000 }, async () => {
+  /** A relay, and Alice, Bob and Carol with Alice as everyone's contact; Bob counts what he asks again. */
+  async function trio (): Promise<{ relay: RelayProcess, port: string, alice: Messenger, bob: Messenger, carol: Messenger, bobDir: string, aliceDir: string, bobAtAlice: string, aliceAtBob: string }> {
     const relay = await startRelay()
     relays.push(relay)
     const port = /\/tcp\/(\d+)\//.exec(relay.tcp)?.[1] as string
-    const bobDir = await fleet.dir()
-    const alice = await fleet.start(await fleet.dir(), 'Alice', { relays: [relay.tcp] })
-    let bob = await fleet.start(bobDir, 'Bob', { relays: [relay.tcp] })
+    const [aliceDir, bobDir] = [await fleet.dir(), await fleet.dir()]
+    const alice = await fleet.start(aliceDir, 'Alice', { relays: [relay.tcp] })
+    const bob = await fleet.start(bobDir, 'Bob', { relays: [relay.tcp] })
     const carol = await fleet.start(await fleet.dir(), 'Carol', { relays: [relay.tcp] })
     const { bobAtAlice, aliceAtBob } = await introduce(alice, bob)
     await introduce(alice, carol)
-    const crew = await alice.createGroup('Crew', [bob.identity().userId, carol.identity().userId])
-    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 3)))
+    return { relay, port, alice, bob, carol, bobDir, aliceDir, bobAtAlice, aliceAtBob }
+  }
+
+  /** Starts the relay of `t` again on its data and port. */
+  async function relayReturns (t: { relay: RelayProcess, port: string }): Promise<void> {
+    relays.push(await startRelay({ dataDir: t.relay.dataDir, args: ['--listen', `/ip4/127.0.0.1/tcp/${t.port}`] }))
+  }
+
+  it('a membership change is sealed again at the member\'s request, so the member takes it in', { timeout: 180_000 }, async () => {
+    const t = await trio()
+    const { relay, alice, carol } = t
+    const crew = await alice.createGroup('Crew', [t.bob.identity().userId, carol.identity().userId])
+    await Promise.all([alice, t.bob, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 3)))
 
     // Bob is away (he comes back at the address Alice knows): the removal waits in his mailbox.
-    const bobListen = (bob.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
-    await fleet.stop(bob)
-    const waiting = await metric(relay, /^sotto_relay_envelopes (\d+)/m)
+    const bobListen = listenOf(t.bob)
+    await fleet.stop(t.bob)
+    const waiting = await metric(relay, ENVELOPES)
     await alice.removeFromGroup(crew.id, carol.identity().userId)
-    await until(async () => await metric(relay, /^sotto_relay_envelopes (\d+)/m) > waiting, 'the removal in Bob\'s mailbox', 60_000)
+    await until(async () => await metric(relay, ENVELOPES) > waiting, 'the removal in Bob\'s mailbox', 60_000)
 
     // The relay goes down with it; Bob returns and he and Alice chat directly, turning the ratchet.
     await relay.stop()
-    bob = await fleet.start(bobDir, 'Bob', { listen: [bobListen] })
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const atAlice = nextEvent(alice, 'message', m => m.text === `bob ${i}`, 60_000)
-      await bob.send(aliceAtBob, `bob ${i}`)
-      await atAlice
-      const atBob = nextEvent(bob, 'message', m => m.text === `alice ${i}`, 60_000)
-      await alice.send(bobAtAlice, `alice ${i}`)
-      await atBob
-    }
+    const asked = counting(ASKED_AGAIN)
+    const bob = await fleet.start(t.bobDir, 'Bob', { listen: [bobListen], logger: asked.logger })
+    await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
     assert.equal((await bob.group(crew.id)).members.length, 3, 'the removal is still at the relay')
 
     // The relay returns: the removal no longer decrypts; Bob asks for it again, and takes it in.
-    relays.push(await startRelay({ dataDir: relay.dataDir, args: ['--listen', `/ip4/127.0.0.1/tcp/${port}`] }))
+    await relayReturns(t)
     const atBob = await groupReaches(bob, g => g.id === crew.id && g.members.length === 2)
     assert.deepEqual(atBob.members.map(m => m.id).sort(), [alice.identity().userId, bob.identity().userId].sort())
+    assert.ok(asked.count() >= 1, 'Bob asked for the removal again')
+  })
+
+  it('an ask to join is sealed again while the contact is still asked, so they join', { timeout: 180_000 }, async () => {
+    const t = await trio()
+    const { relay, alice, carol } = t
+    const crew = await alice.createGroup('Crew', [carol.identity().userId])
+    await Promise.all([alice, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 2)))
+
+    // Bob is away when Alice adds him: her ask waits in his mailbox.
+    const bobListen = listenOf(t.bob)
+    await fleet.stop(t.bob)
+    const waiting = await metric(relay, ENVELOPES)
+    await alice.addToGroup(crew.id, t.bob.identity().userId)
+    await until(async () => await metric(relay, ENVELOPES) > waiting, 'the ask in Bob\'s mailbox', 60_000)
+
+    await relay.stop()
+    const asked = counting(ASKED_AGAIN)
+    const bob = await fleet.start(t.bobDir, 'Bob', { listen: [bobListen], logger: asked.logger })
+    await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
+    assert.equal((await bob.groups()).length, 0, 'the ask is still at the relay')
+
+    // The relay returns: the ask no longer decrypts; Bob asks for it again, answers, and joins.
+    await relayReturns(t)
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 3)))
+    assert.ok(asked.count() >= 1, 'Bob asked for the ask again')
+  })
+
+  it('an answer to an ask is sealed again while its sender is still joining, so the admin adds them', { timeout: 180_000 }, async () => {
+    const t = await trio()
+    const { relay, carol } = t
+    const crew = await t.alice.createGroup('Crew', [carol.identity().userId])
+    await Promise.all([t.alice, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 2)))
+
+    // Bob is away when Alice adds him; then Alice is away when he reads her ask and answers it.
+    const [aliceListen, bobListen] = [listenOf(t.alice), listenOf(t.bob)]
+    await fleet.stop(t.bob)
+    const waiting = await metric(relay, ENVELOPES)
+    await t.alice.addToGroup(crew.id, t.bob.identity().userId)
+    await until(async () => await metric(relay, ENVELOPES) > waiting, 'the ask in Bob\'s mailbox', 60_000)
+    await fleet.stop(t.alice)
+    const deposits = await metric(relay, DEPOSITS)
+    const bob = await fleet.start(t.bobDir, 'Bob', { listen: [bobListen] })
+    await until(async () => await metric(relay, DEPOSITS) > deposits, 'Bob\'s answer in Alice\'s mailbox', 60_000)
+
+    // The relay goes down with the answer; Alice returns, and they chat directly, turning the ratchet.
+    await relay.stop()
+    const asked = counting(ASKED_AGAIN)
+    const alice = await fleet.start(t.aliceDir, 'Alice', { listen: [aliceListen], logger: asked.logger })
+    await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
+    assert.equal((await alice.group(crew.id)).members.length, 2, 'the answer is still at the relay')
+
+    // The relay returns: the answer no longer decrypts; Alice asks for it again, and adds Bob.
+    await relayReturns(t)
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === crew.id && g.members.length === 3)))
+    assert.ok(asked.count() >= 1, 'Alice asked for the answer again')
   })
 })

@@ -26,7 +26,7 @@ import type { Key, Transaction } from '../storage/types.js'
 import type { Groups } from './groups.js'
 import type { GroupInfo } from './group-records.js'
 import type { Accepted, InboxOutcome, Route } from './inbox.js'
-import type { ContactRecord, MessageRecord } from './records.js'
+import type { ContactRecord, MessageRecord, SentControl } from './records.js'
 import type { ChangeControl } from './state.js'
 
 /** The sender of a message opened one to one. */
@@ -62,6 +62,14 @@ export function hasGroupBody (content: Content): boolean {
 /** Receives for groups, within the inbox's transactions. */
 export class GroupInbox {
   constructor (private readonly groups: Groups) {}
+
+  /**
+   * Starts the groups; answers again every ask to join we have not got in by yet (a stop may have
+   * come before the answer was queued; a copy of one that went is a duplicate to the admin).
+   */
+  async start (): Promise<void> {
+    for (const { groupId, admin } of await this.groups.start()) this.answerLater(groupId, admin)
+  }
 
   /** Opens one member's part of a group message and stores the text it carries. */
   async openMessage (tx: Transaction, change: ChangeControl, id: string, sealed: Uint8Array, route: Route): Promise<InboxOutcome> {
@@ -188,11 +196,20 @@ export class GroupInbox {
   }
 
   /**
-   * The body of a GroupUpdate we sent, to seal again at its recipient's request: the same changes,
-   * read from the group's log (so that a removed member is sent nothing after its removal), or
-   * undefined when the group or one of them is no longer held.
+   * The body of a group control we sent `contact`, to seal again at their request, or undefined
+   * when it no longer applies:
+   * - a GroupUpdate: the same changes, read from the group's log (so that a removed member is sent
+   *   nothing after its removal), unless the group or one of them is no longer held;
+   * - an ask to join: while they are still asked and we are still an admin;
+   * - our answer: while we are still joining through them, with our entry as it is now.
    */
-  async resealedUpdate (tx: Transaction, sent: { groupId: string, changes: readonly string[] }): Promise<Pick<Content, 'groupUpdate'> | undefined> {
+  async resealed (tx: Transaction, contact: ContactRecord, sent: Pick<SentControl, 'groupUpdate' | 'groupJoin'>): Promise<Pick<Content, 'groupUpdate' | 'groupJoin'> | undefined> {
+    if (sent.groupJoin != null) return sent.groupJoin.answer === true ? this.answerBody(tx, contact.id, sent.groupJoin.groupId) : this.askBody(tx, contact.id, sent.groupJoin.groupId)
+    if (sent.groupUpdate == null) return undefined
+    return this.resealedUpdate(tx, sent.groupUpdate)
+  }
+
+  private async resealedUpdate (tx: Transaction, sent: { groupId: string, changes: readonly string[] }): Promise<Pick<Content, 'groupUpdate'> | undefined> {
     const log = await this.groups.logOf(tx, sent.groupId)
     const changes: Uint8Array[] = []
     for (const id of sent.changes) {
@@ -312,24 +329,44 @@ export class GroupInbox {
       { groupId, token: generateDepositToken(), tokenAt: [], invited: [], nextSeq: 0, disappearingSeconds: 0, unread: 0, lastActivity: Date.now() }
     info.joiningVia = from
     this.groups.record(tx, info)
-    change.onSettled(durable => { if (durable) void this.answer(groupId, from).catch(() => {}) })
+    change.onSettled(durable => { if (durable) this.answerLater(groupId, from) })
     return this.done(tx, id, from)
+  }
+
+  private answerLater (groupId: string, adminId: string): void {
+    void this.answer(groupId, adminId).catch(err => { this.groups.components.log.warn('an answer to join not sent', { error: (err as Error).name }) })
   }
 
   /** Registers our token for the group at our relays, then sends the admin our entry. */
   private async answer (groupId: string, adminId: string): Promise<void> {
-    const { repos, outbox, ownCard } = this.groups.components
+    const { repos, outbox } = this.groups.components
     const info = await readGroupInfo(repos.state.store, groupId)
     if (info == null) return
     await this.groups.registerToken(groupId, info.token, info.tokenAt)
-    const card = await ownCard()
     await repos.state.change(async (tx, change) => {
-      const current = await readGroupInfo(tx, groupId)
+      const body = await this.answerBody(tx, adminId, groupId)
       const admin = await repos.contacts.get(adminId, tx)
-      if (current?.joiningVia !== adminId || admin == null || admin.blocked) return change.discard()
-      await outbox.add(tx, change, admin, { id: randomBytes(16), sentAt: Date.now(), groupJoin: { groupId: fromHex(groupId), name: '', card, depositToken: current.token } })
+      if (body == null || admin == null || admin.blocked) return change.discard()
+      await outbox.add(tx, change, admin, { id: randomBytes(16), sentAt: Date.now(), ...body })
       repos.contacts.put(tx, admin)
     })
+  }
+
+  /** Our answer to `adminId`'s ask to join `groupId`: while we are joining through them. */
+  private async answerBody (tx: Transaction, adminId: string, groupId: string): Promise<Pick<Content, 'groupJoin'> | undefined> {
+    const info = await readGroupInfo(tx, groupId)
+    if (info?.joiningVia !== adminId) return undefined
+    const card = await this.groups.components.ownCard()
+    return { groupJoin: { groupId: fromHex(groupId), name: '', card, depositToken: info.token } }
+  }
+
+  /** Our ask to `contactId` to join `groupId`: while they are asked and we are an admin. */
+  private async askBody (tx: Transaction, contactId: string, groupId: string): Promise<Pick<Content, 'groupJoin'> | undefined> {
+    const info = await readGroupInfo(tx, groupId)
+    const log = await this.groups.logOf(tx, groupId)
+    if (info == null || log == null || !info.invited.includes(contactId)) return undefined
+    if (log.state.members.get(this.groups.components.identity.userId)?.admin !== true) return undefined
+    return { groupJoin: { groupId: fromHex(groupId), name: log.state.name } }
   }
 
   /** A contact we asked answers with their entry: we add them and tell every member. */

@@ -119,14 +119,20 @@ export class Groups {
     this.logs.clear()
   }
 
-  /** Registers at our relays the group tokens some relay has not taken yet (a relay was down). */
-  async start (): Promise<void> {
+  /**
+   * Registers at our relays the group tokens some relay has not taken yet (a relay was down).
+   * Resolves with the groups we were asked to join and are not in yet, with the admin who asked.
+   */
+  async start (): Promise<Array<{ groupId: string, admin: string }>> {
     const { repos } = this.components
+    const joining = []
     for await (const stored of repos.state.store.values(['group-info'])) {
       const info = parseGroupInfo(stored)
       if (info.name != null) this.names.set(info.groupId, info.name)
-      void this.registerToken(info.groupId, info.token, info.tokenAt).catch(() => {})
+      if (info.joiningVia != null) joining.push({ groupId: info.groupId, admin: info.joiningVia })
+      else void this.registerToken(info.groupId, info.token, info.tokenAt).catch(() => {})
     }
+    return joining
   }
 
   /** Registers `token` where it is not yet, and records where it is. */

@@ -413,7 +413,9 @@ export class Inbox {
         // The timer as it is now: one changed again since must not be undone by the older change.
         : control.disappearingTimer === true
           ? { disappearingTimer: { seconds: contact.disappearingSeconds } }
-          : control.groupUpdate != null ? await this.components.groups?.resealedUpdate(tx, control.groupUpdate) : await this.components.actions?.resealed(tx, control)
+          : control.groupUpdate != null || control.groupJoin != null
+            ? await this.components.groups?.resealed(tx, contact, control)
+            : await this.components.actions?.resealed(tx, control)
     if (content == null) return undefined
     const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })
     // After the enqueue, which records the control afresh: the count of resends stays.

@@ -167,7 +167,7 @@ class SottoMessenger implements Messenger {
     if (this.parts.replaced.by == null) await this.parts.relocation.start()
     await contacts.issueMissingTokens()
     await contacts.settleHeld()
-    await this.parts.groups.start()
+    await this.parts.groupInbox.start()
     // A replaced installation delivers nothing, not even what was queued before it learnt so.
     if (this.parts.replaced.by == null) await courier.kickAll()
     else await courier.stop()

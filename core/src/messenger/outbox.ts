@@ -95,7 +95,7 @@ export function createOutbox (components: OutboxComponents): SealedOutbox {
       const sealed = await seal(tx, identity, contact.id, encodeContent({ ...content, ...intro }))
       const entry = enqueue(tx, change, contact, { id: content.id, sealed, sentAt: content.sentAt }, messageId)
       const isControl = messageId == null && (content.deliveryReceipt ?? content.resendRequest ?? content.disappearingTimer ?? content.tokens ??
-        content.readReceipt ?? content.reaction ?? content.edit ?? content.delete ?? content.groupUpdate) != null
+        content.readReceipt ?? content.reaction ?? content.edit ?? content.delete ?? content.groupUpdate ?? content.groupJoin) != null
       if (isControl) repos.controls.put(tx, sentControl(entry, content))
       return entry
     },
@@ -121,6 +121,8 @@ function sentControl (entry: OutboxRecord, content: Omit<Content, 'senderCard'>)
     ...(content.edit != null ? { edit: toHex(content.edit.target) } : {}),
     ...(content.delete != null ? { delete: toHex(content.delete.target) } : {}),
     // The ids only: sealed again, the changes are read from the group's log.
-    ...(content.groupUpdate != null ? { groupUpdate: { groupId: toHex(content.groupUpdate.groupId), changes: content.groupUpdate.changes.map(groupChangeId) } } : {})
+    ...(content.groupUpdate != null ? { groupUpdate: { groupId: toHex(content.groupUpdate.groupId), changes: content.groupUpdate.changes.map(groupChangeId) } } : {}),
+    // Which group only: sealed again, an ask or answer carries the entry and token as they are then.
+    ...(content.groupJoin != null ? { groupJoin: { groupId: toHex(content.groupJoin.groupId), ...(content.groupJoin.card != null ? { answer: true as const } : {}) } } : {})
   }
 }

@@ -108,6 +108,11 @@ export interface SentControl {
   delete?: string
   /** A group's membership changes (their ids): sealed again, it carries the same changes. */
   groupUpdate?: { groupId: string, changes: string[] }
+  /**
+   * An ask to join a group (`answer` unset) or our answer to one: sealed again while the ask is
+   * still open, it carries our entry as it is then.
+   */
+  groupJoin?: { groupId: string, answer?: true }
   /** Times sealed again. */
   resends?: number
 }

@@ -173,5 +173,6 @@ export const sentControlSchema: z.ZodType<SentControl> = z.looseObject({
   edit: z.string().optional(),
   delete: z.string().optional(),
   groupUpdate: z.object({ groupId: z.string(), changes: z.array(z.string()) }).optional(),
+  groupJoin: z.object({ groupId: z.string(), answer: z.literal(true).optional() }).optional(),
   resends: count.optional()
 })

@@ -70,6 +70,8 @@ export interface Parts {
   /** Set once a newer installation replaced this one: nothing is sent from then on. */
   replaced: { by?: number }
   groups: Groups
+  /** What arrives for groups; starts the groups. */
+  groupInbox: GroupInbox
   guests: Guests
   /** Accepts a request: what waited for the user's answer goes now. */
   accept(ref: string): Promise<Contact>
@@ -119,7 +121,8 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
   const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
   const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
-  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: new GroupInbox(groups), invitations: guestInvitations, onAccepted: accepted => {
+  const groupInbox = new GroupInbox(groups)
+  const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: groupInbox, invitations: guestInvitations, onAccepted: accepted => {
     if (accepted.request != null) {
       const request = accepted.request
       peers.follow(request)
@@ -175,7 +178,7 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   })
   const guests = new Guests({ store: ctx.store, node, events, log: ctx.loggers.forComponent('core:guests'), lock: ctx.lock, clients: ctx.clients, relays: async () => homeRelays.list(), inviteLink: guestInviteLink(invites, shortLinks) })
   const accept = acceptPath({ contacts, receipts, courier, attachments })
-  return { accept, guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups }
+  return { accept, guests, ctx, courier, outbox, peers, invites, tokens, tokenRotation, receipts, inbox, homeRelays, disappearing, upkeep, contacts, conversations, shortLinks, actions, search, typing, attachments, requests, compaction, relocation, replaced, groups, groupInbox }
 }
 
 /** The accept path: a request becomes a contact, and what waited for the user's answer goes now. */
