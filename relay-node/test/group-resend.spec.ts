@@ -11,10 +11,9 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { metric, removeDir, startRelay, until } from './helpers.js'
-import { Fleet, introduce, nextEvent } from './messengers.js'
+import { ASKED_AGAIN, Fleet, countLogged, introduce, nextEvent } from './messengers.js'
 import type { RelayProcess } from './helpers.js'
-import { jsonLoggers } from '@sotto/core'
-import type { Group, LoggerFactory, Messenger } from '@sotto/core'
+import type { Group, Messenger } from '@sotto/core'
 
 /** Round trips while the relay is down; each turns the ratchet on both sides (libsignal keeps five chains). */
 const ROUND_TRIPS = 8
@@ -43,14 +42,6 @@ function listenOf (m: Messenger): string {
   return (m.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
 }
 
-/** Counts the lines a messenger logs at info and above with message `msg`. */
-function counting (msg: string): { logger: LoggerFactory, count: () => number } {
-  let seen = 0
-  const logger = jsonLoggers(line => { if ((JSON.parse(line) as { msg: string }).msg === msg) seen++ }, 'info')
-  return { logger, count: () => seen }
-}
-
-const ASKED_AGAIN = 'envelope does not decrypt; asked its sender to seal it again'
 const ENVELOPES = /^sotto_relay_envelopes (\d+)/m
 const DEPOSITS = /^sotto_relay_mailbox_requests_total\{op="deposit",status="OK"\} (\d+)/m
 
@@ -98,7 +89,7 @@ describe('sotto-relay: group controls that waited while the session moved on', (
 
     // The relay goes down with it; Bob returns and he and Alice chat directly, turning the ratchet.
     await relay.stop()
-    const asked = counting(ASKED_AGAIN)
+    const asked = countLogged(ASKED_AGAIN)
     const bob = await fleet.start(t.bobDir, 'Bob', { listen: [bobListen], logger: asked.logger })
     await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
     assert.equal((await bob.group(crew.id)).members.length, 3, 'the removal is still at the relay')
@@ -124,7 +115,7 @@ describe('sotto-relay: group controls that waited while the session moved on', (
     await until(async () => await metric(relay, ENVELOPES) > waiting, 'the ask in Bob\'s mailbox', 60_000)
 
     await relay.stop()
-    const asked = counting(ASKED_AGAIN)
+    const asked = countLogged(ASKED_AGAIN)
     const bob = await fleet.start(t.bobDir, 'Bob', { listen: [bobListen], logger: asked.logger })
     await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
     assert.equal((await bob.groups()).length, 0, 'the ask is still at the relay')
@@ -154,7 +145,7 @@ describe('sotto-relay: group controls that waited while the session moved on', (
 
     // The relay goes down with the answer; Alice returns, and they chat directly, turning the ratchet.
     await relay.stop()
-    const asked = counting(ASKED_AGAIN)
+    const asked = countLogged(ASKED_AGAIN)
     const alice = await fleet.start(t.aliceDir, 'Alice', { listen: [aliceListen], logger: asked.logger })
     await turnRatchet(alice, t.bobAtAlice, bob, t.aliceAtBob)
     assert.equal((await alice.group(crew.id)).members.length, 2, 'the answer is still at the relay')

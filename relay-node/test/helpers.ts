@@ -169,7 +169,9 @@ export async function readTree (dir: string): Promise<Array<{ path: string, byte
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue
     const path = join(entry.parentPath, entry.name)
-    out.push({ path, bytes: await readFile(path) })
+    // A file deleted since the listing (a relay or messenger at work) is not there.
+    const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return undefined; throw err })
+    if (bytes != null) out.push({ path, bytes })
   }
   return out
 }

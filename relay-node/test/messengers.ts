@@ -3,9 +3,9 @@
  * Test helpers for messengers (`@sotto/core`, in this process) that use a `sotto-relay` child
  * process: starting them in temp directories, waiting for their events, introducing two of them.
  */
-import { createMessenger } from '@sotto/core'
+import { createMessenger, jsonLoggers } from '@sotto/core'
 import { removeDir, tempDir } from './helpers.js'
-import type { Contact, Messenger, MessengerEvents, MessengerOptions } from '@sotto/core'
+import type { Contact, LoggerFactory, Messenger, MessengerEvents, MessengerOptions } from '@sotto/core'
 
 /** Options for a test messenger: loopback only, no mDNS, cheap scrypt. */
 export function messengerOptions (dataDir: string, name: string, extra: Partial<MessengerOptions> = {}): MessengerOptions {
@@ -151,4 +151,14 @@ export async function introduce (alice: Messenger, bob: Messenger): Promise<{ bo
   await contactReaches(alice, bobContact.id, c => c.mailboxes > 0)
   await contactReaches(bob, aliceRequest.id, c => c.mailboxes > 0)
   return { bobAtAlice: bobContact.id, aliceAtBob: aliceRequest.id }
+}
+
+/** What a messenger logs when an envelope does not decrypt and it asks its sender for it again. */
+export const ASKED_AGAIN = 'envelope does not decrypt; asked its sender to seal it again'
+
+/** A logger for a messenger's options that counts the lines it logs at info and above with message `msg`. */
+export function countLogged (msg: string): { logger: LoggerFactory, count: () => number } {
+  let seen = 0
+  const logger = jsonLoggers(line => { if ((JSON.parse(line) as { msg: string }).msg === msg) seen++ }, 'info')
+  return { logger, count: () => seen }
 }
