@@ -2,10 +2,10 @@
 /**
  * Journey 16, groups: Alice makes a group of Bob and Carol, who are not each other's contacts; all
  * three talk and each sees the others' messages under their names; Alice sets a timer, which the
- * others see in the timeline; Bob and Carol compare safety numbers from the group info; Alice
- * makes Bob an admin and removes Carol, who is told and can no longer write, while Alice and Bob
- * go on and nothing they write reaches Carol's screen. axe checks the group chat and the group
- * info.
+ * others see in the timeline; Bob and Carol compare safety numbers from the group info (which
+ * offers them no Rename); Alice renames the group, which the others see, makes Bob an admin and
+ * removes Carol, who is told and can no longer write, while Alice and Bob go on and nothing they
+ * write reaches Carol's screen. axe checks the group chat and the group info.
  */
 import { checkScreen } from '../fixtures/axe.ts'
 import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
@@ -14,6 +14,7 @@ import { Screens } from '../fixtures/screens.ts'
 import type { Locator } from '@playwright/test'
 
 const GROUP = 'Book club'
+const RENAMED = 'Reading circle'
 
 /** A line of the group's timeline that is no message (a membership change, a timer). */
 function systemLine (ui: Screens, text: string | RegExp): Locator {
@@ -31,7 +32,9 @@ async function compareSafetyNumbers (one: Screens, oneName: string, two: Screens
   const numbers: string[] = []
   for (const [ui, other] of [[one, twoName], [two, oneName]] as const) {
     await ui.page.getByRole('button', { name: 'Group info' }).click()
-    await ui.page.getByRole('dialog', { name: 'Group info' }).getByRole('button', { name: `Safety number of ${other}` }).click()
+    const info = ui.page.getByRole('dialog', { name: 'Group info' })
+    await expect(info.getByRole('form', { name: 'Rename the group' })).toHaveCount(0)
+    await info.getByRole('button', { name: `Safety number of ${other}` }).click()
     await expect(ui.safetyNumber.digits.locator('span')).toHaveCount(12)
     numbers.push(await ui.safetyNumber.read())
     await ui.safetyNumber.close.click()
@@ -108,6 +111,15 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(members.filter({ hasText: 'You' })).toContainText('Admin')
   await checkScreen(a.page, 'group info')
   await docScreenshot(a.page, '16-group-info')
+  // Alice renames the group by keyboard; the others' chats take the new name and say so.
+  await info.getByRole('textbox', { name: 'Group name' }).fill(RENAMED)
+  await info.getByRole('textbox', { name: 'Group name' }).press('Enter')
+  await expect(info.locator('p').first()).toContainText(`${RENAMED}: 3 of at most`)
+  for (const ui of [b, c]) {
+    await expect(ui.chat.title).toHaveText(RENAMED)
+    await expect(systemLine(ui, `Alice renamed the group from “${GROUP}” to “${RENAMED}”`)).toBeVisible()
+  }
+  await expect(b.shell.conversation(RENAMED)).toBeVisible()
   await members.filter({ hasText: 'Bob' }).getByRole('button', { name: 'Make admin Bob' }).click()
   await expect(members.filter({ hasText: 'Bob' })).toContainText('Admin')
   await expect(systemLine(b, 'Alice made you an admin')).toBeVisible()

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * The `sotto` group commands (part of the command table, `table.ts`): create a group, ask a
- * contact to join, remove a member, leave, list. In `run`, `{"cmd":"group","action":"create",
- * "name":NAME,"member":[CONTACT]}`.
+ * contact to join, remove a member, rename the group, leave, list. In `run`,
+ * `{"cmd":"group","action":"create","name":NAME,"member":[CONTACT]}`.
  */
 import { groupLine } from './lines.js'
 import type { Command, Field, Input } from './table.js'
@@ -38,6 +38,13 @@ export const GROUP_COMMANDS: readonly Command[] = [
     help: 'admins only',
     output: 'one',
     handler: async ({ messenger }, input) => groupLine(await messenger.removeFromGroup(str(input, 'group'), str(input, 'member')))
+  },
+  {
+    name: 'group rename',
+    fields: [group, { key: 'name', label: 'NAME', what: 'a group name', kind: 'string', positional: true }],
+    help: 'admins only; every member shows the new name',
+    output: 'one',
+    handler: async ({ messenger }, input) => groupLine(await messenger.renameGroup(str(input, 'group'), str(input, 'name')))
   },
   {
     name: 'group disappearing',

@@ -2,7 +2,7 @@
 /**
  * A group's membership changes as its timeline shows them: each applied change of its log, in the
  * order the log resolves them, with its author and the member it concerns named (a member who
- * left or was removed keeps the name their card gave them).
+ * left or was removed keeps the name their card gave them; a rename, the name it replaced).
  */
 import { decodeGroupChange } from '../groups/index.js'
 import type { GroupLog, GroupChange } from '../groups/index.js'
@@ -30,6 +30,7 @@ export async function groupHistory (repos: Pick<Repositories, 'contacts'>, log: 
     return name
   }
   const shown: GroupChangeView[] = []
+  let groupName = ''
   for (const c of changes) {
     const view: GroupChangeView = { id: c.id, type: TYPES[c.action.type], at: c.createdAt, by: c.author, byName: await nameOf(c.author) }
     const member = c.action.type === 'add' ? c.action.member.decoded.userId : c.action.type === 'remove' || c.action.type === 'make-admin' ? c.action.userId : undefined
@@ -37,7 +38,8 @@ export async function groupHistory (repos: Pick<Repositories, 'contacts'>, log: 
       view.member = member
       view.memberName = await nameOf(member)
     }
-    if (c.action.type === 'create' || c.action.type === 'rename') view.name = c.action.name
+    if (c.action.type === 'rename') view.previousName = groupName
+    if (c.action.type === 'create' || c.action.type === 'rename') view.name = groupName = c.action.name
     shown.push(view)
   }
   return shown

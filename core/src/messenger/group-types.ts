@@ -60,6 +60,8 @@ export interface GroupChangeView {
   memberName?: string
   /** The group's name it gave (`created`, `renamed`). */
   name?: string
+  /** The group's name it replaced (`renamed`). */
+  previousName?: string
 }
 
 /** Options of {@link Messenger.createGroup}. */

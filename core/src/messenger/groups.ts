@@ -198,6 +198,19 @@ export class Groups {
     })
   }
 
+  /**
+   * Renames the group (admins only): the change goes to every member, and each shows the new name.
+   * The name is checked as a new group's is.
+   */
+  async rename (groupRef: string, name: string): Promise<Group> {
+    return this.change(groupRef, async (tx, change, { log }) => {
+      if (log.state.members.get(this.components.identity.userId)?.admin !== true) throw new NotGroupAdminError('only an admin renames the group')
+      if (log.state.name === name) throw new GroupChangeRefusedError('the group has that name already')
+      const bytes = log.propose(this.components.identity, { type: 'rename', name })
+      await this.announce(tx, change, log, bytes, [...log.state.members.keys()])
+    })
+  }
+
   /** The membership changes of the group `ref` names, oldest first (see group-history.ts). */
   async history (ref: string): Promise<GroupChangeView[]> {
     const { repos } = this.components

@@ -289,6 +289,7 @@ class SottoMessenger implements Messenger {
   async removeFromGroup (ref: string, member: string): Promise<Group> { return this.parts.groups.remove(ref, member) }
   async leaveGroup (ref: string): Promise<Group> { return this.parts.groups.leave(ref) }
   async makeGroupAdmin (ref: string, member: string): Promise<Group> { return this.parts.groups.makeAdmin(ref, member) }
+  async renameGroup (ref: string, name: string): Promise<Group> { return this.parts.groups.rename(ref, name) }
   async groupChanges (ref: string): Promise<GroupChangeView[]> { return this.parts.groups.history(ref) }
   async setGroupDisappearing (ref: string, seconds: number): Promise<Group> { return this.parts.groups.setDisappearing(ref, seconds) }
   async markRead (ref: string): Promise<void> {

@@ -473,6 +473,8 @@ export interface Messenger extends GuestCalls {
   leaveGroup(group: string): Promise<Group>
   /** Makes a member an admin (by user id, alias or name; admins only). */
   makeGroupAdmin(group: string, member: string): Promise<Group>
+  /** Renames a group (admins only; checked as `createGroup`'s name): every member shows the new name. */
+  renameGroup(group: string, name: string): Promise<Group>
   /** A group's membership changes, oldest first, for its timeline. */
   groupChanges(group: string): Promise<GroupChangeView[]>
   /**

@@ -80,6 +80,7 @@ export function fakeMessenger (): { messenger: Messenger, calls: Call[] } {
     createGroup: async (name, members) => fakeGroup(name, members as unknown[]),
     addToGroup: async (g, c) => fakeGroup(g, [c]),
     removeFromGroup: async (g) => fakeGroup(g),
+    renameGroup: async (g, name) => ({ ...fakeGroup(g), name }),
     setGroupDisappearing: async (g, seconds) => ({ ...fakeGroup(g), disappearingSeconds: seconds }),
     leaveGroup: async (g) => ({ ...fakeGroup(g, []), member: false }),
     createGuestLink: async (o) => fakeGuestLink((o as { label?: string }).label ?? ''),

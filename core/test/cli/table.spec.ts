@@ -48,6 +48,7 @@ const BOTH_WAYS: Record<string, { argv: string[], json: Record<string, unknown> 
   },
   'group add': { argv: ['group', 'add', 'Friends', 'bob'], json: { cmd: 'group', action: 'add', group: 'Friends', contact: 'bob' } },
   'group remove': { argv: ['group', 'remove', 'Friends', 'bob'], json: { cmd: 'group', action: 'remove', group: 'Friends', member: 'bob' } },
+  'group rename': { argv: ['group', 'rename', 'Friends', 'Pals'], json: { cmd: 'group', action: 'rename', group: 'Friends', name: 'Pals' } },
   'group disappearing': { argv: ['group', 'disappearing', 'Friends', '60'], json: { cmd: 'group', action: 'disappearing', group: 'Friends', seconds: 60 } },
   'group leave': { argv: ['group', 'leave', 'Friends'], json: { cmd: 'group', action: 'leave', group: 'Friends' } },
   'guest-link': { argv: ['guest-link', '--page', 'http://127.0.0.1:1/g', '--label', 'Bike'], json: { cmd: 'guest-link', page: 'http://127.0.0.1:1/g', label: 'Bike' } },

@@ -321,6 +321,32 @@ describe('groups: limits, timers, blocking and leaving', () => {
     assert.deepEqual([afterLeave.recipientCount, (await alice.group(trio.id)).members.map(m => m.id).sort()], [1, [aliceId, carolId].sort()])
   })
 
+  it('an admin renames the group: every member shows the new name, its timeline the change, and sends by it; others may not', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [aliceId, bobId, carolId] = [alice.identity().userId, bob.identity().userId, carol.identity().userId]
+    const club = await alice.createGroup('Book club', [bobId, carolId])
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === club.id && g.members.length === 3)))
+    await assert.rejects(carol.renameGroup(club.id, 'Carol\'s club'), { name: 'NotGroupAdminError' })
+    await assert.rejects(alice.renameGroup(club.id, '   '), { name: 'InvalidInputError' })
+    await assert.rejects(alice.renameGroup(club.id, 'x'.repeat(1000)), { name: 'InvalidInputError' })
+    const renamed = [alice, bob, carol].map(async m => nextEvent(m, 'group', g => g.id === club.id && g.name === 'Reading circle'))
+    const made = await alice.renameGroup('Book club', 'Reading circle')
+    assert.equal(made.name, 'Reading circle')
+    await Promise.all(renamed)
+    for (const m of [alice, bob, carol]) {
+      assert.equal((await m.group(club.id)).name, 'Reading circle')
+      const last = (await m.groupChanges(club.id)).at(-1)
+      assert.deepEqual(last, { ...last, type: 'renamed', by: aliceId, byName: 'Alice', name: 'Reading circle', previousName: 'Book club' })
+      await assert.rejects(m.group('Book club'), { name: 'NotFoundError' })
+    }
+    assert.equal((await carol.group(club.id)).members.length, 3)
+    const atAlice = shownAt(alice, club.id)
+    await bob.send('Reading circle', 'by its new name')
+    await atAlice.until(1)
+    assert.equal(atAlice.messages[0]?.text, 'by its new name')
+    await assert.rejects(alice.renameGroup(club.id, 'Reading circle'), { name: 'GroupChangeRefusedError' })
+  })
+
   it('a member who introduces themselves is a request, and the group goes on both ways', { timeout: 90_000 }, async () => {
     const { alice, bob, carol } = t
     const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]

@@ -34,6 +34,7 @@ export function groupChangeEntry (c: GroupChangeView): GroupChangeEntry {
   if (c.member != null) entry.member = c.member
   if (c.memberName != null) entry.memberName = c.memberName
   if (c.name != null) entry.name = c.name
+  if (c.previousName != null) entry.previousName = c.previousName
   return entry
 }
 

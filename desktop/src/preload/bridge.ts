@@ -37,6 +37,7 @@ function groupAndGuestCalls (call: Call) {
     addGroupMember: request => call('addGroupMember', request),
     removeGroupMember: request => call('removeGroupMember', request),
     makeGroupAdmin: request => call('makeGroupAdmin', request),
+    renameGroup: request => call('renameGroup', request),
     leaveGroup: request => call('leaveGroup', request),
     setGroupDisappearing: request => call('setGroupDisappearing', request),
     createGuestLink: request => call('createGuestLink', request),

@@ -64,6 +64,7 @@ export const METHOD_CHANNELS = {
   addGroupMember: 'sotto:groups:add',
   removeGroupMember: 'sotto:groups:remove',
   makeGroupAdmin: 'sotto:groups:make-admin',
+  renameGroup: 'sotto:groups:rename',
   leaveGroup: 'sotto:groups:leave',
   setGroupDisappearing: 'sotto:groups:set-disappearing',
   createGuestLink: 'sotto:guests:create-link',

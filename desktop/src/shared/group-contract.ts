@@ -48,7 +48,7 @@ export interface GroupView {
 }
 
 /** One membership change, for the group's timeline. Names are untrusted. */
-export type GroupChangeEntry = Pick<GroupChangeView, 'id' | 'type' | 'at' | 'by' | 'byName' | 'member' | 'memberName' | 'name'>
+export type GroupChangeEntry = Pick<GroupChangeView, 'id' | 'type' | 'at' | 'by' | 'byName' | 'member' | 'memberName' | 'name' | 'previousName'>
 
 /** What a message of a group adds to a `MessageView`. */
 export interface GroupMessageFields {
@@ -82,6 +82,7 @@ export function groupRequestSchemas (timers: readonly number[]) {
     addGroupMember: z.strictObject({ groupId, contactId }),
     removeGroupMember: z.strictObject({ groupId, memberId }),
     makeGroupAdmin: z.strictObject({ groupId, memberId }),
+    renameGroup: z.strictObject({ groupId, name: groupName }),
     leaveGroup: ref,
     setGroupDisappearing: z.strictObject({
       groupId,
@@ -99,11 +100,12 @@ export interface GroupReplies {
   addGroupMember: GroupView
   removeGroupMember: GroupView
   makeGroupAdmin: GroupView
+  renameGroup: GroupView
   leaveGroup: GroupView
   setGroupDisappearing: GroupView
 }
 
-/** The group events: a group was created, joined, or its membership changed. */
+/** The group events: a group was created, joined, renamed, or its membership changed. */
 export interface GroupEvents {
   group: GroupView
 }

@@ -2,7 +2,8 @@
 /**
  * The group calls, answered by the desktop service over real messengers on loopback (Alice, and
  * her contacts Bob and Carol, who are not each other's): payloads checked, views limited to the
- * contract's fields, events pushed as members join, write, and are removed.
+ * contract's fields, events pushed as members join and write, as the group is renamed, and as
+ * members are removed.
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -76,6 +77,8 @@ describe('group calls', () => {
       ['group', { groupId: 'Friends' }],
       ['removeGroupMember', { groupId: '0'.repeat(32), memberId: 'Bob' }],
       ['setGroupDisappearing', { groupId: '0'.repeat(32), seconds: 17 }],
+      ['renameGroup', { groupId: '0'.repeat(32), name: ' ' }],
+      ['renameGroup', { groupId: '0'.repeat(32), name: 'x'.repeat(65) }],
       ['groups', { all: true }]
     ]
     for (const [method, payload] of bad) assert.equal(errorName(await alice.dispatch(method, payload)), 'InvalidPayloadError', `${method} ${JSON.stringify(payload)}`)
@@ -117,6 +120,17 @@ describe('group calls', () => {
     const read = nextEvent(alice, 'unread', u => u.total === 0)
     await call(alice, 'markRead', { contactId: group.id })
     await read
+  })
+
+  it('lets an admin alone rename the group; each member is pushed the new name and shows the change', { timeout: 60_000 }, async () => {
+    assert.equal(errorName(await bob.dispatch('renameGroup', { groupId: group.id, name: 'Bob\'s friends' })), 'NotGroupAdminError')
+    const atCarol = nextEvent(carol, 'group', g => g.id === group.id && g.name === 'Old friends')
+    const renamed = await call<GroupView>(alice, 'renameGroup', { groupId: group.id, name: 'Old friends' })
+    assert.deepEqual(Object.keys(renamed).sort(), [...GROUP_KEYS, 'lastMessage'].sort())
+    assert.equal(renamed.name, 'Old friends')
+    await atCarol
+    const last = (await call<GroupChangeEntry[]>(carol, 'groupChanges', { groupId: group.id })).at(-1)
+    assert.deepEqual(last, { id: last?.id, at: last?.at, type: 'renamed', by: renamed.members.find(m => m.admin)?.id, byName: 'Alice', name: 'Old friends', previousName: 'Friends' })
   })
 
   it('lets admins alone change members; a removed member is told and cannot send', { timeout: 60_000 }, async () => {

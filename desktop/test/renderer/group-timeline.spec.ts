@@ -47,10 +47,11 @@ describe('group timeline', () => {
   it('interleaves membership changes and timer changes with messages, in words', () => {
     const rows = groupRows([
       message('hi', BOB, 2000), message('timed', ME, 4000, 3600), message('still timed', BOB, 5000, 3600), message('untimed', CAROL, 6000)
-    ], [{ ...change('created', 1000, ME), name: 'Friends' }, change('added', 1500, ME, BOB), change('made-admin', 3000, ME, BOB), change('removed', 7000, BOB, ME)], names, true)
+    ], [{ ...change('created', 1000, ME), name: 'Friends' }, change('added', 1500, ME, BOB), change('made-admin', 3000, ME, BOB),
+      { ...change('renamed', 5500, BOB), name: 'Pals', previousName: 'Friends' }, change('removed', 7000, BOB, ME)], names, true)
     assert.deepEqual(texts(rows), [
       '— You created the group “Friends”', '— You added Bob', 'hi', '— You made Bob an admin',
-      '— You set disappearing messages to 1 hour', 'timed', 'still timed', '— Carol turned off disappearing messages', 'untimed',
+      '— You set disappearing messages to 1 hour', 'timed', 'still timed', '— Bob renamed the group from “Friends” to “Pals”', '— Carol turned off disappearing messages', 'untimed',
       '— Bob removed you from the group'
     ])
   })

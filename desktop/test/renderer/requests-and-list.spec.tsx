@@ -81,4 +81,25 @@ describe('conversation list', () => {
     await waitFor(() => { assert.equal(within(list).queryByLabelText('2 unread'), null) })
     assert.equal(bobButton.getAttribute('aria-current'), 'true')
   })
+
+  it('shows the user\'s own message as a contact\'s last one once sent, that conversation first', async () => {
+    let bob = ''
+    h = await renderApp({
+      seed: m => {
+        m.seedContact('Dan')
+        bob = m.seedContact('Bob').id
+      }
+    })
+    const list = await screen.findByRole('list', { name: 'Conversations' })
+    const order = (): string[] => within(list).getAllByRole('button').map(b => b.querySelector('.conversation-name')?.textContent ?? '')
+    act(() => { h.messenger().receive(bob, 'from Bob') })
+    await within(list).findByText('from Bob')
+    assert.deepEqual(order(), ['Bob', 'Dan'])
+    await h.user.click(within(list).getByRole('button', { name: /Dan/ }))
+    await screen.findByRole('heading', { level: 2, name: 'Dan' })
+    await h.user.click(screen.getByLabelText('Message'))
+    await h.user.keyboard('hello Dan{Enter}')
+    await within(list).findByText('You: hello Dan')
+    assert.deepEqual(order(), ['Dan', 'Bob'], 'newest activity first')
+  })
 })

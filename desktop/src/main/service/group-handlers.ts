@@ -2,8 +2,8 @@
 /**
  * Calls about groups: the list (each with its newest message, for the conversation list), one
  * group, its membership changes (for the timeline), creating, adding, removing, making an admin,
- * leaving, and the disappearing timer. A group's messages go through the message calls, with the
- * group id as `contactId`.
+ * renaming, leaving, and the disappearing timer. A group's messages go through the message calls,
+ * with the group id as `contactId`.
  */
 import { groupChangeEntry, groupView } from '../group-views.js'
 import { messageView } from '../views.js'
@@ -33,6 +33,7 @@ export function groupHandlers ({ messenger, refreshUnread }: GroupHandlersCompon
     addGroupMember: async ({ groupId, contactId }) => shown(messenger().addToGroup(groupId, contactId)),
     removeGroupMember: async ({ groupId, memberId }) => shown(messenger().removeFromGroup(groupId, memberId)),
     makeGroupAdmin: async ({ groupId, memberId }) => shown(messenger().makeGroupAdmin(groupId, memberId)),
+    renameGroup: async ({ groupId, name }) => shown(messenger().renameGroup(groupId, name)),
     leaveGroup: async ({ groupId }) => {
       const left = await shown(messenger().leaveGroup(groupId))
       void refreshUnread()

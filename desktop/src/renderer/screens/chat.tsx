@@ -3,7 +3,7 @@
  * A conversation: its messages (virtualised, with day separators and per-message delivery state),
  * the composer, and the conversation's controls: safety number, disappearing timer, block, delete.
  */
-import { useEffect, useId, useState } from 'react'
+import { useCallback, useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
@@ -33,15 +33,19 @@ export interface ChatProps {
   onDeleted: () => void
   /** A message to show once it is loaded (a search result). */
   jumpToId?: string
+  /** The user sent a message (the conversation list shows it and moves the contact up). */
+  onSent?: () => void
 }
 
 /** The chat screen. */
-export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode {
+export function Chat ({ contactId, onDeleted, jumpToId, onSent }: ChatProps): ReactNode {
   const client = useClient()
   const titleId = useId()
   const { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing } = useConversation(contactId)
   const [dialog, setDialog] = useState<ChatDialog | undefined>()
-  const files = useFileSender(contactId, addMessage)
+  // The main side pushes no event for the user's own messages: the list learns of them here.
+  const sent = useCallback((message: MessageView) => { addMessage(message); onSent?.() }, [addMessage, onSent])
+  const files = useFileSender(contactId, sent)
   const drop = useFileDrop(files.send, contact?.blocked !== false)
   const [replyTo, setReplyTo] = useState<MessageView>()
   // A message to show (a search result): older pages load until it is there, or none is left.
@@ -96,7 +100,7 @@ export function Chat ({ contactId, onDeleted, jumpToId }: ChatProps): ReactNode 
       />
       {typing && <p className='typing' role='status'><PeerName name={contact.alias} /> is typing…</p>}
       <UploadStatus sender={files} />
-      <Composer contactId={contactId} blocked={contact.blocked} onSent={addMessage} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} onFiles={files.send} />
+      <Composer contactId={contactId} blocked={contact.blocked} onSent={sent} replyTo={replyTo} onCancelReply={() => { setReplyTo(undefined) }} onFiles={files.send} />
       <ChatDialogs
         dialog={dialog}
         contact={contact}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * A group's info: its members, admins marked, each with their safety number; for admins, Add
- * member (from contacts), Remove and Make admin; for everyone, Leave (after confirmation).
+ * A group's info: its members, admins marked, each with their safety number; for admins, Rename,
+ * Add member (from contacts), Remove and Make admin; for everyone, Leave (after confirmation).
  */
 import { useEffect, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -48,6 +48,23 @@ function AddMember ({ group, onGroup }: Pick<GroupInfoProps, 'group' | 'onGroup'
       </select>
       <button type='submit' disabled={picked === '' || add.busy}>Add member</button>
       {add.error != null && <p role='alert' className='error'>{add.error}</p>}
+    </form>
+  )
+}
+
+/** Renames the group (admins only): every member shows the new name. */
+function RenameGroup ({ group, onGroup }: Pick<GroupInfoProps, 'group' | 'onGroup'>): ReactNode {
+  const client = useClient()
+  const nameId = useId()
+  const [name, setName] = useState(group.name)
+  const rename = useAction(async () => { onGroup(await client.renameGroup({ groupId: group.id, name: name.trim() })) })
+  const unchanged = name.trim() === '' || name.trim() === group.name
+  return (
+    <form aria-label='Rename the group' onSubmit={e => { e.preventDefault(); if (!unchanged) void rename.run() }}>
+      <label htmlFor={nameId}>Group name</label>
+      <input id={nameId} value={name} maxLength={64} required onChange={e => { setName(e.target.value) }} />
+      <button type='submit' disabled={unchanged || rename.busy}>Rename</button>
+      {rename.error != null && <p role='alert' className='error'>{rename.error}</p>}
     </form>
   )
 }
@@ -115,6 +132,7 @@ export function GroupInfo ({ group, selfId, onGroup, onClose }: GroupInfoProps):
       <ul className='group-members' aria-label='Members'>
         {group.members.map(m => <MemberRow key={m.id} member={m} group={group} selfId={selfId} onSafety={m => { void showSafety.run(m) }} onChange={change} />)}
       </ul>
+      {group.admin && <RenameGroup key={group.name} group={group} onGroup={onGroup} />}
       {group.admin && <AddMember group={group} onGroup={onGroup} />}
       {error != null && <p role='alert' className='error'>{error}</p>}
       <div className='dialog-actions'>

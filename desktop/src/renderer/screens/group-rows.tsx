@@ -41,7 +41,9 @@ export function changeText (c: GroupChangeEntry, names: GroupNames): string {
     case 'removed': return c.member === names.selfId ? `${by} removed you from the group` : `${by} removed ${member}`
     case 'made-admin': return `${by} made ${member} an admin`
     case 'left': return `${by} left the group`
-    default: return `${by} renamed the group “${cleanName(c.name ?? '')}”`
+    default: return c.previousName != null
+      ? `${by} renamed the group from “${cleanName(c.previousName)}” to “${cleanName(c.name ?? '')}”`
+      : `${by} renamed the group “${cleanName(c.name ?? '')}”`
   }
 }
 

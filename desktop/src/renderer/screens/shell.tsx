@@ -81,7 +81,7 @@ export function Shell ({ status, initialView, onSettings }: ShellProps): ReactNo
 
   let pane: ReactNode
   switch (view.kind) {
-    case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} {...(view.messageId != null ? { jumpToId: view.messageId } : {})} onDeleted={() => { setView({ kind: 'chats' }); reload() }} />; break
+    case 'chat': pane = <Chat key={view.contactId} contactId={view.contactId} {...(view.messageId != null ? { jumpToId: view.messageId } : {})} onDeleted={() => { setView({ kind: 'chats' }); reload() }} onSent={reload} />; break
     case 'group': pane = <GroupChat key={view.groupId} groupId={view.groupId} selfId={status.identity?.userId ?? ''} onSent={reload} />; break
     case 'requests': pane = <Requests requests={requests} onAccepted={open} onChanged={reload} />; break
     case 'add': pane = <AddContact key={view.invite} {...(view.invite != null ? { invite: view.invite } : {})} confirmed={view.confirmed === true} onAdded={id => { reload(); open(id) }} />; break
