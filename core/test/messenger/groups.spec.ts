@@ -5,7 +5,7 @@
  * and in each sender's order; a removed member is sent nothing more and opens nothing sent after.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { groupDecrypt, sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
@@ -19,7 +19,8 @@ import { openStore } from '../../src/storage/index.js'
 import { Mutex } from '../../src/messenger/lock.js'
 import { keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
-import { nextEvent, introduce, startMessenger, tempDir, testOptions } from './helpers.js'
+import { aliceAndFriends, groupReaches } from './group-helpers.js'
+import { nextEvent, startMessenger, testOptions } from './helpers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
 
 /** The envelopes waiting in the outbox of the (stopped) messenger in `dir` for `contactId`. */
@@ -92,13 +93,6 @@ async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]
   }
 }
 
-/** Resolves once `m` holds group `id` with `count` members (or, for 0, once it is no member). */
-async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promise<Group> {
-  const found = (await m.groups()).find(match)
-  if (found != null) return found
-  return nextEvent(m, 'group', match)
-}
-
 /** Resolves once message `id` of conversation `ref` at `m` satisfies `match` (looked at again on each of its status events). */
 async function messageReaches (m: Messenger, ref: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
   return new Promise((resolve, reject) => {
@@ -133,33 +127,6 @@ function shownAt (m: Messenger, groupId: string): { messages: Message[], until(c
       while (messages.length < count) await new Promise<void>(resolve => { wake = resolve })
     }
   }
-}
-
-interface Trio { alice: Messenger, bob: Messenger, carol: Messenger, dirs: string[] }
-
-/**
- * Alice, Bob and Carol, started before the suite's tests and stopped after (a test that restarts
- * one puts the new one here): Bob and Carol are Alice's contacts, not each other's.
- */
-function aliceAndFriends (): Trio {
-  const trio = { dirs: [] } as unknown as Trio
-  const cleanups: Array<() => Promise<void>> = []
-  before(async () => {
-    for (let i = 0; i < 3; i++) {
-      const { dir, cleanup } = await tempDir()
-      trio.dirs.push(dir)
-      cleanups.push(cleanup)
-    }
-    const started = await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(trio.dirs[i] as string, name)))
-    Object.assign(trio, { alice: started[0], bob: started[1], carol: started[2] })
-    await introduce(trio.alice, trio.bob)
-    await introduce(trio.alice, trio.carol)
-  })
-  after(async () => {
-    await Promise.allSettled([trio.alice, trio.bob, trio.carol].map(async m => m?.stop()))
-    for (const cleanup of cleanups) await cleanup()
-  })
-  return trio
 }
 
 describe('groups between messengers', () => {
