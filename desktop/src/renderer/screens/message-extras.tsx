@@ -56,7 +56,7 @@ export function MessageQuote ({ id, quoted, onJump }: { id: string, quoted: Mess
     return <button type='button' className='message-quote message-quote-missing' onClick={() => { onJump(id) }}>Reply to an earlier message</button>
   }
   return (
-    <button type='button' className='message-quote' onClick={() => { onJump(id) }} aria-label='Show the message this replies to'>
+    <button type='button' className='message-quote' onClick={() => { onJump(id) }} title='Show the message this replies to'>
       {quoted.deleted === true ? <em>Deleted message</em> : <PeerText text={quoted.text.slice(0, 140)} />}
     </button>
   )
