@@ -3,7 +3,7 @@
  * Replies, reactions, edits and deletes in a group between three real messengers on loopback:
  * each reaches both other members (one not the actor's contact), a reaction replaces the
  * member's earlier one and names them, only a message's author edits or deletes it (a forged
- * edit is dropped by the others), a removed member is sent none of what comes after, and one a
+ * edit is dropped by the others), a blocked member's is refused, a removed member is sent none of what comes after, and one a
  * member could not open is sealed again to them when they ask.
  */
 import assert from 'node:assert/strict'
@@ -103,6 +103,25 @@ describe('actions in a group', () => {
     await bob.send(group.id, 'bob after')
     await Promise.all(after)
     for (const m of [alice, carol]) assert.equal((await shown(m, group.id, target.id))?.text, 'alice writes')
+  })
+
+  it('a blocked member\'s reaction is refused', { timeout: 60_000 }, async () => {
+    const { alice, bob, carol } = t
+    const bobId = bob.identity().userId
+    const arrived = [alice, bob].map(async m => nextEvent(m, 'message', x => x.text === 'carol asks'))
+    const target = await carol.send(group.id, 'carol asks')
+    await Promise.all(arrived)
+    await carol.block(bobId)
+    const atAlice = about(alice, 'reaction', target.id, r => r.by === bobId)
+    await bob.react(target.id, '👎')
+    await atAlice
+    await carol.unblock(bobId)
+    // Bob's outbox to Carol keeps its order: once his next text is in, the reaction was refused.
+    const after = nextEvent(carol, 'message', x => x.text === 'bob again')
+    await bob.send(group.id, 'bob again')
+    await after
+    assert.equal((await shown(carol, group.id, target.id))?.reactions, undefined)
+    assert.deepEqual((await shown(alice, group.id, target.id))?.reactions, [{ by: bobId, emoji: '👎' }])
   })
 
   it('a removed member is sent none of the replies, reactions, edits and deletes after the removal', { timeout: 60_000 }, async () => {
