@@ -9,13 +9,15 @@
 import { randomBytes } from 'node:crypto'
 import { recipientsOf } from '../groups/index.js'
 import { GroupChangeRefusedError, NotFoundError } from '../errors.js'
+import { decodeContent, encodeContent } from '../protocol/index.js'
 import { fromHex, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
 import { editRefusal, resealedAction, setReaction, wipe } from './conversation-actions.js'
 import { Routes } from './group-fanout.js'
+import { decodeRecord, encodeRecord } from './records.js'
 import type { GroupLog } from '../groups/index.js'
 import type { Content } from '../protocol/index.js'
-import type { Transaction } from '../storage/types.js'
+import type { Key, Transaction } from '../storage/types.js'
 import type { ActionBody, ActionEvent } from './conversation-actions.js'
 import type { Groups } from './groups.js'
 import type { ContactRecord, SentControl } from './records.js'
@@ -70,16 +72,20 @@ export class GroupActions {
   /**
    * Applies member `from`'s reaction, edit or delete in `content` (checked to be of the group it was
    * sealed for) in `tx`; resolves with the events to emit once durable (none when it is dropped),
-   * or undefined when `from` is blocked: what they do is refused.
+   * `blocked` when `from` is blocked (what they do is refused), or `early` when its target is not
+   * here (the caller drops it, or holds it with its target).
    */
-  async receive (tx: Transaction, from: string, content: Content): Promise<ActionEvent[] | undefined> {
+  async receive (tx: Transaction, from: string, content: Content): Promise<ActionEvent[] | 'blocked' | 'early'> {
     const { repos } = this.groups.components
-    if ((await repos.contacts.get(from, tx))?.blocked === true) return undefined
+    if ((await repos.contacts.get(from, tx))?.blocked === true) return 'blocked'
     const action = (content.reaction ?? content.edit ?? content.delete) as NonNullable<Content['delete']>
     const groupId = toHex(action.groupId as Uint8Array)
     const m = await repos.message(toHex(action.target), tx)
-    // One that comes before its target is dropped, as in a conversation.
-    if (m?.groupId !== groupId || m.deleted === true) return this.ignored('unknown target')
+    if (m == null) {
+      this.ignored('unknown target')
+      return 'early'
+    }
+    if (m.groupId !== groupId || m.deleted === true) return this.ignored('unknown target')
     if (content.reaction != null) {
       setReaction(m, from, content.reaction.emoji)
       repos.messages.put(tx, m)
@@ -116,11 +122,37 @@ export class GroupActions {
     return withGroupId(body, fromHex(groupId))
   }
 
+  /**
+   * Keeps member `from`'s action `content`, whose target `target` is held here (it came before its
+   * sender's key), until that is stored ({@link applyEarly}).
+   */
+  keepEarly (tx: Transaction, target: string, from: string, content: Content): void {
+    tx.put(earlyKey(target, toHex(content.id)), encodeRecord({ from, content: encodeContent(content) }))
+  }
+
+  /** Applies in `tx` the actions kept for message `target`, just stored; resolves with their events. */
+  async applyEarly (tx: Transaction, target: string): Promise<ActionEvent[]> {
+    const events: ActionEvent[] = []
+    for await (const bytes of tx.values(['group-early', target])) {
+      const kept = decodeRecord<{ from: string, content: Uint8Array }>(bytes)
+      const content = decodeContent(kept.content)
+      tx.del(earlyKey(target, toHex(content.id)))
+      const applied = await this.receive(tx, kept.from, content)
+      if (Array.isArray(applied)) events.push(...applied)
+    }
+    return events
+  }
+
   /** Notes, without any content, that a member's action was dropped; there is nothing to emit. */
   private ignored (reason: string): ActionEvent[] {
     this.groups.components.log.debug('group action ignored', { reason })
     return []
   }
+}
+
+/** Where an action that came before its held target waits for it. */
+function earlyKey (target: string, id: string): Key {
+  return ['group-early', target, id]
 }
 
 /** `body` (a reaction, edit or delete) marked as acting on a message of group `groupId`. */

@@ -225,10 +225,18 @@ export class GroupInbox {
     return changes.length === 0 ? undefined : { groupUpdate: { groupId: fromHex(sent.groupId), changes } }
   }
 
-  /** A member's reaction, edit or delete (group-actions.ts): refused when they are blocked. */
+  /**
+   * A member's reaction, edit or delete (group-actions.ts): refused when they are blocked. One whose
+   * target is held here (it came before its sender's key) is kept until that is stored; one whose
+   * target is unknown otherwise is dropped.
+   */
   private async act (tx: Transaction, id: string, from: string, content: Content): Promise<InboxOutcome> {
-    const events = await this.actions.receive(tx, from, content)
-    return events == null ? refused('refused') : this.done(tx, id, from, { ...nothing(), events })
+    const applied = await this.actions.receive(tx, from, content)
+    if (applied === 'blocked') return refused('refused')
+    if (applied !== 'early') return this.done(tx, id, from, { ...nothing(), events: applied })
+    const target = toHex((content.reaction ?? content.edit ?? content.delete as NonNullable<Content['delete']>).target)
+    if (await this.isHeld(target)) this.actions.keepEarly(tx, target, from, content)
+    return this.done(tx, id, from)
   }
 
   /** A group text from member `from`: stored in the group's conversation, unless they are blocked. */
@@ -270,7 +278,10 @@ export class GroupInbox {
     info.unread += 1
     info.lastActivity = now
     this.groups.record(tx, info)
-    return { result: { status: 'STORED' }, accepted: { ...nothing(), message }, commit: true }
+    const events = await this.actions.applyEarly(tx, id)
+    // The inbox may write `message` again: it carries what they changed.
+    if (events.length > 0) Object.assign(message, await repos.message(id, tx))
+    return { result: { status: 'STORED' }, accepted: { ...nothing(), message, ...(events.length > 0 ? { events } : {}) }, commit: true }
   }
 
   /**
@@ -299,7 +310,7 @@ export class GroupInbox {
     const { repos, events } = this.groups.components
     for await (const bytes of repos.state.store.values(senderId != null ? ['group-held', senderId] : ['group-held'])) {
       const held = decodeRecord<Held>(bytes)
-      const shown = await repos.state.change(async (tx, change) => {
+      const accepted = await repos.state.change(async (tx, change) => {
         if (await tx.get(keys.messageRef(held.id)) != null) {
           tx.del(heldKey(held.senderId, held.id))
           return undefined
@@ -309,10 +320,19 @@ export class GroupInbox {
         // Opened, or refused for good: held no longer (a refusal keeps nothing else).
         const keep = outcome.commit === true ? tx : change.fresh()
         keep.del(heldKey(held.senderId, held.id))
-        return outcome.accepted?.message
+        return outcome.accepted
       })
-      if (shown != null) events.emit('message', toMessage(shown))
+      if (accepted?.message != null) events.emit('message', toMessage(accepted.message))
+      for (const e of accepted?.events ?? []) events.emit(e.event, e.detail as never)
     }
+  }
+
+  /** Whether a group message with envelope id `id` is held here (see {@link hold}). */
+  private async isHeld (id: string): Promise<boolean> {
+    for await (const bytes of this.groups.components.repos.state.store.values(['group-held'])) {
+      if (decodeRecord<Held>(bytes).id === id) return true
+    }
+    return false
   }
 
   /** Once `change` is durable, opens again what was held from `senderId` (or from anyone). */

@@ -162,7 +162,7 @@ describe('actions in a group', () => {
 describe('a group action a member could not open', () => {
   const t = aliceAndFriends()
 
-  it('is sealed again to them, with the sender\'s key, when they ask', { timeout: 90_000 }, async () => {
+  it('is sealed again to them, with the sender\'s key, when they ask; one held before its target is not lost', { timeout: 90_000 }, async () => {
     const { alice, bob, carol } = t
     const [bobId, carolId] = [bob, carol].map(m => m.identity().userId) as [string, string]
     const group = await alice.createGroup('Again', [bobId, carolId])
@@ -175,25 +175,34 @@ describe('a group action a member could not open', () => {
     await carol.send(group.id, 'carol was here')
     await atBob
 
-    // Bob's first group message (his reaction) waits for Carol, offline, behind his sender key.
+    // Bob's first group messages (a reaction, a text, a reaction to that text) wait for Carol,
+    // offline, behind his sender key.
     const listen = (m: Messenger): string => (m.addresses()[0] as string).replace(/\/p2p\/.*$/, '')
     const [bobListen, carolListen] = [listen(bob), listen(carol)]
     await carol.stop()
     const atAlice = about(alice, 'reaction', target.id)
     await bob.react(target.id, '👍')
     await atAlice
+    const own = await bob.send(group.id, 'bob writes')
+    await bob.react(own.id, '🎉')
     await bob.stop()
-    // Both are lost on their way; Carol is handed the group message alone, without Bob's key.
+    // All are lost on their way; Carol is handed the group messages alone, without Bob's key, the
+    // reaction to his text before the text.
     const lost = await outboxOf(t.dirs[1] as string, 'Bob', carolId, true)
-    const parts = lost.filter(e => decodeEnvelope(e).sealed[0] === 0x22)
-    assert.deepEqual([lost.length, parts.length], [2, 1])
+    const parts = lost.filter(e => decodeEnvelope(e).sealed[0] === 0x22).reverse()
+    assert.deepEqual([lost.length, parts.length], [4, 3])
     t.bob = await startMessenger(t.dirs[1] as string, 'Bob', { listen: [bobListen] })
     t.carol = await startMessenger(t.dirs[2] as string, 'Carol', { listen: [carolListen] })
-    const reaction = about(t.carol, 'reaction', target.id)
-    assert.deepEqual(await handTo(t.carol, parts), ['STORED'])
-    // Held, she asks Bob, who is not her contact, to seal it again: his key comes, then the reaction.
-    assert.deepEqual(await reaction, { contactId: group.id, id: target.id, by: bobId, emoji: '👍', group: group.id })
+    const [theirs, ownReaction] = [about(t.carol, 'reaction', target.id), about(t.carol, 'reaction', own.id)]
+    const text = nextEvent(t.carol, 'message', m => m.id === own.id)
+    assert.deepEqual(await handTo(t.carol, parts), ['STORED', 'STORED', 'STORED'])
+    // Held, she asks Bob, who is not her contact, to seal them again: his key comes, then each;
+    // the reaction to his text is not dropped for coming before it.
+    assert.deepEqual(await theirs, { contactId: group.id, id: target.id, by: bobId, emoji: '👍', group: group.id })
+    assert.equal((await ownReaction).emoji, '🎉')
+    await text
     assert.deepEqual((await shown(t.carol, group.id, target.id))?.reactions, [{ by: bobId, emoji: '👍' }])
+    assert.deepEqual((await shown(t.carol, group.id, own.id))?.reactions, [{ by: bobId, emoji: '🎉' }])
     assert.deepEqual([await t.carol.requests(), await t.bob.requests()], [[], []])
   })
 })
