@@ -158,17 +158,10 @@ export class ConversationActions {
     if (change == null) return []
     const m = await this.target(tx, contact, change.target, content.edit != null ? 'edit' : 'delete')
     if (m == null || !this.theirsInWindow(m, content.sentAt)) return []
-    if (content.edit != null) {
-      // Edits may arrive out of order: the latest one wins.
-      if (m.editedAt != null && m.editedAt >= content.sentAt) return this.ignored('edit', 'stale')
-      m.text = content.edit.text
-      m.editedAt = content.sentAt
-      this.components.repos.messages.put(tx, m)
-      return [{ event: 'edit', detail: toMessage(m) }]
-    }
-    wipe(m)
+    const events = applyEditOrDelete(m, content)
+    if (events.length === 0) return this.ignored('edit', 'stale')
     this.components.repos.messages.put(tx, m)
-    return [{ event: 'delete', detail: { contactId: contact.id, id: m.id, everyone: true } }]
+    return events
   }
 
   /**
@@ -283,6 +276,22 @@ export function editRefusal (m: MessageRecord, at: number): string | undefined {
   return m.direction !== 'in' ? 'not their message' : at - m.sentAt > EDIT_WINDOW_MS ? 'outside the window' : undefined
 }
 
+/**
+ * Applies its sender's edit or delete in `content` to `m` (checked to be theirs, within the
+ * window); resolves with the event to emit, or none for an edit older than the text shown (edits
+ * may arrive out of order: the latest one wins). The caller writes `m`.
+ */
+export function applyEditOrDelete (m: MessageRecord, content: Pick<Content, 'edit' | 'sentAt'>): ActionEvent[] {
+  if (content.edit != null) {
+    if (m.editedAt != null && m.editedAt >= content.sentAt) return []
+    m.text = content.edit.text
+    m.editedAt = content.sentAt
+    return [{ event: 'edit', detail: toMessage(m) }]
+  }
+  wipe(m)
+  return [{ event: 'delete', detail: { contactId: m.contactId, id: m.id, everyone: true, ...inGroup(m) } }]
+}
+
 /** The `group` field of an event about `m`, when it is a group's. */
 function inGroup (m: MessageRecord): { group?: string } {
   return m.groupId != null ? { group: m.groupId } : {}
@@ -297,7 +306,7 @@ export function setReaction (m: MessageRecord, by: string, emoji: string): void 
 }
 
 /** Deleted for everyone: text, quote, reactions and edit time are removed. */
-export function wipe (m: MessageRecord): void {
+function wipe (m: MessageRecord): void {
   m.text = ''
   m.deleted = true
   delete m.reactions

@@ -11,8 +11,7 @@ import { recipientsOf } from '../groups/index.js'
 import { GroupChangeRefusedError, NotFoundError } from '../errors.js'
 import { decodeContent, encodeContent } from '../protocol/index.js'
 import { fromHex, toHex } from '../util/index.js'
-import { toMessage } from './context.js'
-import { editRefusal, resealedAction, setReaction, wipe } from './conversation-actions.js'
+import { applyEditOrDelete, editRefusal, resealedAction, setReaction } from './conversation-actions.js'
 import { Routes } from './group-fanout.js'
 import { decodeRecord, encodeRecord } from './records.js'
 import type { GroupLog } from '../groups/index.js'
@@ -93,17 +92,10 @@ export class GroupActions {
     }
     const refusal = m.senderId !== from ? 'not their message' : editRefusal(m, content.sentAt)
     if (refusal != null) return this.ignored(refusal)
-    if (content.edit != null) {
-      // Edits may arrive out of order: the latest one wins.
-      if (m.editedAt != null && m.editedAt >= content.sentAt) return this.ignored('stale')
-      m.text = content.edit.text
-      m.editedAt = content.sentAt
-      repos.messages.put(tx, m)
-      return [{ event: 'edit', detail: toMessage(m) }]
-    }
-    wipe(m)
+    const events = applyEditOrDelete(m, content)
+    if (events.length === 0) return this.ignored('stale')
     repos.messages.put(tx, m)
-    return [{ event: 'delete', detail: { contactId: groupId, id: m.id, everyone: true, group: groupId } }]
+    return events
   }
 
   /**
