@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Journey 16, groups: Alice makes a group of Bob and Carol, who are not each other's contacts; all
- * three talk and each sees the others' messages under their names; Alice sets a timer, which the
- * others see in the timeline; Bob and Carol compare safety numbers from the group info (which
- * offers them no Rename); Alice renames the group, which the others see, makes Bob an admin and
- * removes Carol, who is told and can no longer write, while Alice and Bob go on and nothing they
- * write reaches Carol's screen. axe checks the group chat and the group info.
+ * three talk and each sees the others' messages under their names; Bob replies to Carol, both
+ * react (each reaction named by its member), Carol edits, Alice deletes one for everyone, and each
+ * sees all of it; Alice sets a timer, which the others see in the timeline; Bob and Carol compare
+ * safety numbers from the group info (which offers them no Rename); Alice renames the group, which
+ * the others see, makes Bob an admin and removes Carol, who is told and can no longer write, while
+ * Alice and Bob go on and nothing they write or react reaches Carol's screen. axe checks the group
+ * chat and the group info.
  */
 import { checkScreen } from '../fixtures/axe.ts'
 import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
@@ -19,6 +21,19 @@ const RENAMED = 'Reading circle'
 /** A line of the group's timeline that is no message (a membership change, a timer). */
 function systemLine (ui: Screens, text: string | RegExp): Locator {
   return ui.chat.log.locator('.system-line').filter({ hasText: text })
+}
+
+/** A message's action button (the actions show on hover or focus). */
+async function action (message: Locator, name: string): Promise<void> {
+  await message.hover()
+  await message.getByRole('button', { name, exact: true }).click()
+}
+
+/** Reacts with `emoji` to the message showing `text` in `ui`'s open chat. */
+async function react (ui: Screens, text: string, emoji: string): Promise<void> {
+  const message = ui.chat.message(text)
+  await action(message, 'React')
+  await message.getByRole('button', { name: emoji }).click()
 }
 
 /** Sends `text` in the open group chat; each of `readers` then shows it under `sender`'s name. */
@@ -91,6 +106,31 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await expect(a.shell.conversation(GROUP).locator('.conversation-preview')).toHaveText('You: Good, see you Friday')
   await expect(c.chat.message('Dune works for me').locator('.sender-name')).toHaveText('Bob: ')
 
+  // Bob replies to Carol, who is not his contact: both others see the quote.
+  await action(b.chat.message('Me too, chapter one by Friday'), 'Reply')
+  await say(b, 'Bob', 'Friday is tight, Saturday?', [a, c])
+  for (const ui of [a, c]) await expect(ui.chat.message('Friday is tight, Saturday?').locator('.message-quote')).toHaveText('Me too, chapter one by Friday')
+  // Carol and Alice react to the reply; each reaction names its member.
+  await react(c, 'Friday is tight, Saturday?', '👍')
+  await expect(b.chat.message('Friday is tight, Saturday?').locator('.message-reactions')).toHaveText('👍 Carol')
+  await react(a, 'Friday is tight, Saturday?', '👍')
+  await expect(b.chat.message('Friday is tight, Saturday?').locator('.message-reactions')).toHaveText('👍 2 Carol, Alice')
+  await react(a, 'Friday is tight, Saturday?', '❤️')
+  await expect(b.chat.message('Friday is tight, Saturday?').locator('.message-reactions')).toHaveText('👍 Carol❤️ Alice')
+  await expect(c.chat.message('Friday is tight, Saturday?').locator('.message-reactions')).toHaveText('👍 You❤️ Alice')
+  // Carol edits her message; Alice deletes one of hers for everyone.
+  await action(c.chat.message('Me too, chapter one by Friday'), 'Edit')
+  await c.page.getByRole('textbox', { name: 'New text' }).fill('Me too, chapter one by Saturday')
+  await c.page.getByRole('button', { name: 'Save' }).click()
+  for (const ui of [a, b]) await expect(ui.chat.message('Me too, chapter one by Saturday').locator('.edited')).toBeVisible()
+  await say(a, 'Alice', 'wrong chat, sorry', [b, c])
+  await action(a.chat.message('wrong chat, sorry'), 'Delete')
+  await a.chat.message('wrong chat, sorry').getByRole('button', { name: 'Delete for everyone' }).click()
+  for (const ui of [a, b, c]) {
+    await expect(ui.chat.message('This message was deleted')).toBeVisible()
+    await expect(ui.chat.message('wrong chat, sorry')).toHaveCount(0)
+  }
+
   // A timer: Alice's next texts carry it, and the others see that in the timeline.
   await a.chat.timer.selectOption('3600')
   await expect(a.page.getByText('Your messages disappear 1 hour after they are sent.')).toBeVisible()
@@ -140,10 +180,13 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   // Alice and Bob go on; once Bob shows their words, Carol's screen still has none of them.
   await say(a, 'Alice', 'Just the two of us now', [b])
   await say(b, 'Bob', 'Then chapter two as well', [a])
+  await react(a, 'Me too, chapter one by Saturday', '🙏')
+  await expect(b.chat.message('Me too, chapter one by Saturday').locator('.message-reactions')).toHaveText('🙏 Alice')
   await expect(systemLine(b, 'Alice removed Carol')).toBeVisible()
   await expect(a.chat.state('Just the two of us now')).toHaveText(/Delivered to 1 of 1/)
   await expect(c.chat.message('Just the two of us now')).toHaveCount(0)
   await expect(c.chat.message('Then chapter two as well')).toHaveCount(0)
   expect(await c.chat.rows.count()).toBe(carolRows)
   expect(await c.chat.renderedTexts()).not.toContain('Just the two of us now')
+  await expect(c.chat.message('Me too, chapter one by Saturday').locator('.message-reactions')).toHaveCount(0)
 })

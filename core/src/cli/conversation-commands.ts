@@ -14,8 +14,8 @@ const str = (input: Input, key: string): string => input[key] as string
 export const CONVERSATION_COMMANDS: readonly Command[] = [
   {
     name: 'reply',
-    fields: [{ key: 'to', label: 'CONTACT', what: 'a contact', kind: 'string', positional: true }, messageId, text],
-    help: 'quotes message MESSAGE_ID of the conversation',
+    fields: [{ key: 'to', label: 'CONTACT', what: 'a contact or group', kind: 'string', positional: true }, messageId, text],
+    help: 'quotes message MESSAGE_ID of the conversation or group',
     output: 'one',
     handler: async ({ messenger }, input) => {
       const m = await messenger.reply(str(input, 'to'), str(input, 'id'), str(input, 'text'))
@@ -25,7 +25,7 @@ export const CONVERSATION_COMMANDS: readonly Command[] = [
   {
     name: 'react',
     fields: [messageId, { key: 'emoji', label: 'EMOJI', what: 'an emoji ("" removes yours)', kind: 'string', positional: true }],
-    help: 'replaces your reaction; "" removes it',
+    help: 'replaces your reaction; "" removes it (in a group too)',
     output: 'one',
     handler: async ({ messenger }, input) => messageLine(await messenger.react(str(input, 'id'), str(input, 'emoji')))
   },

@@ -42,9 +42,9 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   messenger.on('expired', e => { json({ event: 'expired', contact: e.contactId, ids: e.ids }) })
   messenger.on('contact', c => { json({ event: 'contact', ...contactLine(c) }) })
   messenger.on('relay', r => { json({ event: 'relay', ...relayLine(r) }) })
-  messenger.on('reaction', r => { json({ event: 'reaction', contact: r.contactId, id: r.id, by: r.by, emoji: r.emoji }) })
-  messenger.on('edit', m => { json({ event: 'edit', contact: m.contactId, id: m.id, text: m.text, editedAt: m.editedAt }) })
-  messenger.on('delete', d => { json({ event: 'delete', contact: d.contactId, id: d.id, everyone: d.everyone }) })
+  messenger.on('reaction', r => { json({ event: 'reaction', ...where(r.contactId, r.group), id: r.id, by: r.by, emoji: r.emoji }) })
+  messenger.on('edit', m => { json({ event: 'edit', ...where(m.contactId, m.groupId), id: m.id, text: m.text, editedAt: m.editedAt }) })
+  messenger.on('delete', d => { json({ event: 'delete', ...where(d.contactId, d.group), id: d.id, everyone: d.everyone }) })
   messenger.on('typing', t => { json({ event: 'typing', contact: t.contactId, started: t.started }) })
   messenger.on('file', f => { json({ event: 'progress', id: f.id, contact: f.contactId, state: f.state, bytes: f.bytes, total: f.total, ...(f.error != null ? { error: f.error } : {}), ...(f.reason != null ? { reason: f.reason } : {}) }) })
   messenger.on('replaced', r => { json({ event: 'replaced', installation: r.number, replacedBy: r.replacedBy }) })
@@ -68,4 +68,9 @@ export async function serveSession (messenger: Messenger, io: CliIo, dispatch: L
   await pending
   clearTimeout(marking)
   await markRead()
+}
+
+/** Where an action happened: `{ group }` for a group's message, else `{ contact }`. */
+function where (contactId: string, group: string | undefined): { contact: string } | { group: string } {
+  return group != null ? { group } : { contact: contactId }
 }

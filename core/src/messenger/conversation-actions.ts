@@ -20,6 +20,7 @@ import type { Clock } from '../util/index.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Route } from './inbox.js'
+import type { GroupActions } from './group-actions.js'
 import type { Outbox } from './outbox.js'
 import type { ContactRecord, MessageRecord, SentControl } from './records.js'
 import type { ChangeControl, Repositories } from './state.js'
@@ -42,6 +43,8 @@ export interface ConversationActionsComponents {
   contacts: Pick<ContactBook, 'assertSendable'>
   /** This messenger's own user id: the author of its reactions. */
   ownId: string
+  /** Seals a reaction, edit or delete of a group message to the group's members (group-actions.ts). */
+  groups?: Pick<GroupActions, 'send'>
   log: Logger
   /** Default: the system clock. */
   clock?: Clock
@@ -70,7 +73,7 @@ export class ConversationActions {
       setReaction(m, ownId, emoji)
       return {
         body: { reaction: { target: fromHex(m.id), emoji } },
-        events: [{ event: 'reaction', detail: { contactId: m.contactId, id: m.id, by: ownId, emoji } }]
+        events: [{ event: 'reaction', detail: { contactId: m.contactId, id: m.id, by: ownId, emoji, ...inGroup(m) } }]
       }
     })
   }
@@ -95,7 +98,7 @@ export class ConversationActions {
     if (everyone) {
       await this.act(messageId, true, (m) => {
         wipe(m)
-        return { body: { delete: { target: fromHex(m.id) } }, events: [{ event: 'delete', detail: { contactId: m.contactId, id: m.id, everyone: true } }] }
+        return { body: { delete: { target: fromHex(m.id) } }, events: [{ event: 'delete', detail: { contactId: m.contactId, id: m.id, everyone: true, ...inGroup(m) } }] }
       })
       return
     }
@@ -116,7 +119,7 @@ export class ConversationActions {
       }
       return m
     })
-    this.components.events.emit('delete', { contactId: gone.contactId, id: gone.id, everyone: false })
+    this.components.events.emit('delete', { contactId: gone.contactId, id: gone.id, everyone: false, ...inGroup(gone) })
   }
 
   /**
@@ -155,17 +158,10 @@ export class ConversationActions {
     if (change == null) return []
     const m = await this.target(tx, contact, change.target, content.edit != null ? 'edit' : 'delete')
     if (m == null || !this.theirsInWindow(m, content.sentAt)) return []
-    if (content.edit != null) {
-      // Edits may arrive out of order: the latest one wins.
-      if (m.editedAt != null && m.editedAt >= content.sentAt) return this.ignored('edit', 'stale')
-      m.text = content.edit.text
-      m.editedAt = content.sentAt
-      this.components.repos.messages.put(tx, m)
-      return [{ event: 'edit', detail: toMessage(m) }]
-    }
-    wipe(m)
+    const events = applyEditOrDelete(m, content)
+    if (events.length === 0) return this.ignored('edit', 'stale')
     this.components.repos.messages.put(tx, m)
-    return [{ event: 'delete', detail: { contactId: contact.id, id: m.id, everyone: true } }]
+    return events
   }
 
   /**
@@ -174,17 +170,7 @@ export class ConversationActions {
    * undefined when there is nothing left to send.
    */
   async resealed (tx: Transaction, control: SentControl): Promise<ActionBody | undefined> {
-    if (control.readReceipt != null) return { readReceipt: { ids: control.readReceipt } }
-    if (control.delete != null) return { delete: { target: fromHex(control.delete) } }
-    const id = control.reaction ?? control.edit
-    if (id == null) return undefined
-    const m = await this.components.repos.message(id, tx)
-    if (m == null || m.deleted === true) return undefined
-    if (control.reaction != null) {
-      const emoji = m.reactions?.find(r => r.by === this.components.ownId)?.emoji ?? ''
-      return { reaction: { target: fromHex(id), emoji } }
-    }
-    return { edit: { target: fromHex(id), text: m.text } }
+    return resealedAction(tx, this.components.repos, this.components.ownId, control)
   }
 
   /**
@@ -199,6 +185,11 @@ export class ConversationActions {
       if (m == null || m.deleted === true) throw new NotFoundError(`no message ${String(messageId)}`)
       if (own && m.direction !== 'out') throw new NotYourMessageError('only your own messages can be edited or deleted for everyone')
       if (own && this.clock.now() - m.sentAt > EDIT_WINDOW_MS) throw new EditWindowClosedError('messages can be edited or deleted for everyone for 24 hours')
+      if (m.groupId != null) {
+        const { body, events: emitted } = fn(m)
+        await this.groupSend(tx, change, m, body)
+        return { message: m, emitted }
+      }
       const c = await repos.contacts.require(m.contactId, tx)
       contacts.assertSendable(c)
       if (c.status === 'request') throw new InvalidInputError('accept the request first')
@@ -210,6 +201,14 @@ export class ConversationActions {
     })
     for (const e of emitted) events.emit(e.event, e.detail as never)
     return toMessage(message)
+  }
+
+  /** Seals `body`, acting on `m` of a group, to the group's members; writes `m`. */
+  private async groupSend (tx: Transaction, change: ChangeControl, m: MessageRecord, body: ActionBody): Promise<void> {
+    const groups = this.components.groups
+    if (groups == null) throw new NotFoundError(`no message ${m.id}`)
+    await groups.send(tx, change, m.groupId as string, body, this.clock.now())
+    this.components.repos.messages.put(tx, m)
   }
 
   /** Our outgoing messages of `contact` among `ids` become `read`. */
@@ -237,7 +236,7 @@ export class ConversationActions {
 
   /** Whether a contact may edit or delete `m`: theirs, and `at` (their clock) within the window. */
   private theirsInWindow (m: MessageRecord, at: number): boolean {
-    const reason = m.direction !== 'in' ? 'not their message' : at - m.sentAt > EDIT_WINDOW_MS ? 'outside the window' : undefined
+    const reason = editRefusal(m, at)
     if (reason == null) return true
     this.ignored('edit or delete', reason)
     return false
@@ -250,8 +249,56 @@ export class ConversationActions {
   }
 }
 
+/**
+ * The body of a reaction, edit, delete or read receipt of ours, to seal again under its id: as
+ * things are now (our current reaction, the current text), or undefined when there is nothing left
+ * to send (see {@link ConversationActions.resealed}).
+ */
+export async function resealedAction (tx: Transaction, repos: Pick<Repositories, 'message'>, ownId: string, control: SentControl): Promise<ActionBody | undefined> {
+  if (control.readReceipt != null) return { readReceipt: { ids: control.readReceipt } }
+  if (control.delete != null) return { delete: { target: fromHex(control.delete) } }
+  const id = control.reaction ?? control.edit
+  if (id == null) return undefined
+  const m = await repos.message(id, tx)
+  if (m == null || m.deleted === true) return undefined
+  if (control.reaction != null) {
+    const emoji = m.reactions?.find(r => r.by === ownId)?.emoji ?? ''
+    return { reaction: { target: fromHex(id), emoji } }
+  }
+  return { edit: { target: fromHex(id), text: m.text } }
+}
+
+/**
+ * Why its sender's edit or delete of `m` written at `at` (their clock) is refused: not a message
+ * received from them, or outside the window; undefined when it is taken.
+ */
+export function editRefusal (m: MessageRecord, at: number): string | undefined {
+  return m.direction !== 'in' ? 'not their message' : at - m.sentAt > EDIT_WINDOW_MS ? 'outside the window' : undefined
+}
+
+/**
+ * Applies its sender's edit or delete in `content` to `m` (checked to be theirs, within the
+ * window); resolves with the event to emit, or none for an edit older than the text shown (edits
+ * may arrive out of order: the latest one wins). The caller writes `m`.
+ */
+export function applyEditOrDelete (m: MessageRecord, content: Pick<Content, 'edit' | 'sentAt'>): ActionEvent[] {
+  if (content.edit != null) {
+    if (m.editedAt != null && m.editedAt >= content.sentAt) return []
+    m.text = content.edit.text
+    m.editedAt = content.sentAt
+    return [{ event: 'edit', detail: toMessage(m) }]
+  }
+  wipe(m)
+  return [{ event: 'delete', detail: { contactId: m.contactId, id: m.id, everyone: true, ...inGroup(m) } }]
+}
+
+/** The `group` field of an event about `m`, when it is a group's. */
+function inGroup (m: MessageRecord): { group?: string } {
+  return m.groupId != null ? { group: m.groupId } : {}
+}
+
 /** Sets (or, with an empty emoji, removes) `by`'s reaction to `m`: one per person. */
-function setReaction (m: MessageRecord, by: string, emoji: string): void {
+export function setReaction (m: MessageRecord, by: string, emoji: string): void {
   const reactions = (m.reactions ?? []).filter(r => r.by !== by)
   if (emoji !== '') reactions.push({ by, emoji })
   if (reactions.length > 0) m.reactions = reactions

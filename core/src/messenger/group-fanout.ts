@@ -42,6 +42,15 @@ export class Routes {
     return record
   }
 
+  /**
+   * Reaches `record`'s member through `record` itself: the copy the caller changes and writes too
+   * (the inbox's record of a contact whose request it answers), so that the outbox's counter it
+   * advances is not written back older by the other copy.
+   */
+  adopt (record: ContactRecord): void {
+    this.cache.set(record.id, record)
+  }
+
   /** Reads (and makes) the record of every member but `selfId`, so that each can be reached. */
   async ensureAll (selfId: string): Promise<void> {
     for (const userId of this.state.members.keys()) {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
-  GroupLog, checkGroupSender, openGroupMessage, processSenderKeyDistribution, recipientsOf, recordGroupChange,
+  GroupLog, checkGroupSender, openGroupMessage, processSenderKeyDistribution, recordGroupChange,
   verifyMemberEntry
 } from '../groups/index.js'
 import {
@@ -17,6 +17,7 @@ import {
 import { generateDepositToken } from '../mailbox/index.js'
 import { decodeContent } from '../protocol/index.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
+import { GroupActions, groupActionOf, sendKeyAgain } from './group-actions.js'
 import { Routes, groupView } from './group-fanout.js'
 import { markGroupDelivered, readGroupInfo } from './group-records.js'
 import { toMessage } from './context.js'
@@ -56,12 +57,17 @@ function nothing (): Accepted {
 
 /** Whether `content` carries a group body. */
 export function hasGroupBody (content: Content): boolean {
-  return (content.groupUpdate ?? content.senderKey ?? content.groupText ?? content.groupJoin) != null
+  return (content.groupUpdate ?? content.senderKey ?? content.groupText ?? content.groupJoin ?? groupActionOf(content)) != null
 }
 
 /** Receives for groups, within the inbox's transactions. */
 export class GroupInbox {
-  constructor (private readonly groups: Groups) {}
+  /** Reactions, edits and deletes in groups: sent, applied, and sealed again. */
+  readonly actions: GroupActions
+
+  constructor (private readonly groups: Groups) {
+    this.actions = new GroupActions(groups)
+  }
 
   /**
    * Starts the groups; answers again every ask to join we have not got in by yet (a stop may have
@@ -128,7 +134,9 @@ export class GroupInbox {
     } catch {
       return refused('malformed')
     }
-    if (toHex(content.id) !== id || content.groupText == null || toHex(content.groupText.groupId) !== opened.groupId) return refused('tampered')
+    const bodyGroupId = content.groupText?.groupId ?? groupActionOf(content)
+    if (toHex(content.id) !== id || bodyGroupId == null || toHex(bodyGroupId) !== opened.groupId) return refused('tampered')
+    if (content.groupText == null) return this.act(tx, id, opened.senderUserId, content)
     return this.storeText(tx, change, id, opened.senderUserId, content, route)
   }
 
@@ -139,13 +147,14 @@ export class GroupInbox {
       return this.answered(tx, change, id, sender, content.groupJoin)
     }
     if (content.groupUpdate != null) return this.update(tx, change, id, from, content.groupUpdate)
-    const body = content.senderKey ?? content.groupText
-    if (body == null) return this.done(tx, id, from)
-    const groupId = toHex(body.groupId)
+    const bodyGroupId = (content.senderKey ?? content.groupText)?.groupId ?? groupActionOf(content)
+    if (bodyGroupId == null) return this.done(tx, id, from)
+    const groupId = toHex(bodyGroupId)
     const group = await this.groups.logOf(tx, groupId)
     const member = group?.state.members.get(from)
     if (member != null && !equalBytes(member.card.bundle.identityKey, sender.senderIdentityKey)) return this.done(tx, id, from)
     if (content.groupText != null) return group == null || member == null ? this.done(tx, id, from) : this.storeText(tx, change, id, from, content, route)
+    if (content.senderKey == null) return group == null || member == null ? this.done(tx, id, from) : this.act(tx, id, from, content)
     // A key from someone not (yet) a member in our copy is kept: the change adding them may be on
     // its way, and their messages count only once they are members (checkGroupSender).
     if (group == null && (await readGroupInfo(tx, groupId))?.joiningVia == null) return this.done(tx, id, from)
@@ -169,28 +178,23 @@ export class GroupInbox {
 
   /**
    * A member could not open our group message (they lack our sender key): seal it again to them
-   * one to one, under its id, after our current sender key.
+   * one to one, under its id, after our current sender key. `contact` is the inbox's record of
+   * them, which it writes.
    */
   async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, message: MessageRecord): Promise<void> {
-    const { identity, outbox, repos } = this.groups.components
+    const { outbox } = this.groups.components
     const groupId = message.groupId as string
     if (message.direction !== 'out' || !(message.recipientIds ?? []).includes(contact.id) || (message.deliveredTo ?? []).includes(contact.id)) return
     const group = await this.groups.logOf(tx, groupId)
     const info = await readGroupInfo(tx, groupId)
     if (group == null || info == null || !group.state.members.has(contact.id)) return
-    const routes = new Routes(tx, repos.contacts, group.state)
-    const recipients = []
-    for (const r of recipientsOf(group.state, identity.userId)) if ((await routes.get(r.userId))?.blocked !== true) recipients.push(r)
-    const distribution = await this.groups.distributeKey(tx, change, routes, group, recipients)
-    const route = await routes.get(contact.id)
-    if (route == null) return
-    // Their copy of our key is missing whatever we recorded: it goes again, before the text.
-    await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), senderKey: { groupId: fromHex(groupId), distribution } })
+    const routes = await sendKeyAgain(this.groups, tx, change, group, contact)
     const seq = (message.order - messageOrder(0, 'out')) / 2
-    await outbox.add(tx, change, route, {
+    const quote = message.replyTo != null ? { replyTo: fromHex(message.replyTo) } : {}
+    await outbox.add(tx, change, contact, {
       id: fromHex(message.id),
       sentAt: message.sentAt,
-      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds }
+      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds, ...quote }
     }, message.id)
     routes.flush()
   }
@@ -203,7 +207,8 @@ export class GroupInbox {
    * - an ask to join: while they are still asked and we are still an admin;
    * - our answer: while we are still joining through them, with our entry as it is now.
    */
-  async resealed (tx: Transaction, contact: ContactRecord, sent: Pick<SentControl, 'groupUpdate' | 'groupJoin'>): Promise<Pick<Content, 'groupUpdate' | 'groupJoin'> | undefined> {
+  async resealed (tx: Transaction, contact: ContactRecord, sent: SentControl, change: ChangeControl): Promise<Pick<Content, 'groupUpdate' | 'groupJoin' | 'reaction' | 'edit' | 'delete'> | undefined> {
+    if (sent.group != null) return this.actions.resealed(tx, change, contact, sent)
     if (sent.groupJoin != null) return sent.groupJoin.answer === true ? this.answerBody(tx, contact.id, sent.groupJoin.groupId) : this.askBody(tx, contact.id, sent.groupJoin.groupId)
     if (sent.groupUpdate == null) return undefined
     return this.resealedUpdate(tx, sent.groupUpdate)
@@ -218,6 +223,20 @@ export class GroupInbox {
       changes.push(bytes)
     }
     return changes.length === 0 ? undefined : { groupUpdate: { groupId: fromHex(sent.groupId), changes } }
+  }
+
+  /**
+   * A member's reaction, edit or delete (group-actions.ts): refused when they are blocked. One whose
+   * target is held here (it came before its sender's key) is kept until that is stored; one whose
+   * target is unknown otherwise is dropped.
+   */
+  private async act (tx: Transaction, id: string, from: string, content: Content): Promise<InboxOutcome> {
+    const applied = await this.actions.receive(tx, from, content)
+    if (applied === 'blocked') return refused('refused')
+    if (applied !== 'early') return this.done(tx, id, from, { ...nothing(), events: applied })
+    const target = toHex((content.reaction ?? content.edit ?? content.delete as NonNullable<Content['delete']>).target)
+    if (await this.isHeld(target)) this.actions.keepEarly(tx, target, from, content)
+    return this.done(tx, id, from)
   }
 
   /** A group text from member `from`: stored in the group's conversation, unless they are blocked. */
@@ -236,6 +255,7 @@ export class GroupInbox {
       contactId: groupId,
       direction: 'in',
       text: text.text,
+      ...(text.replyTo != null ? { replyTo: toHex(text.replyTo) } : {}),
       sentAt: content.sentAt,
       order: messageOrder(text.seq, 'in'),
       storedAt: now,
@@ -258,7 +278,10 @@ export class GroupInbox {
     info.unread += 1
     info.lastActivity = now
     this.groups.record(tx, info)
-    return { result: { status: 'STORED' }, accepted: { ...nothing(), message }, commit: true }
+    const events = await this.actions.applyEarly(tx, id)
+    // The inbox may write `message` again: it carries what they changed.
+    if (events.length > 0) Object.assign(message, await repos.message(id, tx))
+    return { result: { status: 'STORED' }, accepted: { ...nothing(), message, ...(events.length > 0 ? { events } : {}) }, commit: true }
   }
 
   /**
@@ -287,7 +310,7 @@ export class GroupInbox {
     const { repos, events } = this.groups.components
     for await (const bytes of repos.state.store.values(senderId != null ? ['group-held', senderId] : ['group-held'])) {
       const held = decodeRecord<Held>(bytes)
-      const shown = await repos.state.change(async (tx, change) => {
+      const accepted = await repos.state.change(async (tx, change) => {
         if (await tx.get(keys.messageRef(held.id)) != null) {
           tx.del(heldKey(held.senderId, held.id))
           return undefined
@@ -297,10 +320,19 @@ export class GroupInbox {
         // Opened, or refused for good: held no longer (a refusal keeps nothing else).
         const keep = outcome.commit === true ? tx : change.fresh()
         keep.del(heldKey(held.senderId, held.id))
-        return outcome.accepted?.message
+        return outcome.accepted
       })
-      if (shown != null) events.emit('message', toMessage(shown))
+      if (accepted?.message != null) events.emit('message', toMessage(accepted.message))
+      for (const e of accepted?.events ?? []) events.emit(e.event, e.detail as never)
     }
+  }
+
+  /** Whether a group message with envelope id `id` is held here (see {@link hold}). */
+  private async isHeld (id: string): Promise<boolean> {
+    for await (const bytes of this.groups.components.repos.state.store.values(['group-held'])) {
+      if (decodeRecord<Held>(bytes).id === id) return true
+    }
+    return false
   }
 
   /** Once `change` is durable, opens again what was held from `senderId` (or from anyone). */

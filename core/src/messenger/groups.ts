@@ -22,6 +22,7 @@ import { parseGroupInfo, readGroupInfo, writeGroupInfo } from './group-records.j
 import { keys, messageOrder } from './records.js'
 import type { LocalIdentity } from '../crypto/index.js'
 import type { GroupRecipient } from '../groups/index.js'
+import type { Content } from '../protocol/index.js'
 import type { Logger } from '../logger.js'
 import type { MailboxClient } from '../mailbox/index.js'
 import type { StoreReader, Transaction } from '../storage/types.js'
@@ -31,7 +32,7 @@ import type { Disappearing } from './disappearing.js'
 import type { GroupInfo } from './group-records.js'
 import type { GroupChangeView } from './group-types.js'
 import type { Outbox } from './outbox.js'
-import type { MessageRecord } from './records.js'
+import type { ContactRecord, MessageRecord } from './records.js'
 import type { ChangeControl, Repositories } from './state.js'
 import type { CreateGroupOptions, Group, Message } from './types.js'
 
@@ -265,26 +266,30 @@ export class Groups {
     return await groupView(repos, identity.userId, log.state, info)
   }
 
-  /** Sends a text to every member but the blocked ones; resolves once it is durable. */
-  async send (groupRef: string, text: string): Promise<Message> {
+  /**
+   * Sends a text to every member but the blocked ones; resolves once it is durable. A reply
+   * (`options.replyTo`) quotes a message of the group; one it does not have (or no longer shows)
+   * is a `NotFoundError`.
+   */
+  async send (groupRef: string, text: string, options: { replyTo?: string } = {}): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
-    const { repos, identity, outbox, disappearing } = this.components
+    const { repos, identity, disappearing } = this.components
     const groupId = this.requireId(groupRef)
+    const { replyTo } = options
     const message = await this.guarded(async (tx, change) => {
       const { info, log } = await this.open(tx, groupId)
-      const state = log.state
-      if (!state.members.has(identity.userId)) throw new GroupChangeRefusedError('you are no longer a member of this group')
-      const routes = new Routes(tx, repos.contacts, state)
-      const recipients: GroupRecipient[] = []
-      for (const r of recipientsOf(state, identity.userId)) {
-        // Blocking a member stops deliveries to them (and resets the sender key they held).
-        if ((await routes.get(r.userId))?.blocked !== true) recipients.push(r)
+      if (!log.state.members.has(identity.userId)) throw new GroupChangeRefusedError('you are no longer a member of this group')
+      if (replyTo != null) {
+        const quoted = /^[0-9a-f]{32}$/.test(replyTo) ? await repos.message(replyTo, tx) : undefined
+        if (quoted?.groupId !== groupId || quoted.deleted === true) throw new NotFoundError(`no message ${replyTo} in this group`)
       }
       const id = randomBytes(16)
       const sentAt = Date.now()
       const seq = info.nextSeq++
       const seconds = info.disappearingSeconds
+      const quote = replyTo != null ? { replyTo: fromHex(replyTo) } : {}
+      const recipientIds = await this.seal(tx, change, log, { id, sentAt, groupText: { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...quote } }, toHex(id))
       const record: MessageRecord = {
         id: toHex(id),
         contactId: groupId,
@@ -293,22 +298,14 @@ export class Groups {
         sentAt,
         order: messageOrder(seq, 'out'),
         storedAt: sentAt,
-        state: recipients.length === 0 ? 'delivered' : 'queued',
+        state: recipientIds.length === 0 ? 'delivered' : 'queued',
         groupId,
         senderId: identity.userId,
-        recipientIds: recipients.map(r => r.userId),
+        recipientIds,
         deliveredTo: [],
+        ...(replyTo != null ? { replyTo } : {}),
         ...(seconds > 0 ? { expiresAt: sentAt + seconds * 1000 } : {})
       }
-      if (recipients.length > 0) {
-        await this.distributeKey(tx, change, routes, log, recipients)
-        const plaintext = encodeContent({ id, sentAt, groupText: { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds } })
-        const parts = await sealForGroup(tx, identity, groupId, recipients.map(r => r.userId), plaintext)
-        for (const [userId, sealed] of parts) {
-          outbox.addSealed(tx, change, await routes.get(userId) as NonNullable<Awaited<ReturnType<Routes['get']>>>, { id, sentAt, sealed }, record.id)
-        }
-      }
-      routes.flush()
       repos.messages.put(tx, record)
       repos.refs.put(tx, { contactId: groupId, sentAt, order: record.order }, record.id)
       if (record.expiresAt != null) disappearing.schedule(tx, record)
@@ -318,6 +315,31 @@ export class Groups {
     })
     if (message.expiresAt != null) disappearing.rearm()
     return toMessage(message)
+  }
+
+  /**
+   * Seals `content` as one group message of `log`'s group, with our sender key (sent first, one
+   * to one, to those who lack it), for every member but us and the blocked ones, in `tx`: one
+   * outbox entry each under the content's id (`messageId`: the message it carries). Resolves with
+   * the user ids of those it is sealed for.
+   */
+  async seal (tx: Transaction, change: ChangeControl, log: GroupLog, content: Content, messageId?: string): Promise<string[]> {
+    const { repos, identity, outbox } = this.components
+    const routes = new Routes(tx, repos.contacts, log.state)
+    const recipients: GroupRecipient[] = []
+    for (const r of recipientsOf(log.state, identity.userId)) {
+      // Blocking a member stops deliveries to them (and resets the sender key they held).
+      if ((await routes.get(r.userId))?.blocked !== true) recipients.push(r)
+    }
+    if (recipients.length > 0) {
+      await this.distributeKey(tx, change, routes, log, recipients)
+      const parts = await sealForGroup(tx, identity, log.groupId, recipients.map(r => r.userId), encodeContent(content))
+      for (const [userId, sealed] of parts) {
+        outbox.addSealed(tx, change, await routes.get(userId) as ContactRecord, { id: content.id, sentAt: content.sentAt, sealed }, messageId)
+      }
+    }
+    routes.flush()
+    return recipients.map(r => r.userId)
   }
 
   /** Marks every incoming message of the group read. */

@@ -397,7 +397,8 @@ export class Inbox {
     const { controls } = this.components.repos
     const control = await controls.get(id, tx)
     if (control == null) return undefined
-    if (control.contactId !== contact.id || (control.resends ?? 0) >= this.maxResends) return undefined
+    const sentTo = control.group != null ? control.group.to.includes(contact.id) : control.contactId === contact.id
+    if (!sentTo || (control.resends ?? 0) >= this.maxResends) return undefined
     if (control.tokens === true) {
       // A later list may have replaced it since: the contact gets the current one, afresh.
       contact.tokensDirty = true
@@ -413,8 +414,8 @@ export class Inbox {
         // The timer as it is now: one changed again since must not be undone by the older change.
         : control.disappearingTimer === true
           ? { disappearingTimer: { seconds: contact.disappearingSeconds } }
-          : control.groupUpdate != null || control.groupJoin != null
-            ? await this.components.groups?.resealed(tx, contact, control)
+          : control.groupUpdate != null || control.groupJoin != null || control.group != null
+            ? await this.components.groups?.resealed(tx, contact, control, change)
             : await this.components.actions?.resealed(tx, control)
     if (content == null) return undefined
     const entry = await this.outbox.add(tx, change, contact, { id: fromHex(id), sentAt: control.sentAt, ...content })

@@ -250,7 +250,10 @@ class SottoMessenger implements Messenger {
     return this.sent(group != null ? await this.parts.groups.send(group, text) : await this.parts.conversations.send(ref, text))
   }
 
-  async reply (ref: string, replyTo: string, text: string): Promise<Message> { return this.sent(await this.parts.conversations.send(ref, text, { replyTo })) }
+  async reply (ref: string, replyTo: string, text: string): Promise<Message> {
+    const group = this.parts.groups.named(ref)
+    return this.sent(group != null ? await this.parts.groups.send(group, text, { replyTo }) : await this.parts.conversations.send(ref, text, { replyTo }))
+  }
   async react (id: string, emoji: string): Promise<Message> { return this.parts.actions.react(id, emoji) }
   async edit (id: string, text: string): Promise<Message> { return this.parts.actions.edit(id, text) }
   async deleteMessage (id: string, options: { everyone?: boolean } = {}): Promise<void> { await this.parts.actions.delete(id, options.everyone === true) }

@@ -113,6 +113,11 @@ export interface SentControl {
    * still open, it carries our entry as it is then.
    */
   groupJoin?: { groupId: string, answer?: true }
+  /**
+   * A reaction, edit or delete sent as a group message (`contactId` is the group id) to the members
+   * `to`: sealed again to one of them at their request while they are still a member.
+   */
+  group?: { groupId: string, to: string[] }
   /** Times sealed again. */
   resends?: number
 }

@@ -174,5 +174,6 @@ export const sentControlSchema: z.ZodType<SentControl> = z.looseObject({
   delete: z.string().optional(),
   groupUpdate: z.object({ groupId: z.string(), changes: z.array(z.string()) }).optional(),
   groupJoin: z.object({ groupId: z.string(), answer: z.literal(true).optional() }).optional(),
+  group: z.object({ groupId: z.string(), to: z.array(z.string()) }).optional(),
   resends: count.optional()
 })

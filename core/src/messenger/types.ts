@@ -208,12 +208,12 @@ export interface MessengerEvents {
   expired: { contactId: string, ids: string[] }
   /** A home relay's state changed (reachable, reserved, mailbox ready, relay-info). */
   relay: RelayView
-  /** Someone's reaction to a message was set (or removed: `emoji` is empty). */
-  reaction: { contactId: string, id: string, by: string, emoji: string }
+  /** Someone's reaction to a message was set (or removed: `emoji` is empty); `group`: the group of a group's message. */
+  reaction: { contactId: string, id: string, by: string, emoji: string, group?: string }
   /** A message's text was edited (here or by its sender): the message as it is now. */
   edit: Message
-  /** A message was deleted: for everyone (it stays, marked deleted), or here only (it is gone). */
-  delete: { contactId: string, id: string, everyone: boolean }
+  /** A message was deleted: for everyone (it stays, marked deleted), or here only (it is gone); `group` as for `reaction`. */
+  delete: { contactId: string, id: string, everyone: boolean, group?: string }
   /** A contact started or stopped typing (only when typing indicators are on). */
   typing: { contactId: string, started: boolean }
   /** A file's transfer moved: its state, and bytes of it held by the other side (out) or here (in). */
@@ -393,7 +393,10 @@ export interface Messenger extends GuestCalls {
    * read receipts when the settings allow.
    */
   markRead(contact: string): Promise<void>
-  /** Sends a reply quoting message `replyTo` of the conversation; `NotFoundError` if it has no such message. */
+  /**
+   * Sends a reply quoting message `replyTo` of the conversation with a contact, or of a group (by
+   * its id or name); `NotFoundError` if it has no such message.
+   */
   reply(contact: string, replyTo: string, text: string): Promise<Message>
   /**
    * Sets this user's reaction to a message (replacing an earlier one); an empty emoji removes it.

@@ -115,13 +115,13 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
     repos, identity, profile, events, outbox, peers, courier, homeRelays, tokens, quarantine, receipts,
     inbox: { receive: async (envelope, route) => inbox.receive(envelope, route) }
   })
-  const actions = new ConversationActions({ repos, events, outbox, contacts, ownId: identity.userId, log })
+  const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
+  const groupInbox = new GroupInbox(groups)
+  const actions = new ConversationActions({ repos, events, outbox, contacts, ownId: identity.userId, log, groups: groupInbox.actions })
   const conversations = new Conversations({ repos, events, outbox, contacts, disappearing, onRead: async (tx, change, c, ids) => actions.queueReadReceipts(tx, change, c, ids) })
   const search = new MessageSearch({ repos, events, log })
   const typing = new TypingIndicators({ repos, identity, contacts, peers, dialer: directDialer(node), log })
   const requests = new RequestLimits({ repos }, options.maxRequests != null ? { maxRequests: options.maxRequests } : {})
-  const groups = new Groups({ repos, identity, events, log, outbox, contacts, disappearing, clients: ctx.clients, ownCard: async () => invites.ownCard() })
-  const groupInbox = new GroupInbox(groups)
   const inbox: Inbox = createInbox({ repos, identity, log, outbox, actions, quarantine, requests, groups: groupInbox, invitations: guestInvitations, onAccepted: accepted => {
     if (accepted.request != null) {
       const request = accepted.request

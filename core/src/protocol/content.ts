@@ -7,7 +7,7 @@ import { BugError, InvalidInputError, TooLargeError } from '../errors.js'
 import { GROUP_DECODE_LIMITS, checkGroupBodies, groupBodies, groupBodyFromWire, groupBodyToWire } from './group-content.js'
 import { decodeRelayAddr, encodeRelayAddr } from './invite-card.js'
 import {
-  CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
+  CONTENT_PADDING_BLOCK, ENVELOPE_ID_BYTES, GROUP_ID_LENGTH, MAX_CARD_RELAYS, MAX_CONTENT_BYTES, MAX_DISAPPEARING_SECONDS,
   INVITE_TAG_BYTES, MAX_EMOJI_LENGTH, MAX_RECEIPT_IDS, MAX_RELAY_FIELD_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
 import { checkFileBody, checkFileNotice, fileFromWire, fileNoticeFromWire, fileNoticeToWire, fileToWire } from './content-file.js'
@@ -46,9 +46,9 @@ export function encodeContent (content: Content): Uint8Array<ArrayBuffer> {
   }
   if (content.readReceipt != null) message.readReceipt = { ids: content.readReceipt.ids.map(wireBytes) }
   if (content.typing != null) message.typing = { started: content.typing.started }
-  if (content.reaction != null) message.reaction = { target: wireBytes(content.reaction.target), emoji: content.reaction.emoji }
-  if (content.edit != null) message.edit = { target: wireBytes(content.edit.target), text: content.edit.text }
-  if (content.delete != null) message.delete = { target: wireBytes(content.delete.target) }
+  if (content.reaction != null) message.reaction = { target: wireBytes(content.reaction.target), emoji: content.reaction.emoji, ...groupIdToWire(content.reaction) }
+  if (content.edit != null) message.edit = { target: wireBytes(content.edit.target), text: content.edit.text, ...groupIdToWire(content.edit) }
+  if (content.delete != null) message.delete = { target: wireBytes(content.delete.target), ...groupIdToWire(content.delete) }
   if (content.deliveryReceipt != null) message.deliveryReceipt = { ids: content.deliveryReceipt.ids.map(wireBytes) }
   if (content.disappearingTimer != null) message.disappearingTimer = { seconds: content.disappearingTimer.seconds }
   if (content.resendRequest != null) message.resendRequest = { ids: content.resendRequest.ids.map(wireBytes) }
@@ -116,9 +116,9 @@ export function decodeContent (bytes: Uint8Array): Content {
   }
   if (raw.readReceipt != null) content.readReceipt = { ids: raw.readReceipt.ids.map(id => copyBytes(id)) }
   if (raw.typing != null) content.typing = { started: raw.typing.started }
-  if (raw.reaction != null) content.reaction = { target: copyBytes(raw.reaction.target), emoji: raw.reaction.emoji }
-  if (raw.edit != null) content.edit = { target: copyBytes(raw.edit.target), text: raw.edit.text }
-  if (raw.delete != null) content.delete = { target: copyBytes(raw.delete.target) }
+  if (raw.reaction != null) content.reaction = { target: copyBytes(raw.reaction.target), emoji: raw.reaction.emoji, ...groupIdFromWire(raw.reaction) }
+  if (raw.edit != null) content.edit = { target: copyBytes(raw.edit.target), text: raw.edit.text, ...groupIdFromWire(raw.edit) }
+  if (raw.delete != null) content.delete = { target: copyBytes(raw.delete.target), ...groupIdFromWire(raw.delete) }
   if (raw.deliveryReceipt != null) content.deliveryReceipt = { ids: raw.deliveryReceipt.ids.map(id => copyBytes(id)) }
   if (raw.disappearingTimer != null) content.disappearingTimer = { seconds: raw.disappearingTimer.seconds }
   if (raw.resendRequest != null) content.resendRequest = { ids: raw.resendRequest.ids.map(id => copyBytes(id)) }
@@ -206,4 +206,17 @@ function checkActions (content: Content): void {
     if (content.edit.text.length === 0) throw new InvalidInputError('content edit text: empty')
   }
   if (content.delete != null) checkBytes(content.delete.target, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content delete target')
+  for (const [action, what] of [[content.reaction, 'reaction'], [content.edit, 'edit'], [content.delete, 'delete']] as const) {
+    if (action?.groupId != null) checkBytes(action.groupId, GROUP_ID_LENGTH, GROUP_ID_LENGTH, `content ${what} group id`)
+  }
+}
+
+/** The group id of a reaction, edit or delete inside a group message, to encode. */
+function groupIdToWire (action: { groupId?: Uint8Array }): { groupId?: Uint8Array<ArrayBuffer> } {
+  return action.groupId != null ? { groupId: wireBytes(action.groupId) } : {}
+}
+
+/** The group id of a decoded reaction, edit or delete, when it has one. */
+function groupIdFromWire (action: { groupId?: Uint8Array }): { groupId?: Uint8Array } {
+  return action.groupId != null ? { groupId: copyBytes(action.groupId) } : {}
 }

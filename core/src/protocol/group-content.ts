@@ -6,7 +6,7 @@
  */
 import { InvalidInputError } from '../errors.js'
 import {
-  GROUP_ID_LENGTH, MAX_DISAPPEARING_SECONDS, MAX_GROUP_UPDATE_CHANGES, MAX_GROUP_UPDATE_CHANGE_BYTES, MAX_NAME_LENGTH,
+  ENVELOPE_ID_BYTES, GROUP_ID_LENGTH, MAX_DISAPPEARING_SECONDS, MAX_GROUP_UPDATE_CHANGES, MAX_GROUP_UPDATE_CHANGE_BYTES, MAX_NAME_LENGTH,
   MAX_RELAY_FIELD_BYTES, MAX_SENDER_KEY_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
 import { checkBytes, checkInteger, checkText, copyBytes, toSafeNumber, wireBytes } from './wire.js'
@@ -27,7 +27,13 @@ export function groupBodyToWire (content: Content, message: pb.Content): void {
   if (groupUpdate != null) message.groupUpdate = { groupId: wireBytes(groupUpdate.groupId), changes: groupUpdate.changes.map(wireBytes) }
   if (senderKey != null) message.senderKey = { groupId: wireBytes(senderKey.groupId), distribution: wireBytes(senderKey.distribution) }
   if (groupText != null) {
-    message.groupText = { groupId: wireBytes(groupText.groupId), text: groupText.text, seq: BigInt(groupText.seq), disappearingSeconds: groupText.disappearingSeconds }
+    message.groupText = {
+      groupId: wireBytes(groupText.groupId),
+      text: groupText.text,
+      seq: BigInt(groupText.seq),
+      disappearingSeconds: groupText.disappearingSeconds,
+      ...(groupText.replyTo != null ? { replyTo: wireBytes(groupText.replyTo) } : {})
+    }
   }
   if (groupJoin != null) {
     message.groupJoin = {
@@ -45,7 +51,13 @@ export function groupBodyFromWire (raw: pb.Content, content: Content): void {
   if (raw.senderKey != null) content.senderKey = { groupId: copyBytes(raw.senderKey.groupId), distribution: copyBytes(raw.senderKey.distribution) }
   if (raw.groupText != null) {
     const t = raw.groupText
-    content.groupText = { groupId: copyBytes(t.groupId), text: t.text, seq: toSafeNumber(t.seq, 'content group text seq'), disappearingSeconds: t.disappearingSeconds }
+    content.groupText = {
+      groupId: copyBytes(t.groupId),
+      text: t.text,
+      seq: toSafeNumber(t.seq, 'content group text seq'),
+      disappearingSeconds: t.disappearingSeconds,
+      ...(t.replyTo != null ? { replyTo: copyBytes(t.replyTo) } : {})
+    }
   }
   if (raw.groupJoin != null) {
     const j = raw.groupJoin
@@ -86,6 +98,7 @@ export function checkGroupBodies (content: Content): void {
     checkText(groupText.text, MAX_TEXT_LENGTH, 'content group text', false)
     checkInteger(groupText.seq, 0, Number.MAX_SAFE_INTEGER, 'content group text seq')
     checkInteger(groupText.disappearingSeconds, 0, MAX_DISAPPEARING_SECONDS, 'content group text disappearing timer')
+    if (groupText.replyTo != null) checkBytes(groupText.replyTo, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content group text replyTo')
   }
   if (groupJoin != null) {
     checkGroupId(groupJoin.groupId, 'content group join')

@@ -1457,6 +1457,7 @@ export namespace Content {
   export interface Reaction {
     target: Uint8Array<ArrayBuffer>
     emoji: string
+    groupId?: Uint8Array<ArrayBuffer>
   }
 
   export namespace Reaction {
@@ -1477,6 +1478,11 @@ export namespace Content {
           if ((obj.emoji != null && obj.emoji !== '')) {
             w.uint32(18)
             w.string(obj.emoji)
+          }
+
+          if (obj.groupId != null) {
+            w.uint32(26)
+            w.bytes(obj.groupId)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1500,6 +1506,10 @@ export namespace Content {
               }
               case 2: {
                 obj.emoji = reader.string()
+                break
+              }
+              case 3: {
+                obj.groupId = reader.bytes()
                 break
               }
               default: {
@@ -1531,6 +1541,13 @@ export namespace Content {
                 }
                 break
               }
+              case 3: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1553,6 +1570,11 @@ export namespace Content {
       value: string
     }
 
+    export interface ReactionGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<Reaction>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Reaction.codec())
     }
@@ -1561,7 +1583,7 @@ export namespace Content {
       return decodeMessage(buf, Reaction.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Generator<ReactionTargetFieldEvent | ReactionEmojiFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Reaction>): Generator<ReactionTargetFieldEvent | ReactionEmojiFieldEvent | ReactionGroupIdFieldEvent> {
       return streamMessage(buf, Reaction.codec(), opts)
     }
   }
@@ -1569,6 +1591,7 @@ export namespace Content {
   export interface Edit {
     target: Uint8Array<ArrayBuffer>
     text: string
+    groupId?: Uint8Array<ArrayBuffer>
   }
 
   export namespace Edit {
@@ -1589,6 +1612,11 @@ export namespace Content {
           if ((obj.text != null && obj.text !== '')) {
             w.uint32(18)
             w.string(obj.text)
+          }
+
+          if (obj.groupId != null) {
+            w.uint32(26)
+            w.bytes(obj.groupId)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1612,6 +1640,10 @@ export namespace Content {
               }
               case 2: {
                 obj.text = reader.string()
+                break
+              }
+              case 3: {
+                obj.groupId = reader.bytes()
                 break
               }
               default: {
@@ -1643,6 +1675,13 @@ export namespace Content {
                 }
                 break
               }
+              case 3: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1665,6 +1704,11 @@ export namespace Content {
       value: string
     }
 
+    export interface EditGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<Edit>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Edit.codec())
     }
@@ -1673,13 +1717,14 @@ export namespace Content {
       return decodeMessage(buf, Edit.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Edit>): Generator<EditTargetFieldEvent | EditTextFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Edit>): Generator<EditTargetFieldEvent | EditTextFieldEvent | EditGroupIdFieldEvent> {
       return streamMessage(buf, Edit.codec(), opts)
     }
   }
 
   export interface Delete {
     target: Uint8Array<ArrayBuffer>
+    groupId?: Uint8Array<ArrayBuffer>
   }
 
   export namespace Delete {
@@ -1695,6 +1740,11 @@ export namespace Content {
           if ((obj.target != null && obj.target.byteLength > 0)) {
             w.uint32(10)
             w.bytes(obj.target)
+          }
+
+          if (obj.groupId != null) {
+            w.uint32(18)
+            w.bytes(obj.groupId)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -1713,6 +1763,10 @@ export namespace Content {
             switch (tag >>> 3) {
               case 1: {
                 obj.target = reader.bytes()
+                break
+              }
+              case 2: {
+                obj.groupId = reader.bytes()
                 break
               }
               default: {
@@ -1737,6 +1791,13 @@ export namespace Content {
                 }
                 break
               }
+              case 2: {
+                yield {
+                  field: `${prefix}.groupId`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -1754,6 +1815,11 @@ export namespace Content {
       value: Uint8Array<ArrayBuffer>
     }
 
+    export interface DeleteGroupIdFieldEvent {
+      field: '$.groupId'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<Delete>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, Delete.codec())
     }
@@ -1762,7 +1828,7 @@ export namespace Content {
       return decodeMessage(buf, Delete.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delete>): Generator<DeleteTargetFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Delete>): Generator<DeleteTargetFieldEvent | DeleteGroupIdFieldEvent> {
       return streamMessage(buf, Delete.codec(), opts)
     }
   }
@@ -2872,6 +2938,7 @@ export namespace Content {
     text: string
     seq: bigint
     disappearingSeconds: number
+    replyTo?: Uint8Array<ArrayBuffer>
   }
 
   export namespace GroupText {
@@ -2902,6 +2969,11 @@ export namespace Content {
           if ((obj.disappearingSeconds != null && obj.disappearingSeconds !== 0)) {
             w.uint32(32)
             w.uint32(obj.disappearingSeconds)
+          }
+
+          if (obj.replyTo != null) {
+            w.uint32(50)
+            w.bytes(obj.replyTo)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -2935,6 +3007,10 @@ export namespace Content {
               }
               case 4: {
                 obj.disappearingSeconds = reader.uint32()
+                break
+              }
+              case 6: {
+                obj.replyTo = reader.bytes()
                 break
               }
               default: {
@@ -2980,6 +3056,13 @@ export namespace Content {
                 }
                 break
               }
+              case 6: {
+                yield {
+                  field: `${prefix}.replyTo`,
+                  value: reader.bytes()
+                }
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -3012,6 +3095,11 @@ export namespace Content {
       value: number
     }
 
+    export interface GroupTextReplyToFieldEvent {
+      field: '$.replyTo'
+      value: Uint8Array<ArrayBuffer>
+    }
+
     export function encode (obj: Partial<GroupText>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, GroupText.codec())
     }
@@ -3020,7 +3108,7 @@ export namespace Content {
       return decodeMessage(buf, GroupText.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent | GroupTextReplyToFieldEvent> {
       return streamMessage(buf, GroupText.codec(), opts)
     }
   }
@@ -4785,6 +4873,11 @@ export namespace Content {
     value: string
   }
 
+  export interface ContentReactionGroupIdFieldEvent {
+    field: '$.reaction.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentEditTargetFieldEvent {
     field: '$.edit.target'
     value: Uint8Array<ArrayBuffer>
@@ -4795,8 +4888,18 @@ export namespace Content {
     value: string
   }
 
+  export interface ContentEditGroupIdFieldEvent {
+    field: '$.edit.groupId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentDeleteTargetFieldEvent {
     field: '$.delete.target'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentDeleteGroupIdFieldEvent {
+    field: '$.delete.groupId'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -4871,6 +4974,11 @@ export namespace Content {
     value: number
   }
 
+  export interface ContentGroupTextReplyToFieldEvent {
+    field: '$.groupText.replyTo'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface ContentGroupJoinGroupIdFieldEvent {
     field: '$.groupJoin.groupId'
     value: Uint8Array<ArrayBuffer>
@@ -4920,7 +5028,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentReactionGroupIdFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentEditGroupIdFieldEvent | ContentDeleteTargetFieldEvent | ContentDeleteGroupIdFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupTextReplyToFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -96,6 +96,8 @@ export interface ContentReaction {
   target: Uint8Array
   /** One emoji, at most 16 code points; empty removes the reaction. */
   emoji: string
+  /** In a group message: the 16-byte id of the group it was sealed for. */
+  groupId?: Uint8Array
 }
 
 /** The sender changed the text of one of its messages. */
@@ -104,12 +106,16 @@ export interface ContentEdit {
   target: Uint8Array
   /** The new text, 1–8,000 code points. */
   text: string
+  /** In a group message: the 16-byte id of the group it was sealed for. */
+  groupId?: Uint8Array
 }
 
 /** The sender deleted one of its messages for everyone. */
 export interface ContentDelete {
   /** The 16-byte id of the sender's message. */
   target: Uint8Array
+  /** In a group message: the 16-byte id of the group it was sealed for. */
+  groupId?: Uint8Array
 }
 
 /**
@@ -216,6 +222,8 @@ export interface ContentGroupText {
   seq: number
   /** The group's disappearing timer as the sender knows it, 0 (off) to one year. */
   disappearingSeconds: number
+  /** A reply: the 16-byte id of the message of this group it quotes. */
+  replyTo?: Uint8Array
 }
 
 /**

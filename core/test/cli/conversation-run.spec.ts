@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Reply, react, edit, delete, read receipts and search through two `sotto run` processes on
- * loopback, and search as a one-shot command afterwards.
+ * loopback, in a conversation and in a group, and search as a one-shot command afterwards.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -78,6 +78,29 @@ describe('sotto run: a conversation beyond texts', () => {
     assert.deepEqual((found as unknown as Array<Record<string, unknown>>).map(m => m.text), ['pelican briefing at one'])
     const within = await ok(bob, { cmd: 'search', query: 'noon', in: aliceId })
     assert.deepEqual((within as unknown as Array<Record<string, unknown>>).map(m => m.id), [reply.id])
+  })
+
+  it('replies, reacts, edits and deletes in a group; the events name the group', async () => {
+    const created = await ok(alice, { cmd: 'group', action: 'create', name: 'Pelicans', member: [bobId] })
+    const group = String(created.group)
+    await bob.next(e => e.event === 'group' && e.group === group && (e.members as unknown[]).length === 2)
+    await alice.next(e => e.event === 'group' && e.group === group && (e.members as unknown[]).length === 2)
+    const sent = await ok(alice, { cmd: 'send', to: group, text: 'pelicans at dawn' })
+    await bob.next(e => e.event === 'message' && e.id === sent.id)
+
+    const reply = await ok(bob, { cmd: 'reply', to: group, id: sent.id, text: 'dawn works' })
+    const replied = await alice.next(e => e.event === 'message' && e.id === reply.id)
+    assert.deepEqual([replied.group, replied.replyTo], [group, sent.id])
+    await ok(bob, { cmd: 'react', id: sent.id, emoji: '👍' })
+    const reaction = await alice.next(e => e.event === 'reaction' && e.id === sent.id)
+    assert.deepEqual([reaction.group, reaction.by, reaction.emoji, reaction.contact], [group, bobId, '👍', undefined])
+    await ok(alice, { cmd: 'edit', id: sent.id, text: 'pelicans at nine' })
+    assert.equal((await bob.next(e => e.event === 'edit' && e.id === sent.id)).group, group)
+    const refused = await bob.command({ cmd: 'edit', id: sent.id, text: 'not mine' })
+    assert.deepEqual([refused.event, refused.name], ['error', 'NotYourMessageError'])
+    await ok(alice, { cmd: 'delete', id: sent.id, everyone: true })
+    const deleted = await bob.next(e => e.event === 'delete' && e.id === sent.id)
+    assert.deepEqual([deleted.group, deleted.everyone], [group, true])
   })
 
   it('searches as a one-shot command once run has stopped', async () => {

@@ -30,7 +30,11 @@ const CONTENTS: Record<string, Content> = {
   senderKey: { id, sentAt, senderKey: { groupId, distribution: counting(0x33, 8) } },
   groupUpdate: { id, sentAt, groupUpdate: { groupId, changes: [counting(0xc0, 8), counting(0xd0, 8)] } },
   groupJoinAsk: { id, sentAt, groupJoin: { groupId, name: 'Family' } },
-  groupJoinAnswer: { id, sentAt, groupJoin: { groupId, name: '', card: counting(0xe0, 8), depositToken: counting(0x40, 32) } }
+  groupJoinAnswer: { id, sentAt, groupJoin: { groupId, name: '', card: counting(0xe0, 8), depositToken: counting(0x40, 32) } },
+  groupReply: { id, sentAt, groupText: { groupId, text: 'Me too', seq: 5, disappearingSeconds: 0, replyTo: counting(0x20, 16) } },
+  groupReaction: { id, sentAt, reaction: { target: counting(0x20, 16), emoji: '👍', groupId } },
+  groupEdit: { id, sentAt, edit: { target: counting(0x20, 16), text: 'Hello, all!', groupId } },
+  groupDelete: { id, sentAt, delete: { target: counting(0x20, 16), groupId } }
 }
 
 function compute (): Record<string, string> {
@@ -58,6 +62,7 @@ describe('group content test vectors', () => {
   it('refuses a group body with a short group id, or a join with a card and no token', () => {
     const short = { id, sentAt, groupText: { groupId: counting(0, 15), text: 'x', seq: 0, disappearingSeconds: 0 } }
     assert.throws(() => encodeContent(short), { name: 'InvalidInputError' })
+    assert.throws(() => encodeContent({ id, sentAt, reaction: { target: id, emoji: '👍', groupId: counting(0, 15) } }), { name: 'InvalidInputError' })
     const half = { id, sentAt, groupJoin: { groupId, name: '', card: counting(0, 8) } }
     assert.throws(() => encodeContent(half), { name: 'InvalidInputError' })
     const two = { ...CONTENTS.groupText, senderKey: { groupId, distribution: counting(0, 4) } } as Content

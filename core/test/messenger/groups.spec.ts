@@ -5,36 +5,16 @@
  * and in each sender's order; a removed member is sent nothing more and opens nothing sent after.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
+import { describe, it } from 'node:test'
 import { groupDecrypt, sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
 import { addressOf, createSignalStores, loadLocalIdentity } from '../../src/crypto/index.js'
 import { SottoSenderKeyStore } from '../../src/groups/index.js'
-import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
 import { decodeEnvelope } from '../../src/protocol/index.js'
 import { toHex } from '../../src/util/index.js'
-import { MessageLink } from '../../src/net/message-protocol.js'
 import { openStore } from '../../src/storage/index.js'
-import { Mutex } from '../../src/messenger/lock.js'
-import { keys } from '../../src/messenger/records.js'
-import { Repositories, State } from '../../src/messenger/state.js'
-import { nextEvent, introduce, startMessenger, tempDir, testOptions } from './helpers.js'
+import { aliceAndFriends, groupReaches, handTo, outboxOf } from './group-helpers.js'
+import { nextEvent, startMessenger, testOptions } from './helpers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
-
-/** The envelopes waiting in the outbox of the (stopped) messenger in `dir` for `contactId`. */
-async function outboxOf (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
-  const options = testOptions(dir, name)
-  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
-  try {
-    const repos = new Repositories(new State(store, new Mutex()))
-    const envelopes: Uint8Array[] = []
-    for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) envelopes.push(entry.envelope)
-    return envelopes
-  } finally {
-    await store.close()
-  }
-}
 
 /** Runs `fn` on the store and identity of the (stopped) messenger in `dir`, in a transaction never committed. */
 async function inStoreOf<R> (dir: string, name: string, fn: (stores: ReturnType<typeof createSignalStores>) => Promise<R>): Promise<R> {
@@ -78,27 +58,6 @@ async function decryptable (dir: string, name: string, senderId: string, message
   })
 }
 
-/** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
-async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]> {
-  const node = await createEphemeralNode()
-  try {
-    const addr = multiaddr(to.addresses()[0] as string)
-    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, addr)
-    const results = await Promise.all(envelopes.map(async e => link.send(e)))
-    link.close()
-    return results.map(r => `${r.status}${r.reason != null ? ` ${r.reason}` : ''}`)
-  } finally {
-    await node.stop()
-  }
-}
-
-/** Resolves once `m` holds group `id` with `count` members (or, for 0, once it is no member). */
-async function groupReaches (m: Messenger, match: (g: Group) => boolean): Promise<Group> {
-  const found = (await m.groups()).find(match)
-  if (found != null) return found
-  return nextEvent(m, 'group', match)
-}
-
 /** Resolves once message `id` of conversation `ref` at `m` satisfies `match` (looked at again on each of its status events). */
 async function messageReaches (m: Messenger, ref: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
   return new Promise((resolve, reject) => {
@@ -133,33 +92,6 @@ function shownAt (m: Messenger, groupId: string): { messages: Message[], until(c
       while (messages.length < count) await new Promise<void>(resolve => { wake = resolve })
     }
   }
-}
-
-interface Trio { alice: Messenger, bob: Messenger, carol: Messenger, dirs: string[] }
-
-/**
- * Alice, Bob and Carol, started before the suite's tests and stopped after (a test that restarts
- * one puts the new one here): Bob and Carol are Alice's contacts, not each other's.
- */
-function aliceAndFriends (): Trio {
-  const trio = { dirs: [] } as unknown as Trio
-  const cleanups: Array<() => Promise<void>> = []
-  before(async () => {
-    for (let i = 0; i < 3; i++) {
-      const { dir, cleanup } = await tempDir()
-      trio.dirs.push(dir)
-      cleanups.push(cleanup)
-    }
-    const started = await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(trio.dirs[i] as string, name)))
-    Object.assign(trio, { alice: started[0], bob: started[1], carol: started[2] })
-    await introduce(trio.alice, trio.bob)
-    await introduce(trio.alice, trio.carol)
-  })
-  after(async () => {
-    await Promise.allSettled([trio.alice, trio.bob, trio.carol].map(async m => m?.stop()))
-    for (const cleanup of cleanups) await cleanup()
-  })
-  return trio
 }
 
 describe('groups between messengers', () => {

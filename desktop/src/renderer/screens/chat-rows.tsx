@@ -4,11 +4,10 @@
  * disappearing time and delivery state, in a virtualised list.
  */
 import { useCallback, useMemo } from 'react'
-import { FileCard } from '../components/file-card.js'
 import { dayKey, dayLabel, stateLabel, timeLabel } from '../components/format.js'
-import { PeerName, PeerText } from '../components/peer-text.js'
+import { PeerName } from '../components/peer-text.js'
 import { VirtualList } from '../components/virtual-list.js'
-import { MessageActions, MessageQuote, MessageReactions } from './message-extras.js'
+import { EditedMark, MessageActions, MessageBody } from './message-extras.js'
 import type { ReactNode } from 'react'
 import type { MessageView } from '../../shared/contract.js'
 
@@ -43,14 +42,10 @@ function MessageRow ({ message, ctx }: { message: MessageView, ctx: RowContext }
   return (
     <div className={`message ${out ? 'message-out' : 'message-in'}`} data-state={message.state} data-message-id={message.id} tabIndex={-1}>
       <span className='visually-hidden'>{out ? 'You' : <PeerName name={alias} />}: </span>
-      {message.replyTo != null && <MessageQuote id={message.replyTo} quoted={ctx.byId.get(message.replyTo)} onJump={ctx.onJump} />}
-      {message.deleted === true
-        ? <p className='message-text message-deleted'><em>This message was deleted</em></p>
-        : message.file != null ? <FileCard message={message} file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
-      <MessageReactions message={message} />
+      <MessageBody message={message} quoted={message.replyTo != null ? ctx.byId.get(message.replyTo) : undefined} onJump={ctx.onJump} />
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>
-        {message.editedAt != null && message.deleted !== true && <span className='edited'> · edited</span>}
+        <EditedMark message={message} />
         {message.expiresAt != null && <span className='disappearing' title='Disappears'> · disappears {timeLabel(message.expiresAt)}</span>}
         {out && <span className={`delivery delivery-${message.state}`}> · {stateLabel(message.state, message.failure)}</span>}
       </p>

@@ -3,7 +3,7 @@
  * A conversation: its messages (virtualised, with day separators and per-message delivery state),
  * the composer, and the conversation's controls: safety number, disappearing timer, block, delete.
  */
-import { useCallback, useEffect, useId, useState } from 'react'
+import { useCallback, useId, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
@@ -13,7 +13,7 @@ import { ChatHeader, useTimerChoice } from './chat-header.js'
 import { Composer } from './chat-composer.js'
 import { MessageList } from './chat-rows.js'
 import { SearchBox } from './search-box.js'
-import { jumpTo } from './message-extras.js'
+import { useJumpTarget } from './message-extras.js'
 import { useConversation } from './use-conversation.js'
 import { useFileSender } from './use-file-sender.js'
 import { UploadStatus, useFileDrop } from './file-drop.js'
@@ -49,17 +49,7 @@ export function Chat ({ contactId, onDeleted, jumpToId, onSent }: ChatProps): Re
   const drop = useFileDrop(files.send, contact?.blocked !== false)
   const [replyTo, setReplyTo] = useState<MessageView>()
   // A message to show (a search result): older pages load until it is there, or none is left.
-  const [target, setTarget] = useState(jumpToId)
-  useEffect(() => {
-    if (target == null) return
-    if (!messages.some(m => m.id === target)) {
-      loadOlder()
-      return
-    }
-    // Drawn on the next frame, once the list has laid it out.
-    const frame = requestAnimationFrame(() => { if (jumpTo(target)) setTarget(undefined) })
-    return () => { cancelAnimationFrame(frame) }
-  }, [target, messages, loadOlder])
+  const [target, setTarget] = useJumpTarget(messages, loadOlder, false, jumpToId)
   const update = useAction(async (fn: () => Promise<ContactView>) => { setContact(await fn()) })
   const timer = useTimerChoice(contactId, setContact)
   const remove = useAction(async () => {

@@ -2,7 +2,7 @@
 /**
  * A group's conversation: its name and members, the disappearing timer, the group info, the
  * timeline (see group-rows.tsx) and the composer. A member who was removed, or left, sees why and
- * cannot send. Files, replies and reactions are not sent to groups (the engine does not yet).
+ * cannot send. A message is replied to, reacted to, edited and deleted as in a conversation.
  */
 import { useId, useMemo, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -12,9 +12,10 @@ import { useAction } from '../components/use-action.js'
 import { Composer } from './chat-composer.js'
 import { GroupInfo } from './group-info.js'
 import { GroupTimeline, groupRows } from './group-rows.js'
+import { useJumpTarget } from './message-extras.js'
 import { useGroup } from './use-group.js'
 import type { ReactNode } from 'react'
-import type { GroupChangeEntry, GroupView } from '../../shared/contract.js'
+import type { GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
 import type { GroupNames } from './group-rows.js'
 
 /** Props of {@link GroupChat}. */
@@ -51,8 +52,10 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
   const client = useClient()
   const titleId = useId()
   const timerId = useId()
-  const { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder } = useGroup(groupId)
+  const { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder, changeMessage } = useGroup(groupId)
   const [info, setInfo] = useState(false)
+  const [replyTo, setReplyTo] = useState<MessageView>()
+  const [target, setTarget] = useJumpTarget(messages, loadOlder, complete)
   const names = useMemo(() => namesOf(group, changes, selfId), [group, changes, selfId])
   const rows = useMemo(() => groupRows(messages, changes, names, complete), [messages, changes, names, complete])
   const timer = useAction(async (seconds: number) => { setGroup(await client.setGroupDisappearing({ groupId, seconds })) })
@@ -87,8 +90,25 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
         <p className='banner info'>Your messages disappear {disappearingLabel(group.disappearingSeconds)} after they are sent.</p>
       )}
       {timer.error != null && <p role='alert' className='error'>{timer.error}</p>}
-      <GroupTimeline rows={rows} names={names} groupName={group.name} onReachTop={loadOlder} />
-      <Composer contactId={groupId} blocked={!group.member} blockedHint={absence(changes, selfId)} onSent={m => { addMessage(m); onSent?.() }} />
+      <GroupTimeline
+        rows={rows}
+        names={names}
+        groupName={group.name}
+        onReachTop={loadOlder}
+        groupId={groupId}
+        onReply={setReplyTo}
+        onChanged={changeMessage}
+        onJump={setTarget}
+        reveal={target}
+      />
+      <Composer
+        contactId={groupId}
+        blocked={!group.member}
+        blockedHint={absence(changes, selfId)}
+        onSent={m => { addMessage(m); onSent?.() }}
+        replyTo={group.member ? replyTo : undefined}
+        onCancelReply={() => { setReplyTo(undefined) }}
+      />
       {info && <GroupInfo group={group} selfId={selfId} onGroup={setGroup} onClose={() => { setInfo(false) }} />}
     </section>
   )

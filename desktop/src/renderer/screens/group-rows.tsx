@@ -2,13 +2,16 @@
 /**
  * A group's timeline: day separators, system lines (membership changes, and a timer a member's
  * texts start to carry), and messages with their sender's name in the sender's colour and, for the
- * user's own, "Delivered to N of M", in a virtualised list.
+ * user's own, "Delivered to N of M", in a virtualised list. A message has the actions of a
+ * conversation's (message-extras.tsx): reply with a quote, reactions named by member, edit and
+ * delete for everyone.
  */
 import { useCallback, useMemo } from 'react'
 import { dayKey, dayLabel, disappearingLabel, stateLabel, timeLabel } from '../components/format.js'
-import { PeerName, PeerText, cleanName } from '../components/peer-text.js'
+import { PeerName, cleanName } from '../components/peer-text.js'
 import { senderColour } from '../components/sender-colours.js'
 import { VirtualList } from '../components/virtual-list.js'
+import { EditedMark, MessageActions, MessageBody } from './message-extras.js'
 import type { CSSProperties, ReactNode } from 'react'
 import type { GroupChangeEntry, MessageView } from '../../shared/contract.js'
 
@@ -99,7 +102,14 @@ export function groupDelivery (message: MessageView): string {
   return `Delivered to ${message.deliveredCount ?? 0} of ${message.recipientCount}`
 }
 
-function GroupMessage ({ message, names }: { message: MessageView, names: GroupNames }): ReactNode {
+/** What a message row needs besides its message: the others (for quotes), who is who, and the actions' callbacks. */
+type GroupRowContext = Pick<GroupTimelineProps, 'names' | 'groupId' | 'onReply' | 'onChanged' | 'onJump'> & {
+  byId: ReadonlyMap<string, MessageView>
+  nameOf: (id: string) => string
+}
+
+function GroupMessage ({ message, ctx }: { message: MessageView, ctx: GroupRowContext }): ReactNode {
+  const { names } = ctx
   const out = message.direction === 'out'
   const sender = message.senderId ?? ''
   const [light, dark] = senderColour(sender)
@@ -109,12 +119,14 @@ function GroupMessage ({ message, names }: { message: MessageView, names: GroupN
       {out
         ? <span className='visually-hidden'>You: </span>
         : <span className='sender-name' style={colours}><PeerName name={names.names.get(sender) ?? ''} /><span className='visually-hidden'>: </span></span>}
-      <p className='message-text'><PeerText text={message.text} /></p>
+      <MessageBody message={message} quoted={message.replyTo != null ? ctx.byId.get(message.replyTo) : undefined} onJump={ctx.onJump} nameOf={ctx.nameOf} />
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>
+        <EditedMark message={message} />
         {message.expiresAt != null && <span className='disappearing' title='Disappears'> · disappears {timeLabel(message.expiresAt)}</span>}
         {out && <span className={`delivery delivery-${message.state}`}> · {groupDelivery(message)}</span>}
       </p>
+      <MessageActions message={message} contactId={ctx.groupId} selfId={names.selfId} onReply={ctx.onReply} onChanged={ctx.onChanged} />
     </div>
   )
 }
@@ -129,18 +141,37 @@ export interface GroupTimelineProps {
   groupName: string
   /** Called at the top, to load older messages. */
   onReachTop: () => void
+  /** The group's id. */
+  groupId: string
+  /** The user chose to reply to a message. */
+  onReply: (message: MessageView) => void
+  /** A message changed here (reaction, edit, delete for everyone); `undefined`: deleted here. */
+  onChanged: (id: string, message: MessageView | undefined) => void
+  /** The user asked to see message `id` (a quote was clicked). */
+  onJump: (id: string) => void
+  /** The message to bring into view, if any. */
+  reveal?: string | undefined
 }
 
 /** The timeline, or a hint when it is empty. */
-export function GroupTimeline ({ rows, names, groupName, onReachTop }: GroupTimelineProps): ReactNode {
+export function GroupTimeline ({ rows, names, groupName, onReachTop, groupId, onReply, onChanged, onJump, reveal }: GroupTimelineProps): ReactNode {
+  const ctx = useMemo<GroupRowContext>(() => ({
+    names,
+    groupId,
+    onReply,
+    onChanged,
+    onJump,
+    byId: new Map(rows.flatMap(r => r.kind === 'message' ? [[r.message.id, r.message] as const] : [])),
+    nameOf: id => who(id, names)
+  }), [rows, names, groupId, onReply, onChanged, onJump])
   const getKey = useCallback((row: GroupRow) => row.key, [])
   const estimate = useCallback((row: GroupRow) => row.kind === 'message' ? 42 + 20 * Math.ceil(row.message.text.length / 60) : 32, [])
   const renderRow = useCallback((row: GroupRow) => {
     if (row.kind === 'day') return <h3 className='day-separator'>{dayLabel(row.at)}</h3>
     if (row.kind === 'system') return <p className='system-line'>{row.text}</p>
-    return <GroupMessage message={row.message} names={names} />
-  }, [names])
+    return <GroupMessage message={row.message} ctx={ctx} />
+  }, [ctx])
   const label = useMemo(() => `Messages in ${cleanName(groupName)}`, [groupName])
   if (rows.length === 0) return <p className='empty'>No messages yet. Say hello.</p>
-  return <VirtualList items={rows} getKey={getKey} renderItem={renderRow} estimateHeight={estimate} onReachTop={onReachTop} label={label} role='log' />
+  return <VirtualList items={rows} getKey={getKey} renderItem={renderRow} estimateHeight={estimate} onReachTop={onReachTop} label={label} role='log' revealKey={reveal != null ? `msg:${reveal}` : undefined} />
 }

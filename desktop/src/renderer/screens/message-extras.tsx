@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * What a message shows besides its text: the quote of the message it replies to (a button that
- * jumps to it), its reactions, and its actions: reply, react (a few common emoji), edit and
- * delete (for me, or for everyone within 24 hours of sending one's own).
+ * jumps to it), its reactions (in a group, each named by who made it), and its actions: reply,
+ * react (a few common emoji), edit and delete (for me, or for everyone within 24 hours of sending
+ * one's own). Shared by conversations and groups.
  */
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useClient } from '../components/context.js'
-import { PeerText } from '../components/peer-text.js'
+import { FileCard } from '../components/file-card.js'
+import { PeerText, cleanName } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
 import type { FormEvent, ReactNode } from 'react'
 import type { MessageView } from '../../shared/contract.js'
@@ -28,27 +30,84 @@ export function jumpTo (id: string): boolean {
   return true
 }
 
+/**
+ * A message to bring into view (a quote clicked, a search result), starting with `initial`: older
+ * pages load until it is there, or until `complete` says none is left; then it is shown.
+ */
+export function useJumpTarget (messages: readonly MessageView[], loadOlder: () => void, complete: boolean, initial?: string): [string | undefined, (id: string | undefined) => void] {
+  const [target, setTarget] = useState(initial)
+  useEffect(() => {
+    if (target == null) return
+    if (!messages.some(m => m.id === target)) {
+      if (complete) setTarget(undefined)
+      else loadOlder()
+      return
+    }
+    // Drawn on the next frame, once the list has laid it out.
+    const frame = requestAnimationFrame(() => { if (jumpTo(target)) setTarget(undefined) })
+    return () => { cancelAnimationFrame(frame) }
+  }, [target, messages, complete, loadOlder])
+  return [target, setTarget]
+}
+
 /** The quoted message of a reply (`quoted`, when loaded), as a button that shows it. */
 export function MessageQuote ({ id, quoted, onJump }: { id: string, quoted: MessageView | undefined, onJump: (id: string) => void }): ReactNode {
   if (quoted == null) {
     return <button type='button' className='message-quote message-quote-missing' onClick={() => { onJump(id) }}>Reply to an earlier message</button>
   }
   return (
-    <button type='button' className='message-quote' onClick={() => { onJump(id) }} aria-label='Show the message this replies to'>
+    <button type='button' className='message-quote' onClick={() => { onJump(id) }} title='Show the message this replies to'>
       {quoted.deleted === true ? <em>Deleted message</em> : <PeerText text={quoted.text.slice(0, 140)} />}
     </button>
   )
 }
 
-/** The reactions to a message, grouped by emoji. */
-export function MessageReactions ({ message }: { message: MessageView }): ReactNode {
+/** The reactions to a message, grouped by emoji; with `nameOf`, each group names who reacted. */
+export function MessageReactions ({ message, nameOf }: { message: MessageView, nameOf?: ((by: string) => string) | undefined }): ReactNode {
   if (message.reactions == null || message.reactions.length === 0) return null
-  const counts = new Map<string, number>()
-  for (const r of message.reactions) counts.set(r.emoji, (counts.get(r.emoji) ?? 0) + 1)
+  const by = new Map<string, string[]>()
+  for (const r of message.reactions) by.set(r.emoji, [...(by.get(r.emoji) ?? []), r.by])
   return (
     <p className='message-reactions' aria-label='Reactions'>
-      {[...counts].map(([emoji, n]) => <span key={emoji} className='reaction'>{emoji}{n > 1 ? ` ${n}` : ''}</span>)}
+      {[...by].map(([emoji, who]) => {
+        const names = nameOf != null ? who.map(id => cleanName(nameOf(id))).join(', ') : undefined
+        return (
+          <span key={emoji} className='reaction' title={names}>
+            {emoji}{who.length > 1 ? ` ${who.length}` : ''}
+            {names != null && <span className='reaction-names'> {names}</span>}
+          </span>
+        )
+      })}
     </p>
+  )
+}
+
+/** " · edited", on a message edited and not deleted since. */
+export function EditedMark ({ message }: { message: MessageView }): ReactNode {
+  return message.editedAt != null && message.deleted !== true ? <span className='edited'> · edited</span> : null
+}
+
+/** Props of {@link MessageBody}. */
+export interface MessageBodyProps {
+  message: MessageView
+  /** The message it replies to, when loaded. */
+  quoted: MessageView | undefined
+  /** The user asked to see message `id` (a quote was clicked). */
+  onJump: (id: string) => void
+  /** In a group: the name of a reactor by their user id. */
+  nameOf?: ((by: string) => string) | undefined
+}
+
+/** A message's quote, its text (or file, or that it was deleted), and its reactions. */
+export function MessageBody ({ message, quoted, onJump, nameOf }: MessageBodyProps): ReactNode {
+  return (
+    <>
+      {message.replyTo != null && <MessageQuote id={message.replyTo} quoted={quoted} onJump={onJump} />}
+      {message.deleted === true
+        ? <p className='message-text message-deleted'><em>This message was deleted</em></p>
+        : message.file != null ? <FileCard message={message} file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
+      <MessageReactions message={message} nameOf={nameOf} />
+    </>
   )
 }
 
@@ -57,6 +116,8 @@ export interface MessageActionsProps {
   message: MessageView
   /** The contact of the conversation: a reaction by anyone else is one's own. */
   contactId: string
+  /** In a group: the user's own id, which one's own reaction is by. */
+  selfId?: string | undefined
   /** The user chose to reply to this message. */
   onReply: (message: MessageView) => void
   /** A message changed (reaction, edit); `undefined`: deleted here. */
@@ -64,7 +125,7 @@ export interface MessageActionsProps {
 }
 
 /** The actions on one message. */
-export function MessageActions ({ message, contactId, onReply, onChanged }: MessageActionsProps): ReactNode {
+export function MessageActions ({ message, contactId, selfId, onReply, onChanged }: MessageActionsProps): ReactNode {
   const client = useClient()
   const [open, setOpen] = useState<'react' | 'edit' | 'delete'>()
   const [draft, setDraft] = useState(message.text)
@@ -75,7 +136,7 @@ export function MessageActions ({ message, contactId, onReply, onChanged }: Mess
   if (message.deleted === true) return null
   const mine = message.direction === 'out'
   const changeable = mine && Date.now() - message.sentAt <= EDIT_WINDOW_MS
-  const myReaction = message.reactions?.find(r => r.by !== contactId)?.emoji
+  const myReaction = message.reactions?.find(r => selfId != null ? r.by === selfId : r.by !== contactId)?.emoji
   const react = (emoji: string): void => { void act.run(() => client.react({ messageId: message.id, emoji })) }
   const saveEdit = (event: FormEvent): void => {
     event.preventDefault()

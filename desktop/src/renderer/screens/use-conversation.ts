@@ -40,17 +40,10 @@ const withMessage = (message: MessageView) => (list: MessageView[]): MessageView
   list.some(m => m.id === message.id) ? list : [...list, message]
 
 /**
- * Follows what changes messages already shown (edits, deletes, reactions, file transfers) and the contact's
- * typing; returns the functions that unsubscribe.
+ * Follows the edits, deletes and reactions of the messages of conversation (or group) `contactId`
+ * shown in `setMessages`' list; returns the functions that unsubscribe.
  */
-function followChanges (
-  client: SottoClient,
-  contactId: string,
-  setMessages: Dispatch<SetStateAction<MessageView[]>>,
-  setTyping: (typing: boolean) => void,
-  recent: RecentChanges
-): Array<() => void> {
-  let typingTimer: ReturnType<typeof setTimeout> | undefined
+export function followActions (client: SottoClient, contactId: string, setMessages: Dispatch<SetStateAction<MessageView[]>>): Array<() => void> {
   return [
     client.bridge.onEdit(edited => {
       if (edited.contactId === contactId) setMessages(list => list.map(m => m.id === edited.id ? edited : m))
@@ -68,7 +61,29 @@ function followChanges (
         const reactions = (m.reactions ?? []).filter(x => x.by !== r.by)
         return { ...m, reactions: r.emoji === '' ? reactions : [...reactions, { by: r.by, emoji: r.emoji }] }
       }))
-    }),
+    })
+  ]
+}
+
+/** Replaces message `id` of a list with `message`, or removes it (`undefined`: deleted here). */
+export function changedIn (id: string, message: MessageView | undefined): SetStateAction<MessageView[]> {
+  return list => message == null ? list.filter(m => m.id !== id) : list.map(m => m.id === id ? message : m)
+}
+
+/**
+ * Follows what changes messages already shown (edits, deletes, reactions, file transfers) and the contact's
+ * typing; returns the functions that unsubscribe.
+ */
+function followChanges (
+  client: SottoClient,
+  contactId: string,
+  setMessages: Dispatch<SetStateAction<MessageView[]>>,
+  setTyping: (typing: boolean) => void,
+  recent: RecentChanges
+): Array<() => void> {
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  return [
+    ...followActions(client, contactId, setMessages),
     client.bridge.onFile(f => {
       if (f.contactId !== contactId) return
       recent.file(f)
@@ -162,8 +177,6 @@ export function useConversation (contactId: string): Conversation {
 
   // A message sent here may have changed already (see recent-changes.ts).
   const addMessage = useCallback((message: MessageView) => { setMessages(withMessage(recent.current.apply(message))) }, [])
-  const changeMessage = useCallback((id: string, message: MessageView | undefined) => {
-    setMessages(list => message == null ? list.filter(m => m.id !== id) : list.map(m => m.id === id ? message : m))
-  }, [])
+  const changeMessage = useCallback((id: string, message: MessageView | undefined) => { setMessages(changedIn(id, message)) }, [])
   return { contact, setContact, messages, addMessage, loadError, loadOlder, changeMessage, typing }
 }

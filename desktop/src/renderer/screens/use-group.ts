@@ -2,12 +2,13 @@
 /**
  * A group's state for the group chat: the group, its messages and its membership changes, loaded
  * when the screen opens and kept current from pushed events (messages, delivery counts, expiries,
- * membership changes), marked read as messages arrive, and paged back.
+ * edits, deletes, reactions, membership changes), marked read as messages arrive, and paged back.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { PAGE_SIZE, useOlderMessages } from './older-messages.js'
 import { withStatus } from './recent-changes.js'
+import { changedIn, followActions } from './use-conversation.js'
 import type { Dispatch, SetStateAction } from 'react'
 import type { Events, GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
 
@@ -32,6 +33,8 @@ export interface GroupConversation {
   loadError: string | undefined
   /** Loads the page of messages before the oldest one shown. */
   loadOlder: () => void
+  /** A message changed here (reaction, edit, delete for everyone); `undefined`: deleted here. */
+  changeMessage: (id: string, message: MessageView | undefined) => void
 }
 
 /** A message with a pushed status: its state, and in a group how many members stored it. */
@@ -73,6 +76,7 @@ export function useGroup (groupId: string): GroupConversation {
       })
       .catch(err => { if (live) setLoadError((err as Error).message) })
     const offs = [
+      ...followActions(client, groupId, setMessages),
       client.bridge.onMessage(message => {
         if (message.contactId !== groupId) return
         setMessages(list => list.some(m => m.id === message.id) ? list : [...list, message])
@@ -112,5 +116,6 @@ export function useGroup (groupId: string): GroupConversation {
     const shown = status != null ? withCounts(message, status) : message
     setMessages(list => list.some(m => m.id === shown.id) ? list : [...list, shown])
   }, [])
-  return { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder }
+  const changeMessage = useCallback((id: string, message: MessageView | undefined) => { setMessages(changedIn(id, message)) }, [])
+  return { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder, changeMessage }
 }
