@@ -17,6 +17,7 @@ import { fromHex, toHex } from '../util/index.js'
 import { MAX_TEXT_LENGTH } from './conversations.js'
 import { toMessage } from './context.js'
 import { Routes, groupView, registerAtRelays, sendChanges } from './group-fanout.js'
+import { groupFileOf } from './group-files.js'
 import { groupHistory } from './group-history.js'
 import { parseGroupInfo, readGroupInfo, writeGroupInfo } from './group-records.js'
 import { keys, messageOrder } from './records.js'
@@ -28,6 +29,7 @@ import type { StoreReader, Transaction } from '../storage/types.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
+import type { FileRecord } from './file-records.js'
 import type { GroupInfo } from './group-records.js'
 import type { GroupChangeView } from './group-types.js'
 import type { Outbox } from './outbox.js'
@@ -256,6 +258,21 @@ export class Groups {
   async send (groupRef: string, text: string): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
+    return this.post(groupRef, { text })
+  }
+
+  /**
+   * Sends a file sealed already (see attachments.ts) to every member but the blocked ones, its
+   * pointer inside the group message; `index` writes the file's index entry in the same
+   * transaction. Resolves once it is durable.
+   */
+  async sendFile (groupRef: string, file: FileRecord, index: (tx: Transaction, message: MessageRecord) => void): Promise<Message> {
+    return this.post(groupRef, { text: '', file }, index)
+  }
+
+  /** Seals a group message once for every member but the blocked ones and queues it to each. */
+  private async post (groupRef: string, body: { text: string, file?: FileRecord }, index?: (tx: Transaction, message: MessageRecord) => void): Promise<Message> {
+    const { text, file } = body
     const { repos, identity, outbox, disappearing } = this.components
     const groupId = this.requireId(groupRef)
     const message = await this.guarded(async (tx, change) => {
@@ -285,11 +302,12 @@ export class Groups {
         senderId: identity.userId,
         recipientIds: recipients.map(r => r.userId),
         deliveredTo: [],
+        ...(file != null ? { file } : {}),
         ...(seconds > 0 ? { expiresAt: sentAt + seconds * 1000 } : {})
       }
       if (recipients.length > 0) {
         await this.distributeKey(tx, change, routes, log, recipients)
-        const plaintext = encodeContent({ id, sentAt, groupText: { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds } })
+        const plaintext = encodeContent({ id, sentAt, groupText: { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...groupFileOf(record, seq) } })
         const parts = await sealForGroup(tx, identity, groupId, recipients.map(r => r.userId), plaintext)
         for (const [userId, sealed] of parts) {
           outbox.addSealed(tx, change, await routes.get(userId) as NonNullable<Awaited<ReturnType<Routes['get']>>>, { id, sentAt, sealed }, record.id)
@@ -297,6 +315,7 @@ export class Groups {
       }
       routes.flush()
       repos.messages.put(tx, record)
+      index?.(tx, record)
       repos.refs.put(tx, { contactId: groupId, sentAt, order: record.order }, record.id)
       if (record.expiresAt != null) disappearing.schedule(tx, record)
       info.lastActivity = sentAt

@@ -163,7 +163,7 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
   const attachments = new Attachments({
-    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, outbox, dataDir: ctx.dataDir
+    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, outbox, groups, dataDir: ctx.dataDir
   })
   events.on('connection', () => { attachments.wake() })
   events.on('expired', () => { void attachments.sweep().catch(() => {}) })

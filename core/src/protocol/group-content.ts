@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The group bodies of Content (16-19): membership changes, sender keys, group texts and joining.
+ * The group bodies of Content (16-19): membership changes, sender keys, group texts (and files) and joining.
  * What they mean is groups' business (`core/src/groups/`); this file only reads, writes and checks
  * their fields.
  */
@@ -9,6 +9,7 @@ import {
   GROUP_ID_LENGTH, MAX_DISAPPEARING_SECONDS, MAX_GROUP_UPDATE_CHANGES, MAX_GROUP_UPDATE_CHANGE_BYTES, MAX_NAME_LENGTH,
   MAX_RELAY_FIELD_BYTES, MAX_SENDER_KEY_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
+import { checkFileBody, fileFromWire, fileToWire } from './content-file.js'
 import { checkBytes, checkInteger, checkText, copyBytes, toSafeNumber, wireBytes } from './wire.js'
 import type * as pb from './sotto.js'
 import type { Content } from './types.js'
@@ -27,7 +28,13 @@ export function groupBodyToWire (content: Content, message: pb.Content): void {
   if (groupUpdate != null) message.groupUpdate = { groupId: wireBytes(groupUpdate.groupId), changes: groupUpdate.changes.map(wireBytes) }
   if (senderKey != null) message.senderKey = { groupId: wireBytes(senderKey.groupId), distribution: wireBytes(senderKey.distribution) }
   if (groupText != null) {
-    message.groupText = { groupId: wireBytes(groupText.groupId), text: groupText.text, seq: BigInt(groupText.seq), disappearingSeconds: groupText.disappearingSeconds }
+    message.groupText = {
+      groupId: wireBytes(groupText.groupId),
+      text: groupText.text,
+      seq: BigInt(groupText.seq),
+      disappearingSeconds: groupText.disappearingSeconds,
+      ...(groupText.file != null ? { file: fileToWire(groupText.file) } : {})
+    }
   }
   if (groupJoin != null) {
     message.groupJoin = {
@@ -45,7 +52,13 @@ export function groupBodyFromWire (raw: pb.Content, content: Content): void {
   if (raw.senderKey != null) content.senderKey = { groupId: copyBytes(raw.senderKey.groupId), distribution: copyBytes(raw.senderKey.distribution) }
   if (raw.groupText != null) {
     const t = raw.groupText
-    content.groupText = { groupId: copyBytes(t.groupId), text: t.text, seq: toSafeNumber(t.seq, 'content group text seq'), disappearingSeconds: t.disappearingSeconds }
+    content.groupText = {
+      groupId: copyBytes(t.groupId),
+      text: t.text,
+      seq: toSafeNumber(t.seq, 'content group text seq'),
+      disappearingSeconds: t.disappearingSeconds,
+      ...(t.file != null ? { file: fileFromWire(t.file) } : {})
+    }
   }
   if (raw.groupJoin != null) {
     const j = raw.groupJoin
@@ -86,6 +99,11 @@ export function checkGroupBodies (content: Content): void {
     checkText(groupText.text, MAX_TEXT_LENGTH, 'content group text', false)
     checkInteger(groupText.seq, 0, Number.MAX_SAFE_INTEGER, 'content group text seq')
     checkInteger(groupText.disappearingSeconds, 0, MAX_DISAPPEARING_SECONDS, 'content group text disappearing timer')
+    if (groupText.file != null) {
+      checkFileBody(groupText.file)
+      if (groupText.text !== '') throw new InvalidInputError('content group text: a file carries no text')
+      if (groupText.file.seq !== groupText.seq) throw new InvalidInputError('content group text: a file\'s seq is the text\'s')
+    }
   }
   if (groupJoin != null) {
     checkGroupId(groupJoin.groupId, 'content group join')

@@ -2872,6 +2872,7 @@ export namespace Content {
     text: string
     seq: bigint
     disappearingSeconds: number
+    file?: Content.File
   }
 
   export namespace GroupText {
@@ -2902,6 +2903,11 @@ export namespace Content {
           if ((obj.disappearingSeconds != null && obj.disappearingSeconds !== 0)) {
             w.uint32(32)
             w.uint32(obj.disappearingSeconds)
+          }
+
+          if (obj.file != null) {
+            w.uint32(42)
+            Content.File.codec().encode(obj.file, w)
           }
 
           if (opts.lengthDelimited !== false) {
@@ -2935,6 +2941,12 @@ export namespace Content {
               }
               case 4: {
                 obj.disappearingSeconds = reader.uint32()
+                break
+              }
+              case 5: {
+                obj.file = Content.File.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.file
+                })
                 break
               }
               default: {
@@ -2980,6 +2992,13 @@ export namespace Content {
                 }
                 break
               }
+              case 5: {
+                yield * Content.File.codec().stream(reader, reader.uint32(), `${prefix}.file`, {
+                  limits: opts.limits?.file
+                })
+
+                break
+              }
               default: {
                 reader.skipType(tag & 7)
                 break
@@ -3012,6 +3031,56 @@ export namespace Content {
       value: number
     }
 
+    export interface GroupTextFileIdFieldEvent {
+      field: '$.file.id'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileKeyFieldEvent {
+      field: '$.file.key'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileSizeFieldEvent {
+      field: '$.file.size'
+      value: bigint
+    }
+
+    export interface GroupTextFilePaddedSizeFieldEvent {
+      field: '$.file.paddedSize'
+      value: bigint
+    }
+
+    export interface GroupTextFileChunkSizeFieldEvent {
+      field: '$.file.chunkSize'
+      value: number
+    }
+
+    export interface GroupTextFileRootFieldEvent {
+      field: '$.file.root'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileMimeFieldEvent {
+      field: '$.file.mime'
+      value: string
+    }
+
+    export interface GroupTextFileNameFieldEvent {
+      field: '$.file.name'
+      value: string
+    }
+
+    export interface GroupTextFileThumbnailFieldEvent {
+      field: '$.file.thumbnail'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileSeqFieldEvent {
+      field: '$.file.seq'
+      value: bigint
+    }
+
     export function encode (obj: Partial<GroupText>): Uint8Array<ArrayBuffer> {
       return encodeMessage(obj, GroupText.codec())
     }
@@ -3020,7 +3089,7 @@ export namespace Content {
       return decodeMessage(buf, GroupText.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent | GroupTextFileIdFieldEvent | GroupTextFileKeyFieldEvent | GroupTextFileSizeFieldEvent | GroupTextFilePaddedSizeFieldEvent | GroupTextFileChunkSizeFieldEvent | GroupTextFileRootFieldEvent | GroupTextFileMimeFieldEvent | GroupTextFileNameFieldEvent | GroupTextFileThumbnailFieldEvent | GroupTextFileSeqFieldEvent> {
       return streamMessage(buf, GroupText.codec(), opts)
     }
   }
@@ -4871,6 +4940,56 @@ export namespace Content {
     value: number
   }
 
+  export interface ContentGroupTextFileIdFieldEvent {
+    field: '$.groupText.file.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileKeyFieldEvent {
+    field: '$.groupText.file.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileSizeFieldEvent {
+    field: '$.groupText.file.size'
+    value: bigint
+  }
+
+  export interface ContentGroupTextFilePaddedSizeFieldEvent {
+    field: '$.groupText.file.paddedSize'
+    value: bigint
+  }
+
+  export interface ContentGroupTextFileChunkSizeFieldEvent {
+    field: '$.groupText.file.chunkSize'
+    value: number
+  }
+
+  export interface ContentGroupTextFileRootFieldEvent {
+    field: '$.groupText.file.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileMimeFieldEvent {
+    field: '$.groupText.file.mime'
+    value: string
+  }
+
+  export interface ContentGroupTextFileNameFieldEvent {
+    field: '$.groupText.file.name'
+    value: string
+  }
+
+  export interface ContentGroupTextFileThumbnailFieldEvent {
+    field: '$.groupText.file.thumbnail'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileSeqFieldEvent {
+    field: '$.groupText.file.seq'
+    value: bigint
+  }
+
   export interface ContentGroupJoinGroupIdFieldEvent {
     field: '$.groupJoin.groupId'
     value: Uint8Array<ArrayBuffer>
@@ -4920,7 +5039,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentDeleteTargetFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupTextFileIdFieldEvent | ContentGroupTextFileKeyFieldEvent | ContentGroupTextFileSizeFieldEvent | ContentGroupTextFilePaddedSizeFieldEvent | ContentGroupTextFileChunkSizeFieldEvent | ContentGroupTextFileRootFieldEvent | ContentGroupTextFileMimeFieldEvent | ContentGroupTextFileNameFieldEvent | ContentGroupTextFileThumbnailFieldEvent | ContentGroupTextFileSeqFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

@@ -216,6 +216,8 @@ export interface ContentGroupText {
   seq: number
   /** The group's disappearing timer as the sender knows it, 0 (off) to one year. */
   disappearingSeconds: number
+  /** A file sent to the group (then `text` is empty): its pointer, as in a one-to-one File body. */
+  file?: ContentFile
 }
 
 /**

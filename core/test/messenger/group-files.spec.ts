@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: AGPL-3.0-only
+/**
+ * Files in a group between three real messengers on loopback: Bob and Carol are Alice's contacts,
+ * not each other's. A file sent to the group reaches every member byte for byte, the non-contact
+ * too, without a request; one over a member's automatic download size is held by them until they
+ * ask; a member removed before a send is not sent the file.
+ */
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { introduce, nextEvent, startMessenger, tempDir } from './helpers.js'
+import type { Group, Message, Messenger } from '../../src/messenger/index.js'
+
+/** Resolves once message `id` of group `groupId` at `m` satisfies `match`, looked at again on each of its message, file and status events. */
+async function messageAt (m: Messenger, groupId: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const look = (): void => {
+      m.history(groupId).then(all => {
+        const msg = all.find(x => x.id === id)
+        if (msg == null || !match(msg)) return
+        for (const event of ['message', 'file', 'status'] as const) m.off(event, onEvent)
+        resolve(msg)
+      }, reject)
+    }
+    const onEvent = (e: { id: string }): void => { if (e.id === id) look() }
+    for (const event of ['message', 'file', 'status'] as const) m.on(event, onEvent)
+    look()
+  })
+}
+
+/** The plaintext of message `id`'s file at `m`. */
+async function fileOf (m: Messenger, id: string): Promise<Buffer> {
+  const parts: Uint8Array[] = []
+  for await (const part of m.readFile(id)) parts.push(part)
+  return Buffer.concat(parts)
+}
+
+/** Resolves once every one of `members` holds `groupId` as `match` says. */
+async function allSee (members: Messenger[], groupId: string, match: (g: Group) => boolean): Promise<void> {
+  await Promise.all(members.map(async m => {
+    if ((await m.groups()).some(g => g.id === groupId && match(g))) return
+    await nextEvent(m, 'group', g => g.id === groupId && match(g))
+  }))
+}
+
+describe('files in groups', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  const running: Messenger[] = []
+  let files = ''
+
+  before(async () => {
+    const dirs = await Promise.all([tempDir(), tempDir(), tempDir(), tempDir()])
+    cleanups.push(...dirs.map(d => d.cleanup))
+    files = dirs[3]?.dir as string
+    running.push(...await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(dirs[i]?.dir as string, name))))
+    const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
+    await introduce(alice, bob)
+    await introduce(alice, carol)
+  })
+  after(async () => {
+    await Promise.allSettled(running.map(async m => m.stop()))
+    for (const cleanup of cleanups) await cleanup()
+  })
+
+  it('reaches every member byte for byte, a non-contact too; a held one comes when asked; a removed member is not sent one', { timeout: 120_000 }, async () => {
+    const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const group = await alice.createGroup('Photos', [bobId, carolId])
+    await allSee(running, group.id, g => g.members.length === 3)
+
+    // Bob sends to the group: Alice is his contact, Carol is not.
+    const bytes = randomBytes(300_000)
+    const path = join(files, 'holiday.bin')
+    await writeFile(path, bytes)
+    const sent = await bob.sendFile('Photos', path)
+    assert.equal(sent.groupId, group.id)
+    assert.equal(sent.recipientCount, 2)
+    assert.equal(sent.file?.name, 'holiday.bin')
+    for (const m of [alice, carol]) {
+      const shown = await messageAt(m, group.id, sent.id, msg => msg.file?.state === 'done')
+      assert.equal(shown.senderId, bobId)
+      assert.equal(shown.text, '')
+      assert.ok((await fileOf(m, sent.id)).equals(bytes), 'the file arrives byte for byte')
+    }
+    const atBob = await messageAt(bob, group.id, sent.id, msg => msg.file?.state === 'done' && msg.deliveredCount === 2)
+    assert.equal(atBob.state, 'delivered')
+    assert.deepEqual(await carol.requests(), [])
+    assert.deepEqual(await bob.requests(), [])
+    assert.deepEqual((await carol.contacts()).map(c => c.displayName), ['Alice'])
+
+    // Over Carol's automatic download size: she holds it, Bob stops offering it to her until she asks.
+    await carol.updateSettings({ autoDownloadBytes: 1000 })
+    const big = await bob.sendFile(group.id, path)
+    const held = await messageAt(carol, group.id, big.id, msg => msg.file?.reason === 'size')
+    assert.equal(held.file?.state, 'waiting')
+    await messageAt(bob, group.id, big.id, msg => msg.file?.reason === 'held')
+    await carol.downloadFile(big.id)
+    await messageAt(carol, group.id, big.id, msg => msg.file?.state === 'done')
+    assert.ok((await fileOf(carol, big.id)).equals(bytes))
+    await messageAt(bob, group.id, big.id, msg => msg.file?.state === 'done')
+
+    // Carol is removed; a file sent after is sent to Bob alone.
+    await alice.removeFromGroup(group.id, carolId)
+    await allSee([alice, bob], group.id, g => g.members.length === 2)
+    await allSee([carol], group.id, g => !g.member)
+    const seenByCarol: string[] = []
+    carol.on('message', m => { seenByCarol.push(m.id) })
+    carol.on('file', e => { seenByCarol.push(e.id) })
+    const last = await alice.sendFile(group.id, path)
+    assert.equal(last.recipientCount, 1)
+    await messageAt(bob, group.id, last.id, msg => msg.file?.state === 'done')
+    assert.ok((await fileOf(bob, last.id)).equals(bytes))
+    await messageAt(alice, group.id, last.id, msg => msg.file?.state === 'done' && msg.state === 'delivered')
+    assert.deepEqual(seenByCarol.filter(id => id === last.id), [])
+    assert.equal((await carol.history(group.id)).some(m => m.id === last.id), false)
+  })
+})
