@@ -2,7 +2,8 @@
 /**
  * A group's conversation: its name and members, the disappearing timer, the group info, the
  * timeline (see group-rows.tsx) and the composer. A member who was removed, or left, sees why and
- * cannot send. Files, replies and reactions are not sent to groups (the engine does not yet).
+ * cannot send. Files are attached, dropped or pasted as in a one-to-one chat (use-file-sender.ts).
+ * Replies and reactions are not sent to groups (the engine does not yet).
  */
 import { useId, useMemo, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -10,9 +11,11 @@ import { DISAPPEARING_LABELS, disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
 import { Composer } from './chat-composer.js'
+import { UploadStatus, useFileDrop } from './file-drop.js'
 import { GroupInfo } from './group-info.js'
 import { GroupTimeline, groupRows } from './group-rows.js'
 import { useGroup } from './use-group.js'
+import { useFileSender } from './use-file-sender.js'
 import type { ReactNode } from 'react'
 import type { GroupChangeEntry, GroupView } from '../../shared/contract.js'
 import type { GroupNames } from './group-rows.js'
@@ -53,6 +56,8 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
   const timerId = useId()
   const { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder } = useGroup(groupId)
   const [info, setInfo] = useState(false)
+  const files = useFileSender(groupId, addMessage)
+  const drop = useFileDrop(files.send, group?.member !== true)
   const names = useMemo(() => namesOf(group, changes, selfId), [group, changes, selfId])
   const rows = useMemo(() => groupRows(messages, changes, names, complete), [messages, changes, names, complete])
   const timer = useAction(async (seconds: number) => { setGroup(await client.setGroupDisappearing({ groupId, seconds })) })
@@ -62,7 +67,7 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
 
   const others = group.members.filter(m => m.id !== selfId).map(m => m.name)
   return (
-    <section className='chat group-chat' aria-labelledby={titleId}>
+    <section className={drop.over ? 'chat group-chat dropping' : 'chat group-chat'} aria-labelledby={titleId} {...drop.props}>
       <header className='chat-header'>
         <div>
           <h2 id={titleId}><PeerName name={group.name} /></h2>
@@ -88,7 +93,8 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
       )}
       {timer.error != null && <p role='alert' className='error'>{timer.error}</p>}
       <GroupTimeline rows={rows} names={names} groupName={group.name} onReachTop={loadOlder} />
-      <Composer contactId={groupId} blocked={!group.member} blockedHint={absence(changes, selfId)} onSent={m => { addMessage(m); onSent?.() }} />
+      <UploadStatus sender={files} />
+      <Composer contactId={groupId} blocked={!group.member} blockedHint={absence(changes, selfId)} onSent={m => { addMessage(m); onSent?.() }} onFiles={files.send} />
       {info && <GroupInfo group={group} selfId={selfId} onGroup={setGroup} onClose={() => { setInfo(false) }} />}
     </section>
   )

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A group's timeline: day separators, system lines (membership changes, and a timer a member's
- * texts start to carry), and messages with their sender's name in the sender's colour and, for the
- * user's own, "Delivered to N of M", in a virtualised list.
+ * texts start to carry), and messages (texts, or files as in a one-to-one chat) with their sender's
+ * name in the sender's colour and, for the user's own, "Delivered to N of M", in a virtualised list.
  */
 import { useCallback, useMemo } from 'react'
+import { FileCard } from '../components/file-card.js'
 import { dayKey, dayLabel, disappearingLabel, stateLabel, timeLabel } from '../components/format.js'
 import { PeerName, PeerText, cleanName } from '../components/peer-text.js'
 import { senderColour } from '../components/sender-colours.js'
@@ -107,7 +108,7 @@ function GroupMessage ({ message, names }: { message: MessageView, names: GroupN
       {out
         ? <span className='visually-hidden'>You: </span>
         : <span className='sender-name' style={colours}><PeerName name={names.names.get(sender) ?? ''} /><span className='visually-hidden'>: </span></span>}
-      <p className='message-text'><PeerText text={message.text} /></p>
+      {message.file != null ? <FileCard message={message} file={message.file} /> : <p className='message-text'><PeerText text={message.text} /></p>}
       <p className='message-meta'>
         <time dateTime={new Date(message.sentAt).toISOString()}>{timeLabel(message.sentAt)}</time>
         {message.expiresAt != null && <span className='disappearing' title='Disappears'> · disappears {timeLabel(message.expiresAt)}</span>}

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A group's state for the group chat: the group, its messages and its membership changes, loaded
- * when the screen opens and kept current from pushed events (messages, delivery counts, expiries,
- * membership changes), marked read as messages arrive, and paged back.
+ * when the screen opens and kept current from pushed events (messages, delivery counts, file
+ * progress, expiries, membership changes), marked read as messages arrive, and paged back.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { PAGE_SIZE, useOlderMessages } from './older-messages.js'
-import { withStatus } from './recent-changes.js'
+import { RecentChanges, withProgress, withStatus } from './recent-changes.js'
 import type { Dispatch, SetStateAction } from 'react'
 import type { Events, GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
 
@@ -50,6 +50,8 @@ export function useGroup (groupId: string): GroupConversation {
   const [complete, setComplete] = useState(false)
   const [loadError, setLoadError] = useState<string>()
   const early = useRef(new Map<string, Events['status']>())
+  // File progress pushed before the send's reply added the message (a file reaches members quickly).
+  const recent = useRef(new RecentChanges())
 
   useEffect(() => {
     let live = true
@@ -88,6 +90,11 @@ export function useGroup (groupId: string): GroupConversation {
         if (early.current.size > EARLY_KEPT) early.current.delete(early.current.keys().next().value!)
         setMessages(list => list.map(m => m.id === s.id ? withCounts(m, s) : m))
       }),
+      client.bridge.onFile(f => {
+        if (f.contactId !== groupId) return
+        recent.current.file(f)
+        setMessages(list => list.map(m => m.id === f.id && m.file != null ? { ...m, file: withProgress(m.file, f) } : m))
+      }),
       client.bridge.onExpired(e => {
         if (e.contactId !== groupId) return
         const gone = new Set(e.ids)
@@ -109,7 +116,7 @@ export function useGroup (groupId: string): GroupConversation {
 
   const addMessage = useCallback((message: MessageView) => {
     const status = early.current.get(message.id)
-    const shown = status != null ? withCounts(message, status) : message
+    const shown = recent.current.apply(status != null ? withCounts(message, status) : message)
     setMessages(list => list.some(m => m.id === shown.id) ? list : [...list, shown])
   }, [])
   return { group, setGroup, changes, messages, complete, addMessage, loadError, loadOlder }
