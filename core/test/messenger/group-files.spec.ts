@@ -3,15 +3,26 @@
  * Files in a group between three real messengers on loopback: Bob and Carol are Alice's contacts,
  * not each other's. A file sent to the group reaches every member byte for byte, the non-contact
  * too, without a request; one over a member's automatic download size is held by them until they
- * ask; a member removed before a send is not sent the file.
+ * ask; a member removed before a send is not sent the file; and a member who lacked the sender
+ * key and asked for the message again is sent its file again.
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { introduce, nextEvent, startMessenger, tempDir } from './helpers.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
+import { MessageLink } from '../../src/net/message-protocol.js'
+import { decodeEnvelope } from '../../src/protocol/index.js'
+import { openStore } from '../../src/storage/index.js'
+import { Mutex } from '../../src/messenger/lock.js'
+import { keys } from '../../src/messenger/records.js'
+import { Repositories, State } from '../../src/messenger/state.js'
+import { introduce, nextEvent, startMessenger, tempDir, testOptions } from './helpers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
+import type { OutboxRecord } from '../../src/messenger/records.js'
 
 /** Resolves once message `id` of group `groupId` at `m` satisfies `match`, looked at again on each of its message, file and status events. */
 async function messageAt (m: Messenger, groupId: string, id: string, match: (msg: Message) => boolean): Promise<Message> {
@@ -45,16 +56,48 @@ async function allSee (members: Messenger[], groupId: string, match: (g: Group) 
   }))
 }
 
+/**
+ * Takes every envelope waiting in the outbox of the (stopped) messenger in `dir` for `contactId`
+ * out of it; answers the parts of group messages (0x22) among them.
+ */
+async function takeOutbox (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
+  const options = testOptions(dir, name)
+  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
+  try {
+    const repos = new Repositories(new State(store, new Mutex()))
+    const entries: OutboxRecord[] = []
+    for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) entries.push(entry)
+    await repos.state.change(async tx => { for (const e of entries) repos.outbox.del(tx, e) })
+    return entries.map(e => e.envelope).filter(e => decodeEnvelope(e).sealed[0] === 0x22)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Hands `envelopes` to `to` on a direct stream from a throwaway node. */
+async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<void> {
+  const node = await createEphemeralNode()
+  try {
+    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, multiaddr(to.addresses()[0] as string))
+    for (const e of envelopes) await link.send(e)
+    link.close()
+  } finally {
+    await node.stop()
+  }
+}
+
 describe('files in groups', () => {
   const cleanups: Array<() => Promise<void>> = []
   const running: Messenger[] = []
   let files = ''
+  let dirs: string[] = []
 
   before(async () => {
-    const dirs = await Promise.all([tempDir(), tempDir(), tempDir(), tempDir()])
-    cleanups.push(...dirs.map(d => d.cleanup))
-    files = dirs[3]?.dir as string
-    running.push(...await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(dirs[i]?.dir as string, name))))
+    const made = await Promise.all([tempDir(), tempDir(), tempDir(), tempDir()])
+    cleanups.push(...made.map(d => d.cleanup))
+    dirs = made.map(d => d.dir)
+    files = dirs[3] as string
+    running.push(...await Promise.all(['Alice', 'Bob', 'Carol'].map(async (name, i) => startMessenger(dirs[i] as string, name))))
     const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
     await introduce(alice, bob)
     await introduce(alice, carol)
@@ -115,5 +158,37 @@ describe('files in groups', () => {
     await messageAt(alice, group.id, last.id, msg => msg.file?.state === 'done' && msg.state === 'delivered')
     assert.deepEqual(seenByCarol.filter(id => id === last.id), [])
     assert.equal((await carol.history(group.id)).some(m => m.id === last.id), false)
+  })
+
+  it('a member who lacked the sender key and asked again is sent the file again, not an empty text', { timeout: 120_000 }, async () => {
+    const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    // Whatever an earlier test set, Carol fetches files of this size by herself.
+    await carol.updateSettings({ autoDownloadBytes: 1024 * 1024 })
+    const group = await alice.createGroup('Again', [bobId, carolId])
+    await allSee(running, group.id, g => g.members.length === 3)
+    // Carol writes first, so that she holds a session with Bob to ask him through.
+    const hello = await carol.send(group.id, 'hello')
+    await messageAt(bob, group.id, hello.id, () => true)
+    // Each comes back where its card says it is: members find each other there.
+    const listen = [bob, carol].map(m => [(m.addresses()[0] as string).split('/p2p/')[0] as string])
+    await carol.stop()
+    const bytes = randomBytes(100_000)
+    const path = join(files, 'again.bin')
+    await writeFile(path, bytes)
+    const sent = await bob.sendFile(group.id, path)
+    await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'done')
+    await bob.stop()
+    // Carol is handed the group message alone: Bob's sender key, queued before it, never comes.
+    const parts = await takeOutbox(dirs[1] as string, 'Bob', carolId)
+    assert.equal(parts.length, 1)
+    running[1] = await startMessenger(dirs[1] as string, 'Bob', { listen: listen[0] as string[] })
+    running[2] = await startMessenger(dirs[2] as string, 'Carol', { listen: listen[1] as string[] })
+    const again = running[2]
+    await handTo(again, parts)
+    // She asks Bob to seal it again; he sends his key and the message, its file with it.
+    const shown = await messageAt(again, group.id, sent.id, msg => msg.file?.state === 'done')
+    assert.equal(shown.senderId, bobId)
+    assert.ok((await fileOf(again, sent.id)).equals(bytes))
   })
 })
