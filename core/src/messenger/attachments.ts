@@ -70,7 +70,7 @@ export interface AttachmentsComponents {
   conversations: Pick<Conversations, 'post'>
   peers: Pick<Peers, 'presenceOf' | 'follow' | 'update'>
   /** Groups a file may be sent to (by id or name) instead of a contact. */
-  groups?: Pick<Groups, 'named' | 'sendFile'>
+  groups?: Pick<Groups, 'named' | 'sendFile' | 'logOf'>
   /** Where file notices to the other end go (file-notices.ts). */
   outbox: Pick<Outbox, 'add'>
   /** The data directory: chunk stores live in its `files/`. */
@@ -118,7 +118,9 @@ export class Attachments {
     this.retryMs = init.retryMs ?? 1000
     this.maxRetryMs = init.maxRetryMs ?? 30_000
     this.transfers = { node: components.node, throwaway: components.throwaway, log: components.log }
-    this.placing = new FilePlacing({ ...components, transfers: this.transfers, dir: this.dir })
+    const { groups, repos } = components
+    const isMember = async (groupId: string, userId: string): Promise<boolean> => (await groups?.logOf(repos.state.store, groupId, false))?.state.members.has(userId) === true
+    this.placing = new FilePlacing({ ...components, transfers: this.transfers, dir: this.dir, isMember })
   }
 
   private get dir (): string {

@@ -32,6 +32,8 @@ export interface FilePlacingComponents {
   transfers: TransferComponents
   /** The directory of the chunk stores. */
   dir: string
+  /** Whether `userId` is still a member of `groupId` (one removed since the send is not placed with). */
+  isMember?: (groupId: string, userId: string) => Promise<boolean>
 }
 
 /** Where a contact's mailboxes take deposits from this messenger: its tokens, else its card's. */
@@ -70,11 +72,12 @@ export class FilePlacing {
    * another attempt.
    */
   async toMembers (m: FileMessage, signal: AbortSignal): Promise<'stop' | 'retry'> {
-    const { repos, events } = this.components
+    const { repos, events, isMember } = this.components
     const tried = await Promise.all(pendingMembers(m).map(async memberId => {
       const contact = await repos.contacts.get(memberId)
-      // A member blocked since, or whose record is gone, is not sent the file.
-      const placing: Placing = contact == null || contact.blocked ? { error: 'NotFoundError' } : await this.place(m, contact, signal)
+      // A member blocked or removed since, or whose record is gone, is not sent the file.
+      const gone = contact == null || contact.blocked || (m.groupId != null && isMember != null && !await isMember(m.groupId, memberId))
+      const placing: Placing = gone ? { error: 'NotFoundError' } : await this.place(m, contact, signal)
       return { memberId, placing }
     }))
     const placements: Placement[] = tried.flatMap(t => t.placing === 'retry' ? [] : [{ memberId: t.memberId, ...(t.placing === 'placed' ? {} : { error: t.placing.error }) }])

@@ -191,4 +191,21 @@ describe('files in groups', () => {
     assert.equal(shown.senderId, bobId)
     assert.ok((await fileOf(again, sent.id)).equals(bytes))
   })
+
+  it('a member removed while their copy waits is not placed with: the file is done with the others', { timeout: 120_000 }, async () => {
+    const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const group = await alice.createGroup('Later', [bobId, carolId])
+    await allSee(running, group.id, g => g.members.length === 3)
+    // Carol is away, and has no relay to upload to: her copy waits.
+    await carol.stop()
+    const path = join(files, 'later.bin')
+    await writeFile(path, randomBytes(50_000))
+    const sent = await alice.sendFile(group.id, path)
+    await messageAt(bob, group.id, sent.id, msg => msg.file?.state === 'done')
+    const waiting = await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'transferring')
+    assert.equal(waiting.file?.state, 'transferring', 'placed with Bob, not with Carol')
+    await alice.removeFromGroup(group.id, carolId)
+    await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'done')
+  })
 })
