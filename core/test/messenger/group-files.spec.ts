@@ -56,10 +56,7 @@ async function allSee (members: Messenger[], groupId: string, match: (g: Group) 
   }))
 }
 
-/**
- * Takes every envelope waiting in the outbox of the (stopped) messenger in `dir` for `contactId`
- * out of it; answers the parts of group messages (0x22) among them.
- */
+/** Takes every envelope waiting in the outbox of the (stopped) messenger in `dir` for `contactId` out of it, in order. */
 async function takeOutbox (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
   const options = testOptions(dir, name)
   const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
@@ -68,7 +65,7 @@ async function takeOutbox (dir: string, name: string, contactId: string): Promis
     const entries: OutboxRecord[] = []
     for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) entries.push(entry)
     await repos.state.change(async tx => { for (const e of entries) repos.outbox.del(tx, e) })
-    return entries.map(e => e.envelope).filter(e => decodeEnvelope(e).sealed[0] === 0x22)
+    return entries.map(e => e.envelope)
   } finally {
     await store.close()
   }
@@ -180,7 +177,7 @@ describe('files in groups', () => {
     await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'done')
     await bob.stop()
     // Carol is handed the group message alone: Bob's sender key, queued before it, never comes.
-    const parts = await takeOutbox(dirs[1] as string, 'Bob', carolId)
+    const parts = (await takeOutbox(dirs[1] as string, 'Bob', carolId)).filter(e => decodeEnvelope(e).sealed[0] === 0x22)
     assert.equal(parts.length, 1)
     running[1] = await startMessenger(dirs[1] as string, 'Bob', { listen: listen[0] as string[] })
     running[2] = await startMessenger(dirs[2] as string, 'Carol', { listen: listen[1] as string[] })
@@ -198,6 +195,7 @@ describe('files in groups', () => {
     const group = await alice.createGroup('Later', [bobId, carolId])
     await allSee(running, group.id, g => g.members.length === 3)
     // Carol is away, and has no relay to upload to: her copy waits.
+    const listen = [(carol.addresses()[0] as string).split('/p2p/')[0] as string]
     await carol.stop()
     const path = join(files, 'later.bin')
     await writeFile(path, randomBytes(50_000))
@@ -207,5 +205,36 @@ describe('files in groups', () => {
     assert.equal(waiting.file?.state, 'transferring', 'placed with Bob, not with Carol')
     await alice.removeFromGroup(group.id, carolId)
     await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'done')
+    // Back where her contact Alice knows her to be.
+    running[2] = await startMessenger(dirs[2] as string, 'Carol', { listen })
+  })
+
+  it('a group file opened once its sender key came after it is fetched too', { timeout: 120_000 }, async () => {
+    const [alice, bob, carol] = running as [Messenger, Messenger, Messenger]
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    await carol.updateSettings({ autoDownloadBytes: 1024 * 1024 })
+    const group = await alice.createGroup('Late key', [bobId, carolId])
+    await allSee(running, group.id, g => g.members.length === 3)
+    const hello = await carol.send(group.id, 'hello')
+    await messageAt(bob, group.id, hello.id, () => true)
+    const listen = [bob, carol].map(m => [(m.addresses()[0] as string).split('/p2p/')[0] as string])
+    await carol.stop()
+    const bytes = randomBytes(80_000)
+    const path = join(files, 'late.bin')
+    await writeFile(path, bytes)
+    const sent = await bob.sendFile(group.id, path)
+    await messageAt(alice, group.id, sent.id, msg => msg.file?.state === 'done')
+    await bob.stop()
+    // Carol is handed the group message first, then Bob's sender key: the message is opened when the key comes.
+    const envelopes = await takeOutbox(dirs[1] as string, 'Bob', carolId)
+    assert.equal(envelopes.length, 2)
+    running[2] = await startMessenger(dirs[2] as string, 'Carol', { listen: listen[1] as string[] })
+    const late = running[2]
+    const opened = nextEvent(late, 'message', m => m.id === sent.id)
+    await handTo(late, [...envelopes].reverse())
+    assert.equal((await opened).file?.name, 'late.bin')
+    running[1] = await startMessenger(dirs[1] as string, 'Bob', { listen: listen[0] as string[] })
+    await messageAt(late, group.id, sent.id, msg => msg.file?.state === 'done')
+    assert.ok((await fileOf(late, sent.id)).equals(bytes))
   })
 })
