@@ -11,16 +11,10 @@ import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
-import { MessageLink } from '../../src/net/message-protocol.js'
 import { decodeEnvelope } from '../../src/protocol/index.js'
-import { openStore } from '../../src/storage/index.js'
-import { Mutex } from '../../src/messenger/lock.js'
 import { keys } from '../../src/messenger/records.js'
-import { Repositories, State } from '../../src/messenger/state.js'
-import { introduce, nextEvent, startMessenger, tempDir, testOptions } from './helpers.js'
+import { introduce, nextEvent, startMessenger, tempDir } from './helpers.js'
+import { handTo, withStoppedRepos } from './stopped-messengers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
 import type { OutboxRecord } from '../../src/messenger/records.js'
 
@@ -58,29 +52,12 @@ async function allSee (members: Messenger[], groupId: string, match: (g: Group) 
 
 /** Takes every envelope waiting in the outbox of the (stopped) messenger in `dir` for `contactId` out of it, in order. */
 async function takeOutbox (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
-  const options = testOptions(dir, name)
-  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
-  try {
-    const repos = new Repositories(new State(store, new Mutex()))
+  return withStoppedRepos(dir, name, async repos => {
     const entries: OutboxRecord[] = []
     for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) entries.push(entry)
     await repos.state.change(async tx => { for (const e of entries) repos.outbox.del(tx, e) })
     return entries.map(e => e.envelope)
-  } finally {
-    await store.close()
-  }
-}
-
-/** Hands `envelopes` to `to` on a direct stream from a throwaway node. */
-async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<void> {
-  const node = await createEphemeralNode()
-  try {
-    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, multiaddr(to.addresses()[0] as string))
-    for (const e of envelopes) await link.send(e)
-    link.close()
-  } finally {
-    await node.stop()
-  }
+  })
 }
 
 describe('files in groups', () => {

@@ -6,34 +6,24 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import { groupDecrypt, sealedSenderDecryptToUsmc } from '@signalapp/libsignal-client'
 import { addressOf, createSignalStores, loadLocalIdentity } from '../../src/crypto/index.js'
 import { SottoSenderKeyStore } from '../../src/groups/index.js'
-import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
 import { decodeEnvelope } from '../../src/protocol/index.js'
 import { toHex } from '../../src/util/index.js'
-import { MessageLink } from '../../src/net/message-protocol.js'
 import { openStore } from '../../src/storage/index.js'
-import { Mutex } from '../../src/messenger/lock.js'
 import { keys } from '../../src/messenger/records.js'
-import { Repositories, State } from '../../src/messenger/state.js'
 import { nextEvent, introduce, startMessenger, tempDir, testOptions } from './helpers.js'
+import { handTo, withStoppedRepos } from './stopped-messengers.js'
 import type { Group, Message, Messenger } from '../../src/messenger/index.js'
 
 /** The envelopes waiting in the outbox of the (stopped) messenger in `dir` for `contactId`. */
 async function outboxOf (dir: string, name: string, contactId: string): Promise<Uint8Array[]> {
-  const options = testOptions(dir, name)
-  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
-  try {
-    const repos = new Repositories(new State(store, new Mutex()))
+  return withStoppedRepos(dir, name, async repos => {
     const envelopes: Uint8Array[] = []
     for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) envelopes.push(entry.envelope)
     return envelopes
-  } finally {
-    await store.close()
-  }
+  })
 }
 
 /** Runs `fn` on the store and identity of the (stopped) messenger in `dir`, in a transaction never committed. */
@@ -76,20 +66,6 @@ async function decryptable (dir: string, name: string, senderId: string, message
     }
     return opened
   })
-}
-
-/** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
-async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]> {
-  const node = await createEphemeralNode()
-  try {
-    const addr = multiaddr(to.addresses()[0] as string)
-    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, addr)
-    const results = await Promise.all(envelopes.map(async e => link.send(e)))
-    link.close()
-    return results.map(r => `${r.status}${r.reason != null ? ` ${r.reason}` : ''}`)
-  } finally {
-    await node.stop()
-  }
 }
 
 /** Resolves once `m` holds group `id` with `count` members (or, for 0, once it is no member). */
