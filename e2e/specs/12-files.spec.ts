@@ -9,29 +9,11 @@
  */
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { fileRow, makeJpeg } from '../fixtures/files.ts'
 import { pairOnRelay } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
-import type { Screens } from '../fixtures/screens.ts'
-import type { Locator, Page } from '@playwright/test'
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
-
-/** A small JPEG, drawn and encoded by the browser: a gradient of 96 × 64 pixels. */
-async function makeJpeg (page: Page): Promise<Buffer> {
-  const url = await page.evaluate(() => {
-    const canvas = document.createElement('canvas')
-    canvas.width = 96
-    canvas.height = 64
-    const context = canvas.getContext('2d')!
-    const gradient = context.createLinearGradient(0, 0, 96, 64)
-    gradient.addColorStop(0, '#0a6')
-    gradient.addColorStop(1, '#fc3')
-    context.fillStyle = gradient
-    context.fillRect(0, 0, 96, 64)
-    return canvas.toDataURL('image/jpeg', 0.9)
-  })
-  return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')
-}
 
 /** A small PDF: one page saying hello. */
 function makePdf (): Buffer {
@@ -39,9 +21,6 @@ function makePdf (): Buffer {
     '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >> endobj\n' + 'minutes of the meeting '.repeat(200) + '\ntrailer << /Root 1 0 R >>\n%%EOF\n'
   return Buffer.from(body)
 }
-
-/** The card of the file message named `name`. */
-const fileRow = (ui: Screens, name: string): Locator => ui.chat.log.locator('.message').filter({ has: ui.page.locator('.file-name', { hasText: name }) })
 
 test('a photo and a PDF to an offline contact wait at the relay, show, open and save when they are back', async ({ sotto }) => {
   const { bob, a, b } = await pairOnRelay(sotto, ['Photos from the trip coming.', 'Send them over!'])

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * Journey 16, groups: Alice makes a group of Bob and Carol, who are not each other's contacts; all
- * three talk and each sees the others' messages under their names; Bob replies to Carol, both
- * react (each reaction named by its member), Carol edits, Alice deletes one for everyone, and each
- * sees all of it; Alice sets a timer, which the others see in the timeline; Bob and Carol compare
- * safety numbers from the group info (which offers them no Rename); Alice renames the group, which
- * the others see, makes Bob an admin and removes Carol, who is told and can no longer write, while
- * Alice and Bob go on and nothing they write or react reaches Carol's screen. axe checks the group
- * chat and the group info.
+ * three talk and each sees the others' messages under their names, and a photo Bob shares shows at
+ * the other two; Bob replies to Carol, both react (each reaction named by its member), Carol edits,
+ * Alice deletes one for everyone, and each sees all of it; Alice sets a timer, which the others see
+ * in the timeline; Bob and Carol compare safety numbers from the group info (which offers them no
+ * Rename); Alice renames the group, which the others see, makes Bob an admin and removes Carol, who
+ * is told and can no longer write, while Alice and Bob go on and nothing they write or react
+ * reaches Carol's screen. axe checks the group chat and the group info.
  */
 import { checkScreen } from '../fixtures/axe.ts'
+import { fileRow, makeJpeg } from '../fixtures/files.ts'
 import { docScreenshot, introduce, setUp } from '../fixtures/flows.ts'
 import { expect, test } from '../fixtures/index.ts'
 import { Screens } from '../fixtures/screens.ts'
@@ -105,6 +106,16 @@ test('a group of three talks; a removed member is told and sees nothing after', 
   await say(a, 'Alice', 'Good, see you Friday', [b, c])
   await expect(a.shell.conversation(GROUP).locator('.conversation-preview')).toHaveText('You: Good, see you Friday')
   await expect(c.chat.message('Dune works for me').locator('.sender-name')).toHaveText('Bob: ')
+
+  // Bob shares a photo: it shows at Alice's and at Carol's, who is not his contact, under his name.
+  await b.page.getByLabel('File to send').setInputFiles([{ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: await makeJpeg(b.page) }])
+  for (const ui of [a, c]) {
+    const photo = fileRow(ui, 'cover.jpg')
+    await expect(photo.locator('.sender-name')).toHaveText('Bob: ', { timeout: 30_000 })
+    await expect(photo.getByRole('img', { name: 'Preview of cover.jpg' })).toBeVisible()
+    await expect(photo.locator('.file-state')).toContainText('Downloaded', { timeout: 30_000 })
+  }
+  await expect(fileRow(b, 'cover.jpg').locator('.delivery')).toHaveText(/Delivered to 2 of 2/, { timeout: 30_000 })
 
   // Bob replies to Carol, who is not his contact: both others see the quote.
   await action(b.chat.message('Me too, chapter one by Friday'), 'Reply')

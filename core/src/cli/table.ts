@@ -183,8 +183,8 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'send-file',
-    fields: [{ ...contact, key: 'to' }, path, timeout],
-    help: 'waits up to SECONDS, 60 by default, for delivery and for the file to reach the contact or its relay',
+    fields: [{ ...contact, key: 'to', label: 'CONTACT|GROUP' }, path, timeout],
+    help: 'waits up to SECONDS, 60 by default, for delivery and for the file to reach the contact (or every member) or their relays',
     output: 'one',
     handler: async ({ messenger, oneShot }, input) => sendFileCommand(messenger, str(input, 'to'), str(input, 'path'), oneShot ? seconds(input, 60) : undefined)
   },

@@ -7,8 +7,11 @@
  * - outgoing: while the recipient is connected directly, it fetches them from this messenger
  *   (`/sotto/file/1.0.0` served from the store); the job asks it which chunks it holds. Otherwise
  *   the job uploads them to one of the recipient's relays with its deposit token.
- * - incoming: from contacts only, up to `Settings.autoDownloadBytes` by itself and any size once
- *   the user saves it: from the sender directly, else from the messenger's own relays.
+ * - incoming: from contacts (and group members) only, up to `Settings.autoDownloadBytes` by itself
+ *   and any size once the user saves it: from the sender directly, else from the messenger's own relays.
+ *
+ * A file sent to a group is sealed once; its job places it with each member as above, in parallel
+ * (group-files.ts).
  *
  * Chunks stay sealed on disk (the key lives in the encrypted message record); `save` decrypts to
  * the path the user chose and nowhere else. Transfers resume from the store's bitmap after a
@@ -17,30 +20,33 @@
  */
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { FileFromRequestError, FileQuotaError, FileTooLargeError, InvalidInputError, NotFoundError } from '../errors.js'
+import { FileFromRequestError, FileTooLargeError, InvalidInputError, NotFoundError } from '../errors.js'
 import { cleanImage, isCleanable } from '../media/index.js'
-import { ChunkStore, countBits, handleFiles, newFileKeys, queryFile, readPlaintext, sealToStore } from '../files/index.js'
+import { ChunkStore, handleFiles, newFileKeys, readPlaintext, sealToStore } from '../files/index.js'
 import { systemClock, sleep, toHex } from '../util/index.js'
 import { toMessage } from './context.js'
 import { contentFileOf, fileKeys, fileRefOf } from './file-records.js'
 import { fileNameOf, mimeOf } from './file-names.js'
 import { canNotify, noticeContent } from './file-notices.js'
+import { FilePlacing } from './file-placing.js'
+import { mayTransfer, senderOf } from './group-files.js'
 import { waitForFile, waitForMessage, writePlaintext } from './file-saving.js'
-import { fetchFromOwnRelays, fetchFromSender, forgetAtOwnRelays, uploadToRelays } from './file-transfers.js'
+import { fetchFromOwnRelays, fetchFromSender, forgetAtOwnRelays } from './file-transfers.js'
 import type { FileNode, FileSecrets } from '../files/index.js'
 import type { Logger } from '../logger.js'
+import type { Transaction } from '../storage/types.js'
 import type { Clock } from '../util/index.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Conversations } from './conversations.js'
 import type { FileNoticed, FileNoticeKind } from './file-notices.js'
 import type { FileRecord, FileRef } from './file-records.js'
-import type { ThrowawayNode, TransferComponents, UploadTarget } from './file-transfers.js'
+import type { Groups } from './groups.js'
+import type { ThrowawayNode, TransferComponents } from './file-transfers.js'
 import type { Outbox } from './outbox.js'
 import type { Peers } from './peers.js'
-import type { ContactRecord, MessageRecord, RelayRecord } from './records.js'
-import type { Repositories } from './state.js'
+import type { MessageRecord, RelayRecord } from './records.js'
+import type { ChangeControl, Repositories } from './state.js'
 import type { FileReason, FileState, Message, SavedFile } from './types.js'
 
 /** Options of attachments. */
@@ -62,7 +68,9 @@ export interface AttachmentsComponents {
   throwaway(): Promise<ThrowawayNode>
   contacts: Pick<ContactBook, 'resolve' | 'assertSendable'>
   conversations: Pick<Conversations, 'post'>
-  peers: Pick<Peers, 'presenceOf'>
+  peers: Pick<Peers, 'presenceOf' | 'follow' | 'update'>
+  /** Groups a file may be sent to (by id or name) instead of a contact. */
+  groups?: Pick<Groups, 'named' | 'sendFile' | 'logOf'>
   /** Where file notices to the other end go (file-notices.ts). */
   outbox: Pick<Outbox, 'add'>
   /** The data directory: chunk stores live in its `files/`. */
@@ -88,12 +96,6 @@ function secretsOf (file: FileRecord): FileSecrets {
   return { id: file.id, key: file.key, size: file.size, chunkSize: file.chunkSize, root: file.root }
 }
 
-/** Where a contact's mailboxes take deposits from this messenger: its tokens, else its card's. */
-function uploadTargets (c: ContactRecord): UploadTarget[] {
-  return c.tokens?.map(t => ({ addr: t.addr, mailboxId: t.mailboxId, token: t.token })) ??
-    c.relays.map(r => ({ addr: r.addr, mailboxId: r.mailboxId, token: r.introToken }))
-}
-
 /** Files in conversations. */
 export class Attachments {
   private readonly jobs = new Map<string, { done: Promise<void>, controller: AbortController }>()
@@ -108,6 +110,7 @@ export class Attachments {
   private readonly retryMs: number
   private readonly maxRetryMs: number
   private readonly transfers: TransferComponents
+  private readonly placing: FilePlacing
   private stopped = false
 
   constructor (private readonly components: AttachmentsComponents, init: AttachmentsInit = {}) {
@@ -115,6 +118,9 @@ export class Attachments {
     this.retryMs = init.retryMs ?? 1000
     this.maxRetryMs = init.maxRetryMs ?? 30_000
     this.transfers = { node: components.node, throwaway: components.throwaway, log: components.log }
+    const { groups, repos } = components
+    const isMember = async (groupId: string, userId: string): Promise<boolean> => (await groups?.logOf(repos.state.store, groupId, false))?.state.members.has(userId) === true
+    this.placing = new FilePlacing({ ...components, transfers: this.transfers, dir: this.dir, isMember })
   }
 
   private get dir (): string {
@@ -173,7 +179,8 @@ export class Attachments {
     const info = await stat(path).catch((err: Error) => { throw new NotFoundError(`cannot read ${path}`, { cause: err }) })
     if (!info.isFile()) throw new InvalidInputError(`${path} is not a file`)
     if (info.size > settings.maxFileBytes) throw new FileTooLargeError(`a file may have at most ${settings.maxFileBytes} bytes; this one has ${info.size}`)
-    contacts.assertSendable(await contacts.resolve(ref))
+    const group = this.components.groups?.named(ref)
+    if (group == null) contacts.assertSendable(await contacts.resolve(ref))
     const name = fileNameOf(path)
     const mime = mimeOf(name)
     // A photo travels re-encoded: its metadata (a location, a camera's serial number) stays here.
@@ -187,11 +194,12 @@ export class Attachments {
         ? await this.seal(keys, image.bytes.byteLength, async (offset, length) => image.bytes.subarray(offset, offset + length))
         : await this.sealFrom(path, info.size, keys)
       const file: FileRecord = { ...secrets, mime, name, ...(image != null ? { thumbnail: image.thumbnail } : {}), state: 'waiting' }
-      const message = await conversations.post(ref, seq => ({ file: contentFileOf(file, seq) }), { text: '', file }, (tx, m) => {
-        repos.files.put(tx, fileRefOf({ ...m, file }))
-      })
+      const index = (tx: Transaction, m: MessageRecord): void => { repos.files.put(tx, fileRefOf({ ...m, file })) }
+      const message = group != null && this.components.groups != null
+        ? await this.components.groups.sendFile(group, file, index)
+        : toMessage(await conversations.post(ref, seq => ({ file: contentFileOf(file, seq) }), { text: '', file }, index))
       this.kick(message.id)
-      return toMessage(message)
+      return message
     } catch (err) {
       await ChunkStore.remove(this.dirOf(fileId))
       throw err
@@ -267,8 +275,8 @@ export class Attachments {
 
   /** The user wants an incoming file: it is fetched whatever its size, and a sender told to hold it is told it is wanted. */
   private async want (message: MessageRecord & { file: FileRecord }): Promise<void> {
-    const contact = await this.components.repos.contacts.get(message.contactId)
-    if (contact?.status !== 'contact') throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
+    const contact = await this.components.repos.contacts.get(senderOf(message))
+    if (contact == null || !mayTransfer(contact, message.groupId != null)) throw new FileFromRequestError('a file of a contact request is fetched only once the request is accepted')
     if (message.file.reason === 'sender') throw new NotFoundError('its sender cancelled this file')
     if (message.file.state === 'done') return
     this.wanted.add(message.id)
@@ -297,7 +305,8 @@ export class Attachments {
   noticed ({ kind, message }: FileNoticed): void {
     const { id, contactId, file } = message
     this.components.events.emit('file', { id, contactId, state: file.state, bytes: 0, total: file.size, ...(file.reason != null ? { reason: file.reason } : {}) })
-    if (kind === 'wanted') {
+    // In a group, a member's notice changes whom the job places the file with.
+    if (kind === 'wanted' || (message.groupId != null && message.direction === 'out')) {
       this.kick(id)
       return
     }
@@ -375,38 +384,22 @@ export class Attachments {
 
   /** One attempt to get an outgoing file's chunks to the recipient or one of its relays. */
   private async push (m: MessageRecord & { file: FileRecord }, signal: AbortSignal): Promise<Outcome> {
+    if (m.groupId != null) return this.placing.toMembers(m, signal)
     const contact = await this.components.repos.contacts.get(m.contactId)
     // A recipient that holds it for later asks for it when its user wants it.
     if (contact == null || m.file.reason === 'held') return 'stop'
-    if (this.components.peers.presenceOf(contact.id) === 'direct') {
-      // The recipient fetches them itself; done once it holds them all.
-      const have = await queryFile(this.components.node, peerIdFromString(contact.peerId), m.file.id, { signal }).catch(() => undefined)
-      if (have != null && have.count > 0 && countBits(have.bitmap, have.count) === have.count) return this.finish(m, 'done')
-      return 'retry'
-    }
-    const store = await ChunkStore.open(this.dirOf(toHex(m.file.id)))
-    if (store == null) return this.finish(m, 'failed', { error: 'NotFoundError' })
-    try {
-      await uploadToRelays(this.transfers, store, m.file.id, uploadTargets(contact), {
-        signal,
-        onProgress: (held, count) => { this.progress(m, held, count) }
-      })
-      return await this.finish(m, 'done')
-    } catch (err) {
-      if (err instanceof FileQuotaError || err instanceof FileTooLargeError) return this.finish(m, 'failed', { error: err.name })
-      return 'retry'
-    } finally {
-      await store.close()
-    }
+    const placing = await this.placing.place(m, contact, signal, (held, count) => { this.progress(m, held, count) })
+    if (placing === 'retry') return 'retry'
+    return this.finish(m, placing === 'placed' ? 'done' : 'failed', placing === 'placed' ? {} : { error: placing.error })
   }
 
   /** One attempt to fetch an incoming file: from its sender directly, else from own relays. */
   private async pull (m: MessageRecord & { file: FileRecord }, signal: AbortSignal): Promise<Outcome> {
-    const { repos, peers } = this.components
-    const contact = await repos.contacts.get(m.contactId)
+    const { repos } = this.components
+    const contact = await repos.contacts.get(senderOf(m))
     // Never from a request, nor a blocked contact; accepting a request wakes its files.
     if (contact == null || contact.blocked) return 'stop'
-    if (contact.status !== 'contact') return this.hold(m, 'request')
+    if (!mayTransfer(contact, m.groupId != null)) return this.hold(m, 'request')
     // One the user asked for was `transferring` before a restart: it goes on whatever its size.
     const asked = this.wanted.has(m.id) || m.file.state === 'transferring'
     if (m.file.size > (await repos.currentSettings()).autoDownloadBytes && !asked) return this.hold(m, 'size')
@@ -414,7 +407,7 @@ export class Attachments {
     const dir = this.dirOf(toHex(m.file.id))
     const options = { signal, onProgress: (held: number, count: number) => { this.progress(m, held, count) } }
     const relays = await this.ownRelays()
-    if (peers.presenceOf(contact.id) === 'direct') {
+    if (this.placing.presenceOf(contact) === 'direct') {
       try {
         await fetchFromSender(this.transfers, contact.peerId, secretsOf(m.file), dir, options)
         await forgetAtOwnRelays(this.transfers, relays, m.file.id)
@@ -445,7 +438,7 @@ export class Attachments {
 
   /** Sets a file's state (its error and reason as `how` says, else none) and queues `how.notice` to the contact, in one write. */
   private async setState (messageId: string, state: FileState, how: StateChange = {}): Promise<void> {
-    const { repos, events, outbox } = this.components
+    const { repos, events } = this.components
     const { error, reason, notice } = how
     const changed = await repos.state.change(async (tx, change) => {
       const m = await repos.message(messageId, tx)
@@ -459,16 +452,24 @@ export class Attachments {
       if (reason != null) m.file.reason = reason
       else delete m.file.reason
       repos.messages.put(tx, m)
-      const contact = notice != null ? await repos.contacts.get(m.contactId, tx) : undefined
-      if (notice != null && contact != null && canNotify(contact)) {
-        await outbox.add(tx, change, contact, noticeContent(m.id, notice, this.clock.now()))
-        repos.contacts.put(tx, contact)
-      }
+      if (notice != null) await this.notify(tx, change, m, notice)
       return m
     })
     if (changed?.file == null) return
     const bytes = state === 'done' ? changed.file.size : 0
     events.emit('file', { id: messageId, contactId: changed.contactId, state, bytes, total: changed.file.size, ...(error != null ? { error } : {}), ...(reason != null ? { reason } : {}) })
+  }
+
+  /** Queues `notice` about `m`'s file to the other end: its contact, its group sender, or every member a group file was sent to. */
+  private async notify (tx: Transaction, change: ChangeControl, m: MessageRecord, notice: FileNoticeKind): Promise<void> {
+    const { repos, outbox } = this.components
+    const to = m.groupId != null && m.direction === 'out' ? m.recipientIds ?? [] : [senderOf(m)]
+    for (const id of to) {
+      const contact = await repos.contacts.get(id, tx)
+      if (contact == null || !canNotify(contact, m.groupId != null)) continue
+      await outbox.add(tx, change, contact, noticeContent(m.id, notice, this.clock.now()))
+      repos.contacts.put(tx, contact)
+    }
   }
 
   /**

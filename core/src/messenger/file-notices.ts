@@ -11,13 +11,16 @@
  *   directly or through the recipient's relays.
  *
  * A notice is applied in the inbox's write that stores its envelope; one that names an unknown
- * message, someone else's, or a file already settled changes nothing.
+ * message, someone else's, or a file already settled changes nothing. In a group, notices go
+ * between a file's sender and each member, one to one (group-files.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { fromHex, toHex } from '../util/index.js'
+import { applyGroupFileNotice, mayTransfer } from './group-files.js'
 import type { Content, ContentFileNotice } from '../protocol/types.js'
 import type { Transaction } from '../storage/types.js'
 import type { FileRecord } from './file-records.js'
+import type { FileMessage } from './group-files.js'
 import type { ContactRecord, MessageRecord } from './records.js'
 import type { Repositories } from './state.js'
 
@@ -30,9 +33,12 @@ export interface FileNoticed {
   message: MessageRecord & { file: FileRecord }
 }
 
-/** Whether a notice may go to `contact`: an accepted contact, not blocked, its key not in doubt. */
-export function canNotify (contact: ContactRecord): boolean {
-  return contact.status === 'contact' && !contact.blocked && contact.pendingIdentityKey == null && contact.relocation == null
+/**
+ * Whether a notice may go to `contact`: an accepted contact (or, about a group's file, a member),
+ * not blocked, its key not in doubt.
+ */
+export function canNotify (contact: ContactRecord, inGroup = false): boolean {
+  return mayTransfer(contact, inGroup) && !contact.blocked && contact.pendingIdentityKey == null && contact.relocation == null
 }
 
 /** The Content of a notice about message `messageId`. */
@@ -46,7 +52,12 @@ export function noticeContent (messageId: string, kind: FileNoticeKind, now: num
  */
 export async function applyFileNotice (tx: Transaction, repos: Pick<Repositories, 'message' | 'messages'>, contact: ContactRecord, notice: ContentFileNotice): Promise<FileNoticed | undefined> {
   const m = await repos.message(toHex(notice.target), tx)
-  if (m?.file == null || m.contactId !== contact.id || m.groupId != null) return undefined
+  if (m?.file != null && m.groupId != null) {
+    if (!applyGroupFileNotice(m as FileMessage, contact, notice)) return undefined
+    repos.messages.put(tx, m)
+    return { kind: notice.kind, message: m as FileMessage }
+  }
+  if (m?.file == null || m.contactId !== contact.id) return undefined
   const file = m.file
   if (notice.kind === 'cancelled') {
     // A file already here stays: the sender changed its mind too late.

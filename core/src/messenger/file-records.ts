@@ -30,6 +30,12 @@ export interface FileRecord {
   error?: string
   /** Why it is not moving, when it says (see {@link FileReason}). */
   reason?: FileReason
+  /** Sent to a group: the members whose copy is placed (they fetched it, or one of their relays holds it). */
+  placed?: string[]
+  /** Sent to a group: the members who asked it held until their user wants it. */
+  heldBy?: string[]
+  /** Sent to a group: the members none of whose relays took it (too large, no room). */
+  missedBy?: string[]
 }
 
 /** A file's entry in the index: whose message it is. */
@@ -55,7 +61,10 @@ export const fileRecordSchema: z.ZodType<FileRecord> = z.looseObject({
   thumbnail: bytes.optional(),
   state: z.enum(['waiting', 'transferring', 'done', 'failed', 'cancelled']),
   error: z.string().optional(),
-  reason: z.enum(['size', 'request', 'held', 'sender']).optional()
+  reason: z.enum(['size', 'request', 'held', 'sender']).optional(),
+  placed: z.array(z.string()).optional(),
+  heldBy: z.array(z.string()).optional(),
+  missedBy: z.array(z.string()).optional()
 })
 
 /** {@link FileRef}. */

@@ -8,7 +8,8 @@
  * holds them yet), `done` (the recipient or one of its relays holds them). Incoming: `waiting` (not
  * fetched: over the automatic download size, from a request, or nowhere to fetch from yet),
  * `transferring`, `done` (held here, encrypted, ready to save). `failed` (see `error`) and
- * `cancelled` either way.
+ * `cancelled` either way. Sent to a group: `transferring` once one member (or their relay) holds
+ * them, `done` once every member it was sent to does (or refused it), `failed` when all refused.
  */
 export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancelled'
 
@@ -16,7 +17,8 @@ export type FileState = 'waiting' | 'transferring' | 'done' | 'failed' | 'cancel
  * Why a file is not moving, when it waits or was cancelled for a reason of its own: `size` (incoming,
  * over `Settings.autoDownloadBytes`: fetched once the user asks, `downloadFile` or `saveFile`),
  * `request` (incoming from a contact request: never fetched until it is accepted), `held`
- * (outgoing: the recipient keeps it for later and asks for it when wanted), `sender` (incoming,
+ * (outgoing: the recipient, or in a group every member it has still to reach, keeps it for later
+ * and asks for it when wanted), `sender` (incoming,
  * `cancelled`: its sender cancelled it).
  */
 export type FileReason = 'size' | 'request' | 'held' | 'sender'
@@ -55,7 +57,7 @@ export interface FileProgress {
   id: string
   contactId: string
   state: FileState
-  /** Bytes of the file held at the far end (outgoing) or here (incoming). */
+  /** Bytes of the file held at the far end (outgoing; to a group, its size times the share of members that hold it) or here (incoming). */
   bytes: number
   /** The file's size. */
   total: number

@@ -19,6 +19,7 @@ import { decodeContent } from '../protocol/index.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
 import { GroupActions, groupActionOf, sendKeyAgain } from './group-actions.js'
 import { Routes, groupView } from './group-fanout.js'
+import { groupFileOf, receivedGroupFile } from './group-files.js'
 import { markGroupDelivered, readGroupInfo } from './group-records.js'
 import { toMessage } from './context.js'
 import { decodeRecord, encodeRecord, keys, messageOrder, tombstone } from './records.js'
@@ -194,7 +195,7 @@ export class GroupInbox {
     await outbox.add(tx, change, contact, {
       id: fromHex(message.id),
       sentAt: message.sentAt,
-      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds, ...quote }
+      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds, ...quote, ...groupFileOf(message, seq) }
     }, message.id)
     routes.flush()
   }
@@ -265,6 +266,7 @@ export class GroupInbox {
       ...(text.disappearingSeconds > 0 ? { expiresAt: now + text.disappearingSeconds * 1000 } : {})
     }
     const place = { contactId: groupId, sentAt: message.sentAt, order: message.order }
+    receivedGroupFile(tx, repos, message, text)
     repos.messages.put(tx, message)
     repos.unread.put(tx, place)
     repos.refs.put(tx, place, id)

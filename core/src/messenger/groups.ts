@@ -17,6 +17,7 @@ import { fromHex, toHex } from '../util/index.js'
 import { MAX_TEXT_LENGTH } from './conversations.js'
 import { toMessage } from './context.js'
 import { Routes, groupView, registerAtRelays, sendChanges } from './group-fanout.js'
+import { groupFileOf } from './group-files.js'
 import { groupHistory } from './group-history.js'
 import { parseGroupInfo, readGroupInfo, writeGroupInfo } from './group-records.js'
 import { keys, messageOrder } from './records.js'
@@ -29,6 +30,7 @@ import type { StoreReader, Transaction } from '../storage/types.js'
 import type { ContactBook } from './contacts.js'
 import type { Events } from './context.js'
 import type { Disappearing } from './disappearing.js'
+import type { FileRecord } from './file-records.js'
 import type { GroupInfo } from './group-records.js'
 import type { GroupChangeView } from './group-types.js'
 import type { Outbox } from './outbox.js'
@@ -274,9 +276,23 @@ export class Groups {
   async send (groupRef: string, text: string, options: { replyTo?: string } = {}): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
+    return this.post(groupRef, { text, ...(options.replyTo != null ? { replyTo: options.replyTo } : {}) })
+  }
+
+  /**
+   * Sends a file sealed already (see attachments.ts) to every member but the blocked ones, its
+   * pointer inside the group message; `index` writes the file's index entry in the same
+   * transaction. Resolves once it is durable.
+   */
+  async sendFile (groupRef: string, file: FileRecord, index: (tx: Transaction, message: MessageRecord) => void): Promise<Message> {
+    return this.post(groupRef, { text: '', file }, index)
+  }
+
+  /** Seals a group message once for every member but the blocked ones and queues it to each. */
+  private async post (groupRef: string, body: { text: string, file?: FileRecord, replyTo?: string }, index?: (tx: Transaction, message: MessageRecord) => void): Promise<Message> {
+    const { text, file, replyTo } = body
     const { repos, identity, disappearing } = this.components
     const groupId = this.requireId(groupRef)
-    const { replyTo } = options
     const message = await this.guarded(async (tx, change) => {
       const { info, log } = await this.open(tx, groupId)
       if (!log.state.members.has(identity.userId)) throw new GroupChangeRefusedError('you are no longer a member of this group')
@@ -289,7 +305,8 @@ export class Groups {
       const seq = info.nextSeq++
       const seconds = info.disappearingSeconds
       const quote = replyTo != null ? { replyTo: fromHex(replyTo) } : {}
-      const recipientIds = await this.seal(tx, change, log, { id, sentAt, groupText: { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...quote } }, toHex(id))
+      const groupText = { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...quote, ...groupFileOf(file != null ? { file } : {}, seq) }
+      const recipientIds = await this.seal(tx, change, log, { id, sentAt, groupText }, toHex(id))
       const record: MessageRecord = {
         id: toHex(id),
         contactId: groupId,
@@ -304,9 +321,11 @@ export class Groups {
         recipientIds,
         deliveredTo: [],
         ...(replyTo != null ? { replyTo } : {}),
+        ...(file != null ? { file } : {}),
         ...(seconds > 0 ? { expiresAt: sentAt + seconds * 1000 } : {})
       }
       repos.messages.put(tx, record)
+      index?.(tx, record)
       repos.refs.put(tx, { contactId: groupId, sentAt, order: record.order }, record.id)
       if (record.expiresAt != null) disappearing.schedule(tx, record)
       info.lastActivity = sentAt

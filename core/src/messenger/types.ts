@@ -361,7 +361,9 @@ export interface Messenger extends GuestCalls {
   /**
    * Sends the file at `path` (state `queued`, its `file.state` `waiting`): sealed into the data
    * directory, then fetched by the contact directly or uploaded to one of its relays. Resolves once
-   * it is durable. Throws `FileTooLargeError` over `Settings.maxFileBytes`.
+   * it is durable. `contact` may name a group (its id or name): the file is sealed once, its
+   * pointer goes in the group message, and it is placed with each member so (its `file.state` is
+   * `done` once every member's copy is). Throws `FileTooLargeError` over `Settings.maxFileBytes`.
    */
   sendFile(contact: string, path: string): Promise<Message>
   /**

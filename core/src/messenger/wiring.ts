@@ -139,10 +139,7 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
       courier.kick(accepted.contact.id)
     }
     if (accepted.droppedRequests != null) events.emit('requestsDropped', { dropped: accepted.droppedRequests })
-    if (accepted.message != null) {
-      events.emit('message', accepted.message)
-      attachments.arrived(accepted.message)
-    }
+    if (accepted.message != null) events.emit('message', accepted.message)
     if (accepted.tokensAsked) void tokens.announce().catch(() => {})
     if (accepted.moved != null) {
       // Links to the replaced installation end; what is queued goes to the new one.
@@ -163,9 +160,11 @@ export function wire (ctx: Context, compaction: Compaction, options: Pick<Messen
   } })
   const shortLinks = new ShortLinks({ store: ctx.store, lock: ctx.lock, log, repos, links: linkOwner(node) }, async () => invites.ownCard(), async () => homeRelays.ready())
   const attachments = new Attachments({
-    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, outbox, dataDir: ctx.dataDir
+    repos, events, log: ctx.loggers.forComponent('core:files'), node, throwaway: createEphemeralNode, contacts, conversations, peers, outbox, groups, dataDir: ctx.dataDir
   })
   events.on('connection', () => { attachments.wake() })
+  // Every message shown, a group message opened once its sender key came too: its file may start.
+  events.on('message', message => { attachments.arrived(message) })
   events.on('expired', () => { void attachments.sweep().catch(() => {}) })
   const relocation = new Relocation({
     repos,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
- * The group bodies of Content (16-19): membership changes, sender keys, group texts and joining.
+ * The group bodies of Content (16-19): membership changes, sender keys, group texts (and files) and joining.
  * What they mean is groups' business (`core/src/groups/`); this file only reads, writes and checks
  * their fields.
  */
@@ -9,6 +9,7 @@ import {
   ENVELOPE_ID_BYTES, GROUP_ID_LENGTH, MAX_DISAPPEARING_SECONDS, MAX_GROUP_UPDATE_CHANGES, MAX_GROUP_UPDATE_CHANGE_BYTES, MAX_NAME_LENGTH,
   MAX_RELAY_FIELD_BYTES, MAX_SENDER_KEY_BYTES, MAX_SIGNED_INVITE_CARD_BYTES, MAX_TEXT_LENGTH
 } from './limits.js'
+import { checkFileBody, fileFromWire, fileToWire } from './content-file.js'
 import { checkBytes, checkInteger, checkText, copyBytes, toSafeNumber, wireBytes } from './wire.js'
 import type * as pb from './sotto.js'
 import type { Content } from './types.js'
@@ -32,7 +33,8 @@ export function groupBodyToWire (content: Content, message: pb.Content): void {
       text: groupText.text,
       seq: BigInt(groupText.seq),
       disappearingSeconds: groupText.disappearingSeconds,
-      ...(groupText.replyTo != null ? { replyTo: wireBytes(groupText.replyTo) } : {})
+      ...(groupText.replyTo != null ? { replyTo: wireBytes(groupText.replyTo) } : {}),
+      ...(groupText.file != null ? { file: fileToWire(groupText.file) } : {})
     }
   }
   if (groupJoin != null) {
@@ -56,7 +58,8 @@ export function groupBodyFromWire (raw: pb.Content, content: Content): void {
       text: t.text,
       seq: toSafeNumber(t.seq, 'content group text seq'),
       disappearingSeconds: t.disappearingSeconds,
-      ...(t.replyTo != null ? { replyTo: copyBytes(t.replyTo) } : {})
+      ...(t.replyTo != null ? { replyTo: copyBytes(t.replyTo) } : {}),
+      ...(t.file != null ? { file: fileFromWire(t.file) } : {})
     }
   }
   if (raw.groupJoin != null) {
@@ -99,6 +102,11 @@ export function checkGroupBodies (content: Content): void {
     checkInteger(groupText.seq, 0, Number.MAX_SAFE_INTEGER, 'content group text seq')
     checkInteger(groupText.disappearingSeconds, 0, MAX_DISAPPEARING_SECONDS, 'content group text disappearing timer')
     if (groupText.replyTo != null) checkBytes(groupText.replyTo, ENVELOPE_ID_BYTES, ENVELOPE_ID_BYTES, 'content group text replyTo')
+    if (groupText.file != null) {
+      checkFileBody(groupText.file)
+      if (groupText.text !== '') throw new InvalidInputError('content group text: a file carries no text')
+      if (groupText.file.seq !== groupText.seq) throw new InvalidInputError('content group text: a file\'s seq is the text\'s')
+    }
   }
   if (groupJoin != null) {
     checkGroupId(groupJoin.groupId, 'content group join')

@@ -2938,6 +2938,7 @@ export namespace Content {
     text: string
     seq: bigint
     disappearingSeconds: number
+    file?: Content.File
     replyTo?: Uint8Array<ArrayBuffer>
   }
 
@@ -2969,6 +2970,11 @@ export namespace Content {
           if ((obj.disappearingSeconds != null && obj.disappearingSeconds !== 0)) {
             w.uint32(32)
             w.uint32(obj.disappearingSeconds)
+          }
+
+          if (obj.file != null) {
+            w.uint32(42)
+            Content.File.codec().encode(obj.file, w)
           }
 
           if (obj.replyTo != null) {
@@ -3007,6 +3013,12 @@ export namespace Content {
               }
               case 4: {
                 obj.disappearingSeconds = reader.uint32()
+                break
+              }
+              case 5: {
+                obj.file = Content.File.codec().decode(reader, reader.uint32(), {
+                  limits: opts.limits?.file
+                })
                 break
               }
               case 6: {
@@ -3056,6 +3068,13 @@ export namespace Content {
                 }
                 break
               }
+              case 5: {
+                yield * Content.File.codec().stream(reader, reader.uint32(), `${prefix}.file`, {
+                  limits: opts.limits?.file
+                })
+
+                break
+              }
               case 6: {
                 yield {
                   field: `${prefix}.replyTo`,
@@ -3095,6 +3114,56 @@ export namespace Content {
       value: number
     }
 
+    export interface GroupTextFileIdFieldEvent {
+      field: '$.file.id'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileKeyFieldEvent {
+      field: '$.file.key'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileSizeFieldEvent {
+      field: '$.file.size'
+      value: bigint
+    }
+
+    export interface GroupTextFilePaddedSizeFieldEvent {
+      field: '$.file.paddedSize'
+      value: bigint
+    }
+
+    export interface GroupTextFileChunkSizeFieldEvent {
+      field: '$.file.chunkSize'
+      value: number
+    }
+
+    export interface GroupTextFileRootFieldEvent {
+      field: '$.file.root'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileMimeFieldEvent {
+      field: '$.file.mime'
+      value: string
+    }
+
+    export interface GroupTextFileNameFieldEvent {
+      field: '$.file.name'
+      value: string
+    }
+
+    export interface GroupTextFileThumbnailFieldEvent {
+      field: '$.file.thumbnail'
+      value: Uint8Array<ArrayBuffer>
+    }
+
+    export interface GroupTextFileSeqFieldEvent {
+      field: '$.file.seq'
+      value: bigint
+    }
+
     export interface GroupTextReplyToFieldEvent {
       field: '$.replyTo'
       value: Uint8Array<ArrayBuffer>
@@ -3108,7 +3177,7 @@ export namespace Content {
       return decodeMessage(buf, GroupText.codec(), opts)
     }
 
-    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent | GroupTextReplyToFieldEvent> {
+    export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GroupText>): Generator<GroupTextGroupIdFieldEvent | GroupTextTextFieldEvent | GroupTextSeqFieldEvent | GroupTextDisappearingSecondsFieldEvent | GroupTextFileIdFieldEvent | GroupTextFileKeyFieldEvent | GroupTextFileSizeFieldEvent | GroupTextFilePaddedSizeFieldEvent | GroupTextFileChunkSizeFieldEvent | GroupTextFileRootFieldEvent | GroupTextFileMimeFieldEvent | GroupTextFileNameFieldEvent | GroupTextFileThumbnailFieldEvent | GroupTextFileSeqFieldEvent | GroupTextReplyToFieldEvent> {
       return streamMessage(buf, GroupText.codec(), opts)
     }
   }
@@ -4974,6 +5043,56 @@ export namespace Content {
     value: number
   }
 
+  export interface ContentGroupTextFileIdFieldEvent {
+    field: '$.groupText.file.id'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileKeyFieldEvent {
+    field: '$.groupText.file.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileSizeFieldEvent {
+    field: '$.groupText.file.size'
+    value: bigint
+  }
+
+  export interface ContentGroupTextFilePaddedSizeFieldEvent {
+    field: '$.groupText.file.paddedSize'
+    value: bigint
+  }
+
+  export interface ContentGroupTextFileChunkSizeFieldEvent {
+    field: '$.groupText.file.chunkSize'
+    value: number
+  }
+
+  export interface ContentGroupTextFileRootFieldEvent {
+    field: '$.groupText.file.root'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileMimeFieldEvent {
+    field: '$.groupText.file.mime'
+    value: string
+  }
+
+  export interface ContentGroupTextFileNameFieldEvent {
+    field: '$.groupText.file.name'
+    value: string
+  }
+
+  export interface ContentGroupTextFileThumbnailFieldEvent {
+    field: '$.groupText.file.thumbnail'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentGroupTextFileSeqFieldEvent {
+    field: '$.groupText.file.seq'
+    value: bigint
+  }
+
   export interface ContentGroupTextReplyToFieldEvent {
     field: '$.groupText.replyTo'
     value: Uint8Array<ArrayBuffer>
@@ -5028,7 +5147,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentReactionGroupIdFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentEditGroupIdFieldEvent | ContentDeleteTargetFieldEvent | ContentDeleteGroupIdFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupTextReplyToFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentSenderCardFieldEvent | ContentTextTextFieldEvent | ContentTextSeqFieldEvent | ContentTextReplyToFieldEvent | ContentDeliveryReceiptIdsFieldEvent | ContentDisappearingTimerSecondsFieldEvent | ContentTokensRelaysAddrFieldEvent | ContentTokensRelaysMailboxIdFieldEvent | ContentTokensRelaysTokenFieldEvent | ContentResendRequestIdsFieldEvent | ContentFileIdFieldEvent | ContentFileKeyFieldEvent | ContentFileSizeFieldEvent | ContentFilePaddedSizeFieldEvent | ContentFileChunkSizeFieldEvent | ContentFileRootFieldEvent | ContentFileMimeFieldEvent | ContentFileNameFieldEvent | ContentFileThumbnailFieldEvent | ContentFileSeqFieldEvent | ContentReadReceiptIdsFieldEvent | ContentTypingStartedFieldEvent | ContentReactionTargetFieldEvent | ContentReactionEmojiFieldEvent | ContentReactionGroupIdFieldEvent | ContentEditTargetFieldEvent | ContentEditTextFieldEvent | ContentEditGroupIdFieldEvent | ContentDeleteTargetFieldEvent | ContentDeleteGroupIdFieldEvent | ContentInstallationMovedInstallationFieldEvent | ContentInstallationMovedCardFieldEvent | ContentInstallationMovedSignatureFieldEvent | ContentInstallationReplacedInstallationFieldEvent | ContentInstallationReplacedCardFieldEvent | ContentInstallationReplacedSignatureFieldEvent | ContentGroupUpdateGroupIdFieldEvent | ContentGroupUpdateChangesFieldEvent | ContentSenderKeyGroupIdFieldEvent | ContentSenderKeyDistributionFieldEvent | ContentGroupTextGroupIdFieldEvent | ContentGroupTextTextFieldEvent | ContentGroupTextSeqFieldEvent | ContentGroupTextDisappearingSecondsFieldEvent | ContentGroupTextFileIdFieldEvent | ContentGroupTextFileKeyFieldEvent | ContentGroupTextFileSizeFieldEvent | ContentGroupTextFilePaddedSizeFieldEvent | ContentGroupTextFileChunkSizeFieldEvent | ContentGroupTextFileRootFieldEvent | ContentGroupTextFileMimeFieldEvent | ContentGroupTextFileNameFieldEvent | ContentGroupTextFileThumbnailFieldEvent | ContentGroupTextFileSeqFieldEvent | ContentGroupTextReplyToFieldEvent | ContentGroupJoinGroupIdFieldEvent | ContentGroupJoinNameFieldEvent | ContentGroupJoinCardFieldEvent | ContentGroupJoinDepositTokenFieldEvent | ContentFileNoticeTargetFieldEvent | ContentFileNoticeKindFieldEvent | ContentPaddingFieldEvent | ContentInviteTagFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }

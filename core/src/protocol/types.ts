@@ -224,6 +224,8 @@ export interface ContentGroupText {
   disappearingSeconds: number
   /** A reply: the 16-byte id of the message of this group it quotes. */
   replyTo?: Uint8Array
+  /** A file sent to the group (then `text` is empty): its pointer, as in a one-to-one File body. */
+  file?: ContentFile
 }
 
 /**

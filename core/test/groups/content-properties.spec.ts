@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { MAX_DISAPPEARING_SECONDS, decodeContent, encodeContent } from '../../src/protocol/index.js'
+import { paddedSize } from '../../src/files/chunks.js'
 import { returnsOrThrowsNamed } from '../protocol/fixtures.js'
 import type { Content } from '../../src/protocol/index.js'
 
@@ -14,6 +15,18 @@ const bytes = (min: number, max: number): fc.Arbitrary<Uint8Array> =>
   fc.uint8Array({ minLength: min, maxLength: max }).map(b => new Uint8Array(b))
 const groupId = bytes(16, 16)
 const plainName = fc.string({ minLength: 1, maxLength: 64, unit: fc.constantFrom('a', 'b', 'é', ' ', '🦊') }).filter(s => /\S/u.test(s))
+
+/** A GroupText carrying a file: no text, the file's seq the text's. */
+const groupFile = fc.tuple(groupId, fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 1 << 30 }), fc.record({
+  id: bytes(16, 16),
+  key: bytes(32, 32),
+  chunkSize: fc.integer({ min: 1024, max: 256 * 1024 }),
+  root: bytes(32, 32),
+  mime: fc.constantFrom('', 'image/jpeg', 'application/pdf'),
+  name: plainName.map(n => `${n}.bin`)
+}, { noNullPrototype: true }), fc.option(bytes(1, 64), { nil: undefined })).map(([g, seq, size, file, thumbnail]) => ({
+  groupText: { groupId: g, text: '', seq, disappearingSeconds: 0, file: { ...file, size, paddedSize: paddedSize(size), ...(thumbnail != null ? { thumbnail } : {}), seq } }
+}))
 
 /** One Content with one group body. */
 const groupContent: fc.Arbitrary<Content> = fc.tuple(
@@ -30,6 +43,7 @@ const groupContent: fc.Arbitrary<Content> = fc.tuple(
         disappearingSeconds: fc.integer({ min: 0, max: MAX_DISAPPEARING_SECONDS })
       }, { noNullPrototype: true })
     }, { noNullPrototype: true }),
+    groupFile,
     fc.record({ groupJoin: fc.record({ groupId, name: plainName }, { noNullPrototype: true }) }, { noNullPrototype: true }),
     fc.record({ groupJoin: fc.record({ groupId, name: fc.constant(''), card: bytes(1, 600), depositToken: bytes(1, 64) }, { noNullPrototype: true }) }, { noNullPrototype: true })
   )

@@ -23,10 +23,24 @@ const id = counting(0x10, 16)
 const groupId = counting(0xa0, 16)
 const sentAt = 1767225600123
 
+/** The file of the one-to-one File vector (docs/PROTOCOL.md), sent to a group as its sender's text 5. */
+const groupFile = {
+  id: counting(0x00, 16),
+  key: counting(0x20, 32),
+  size: 1500,
+  paddedSize: 1507,
+  chunkSize: 1024,
+  root: Uint8Array.from(Buffer.from('7066002d063dd3482e502ad91c3768dfae4336354fb85efa65fc1ae2e8eb4dc0', 'hex')),
+  mime: 'text/plain',
+  name: 'notes.txt',
+  seq: 5
+}
+
 /** The contents: opaque bytes stand for the change, the distribution message and the card. */
 const CONTENTS: Record<string, Content> = {
   groupText: { id, sentAt, groupText: { groupId, text: 'Hello, everyone!', seq: 3, disappearingSeconds: 0 } },
   groupTextDisappearing: { id, sentAt, groupText: { groupId, text: 'gone in a day', seq: 4, disappearingSeconds: 86400 } },
+  groupFile: { id, sentAt, groupText: { groupId, text: '', seq: 5, disappearingSeconds: 0, file: groupFile } },
   senderKey: { id, sentAt, senderKey: { groupId, distribution: counting(0x33, 8) } },
   groupUpdate: { id, sentAt, groupUpdate: { groupId, changes: [counting(0xc0, 8), counting(0xd0, 8)] } },
   groupJoinAsk: { id, sentAt, groupJoin: { groupId, name: 'Family' } },
@@ -67,5 +81,9 @@ describe('group content test vectors', () => {
     assert.throws(() => encodeContent(half), { name: 'InvalidInputError' })
     const two = { ...CONTENTS.groupText, senderKey: { groupId, distribution: counting(0, 4) } } as Content
     assert.throws(() => encodeContent(two), { name: 'InvalidInputError' })
+    const texted = { id, sentAt, groupText: { groupId, text: 'and a caption', seq: 5, disappearingSeconds: 0, file: groupFile } }
+    assert.throws(() => encodeContent(texted), { name: 'InvalidInputError' }, 'a group file carries no text')
+    const renumbered = { id, sentAt, groupText: { groupId, text: '', seq: 6, disappearingSeconds: 0, file: groupFile } }
+    assert.throws(() => encodeContent(renumbered), { name: 'InvalidInputError' }, 'its file\'s seq is the text\'s')
   })
 })

@@ -4,15 +4,9 @@
  * each other's), and waiting for a group to reach a state.
  */
 import { after, before } from 'node:test'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
-import { createEphemeralNode } from '../../src/net/ephemeral-node.js'
-import { MessageLink } from '../../src/net/message-protocol.js'
-import { openStore } from '../../src/storage/index.js'
-import { Mutex } from '../../src/messenger/lock.js'
 import { keys } from '../../src/messenger/records.js'
-import { Repositories, State } from '../../src/messenger/state.js'
-import { introduce, nextEvent, startMessenger, tempDir, testOptions } from './helpers.js'
+import { introduce, nextEvent, startMessenger, tempDir } from './helpers.js'
+import { handTo, withStoppedRepos } from './stopped-messengers.js'
 import type { Group, Messenger } from '../../src/messenger/index.js'
 
 /** Resolves once `m` holds a group that `match` accepts. */
@@ -55,33 +49,17 @@ export function aliceAndFriends (): Trio {
  * `take`, they are removed from it too (as if lost on their way).
  */
 export async function outboxOf (dir: string, name: string, contactId: string, take = false): Promise<Uint8Array[]> {
-  const options = testOptions(dir, name)
-  const store = await openStore({ dir, keySource: options.keySource, scryptLogN: options.scryptLogN })
-  try {
-    const repos = new Repositories(new State(store, new Mutex()))
+  return withStoppedRepos(dir, name, async repos => {
     const envelopes: Uint8Array[] = []
-    const tx = store.transaction()
+    const tx = repos.state.store.transaction()
     for await (const entry of repos.outbox.values(keys.outboxOf(contactId))) {
       envelopes.push(entry.envelope)
       tx.del(keys.outbox(contactId, entry.seq))
     }
     if (take) await tx.commit()
     return envelopes
-  } finally {
-    await store.close()
-  }
+  })
 }
 
-/** Hands `envelopes` to `to` on a direct stream from a throwaway node; answers their receipts. */
-export async function handTo (to: Messenger, envelopes: Uint8Array[]): Promise<string[]> {
-  const node = await createEphemeralNode()
-  try {
-    const addr = multiaddr(to.addresses()[0] as string)
-    const link = await MessageLink.open(node, peerIdFromString(to.identity().peerId), 10_000, addr)
-    const results = await Promise.all(envelopes.map(async e => link.send(e)))
-    link.close()
-    return results.map(r => `${r.status}${r.reason != null ? ` ${r.reason}` : ''}`)
-  } finally {
-    await node.stop()
-  }
-}
+/** Hands envelopes to a running messenger (see stopped-messengers.ts). */
+export { handTo }

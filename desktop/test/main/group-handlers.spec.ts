@@ -2,8 +2,8 @@
 /**
  * The group calls, answered by the desktop service over real messengers on loopback (Alice, and
  * her contacts Bob and Carol, who are not each other's): payloads checked, views limited to the
- * contract's fields, events pushed as members join and write, as the group is renamed, and as
- * members are removed.
+ * contract's fields, events pushed as members join, write and send a file, as the group is
+ * renamed, and as members are removed.
  */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -131,6 +131,21 @@ describe('group calls', () => {
     await atCarol
     const last = (await call<GroupChangeEntry[]>(carol, 'groupChanges', { groupId: group.id })).at(-1)
     assert.deepEqual(last, { id: last?.id, at: last?.at, type: 'renamed', by: renamed.members.find(m => m.admin)?.id, byName: 'Alice', name: 'Old friends', previousName: 'Friends' })
+  })
+
+  it('sends a file to the group through the upload calls; each member gets it, a non-contact too', { timeout: 60_000 }, async () => {
+    const bytes = Buffer.from('minutes of the meeting\n'.repeat(400))
+    const { uploadId } = await call<{ uploadId: string }>(bob, 'startUpload', { name: 'minutes.txt', size: bytes.length })
+    await call(bob, 'uploadChunk', { uploadId, offset: 0, data: bytes.toString('base64') })
+    const here = [alice, carol].map(async s => nextEvent(s, 'file', f => f.contactId === group.id && f.state === 'done'))
+    const sent = await call<MessageView>(bob, 'sendUpload', { uploadId, contactId: group.id })
+    assert.equal(sent.file?.name, 'minutes.txt')
+    assert.equal(sent.recipientCount, 2)
+    for (const [i, service] of [alice, carol].entries()) {
+      assert.equal((await here[i])?.id, sent.id)
+      const { data } = await call<{ data: string }>(service, 'readFile', { messageId: sent.id, offset: 0 })
+      assert.ok(Buffer.from(data, 'base64').equals(bytes), 'the file arrives identical')
+    }
   })
 
   it('lets admins alone change members; a removed member is told and cannot send', { timeout: 60_000 }, async () => {

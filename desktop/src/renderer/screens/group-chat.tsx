@@ -2,7 +2,8 @@
 /**
  * A group's conversation: its name and members, the disappearing timer, the group info, the
  * timeline (see group-rows.tsx) and the composer. A member who was removed, or left, sees why and
- * cannot send. A message is replied to, reacted to, edited and deleted as in a conversation.
+ * cannot send. A message is replied to, reacted to, edited and deleted as in a conversation, and
+ * files are attached, dropped or pasted as in a one-to-one chat (use-file-sender.ts).
  */
 import { useId, useMemo, useState } from 'react'
 import { useClient } from '../components/context.js'
@@ -10,10 +11,12 @@ import { DISAPPEARING_LABELS, disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
 import { useAction } from '../components/use-action.js'
 import { Composer } from './chat-composer.js'
+import { UploadStatus, useFileDrop } from './file-drop.js'
 import { GroupInfo } from './group-info.js'
 import { GroupTimeline, groupRows } from './group-rows.js'
 import { useJumpTarget } from './message-extras.js'
 import { useGroup } from './use-group.js'
+import { useFileSender } from './use-file-sender.js'
 import type { ReactNode } from 'react'
 import type { GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
 import type { GroupNames } from './group-rows.js'
@@ -56,6 +59,8 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
   const [info, setInfo] = useState(false)
   const [replyTo, setReplyTo] = useState<MessageView>()
   const [target, setTarget] = useJumpTarget(messages, loadOlder, complete)
+  const files = useFileSender(groupId, addMessage)
+  const drop = useFileDrop(files.send, group?.member !== true)
   const names = useMemo(() => namesOf(group, changes, selfId), [group, changes, selfId])
   const rows = useMemo(() => groupRows(messages, changes, names, complete), [messages, changes, names, complete])
   const timer = useAction(async (seconds: number) => { setGroup(await client.setGroupDisappearing({ groupId, seconds })) })
@@ -65,7 +70,7 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
 
   const others = group.members.filter(m => m.id !== selfId).map(m => m.name)
   return (
-    <section className='chat group-chat' aria-labelledby={titleId}>
+    <section className={drop.over ? 'chat group-chat dropping' : 'chat group-chat'} aria-labelledby={titleId} {...drop.props}>
       <header className='chat-header'>
         <div>
           <h2 id={titleId}><PeerName name={group.name} /></h2>
@@ -101,11 +106,13 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
         onJump={setTarget}
         reveal={target}
       />
+      <UploadStatus sender={files} />
       <Composer
         contactId={groupId}
         blocked={!group.member}
         blockedHint={absence(changes, selfId)}
         onSent={m => { addMessage(m); onSent?.() }}
+        onFiles={files.send}
         replyTo={group.member ? replyTo : undefined}
         onCancelReply={() => { setReplyTo(undefined) }}
       />

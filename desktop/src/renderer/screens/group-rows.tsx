@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A group's timeline: day separators, system lines (membership changes, and a timer a member's
- * texts start to carry), and messages with their sender's name in the sender's colour and, for the
- * user's own, "Delivered to N of M", in a virtualised list. A message has the actions of a
- * conversation's (message-extras.tsx): reply with a quote, reactions named by member, edit and
- * delete for everyone.
+ * texts start to carry), and messages (texts, or files as in a one-to-one chat) with their sender's
+ * name in the sender's colour and, for the user's own, "Delivered to N of M", in a virtualised
+ * list. A message has the actions of a conversation's (message-extras.tsx): reply with a quote,
+ * reactions named by member, edit and delete for everyone.
  */
 import { useCallback, useMemo } from 'react'
 import { dayKey, dayLabel, disappearingLabel, stateLabel, timeLabel } from '../components/format.js'

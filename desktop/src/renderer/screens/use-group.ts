@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-only
 /**
  * A group's state for the group chat: the group, its messages and its membership changes, loaded
- * when the screen opens and kept current from pushed events (messages, delivery counts, expiries,
- * edits, deletes, reactions, membership changes), marked read as messages arrive, and paged back.
+ * when the screen opens and kept current from pushed events (messages, delivery counts, file
+ * progress, expiries, edits, deletes, reactions, membership changes), marked read as messages
+ * arrive, and paged back.
  */
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { PAGE_SIZE, useOlderMessages } from './older-messages.js'
-import { withStatus } from './recent-changes.js'
+import { RecentChanges, withProgress, withStatus } from './recent-changes.js'
 import { changedIn, followActions } from './use-conversation.js'
 import type { Dispatch, SetStateAction } from 'react'
 import type { Events, GroupChangeEntry, GroupView, MessageView } from '../../shared/contract.js'
@@ -53,6 +54,8 @@ export function useGroup (groupId: string): GroupConversation {
   const [complete, setComplete] = useState(false)
   const [loadError, setLoadError] = useState<string>()
   const early = useRef(new Map<string, Events['status']>())
+  // File progress pushed before the send's reply added the message (a file reaches members quickly).
+  const recent = useRef(new RecentChanges())
 
   useEffect(() => {
     let live = true
@@ -92,6 +95,11 @@ export function useGroup (groupId: string): GroupConversation {
         if (early.current.size > EARLY_KEPT) early.current.delete(early.current.keys().next().value!)
         setMessages(list => list.map(m => m.id === s.id ? withCounts(m, s) : m))
       }),
+      client.bridge.onFile(f => {
+        if (f.contactId !== groupId) return
+        recent.current.file(f)
+        setMessages(list => list.map(m => m.id === f.id && m.file != null ? { ...m, file: withProgress(m.file, f) } : m))
+      }),
       client.bridge.onExpired(e => {
         if (e.contactId !== groupId) return
         const gone = new Set(e.ids)
@@ -113,7 +121,7 @@ export function useGroup (groupId: string): GroupConversation {
 
   const addMessage = useCallback((message: MessageView) => {
     const status = early.current.get(message.id)
-    const shown = status != null ? withCounts(message, status) : message
+    const shown = recent.current.apply(status != null ? withCounts(message, status) : message)
     setMessages(list => list.some(m => m.id === shown.id) ? list : [...list, shown])
   }, [])
   const changeMessage = useCallback((id: string, message: MessageView | undefined) => { setMessages(changedIn(id, message)) }, [])
