@@ -14,6 +14,7 @@ import {
 import {
   DecryptionError, DuplicateEnvelopeError, IdentityChangedError, InvalidInputError, MissingSenderKeyError
 } from '../errors.js'
+import { hasSession } from '../crypto/index.js'
 import { generateDepositToken } from '../mailbox/index.js'
 import { decodeContent } from '../protocol/index.js'
 import { equalBytes, fromHex, toHex } from '../util/index.js'
@@ -299,7 +300,11 @@ export class GroupInbox {
     const tx = change.fresh()
     tx.put(heldKey(held.senderId, held.id), encodeRecord(held))
     const route = await repos.contacts.get(held.senderId, tx)
-    if (askKey && route != null && (route.status !== 'request' || route.viaGroup === true) && !route.blocked) {
+    // Without a session with its sender, their key is on its way in their first envelope to us
+    // (queued before the message): the message waits for it, and nothing could be sealed to ask.
+    const ask = askKey && route != null && (route.status !== 'request' || route.viaGroup === true) && !route.blocked &&
+      await hasSession(tx, this.groups.components.identity, held.senderId)
+    if (ask) {
       await outbox.add(tx, change, route, { id: randomBytes(16), sentAt: Date.now(), resendRequest: { ids: [fromHex(held.id)] } })
       repos.contacts.put(tx, route)
       log.info('group message without its sender key; kept, and asked its sender to seal it again', {})

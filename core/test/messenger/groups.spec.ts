@@ -279,6 +279,31 @@ describe('groups: limits, timers, blocking and leaving', () => {
     await assert.rejects(alice.renameGroup(club.id, 'Reading circle'), { name: 'GroupChangeRefusedError' })
   })
 
+  it('a message that comes before its sender key, from a member with no session yet, waits for the key', { timeout: 90_000 }, async () => {
+    const { alice, bob, carol } = t
+    const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
+    const early = await alice.createGroup('Early', [bobId, carolId])
+    await Promise.all([alice, bob, carol].map(async m => groupReaches(m, g => g.id === early.id && g.members.length === 3)))
+    // Carol is away when Bob, who never wrote to her, writes first: his key and text wait for her.
+    const [bobListen, carolListen] = [bob, carol].map(m => (m.addresses()[0] as string).replace(/\/p2p\/.*$/, ''))
+    await carol.stop()
+    const sent = await bob.send(early.id, 'first from bob')
+    await bob.stop()
+    const envelopes = await outboxOf(t.dirs[1] as string, 'Bob', carolId, true)
+    const part = envelopes.filter(e => decodeEnvelope(e).sealed[0] === 0x22)
+    assert.equal(part.length, 1)
+    t.carol = await startMessenger(t.dirs[2] as string, 'Carol', { listen: [carolListen as string] })
+    const shown = shownAt(t.carol, early.id)
+    // The text first: kept, though she cannot ask Bob for his key (there is no session to ask on).
+    assert.deepEqual(await handTo(t.carol, part), ['STORED'])
+    assert.equal(shown.messages.length, 0)
+    // Then the key: the text shows, once.
+    assert.ok((await handTo(t.carol, envelopes.filter(e => !part.includes(e)))).every(r => r === 'STORED'))
+    await shown.until(1)
+    assert.deepEqual(shown.messages.map(m => [m.id, m.text]), [[sent.id, 'first from bob']])
+    t.bob = await startMessenger(t.dirs[1] as string, 'Bob', { listen: [bobListen as string] })
+  })
+
   it('a member who introduces themselves is a request, and the group goes on both ways', { timeout: 90_000 }, async () => {
     const { alice, bob, carol } = t
     const [bobId, carolId] = [bob.identity().userId, carol.identity().userId]
