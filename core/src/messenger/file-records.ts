@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { paddedSize } from '../files/chunks.js'
 import { toHex } from '../util/index.js'
 import type { ContentFile } from '../protocol/types.js'
-import type { Key } from '../storage/types.js'
+import type { Key, StoreReader } from '../storage/types.js'
 import type { FileReason, FileState, MessageFile } from './types.js'
 
 /** The file of a message record. */
@@ -132,4 +132,13 @@ export function publicFile (file: FileRecord): MessageFile {
     ...(file.reason != null ? { reason: file.reason } : {}),
     ...(file.thumbnail != null ? { thumbnail: file.thumbnail } : {})
   }
+}
+
+/**
+ * Whether a file of id `fileId` is indexed here already. A pointer that names it again is refused:
+ * whoever sent it could otherwise take over that file's index entry, and with a `CANCELLED` notice
+ * have its chunks removed.
+ */
+export async function fileIdTaken (tx: StoreReader, files: { get(id: string, reader: StoreReader): Promise<unknown> }, fileId: Uint8Array): Promise<boolean> {
+  return (await files.get(toHex(fileId), tx)) != null
 }

@@ -8,7 +8,7 @@
  * member, whose copy is placed, who asked it held (a file over their automatic download size), and
  * whose relays refused it; the file is `done` once every member it was sent to is placed.
  */
-import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
+import { contentFileOf, fileIdTaken, fileRecordOf, fileRefOf } from './file-records.js'
 import type { ContentFile, ContentFileNotice, ContentGroupText } from '../protocol/types.js'
 import type { Transaction } from '../storage/types.js'
 import type { FileRecord } from './file-records.js'
@@ -32,11 +32,16 @@ export function groupFileOf (message: Pick<MessageRecord, 'file'>, seq: number):
   return message.file != null ? { file: contentFileOf(message.file, seq) } : {}
 }
 
-/** A group message that arrived carrying a file: its record (not fetched yet) and index entry, in `tx`. */
-export function receivedGroupFile (tx: Transaction, repos: Pick<Repositories, 'files'>, message: MessageRecord, text: ContentGroupText): void {
-  if (text.file == null) return
+/**
+ * A group message that arrived carrying a file: its record (not fetched yet) and index entry, in
+ * `tx`. False, with nothing written, when its file id is taken here already (see {@link fileIdTaken}).
+ */
+export async function receivedGroupFile (tx: Transaction, repos: Pick<Repositories, 'files'>, message: MessageRecord, text: ContentGroupText): Promise<boolean> {
+  if (text.file == null) return true
+  if (await fileIdTaken(tx, repos.files, text.file.id)) return false
   message.file = fileRecordOf(text.file)
   repos.files.put(tx, fileRefOf({ ...message, file: message.file }))
+  return true
 }
 
 /** Whom an incoming file comes from: its contact, or in a group its sender. */

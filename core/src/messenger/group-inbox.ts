@@ -267,7 +267,7 @@ export class GroupInbox {
       ...(text.disappearingSeconds > 0 ? { expiresAt: now + text.disappearingSeconds * 1000 } : {})
     }
     const place = { contactId: groupId, sentAt: message.sentAt, order: message.order }
-    receivedGroupFile(tx, repos, message, text)
+    if (!await receivedGroupFile(tx, repos, message, text)) return refused('tampered')
     repos.messages.put(tx, message)
     repos.unread.put(tx, place)
     repos.refs.put(tx, place, id)

@@ -14,7 +14,7 @@ import { decodeContent, decodeEnvelope, verifySignedInviteCard } from '../protoc
 import { toMessage } from './context.js'
 import { isConversationAction } from './conversation-actions.js'
 import { hasGroupBody } from './group-inbox.js'
-import { contentFileOf, fileRecordOf, fileRefOf } from './file-records.js'
+import { contentFileOf, fileIdTaken, fileRecordOf, fileRefOf } from './file-records.js'
 import { applyFileNotice } from './file-notices.js'
 import { deliveredBy } from './delivery-receipts.js'
 import { contactFromCard, keys, messageOrder, tombstone } from './records.js'
@@ -201,6 +201,10 @@ export class Inbox {
     contact.lastActivity = Date.now()
     if (contact.relocation != null) this.relocated(contact, accepted)
 
+    if (content.file != null && await fileIdTaken(tx, this.components.repos.files, content.file.id)) {
+      this.components.log.warn('a file pointer names a file here already', {})
+      return { result: { status: 'REJECTED', reason: 'tampered' } }
+    }
     let ref: MessageRef = tombstone(id, { contactId: contact.id, sentAt: content.sentAt, order: 0 }, Date.now())
     const shown = content.text ?? content.file
     // A member reached only through a group writes in the group, not to the user alone.

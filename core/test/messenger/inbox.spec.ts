@@ -12,6 +12,7 @@ import { RequestLimits } from '../../src/messenger/requests.js'
 import { contactFromCard, keys } from '../../src/messenger/records.js'
 import { Repositories, State } from '../../src/messenger/state.js'
 import { encodeContent, encodeEnvelope, signInviteCard } from '../../src/protocol/index.js'
+import { toHex } from '../../src/util/index.js'
 import { bundleOf, cleanUp, connect, inTx, newParty } from '../crypto/fixtures.js'
 import { loggers } from './fakes.js'
 import type { Party } from '../crypto/fixtures.js'
@@ -93,6 +94,22 @@ describe('inbox', () => {
     assert.equal(await count(repos, ['msg']), 1)
     assert.equal(await count(repos, keys.pendingReceipts() as [string]), 1, 'one delivery receipt owed')
     assert.equal((await repos.contacts.get(alice.identity.userId))?.unread, 1)
+  })
+
+  it('refuses a file pointer naming a file it holds already, leaving that file\'s entry as it was', async () => {
+    const { inbox, repos, alice, bob } = await bobAndAlice()
+    const file = { id: new Uint8Array(16).fill(1), key: new Uint8Array(32).fill(2), size: 1500, paddedSize: 1507, chunkSize: 1024, root: new Uint8Array(32).fill(3), mime: 'text/plain', name: 'notes.txt' }
+    const fileEnvelope = async (seq: number): Promise<{ id: Uint8Array, envelope: Uint8Array }> => {
+      const id = randomBytes(16)
+      const plaintext = encodeContent({ id, sentAt: 1000 + seq, file: { ...file, seq } })
+      return { id, envelope: encodeEnvelope({ id, sealed: await inTx(alice.store, async tx => seal(tx, alice.identity, bob.identity.userId, plaintext)) }) }
+    }
+    const first = await fileEnvelope(0)
+    assert.deepEqual(await inbox.receive(first.envelope), { status: 'STORED' })
+    const again = await fileEnvelope(1)
+    assert.deepEqual(await inbox.receive(again.envelope), { status: 'REJECTED', reason: 'tampered' })
+    assert.equal((await repos.files.get(toHex(file.id)))?.messageId, toHex(first.id))
+    assert.equal(await count(repos, ['msg']), 1)
   })
 
   it('owes a receipt, once, for a copy through a relay of a text stored directly before a restart', async () => {
