@@ -196,7 +196,7 @@ export class Attachments {
       const file: FileRecord = { ...secrets, mime, name, ...(image != null ? { thumbnail: image.thumbnail } : {}), state: 'waiting' }
       const index = (tx: Transaction, m: MessageRecord): void => { repos.files.put(tx, fileRefOf({ ...m, file })) }
       const message = group != null && this.components.groups != null
-        ? await this.components.groups.sendFile(group, file, index)
+        ? await this.components.groups.sendFile(ref, file, index)
         : toMessage(await conversations.post(ref, seq => ({ file: contentFileOf(file, seq) }), { text: '', file }, index))
       this.kick(message.id)
       return message

@@ -288,12 +288,21 @@ export class Groups {
     return this.post(groupRef, { text: '', file }, index)
   }
 
+  /** Whether `ref` names a contact (or several). */
+  private async namesContact (ref: string): Promise<boolean> {
+    return this.components.contacts.resolve(ref).then(() => true, (err: unknown) => !(err instanceof NotFoundError))
+  }
+
   /** Seals a group message once for every member but the blocked ones and queues it to each. */
   private async post (groupRef: string, body: { text: string, file?: FileRecord, replyTo?: string }, index?: (tx: Transaction, message: MessageRecord) => void): Promise<Message> {
     const { text, file, replyTo } = body
     const { repos, identity, disappearing } = this.components
     const groupId = this.requireId(groupRef)
     const message = await this.guarded(async (tx, change) => {
+      // A group's name is its admins' choice: one that is also a contact's name sends to neither.
+      if (groupRef !== groupId && await this.namesContact(groupRef)) {
+        throw new InvalidInputError(`${JSON.stringify(groupRef)} names a group and a contact: use the group id or the contact id`)
+      }
       const { info, log } = await this.open(tx, groupId)
       if (!log.state.members.has(identity.userId)) throw new GroupChangeRefusedError('you are no longer a member of this group')
       if (replyTo != null) {

@@ -247,12 +247,12 @@ class SottoMessenger implements Messenger {
     if (Guests.isGuest(ref)) return this.parts.guests.send(ref, text)
     // Named without a read: sends keep the order of the calls.
     const group = this.parts.groups.named(ref)
-    return this.sent(group != null ? await this.parts.groups.send(group, text) : await this.parts.conversations.send(ref, text))
+    return this.sent(group != null ? await this.parts.groups.send(ref, text) : await this.parts.conversations.send(ref, text))
   }
 
   async reply (ref: string, replyTo: string, text: string): Promise<Message> {
     const group = this.parts.groups.named(ref)
-    return this.sent(group != null ? await this.parts.groups.send(group, text, { replyTo }) : await this.parts.conversations.send(ref, text, { replyTo }))
+    return this.sent(group != null ? await this.parts.groups.send(ref, text, { replyTo }) : await this.parts.conversations.send(ref, text, { replyTo }))
   }
   async react (id: string, emoji: string): Promise<Message> { return this.parts.actions.react(id, emoji) }
   async edit (id: string, text: string): Promise<Message> { return this.parts.actions.edit(id, text) }

@@ -277,6 +277,11 @@ describe('groups: limits, timers, blocking and leaving', () => {
     await atAlice.until(1)
     assert.equal(atAlice.messages[0]?.text, 'by its new name')
     await assert.rejects(alice.renameGroup(club.id, 'Reading circle'), { name: 'GroupChangeRefusedError' })
+    // A group named as a contact is: a send by that name goes to neither.
+    await alice.renameGroup(club.id, 'Bob')
+    await assert.rejects(alice.send('Bob', 'for Bob alone'), { name: 'InvalidInputError' })
+    assert.equal((await alice.history(club.id)).filter(m => m.text === 'for Bob alone').length, 0)
+    await alice.renameGroup(club.id, 'Reading circle')
   })
 
   it('a message that comes before its sender key, from a member with no session yet, waits for the key', { timeout: 90_000 }, async () => {
