@@ -269,8 +269,23 @@ class DefaultMailboxClient implements MailboxClient {
   private async openChannel (onPush?: (res: MailboxResponse) => void, options?: AbortOptions): Promise<Channel> {
     if (this.closing) throw new ProtocolError('mailbox client is closed')
     const signal = options?.signal != null ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeout)]) : AbortSignal.timeout(this.timeout)
-    const stream = await this.node.dialProtocol(this.relay, MAILBOX_PROTOCOL, { signal })
+    const stream = await this.dial(MAILBOX_PROTOCOL, signal)
     return new Channel(stream, this.timeout, this.log, onPush)
+  }
+
+  /**
+   * A stream to the relay for `protocol`. A dial that fails while its connection is set up (a
+   * relay under load resets it in the handshake) is made once more: nothing was sent on it yet,
+   * so any request can go on the second.
+   */
+  private async dial (protocol: string, signal: AbortSignal): Promise<Awaited<ReturnType<MailboxNode['dialProtocol']>>> {
+    try {
+      return await this.node.dialProtocol(this.relay, protocol, { signal })
+    } catch (err) {
+      if (signal.aborted || this.closing) throw err
+      this.log.debug('relay dial failed; dialling once more', { error: (err as Error).name })
+      return await this.node.dialProtocol(this.relay, protocol, { signal })
+    }
   }
 
   private async requestChannel (options?: AbortOptions): Promise<Channel> {
@@ -390,7 +405,7 @@ class DefaultMailboxClient implements MailboxClient {
 
   async relayInfo (options?: AbortOptions): Promise<RelayInfo> {
     const signal = options?.signal != null ? AbortSignal.any([options.signal, AbortSignal.timeout(this.timeout)]) : AbortSignal.timeout(this.timeout)
-    const stream = await this.node.dialProtocol(this.relay, RELAY_INFO_PROTOCOL, { signal })
+    const stream = await this.dial(RELAY_INFO_PROTOCOL, signal)
     try {
       const frame = await frameStream(stream, MAX_RELAY_INFO_FRAME_BYTES).read({ signal })
       if (frame == null) throw new ProtocolError('relay sent no relay info')
