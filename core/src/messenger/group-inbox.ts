@@ -186,7 +186,7 @@ export class GroupInbox {
   async resend (tx: Transaction, change: ChangeControl, contact: ContactRecord, message: MessageRecord): Promise<void> {
     const { outbox } = this.groups.components
     const groupId = message.groupId as string
-    if (message.direction !== 'out' || !(message.recipientIds ?? []).includes(contact.id) || (message.deliveredTo ?? []).includes(contact.id)) return
+    if (message.direction !== 'out' || message.deleted === true || !(message.recipientIds ?? []).includes(contact.id) || (message.deliveredTo ?? []).includes(contact.id)) return
     const group = await this.groups.logOf(tx, groupId)
     const info = await readGroupInfo(tx, groupId)
     if (group == null || info == null || !group.state.members.has(contact.id)) return

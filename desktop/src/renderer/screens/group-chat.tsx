@@ -5,7 +5,7 @@
  * cannot send. A message is replied to, reacted to, edited and deleted as in a conversation, and
  * files are attached, dropped or pasted as in a one-to-one chat (use-file-sender.ts).
  */
-import { useId, useMemo, useState } from 'react'
+import { useCallback, useId, useMemo, useState } from 'react'
 import { useClient } from '../components/context.js'
 import { DISAPPEARING_LABELS, disappearingLabel } from '../components/format.js'
 import { PeerName } from '../components/peer-text.js'
@@ -59,7 +59,8 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
   const [info, setInfo] = useState(false)
   const [replyTo, setReplyTo] = useState<MessageView>()
   const [target, setTarget] = useJumpTarget(messages, loadOlder, complete)
-  const files = useFileSender(groupId, addMessage)
+  const sent = useCallback((message: MessageView) => { addMessage(message); onSent?.() }, [addMessage, onSent])
+  const files = useFileSender(groupId, sent)
   const drop = useFileDrop(files.send, group?.member !== true)
   const names = useMemo(() => namesOf(group, changes, selfId), [group, changes, selfId])
   const rows = useMemo(() => groupRows(messages, changes, names, complete), [messages, changes, names, complete])
@@ -111,7 +112,7 @@ export function GroupChat ({ groupId, selfId, onSent }: GroupChatProps): ReactNo
         contactId={groupId}
         blocked={!group.member}
         blockedHint={absence(changes, selfId)}
-        onSent={m => { addMessage(m); onSent?.() }}
+        onSent={sent}
         onFiles={files.send}
         replyTo={group.member ? replyTo : undefined}
         onCancelReply={() => { setReplyTo(undefined) }}
