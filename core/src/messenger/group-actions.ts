@@ -135,6 +135,13 @@ export class GroupActions {
     return events
   }
 
+  /** Drops in `tx` the actions kept for message `target`, which will never be stored. */
+  async dropEarly (tx: Transaction, target: string): Promise<void> {
+    for await (const bytes of tx.values(['group-early', target])) {
+      tx.del(earlyKey(target, toHex(decodeContent(decodeRecord<{ content: Uint8Array }>(bytes).content).id)))
+    }
+  }
+
   /** Notes, without any content, that a member's action was dropped; there is nothing to emit. */
   private ignored (reason: string): ActionEvent[] {
     this.groups.components.log.debug('group action ignored', { reason })

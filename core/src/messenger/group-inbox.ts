@@ -324,9 +324,11 @@ export class GroupInbox {
         }
         const outcome = await this.open(tx, change, held.id, held.sealed, held.route, true)
         if (outcome.result.reason === 'held') return change.discard()
-        // Opened, or refused for good: held no longer (a refusal keeps nothing else).
+        // Opened, or refused for good: held no longer (a refusal keeps nothing else, nor the
+        // actions that waited for it).
         const keep = outcome.commit === true ? tx : change.fresh()
         keep.del(heldKey(held.senderId, held.id))
+        if (outcome.commit !== true) await this.actions.dropEarly(keep, held.id)
         return outcome.accepted
       })
       if (accepted?.message != null) events.emit('message', toMessage(accepted.message))
