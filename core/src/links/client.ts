@@ -12,6 +12,7 @@ import {
 import { mailboxIdOf } from '../mailbox/keys.js'
 import { frameStream } from '../protocol/index.js'
 import { INVITE_LINK_PREFIX } from '../protocol/limits.js'
+import { dialTwice } from '../util/index.js'
 import { LINK_PROTOCOL, MAX_LINK_FRAME_BYTES } from './constants.js'
 import { encodeLinkRequest, parseLinkResponse, signLinkOp } from './frames.js'
 import { decodeShortLink, openCard } from './short-link.js'
@@ -27,7 +28,8 @@ const REQUEST_TIMEOUT_MS = 10_000
 /** Sends one request to the relay at `relay` and reads its answer. */
 export async function linkRequest (node: LinkNode, relay: string, request: LinkRequestData, options: AbortOptions = {}): Promise<LinkResponseData> {
   const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(options.signal != null ? [options.signal] : [])])
-  const stream = await node.dialProtocol(multiaddr(relay), LINK_PROTOCOL, { signal })
+  // Dialled once more after a failed dial (see util/redial.ts): nothing was sent yet.
+  const stream = await dialTwice(async () => node.dialProtocol(multiaddr(relay), LINK_PROTOCOL, { signal }), signal)
   try {
     const frames = frameStream(stream, MAX_LINK_FRAME_BYTES)
     await frames.write(encodeLinkRequest(request), { signal })

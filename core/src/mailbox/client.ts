@@ -12,6 +12,7 @@ import {
   TimeoutError, TooLargeError, UnauthorizedError
 } from '../errors.js'
 import { silentLoggers } from '../logger.js'
+import { dialTwice } from '../util/index.js'
 import {
   DEPOSIT_TOKEN_BYTES, MAILBOX_ID_BYTES, MAILBOX_PROTOCOL, MAX_ACK_IDS, MAX_ENVELOPE_BYTES,
   MAX_READ_LIMIT, MAX_RELAY_INFO_FRAME_BYTES, MAX_RESPONSE_FRAME_BYTES, RELAY_INFO_PROTOCOL
@@ -47,19 +48,6 @@ export interface MailboxReadOptions extends AbortOptions {
 }
 
 /** One page of a mailbox, in deposit order. */
-/** How long a failed dial to a relay waits before it is made once more: a relay's rate of new connections per IP is counted per second. */
-const REDIAL_PAUSE_MS = 1000
-
-/** Waits `ms`, or rejects once `signal` aborts (with no Node import: the guest page uses this client). */
-async function pause (ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted()
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason) }
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 export interface MailboxPage {
   envelopes: MailboxEnvelope[]
   /** More envelopes wait after the last one of this page: read again with `after` = its id. */
@@ -286,21 +274,12 @@ class DefaultMailboxClient implements MailboxClient {
     return new Channel(stream, this.timeout, this.log, onPush)
   }
 
-  /**
-   * A stream to the relay for `protocol`. A dial that fails while its connection is set up is made
-   * once more, {@link REDIAL_PAUSE_MS} later: nothing was sent on it yet, so any request can go on
-   * the second. A relay resets connections past its rate of new ones per IP address (10 a second
-   * by default), which many apps behind one address, or one app's several clients, can reach.
-   */
-  private async dial (protocol: string, signal: AbortSignal): Promise<Awaited<ReturnType<MailboxNode['dialProtocol']>>> {
-    try {
-      return await this.node.dialProtocol(this.relay, protocol, { signal })
-    } catch (err) {
-      if (signal.aborted || this.closing) throw err
-      this.log.debug('relay dial failed; dialling once more', { error: (err as Error).name })
-      await pause(REDIAL_PAUSE_MS, signal)
-      return await this.node.dialProtocol(this.relay, protocol, { signal })
-    }
+  /** A stream to the relay for `protocol`, dialled once more after a failed dial (see util/redial.ts). */
+  private async dial (protocol: string, signal: AbortSignal): Promise<Stream> {
+    if (this.closing) throw new ProtocolError('mailbox client is closed')
+    return dialTwice(async () => this.node.dialProtocol(this.relay, protocol, { signal }), signal, err => {
+      this.log.debug('relay dial failed; dialling once more', { error: err.name })
+    })
   }
 
   private async requestChannel (options?: AbortOptions): Promise<Channel> {
