@@ -276,7 +276,6 @@ class DefaultMailboxClient implements MailboxClient {
 
   /** A stream to the relay for `protocol`, dialled once more after a failed dial (see util/redial.ts). */
   private async dial (protocol: string, signal: AbortSignal): Promise<Stream> {
-    if (this.closing) throw new ProtocolError('mailbox client is closed')
     return dialTwice(async () => this.node.dialProtocol(this.relay, protocol, { signal }), signal, err => {
       this.log.debug('relay dial failed; dialling once more', { error: err.name })
     })

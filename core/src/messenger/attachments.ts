@@ -119,8 +119,8 @@ export class Attachments {
     this.maxRetryMs = init.maxRetryMs ?? 30_000
     this.transfers = { node: components.node, throwaway: components.throwaway, log: components.log }
     const { groups, repos } = components
-    const isMember = async (groupId: string, userId: string): Promise<boolean> => (await groups?.logOf(repos.state.store, groupId, false))?.state.members.has(userId) === true
-    this.placing = new FilePlacing({ ...components, transfers: this.transfers, dir: this.dir, isMember })
+    const membersOf = async (groupId: string): Promise<ReadonlyMap<string, unknown> | undefined> => (await groups?.logOf(repos.state.store, groupId, false))?.state.members
+    this.placing = new FilePlacing({ ...components, transfers: this.transfers, dir: this.dir, membersOf })
   }
 
   private get dir (): string {

@@ -32,8 +32,8 @@ export interface FilePlacingComponents {
   transfers: TransferComponents
   /** The directory of the chunk stores. */
   dir: string
-  /** Whether `userId` is still a member of `groupId` (one removed since the send is not placed with). */
-  isMember?: (groupId: string, userId: string) => Promise<boolean>
+  /** The current members of `groupId` (one removed since the send is not placed with), if it is held. */
+  membersOf?: (groupId: string) => Promise<ReadonlyMap<string, unknown> | undefined>
 }
 
 /** Where a contact's mailboxes take deposits from this messenger: its tokens, else its card's. */
@@ -72,11 +72,14 @@ export class FilePlacing {
    * another attempt.
    */
   async toMembers (m: FileMessage, signal: AbortSignal): Promise<'stop' | 'retry'> {
-    const { repos, events, isMember } = this.components
-    const tried = await Promise.all(pendingMembers(m).map(async memberId => {
+    const { repos, events, membersOf } = this.components
+    const pending = pendingMembers(m)
+    // Read once for the attempt: every member's check below uses it.
+    const members = pending.length > 0 && m.groupId != null && membersOf != null ? await membersOf(m.groupId) ?? new Map() : undefined
+    const tried = await Promise.all(pending.map(async memberId => {
       const contact = await repos.contacts.get(memberId)
       // A member blocked or removed since, or whose record is gone, is not sent the file.
-      const gone = contact == null || contact.blocked || (m.groupId != null && isMember != null && !await isMember(m.groupId, memberId))
+      const gone = contact == null || contact.blocked || (members != null && !members.has(memberId))
       const placing: Placing = gone ? { error: 'NotFoundError' } : await this.place(m, contact, signal)
       return { memberId, placing }
     }))

@@ -27,9 +27,9 @@ export interface Placement {
 
 const SETTLED: readonly FileState[] = ['done', 'failed', 'cancelled']
 
-/** The File body a group message carries for `message`'s file, as its `seq`-th message; nothing for a text. */
-export function groupFileOf (message: Pick<MessageRecord, 'file'>, seq: number): { file?: ContentFile } {
-  return message.file != null ? { file: contentFileOf(message.file, seq) } : {}
+/** The File body a group message carries for `file`, as its `seq`-th message; nothing for a text. */
+export function groupFileOf (file: FileRecord | undefined, seq: number): { file?: ContentFile } {
+  return file != null ? { file: contentFileOf(file, seq) } : {}
 }
 
 /**

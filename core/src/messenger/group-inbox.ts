@@ -196,7 +196,7 @@ export class GroupInbox {
     await outbox.add(tx, change, contact, {
       id: fromHex(message.id),
       sentAt: message.sentAt,
-      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds, ...quote, ...groupFileOf(message, seq) }
+      groupText: { groupId: fromHex(groupId), text: message.text, seq, disappearingSeconds: info.disappearingSeconds, ...quote, ...groupFileOf(message.file, seq) }
     }, message.id)
     routes.flush()
   }

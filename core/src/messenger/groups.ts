@@ -276,7 +276,7 @@ export class Groups {
   async send (groupRef: string, text: string, options: { replyTo?: string } = {}): Promise<Message> {
     if (typeof text !== 'string' || text.length === 0) throw new InvalidInputError('a message needs text')
     if (text.length > MAX_TEXT_LENGTH) throw new InvalidInputError(`a message has at most ${MAX_TEXT_LENGTH} characters`)
-    return this.post(groupRef, { text, ...(options.replyTo != null ? { replyTo: options.replyTo } : {}) })
+    return this.post(groupRef, { ...options, text })
   }
 
   /**
@@ -314,7 +314,7 @@ export class Groups {
       const seq = info.nextSeq++
       const seconds = info.disappearingSeconds
       const quote = replyTo != null ? { replyTo: fromHex(replyTo) } : {}
-      const groupText = { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...quote, ...groupFileOf(file != null ? { file } : {}, seq) }
+      const groupText = { groupId: fromHex(groupId), text, seq, disappearingSeconds: seconds, ...quote, ...groupFileOf(file, seq) }
       const recipientIds = await this.seal(tx, change, log, { id, sentAt, groupText }, toHex(id))
       const record: MessageRecord = {
         id: toHex(id),

@@ -245,14 +245,16 @@ class SottoMessenger implements Messenger {
   async setDisappearing (ref: string, seconds: number): Promise<Contact> { return this.parts.contacts.setDisappearing(ref, seconds) }
   async send (ref: string, text: string): Promise<Message> {
     if (Guests.isGuest(ref)) return this.parts.guests.send(ref, text)
-    // Named without a read: sends keep the order of the calls.
-    const group = this.parts.groups.named(ref)
-    return this.sent(group != null ? await this.parts.groups.send(ref, text) : await this.parts.conversations.send(ref, text))
+    return this.post(ref, text, {})
   }
 
-  async reply (ref: string, replyTo: string, text: string): Promise<Message> {
-    const group = this.parts.groups.named(ref)
-    return this.sent(group != null ? await this.parts.groups.send(ref, text, { replyTo }) : await this.parts.conversations.send(ref, text, { replyTo }))
+  async reply (ref: string, replyTo: string, text: string): Promise<Message> { return this.post(ref, text, { replyTo }) }
+
+  /** A text to the group or contact `ref` names. */
+  private async post (ref: string, text: string, options: { replyTo?: string }): Promise<Message> {
+    // Named without a read: sends keep the order of the calls.
+    const inGroup = this.parts.groups.named(ref) != null
+    return this.sent(inGroup ? await this.parts.groups.send(ref, text, options) : await this.parts.conversations.send(ref, text, options))
   }
   async react (id: string, emoji: string): Promise<Message> { return this.parts.actions.react(id, emoji) }
   async edit (id: string, text: string): Promise<Message> { return this.parts.actions.edit(id, text) }
