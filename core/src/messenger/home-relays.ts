@@ -16,7 +16,7 @@ import {
 import { generateDepositToken, generateMailboxKey, mailboxIdOf } from '../mailbox/index.js'
 import { isCircuitThrough, listenOn } from '../net/node.js'
 import { MAX_CARD_RELAYS } from '../protocol/index.js'
-import { sleep, systemClock } from '../util/index.js'
+import { dialTwice, sleep, systemClock } from '../util/index.js'
 import { Mutex } from './lock.js'
 import { keys } from './records.js'
 import { relayPeerIdOf } from './relay-clients.js'
@@ -216,7 +216,8 @@ export class HomeRelays {
       const client = this.components.clients.get(canonical, true)
       let info: RelayInfo
       try {
-        await this.components.node.dial(multiaddr(canonical), { signal: AbortSignal.timeout(this.components.options.dialTimeoutMs) })
+        const signal = AbortSignal.timeout(this.components.options.dialTimeoutMs)
+        await dialTwice(async () => this.components.node.dial(multiaddr(canonical), { signal }), signal)
         info = await client.relayInfo({ signal: AbortSignal.timeout(this.components.options.dialTimeoutMs) })
       } catch (err) {
         await this.components.clients.drop(canonical)
